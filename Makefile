@@ -1,0 +1,55 @@
+# aljisr — two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app aljisr
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test test-sqlite test-postgres install translations lint bench clean
+
+## run: install, migrate, load the demo data and serve on 127.0.0.1:$(PORT)
+run: install instance/config.py translations
+	$(FLASK) init-db
+	$(FLASK) seed-demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/ — demo logins are listed in README.md"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
+
+## test: lint, then the suite on SQLite and (when it answers) on PostgreSQL
+test: install translations lint test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/pytest
+
+# A fresh PostgreSQL database is created (and dropped) by tests/conftest.py for each run.
+test-postgres:
+	@if [ -n "$$ALJISR_TEST_DATABASE_URL" ] || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  ALJISR_TEST_DATABASE_URL=$${ALJISR_TEST_DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -m "not browser"; \
+	else echo "PostgreSQL not reachable at $(PG_URL) and ALJISR_TEST_DATABASE_URL unset: PostgreSQL run skipped"; fi
+
+install: $(BIN)/.installed
+
+$(BIN)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+instance/config.py:
+	@mkdir -p instance
+	@$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+	@echo "Wrote instance/config.py with a new SECRET_KEY"
+
+translations: install
+	@$(FLASK) translations compile >/dev/null
+
+lint: install
+	$(BIN)/ruff check aljisr tests bench
+
+## bench: benchmarks (never part of make test); writes bench/results.json
+bench: install translations
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) build *.egg-info

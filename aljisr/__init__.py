@@ -1,0 +1,137 @@
+"""aljisr: the placement system of the Al Jisr Association.
+
+``create_app()`` reads like a table of contents: each ``register_*`` step is a few lines.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+
+from aljisr.config import check_secret_key, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Every asset is served by the app itself (offline use), so nothing else is allowed.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "img-src": ["'self'", "data:"],
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    :param test_config: settings applied last, over defaults, ``instance/config.py`` and the
+        ``ALJISR_*`` environment.
+    :raises aljisr.config.ConfigurationError: when the configuration is unsafe (no SECRET_KEY).
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("ALJISR_INSTANCE_PATH", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, test_config)
+    check_secret_key(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_templating(app)
+    register_error_pages(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind db, migrations, login, CSRF, Babel and the rate limiter to ``app``."""
+    from aljisr import models  # noqa: F401  (complete metadata before anything uses it)
+    from aljisr.auth.views import load_user
+    from aljisr.database import configure_sqlite
+    from aljisr.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+    from aljisr.i18n import _l, select_locale, select_timezone
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="same-origin",
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each area's blueprint, and declare the static endpoint public."""
+    from aljisr.admin.views import bp as admin_bp
+    from aljisr.auth.views import bp as auth_bp
+    from aljisr.main.views import bp as main_bp
+    from aljisr.permissions import public
+    from aljisr.public.views import bp as public_bp
+
+    for blueprint in (public_bp, auth_bp, main_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    app.view_functions["static"] = public(app.view_functions["static"])
+
+
+def register_request_hooks(app: Flask) -> None:
+    """No-store for private pages, and write intent for unsafe methods (SQLite ``BEGIN IMMEDIATE``)."""
+    from aljisr.database import set_write_intent
+
+    @app.before_request
+    def _write_intent() -> None:
+        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    @app.after_request
+    def _no_store(response: Any) -> Any:
+        if getattr(g, "no_store", False):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register_templating(app: Flask) -> None:
+    """Template globals: the navigation, locale direction, enum titles."""
+    from aljisr.templating import init_templating
+
+    init_templating(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    """HTML pages for 403, 404, 429 and 500."""
+    from aljisr.errors import register_error_pages as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """``flask --app aljisr`` commands: init-db, seed-demo, create-user, translations."""
+    from aljisr.cli import register
+
+    register(app)
+
+
+__all__ = ["create_app"]

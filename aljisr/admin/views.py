@@ -1,0 +1,69 @@
+"""User management for administrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from aljisr.admin.forms import UserForm
+from aljisr.auth.models import User
+from aljisr.auth.services import create_user
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.i18n import _
+from aljisr.mail import OutboxMessage
+from aljisr.organisations.models import Organisation
+from aljisr.permissions import Permission, Role, require
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/users")
+@require(Permission.MANAGE_USERS)
+def users() -> str:
+    rows = db.session.scalars(
+        sa.select(User).options(joinedload(User.organisation)).order_by(User.role, User.email)
+    ).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def new_user() -> Any:
+    form = UserForm()
+    organisations = db.session.execute(
+        sa.select(Organisation.id, Organisation.name)
+        .where(Organisation.archived_at.is_(None))
+        .order_by(Organisation.name)
+    ).all()
+    form.organisation.choices = [(0, "—")] + [(o.id, o.name) for o in organisations]
+    if form.validate_on_submit():
+        try:
+            create_user(
+                form.email.data,
+                Role(form.role.data),
+                display_name=form.display_name.data,
+                password=form.password.data or None,
+                organisation_id=form.organisation.data or None,
+                actor=current_user,
+            )
+        except DomainError as error:
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("User created."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form)
+
+
+@bp.route("/outbox")
+@require(Permission.READ_OUTBOX)
+def outbox() -> str:
+    messages = db.session.scalars(
+        sa.select(OutboxMessage).order_by(OutboxMessage.created_at.desc()).limit(200)
+    ).all()
+    return render_template("admin/outbox.html", messages=messages)

@@ -1,0 +1,30 @@
+"""Sign-in and account forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+
+from aljisr.i18n import LANGUAGES, _l
+
+
+def strip(value: str | None) -> str | None:
+    """Form filter: drop surrounding white space."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip]
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
+    next = HiddenField()
+    submit = SubmitField(_l("Change language"))

@@ -1,0 +1,83 @@
+"""Account services: authentication and user creation. No request objects here."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from aljisr import audit
+from aljisr.auth.models import User
+from aljisr.database import utcnow
+from aljisr.errors import Conflict
+from aljisr.extensions import db
+from aljisr.i18n import _
+from aljisr.permissions import Role
+from aljisr.text import clean_email
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random string: checking it costs as much as a real check, so a wrong
+    e-mail address takes as long as a wrong password (no account enumeration by timing)."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the user with this e-mail (case-insensitive, trimmed), or None."""
+    return db.session.scalar(sa.select(User).where(User.email == clean_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user whose e-mail and password match, else None.
+
+    Records ``auth.login`` on success. Takes about the same time whether or not the account exists.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    audit.record(user, "auth.login", user)
+    return user
+
+
+def create_user(
+    email: str,
+    role: Role,
+    *,
+    display_name: str | None = None,
+    password: str | None = None,
+    organisation_id: int | None = None,
+    actor: User | None = None,
+) -> User:
+    """Create a user; flushes, never commits.
+
+    :raises Conflict: the e-mail (case-insensitive) is already taken, or a partner user has no
+        organisation.
+    """
+    if find_user_by_email(email) is not None:
+        raise Conflict(_("A user with this e-mail already exists."), field="email")
+    if role is Role.PARTNER and organisation_id is None:
+        raise Conflict(_("A partner user must belong to an organisation."), field="organisation")
+    user = User(
+        email=email,
+        role=role,
+        display_name=display_name or email.split("@")[0],
+        organisation_id=organisation_id,
+    )
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", user, details={"role": role.value})
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session of ``user`` (their session id embeds this version)."""
+    user.session_version += 1

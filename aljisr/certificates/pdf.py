@@ -1,0 +1,452 @@
+"""The certificate PDF: one A4 landscape page built from a :class:`CertificateSnapshot`.
+
+Pure: data in, bytes out, no database or request. Labels go through gettext in the
+certificate's own language (``force_locale``); inside a Flask app with catalogues they
+are translated, elsewhere they stay English. Dates and numbers use CLDR data through
+Babel in the certificate's language in both cases.
+
+Layout (points, origin bottom left, page 841.9 x 595.3): a double frame with corner
+stars, the association's name, the title, the volunteer's name as large as fits (shrunk,
+then wrapped on two lines), the body (what, where, when, how many hours, contribution),
+and a footer with the place and date of issue and the signatory on the *start* side,
+a seal in the middle and the QR code with serial number and verification URL on the
+*end* side. Arabic mirrors the page (start = right). The bilingual layout prints the
+titles in Arabic and French, the body in two columns (French left, Arabic right), and
+mirrors the footer like Arabic.
+
+Output is deterministic: the canvas runs with ``invariant=1`` (fixed dates and document
+id), so the same snapshot gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from flask import has_app_context
+from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
+from reportlab.lib.colors import Color, HexColor, white
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfgen.canvas import Canvas
+
+from aljisr.certificates.snapshot import CertificateSnapshot
+from aljisr.i18n import _, force_locale, format_date, format_decimal, ngettext
+from aljisr.pdf import fonts
+from aljisr.pdf.text import FittedText, draw_fitted, draw_text, fit_text, isolate
+
+PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
+
+TEAL = HexColor("#0F4C4A")
+GOLD = HexColor("#B08D3C")
+GOLD_LIGHT = HexColor("#E7D8B1")
+INK = HexColor("#1F2A30")
+MUTED = HexColor("#56646B")
+PAPER = HexColor("#FDFBF5")
+
+
+# --------------------------------------------------------------------------- texts
+
+def _format_date(value, language: str) -> str:
+    """Long date in ``language`` (e.g. "1 septembre 2025"), CLDR patterns via Babel."""
+    if has_app_context():
+        return format_date(value, "long")
+    return babel_dates.format_date(value, "long", locale=language)
+
+
+def _format_hours(value: Decimal, language: str) -> str:
+    if has_app_context():
+        return format_decimal(value)
+    return babel_numbers.format_decimal(value, locale=language)
+
+
+@dataclass(frozen=True)
+class CertificateTexts:
+    """The strings of one certificate in one language, logical order.
+
+    User values inside translated sentences are wrapped with :func:`isolate` so they
+    keep their own direction. ``direction`` is ``"ltr"`` or ``"rtl"``.
+    """
+
+    language: str
+    direction: str
+    title: str
+    presented: str
+    body: tuple[str, ...]
+    contribution: str
+    issued: str
+    serial_label: str
+    verify_label: str
+
+
+def certificate_texts(snapshot: CertificateSnapshot, language: str) -> CertificateTexts:
+    """Translate and format the certificate's sentences into ``language`` (en, fr, ar).
+
+    Labels are gettext msgids (translations to merge from ``messages_fr_ar.txt``);
+    without an app context or catalogue they come back in English.
+    """
+    s = snapshot
+    with force_locale(language):
+        if s.kind == "hours":
+            title = _("Certificate of Recognition")
+            hours = s.hours
+            number = _format_hours(hours, language)
+            if hours == hours.to_integral_value():
+                lead = ngettext("in recognition of %(hours)s hour of volunteer work",
+                                "in recognition of %(hours)s hours of volunteer work",
+                                int(hours), hours=number)
+            else:
+                # Translators: a fractional number of hours, e.g. 12.5.
+                lead = _("in recognition of %(hours)s hours of volunteer work",
+                         hours=number)
+        else:
+            title = _("Certificate of Participation")
+            lead = _("in recognition of their participation as a volunteer")
+        project = _("in the project “%(project)s”", project=isolate(s.project_title))
+        if s.site_city:
+            where = _("at %(site)s, %(city)s", site=isolate(s.site_name),
+                      city=isolate(s.site_city))
+        else:
+            where = _("at %(site)s", site=isolate(s.site_name))
+        start = _format_date(s.start_date, language)
+        if s.start_date == s.end_date:
+            when = _("on %(date)s", date=start)
+        else:
+            when = _("from %(start)s to %(end)s", start=start,
+                     end=_format_date(s.end_date, language))
+        contribution = ""
+        if s.contribution:
+            contribution = _("Contribution: %(contribution)s",
+                             contribution=isolate(s.contribution))
+        return CertificateTexts(
+            language=language,
+            direction="rtl" if language == "ar" else "ltr",
+            title=title,
+            presented=_("This certificate is proudly presented to"),
+            body=(lead, project, where, when),
+            contribution=contribution,
+            issued=_("Issued in %(place)s on %(date)s", place=isolate(s.issue_place),
+                     date=_format_date(s.issue_date, language)),
+            serial_label=_("Serial number"),
+            verify_label=_("Verify this certificate at"),
+        )
+
+
+# --------------------------------------------------------------------------- QR code
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    """Return the QR code of ``data`` as rows of booleans (True = dark module).
+
+    Error correction level M (15 %), smallest version that fits, mask chosen by the
+    penalty rules of ISO/IEC 18004 (ReportLab's encoder). Raises :class:`ValueError`
+    if the data does not fit in a version-40 symbol.
+    """
+    code = QRCode(None, QRErrorCorrectLevel.M)
+    code.addData(data)
+    code.make()
+    return [list(row) for row in code.modules]
+
+
+def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
+    """Draw the QR code of ``data`` in the square of side ``size`` at (``x``, ``y``).
+
+    The square includes the 4-module quiet zone required by ISO/IEC 18004, painted
+    white. Dark modules are merged into horizontal runs and filled as one path (far
+    cheaper than ReportLab's widget, which draws one rectangle object per module).
+    """
+    matrix = qr_matrix(data)
+    count = len(matrix)
+    module = size / (count + 8)
+    canvas.setFillColor(white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    path = canvas.beginPath()
+    overlap = module * 0.04  # hides hairline seams between rows in some viewers
+    for row_index, row in enumerate(matrix):
+        top = y + size - (row_index + 4) * module
+        col = 0
+        while col < count:
+            if row[col]:
+                end = col
+                while end < count and row[end]:
+                    end += 1
+                path.rect(x + (col + 4) * module, top - module - overlap,
+                          (end - col) * module, module + overlap)
+                col = end
+            else:
+                col += 1
+    canvas.setFillColor(INK)
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+# --------------------------------------------------------------------------- builder
+
+def _star(canvas: Canvas, cx: float, cy: float, radius: float, *, stroke: Color,
+          fill: Color, line_width: float = 0.8) -> None:
+    """Draw an eight-pointed star (khatam: two squares, one turned 45°) centred at cx, cy."""
+    canvas.setStrokeColor(stroke)
+    canvas.setFillColor(fill)
+    canvas.setLineWidth(line_width)
+    for turn in (0.0, math.pi / 4):
+        path = canvas.beginPath()
+        for corner in range(4):
+            angle = turn + math.pi / 4 + corner * math.pi / 2
+            px, py = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+            if corner == 0:
+                path.moveTo(px, py)
+            else:
+                path.lineTo(px, py)
+        path.close()
+        canvas.drawPath(path, stroke=1, fill=1)
+
+
+class CertificateBuilder:
+    """Draw one certificate on a fresh canvas; :meth:`build` returns the PDF bytes.
+
+    A plain class so that a report builder can reuse its pieces (frame, QR block).
+    ``snapshot`` is read only. Units are points.
+    """
+
+    margin = 62.0  # inner content edge, from the page edge
+
+    def __init__(self, snapshot: CertificateSnapshot) -> None:
+        self.snapshot = snapshot
+        self.left = self.margin
+        self.right = PAGE_WIDTH - self.margin
+        self.width = self.right - self.left
+        self.center = PAGE_WIDTH / 2
+
+    def build(self) -> bytes:
+        """Render the page and return the PDF document as bytes (always one page)."""
+        s = self.snapshot
+        languages = ("fr", "ar") if s.bilingual else (s.language,)
+        texts = {language: certificate_texts(s, language) for language in languages}
+        primary = texts["ar" if s.bilingual else s.language]
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1,
+                        pageCompression=1, lang="ar" if s.bilingual else s.language)
+        canvas.setTitle(f"{primary.title} — {s.volunteer_name}")
+        canvas.setAuthor(s.association_name)
+        canvas.setSubject(s.serial)
+        canvas.setCreator("aljisr")
+        self.draw_frame(canvas)
+        y = self.draw_header(canvas, texts)
+        y = self.draw_name(canvas, texts, y)
+        self.draw_body(canvas, texts, top=y, bottom=178.0)
+        self.draw_footer(canvas, texts)
+        canvas.showPage()
+        canvas.save()
+        return buffer.getvalue()
+
+    # -- pieces -------------------------------------------------------------------
+
+    def draw_frame(self, canvas: Canvas) -> None:
+        """Paper tone, teal outer border, gold double rule, stars in the corners."""
+        canvas.setFillColor(PAPER)
+        canvas.rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT, stroke=0, fill=1)
+        canvas.setStrokeColor(TEAL)
+        canvas.setLineWidth(6)
+        canvas.rect(18, 18, PAGE_WIDTH - 36, PAGE_HEIGHT - 36, stroke=1, fill=0)
+        canvas.setStrokeColor(GOLD)
+        canvas.setLineWidth(1.4)
+        canvas.rect(28, 28, PAGE_WIDTH - 56, PAGE_HEIGHT - 56, stroke=1, fill=0)
+        canvas.setLineWidth(0.5)
+        canvas.rect(33, 33, PAGE_WIDTH - 66, PAGE_HEIGHT - 66, stroke=1, fill=0)
+        for cx in (30.5, PAGE_WIDTH - 30.5):
+            for cy in (30.5, PAGE_HEIGHT - 30.5):
+                _star(canvas, cx, cy, 13, stroke=GOLD, fill=PAPER, line_width=1.2)
+                _star(canvas, cx, cy, 6.5, stroke=TEAL, fill=TEAL, line_width=0.5)
+
+    def _ornament(self, canvas: Canvas, y: float, half_width: float = 70.0) -> None:
+        """A gold rule with a small star in the middle, centred on the page at ``y``."""
+        canvas.setStrokeColor(GOLD)
+        canvas.setLineWidth(0.8)
+        canvas.line(self.center - half_width, y, self.center - 9, y)
+        canvas.line(self.center + 9, y, self.center + half_width, y)
+        _star(canvas, self.center, y, 5, stroke=GOLD, fill=GOLD_LIGHT, line_width=0.6)
+
+    def draw_header(self, canvas: Canvas, texts: dict[str, CertificateTexts]) -> float:
+        """Association name, title(s) and the "presented to" line; return the y below."""
+        s = self.snapshot
+        canvas.setFillColor(TEAL)
+        association = fit_text(s.association_name, self.width - 80, max_size=15,
+                               min_size=10, max_lines=2, bold=True)
+        y = draw_fitted(canvas, association, self.center, PAGE_HEIGHT - 56, bold=True)
+        self._ornament(canvas, y - 6)
+        canvas.setFillColor(TEAL)
+        y -= 16
+        if s.bilingual:
+            ar = fit_text(texts["ar"].title, self.width, max_size=32, min_size=20,
+                          max_lines=1, bold=True, direction="rtl")
+            fr = fit_text(texts["fr"].title, self.width, max_size=24, min_size=16,
+                          max_lines=1, bold=True, direction="ltr")
+            y = draw_fitted(canvas, ar, self.center, y, bold=True) + 2
+            y = draw_fitted(canvas, fr, self.center, y, bold=True)
+            canvas.setFillColor(MUTED)
+            half = self.width / 2
+            fr_line = fit_text(texts["fr"].presented, half - 20, max_size=12, min_size=8,
+                               max_lines=1, direction="ltr")
+            ar_line = fit_text(texts["ar"].presented, half - 20, max_size=13, min_size=8,
+                               max_lines=1, direction="rtl")
+            top = y - 6
+            bottom_fr = draw_fitted(canvas, fr_line, self.left + half / 2, top)
+            bottom_ar = draw_fitted(canvas, ar_line, self.right - half / 2, top)
+            return min(bottom_fr, bottom_ar)
+        t = texts[s.language]
+        title = fit_text(t.title, self.width, max_size=34, min_size=20, max_lines=2,
+                         bold=True, direction=t.direction)
+        y = draw_fitted(canvas, title, self.center, y - 4, bold=True)
+        canvas.setFillColor(MUTED)
+        presented = fit_text(t.presented, self.width, max_size=13, min_size=9,
+                             max_lines=2, direction=t.direction)
+        return draw_fitted(canvas, presented, self.center, y - 8)
+
+    def draw_name(self, canvas: Canvas, texts: dict[str, CertificateTexts],
+                  top: float) -> float:
+        """The volunteer's name as large as fits (max 2 lines), the Arabic spelling
+        under it if given, and a gold rule; return the y below."""
+        s = self.snapshot
+        canvas.setFillColor(INK)
+        name = fit_text(s.volunteer_name, self.width - 60, max_size=38, min_size=24,
+                        max_lines=2, max_height=82, bold=True)
+        y = draw_fitted(canvas, name, self.center, top - 10, bold=True)
+        if s.volunteer_name_ar and s.volunteer_name_ar != s.volunteer_name:
+            canvas.setFillColor(TEAL)
+            other = fit_text(s.volunteer_name_ar, self.width - 120, max_size=20, min_size=12,
+                             max_lines=1, bold=True)
+            y = draw_fitted(canvas, other, self.center, y + 2, bold=True)
+        self._ornament(canvas, y - 4, half_width=150)
+        return y - 12
+
+    def _fit_block(self, paragraphs: list[str], width: float, height: float,
+                   direction: str, max_size: float) -> list[FittedText]:
+        """Fit paragraphs at one common size (``max_size`` down to 6 pt) into the box."""
+        size = max_size
+        while True:
+            fitted = [fit_text(p, width, max_size=size, min_size=size, max_lines=99,
+                               direction=direction, floor_size=size, leading=1.3)
+                      for p in paragraphs if p]
+            total = sum(f.height for f in fitted) + 2 * (len(fitted) - 1)
+            if total <= height or size <= 6:
+                return fitted
+            size -= 0.5
+
+    def _draw_block(self, canvas: Canvas, texts: CertificateTexts, x: float,
+                    width: float, top: float, bottom: float, max_size: float) -> None:
+        """Draw one language's body centred on ``x``, vertically centred in the box."""
+        paragraphs = list(texts.body)
+        fitted = self._fit_block(paragraphs + [texts.contribution], width, top - bottom,
+                                 texts.direction, max_size)
+        total = sum(f.height for f in fitted) + 2 * (len(fitted) - 1)
+        y = top - max(0.0, (top - bottom - total) / 2)
+        for index, block in enumerate(fitted):
+            is_contribution = texts.contribution and index == len(fitted) - 1
+            canvas.setFillColor(MUTED if is_contribution else INK)
+            y = draw_fitted(canvas, block, x, y) - 2
+
+    def draw_body(self, canvas: Canvas, texts: dict[str, CertificateTexts], *,
+                  top: float, bottom: float) -> None:
+        """What, where, when and how much, in one or two (bilingual) columns."""
+        s = self.snapshot
+        if not s.bilingual:
+            self._draw_block(canvas, texts[s.language], self.center, self.width - 80,
+                             top, bottom, 15.5)
+            return
+        half = self.width / 2
+        self._draw_block(canvas, texts["fr"], self.left + half / 2, half - 30, top, bottom,
+                         13.5)
+        self._draw_block(canvas, texts["ar"], self.right - half / 2, half - 30, top, bottom,
+                         14.5)
+        canvas.setStrokeColor(GOLD_LIGHT)
+        canvas.setLineWidth(0.8)
+        canvas.line(self.center, bottom + 8, self.center, top - 8)
+
+    def draw_footer(self, canvas: Canvas, texts: dict[str, CertificateTexts]) -> None:
+        """Issue place/date and signatory on the start side, seal, QR block on the end side."""
+        s = self.snapshot
+        rtl = s.bilingual or s.language == "ar"
+        column = 250.0
+        sign_x = self.right - column / 2 if rtl else self.left + column / 2
+        # Place and date of issue, signature line, name and role.
+        canvas.setFillColor(INK)
+        y = 150.0
+        for language in (("fr", "ar") if s.bilingual else (s.language,)):
+            t = texts[language]
+            issued = fit_text(t.issued, column, max_size=11, min_size=7, max_lines=2,
+                              direction=t.direction)
+            y = draw_fitted(canvas, issued, sign_x, y)
+        canvas.setStrokeColor(GOLD)
+        canvas.setLineWidth(0.8)
+        line_y = 96.0
+        canvas.line(sign_x - 95, line_y, sign_x + 95, line_y)
+        canvas.setFillColor(INK)
+        signatory = fit_text(s.signatory_name, column, max_size=12, min_size=8, max_lines=1,
+                             bold=True)
+        y = draw_fitted(canvas, signatory, sign_x, line_y - 4, bold=True)
+        if s.signatory_role:
+            canvas.setFillColor(MUTED)
+            role = fit_text(s.signatory_role, column, max_size=10, min_size=7, max_lines=2)
+            draw_fitted(canvas, role, sign_x, y)
+        self.draw_seal(canvas, self.center, 100)
+        self.draw_verification(canvas, texts, rtl)
+
+    def draw_seal(self, canvas: Canvas, cx: float, cy: float) -> None:
+        """A gold rosette (concentric rings around a star), purely decorative."""
+        canvas.setStrokeColor(GOLD)
+        canvas.setFillColor(PAPER)
+        canvas.setLineWidth(1.6)
+        canvas.circle(cx, cy, 34, stroke=1, fill=1)
+        canvas.setLineWidth(0.6)
+        canvas.circle(cx, cy, 30, stroke=1, fill=0)
+        canvas.setDash(1.2, 2.2)
+        canvas.circle(cx, cy, 26, stroke=1, fill=0)
+        canvas.setDash()
+        _star(canvas, cx, cy, 18, stroke=GOLD, fill=GOLD_LIGHT, line_width=0.8)
+        _star(canvas, cx, cy, 8, stroke=TEAL, fill=TEAL, line_width=0.5)
+
+    def draw_verification(self, canvas: Canvas, texts: dict[str, CertificateTexts],
+                          rtl: bool) -> None:
+        """QR code of the verification URL at the end side, serial and URL beside it."""
+        s = self.snapshot
+        qr_size = 84.0
+        qr_y = 52.0
+        qr_x = self.left - 6 if rtl else self.right - qr_size + 6
+        draw_qr(canvas, s.verification_url, qr_x, qr_y, qr_size)
+        text_width = 165.0
+        # Text sits against the QR code: to its right in RTL, to its left in LTR.
+        edge = qr_x + qr_size + 4 if rtl else qr_x - 4
+        align = "left" if rtl else "right"
+        languages = ("fr", "ar") if s.bilingual else (s.language,)
+        y = qr_y + qr_size - 10
+        canvas.setFillColor(MUTED)
+        for language in languages:
+            t = texts[language]
+            draw_text(canvas, t.serial_label, edge, y, 8, align=align, direction=t.direction)
+            y -= 10
+        canvas.setFillColor(INK)
+        serial = fit_text(s.serial, text_width, max_size=11, min_size=7, max_lines=2,
+                          bold=True, direction="ltr")
+        y = draw_fitted(canvas, serial, edge, y + 9, bold=True, align=align) - 6
+        canvas.setFillColor(MUTED)
+        for language in languages:
+            t = texts[language]
+            draw_text(canvas, t.verify_label, edge, y - 7, 7.5, align=align,
+                      direction=t.direction)
+            y -= 9.5
+        url = fit_text(s.verification_url, text_width, max_size=7.5, min_size=6,
+                       max_lines=3, direction="ltr")
+        canvas.setFillColor(TEAL)
+        draw_fitted(canvas, url, edge, y - 1, align=align)
+
+
+def render_certificate(snapshot: CertificateSnapshot) -> bytes:
+    """Return the certificate described by ``snapshot`` as a one-page PDF (bytes).
+
+    A4 landscape, fonts embedded (subsets), QR code to ``snapshot.verification_url``.
+    Deterministic: the same snapshot always gives identical bytes. Registers the
+    bundled fonts on first use (see :mod:`aljisr.pdf.fonts`).
+    """
+    fonts.register_fonts((fonts.LATIN, fonts.LATIN_BOLD, fonts.ARABIC, fonts.ARABIC_BOLD))
+    return CertificateBuilder(snapshot).build()

@@ -1,0 +1,80 @@
+"""``flask --app aljisr`` commands: init-db, seed-demo, create-user, translations."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.permissions import Role
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+BABEL_CFG = Path(__file__).parent / "babel.cfg"
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to ``app.cli``."""
+
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create or upgrade the database schema to the newest migration."""
+        upgrade()
+        click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Load the demo data (idempotent: running it again changes nothing)."""
+        from aljisr.seed import load_demo
+
+        summary = load_demo()
+        db.session.commit()
+        click.echo("Demo data: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option("--name", "display_name", help="Display name (default: part before @).")
+    @click.option("--organisation", "organisation_id", type=int, help="Organisation id (partners).")
+    @click.password_option("--password", prompt=True, confirmation_prompt=True)
+    def create_user_command(
+        email: str, role: str, display_name: str | None, organisation_id: int | None, password: str
+    ) -> None:
+        """Create a user with ROLE; prompts for the password when --password is omitted."""
+        from aljisr.auth.services import create_user
+
+        try:
+            user = create_user(
+                email, Role(role), display_name=display_name, password=password,
+                organisation_id=organisation_id,
+            )
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        db.session.commit()
+        click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+    @app.cli.group("translations")
+    def translations() -> None:
+        """Extract, update and compile the message catalogues (en, fr, ar)."""
+
+    def pybabel(*args: str) -> None:
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+    @translations.command("update")
+    def translations_update() -> None:
+        """Extract messages from code and templates and merge them into each catalogue."""
+        pot = TRANSLATIONS / "messages.pot"
+        root = Path(__file__).parent.parent
+        pybabel("extract", "-F", str(BABEL_CFG), "-k", "_l", "--no-location", "--sort-output",
+                "-o", str(pot), str(root / "aljisr"), str(root / "templates"))
+        pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+
+    @translations.command("compile")
+    def translations_compile() -> None:
+        """Compile the .po catalogues to .mo files (done by make run / make test)."""
+        pybabel("compile", "-d", str(TRANSLATIONS))

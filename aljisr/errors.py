@@ -1,0 +1,61 @@
+"""Domain errors raised by services, and the HTML error pages (403, 404, 429, 500)."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+from aljisr.i18n import _l
+
+
+class DomainError(Exception):
+    """A rule of DESIGN.md §2 refused an operation.
+
+    ``message`` is a translated, user-facing sentence; ``field`` names the form field it belongs
+    beside (or None for the form as a whole).
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.field = field
+
+
+class NotAllowed(DomainError):
+    """The operation is not allowed in the current state (e.g. an illegal status change)."""
+
+
+class Conflict(DomainError):
+    """The operation conflicts with existing data (overlap, capacity, duplicate)."""
+
+
+ERROR_TITLES = {
+    400: _l("Bad request"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    413: _l("The upload is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+    503: _l("Service unavailable"),
+}
+
+
+def register_error_pages(app: Flask) -> None:
+    """Render every HTTP error with ``templates/errors/error.html``."""
+
+    def render(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        return (
+            render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, error.name)),
+            code,
+        )
+
+    app.register_error_handler(HTTPException, render)
+
+    @app.errorhandler(500)
+    def internal_error(error: Exception) -> tuple[str, int]:
+        from aljisr.extensions import db
+
+        db.session.rollback()
+        return render_template("errors/error.html", code=500, title=ERROR_TITLES[500]), 500

@@ -1,0 +1,114 @@
+"""Placements: one volunteer on one project for an inclusive date range."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aljisr.database import TimestampMixin, enum_column
+from aljisr.extensions import db
+from aljisr.i18n import _l
+
+if TYPE_CHECKING:
+    from aljisr.auth.models import User
+    from aljisr.hours.models import HoursEntry
+    from aljisr.projects.models import Project
+    from aljisr.volunteers.models import Volunteer
+
+
+class PlacementStatus(enum.StrEnum):
+    """DESIGN.md §2: proposed -> confirmed -> active -> completed; proposed/confirmed ->
+    cancelled; confirmed/active -> withdrawn."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def title(self) -> str:
+        return str(PLACEMENT_STATUS_TITLES[self])
+
+    @property
+    def is_live(self) -> bool:
+        """Live placements occupy capacity and block overlapping placements."""
+        return self not in (PlacementStatus.CANCELLED, PlacementStatus.WITHDRAWN)
+
+
+PLACEMENT_STATUS_TITLES = {
+    PlacementStatus.PROPOSED: _l("Proposed"),
+    PlacementStatus.CONFIRMED: _l("Confirmed"),
+    PlacementStatus.ACTIVE: _l("Active"),
+    PlacementStatus.COMPLETED: _l("Completed"),
+    PlacementStatus.CANCELLED: _l("Cancelled"),
+    PlacementStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+#: Allowed status changes (DESIGN.md §2).
+TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
+    PlacementStatus.PROPOSED: frozenset({PlacementStatus.CONFIRMED, PlacementStatus.CANCELLED}),
+    PlacementStatus.CONFIRMED: frozenset(
+        {PlacementStatus.ACTIVE, PlacementStatus.CANCELLED, PlacementStatus.WITHDRAWN}
+    ),
+    PlacementStatus.ACTIVE: frozenset({PlacementStatus.COMPLETED, PlacementStatus.WITHDRAWN}),
+    PlacementStatus.COMPLETED: frozenset(),
+    PlacementStatus.CANCELLED: frozenset(),
+    PlacementStatus.WITHDRAWN: frozenset(),
+}
+
+LIVE_STATUSES = tuple(s for s in PlacementStatus if s.is_live)
+
+
+class Placement(TimestampMixin, db.Model):
+    """A volunteer on a project from ``start_date`` to ``end_date``, both included."""
+
+    __tablename__ = "placements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("volunteers.id", ondelete="RESTRICT"), index=True
+    )
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="RESTRICT"), index=True
+    )
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    role: Mapped[str | None] = mapped_column(sa.String(200))
+    status: Mapped[PlacementStatus] = mapped_column(
+        enum_column(PlacementStatus, name="placement_status"),
+        default=PlacementStatus.PROPOSED,
+        index=True,
+    )
+    #: Why the last status change happened (the full history is in the audit log).
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: Set when a coordinator allowed an overlap with another live placement.
+    overlap_override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: The coordinator the volunteer contacts about this placement.
+    coordinator_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+
+    volunteer: Mapped[Volunteer] = relationship(back_populates="placements")
+    project: Mapped[Project] = relationship(back_populates="placements")
+    coordinator: Mapped[User | None] = relationship()
+    hours_entries: Mapped[list[HoursEntry]] = relationship(back_populates="placement")
+
+    __table_args__ = (
+        sa.CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        sa.Index("ix_placements_project_dates", "project_id", "start_date", "end_date"),
+    )
+
+    @property
+    def days(self) -> int:
+        """Length in days, both ends included: 1-30 September is 30 days."""
+        return (self.end_date - self.start_date).days + 1
+
+    def __repr__(self) -> str:
+        return f"<Placement {self.id} v{self.volunteer_id} p{self.project_id} {self.status.value}>"

@@ -1,0 +1,72 @@
+"""Physical places where volunteers work: schools and socio-educational centres."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from aljisr.database import TimestampMixin, UTCDateTime, enum_column
+from aljisr.extensions import db
+from aljisr.i18n import _l
+from aljisr.text import clean_text, search_key
+
+if TYPE_CHECKING:
+    from aljisr.organisations.models import Organisation
+    from aljisr.projects.models import Project
+
+
+class SiteKind(enum.StrEnum):
+    PRIMARY_SCHOOL = "primary_school"
+    HIGH_SCHOOL = "high_school"
+    SCHOOL = "school"
+    SOCIO_EDUCATIONAL_CENTRE = "socio_educational_centre"
+    OTHER = "other"
+
+    @property
+    def title(self) -> str:
+        return str(SITE_KIND_TITLES[self])
+
+
+SITE_KIND_TITLES = {
+    SiteKind.PRIMARY_SCHOOL: _l("Primary school"),
+    SiteKind.HIGH_SCHOOL: _l("High school"),
+    SiteKind.SCHOOL: _l("School"),
+    SiteKind.SOCIO_EDUCATIONAL_CENTRE: _l("Socio-educational centre"),
+    SiteKind.OTHER: _l("Other"),
+}
+
+
+class Site(TimestampMixin, db.Model):
+    """A site; it may belong to a host organisation (whose partner users then see it)."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[SiteKind] = mapped_column(enum_column(SiteKind, name="site_kind"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    address: Mapped[str | None] = mapped_column(sa.Text)
+    city: Mapped[str | None] = mapped_column(sa.String(120))
+    region: Mapped[str | None] = mapped_column(sa.String(120))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    search_key: Mapped[str] = mapped_column(sa.String(600), default="", index=True)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="sites")
+    projects: Mapped[list[Project]] = relationship(back_populates="site")
+
+    @validates("name", "city")
+    def _clean(self, key: str, value: str | None) -> str | None:
+        value = clean_text(value)
+        self.search_key = search_key(value if key == "name" else self.name,
+                                     value if key == "city" else self.city)
+        return value
+
+    def __repr__(self) -> str:
+        return f"<Site {self.id} {self.name!r}>"

@@ -1,0 +1,88 @@
+"""Jinja globals and filters: navigation by permission, direction, dates, countries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from aljisr.i18n import LANGUAGES, _l, format_date, text_direction
+from aljisr.permissions import Permission, has_permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: Any
+    permission: Permission
+
+
+#: The main navigation; an item shows only to users holding its permission and whose
+#: endpoint exists (areas register their blueprints independently).
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("main.home", _l("Overview"), Permission.SIGNED_IN),
+    NavItem("volunteers.index", _l("Volunteers"), Permission.MANAGE_REGISTERS),
+    NavItem("organisations.index", _l("Organisations"), Permission.MANAGE_REGISTERS),
+    NavItem("sites.index", _l("Sites"), Permission.MANAGE_REGISTERS),
+    NavItem("projects.index", _l("Projects"), Permission.MANAGE_REGISTERS),
+    NavItem("placements.index", _l("Placements"), Permission.MANAGE_PLACEMENTS),
+    NavItem("hours.queue", _l("Hours"), Permission.REVIEW_HOURS),
+    NavItem("certificates.index", _l("Certificates"), Permission.ISSUE_CERTIFICATES),
+    NavItem("reports.index", _l("Reports"), Permission.VIEW_REPORTS_ALL),
+    NavItem("audit.index", _l("Audit log"), Permission.VIEW_AUDIT_LOG),
+    NavItem("admin.users", _l("Users"), Permission.MANAGE_USERS),
+    NavItem("admin.outbox", _l("Outbox"), Permission.READ_OUTBOX),
+    NavItem("portal.hours", _l("My hours"), Permission.VOLUNTEER_PORTAL),
+    NavItem("portal.certificates", _l("My certificates"), Permission.VOLUNTEER_PORTAL),
+    NavItem("portal.profile", _l("My profile"), Permission.VOLUNTEER_PORTAL),
+    NavItem("partners.reports", _l("Reports"), Permission.PARTNER_PORTAL),
+)
+
+
+def country_name(code: str | None) -> str:
+    """The country's name for an ISO 3166-1 alpha-2 code, in the interface language."""
+    if not code:
+        return ""
+    try:
+        return Locale.parse(str(get_locale())).territories.get(code.upper(), code)
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+def language_name(code: str | None) -> str:
+    """The language's name for an ISO 639-1 code, in the interface language."""
+    if not code:
+        return ""
+    try:
+        return Locale.parse(str(get_locale())).languages.get(code, code)
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+def init_templating(app: Flask) -> None:
+    """Register the globals and filters every template may use."""
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        locale = str(get_locale() or "en")
+        nav = [
+            item
+            for item in NAVIGATION
+            if item.endpoint in app.view_functions and has_permission(current_user, item.permission)
+        ]
+        return {
+            "nav_items": nav,
+            "current_locale": locale,
+            "text_direction": text_direction(locale),
+            "languages": LANGUAGES,
+            "has_permission": lambda p: has_permission(current_user, Permission(p)),
+        }
+
+    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["country"] = country_name
+    app.jinja_env.filters["language"] = language_name
+    app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")

@@ -1,0 +1,10 @@
+// Small progressive enhancements; every page works without JavaScript.
+document.documentElement.classList.add("js");
+document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+  select.addEventListener("change", () => select.form.submit());
+});
+document.querySelectorAll("[data-confirm]").forEach((el) => {
+  el.addEventListener("click", (event) => {
+    if (!window.confirm(el.dataset.confirm)) event.preventDefault();
+  });
+});

@@ -1,0 +1,160 @@
+"""Fixtures: a real app on a real database (SQLite file, or PostgreSQL when
+``ALJISR_TEST_DATABASE_URL`` is set), a test client, and signed-in clients per role.
+
+The schema is built once per run by running the migrations (so every run also proves they
+work); after each test every table is emptied, so tests can commit and use threads freely.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+
+from aljisr import create_app
+from aljisr.config import normalise_database_url
+from aljisr.extensions import db as _db
+
+PG_ENV = "ALJISR_TEST_DATABASE_URL"
+
+
+def _fresh_postgres_database(server_url: str) -> tuple[str, str]:
+    """Create an empty database on the server; return (its URL, its name)."""
+    url = sa.make_url(normalise_database_url(server_url))
+    name = f"aljisr_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+def _drop_postgres_database(server_url: str, name: str) -> None:
+    url = sa.make_url(normalise_database_url(server_url))
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of this run's database, migrated to the newest revision."""
+    server = os.environ.get(PG_ENV)
+    if server:
+        url, name = _fresh_postgres_database(server)
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+        name = ""
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        _db.engine.dispose()
+    yield url
+    if server:
+        _drop_postgres_database(server, name)
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """Settings for the test app; override this fixture to change them."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        "PUBLIC_BASE_URL": "https://aljisr.example.org",
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in an empty ``contextvars`` context.
+
+    The test itself holds an app context (to use the database directly); without this, Flask
+    would reuse it for the client's requests, sharing ``g`` (Flask-Login's cached user) and the
+    database session between requests, which real requests never do.
+
+    The test's own session is committed before each request (so it holds no stale snapshot
+    or lock) and expired after it (so the test reads what the request wrote).
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # noqa: A003
+        outer = has_app_context()
+        if outer:
+            _db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if outer:
+            _db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(app_config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _empty_all_tables()
+        _db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app: Flask) -> Any:
+    """The Flask-SQLAlchemy extension, bound to the test app."""
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgresql")
+
+
+def login_client(app: Flask, user: Any) -> FlaskClient:
+    """A test client signed in as ``user`` without posting the login form."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def as_role(app: Flask, db: Any) -> Any:
+    """``as_role("coordinator")`` -> (client signed in, user). Roles: admin, coordinator,
+    volunteer, sending, host (the last two are partner users of a sending / host organisation)."""
+    from tests import factories
+
+    def make(role: str) -> tuple[FlaskClient, Any]:
+        user = factories.user_for_role(role)
+        _db.session.commit()
+        return login_client(app, user), user
+
+    return make
