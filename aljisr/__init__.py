@@ -85,16 +85,34 @@ def register_extensions(app: Flask) -> None:
     )
 
 
+#: Every blueprint, by module; each module defines ``bp``.
+BLUEPRINT_MODULES = (
+    "aljisr.public.views",
+    "aljisr.auth.views",
+    "aljisr.main.views",
+    "aljisr.admin.views",
+    "aljisr.admin.audit",
+    "aljisr.volunteers.views",
+    "aljisr.organisations.views",
+    "aljisr.sites.views",
+    "aljisr.projects.views",
+    "aljisr.placements.views",
+    "aljisr.hours.views",
+    "aljisr.certificates.views",
+    "aljisr.reports.views",
+    "aljisr.portal.views",
+    "aljisr.partners.views",
+)
+
+
 def register_blueprints(app: Flask) -> None:
     """Mount each area's blueprint, and declare the static endpoint public."""
-    from aljisr.admin.views import bp as admin_bp
-    from aljisr.auth.views import bp as auth_bp
-    from aljisr.main.views import bp as main_bp
-    from aljisr.permissions import public
-    from aljisr.public.views import bp as public_bp
+    from importlib import import_module
 
-    for blueprint in (public_bp, auth_bp, main_bp, admin_bp):
-        app.register_blueprint(blueprint)
+    from aljisr.permissions import public
+
+    for module in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(module).bp)
     app.view_functions["static"] = public(app.view_functions["static"])
 
 

@@ -36,7 +36,7 @@ from reportlab.pdfgen.canvas import Canvas
 from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.i18n import _, force_locale, format_date, format_decimal, ngettext
 from aljisr.pdf import fonts
-from aljisr.pdf.text import FittedText, draw_fitted, draw_text, fit_text, isolate
+from aljisr.pdf.text import FittedText, draw_fitted, fit_text, isolate
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 
@@ -419,26 +419,26 @@ class CertificateBuilder:
         edge = qr_x + qr_size + 4 if rtl else qr_x - 4
         align = "left" if rtl else "right"
         languages = ("fr", "ar") if s.bilingual else (s.language,)
-        y = qr_y + qr_size - 10
+
+        def label(text: str, direction: str, size: float, top: float, *,
+                  bold: bool = False) -> float:
+            fitted = fit_text(text, text_width, max_size=size, min_size=5.5, max_lines=2,
+                              bold=bold, direction=direction)
+            return draw_fitted(canvas, fitted, edge, top, bold=bold, align=align)
+
+        y = qr_y + qr_size - 4
         canvas.setFillColor(MUTED)
         for language in languages:
-            t = texts[language]
-            draw_text(canvas, t.serial_label, edge, y, 8, align=align, direction=t.direction)
-            y -= 10
+            y = label(texts[language].serial_label, texts[language].direction, 7.5, y)
         canvas.setFillColor(INK)
-        serial = fit_text(s.serial, text_width, max_size=11, min_size=7, max_lines=2,
-                          bold=True, direction="ltr")
-        y = draw_fitted(canvas, serial, edge, y + 9, bold=True, align=align) - 6
+        y = label(s.serial, "ltr", 11, y, bold=True) - 4
         canvas.setFillColor(MUTED)
         for language in languages:
-            t = texts[language]
-            draw_text(canvas, t.verify_label, edge, y - 7, 7.5, align=align,
-                      direction=t.direction)
-            y -= 9.5
+            y = label(texts[language].verify_label, texts[language].direction, 7, y)
+        canvas.setFillColor(TEAL)
         url = fit_text(s.verification_url, text_width, max_size=7.5, min_size=6,
                        max_lines=3, direction="ltr")
-        canvas.setFillColor(TEAL)
-        draw_fitted(canvas, url, edge, y - 1, align=align)
+        draw_fitted(canvas, url, edge, y, align=align)
 
 
 def render_certificate(snapshot: CertificateSnapshot) -> bytes:

@@ -138,6 +138,14 @@ def scaled_size(name: str, size: float) -> float:
     return size * SIZE_SCALE.get(name, 1.0)
 
 
+def line_scale(text: str, bold: bool = False) -> float:
+    """Largest :data:`SIZE_SCALE` among the faces ``text`` is drawn with (1.0 if none).
+
+    Line pitch and height are multiplied by it so Arabic lines get the room they need.
+    """
+    return max((SIZE_SCALE.get(face, 1.0) for _, face in font_runs(text, bold)), default=1.0)
+
+
 def covers(name: str, char: str) -> bool:
     """Tell whether face ``name`` has a glyph for the single character ``char``.
 

@@ -313,23 +313,29 @@ def wrap(text: str, width: float, size: float, bold: bool = False,
 
 @dataclass(frozen=True)
 class FittedText:
-    """Text fitted into a box: logical-order ``lines`` at font ``size`` with ``leading``.
+    """Text fitted into a box: logical-order ``lines`` at nominal font ``size``.
 
-    ``height`` is the distance from the top of the first line to the baseline of the
-    last one plus the descent allowance, i.e. ``size + leading * (len(lines) - 1)``
-    (+ 0.25 size), in points.
+    ``leading`` is the distance between baselines and ``scale`` the largest face scale
+    used (:func:`aljisr.pdf.fonts.line_scale`), both already applied to ``leading``.
+    :attr:`height` is the room the block takes, top of the first line to below the
+    last line's descenders, in points. ``direction`` is the resolved paragraph direction.
     """
 
     lines: tuple[str, ...]
     size: float
     leading: float
     direction: str
+    scale: float = 1.0
 
     @property
     def height(self) -> float:
         if not self.lines:
             return 0.0
-        return self.size * 1.25 + self.leading * (len(self.lines) - 1)
+        return _block_height(len(self.lines), self.size, self.leading, self.scale)
+
+
+def _block_height(lines: int, size: float, leading: float, scale: float) -> float:
+    return size * scale * 1.25 + leading * (lines - 1)
 
 
 def fit_text(text: str, width: float, *, max_size: float, min_size: float,
@@ -345,19 +351,24 @@ def fit_text(text: str, width: float, *, max_size: float, min_size: float,
        ``max_height`` points, see :attr:`FittedText.height`).
     3. Otherwise the text wrapped at ``floor_size`` with as many lines as it needs.
 
-    ``leading`` is the line pitch as a multiple of the size. The paragraph's direction is
-    resolved once for all lines (``"auto"``: first strong character). Raises
-    :class:`ValueError` for non-positive sizes or width, or ``min_size > max_size``.
+    ``leading`` is the line pitch as a multiple of the size (times the face scale for
+    Arabic). The paragraph's direction is resolved once for all lines (``"auto"``: first
+    strong character). Raises :class:`ValueError` for a non-positive width or floor
+    size, or ``min_size > max_size``.
     """
     if min_size > max_size or floor_size <= 0 or width <= 0:
         raise ValueError("need 0 < floor_size, min_size <= max_size and width > 0")
     resolved = resolve_direction(text, direction)
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    scale = fonts.line_scale(shape(text), bold)
     if not paragraphs:
-        return FittedText((), max_size, max_size * leading, resolved)
+        return FittedText((), max_size, max_size * leading * scale, resolved, scale)
+
+    def result(lines: list[str], size: float) -> FittedText:
+        return FittedText(tuple(lines), size, size * leading * scale, resolved, scale)
 
     def ok(lines: int, size: float) -> bool:
-        height = size * 1.25 + size * leading * (lines - 1)
+        height = _block_height(lines, size, size * leading * scale, scale)
         return lines <= max_lines and (max_height is None or height <= max_height)
 
     if len(paragraphs) == 1:
@@ -365,7 +376,7 @@ def fit_text(text: str, width: float, *, max_size: float, min_size: float,
         size = max_size
         while size >= min_size:
             if unit * size <= width and ok(1, size):
-                return FittedText((paragraphs[0],), size, size * leading, resolved)
+                return result(paragraphs, size)
             size -= step
     pieces = [_pieces(p, bold, resolved) for p in paragraphs]
     size = max_size
@@ -373,12 +384,11 @@ def fit_text(text: str, width: float, *, max_size: float, min_size: float,
         lines = [line for group in pieces
                  for line in _wrap_pieces(group, width / size, bold, resolved)]
         if ok(len(lines), size):
-            return FittedText(tuple(_carry_embeddings(lines)), size, size * leading, resolved)
+            return result(_carry_embeddings(lines), size)
         size -= step
     lines = [line for group in pieces
              for line in _wrap_pieces(group, width / floor_size, bold, resolved)]
-    return FittedText(tuple(_carry_embeddings(lines)), floor_size, floor_size * leading,
-                      resolved)
+    return result(_carry_embeddings(lines), floor_size)
 
 
 # --------------------------------------------------------------------------- drawing
@@ -424,10 +434,10 @@ def draw_fitted(canvas, fitted: FittedText, x: float, top: float, *, bold: bool 
                 align: Align = "center") -> float:
     """Draw :class:`FittedText` whose first line's top is at ``top``; return the bottom.
 
-    The first baseline is ``top - size``; the next ones follow every ``leading`` points.
-    Returns ``top - fitted.height`` so callers can stack blocks.
+    The first baseline is ``top - size * scale``; the next ones follow every
+    ``leading`` points. Returns ``top - fitted.height`` so callers can stack blocks.
     """
-    baseline = top - fitted.size
+    baseline = top - fitted.size * fitted.scale
     for line in fitted.lines:
         draw_text(canvas, line, x, baseline, fitted.size, bold=bold, align=align,
                   direction=fitted.direction)
