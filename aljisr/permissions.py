@@ -52,7 +52,8 @@ class Permission(enum.StrEnum):
     MANAGE_PLACEMENTS = "manage_placements"
     REVIEW_HOURS = "review_hours"
     ISSUE_CERTIFICATES = "issue_certificates"
-    VIEW_REPORTS_ALL = "view_reports_all"
+    VIEW_REPORTS_ALL = "view_reports_all"  # any organisation, association-wide reports
+    VIEW_ORGANISATION_REPORTS = "view_organisation_reports"  # staff: any; partners: their own
     VIEW_AUDIT_LOG = "view_audit_log"
     READ_OUTBOX = "read_outbox"
     VOLUNTEER_PORTAL = "volunteer_portal"  # own placements, own hours, own certificates
@@ -66,6 +67,7 @@ _COORDINATOR = {
     Permission.REVIEW_HOURS,
     Permission.ISSUE_CERTIFICATES,
     Permission.VIEW_REPORTS_ALL,
+    Permission.VIEW_ORGANISATION_REPORTS,
     Permission.VIEW_AUDIT_LOG,
 }
 
@@ -75,7 +77,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.COORDINATOR: frozenset(_COORDINATOR),
     Role.VOLUNTEER: frozenset({Permission.VOLUNTEER_PORTAL}),
-    Role.PARTNER: frozenset({Permission.PARTNER_PORTAL, Permission.HOST_HOURS}),
+    Role.PARTNER: frozenset(
+        {Permission.PARTNER_PORTAL, Permission.HOST_HOURS, Permission.VIEW_ORGANISATION_REPORTS}
+    ),
 }
 
 

@@ -39,7 +39,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("portal.hours", _l("My hours"), Permission.VOLUNTEER_PORTAL),
     NavItem("portal.certificates", _l("My certificates"), Permission.VOLUNTEER_PORTAL),
     NavItem("portal.profile", _l("My profile"), Permission.VOLUNTEER_PORTAL),
-    NavItem("partners.reports", _l("Reports"), Permission.PARTNER_PORTAL),
+    NavItem("partners.hours", _l("Hours at our sites"), Permission.HOST_HOURS),
+    NavItem("reports.mine", _l("Reports"), Permission.PARTNER_PORTAL),
 )
 
 

@@ -89,6 +89,11 @@ def certificate_texts(snapshot: CertificateSnapshot, language: str) -> Certifica
     without an app context or catalogue they come back in English.
     """
     s = snapshot
+    direction = "rtl" if language == "ar" else "ltr"
+
+    def iso(value: str) -> str:
+        return isolate(value, direction)
+
     with force_locale(language):
         if s.kind == "hours":
             title = _("Certificate of Recognition")
@@ -105,12 +110,12 @@ def certificate_texts(snapshot: CertificateSnapshot, language: str) -> Certifica
         else:
             title = _("Certificate of Participation")
             lead = _("in recognition of their participation as a volunteer")
-        project = _("in the project “%(project)s”", project=isolate(s.project_title))
+        project = _("in the project “%(project)s”", project=iso(s.project_title))
         if s.site_city:
-            where = _("at %(site)s, %(city)s", site=isolate(s.site_name),
-                      city=isolate(s.site_city))
+            where = _("at %(site)s, %(city)s", site=iso(s.site_name),
+                      city=iso(s.site_city))
         else:
-            where = _("at %(site)s", site=isolate(s.site_name))
+            where = _("at %(site)s", site=iso(s.site_name))
         start = _format_date(s.start_date, language)
         if s.start_date == s.end_date:
             when = _("on %(date)s", date=start)
@@ -120,15 +125,15 @@ def certificate_texts(snapshot: CertificateSnapshot, language: str) -> Certifica
         contribution = ""
         if s.contribution:
             contribution = _("Contribution: %(contribution)s",
-                             contribution=isolate(s.contribution))
+                             contribution=iso(s.contribution))
         return CertificateTexts(
             language=language,
-            direction="rtl" if language == "ar" else "ltr",
+            direction=direction,
             title=title,
             presented=_("This certificate is proudly presented to"),
             body=(lead, project, where, when),
             contribution=contribution,
-            issued=_("Issued in %(place)s on %(date)s", place=isolate(s.issue_place),
+            issued=_("Issued in %(place)s on %(date)s", place=iso(s.issue_place),
                      date=_format_date(s.issue_date, language)),
             serial_label=_("Serial number"),
             verify_label=_("Verify this certificate at"),
@@ -282,7 +287,7 @@ class CertificateBuilder:
                           max_lines=1, bold=True, direction="rtl")
             fr = fit_text(texts["fr"].title, self.width, max_size=24, min_size=16,
                           max_lines=1, bold=True, direction="ltr")
-            y = draw_fitted(canvas, ar, self.center, y, bold=True) + 2
+            y = draw_fitted(canvas, ar, self.center, y, bold=True) - 2
             y = draw_fitted(canvas, fr, self.center, y, bold=True)
             canvas.setFillColor(MUTED)
             half = self.width / 2

@@ -48,6 +48,8 @@ Align = Literal["left", "right", "center", "start", "end"]
 #: UAX #9 explicit embedding controls. python-bidi's pure algorithm predates the
 #: isolates (FSI/LRI/RLI/PDI) of Unicode 6.3, so :func:`isolate` uses embeddings.
 LRE, RLE, PDF = "\u202a", "\u202b", "\u202c"
+#: UAX #9 implicit directional marks (strong, invisible).
+LRM, RLM = "\u200e", "\u200f"
 
 _RTL_CLASSES = frozenset({"R", "AL", "AN", "RLE", "RLO", "RLI"})
 _CONTROL_RE = re.compile("[" + "".join(sorted(fonts.IGNORABLE)) + "]")
@@ -56,6 +58,9 @@ _CONTROL_RE = re.compile("[" + "".join(sorted(fonts.IGNORABLE)) + "]")
 _CJK_BREAKABLE_RE = re.compile("[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff"
                                "\U00020000-\U0003ffff]")
 _BREAK_AFTER = frozenset("-/\u2010\u2013")
+#: A word (no-break spaces U+00A0, U+2007, U+202F belong to it) and the spaces after it.
+_NO_BREAK_SPACES = "\u00a0\u2007\u202f"
+_WORD_RE = re.compile(f"((?:[^\\s]|[{_NO_BREAK_SPACES}])+)((?:(?![{_NO_BREAK_SPACES}])\\s)*)")
 
 
 def first_strong_direction(text: str) -> Literal["ltr", "rtl"] | None:
@@ -80,19 +85,27 @@ def resolve_direction(text: str, direction: Direction, default: str = "ltr") -> 
     return first_strong_direction(text) or default
 
 
-def isolate(text: str) -> str:
+def isolate(text: str, context: str | None = None) -> str:
     """Wrap user text so it keeps its own direction inside a sentence of the other one.
 
     "ساهم Amina (أمينة) Zhou في" would otherwise display as "Zhou (أمينة) Amina" inside
     the Arabic sentence. The text is enclosed in LRE...PDF or RLE...PDF according to its
-    first strong character (the effect of UAX #9's FSI...PDI, which python-bidi's pure
-    algorithm does not implement). Text without a strong character is returned as is.
-    The controls are removed before drawing.
+    first strong character, approximating UAX #9's FSI...PDI, which python-bidi's pure
+    algorithm does not implement. Unlike a true isolate, an embedding lends its direction
+    to the neutral characters next to it ("،" between two Latin names in Arabic would
+    turn left-to-right); giving ``context``, the direction (``"ltr"``/``"rtl"``) of the
+    surrounding sentence, adds a mark of that direction (LRM/RLM) on both sides, which
+    keeps those neutrals in the sentence's direction. Text without a strong character
+    is returned as is. All these controls are removed before drawing.
     """
     direction = first_strong_direction(text)
     if direction is None:
         return text
-    return (RLE if direction == "rtl" else LRE) + text + PDF
+    wrapped = (RLE if direction == "rtl" else LRE) + text + PDF
+    if context in ("ltr", "rtl") and context != direction:
+        mark = RLM if context == "rtl" else LRM
+        wrapped = mark + wrapped + mark
+    return wrapped
 
 
 @lru_cache(maxsize=1)
@@ -214,7 +227,7 @@ def _split_word(word: str) -> list[str]:
 
 def _pieces(paragraph: str, bold: bool, direction: str) -> list[_Piece]:
     pieces: list[_Piece] = []
-    for match in re.finditer(r"(\S+)(\s*)", paragraph):
+    for match in _WORD_RE.finditer(paragraph):
         word, space = match.group(1), match.group(2)
         parts = _split_word(word)
         for part in parts[:-1]:
