@@ -1,0 +1,545 @@
+"""Placement rules (DESIGN.md §2): dates, overlap, capacity, and the status path.
+
+Plain functions that take model objects and plain values, raise :class:`~aljisr.errors.DomainError`
+subclasses (with the form ``field`` they belong beside), record every change in the audit log,
+flush but never commit.
+
+Concurrency: a check and the write it guards must happen in one transaction that two
+coordinators cannot both pass. Each service that books capacity first locks the project row
+(``SELECT ... FOR UPDATE`` on PostgreSQL; READ COMMITTED then lets the waiting transaction's
+next statement see what the first one committed). SQLite has no row locks: there the caller's
+transaction must start with ``BEGIN IMMEDIATE``, which every POST request does (see
+:func:`aljisr.database.write_intent`); wrap other callers in ``with write_intent():``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from aljisr import audit
+from aljisr.errors import Conflict, DomainError, NotAllowed
+from aljisr.extensions import db
+from aljisr.i18n import _, format_date
+from aljisr.placements.models import LIVE_STATUSES, TRANSITIONS, Placement, PlacementStatus
+from aljisr.projects.models import Project, ProjectStatus
+from aljisr.volunteers.models import Volunteer, VolunteerStatus
+
+#: The verb recorded in the audit log (``placement.<verb>``) for a move to each status.
+TRANSITION_VERBS: dict[PlacementStatus, str] = {
+    PlacementStatus.CONFIRMED: "confirm",
+    PlacementStatus.ACTIVE: "start",
+    PlacementStatus.COMPLETED: "complete",
+    PlacementStatus.CANCELLED: "cancel",
+    PlacementStatus.WITHDRAWN: "withdraw",
+}
+
+#: Moves that need a reason: the volunteer or the host will ask why.
+REASON_REQUIRED: frozenset[PlacementStatus] = frozenset(
+    {PlacementStatus.CANCELLED, PlacementStatus.WITHDRAWN}
+)
+
+#: Statuses whose dates may still be changed.
+DATES_CHANGEABLE: frozenset[PlacementStatus] = frozenset(
+    {PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE}
+)
+
+
+@dataclass(frozen=True)
+class Peak:
+    """The most live placements on a single day: ``count`` on ``day`` (None when no placement)."""
+
+    count: int
+    day: date | None
+
+
+# --------------------------------------------------------------------------------------------
+# Capacity
+# --------------------------------------------------------------------------------------------
+
+
+def peak_occupancy(
+    project_id: int,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    exclude_placement_id: int | None = None,
+) -> Peak:
+    """The most live placements of a project on any single day of ``start``..``end`` (inclusive;
+    None = unbounded), in one SQL query.
+
+    The number of placements running is a step function that only rises on a placement's first
+    day, so its maximum over a range is reached on the range's first day or on the first day of a
+    placement starting inside it: count the placements covering each such day and keep the
+    largest. Work grows with the square of the project's placements, not with the days.
+    """
+    live = (Placement.project_id == project_id, Placement.status.in_(LIVE_STATUSES))
+    in_range: list[Any] = []
+    if start is not None:
+        in_range.append(Placement.end_date >= start)
+    if end is not None:
+        in_range.append(Placement.start_date <= end)
+    if exclude_placement_id is not None:
+        in_range.append(Placement.id != exclude_placement_id)
+    day: Any = Placement.start_date
+    if start is not None:
+        day = sa.case(
+            (Placement.start_date < sa.literal(start, sa.Date), sa.literal(start, sa.Date)),
+            else_=Placement.start_date,
+        )
+    points = sa.select(day.label("day")).where(*live, *in_range).distinct().subquery("points")
+    other = aliased(Placement, name="other")
+    covering = [
+        other.project_id == project_id,
+        other.status.in_(LIVE_STATUSES),
+        other.start_date <= points.c.day,
+        other.end_date >= points.c.day,
+    ]
+    if exclude_placement_id is not None:
+        covering.append(other.id != exclude_placement_id)
+    count = sa.func.count(other.id).label("n")
+    row = db.session.execute(
+        sa.select(points.c.day, count)
+        .join(other, sa.and_(*covering))
+        .group_by(points.c.day)
+        .order_by(count.desc(), points.c.day)
+        .limit(1)
+    ).first()
+    if row is None:
+        return Peak(0, None)
+    return Peak(int(row.n), row.day)
+
+
+def _lock_project(project_id: int) -> Any:
+    """Lock the project row until the end of the transaction and return its current
+    capacity, dates, status and archive time (fresh, whatever the session holds)."""
+    return db.session.execute(
+        sa.select(
+            Project.id,
+            Project.title,
+            Project.capacity,
+            Project.start_date,
+            Project.end_date,
+            Project.status,
+            Project.archived_at,
+        )
+        .where(Project.id == project_id)
+        .with_for_update()
+    ).one()
+
+
+def check_capacity_change(project: Project, new_capacity: int) -> None:
+    """Refuse lowering ``project``'s capacity below what is already booked on any single day.
+
+    Locks the project row (PostgreSQL) so that no placement is booked between this check and
+    the caller's commit; on SQLite call it inside a write transaction (any POST request).
+
+    :raises Conflict: ``field="capacity"``, when ``new_capacity`` is below the peak number of
+        live placements (proposed, confirmed, active, completed) on one day.
+    """
+    if project.id is None:
+        return
+    _lock_project(project.id)
+    peak = peak_occupancy(project.id)
+    if new_capacity < peak.count:
+        raise Conflict(
+            _(
+                "The capacity cannot be lower than %(count)d: %(count)d volunteers are booked "
+                "on %(day)s. Cancel or move placements first.",
+                count=peak.count,
+                day=format_date(peak.day),
+            ),
+            field="capacity",
+        )
+
+
+def _check_capacity(
+    locked_project: Any, start: date, end: date, *, exclude_placement_id: int | None = None
+) -> None:
+    peak = peak_occupancy(locked_project.id, start, end, exclude_placement_id=exclude_placement_id)
+    if peak.count + 1 > locked_project.capacity:
+        raise Conflict(
+            _(
+                "The project is full on %(day)s: %(count)d of %(capacity)d places are taken. "
+                "Choose other dates or another project.",
+                day=format_date(peak.day),
+                count=peak.count,
+                capacity=locked_project.capacity,
+            ),
+            field="start_date",
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Dates and overlap
+# --------------------------------------------------------------------------------------------
+
+
+def _check_dates(locked_project: Any, start: date | None, end: date | None) -> None:
+    if start is None:
+        raise DomainError(_("Give the first day."), field="start_date")
+    if end is None:
+        raise DomainError(_("Give the last day."), field="end_date")
+    if end < start:
+        raise DomainError(_("The last day cannot be before the first day."), field="end_date")
+    if start < locked_project.start_date:
+        raise DomainError(
+            _(
+                "The project starts on %(day)s; the placement cannot start before.",
+                day=format_date(locked_project.start_date),
+            ),
+            field="start_date",
+        )
+    if end > locked_project.end_date:
+        raise DomainError(
+            _(
+                "The project ends on %(day)s; the placement cannot end after.",
+                day=format_date(locked_project.end_date),
+            ),
+            field="end_date",
+        )
+
+
+def overlapping_placements(
+    volunteer_id: int, start: date, end: date, *, exclude_placement_id: int | None = None
+) -> list[Any]:
+    """Live placements of the volunteer sharing at least one day with ``start``..``end``
+    (inclusive): rows of (id, start_date, end_date, project title)."""
+    query = (
+        sa.select(Placement.id, Placement.start_date, Placement.end_date, Project.title)
+        .join(Project, Project.id == Placement.project_id)
+        .where(
+            Placement.volunteer_id == volunteer_id,
+            Placement.status.in_(LIVE_STATUSES),
+            Placement.start_date <= end,
+            Placement.end_date >= start,
+        )
+        .order_by(Placement.start_date)
+    )
+    if exclude_placement_id is not None:
+        query = query.where(Placement.id != exclude_placement_id)
+    return list(db.session.execute(query).all())
+
+
+def _check_overlap(
+    volunteer: Volunteer,
+    start: date,
+    end: date,
+    override_reason: str | None,
+    *,
+    exclude_placement_id: int | None = None,
+) -> list[Any]:
+    """Return the overlapping placements an override lets through; raise without override."""
+    clashes = overlapping_placements(
+        volunteer.id, start, end, exclude_placement_id=exclude_placement_id
+    )
+    if clashes and not override_reason:
+        first = clashes[0]
+        raise Conflict(
+            _(
+                "%(name)s is already placed on “%(project)s” from %(start)s to %(end)s, which "
+                "overlaps these dates. Change the dates, or give a reason to override.",
+                name=volunteer.full_name,
+                project=first.title,
+                start=format_date(first.start_date),
+                end=format_date(first.end_date),
+            ),
+            field="start_date",
+        )
+    return clashes
+
+
+def _clean_reason(reason: str | None) -> str | None:
+    reason = (reason or "").strip()
+    return reason or None
+
+
+def _lock_volunteer(volunteer_id: int) -> Any:
+    return db.session.execute(
+        sa.select(Volunteer.id, Volunteer.status, Volunteer.archived_at)
+        .where(Volunteer.id == volunteer_id)
+        .with_for_update()
+    ).one()
+
+
+# --------------------------------------------------------------------------------------------
+# Proposing and changing dates
+# --------------------------------------------------------------------------------------------
+
+
+def propose_placement(
+    volunteer: Volunteer,
+    project: Project,
+    start: date | None,
+    end: date | None,
+    *,
+    actor: Any,
+    role: str | None = None,
+    override_reason: str | None = None,
+    notes: str | None = None,
+) -> Placement:
+    """Create a proposed placement of ``volunteer`` on ``project`` from ``start`` to ``end``
+    (both included) and audit it as ``placement.propose``.
+
+    Locks the volunteer and then the project row (see the module docstring), so the overlap and
+    capacity checks hold against concurrent proposals.
+
+    :param override_reason: lets an overlap with the volunteer's other live placements through;
+        recorded as ``placement.override_overlap``.
+    :raises DomainError: ``field`` "volunteer" (archived), "project" (archived or cancelled),
+        "start_date"/"end_date" (missing, reversed, outside the project's dates).
+    :raises Conflict: ``field="start_date"`` on an overlap without override, or when the project
+        would exceed its capacity on some day of the range.
+    """
+    override_reason = _clean_reason(override_reason)
+    locked_volunteer = _lock_volunteer(volunteer.id)
+    if (
+        locked_volunteer.archived_at is not None
+        or locked_volunteer.status is VolunteerStatus.ARCHIVED
+    ):
+        raise DomainError(
+            _("%(name)s is archived and cannot be placed.", name=volunteer.full_name),
+            field="volunteer",
+        )
+    locked = _lock_project(project.id)
+    if locked.archived_at is not None or locked.status is ProjectStatus.CANCELLED:
+        raise DomainError(
+            _("This project is cancelled or archived and takes no placements."), field="project"
+        )
+    _check_dates(locked, start, end)
+    assert start is not None and end is not None
+    clashes = _check_overlap(volunteer, start, end, override_reason)
+    _check_capacity(locked, start, end)
+
+    placement = Placement(
+        volunteer=volunteer,
+        project=project,
+        start_date=start,
+        end_date=end,
+        role=_clean_reason(role),
+        notes=_clean_reason(notes),
+        status=PlacementStatus.PROPOSED,
+        coordinator_id=getattr(actor, "id", None),
+        overlap_override_reason=override_reason if clashes else None,
+    )
+    db.session.add(placement)
+    db.session.flush()
+    audit.record(
+        actor,
+        "placement.propose",
+        placement,
+        details={
+            "volunteer_id": volunteer.id,
+            "project_id": project.id,
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+            "role": placement.role,
+        },
+    )
+    if clashes:
+        audit.record(
+            actor,
+            "placement.override_overlap",
+            placement,
+            reason=override_reason,
+            details={"overlapping_placement_ids": [c.id for c in clashes]},
+        )
+    return placement
+
+
+def change_dates(
+    placement: Placement,
+    start: date | None,
+    end: date | None,
+    *,
+    actor: Any,
+    reason: str | None = None,
+    override_reason: str | None = None,
+) -> Placement:
+    """Move a proposed, confirmed or active placement to ``start``..``end`` (inclusive), with
+    the same checks as :func:`propose_placement` (the placement itself excluded), and audit it as
+    ``placement.change_dates`` with the old and new dates.
+
+    :raises NotAllowed: ``field="start_date"`` when the placement is completed, cancelled or
+        withdrawn, or when hours are logged outside the new dates.
+    :raises DomainError / Conflict: as :func:`propose_placement`.
+    """
+    override_reason = _clean_reason(override_reason)
+    reason = _clean_reason(reason)
+    _lock_volunteer(placement.volunteer_id)
+    locked = _lock_project(placement.project_id)
+    status = _lock_placement(placement)
+    if status not in DATES_CHANGEABLE:
+        raise NotAllowed(
+            _("The dates of a %(status)s placement cannot change.", status=status.title.lower()),
+            field="start_date",
+        )
+    _check_dates(locked, start, end)
+    assert start is not None and end is not None
+    if (start, end) == (placement.start_date, placement.end_date):
+        return placement
+    _check_hours_inside(placement, start, end)
+    clashes = _check_overlap(
+        placement.volunteer, start, end, override_reason, exclude_placement_id=placement.id
+    )
+    _check_capacity(locked, start, end, exclude_placement_id=placement.id)
+
+    old = {
+        "start_date": placement.start_date.isoformat(),
+        "end_date": placement.end_date.isoformat(),
+    }
+    placement.start_date, placement.end_date = start, end
+    if clashes:
+        placement.overlap_override_reason = override_reason
+    db.session.flush()
+    audit.record(
+        actor,
+        "placement.change_dates",
+        placement,
+        reason=reason,
+        details={"from": old, "to": {"start_date": start.isoformat(), "end_date": end.isoformat()}},
+    )
+    if clashes:
+        audit.record(
+            actor,
+            "placement.override_overlap",
+            placement,
+            reason=override_reason,
+            details={"overlapping_placement_ids": [c.id for c in clashes]},
+        )
+    return placement
+
+
+def _check_hours_inside(placement: Placement, start: date, end: date) -> None:
+    from aljisr.hours.models import HoursEntry
+
+    outside = db.session.scalar(
+        sa.select(sa.func.count(HoursEntry.id)).where(
+            HoursEntry.placement_id == placement.id,
+            sa.or_(HoursEntry.work_date < start, HoursEntry.work_date > end),
+        )
+    )
+    if outside:
+        raise NotAllowed(
+            _(
+                "%(count)d hours entries fall outside these dates; the placement must keep "
+                "every day on which hours were logged.",
+                count=outside,
+            ),
+            field="start_date",
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Status
+# --------------------------------------------------------------------------------------------
+
+
+def _lock_placement(placement: Placement) -> PlacementStatus:
+    """Lock the placement row and return its committed status (a concurrent change wins once)."""
+    status = db.session.scalar(
+        sa.select(Placement.status).where(Placement.id == placement.id).with_for_update()
+    )
+    if status is None:  # pragma: no cover - deleted meanwhile; placements are never deleted
+        raise NotAllowed(_("This placement no longer exists."), field="status")
+    return status
+
+
+def allowed_transitions(placement: Placement) -> list[PlacementStatus]:
+    """The statuses ``placement`` may move to next, in the order of :class:`PlacementStatus`."""
+    allowed = TRANSITIONS[placement.status]
+    return [s for s in PlacementStatus if s in allowed]
+
+
+def transition(
+    placement: Placement,
+    new_status: PlacementStatus,
+    *,
+    actor: Any,
+    reason: str | None = None,
+) -> Placement:
+    """Move ``placement`` to ``new_status`` along :data:`TRANSITIONS` and audit it as
+    ``placement.<verb>`` (confirm, start, complete, cancel, withdraw) with who, when and why.
+
+    :raises NotAllowed: ``field="status"`` for a move off the allowed path (e.g. completed ->
+        active, proposed -> completed, cancelled -> confirmed); ``field="reason"`` when
+        cancelling or withdrawing without a reason.
+    """
+    new_status = PlacementStatus(new_status)
+    reason = _clean_reason(reason)
+    current = _lock_placement(placement)
+    if current is not placement.status:
+        db.session.refresh(placement)
+    if new_status not in TRANSITIONS[current]:
+        raise NotAllowed(
+            _(
+                "A %(current)s placement cannot become %(new)s.",
+                current=current.title.lower(),
+                new=new_status.title.lower(),
+            ),
+            field="status",
+        )
+    if new_status in REASON_REQUIRED and not reason:
+        raise NotAllowed(
+            _("Say why the placement is %(new)s.", new=new_status.title.lower()), field="reason"
+        )
+    placement.status = new_status
+    placement.status_reason = reason
+    db.session.flush()
+    audit.record(
+        actor,
+        f"placement.{TRANSITION_VERBS[new_status]}",
+        placement,
+        reason=reason,
+        details={"from": current.value, "to": new_status.value},
+    )
+    return placement
+
+
+def confirm_placement(placement: Placement, *, actor: Any, reason: str | None = None) -> Placement:
+    """proposed -> confirmed (see :func:`transition`)."""
+    return transition(placement, PlacementStatus.CONFIRMED, actor=actor, reason=reason)
+
+
+def start_placement(placement: Placement, *, actor: Any, reason: str | None = None) -> Placement:
+    """confirmed -> active (see :func:`transition`)."""
+    return transition(placement, PlacementStatus.ACTIVE, actor=actor, reason=reason)
+
+
+def complete_placement(placement: Placement, *, actor: Any, reason: str | None = None) -> Placement:
+    """active -> completed (see :func:`transition`)."""
+    return transition(placement, PlacementStatus.COMPLETED, actor=actor, reason=reason)
+
+
+def cancel_placement(placement: Placement, *, actor: Any, reason: str | None = None) -> Placement:
+    """proposed/confirmed -> cancelled; a reason is required (see :func:`transition`)."""
+    return transition(placement, PlacementStatus.CANCELLED, actor=actor, reason=reason)
+
+
+def withdraw_placement(placement: Placement, *, actor: Any, reason: str | None = None) -> Placement:
+    """confirmed/active -> withdrawn; a reason is required (see :func:`transition`)."""
+    return transition(placement, PlacementStatus.WITHDRAWN, actor=actor, reason=reason)
+
+
+__all__ = [
+    "DATES_CHANGEABLE",
+    "REASON_REQUIRED",
+    "TRANSITION_VERBS",
+    "Peak",
+    "allowed_transitions",
+    "cancel_placement",
+    "change_dates",
+    "check_capacity_change",
+    "complete_placement",
+    "confirm_placement",
+    "overlapping_placements",
+    "peak_occupancy",
+    "propose_placement",
+    "start_placement",
+    "transition",
+    "withdraw_placement",
+]
