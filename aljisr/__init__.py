@@ -64,8 +64,13 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -117,7 +122,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """No-store for private pages, and write intent for unsafe methods (SQLite ``BEGIN IMMEDIATE``)."""
+    """No-store for private pages; write intent for unsafe methods (SQLite ``BEGIN IMMEDIATE``)."""
     from aljisr.database import set_write_intent
 
     @app.before_request

@@ -50,7 +50,10 @@ def register(app: Flask) -> None:
 
         try:
             user = create_user(
-                email, Role(role), display_name=display_name, password=password,
+                email,
+                Role(role),
+                display_name=display_name,
+                password=password,
                 organisation_id=organisation_id,
             )
         except DomainError as error:
@@ -63,15 +66,28 @@ def register(app: Flask) -> None:
         """Extract, update and compile the message catalogues (en, fr, ar)."""
 
     def pybabel(*args: str) -> None:
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+        subprocess.run(  # noqa: S603 (fixed argv: this interpreter running pybabel)
+            [sys.executable, "-m", "babel.messages.frontend", *args], check=True
+        )
 
     @translations.command("update")
     def translations_update() -> None:
         """Extract messages from code and templates and merge them into each catalogue."""
         pot = TRANSLATIONS / "messages.pot"
         root = Path(__file__).parent.parent
-        pybabel("extract", "-F", str(BABEL_CFG), "-k", "_l", "--no-location", "--sort-output",
-                "-o", str(pot), str(root / "aljisr"), str(root / "templates"))
+        pybabel(
+            "extract",
+            "-F",
+            str(BABEL_CFG),
+            "-k",
+            "_l",
+            "--no-location",
+            "--sort-output",
+            "-o",
+            str(pot),
+            str(root / "aljisr"),
+            str(root / "templates"),
+        )
         pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
 
     @translations.command("compile")

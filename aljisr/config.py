@@ -18,7 +18,7 @@ class Defaults:
 
     #: Signs sessions and tokens. Required outside debug/testing (see :func:`check_secret_key`).
     SECRET_KEY: str | None = None
-    #: ``ALJISR_DATABASE_URL``: an SQLAlchemy URL. Empty means SQLite in ``instance/aljisr.sqlite3``.
+    #: ``ALJISR_DATABASE_URL``: an SQLAlchemy URL; empty: SQLite in ``instance/aljisr.sqlite3``.
     DATABASE_URL: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     #: Time zone in which timestamps are shown (they are stored in UTC).

@@ -47,7 +47,9 @@ def register_error_pages(app: Flask) -> None:
     def render(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
         return (
-            render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, error.name)),
+            render_template(
+                "errors/error.html", code=code, title=ERROR_TITLES.get(code, error.name)
+            ),
             code,
         )
 

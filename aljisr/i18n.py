@@ -44,9 +44,11 @@ __all__ = [
 def select_locale() -> str:
     """Choose the interface language: the signed-in user's choice, then the session's,
     then the browser's ``Accept-Language``, then English."""
-    from flask import request, session
+    from flask import has_request_context, request, session
     from flask_login import current_user
 
+    if not has_request_context():
+        return "en"
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
         return current_user.locale
     if session.get("locale") in LANGUAGES:

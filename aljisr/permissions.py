@@ -22,7 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Role(enum.StrEnum):
-    """What a user is. Partner users belong to one organisation, whose kind decides what they see."""
+    """What a user is. A partner user belongs to one organisation, whose kind sets their view."""
 
     ADMIN = "admin"
     COORDINATOR = "coordinator"
@@ -72,9 +72,7 @@ _COORDINATOR = {
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(
-        _COORDINATOR | {Permission.MANAGE_USERS, Permission.READ_OUTBOX}
-    ),
+    Role.ADMIN: frozenset(_COORDINATOR | {Permission.MANAGE_USERS, Permission.READ_OUTBOX}),
     Role.COORDINATOR: frozenset(_COORDINATOR),
     Role.VOLUNTEER: frozenset({Permission.VOLUNTEER_PORTAL}),
     Role.PARTNER: frozenset(

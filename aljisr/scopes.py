@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from aljisr.auth.models import User
+from aljisr.dates import today as local_today
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
@@ -36,7 +37,9 @@ def placement_filter(user: User) -> Any:
     if user.is_staff:
         return sa.true()
     if user.role is Role.VOLUNTEER:
-        return Placement.volunteer_id.in_(sa.select(Volunteer.id).where(Volunteer.user_id == user.id))
+        return Placement.volunteer_id.in_(
+            sa.select(Volunteer.id).where(Volunteer.user_id == user.id)
+        )
     if user.is_sending_partner:
         return Placement.volunteer_id.in_(
             sa.select(Volunteer.id).where(Volunteer.sending_organisation_id == user.organisation_id)
@@ -66,7 +69,7 @@ def volunteer_filter(user: User, today: date | None = None) -> Any:
     if user.is_sending_partner:
         return Volunteer.sending_organisation_id == user.organisation_id
     if user.is_host_partner:
-        today = today or date.today()
+        today = today or local_today()
         return Volunteer.id.in_(
             sa.select(Placement.volunteer_id)
             .join(Project, Project.id == Placement.project_id)

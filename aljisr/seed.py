@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from aljisr import audit
 from aljisr.auth.models import User
+from aljisr.dates import today as local_today
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.organisations.models import Organisation, OrganisationKind
@@ -30,184 +31,614 @@ from aljisr.projects.models import Project, ProjectStatus, Theme
 from aljisr.sites.models import Site, SiteKind
 from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerLanguage, VolunteerStatus
 
-DEMO_PASSWORD = "demo-aljisr"
+DEMO_PASSWORD = "demo-aljisr"  # noqa: S105 (public demo logins, README)
 DEMO_DOMAIN = "aljisr.example.org"
 
 ORGANISATIONS: list[dict[str, Any]] = [
     # the partner foundation named by the association (funder of school supplies)
-    {"key": "bffs", "name": "British Foundation for Schools", "kind": OrganisationKind.PARTNER,
-     "country": "GB", "city": "London"},
+    {
+        "key": "bffs",
+        "name": "British Foundation for Schools",
+        "kind": OrganisationKind.PARTNER,
+        "country": "GB",
+        "city": "London",
+    },
     # host organisations (invented names for the bodies behind the real sites)
-    {"key": "host-maggamane", "name": "Maggamane Socio-Educational Centre Association",
-     "kind": OrganisationKind.HOST, "country": "MA", "city": "Maggamane"},
-    {"key": "host-anwal", "name": "Anwal School Parents' Association",
-     "kind": OrganisationKind.HOST, "country": "MA"},
-    {"key": "host-attawhid", "name": "Attawhid School Parents' Association",
-     "kind": OrganisationKind.HOST, "country": "MA"},
-    {"key": "host-mohamed5", "name": "Mohamed 5 High School Association",
-     "kind": OrganisationKind.HOST, "country": "MA"},
+    {
+        "key": "host-maggamane",
+        "name": "Maggamane Socio-Educational Centre Association",
+        "kind": OrganisationKind.HOST,
+        "country": "MA",
+        "city": "Maggamane",
+    },
+    {
+        "key": "host-anwal",
+        "name": "Anwal School Parents' Association",
+        "kind": OrganisationKind.HOST,
+        "country": "MA",
+    },
+    {
+        "key": "host-attawhid",
+        "name": "Attawhid School Parents' Association",
+        "kind": OrganisationKind.HOST,
+        "country": "MA",
+    },
+    {
+        "key": "host-mohamed5",
+        "name": "Mohamed 5 High School Association",
+        "kind": OrganisationKind.HOST,
+        "country": "MA",
+    },
     # sending organisations (invented)
-    {"key": "send-fr", "name": "Passerelles Solidaires", "kind": OrganisationKind.SENDING,
-     "country": "FR", "city": "Lyon", "contact_name": "Claire Dubois"},
-    {"key": "send-de", "name": "Brückenbau Freiwilligendienste e.V.", "kind": OrganisationKind.SENDING,
-     "country": "DE", "city": "Leipzig"},
-    {"key": "send-es", "name": "Puentes Abiertos", "kind": OrganisationKind.SENDING,
-     "country": "ES", "city": "Granada"},
-    {"key": "send-uk", "name": "Two Bags Volunteering UK", "kind": OrganisationKind.SENDING,
-     "country": "GB", "city": "Bristol"},
-    {"key": "send-jp", "name": "Sakura Global Volunteers", "kind": OrganisationKind.SENDING,
-     "country": "JP", "city": "Osaka"},
-    {"key": "send-ua", "name": "Dnipro Youth Exchange", "kind": OrganisationKind.SENDING,
-     "country": "UA", "city": "Dnipro"},
+    {
+        "key": "send-fr",
+        "name": "Passerelles Solidaires",
+        "kind": OrganisationKind.SENDING,
+        "country": "FR",
+        "city": "Lyon",
+        "contact_name": "Claire Dubois",
+    },
+    {
+        "key": "send-de",
+        "name": "Brückenbau Freiwilligendienste e.V.",
+        "kind": OrganisationKind.SENDING,
+        "country": "DE",
+        "city": "Leipzig",
+    },
+    {
+        "key": "send-es",
+        "name": "Puentes Abiertos",
+        "kind": OrganisationKind.SENDING,
+        "country": "ES",
+        "city": "Granada",
+    },
+    {
+        "key": "send-uk",
+        "name": "Two Bags Volunteering UK",
+        "kind": OrganisationKind.SENDING,
+        "country": "GB",
+        "city": "Bristol",
+    },
+    {
+        "key": "send-jp",
+        "name": "Sakura Global Volunteers",
+        "kind": OrganisationKind.SENDING,
+        "country": "JP",
+        "city": "Osaka",
+    },
+    {
+        "key": "send-ua",
+        "name": "Dnipro Youth Exchange",
+        "kind": OrganisationKind.SENDING,
+        "country": "UA",
+        "city": "Dnipro",
+    },
 ]
 
 SITES: list[dict[str, Any]] = [
-    {"key": "centre", "name": "Maggamane socio-educational centre",
-     "kind": SiteKind.SOCIO_EDUCATIONAL_CENTRE, "host": "host-maggamane", "city": "Maggamane"},
-    {"key": "maggamane-school", "name": "Maggamane primary school",
-     "kind": SiteKind.PRIMARY_SCHOOL, "host": "host-maggamane", "city": "Maggamane"},
-    {"key": "anwal", "name": "Anwal primary school", "kind": SiteKind.PRIMARY_SCHOOL,
-     "host": "host-anwal"},
-    {"key": "attawhid", "name": "Attawhid school", "kind": SiteKind.SCHOOL, "host": "host-attawhid"},
-    {"key": "mohamed5", "name": "Mohamed 5 high school", "kind": SiteKind.HIGH_SCHOOL,
-     "host": "host-mohamed5"},
+    {
+        "key": "centre",
+        "name": "Maggamane socio-educational centre",
+        "kind": SiteKind.SOCIO_EDUCATIONAL_CENTRE,
+        "host": "host-maggamane",
+        "city": "Maggamane",
+    },
+    {
+        "key": "maggamane-school",
+        "name": "Maggamane primary school",
+        "kind": SiteKind.PRIMARY_SCHOOL,
+        "host": "host-maggamane",
+        "city": "Maggamane",
+    },
+    {
+        "key": "anwal",
+        "name": "Anwal primary school",
+        "kind": SiteKind.PRIMARY_SCHOOL,
+        "host": "host-anwal",
+    },
+    {
+        "key": "attawhid",
+        "name": "Attawhid school",
+        "kind": SiteKind.SCHOOL,
+        "host": "host-attawhid",
+    },
+    {
+        "key": "mohamed5",
+        "name": "Mohamed 5 high school",
+        "kind": SiteKind.HIGH_SCHOOL,
+        "host": "host-mohamed5",
+    },
 ]
 
 
 def _projects(today: date) -> list[dict[str, Any]]:
     """The nine listed projects. ``dates`` is fixed for past ones, relative for the rest."""
     return [
-        {"key": "room-1", "title": "Construction of a multidisciplinary room at the Maggamane "
-         "socio-educational centre (first step)", "site": "centre", "theme": Theme.CONSTRUCTION,
-         "sdgs": [4, 9, 11], "dates": (date(2024, 7, 1), date(2024, 8, 30)), "capacity": 8,
-         "status": ProjectStatus.COMPLETED, "phase": 1, "skills": ["masonry", "carpentry"],
-         "languages": ["fr"]},
-        {"key": "room-2", "title": "Construction of a multidisciplinary room at the Maggamane "
-         "socio-educational centre (second step)", "site": "centre", "theme": Theme.CONSTRUCTION,
-         "sdgs": [4, 9, 11], "dates": (today - timedelta(days=60), today + timedelta(days=75)),
-         "capacity": 8, "status": ProjectStatus.IN_PROGRESS, "phase": 2, "parent": "room-1",
-         "skills": ["masonry", "electrics", "painting"], "languages": ["fr"]},
-        {"key": "centre-renovation", "title": "Renovating infrastructure at the Maggamane "
-         "socio-educational centre", "site": "centre", "theme": Theme.CONSTRUCTION,
-         "sdgs": [4, 11], "dates": (date(2025, 7, 1), date(2025, 8, 29)), "capacity": 6,
-         "status": ProjectStatus.COMPLETED, "skills": ["plumbing", "painting"],
-         "languages": ["fr", "ar"]},
-        {"key": "supplies", "title": "Receipt of school supplies for pupils at Maggamane school "
-         "(COVID-19 aid programme)", "site": "maggamane-school", "theme": Theme.EDUCATION,
-         "sdgs": [1, 4, 17], "dates": (date(2020, 10, 5), date(2020, 12, 18)), "capacity": 4,
-         "status": ProjectStatus.COMPLETED, "partner": "bffs", "skills": ["logistics"],
-         "languages": ["ar", "fr"]},
-        {"key": "bike-racks", "title": "Manufacture and installation of bicycle parking racks at "
-         "Mohamed 5 high school", "site": "mohamed5", "theme": Theme.ENVIRONMENT,
-         "sdgs": [11, 13], "dates": (date(2023, 3, 6), date(2023, 4, 28)), "capacity": 5,
-         "status": ProjectStatus.COMPLETED, "skills": ["welding", "metalwork"],
-         "languages": ["fr"]},
-        {"key": "attawhid", "title": "Renovation of the Attawhid school infrastructure",
-         "site": "attawhid", "theme": Theme.CONSTRUCTION, "sdgs": [4, 11],
-         "dates": (date(2022, 7, 4), date(2022, 8, 26)), "capacity": 6,
-         "status": ProjectStatus.COMPLETED, "skills": ["masonry", "painting"],
-         "languages": ["fr"]},
-        {"key": "maggamane-deco-1", "title": "Renovations and decorations at Maggamane primary "
-         "school (first step)", "site": "maggamane-school", "theme": Theme.CULTURE,
-         "sdgs": [4], "dates": (date(2025, 3, 3), date(2025, 5, 30)), "capacity": 6,
-         "status": ProjectStatus.COMPLETED, "phase": 1, "skills": ["painting", "mural art"],
-         "languages": ["fr"]},
-        {"key": "maggamane-deco-2", "title": "Renovations and decorations at Maggamane primary "
-         "school (second step)", "site": "maggamane-school", "theme": Theme.CULTURE,
-         "sdgs": [4], "dates": (today + timedelta(days=21), today + timedelta(days=110)),
-         "capacity": 6, "status": ProjectStatus.OPEN, "phase": 2, "parent": "maggamane-deco-1",
-         "skills": ["painting", "mural art"], "languages": ["fr"]},
-        {"key": "anwal", "title": "Renovations and decorations at Anwal primary school",
-         "site": "anwal", "theme": Theme.CONSTRUCTION, "sdgs": [4, 6],
-         "dates": (today - timedelta(days=30), today + timedelta(days=45)), "capacity": 5,
-         "status": ProjectStatus.IN_PROGRESS, "skills": ["painting", "plumbing"],
-         "languages": ["fr", "ar"]},
+        {
+            "key": "room-1",
+            "title": "Construction of a multidisciplinary room at the Maggamane "
+            "socio-educational centre (first step)",
+            "site": "centre",
+            "theme": Theme.CONSTRUCTION,
+            "sdgs": [4, 9, 11],
+            "dates": (date(2024, 7, 1), date(2024, 8, 30)),
+            "capacity": 8,
+            "status": ProjectStatus.COMPLETED,
+            "phase": 1,
+            "skills": ["masonry", "carpentry"],
+            "languages": ["fr"],
+        },
+        {
+            "key": "room-2",
+            "title": "Construction of a multidisciplinary room at the Maggamane "
+            "socio-educational centre (second step)",
+            "site": "centre",
+            "theme": Theme.CONSTRUCTION,
+            "sdgs": [4, 9, 11],
+            "dates": (today - timedelta(days=60), today + timedelta(days=75)),
+            "capacity": 8,
+            "status": ProjectStatus.IN_PROGRESS,
+            "phase": 2,
+            "parent": "room-1",
+            "skills": ["masonry", "electrics", "painting"],
+            "languages": ["fr"],
+        },
+        {
+            "key": "centre-renovation",
+            "title": "Renovating infrastructure at the Maggamane socio-educational centre",
+            "site": "centre",
+            "theme": Theme.CONSTRUCTION,
+            "sdgs": [4, 11],
+            "dates": (date(2025, 7, 1), date(2025, 8, 29)),
+            "capacity": 6,
+            "status": ProjectStatus.COMPLETED,
+            "skills": ["plumbing", "painting"],
+            "languages": ["fr", "ar"],
+        },
+        {
+            "key": "supplies",
+            "title": "Receipt of school supplies for pupils at Maggamane school "
+            "(COVID-19 aid programme)",
+            "site": "maggamane-school",
+            "theme": Theme.EDUCATION,
+            "sdgs": [1, 4, 17],
+            "dates": (date(2020, 10, 5), date(2020, 12, 18)),
+            "capacity": 4,
+            "status": ProjectStatus.COMPLETED,
+            "partner": "bffs",
+            "skills": ["logistics"],
+            "languages": ["ar", "fr"],
+        },
+        {
+            "key": "bike-racks",
+            "title": "Manufacture and installation of bicycle parking racks at "
+            "Mohamed 5 high school",
+            "site": "mohamed5",
+            "theme": Theme.ENVIRONMENT,
+            "sdgs": [11, 13],
+            "dates": (date(2023, 3, 6), date(2023, 4, 28)),
+            "capacity": 5,
+            "status": ProjectStatus.COMPLETED,
+            "skills": ["welding", "metalwork"],
+            "languages": ["fr"],
+        },
+        {
+            "key": "attawhid",
+            "title": "Renovation of the Attawhid school infrastructure",
+            "site": "attawhid",
+            "theme": Theme.CONSTRUCTION,
+            "sdgs": [4, 11],
+            "dates": (date(2022, 7, 4), date(2022, 8, 26)),
+            "capacity": 6,
+            "status": ProjectStatus.COMPLETED,
+            "skills": ["masonry", "painting"],
+            "languages": ["fr"],
+        },
+        {
+            "key": "maggamane-deco-1",
+            "title": "Renovations and decorations at Maggamane primary school (first step)",
+            "site": "maggamane-school",
+            "theme": Theme.CULTURE,
+            "sdgs": [4],
+            "dates": (date(2025, 3, 3), date(2025, 5, 30)),
+            "capacity": 6,
+            "status": ProjectStatus.COMPLETED,
+            "phase": 1,
+            "skills": ["painting", "mural art"],
+            "languages": ["fr"],
+        },
+        {
+            "key": "maggamane-deco-2",
+            "title": "Renovations and decorations at Maggamane primary school (second step)",
+            "site": "maggamane-school",
+            "theme": Theme.CULTURE,
+            "sdgs": [4],
+            "dates": (today + timedelta(days=21), today + timedelta(days=110)),
+            "capacity": 6,
+            "status": ProjectStatus.OPEN,
+            "phase": 2,
+            "parent": "maggamane-deco-1",
+            "skills": ["painting", "mural art"],
+            "languages": ["fr"],
+        },
+        {
+            "key": "anwal",
+            "title": "Renovations and decorations at Anwal primary school",
+            "site": "anwal",
+            "theme": Theme.CONSTRUCTION,
+            "sdgs": [4, 6],
+            "dates": (today - timedelta(days=30), today + timedelta(days=45)),
+            "capacity": 5,
+            "status": ProjectStatus.IN_PROGRESS,
+            "skills": ["painting", "plumbing"],
+            "languages": ["fr", "ar"],
+        },
     ]
 
 
 # (full name, name in Arabic script or None, nationality, sending org key, languages, skills,
 #  interests). Invented people; names written as their bearers would write them.
 VOLUNTEERS: list[tuple[str, str | None, str, str | None, dict[str, str], list[str], list[str]]] = [
-    ("Yasmine Haddad", "ياسمين حداد", "FR", "send-fr", {"fr": "native", "ar": "B1", "en": "B2"},
-     ["painting", "teaching"], ["education", "culture"]),
-    ("Léa Fontaine", None, "FR", "send-fr", {"fr": "native", "en": "B1"}, ["painting"],
-     ["culture"]),
-    ("Théo Marchand", None, "FR", "send-fr", {"fr": "native", "es": "A2"}, ["carpentry"],
-     ["construction"]),
-    ("Inès Benali", "إيناس بن علي", "FR", "send-fr", {"fr": "native", "ar": "B2"},
-     ["teaching", "logistics"], ["education", "social"]),
-    ("Camille Rousseau", None, "BE", "send-fr", {"fr": "native", "nl": "B2"}, ["electrics"],
-     ["construction"]),
-    ("Jonas Müller", None, "DE", "send-de", {"de": "native", "en": "C1", "fr": "A2"},
-     ["masonry", "carpentry"], ["construction", "environment"]),
-    ("Lena Schröder", None, "DE", "send-de", {"de": "native", "en": "B2", "fr": "B1"},
-     ["mural art", "painting"], ["culture"]),
-    ("Maximilian Weiß", None, "AT", "send-de", {"de": "native", "en": "B2"}, ["welding"],
-     ["environment"]),
-    ("Anna Ковальчук", None, "DE", "send-de", {"de": "C1", "uk": "native", "en": "B2"},
-     ["logistics"], ["social"]),
-    ("María de los Ángeles Fernández-Villaverde y Rodríguez de la Concepción", None, "ES",
-     "send-es", {"es": "native", "fr": "B1"}, ["teaching", "painting"], ["education"]),
-    ("Pablo Ortega", None, "ES", "send-es", {"es": "native", "fr": "A2", "en": "B1"},
-     ["plumbing"], ["construction"]),
-    ("Lucía Navarro", None, "ES", "send-es", {"es": "native", "ca": "native", "fr": "B2"},
-     ["mural art"], ["culture", "education"]),
-    ("Javier Ruiz", None, "MX", "send-es", {"es": "native", "en": "B2"}, ["carpentry"],
-     ["construction"]),
-    ("Oliver Bennett", None, "GB", "send-uk", {"en": "native", "fr": "B1"}, ["masonry"],
-     ["construction"]),
-    ("Amina (أمينة) Zhou", "أمينة", "GB", "send-uk", {"en": "native", "zh": "C1", "ar": "A2"},
-     ["teaching"], ["education"]),
-    ("Siobhán O'Connor", None, "IE", "send-uk", {"en": "native", "ga": "B2", "fr": "B1"},
-     ["electrics"], ["environment"]),
-    ("Priya Raman", None, "GB", "send-uk", {"en": "native", "ta": "native", "fr": "A2"},
-     ["logistics"], ["social", "education"]),
-    ("George Okafor", None, "NG", "send-uk", {"en": "native", "fr": "B1"}, ["welding", "metalwork"],
-     ["environment"]),
-    ("山田 さくら", None, "JP", "send-jp", {"ja": "native", "en": "B2", "fr": "A2"},
-     ["painting", "teaching"], ["culture", "education"]),
-    ("佐藤 健", None, "JP", "send-jp", {"ja": "native", "en": "B1"}, ["carpentry"],
-     ["construction"]),
-    ("김민지", None, "KR", "send-jp", {"ko": "native", "en": "B2", "ja": "B1"}, ["mural art"],
-     ["culture"]),
-    ("王芳", None, "CN", "send-jp", {"zh": "native", "en": "B2", "fr": "B1"}, ["teaching"],
-     ["education"]),
-    ("Ольга Петренко", None, "UA", "send-ua", {"uk": "native", "ru": "C2", "en": "B2", "fr": "B1"},
-     ["teaching", "logistics"], ["education", "social"]),
-    ("Дмитро Шевченко", None, "UA", "send-ua", {"uk": "native", "en": "B1"},
-     ["electrics", "masonry"], ["construction"]),
-    ("Олена Бондаренко", None, "UA", "send-ua", {"uk": "native", "de": "B2"}, ["painting"],
-     ["culture"]),
-    ("Ιωάννα Παπαδοπούλου", None, "GR", "send-fr", {"el": "native", "fr": "B2", "en": "C1"},
-     ["teaching"], ["education"]),
-    ("فاطمة الزهراء بنعلي", "فاطمة الزهراء بنعلي", "MA", None, {"ar": "native", "fr": "C1",
-     "en": "B1"}, ["teaching", "logistics"], ["education", "social"]),
-    ("Youssef El Amrani", "يوسف العمراني", "MA", None, {"ar": "native", "fr": "C1"},
-     ["masonry", "plumbing"], ["construction"]),
-    ("سلمى الإدريسي", "سلمى الإدريسي", "MA", None, {"ar": "native", "fr": "B2", "es": "B1"},
-     ["mural art"], ["culture"]),
-    ("Karim Tazi", "كريم التازي", "MA", None, {"ar": "native", "fr": "C2", "en": "B2"},
-     ["electrics"], ["environment", "construction"]),
-    ("Noah Jansen", None, "NL", "send-de", {"nl": "native", "en": "C1", "de": "B2"},
-     ["carpentry", "welding"], ["environment"]),
-    ("Emma Lindqvist", None, "SE", "send-uk", {"sv": "native", "en": "C1"}, ["painting"],
-     ["environment", "culture"]),
-    ("Giulia Bianchi", None, "IT", "send-fr", {"it": "native", "fr": "B2"}, ["teaching"],
-     ["education"]),
-    ("João Pereira", None, "BR", "send-es", {"pt": "native", "es": "B2"}, ["masonry"],
-     ["construction"]),
-    ("Zeynep Yılmaz", None, "TR", "send-de", {"tr": "native", "de": "B2", "en": "B1"},
-     ["logistics"], ["social"]),
-    ("Aigerim Nurlanovna", None, "KZ", "send-ua", {"kk": "native", "ru": "C1", "en": "B1"},
-     ["teaching"], ["education"]),
-    ("Chloé Martin", None, "CA", "send-fr", {"fr": "native", "en": "native"},
-     ["electrics", "carpentry"], ["construction"]),
-    ("Ahmed Ben Youssef", "أحمد بن يوسف", "TN", "send-fr", {"ar": "native", "fr": "C1"},
-     ["plumbing"], ["construction"]),
-    ("Sofia Kowalska", None, "PL", "send-de", {"pl": "native", "en": "B2", "de": "B1"},
-     ["mural art", "painting"], ["culture"]),
-    ("Lukas Novák", None, "CZ", "send-de", {"cs": "native", "en": "B2"}, ["metalwork"],
-     ["environment"]),
+    (
+        "Yasmine Haddad",
+        "ياسمين حداد",
+        "FR",
+        "send-fr",
+        {"fr": "native", "ar": "B1", "en": "B2"},
+        ["painting", "teaching"],
+        ["education", "culture"],
+    ),
+    (
+        "Léa Fontaine",
+        None,
+        "FR",
+        "send-fr",
+        {"fr": "native", "en": "B1"},
+        ["painting"],
+        ["culture"],
+    ),
+    (
+        "Théo Marchand",
+        None,
+        "FR",
+        "send-fr",
+        {"fr": "native", "es": "A2"},
+        ["carpentry"],
+        ["construction"],
+    ),
+    (
+        "Inès Benali",
+        "إيناس بن علي",
+        "FR",
+        "send-fr",
+        {"fr": "native", "ar": "B2"},
+        ["teaching", "logistics"],
+        ["education", "social"],
+    ),
+    (
+        "Camille Rousseau",
+        None,
+        "BE",
+        "send-fr",
+        {"fr": "native", "nl": "B2"},
+        ["electrics"],
+        ["construction"],
+    ),
+    (
+        "Jonas Müller",
+        None,
+        "DE",
+        "send-de",
+        {"de": "native", "en": "C1", "fr": "A2"},
+        ["masonry", "carpentry"],
+        ["construction", "environment"],
+    ),
+    (
+        "Lena Schröder",
+        None,
+        "DE",
+        "send-de",
+        {"de": "native", "en": "B2", "fr": "B1"},
+        ["mural art", "painting"],
+        ["culture"],
+    ),
+    (
+        "Maximilian Weiß",
+        None,
+        "AT",
+        "send-de",
+        {"de": "native", "en": "B2"},
+        ["welding"],
+        ["environment"],
+    ),
+    (
+        "Anna Ковальчук",
+        None,
+        "DE",
+        "send-de",
+        {"de": "C1", "uk": "native", "en": "B2"},
+        ["logistics"],
+        ["social"],
+    ),
+    (
+        "María de los Ángeles Fernández-Villaverde y Rodríguez de la Concepción",
+        None,
+        "ES",
+        "send-es",
+        {"es": "native", "fr": "B1"},
+        ["teaching", "painting"],
+        ["education"],
+    ),
+    (
+        "Pablo Ortega",
+        None,
+        "ES",
+        "send-es",
+        {"es": "native", "fr": "A2", "en": "B1"},
+        ["plumbing"],
+        ["construction"],
+    ),
+    (
+        "Lucía Navarro",
+        None,
+        "ES",
+        "send-es",
+        {"es": "native", "ca": "native", "fr": "B2"},
+        ["mural art"],
+        ["culture", "education"],
+    ),
+    (
+        "Javier Ruiz",
+        None,
+        "MX",
+        "send-es",
+        {"es": "native", "en": "B2"},
+        ["carpentry"],
+        ["construction"],
+    ),
+    (
+        "Oliver Bennett",
+        None,
+        "GB",
+        "send-uk",
+        {"en": "native", "fr": "B1"},
+        ["masonry"],
+        ["construction"],
+    ),
+    (
+        "Amina (أمينة) Zhou",
+        "أمينة",
+        "GB",
+        "send-uk",
+        {"en": "native", "zh": "C1", "ar": "A2"},
+        ["teaching"],
+        ["education"],
+    ),
+    (
+        "Siobhán O'Connor",
+        None,
+        "IE",
+        "send-uk",
+        {"en": "native", "ga": "B2", "fr": "B1"},
+        ["electrics"],
+        ["environment"],
+    ),
+    (
+        "Priya Raman",
+        None,
+        "GB",
+        "send-uk",
+        {"en": "native", "ta": "native", "fr": "A2"},
+        ["logistics"],
+        ["social", "education"],
+    ),
+    (
+        "George Okafor",
+        None,
+        "NG",
+        "send-uk",
+        {"en": "native", "fr": "B1"},
+        ["welding", "metalwork"],
+        ["environment"],
+    ),
+    (
+        "山田 さくら",
+        None,
+        "JP",
+        "send-jp",
+        {"ja": "native", "en": "B2", "fr": "A2"},
+        ["painting", "teaching"],
+        ["culture", "education"],
+    ),
+    (
+        "佐藤 健",
+        None,
+        "JP",
+        "send-jp",
+        {"ja": "native", "en": "B1"},
+        ["carpentry"],
+        ["construction"],
+    ),
+    (
+        "김민지",
+        None,
+        "KR",
+        "send-jp",
+        {"ko": "native", "en": "B2", "ja": "B1"},
+        ["mural art"],
+        ["culture"],
+    ),
+    (
+        "王芳",
+        None,
+        "CN",
+        "send-jp",
+        {"zh": "native", "en": "B2", "fr": "B1"},
+        ["teaching"],
+        ["education"],
+    ),
+    (
+        "Ольга Петренко",
+        None,
+        "UA",
+        "send-ua",
+        {"uk": "native", "ru": "C2", "en": "B2", "fr": "B1"},
+        ["teaching", "logistics"],
+        ["education", "social"],
+    ),
+    (
+        "Дмитро Шевченко",
+        None,
+        "UA",
+        "send-ua",
+        {"uk": "native", "en": "B1"},
+        ["electrics", "masonry"],
+        ["construction"],
+    ),
+    (
+        "Олена Бондаренко",
+        None,
+        "UA",
+        "send-ua",
+        {"uk": "native", "de": "B2"},
+        ["painting"],
+        ["culture"],
+    ),
+    (
+        "Ιωάννα Παπαδοπούλου",
+        None,
+        "GR",
+        "send-fr",
+        {"el": "native", "fr": "B2", "en": "C1"},
+        ["teaching"],
+        ["education"],
+    ),
+    (
+        "فاطمة الزهراء بنعلي",
+        "فاطمة الزهراء بنعلي",
+        "MA",
+        None,
+        {"ar": "native", "fr": "C1", "en": "B1"},
+        ["teaching", "logistics"],
+        ["education", "social"],
+    ),
+    (
+        "Youssef El Amrani",
+        "يوسف العمراني",
+        "MA",
+        None,
+        {"ar": "native", "fr": "C1"},
+        ["masonry", "plumbing"],
+        ["construction"],
+    ),
+    (
+        "سلمى الإدريسي",
+        "سلمى الإدريسي",
+        "MA",
+        None,
+        {"ar": "native", "fr": "B2", "es": "B1"},
+        ["mural art"],
+        ["culture"],
+    ),
+    (
+        "Karim Tazi",
+        "كريم التازي",
+        "MA",
+        None,
+        {"ar": "native", "fr": "C2", "en": "B2"},
+        ["electrics"],
+        ["environment", "construction"],
+    ),
+    (
+        "Noah Jansen",
+        None,
+        "NL",
+        "send-de",
+        {"nl": "native", "en": "C1", "de": "B2"},
+        ["carpentry", "welding"],
+        ["environment"],
+    ),
+    (
+        "Emma Lindqvist",
+        None,
+        "SE",
+        "send-uk",
+        {"sv": "native", "en": "C1"},
+        ["painting"],
+        ["environment", "culture"],
+    ),
+    (
+        "Giulia Bianchi",
+        None,
+        "IT",
+        "send-fr",
+        {"it": "native", "fr": "B2"},
+        ["teaching"],
+        ["education"],
+    ),
+    (
+        "João Pereira",
+        None,
+        "BR",
+        "send-es",
+        {"pt": "native", "es": "B2"},
+        ["masonry"],
+        ["construction"],
+    ),
+    (
+        "Zeynep Yılmaz",
+        None,
+        "TR",
+        "send-de",
+        {"tr": "native", "de": "B2", "en": "B1"},
+        ["logistics"],
+        ["social"],
+    ),
+    (
+        "Aigerim Nurlanovna",
+        None,
+        "KZ",
+        "send-ua",
+        {"kk": "native", "ru": "C1", "en": "B1"},
+        ["teaching"],
+        ["education"],
+    ),
+    (
+        "Chloé Martin",
+        None,
+        "CA",
+        "send-fr",
+        {"fr": "native", "en": "native"},
+        ["electrics", "carpentry"],
+        ["construction"],
+    ),
+    (
+        "Ahmed Ben Youssef",
+        "أحمد بن يوسف",
+        "TN",
+        "send-fr",
+        {"ar": "native", "fr": "C1"},
+        ["plumbing"],
+        ["construction"],
+    ),
+    (
+        "Sofia Kowalska",
+        None,
+        "PL",
+        "send-de",
+        {"pl": "native", "en": "B2", "de": "B1"},
+        ["mural art", "painting"],
+        ["culture"],
+    ),
+    (
+        "Lukas Novák",
+        None,
+        "CZ",
+        "send-de",
+        {"cs": "native", "en": "B2"},
+        ["metalwork"],
+        ["environment"],
+    ),
 ]
 
 
@@ -230,7 +661,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
 
     :returns: how many records of each kind were created by this call (0s on a second run).
     """
-    today = today or date.today()
+    today = today or local_today()
     rng = random.Random(2014)  # the association's founding year: reproducible demo
     created: dict[str, int] = dict.fromkeys(
         ("organisations", "sites", "projects", "volunteers", "users", "placements", "hours"), 0
@@ -247,7 +678,8 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     sites: dict[str, Site] = {}
     for spec in SITES:
         sites[spec["key"]], new = _get_or_create(
-            Site, {"name": spec["name"]},
+            Site,
+            {"name": spec["name"]},
             {"kind": spec["kind"], "organisation": orgs[spec["host"]], "city": spec.get("city")},
         )
         created["sites"] += new
@@ -256,14 +688,20 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     for spec in _projects(today):
         start, end = spec["dates"]
         project, new = _get_or_create(
-            Project, {"title": spec["title"]},
+            Project,
+            {"title": spec["title"]},
             {
-                "site": sites[spec["site"]], "theme": spec["theme"], "status": spec["status"],
-                "start_date": start, "end_date": end, "capacity": spec["capacity"],
+                "site": sites[spec["site"]],
+                "theme": spec["theme"],
+                "status": spec["status"],
+                "start_date": start,
+                "end_date": end,
+                "capacity": spec["capacity"],
                 "phase_number": spec.get("phase"),
                 "parent": projects.get(spec.get("parent", "")),
                 "partner": orgs.get(spec.get("partner", "")),
-                "required_skills": spec["skills"], "required_languages": spec["languages"],
+                "required_skills": spec["skills"],
+                "required_languages": spec["languages"],
                 "description": None,
             },
         )
@@ -282,10 +720,13 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         staff[role] = user
         created["users"] += new
     coordinator = staff[Role.COORDINATOR]
-    for key, local, name in (("send-fr", "sending", "Claire Dubois"),
-                             ("host-maggamane", "host", "Hassan Bennani")):
+    for key, local, name in (
+        ("send-fr", "sending", "Claire Dubois"),
+        ("host-maggamane", "host", "Hassan Bennani"),
+    ):
         user, new = _get_or_create(
-            User, {"email": _email(local)},
+            User,
+            {"email": _email(local)},
             {"role": Role.PARTNER, "display_name": name, "organisation": orgs[key]},
         )
         if new:
@@ -297,12 +738,18 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         email = _email("volunteer") if index == 0 else f"volunteer{index:02d}@{DEMO_DOMAIN}"
         birth = date(1990 + rng.randrange(0, 14), rng.randrange(1, 13), rng.randrange(1, 29))
         volunteer, new = _get_or_create(
-            Volunteer, {"email": email},
+            Volunteer,
+            {"email": email},
             {
-                "full_name": name, "name_ar": name_ar, "nationality": country,
+                "full_name": name,
+                "name_ar": name_ar,
+                "nationality": country,
                 "sending_organisation": orgs.get(org) if org else None,
-                "status": VolunteerStatus.ACTIVE, "skills": skills, "interests": interests,
-                "date_of_birth": birth, "available_from": today - timedelta(days=rng.randrange(0, 90)),
+                "status": VolunteerStatus.ACTIVE,
+                "skills": skills,
+                "interests": interests,
+                "date_of_birth": birth,
+                "available_from": today - timedelta(days=rng.randrange(0, 90)),
                 "available_to": today + timedelta(days=rng.randrange(60, 240)),
                 "emergency_contact_name": "Contact " + name.split()[0],
                 "emergency_contact_phone": f"+33 6 12 34 {index:02d} {index * 3 % 100:02d}",
@@ -320,7 +767,8 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         volunteers.append(volunteer)
 
     volunteer_user, new = _get_or_create(
-        User, {"email": _email("volunteer")},
+        User,
+        {"email": _email("volunteer")},
         {"role": Role.VOLUNTEER, "display_name": volunteers[0].full_name},
     )
     if new:
@@ -328,8 +776,9 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         volunteers[0].user = volunteer_user
     created["users"] += new
 
-    created["placements"], created["hours"] = _placements(today, rng, projects, volunteers,
-                                                          coordinator)
+    created["placements"], created["hours"] = _placements(
+        today, rng, projects, volunteers, coordinator
+    )
     db.session.flush()
     if any(created.values()):
         audit.record(None, "demo.seed", coordinator, details=created)
@@ -370,14 +819,20 @@ def _placements(
             if project.end_date < today:
                 status = PlacementStatus.COMPLETED
             elif project.start_date > today:
-                status = PlacementStatus.CONFIRMED if position % 2 == 0 else PlacementStatus.PROPOSED
+                status = (
+                    PlacementStatus.CONFIRMED if position % 2 == 0 else PlacementStatus.PROPOSED
+                )
             else:
                 status = PlacementStatus.ACTIVE if start <= today else PlacementStatus.CONFIRMED
             placement, new = _get_or_create(
                 Placement,
                 {"volunteer_id": volunteer.id, "project_id": project.id, "start_date": start},
-                {"end_date": end, "status": status, "coordinator": coordinator,
-                 "role": "Team lead" if position == 0 else "Volunteer"},
+                {
+                    "end_date": end,
+                    "status": status,
+                    "coordinator": coordinator,
+                    "role": "Team lead" if position == 0 else "Volunteer",
+                },
             )
             placements_made += new
             if new and status in (PlacementStatus.COMPLETED, PlacementStatus.ACTIVE):
@@ -390,18 +845,28 @@ def _hours(placement: Placement, today: date, rng: random.Random, reviewer: User
     made = 0
     day = placement.start_date
     last = min(placement.end_date, today - timedelta(days=1))
-    activities = ["Site preparation", "Painting classrooms", "Workshop with pupils",
-                  "Building work", "Cleaning and tidying", "Planning with teachers"]
+    activities = [
+        "Site preparation",
+        "Painting classrooms",
+        "Workshop with pupils",
+        "Building work",
+        "Cleaning and tidying",
+        "Planning with teachers",
+    ]
     while day <= last:
         if day.weekday() < 5 and rng.random() < 0.8:
             recent = (today - day).days <= 7
-            db.session.add(HoursEntry(
-                placement=placement, volunteer_id=placement.volunteer_id, work_date=day,
-                hours=Decimal(rng.choice(["3", "4", "5", "6", "6.5"])),
-                activity=rng.choice(activities),
-                status=HoursStatus.SUBMITTED if recent else HoursStatus.APPROVED,
-                reviewed_by_id=None if recent else reviewer.id,
-            ))
+            db.session.add(
+                HoursEntry(
+                    placement=placement,
+                    volunteer_id=placement.volunteer_id,
+                    work_date=day,
+                    hours=Decimal(rng.choice(["3", "4", "5", "6", "6.5"])),
+                    activity=rng.choice(activities),
+                    status=HoursStatus.SUBMITTED if recent else HoursStatus.APPROVED,
+                    reviewed_by_id=None if recent else reviewer.id,
+                )
+            )
             made += 1
         day += timedelta(days=1)
     return made

@@ -32,7 +32,7 @@ def _fresh_postgres_database(server_url: str) -> tuple[str, str]:
     name = f"aljisr_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        conn.exec_driver_sql(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False), name
 
@@ -112,13 +112,23 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
 
 
 def _empty_all_tables() -> None:
-    with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+        with _db.engine.begin() as conn:
             conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            for table in reversed(_db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        return
+    # SQLite checks foreign keys row by row: self-references (project phases) need them off
+    raw = _db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.execute("BEGIN")
+        for table in reversed(_db.metadata.sorted_tables):
+            cursor.execute(f'DELETE FROM "{table.name}"')
+        cursor.execute("COMMIT")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        raw.close()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from aljisr.i18n import _l
@@ -13,7 +14,9 @@ from aljisr.permissions import ROLE_TITLES
 class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(r.value, t) for r, t in ROLE_TITLES.items()])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(r.value, t) for r, t in ROLE_TITLES.items()]
+    )
     organisation = SelectField(
         _l("Organisation (partner users)"), coerce=int, validators=[Optional()]
     )

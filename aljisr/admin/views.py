@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from aljisr.admin.forms import UserForm
 from aljisr.auth.models import User
@@ -40,7 +41,9 @@ def new_user() -> Any:
         .where(Organisation.archived_at.is_(None))
         .order_by(Organisation.name)
     ).all()
-    form.organisation.choices = [(0, "—")] + [(o.id, o.name) for o in organisations]
+    form.organisation.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(o.id, o.name) for o in organisations
+    ]
     if form.validate_on_submit():
         try:
             create_user(

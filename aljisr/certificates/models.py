@@ -85,7 +85,9 @@ class Certificate(TimestampMixin, db.Model):
     issued_by: Mapped[User | None] = relationship()
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id])
 
-    __table_args__ = (sa.UniqueConstraint("year", "sequence", name="uq_certificates_year_sequence"),)
+    __table_args__ = (
+        sa.UniqueConstraint("year", "sequence", name="uq_certificates_year_sequence"),
+    )
 
     def __repr__(self) -> str:
         return f"<Certificate {self.serial} {self.status.value}>"

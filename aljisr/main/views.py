@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from aljisr.dates import today as local_today
 from aljisr.main import queries
 from aljisr.permissions import Permission, Role, require
 
@@ -16,7 +15,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/home")
 @require(Permission.SIGNED_IN)
 def home() -> str:
-    today = date.today()
+    today = local_today()
     if current_user.is_staff:
         return render_template(
             "main/overview.html",

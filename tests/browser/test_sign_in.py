@@ -1,0 +1,35 @@
+"""The main journey of the foundation: a coordinator signs in and sees the overview."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import sign_in
+
+
+def test_coordinator_signs_in_and_sees_the_overview(page):
+    sign_in(page, "coordinator@aljisr.example.org")
+    assert page.get_by_role("heading", name="Overview", exact=False).first.is_visible()
+    sites = page.locator(".site-card")
+    assert sites.count() == 5
+    assert page.locator(".project-item").count() == 9
+    assert page.get_by_text("Anwal primary school").first.is_visible()
+
+
+def test_wrong_password_stays_on_login_with_message(page):
+    page.goto("/login")
+    page.get_by_label("E-mail").fill("coordinator@aljisr.example.org")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_text("E-mail or password is wrong.").is_visible()
+    assert page.get_by_label("E-mail").input_value() == "coordinator@aljisr.example.org"
+
+
+def test_arabic_interface_is_right_to_left(page):
+    sign_in(page, "volunteer@aljisr.example.org")
+    page.select_option("#language-select", "ar")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ar"
+    # the choice is remembered for the user: a new sign-in keeps it
+    page.context.clear_cookies()
+    sign_in(page, "volunteer@aljisr.example.org")
+    assert page.locator("html").get_attribute("dir") == "rtl"

@@ -1,0 +1,218 @@
+"""Health check, error pages, landing pages per role (scoped), language, admin user form."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aljisr.auth.models import User
+from aljisr.dates import today
+from aljisr.organisations.models import OrganisationKind
+from aljisr.permissions import Role
+from aljisr.placements.models import PlacementStatus
+from tests import factories
+
+
+def test_healthz_answers_after_a_database_round_trip(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
+    from aljisr import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            # nothing listens on port 1: the connection is refused at once
+            "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none?connect_timeout=2",
+        }
+    )
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] == "unreachable"
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_public_page_lists_only_open_projects(client, db):
+    factories.project(title="Open project")
+    from aljisr.projects.models import ProjectStatus
+
+    factories.project(title="Draft project", status=ProjectStatus.DRAFT)
+    html = client.get("/").get_data(as_text=True)
+    assert "Open project" in html
+    assert "Draft project" not in html
+
+
+def _world(db):
+    """Two sending organisations, two hosts, placements for each; returns the pieces."""
+    send_a = factories.organisation(OrganisationKind.SENDING, name="Sender A")
+    send_b = factories.organisation(OrganisationKind.SENDING, name="Sender B")
+    host_a = factories.organisation(OrganisationKind.HOST, name="Host A")
+    host_b = factories.organisation(OrganisationKind.HOST, name="Host B")
+    d = today()
+    proj_a = factories.project(
+        factories.site(host_a),
+        title="Project at host A",
+        start_date=d - timedelta(days=10),
+        end_date=d + timedelta(days=30),
+    )
+    proj_b = factories.project(
+        factories.site(host_b),
+        title="Project at host B",
+        start_date=d - timedelta(days=10),
+        end_date=d + timedelta(days=30),
+    )
+    vol_a = factories.volunteer(send_a, full_name="Ольга Петренко")
+    vol_b = factories.volunteer(send_b, full_name="山田 さくら")
+    factories.placement(vol_a, proj_a)
+    factories.placement(vol_b, proj_b)
+    return send_a, send_b, host_a, host_b, vol_a, vol_b
+
+
+def test_coordinator_overview_shows_counts_and_current_placements(as_role, db):
+    _world(db)
+    client, _ = as_role("coordinator")
+    html = client.get("/home").get_data(as_text=True)
+    assert "Ольга Петренко" in html and "山田 さくら" in html
+    assert "Project at host A" in html and "Project at host B" in html
+
+
+def test_volunteer_sees_only_own_placements(app, db):
+    _send_a, _send_b, _ha, _hb, vol_a, _vol_b = _world(db)
+    user = factories.user(Role.VOLUNTEER)
+    vol_a.user = user
+    db.session.commit()
+    from tests.conftest import login_client
+
+    html = login_client(app, user).get("/home").get_data(as_text=True)
+    assert "Project at host A" in html
+    assert "Project at host B" not in html
+
+
+def test_sending_partner_sees_only_volunteers_it_sent(app, db):
+    send_a, *_ = _world(db)
+    user = factories.user(Role.PARTNER, organisation=send_a)
+    db.session.commit()
+    from tests.conftest import login_client
+
+    html = login_client(app, user).get("/home").get_data(as_text=True)
+    assert "Ольга Петренко" in html
+    assert "山田 さくら" not in html
+
+
+def test_host_partner_sees_only_placements_at_its_sites(app, db):
+    _sa, _sb, host_a, *_ = _world(db)
+    user = factories.user(Role.PARTNER, organisation=host_a)
+    db.session.commit()
+    from tests.conftest import login_client
+
+    html = login_client(app, user).get("/home").get_data(as_text=True)
+    assert "Project at host A" in html and "Ольга Петренко" in html
+    assert "Project at host B" not in html and "山田 さくら" not in html
+
+
+def test_host_partner_stops_seeing_volunteer_after_the_placement(app, db):
+    from aljisr.extensions import db as _db
+    from aljisr.scopes import volunteers_for
+    from aljisr.volunteers.models import Volunteer
+
+    _sa, _sb, host_a, _hb, vol_a, _vb = _world(db)
+    user = factories.user(Role.PARTNER, organisation=host_a)
+    visible = _db.session.scalars(volunteers_for(user).order_by(Volunteer.id)).all()
+    assert visible == [vol_a]
+    vol_a.placements[0].status = PlacementStatus.COMPLETED
+    _db.session.flush()
+    assert _db.session.scalars(volunteers_for(user)).all() == []
+
+
+def test_language_switch_sets_lang_dir_and_is_remembered(as_role, db):
+    client, user = as_role("volunteer")
+    response = client.post("/language", data={"language": "ar", "next": "/home"})
+    assert response.headers["Location"] == "/home"
+    html = client.get("/home").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "bootstrap.rtl.min.css" in html
+    assert db.session.get(User, user.id).locale == "ar"
+
+
+def test_language_from_browser_for_anonymous(client):
+    html = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in html
+
+
+def test_language_switch_refuses_hostile_next(client):
+    response = client.post("/language", data={"language": "fr", "next": "//evil.example"})
+    assert response.headers["Location"] == "/home"
+
+
+def test_every_input_has_a_label(client, as_role):
+    from tests.a11y import unlabelled_controls
+
+    assert unlabelled_controls(client.get("/login").get_data(as_text=True)) == []
+    admin, _ = as_role("admin")
+    for url in ("/home", "/admin/users/new", "/admin/users"):
+        assert unlabelled_controls(admin.get(url).get_data(as_text=True)) == [], url
+    assert unlabelled_controls('<input id="x" name="x">') == ["x"]  # the check can fail
+
+
+def test_admin_user_form_shows_errors_beside_fields_and_keeps_input(as_role, db):
+    client, _ = as_role("admin")
+    existing = factories.user(email="taken@example.org")
+    db.session.commit()
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "email": "TAKEN@example.org",
+            "display_name": "Фатима Ζωή",
+            "role": "coordinator",
+            "organisation": "0",
+            "password": "",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "A user with this e-mail already exists." in html
+    assert 'id="email-error"' in html
+    assert 'value="Фатима Ζωή"' in html
+    assert db.session.query(User).count() == 2  # the admin and the existing one
+    assert existing.id
+
+
+def test_admin_creates_a_partner_user(as_role, db):
+    client, _ = as_role("admin")
+    org = factories.organisation(OrganisationKind.HOST)
+    db.session.commit()
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "email": "Host.Contact@Example.org",
+            "display_name": "Hassan",
+            "role": "partner",
+            "organisation": str(org.id),
+            "password": "long enough password",
+        },
+    )
+    assert response.status_code == 302
+    user = db.session.query(User).filter_by(email="host.contact@example.org").one()
+    assert user.organisation_id == org.id and user.check_password("long enough password")
+
+
+def test_partner_without_organisation_is_refused_beside_the_field(as_role, db):
+    client, _ = as_role("admin")
+    html = client.post(
+        "/admin/users/new",
+        data={
+            "email": "p@example.org",
+            "display_name": "P",
+            "role": "partner",
+            "organisation": "0",
+        },
+    ).get_data(as_text=True)
+    assert "A partner user must belong to an organisation." in html
+    assert 'id="organisation-error"' in html
