@@ -55,7 +55,7 @@ class Defaults:
     #: Lifetime of invitation and password-reset links, in hours.
     TOKEN_MAX_AGE_HOURS = 72
     ASSOCIATION_NAME = "Al Jisr Association for Communication and Educational Cooperation"
-    ASSOCIATION_PLACE = "Tétouan"
+    ASSOCIATION_PLACE = "Morocco"
 
 
 def sqlite_url(app: Flask) -> str:
