@@ -1,0 +1,410 @@
+"""Hours: logging, review and approved totals (DESIGN.md §2, "Hours").
+
+Rules enforced here, for every caller (coordinator pages, the volunteer portal, imports):
+
+- an entry has ``0 < hours <= 24`` with at most two decimals;
+- its date lies within the placement's inclusive date range and is not after today (the
+  association's local date, ``TIMEZONE`` setting);
+- one volunteer logs at most 24 hours per date across all entries that are not rejected
+  (checked again when an entry is approved);
+- only active or completed placements take hours;
+- entries go submitted -> approved | rejected (a rejection needs a reason); entries logged by
+  staff are approved at once;
+- totals count approved hours only, each entry once, summed in SQL.
+
+The daily limit holds under concurrency: the check and the write happen after locking the
+volunteer's row (``SELECT ... FOR UPDATE`` on PostgreSQL). On SQLite, write requests run under
+``BEGIN IMMEDIATE`` (see :mod:`aljisr.database`), which serialises writers; callers outside a
+request should wrap the work in :func:`aljisr.database.write_intent`.
+
+Services flush but never commit, and raise :class:`~aljisr.errors.DomainError` (with the form
+field the message belongs beside) or :class:`~aljisr.errors.NotAllowed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+
+from aljisr import audit
+from aljisr.config import Defaults
+from aljisr.database import utcnow
+from aljisr.errors import DomainError, NotAllowed
+from aljisr.extensions import db
+from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.i18n import _
+from aljisr.permissions import Role
+from aljisr.placements.models import Placement, PlacementStatus
+from aljisr.text import clean_text
+from aljisr.volunteers.models import Volunteer
+
+#: Most hours in one entry, and in one day for one volunteer across entries.
+MAX_HOURS_PER_DAY = Decimal(24)
+#: Longest activity description (the column is VARCHAR(500)).
+ACTIVITY_MAX_LENGTH = 500
+#: Placements that take hours.
+LOGGABLE_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
+_CENT = Decimal("0.01")
+
+
+def association_today() -> date:
+    """Today's date where the association works (``TIMEZONE`` setting, Africa/Casablanca by
+    default), also outside an application context."""
+    zone = current_app.config["TIMEZONE"] if has_app_context() else Defaults.TIMEZONE
+    return datetime.now(ZoneInfo(zone)).date()
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def parse_hours(value: Any) -> Decimal:
+    """Return ``value`` (Decimal, int, str such as ``"3.5"`` or ``"3,5"``) as a Decimal.
+
+    :raises DomainError: (field ``"hours"``) unless ``0 < value <= 24`` with at most 2 decimals.
+    """
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, str):
+        value = value.strip().replace(",", ".")
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise DomainError(_("Enter the hours as a number, for example 3.5."), "hours") from None
+    if not amount.is_finite():
+        raise DomainError(_("Enter the hours as a number, for example 3.5."), "hours")
+    if amount <= 0:
+        raise DomainError(_("Hours must be more than zero."), "hours")
+    if amount > MAX_HOURS_PER_DAY:
+        raise DomainError(_("An entry cannot exceed 24 hours."), "hours")
+    if amount != amount.quantize(_CENT):
+        raise DomainError(_("Use at most two decimals (for example 2.25)."), "hours")
+    return amount.quantize(_CENT)
+
+
+def _clean_activity(activity: str | None) -> str:
+    text = clean_text(activity)
+    if not text:
+        raise DomainError(_("Describe the activity in a few words."), "activity")
+    if len(text) > ACTIVITY_MAX_LENGTH:
+        raise DomainError(
+            _("Keep the description under %(n)d characters.", n=ACTIVITY_MAX_LENGTH), "activity"
+        )
+    return text
+
+
+def _check_date(placement: Placement, work_date: date, today: date) -> None:
+    if not isinstance(work_date, date) or isinstance(work_date, datetime):
+        raise DomainError(_("Enter a date."), "work_date")
+    if work_date > today:
+        raise DomainError(_("Hours cannot be logged for a future date."), "work_date")
+    if not placement.start_date <= work_date <= placement.end_date:
+        raise DomainError(
+            _(
+                "The date must be within the placement (%(start)s to %(end)s).",
+                start=placement.start_date.isoformat(),
+                end=placement.end_date.isoformat(),
+            ),
+            "work_date",
+        )
+
+
+def _check_actor(actor: Any, placement: Placement) -> None:
+    """Staff log for anyone, a volunteer only for their own placements, partners never."""
+    if actor is None or getattr(actor, "is_staff", False):
+        return
+    if getattr(actor, "role", None) is Role.VOLUNTEER:
+        own = actor.volunteer
+        if own is not None and own.id == placement.volunteer_id:
+            return
+    raise NotAllowed(_("You cannot log hours for this placement."))
+
+
+def _lock_volunteer(volunteer_id: int) -> None:
+    """Serialise hours writes of one volunteer (row lock; a no-op clause on SQLite)."""
+    db.session.execute(
+        sa.select(Volunteer.id).where(Volunteer.id == volunteer_id).with_for_update()
+    )
+
+
+def day_total(
+    volunteer_id: int,
+    work_date: date,
+    statuses: Iterable[HoursStatus] = (HoursStatus.SUBMITTED, HoursStatus.APPROVED),
+    exclude_id: int | None = None,
+) -> Decimal:
+    """Hours of ``volunteer_id`` on ``work_date`` in entries with one of ``statuses``."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(HoursEntry.hours), 0)).where(
+        HoursEntry.volunteer_id == volunteer_id,
+        HoursEntry.work_date == work_date,
+        HoursEntry.status.in_(list(statuses)),
+    )
+    if exclude_id is not None:
+        query = query.where(HoursEntry.id != exclude_id)
+    return Decimal(str(db.session.scalar(query) or 0)).quantize(_CENT)
+
+
+def _check_day_limit(already: Decimal, amount: Decimal, field_name: str | None) -> None:
+    if already + amount > MAX_HOURS_PER_DAY:
+        left = max(MAX_HOURS_PER_DAY - already, Decimal(0))
+        raise DomainError(
+            _(
+                "At most 24 hours per day: %(logged)s hours are already logged for this date, "
+                "so at most %(left)s more.",
+                logged=_fmt(already),
+                left=_fmt(left),
+            ),
+            field_name,
+        )
+
+
+def _fmt(amount: Decimal) -> str:
+    return f"{amount.normalize():f}"
+
+
+# --- logging and review -----------------------------------------------------------------------
+
+
+def log_hours(
+    placement: Placement,
+    work_date: date,
+    hours: Any,
+    activity: str | None,
+    *,
+    actor: Any,
+    today: date | None = None,
+) -> HoursEntry:
+    """Log ``hours`` given on ``work_date`` for ``placement``.
+
+    Entries logged by staff (coordinator, admin) are approved at once; others (the volunteer,
+    from the portal) are submitted for review.
+
+    :param hours: Decimal, int or string; at most two decimals, ``0 < hours <= 24``.
+    :param today: the current date (defaults to :func:`association_today`).
+    :raises DomainError: field ``"work_date"`` (future, or outside the placement's dates),
+        ``"hours"`` (format, range, or over 24 h that day for the volunteer across entries
+        that are not rejected), ``"activity"`` (empty or too long).
+    :raises NotAllowed: (no field) when the placement is not active or completed, or the actor
+        may not log for it (a volunteer for someone else's placement, a partner user).
+    """
+    today = today or association_today()
+    _check_actor(actor, placement)
+    if placement.status not in LOGGABLE_STATUSES:
+        raise NotAllowed(
+            _("Hours can be logged only for an active or completed placement "
+              "(this one is %(status)s).", status=placement.status.title)
+        )
+    _check_date(placement, work_date, today)
+    amount = parse_hours(hours)
+    text = _clean_activity(activity)
+
+    _lock_volunteer(placement.volunteer_id)
+    _check_day_limit(day_total(placement.volunteer_id, work_date), amount, "hours")
+
+    staff = bool(getattr(actor, "is_staff", False))
+    entry = HoursEntry(
+        placement=placement,
+        volunteer_id=placement.volunteer_id,
+        work_date=work_date,
+        hours=amount,
+        activity=text,
+        status=HoursStatus.APPROVED if staff else HoursStatus.SUBMITTED,
+        submitted_by_id=getattr(actor, "id", None),
+    )
+    if staff:
+        entry.reviewed_by_id = actor.id
+        entry.reviewed_at = utcnow()
+    db.session.add(entry)
+    db.session.flush()
+    audit.record(
+        actor,
+        "hours.log",
+        entry,
+        details={
+            "placement_id": placement.id,
+            "work_date": work_date.isoformat(),
+            "hours": str(amount),
+            "status": entry.status.value,
+        },
+    )
+    return entry
+
+
+def _require_submitted(entry: HoursEntry) -> None:
+    if entry.status is not HoursStatus.SUBMITTED:
+        raise NotAllowed(
+            _("This entry was already reviewed (%(status)s).", status=entry.status.title)
+        )
+
+
+def approve_hours(entry: HoursEntry, *, actor: Any, today: date | None = None) -> HoursEntry:
+    """Approve a submitted entry, checking the rules again (the placement's dates may have
+    changed, and other entries of that day may have been approved since).
+
+    :raises NotAllowed: when the entry is not submitted.
+    :raises DomainError: (no field) when the date is now outside the placement or in the
+        future, or approving would put the volunteer's approved hours that day over 24.
+    """
+    _require_submitted(entry)
+    today = today or association_today()
+    placement = entry.placement
+    try:
+        _check_date(placement, entry.work_date, today)
+    except DomainError as error:
+        raise DomainError(error.message) from None
+    _lock_volunteer(entry.volunteer_id)
+    db.session.refresh(entry, ["status"])  # a concurrent review may have won the lock first
+    _require_submitted(entry)
+    _check_day_limit(
+        day_total(entry.volunteer_id, entry.work_date, (HoursStatus.APPROVED,), entry.id),
+        entry.hours,
+        None,
+    )
+    entry.status = HoursStatus.APPROVED
+    entry.reviewed_by_id = getattr(actor, "id", None)
+    entry.reviewed_at = utcnow()
+    entry.rejection_reason = None
+    db.session.flush()
+    audit.record(actor, "hours.approve", entry, details={"hours": str(entry.hours)})
+    return entry
+
+
+def reject_hours(entry: HoursEntry, reason: str | None, *, actor: Any) -> HoursEntry:
+    """Reject a submitted entry with a reason shown to the volunteer.
+
+    :raises DomainError: (field ``"reason"``) when the reason is empty.
+    :raises NotAllowed: when the entry is not submitted.
+    """
+    text = clean_text(reason)
+    if not text:
+        raise DomainError(_("Give a reason for the rejection."), "reason")
+    _require_submitted(entry)
+    entry.status = HoursStatus.REJECTED
+    entry.rejection_reason = text
+    entry.reviewed_by_id = getattr(actor, "id", None)
+    entry.reviewed_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "hours.reject", entry, reason=text, details={"hours": str(entry.hours)})
+    return entry
+
+
+REVIEW_ACTIONS = ("approve", "reject")
+
+
+@dataclass
+class BulkResult:
+    """What :func:`bulk_review` did: entries changed, and a message per entry id refused."""
+
+    done: list[HoursEntry] = field(default_factory=list)
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def bulk_review(
+    entries: Iterable[HoursEntry],
+    action: str,
+    *,
+    actor: Any,
+    reason: str | None = None,
+    today: date | None = None,
+) -> BulkResult:
+    """Approve or reject several entries; each is checked on its own, so one refusal does not
+    stop the others (its message is returned under its id).
+
+    :param action: ``"approve"`` or ``"reject"`` (the latter needs ``reason``, shared by all).
+    :raises DomainError: field ``"action"`` for an unknown action, ``"reason"`` for a rejection
+        without reason, ``"entries"`` when nothing is selected.
+    """
+    if action not in REVIEW_ACTIONS:
+        raise DomainError(_("Choose approve or reject."), "action")
+    entries = list(entries)
+    if not entries:
+        raise DomainError(_("Select at least one entry."), "entries")
+    if action == "reject" and not clean_text(reason):
+        raise DomainError(_("Give a reason for the rejection."), "reason")
+    result = BulkResult()
+    today = today or association_today()
+    # Approve in a stable order so the 24-hour check sees earlier approvals of the batch.
+    for entry in sorted(entries, key=lambda e: (e.work_date, e.id)):
+        try:
+            if action == "approve":
+                approve_hours(entry, actor=actor, today=today)
+            else:
+                reject_hours(entry, reason, actor=actor)
+        except DomainError as error:
+            result.errors[entry.id] = error.message
+        else:
+            result.done.append(entry)
+    return result
+
+
+# --- approved totals (SQL) --------------------------------------------------------------------
+
+
+def _approved_sum_by(column: Any, ids: Iterable[int], join_placements: bool) -> dict[int, Decimal]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    query = sa.select(column, sa.func.sum(HoursEntry.hours)).where(
+        HoursEntry.status == HoursStatus.APPROVED, column.in_(ids)
+    )
+    if join_placements:
+        query = query.join(Placement, Placement.id == HoursEntry.placement_id)
+    rows = db.session.execute(query.group_by(column)).all()
+    totals = {i: Decimal("0.00") for i in ids}
+    totals.update({key: Decimal(str(total)).quantize(_CENT) for key, total in rows})
+    return totals
+
+
+def approved_totals_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``{placement_id: approved hours}`` for each id given (0.00 when none), one query."""
+    return _approved_sum_by(HoursEntry.placement_id, placement_ids, False)
+
+
+def approved_totals_by_volunteer(volunteer_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``{volunteer_id: approved hours}`` across all of each volunteer's placements."""
+    return _approved_sum_by(HoursEntry.volunteer_id, volunteer_ids, False)
+
+
+def approved_totals_by_project(project_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``{project_id: approved hours}`` across all placements of each project."""
+    return _approved_sum_by(Placement.project_id, project_ids, True)
+
+
+def placement_total(placement: Placement) -> Decimal:
+    """Approved hours of one placement."""
+    return approved_totals_by_placement([placement.id])[placement.id]
+
+
+def volunteer_total(volunteer: Volunteer) -> Decimal:
+    """Approved hours of one volunteer, all placements together."""
+    return approved_totals_by_volunteer([volunteer.id])[volunteer.id]
+
+
+def project_total(project: Any) -> Decimal:
+    """Approved hours given on one project, all placements together."""
+    return approved_totals_by_project([project.id])[project.id]
+
+
+__all__ = [
+    "MAX_HOURS_PER_DAY",
+    "BulkResult",
+    "approve_hours",
+    "approved_totals_by_placement",
+    "approved_totals_by_project",
+    "approved_totals_by_volunteer",
+    "association_today",
+    "bulk_review",
+    "day_total",
+    "log_hours",
+    "parse_hours",
+    "placement_total",
+    "project_total",
+    "reject_hours",
+    "volunteer_total",
+]
