@@ -28,13 +28,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 
-from aljisr import audit
-from aljisr.config import Defaults
+from aljisr import audit, dates
 from aljisr.database import utcnow
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
@@ -55,10 +52,8 @@ _CENT = Decimal("0.01")
 
 
 def association_today() -> date:
-    """Today's date where the association works (``TIMEZONE`` setting, Africa/Casablanca by
-    default), also outside an application context."""
-    zone = current_app.config["TIMEZONE"] if has_app_context() else Defaults.TIMEZONE
-    return datetime.now(ZoneInfo(zone)).date()
+    """Today's date where the association works (see :func:`aljisr.dates.today`)."""
+    return dates.today()
 
 
 # --- validation -------------------------------------------------------------------------------
