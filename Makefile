@@ -42,7 +42,7 @@ instance/config.py:
 	@echo "Wrote instance/config.py with a new SECRET_KEY"
 
 translations: install
-	@$(FLASK) translations compile >/dev/null
+	@$(BIN)/pybabel compile -d aljisr/translations >/dev/null
 
 lint: install
 	$(BIN)/ruff check aljisr tests bench
