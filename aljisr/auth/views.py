@@ -92,3 +92,7 @@ def set_language() -> Response:
             db.session.commit()
     target = form.next.data
     return redirect(target if is_safe_next(target) else url_for("main.home"))
+
+
+# Invitations, password reset and password change join this blueprint (account_views.py).
+from aljisr.auth import account_views  # noqa: E402, F401
