@@ -216,3 +216,15 @@ def test_partner_without_organisation_is_refused_beside_the_field(as_role, db):
     ).get_data(as_text=True)
     assert "A partner user must belong to an organisation." in html
     assert 'id="organisation-error"' in html
+
+
+def test_unexpected_error_is_a_friendly_500_page(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/boom-for-test")
+    def boom() -> str:
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/boom-for-test")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
