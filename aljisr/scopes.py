@@ -13,7 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from aljisr.auth.models import User
+from aljisr.certificates.models import Certificate
 from aljisr.dates import today as local_today
+from aljisr.hours.models import HoursEntry
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
@@ -123,8 +125,47 @@ def sites_for(user: User) -> sa.Select[tuple[Site]]:
     return sa.select(Site).where(_NOTHING)
 
 
+def hours_entry_filter(user: User) -> Any:
+    """A WHERE clause on ``HoursEntry``: the entries of the placements ``user`` may see
+    (volunteers their own, sending partners their volunteers', host partners those at their
+    sites; staff all)."""
+    if user.is_staff:
+        return sa.true()
+    return HoursEntry.placement_id.in_(sa.select(Placement.id).where(placement_filter(user)))
+
+
+def hours_entries_for(user: User) -> sa.Select[tuple[HoursEntry]]:
+    """Hours entries visible to ``user``."""
+    return sa.select(HoursEntry).where(hours_entry_filter(user))
+
+
+def certificate_filter(user: User) -> Any:
+    """A WHERE clause on ``Certificate`` (DESIGN.md §3): staff all, volunteers their own,
+    sending partners those of the volunteers they sent, host partners none."""
+    if user.is_staff:
+        return sa.true()
+    if user.role is Role.VOLUNTEER:
+        return Certificate.volunteer_id.in_(
+            sa.select(Volunteer.id).where(Volunteer.user_id == user.id)
+        )
+    if user.is_sending_partner:
+        return Certificate.volunteer_id.in_(
+            sa.select(Volunteer.id).where(Volunteer.sending_organisation_id == user.organisation_id)
+        )
+    return _NOTHING
+
+
+def certificates_for(user: User) -> sa.Select[tuple[Certificate]]:
+    """Certificates visible to ``user``."""
+    return sa.select(Certificate).where(certificate_filter(user))
+
+
 __all__ = [
     "HOST_VISIBLE_STATUSES",
+    "certificate_filter",
+    "certificates_for",
+    "hours_entries_for",
+    "hours_entry_filter",
     "OrganisationKind",
     "placement_filter",
     "placements_for",
