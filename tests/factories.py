@@ -73,7 +73,7 @@ def hours(placement_: Placement, day: date | None = None, amount: str = "4",
           status: HoursStatus = HoursStatus.APPROVED, **kw: Any) -> HoursEntry:
     return _add(HoursEntry(placement=placement_, volunteer_id=placement_.volunteer_id,
                            work_date=day or placement_.start_date, hours=Decimal(amount),
-                           activity="Painting", status=status, **kw))
+                           status=status, **{"activity": "Painting", **kw}))
 
 
 def user(role: Role = Role.COORDINATOR, password: str = PASSWORD, **kw: Any) -> User:

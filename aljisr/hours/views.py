@@ -1,7 +1,237 @@
-"""Hours pages."""
+"""Hours pages for staff: the review queue (single and bulk review) and logging hours for a
+placement. The rules live in :mod:`aljisr.hours.services`; these views parse, call, commit."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from werkzeug.routing import BuildError
+
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.hours import queries, services
+from aljisr.hours.forms import STATUS_ANY, LogHoursForm, QueueFilterForm
+from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.i18n import _, format_decimal, ngettext
+from aljisr.listing import parse_page
+from aljisr.permissions import Permission, require
+from aljisr.placements.models import Placement
+from aljisr.scopes import placements_for
 
 bp = Blueprint("hours", __name__, url_prefix="/hours")
+
+#: Query-string keys of the queue's filters (kept across review POSTs).
+FILTER_KEYS = ("status", "project", "site", "volunteer", "date_from", "date_to", "page")
+
+
+@bp.app_template_global()
+def url_if_exists(endpoint: str, **values: Any) -> str | None:
+    """``url_for(endpoint, **values)``, or None while that area's page does not exist yet."""
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+@bp.app_template_filter("hours")
+def format_hours(amount: Decimal | None) -> str:
+    """Hours in the interface language: 3.5 -> "3.5" (en) or "3,5" (fr); 4.00 -> "4"."""
+    return format_decimal(amount or 0, format="#,##0.##")
+
+
+@bp.app_template_global()
+def hours_for_placement(placement: Placement) -> queries.PlacementHours:
+    """Entries and totals of ``placement`` for ``hours/_for_placement.html`` (two queries)."""
+    return queries.placement_hours(placement.id)
+
+
+# --- the review queue -------------------------------------------------------------------------
+
+
+def _filters(form: QueueFilterForm) -> queries.QueueFilters:
+    """Filters from the validated GET form; a field with an error is ignored (and shown)."""
+    form.validate()
+
+    def value(name: str) -> Any:
+        field = form[name]
+        return None if field.errors else field.data
+
+    status_value = value("status") or HoursStatus.SUBMITTED.value
+    status = None if status_value == STATUS_ANY else HoursStatus(status_value)
+    volunteer_id = request.args.get("volunteer_id", type=int)
+    return queries.QueueFilters(
+        status=status,
+        project_id=value("project"),
+        site_id=value("site"),
+        volunteer=(value("volunteer") or "").strip() or None,
+        volunteer_id=volunteer_id,
+        date_from=value("date_from"),
+        date_to=value("date_to"),
+    )
+
+
+def _filter_args() -> dict[str, str]:
+    """The queue's current filters as query-string values (for links and form actions)."""
+    keys = (*FILTER_KEYS, "volunteer_id")
+    return {k: v for k in keys if (v := request.args.get(k, "").strip())}
+
+
+def _render_queue(
+    errors: dict[int, str] | None = None, status: int = 200, general_error: str | None = None
+) -> tuple[str, int]:
+    form = QueueFilterForm(request.args)
+    projects, sites = queries.filter_choices()
+    form.set_choices(projects, sites)
+    filters = _filters(form)
+    page = queries.queue(filters, parse_page(request.args))
+    return (
+        render_template(
+            "hours/queue.html",
+            form=form,
+            filters=filters,
+            page=page,
+            day_totals=queries.day_totals(page.items),
+            errors=errors or {},
+            general_error=general_error,
+            typed=request.form if request.method == "POST" else MultiDict(),
+            filter_args=_filter_args(),
+            max_hours=services.MAX_HOURS_PER_DAY,
+        ),
+        status,
+    )
+
+
+def _selected_ids() -> list[int]:
+    ids = []
+    for raw in request.form.getlist("entry"):
+        try:
+            ids.append(int(raw))
+        except ValueError:
+            continue
+    return ids
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require(Permission.REVIEW_HOURS)
+def queue() -> Any:
+    """Submitted hours to review, with filters; POST approves or rejects the selected rows."""
+    if request.method == "GET":
+        return _render_queue()
+    action = request.form.get("action", "")
+    entries = queries.entries_by_id(_selected_ids())
+    try:
+        result = services.bulk_review(
+            entries, action, actor=current_user, reason=request.form.get("reason")
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return _render_queue(general_error=error.message, status=422)
+    db.session.commit()
+    if result.done:
+        count = len(result.done)
+        message = (
+            ngettext("%(num)d entry approved.", "%(num)d entries approved.", count)
+            if action == "approve"
+            else ngettext("%(num)d entry rejected.", "%(num)d entries rejected.", count)
+        )
+        flash(message, "success")
+    if not result.errors:
+        return redirect(url_for("hours.queue", **_filter_args()))
+    flash(
+        ngettext(
+            "%(num)d entry could not be changed: see the message beside it.",
+            "%(num)d entries could not be changed: see the message beside each.",
+            len(result.errors),
+        ),
+        "danger",
+    )
+    return _render_queue(errors=result.errors, status=200 if result.done else 422)
+
+
+@bp.route("/<int:entry_id>/review", methods=["POST"])
+@require(Permission.REVIEW_HOURS)
+def review(entry_id: int) -> Any:
+    """Approve or reject one entry (``action`` = approve | reject, ``reason-<id>`` or
+    ``reason`` for a rejection); errors are shown beside the entry's row in the queue."""
+    entry = db.get_or_404(HoursEntry, entry_id)
+    action = request.form.get("action", "")
+    reason = request.form.get(f"reason-{entry_id}") or request.form.get("reason")
+    try:
+        if action == "approve":
+            services.approve_hours(entry, actor=current_user)
+        elif action == "reject":
+            services.reject_hours(entry, reason, actor=current_user)
+        else:
+            raise DomainError(_("Choose approve or reject."), "action")
+    except DomainError as error:
+        db.session.rollback()
+        return _render_queue(errors={entry_id: error.message}, status=422)
+    db.session.commit()
+    flash(_("Entry approved.") if action == "approve" else _("Entry rejected."), "success")
+    return redirect(url_for("hours.queue", **_filter_args()))
+
+
+# --- logging hours for a placement -------------------------------------------------------------
+
+
+def _placement_or_404(placement_id: int) -> Placement:
+    return db.first_or_404(placements_for(current_user).where(Placement.id == placement_id))
+
+
+@bp.route("/placement/<int:placement_id>/log", methods=["GET", "POST"])
+@require(Permission.REVIEW_HOURS)
+def log_for_placement(placement_id: int) -> Any:
+    """Log hours for a placement (approved at once: a coordinator logs them)."""
+    placement = _placement_or_404(placement_id)
+    form = LogHoursForm()
+    today = services.association_today()
+    latest = min(placement.end_date, today)
+    form.work_date.render_kw = {
+        **(form.work_date.render_kw or {}),
+        "min": placement.start_date.isoformat(),
+        "max": latest.isoformat(),
+    }
+    if request.method == "GET" and placement.start_date <= latest:
+        form.work_date.data = latest
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.log_hours(
+                placement,
+                form.work_date.data,
+                form.hours.data,
+                form.activity.data,
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            target = form[error.field] if error.field in form else None
+            if target is not None:
+                target.errors = [*target.errors, error.message]
+            else:
+                form.form_errors.append(error.message)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Hours logged and approved."), "success")
+            return redirect(url_for("hours.log_for_placement", placement_id=placement.id))
+    elif request.method == "POST":
+        status = 422
+    return (
+        render_template(
+            "hours/log.html",
+            form=form,
+            placement=placement,
+            today=today,
+        ),
+        status,
+    )
+
+
+__all__ = ["bp", "hours_for_placement", "url_if_exists"]

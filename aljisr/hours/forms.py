@@ -1,0 +1,71 @@
+"""Forms of the hours pages: logging hours for a placement, and the review queue's filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SearchField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from aljisr.formfields import optional_int
+from aljisr.hours.models import HoursStatus
+from aljisr.hours.services import ACTIVITY_MAX_LENGTH
+from aljisr.i18n import _l
+
+
+class LogHoursForm(FlaskForm):
+    """Date, hours and activity. Formats are checked here; the rules (limits, dates within the
+    placement, 24 hours a day) by :func:`aljisr.hours.services.log_hours`."""
+
+    work_date = DateField(
+        _l("Date"),
+        validators=[InputRequired(message=_l("Enter the date (YYYY-MM-DD)."))],
+        render_kw={"autocomplete": "off"},
+    )
+    hours = StringField(
+        _l("Hours"),
+        validators=[DataRequired(message=_l("Enter the hours, for example 3.5."))],
+        description=_l("More than 0 and at most 24; quarter hours as 0.25."),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    activity = TextAreaField(
+        _l("Activity"),
+        validators=[
+            DataRequired(message=_l("Describe the activity in a few words.")),
+            Length(max=ACTIVITY_MAX_LENGTH),
+        ],
+        render_kw={"rows": 2, "maxlength": ACTIVITY_MAX_LENGTH},
+    )
+    submit = SubmitField(_l("Log hours"))
+
+
+STATUS_ANY = "all"
+
+
+class QueueFilterForm(FlaskForm):
+    """GET filters of the review queue (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()], default=HoursStatus.SUBMITTED.value)
+    project = SelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
+    site = SelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
+    volunteer = SearchField(_l("Volunteer"), validators=[Optional(), Length(max=200)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def set_choices(self, projects: list[tuple[Any, ...]], sites: list[tuple[Any, ...]]) -> None:
+        """Fill the selects from :func:`aljisr.hours.queries.filter_choices`."""
+        anyone = str(_l("Any"))
+        self.status.choices = [SelectChoice(s.value, s.title) for s in HoursStatus] + [
+            SelectChoice(STATUS_ANY, str(_l("Any status")))
+        ]
+        self.project.choices = [SelectChoice("", anyone)] + [
+            SelectChoice(pid, f"{title} · {site}") for pid, title, site in projects
+        ]
+        self.site.choices = [SelectChoice("", anyone)] + [
+            SelectChoice(sid, name) for sid, name in sites
+        ]

@@ -1,0 +1,161 @@
+"""Read queries of the hours pages: the review queue and a placement's entries.
+
+Each function issues a fixed number of SQL statements whatever the amount of data (rows are
+eager-loaded, sums are computed in SQL), so pages keep a constant query count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, lazyload
+
+from aljisr.extensions import db
+from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.listing import Page, paginate, search_clause
+from aljisr.placements.models import Placement
+from aljisr.projects.models import Project
+from aljisr.sites.models import Site
+from aljisr.volunteers.models import Volunteer
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """Filters of the review queue; None means "any". ``status`` None shows every status."""
+
+    status: HoursStatus | None = HoursStatus.SUBMITTED
+    project_id: int | None = None
+    site_id: int | None = None
+    volunteer: str | None = None  # text searched in the volunteer's name and e-mail
+    volunteer_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _entry_options() -> list[Any]:
+    placement = joinedload(HoursEntry.placement)
+    return [
+        placement.joinedload(Placement.volunteer).options(lazyload(Volunteer.languages)),
+        placement.joinedload(Placement.project).joinedload(Project.site),
+        joinedload(HoursEntry.reviewed_by),
+    ]
+
+
+def queue(filters: QueueFilters, page: int, per_page: int | None = None) -> Page:
+    """Entries matching ``filters``, oldest date first, one page (a count and a page query)."""
+    stmt = sa.select(HoursEntry)
+    where: list[Any] = []
+    if filters.status is not None:
+        where.append(HoursEntry.status == filters.status)
+    if filters.date_from is not None:
+        where.append(HoursEntry.work_date >= filters.date_from)
+    if filters.date_to is not None:
+        where.append(HoursEntry.work_date <= filters.date_to)
+    if filters.volunteer_id is not None:
+        where.append(HoursEntry.volunteer_id == filters.volunteer_id)
+    if filters.volunteer:
+        matching = search_clause(Volunteer.search_key, filters.volunteer)
+        where.append(HoursEntry.volunteer_id.in_(sa.select(Volunteer.id).where(matching)))
+    if filters.project_id is not None or filters.site_id is not None:
+        projects = sa.select(Project.id)
+        if filters.project_id is not None:
+            projects = projects.where(Project.id == filters.project_id)
+        if filters.site_id is not None:
+            projects = projects.where(Project.site_id == filters.site_id)
+        where.append(
+            HoursEntry.placement_id.in_(
+                sa.select(Placement.id).where(Placement.project_id.in_(projects))
+            )
+        )
+    return paginate(
+        stmt.where(*where),
+        page,
+        order=[HoursEntry.work_date, HoursEntry.id],
+        options=_entry_options(),
+        per_page=per_page,
+    )
+
+
+def entries_by_id(ids: Iterable[int]) -> list[HoursEntry]:
+    """The entries with these ids (unknown ids are left out), with what the queue shows."""
+    ids = sorted(set(ids))
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(HoursEntry).where(HoursEntry.id.in_(ids)).options(*_entry_options())
+        ).unique()
+    )
+
+
+def day_totals(entries: Iterable[HoursEntry]) -> dict[tuple[int, date], Decimal]:
+    """For each (volunteer id, date) of ``entries``: the hours in that volunteer's entries of
+    that date that are approved, in one query (lets a reviewer see the 24-hour limit coming)."""
+    keys = {(e.volunteer_id, e.work_date) for e in entries}
+    if not keys:
+        return {}
+    volunteer_ids = {v for v, _ in keys}
+    dates = {d for _, d in keys}
+    rows = db.session.execute(
+        sa.select(HoursEntry.volunteer_id, HoursEntry.work_date, sa.func.sum(HoursEntry.hours))
+        .where(
+            HoursEntry.status == HoursStatus.APPROVED,
+            HoursEntry.volunteer_id.in_(volunteer_ids),
+            HoursEntry.work_date.in_(dates),
+        )
+        .group_by(HoursEntry.volunteer_id, HoursEntry.work_date)
+    ).all()
+    found = {(v, d): Decimal(str(total)).quantize(Decimal("0.01")) for v, d, total in rows}
+    return {key: found.get(key, Decimal("0.00")) for key in keys}
+
+
+def filter_choices() -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
+    """(projects as (id, title, site name), sites as (id, name)) for the queue's filters,
+    archived ones left out; two queries."""
+    projects = db.session.execute(
+        sa.select(Project.id, Project.title, Site.name)
+        .join(Site, Site.id == Project.site_id)
+        .where(Project.archived_at.is_(None))
+        .order_by(Project.title, Project.id)
+    ).all()
+    sites = db.session.execute(
+        sa.select(Site.id, Site.name).where(Site.archived_at.is_(None)).order_by(Site.name, Site.id)
+    ).all()
+    return [tuple(r) for r in projects], [tuple(r) for r in sites]  # type: ignore[misc]
+
+
+@dataclass
+class PlacementHours:
+    """A placement's entries (newest date first) and its totals by status."""
+
+    entries: list[HoursEntry] = field(default_factory=list)
+    approved: Decimal = Decimal("0.00")
+    submitted: Decimal = Decimal("0.00")
+    rejected: Decimal = Decimal("0.00")
+
+
+def placement_hours(placement_id: int) -> PlacementHours:
+    """Every entry of one placement with its reviewer loaded, and totals by status summed in
+    SQL (two queries)."""
+    entries = list(
+        db.session.scalars(
+            sa.select(HoursEntry)
+            .where(HoursEntry.placement_id == placement_id)
+            .options(joinedload(HoursEntry.reviewed_by))
+            .order_by(HoursEntry.work_date.desc(), HoursEntry.id.desc())
+        )
+    )
+    result = PlacementHours(entries=entries)
+    rows = db.session.execute(
+        sa.select(HoursEntry.status, sa.func.sum(HoursEntry.hours))
+        .where(HoursEntry.placement_id == placement_id)
+        .group_by(HoursEntry.status)
+    ).all()
+    for status, total in rows:
+        setattr(result, HoursStatus(status).value, Decimal(str(total)).quantize(Decimal("0.01")))
+    return result

@@ -1,0 +1,317 @@
+"""Hours pages through the real app: the review queue (filters, single and bulk review with
+per-row errors), logging hours for a placement, the placement partial, permissions."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from flask import render_template_string
+
+from aljisr.dates import today
+from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.placements.models import PlacementStatus
+from tests import factories
+from tests.a11y import unlabelled_controls
+
+D = today()
+
+
+@pytest.fixture
+def coordinator(as_role):
+    return as_role("coordinator")
+
+
+def _placement(**kw):
+    kw.setdefault("start_date", D - timedelta(days=20))
+    kw.setdefault("end_date", D + timedelta(days=20))
+    project = factories.project(start_date=kw["start_date"], end_date=kw["end_date"])
+    return factories.placement(project_=project, **kw)
+
+
+def _submitted(placement, days_ago, amount="4", **kw):
+    return factories.hours(placement, D - timedelta(days=days_ago), amount,
+                           HoursStatus.SUBMITTED, **kw)
+
+
+def _status(db, entry):
+    return db.session.scalar(sa.select(HoursEntry.status).where(HoursEntry.id == entry.id))
+
+
+# --- queue ----------------------------------------------------------------------------------------
+
+
+def test_queue_lists_submitted_entries_only_oldest_first(coordinator, db):
+    client, _ = coordinator
+    p = _placement(volunteer_=factories.volunteer(full_name="Ольга Петренко"))
+    newer = _submitted(p, 1, activity="Newer task")
+    older = _submitted(p, 5, activity="Older task")
+    factories.hours(p, D - timedelta(days=3), activity="Already approved")
+    factories.hours(p, D - timedelta(days=4), status=HoursStatus.REJECTED, activity="Refused one")
+    response = client.get("/hours/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Ольга Петренко" in html
+    assert html.index("Older task") < html.index("Newer task")
+    assert "Already approved" not in html and "Refused one" not in html
+    assert f'value="{older.id}"' in html and f'value="{newer.id}"' in html
+    assert unlabelled_controls(html) == []
+
+
+def test_queue_filters_by_project_site_volunteer_and_dates(coordinator, db):
+    client, _ = coordinator
+    a = _placement(volunteer_=factories.volunteer(full_name="Yasmine Haddad"))
+    b = _placement(volunteer_=factories.volunteer(full_name="Léa Fontaine"))
+    _submitted(a, 2, activity="Task A recent")
+    _submitted(a, 10, activity="Task A old")
+    _submitted(b, 2, activity="Task B")
+
+    def shown(query):
+        html = client.get("/hours/?" + query).get_data(as_text=True)
+        return sorted(set(re.findall(r"Task [AB][a-z ]*", html)))
+
+    assert shown(f"project={a.project_id}") == ["Task A old", "Task A recent"]
+    assert shown(f"site={b.project.site_id}") == ["Task B"]
+    assert shown("volunteer=lea") == ["Task B"]  # accents and case ignored
+    assert shown("volunteer=YASMINE") == ["Task A old", "Task A recent"]
+    since = (D - timedelta(days=5)).isoformat()
+    assert shown(f"date_from={since}") == ["Task A recent", "Task B"]
+    assert shown(f"date_to={since}") == ["Task A old"]
+    assert shown(f"volunteer_id={b.volunteer_id}") == ["Task B"]
+    # nonsense in the query string is ignored, never a 500
+    nonsense = "/hours/?project=abc&date_from=yesterday&page=x&status=zzz"
+    assert client.get(nonsense).status_code == 200
+
+
+def test_queue_can_show_other_statuses(coordinator, db):
+    client, _ = coordinator
+    p = _placement()
+    factories.hours(p, D - timedelta(days=3), activity="Approved task")
+    _submitted(p, 2, activity="Submitted task")
+    html = client.get("/hours/?status=approved").get_data(as_text=True)
+    assert "Approved task" in html and "Submitted task" not in html
+    html = client.get("/hours/?status=all").get_data(as_text=True)
+    assert "Approved task" in html and "Submitted task" in html
+
+
+def test_bulk_approve(coordinator, db):
+    client, user = coordinator
+    p = _placement()
+    entries = [_submitted(p, d) for d in (1, 2, 3)]
+    response = client.post("/hours/", data={"entry": [entries[0].id, entries[1].id],
+                                            "action": "approve"})
+    assert response.status_code == 302
+    assert [_status(db, e) for e in entries] == [HoursStatus.APPROVED, HoursStatus.APPROVED,
+                                                 HoursStatus.SUBMITTED]
+    reviewed = db.session.get(HoursEntry, entries[0].id)
+    assert reviewed.reviewed_by_id == user.id
+
+
+def test_bulk_reject_needs_a_reason_and_keeps_the_selection(coordinator, db):
+    client, _ = coordinator
+    p = _placement()
+    entries = [_submitted(p, d) for d in (1, 2)]
+    response = client.post("/hours/", data={"entry": [entries[0].id], "action": "reject",
+                                            "reason": "  "})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Give a reason for the rejection." in html
+    assert re.search(rf'value="{entries[0].id}"[^>]*checked', html)
+    assert not re.search(rf'value="{entries[1].id}"[^>]*checked', html)
+    assert _status(db, entries[0]) is HoursStatus.SUBMITTED
+
+    response = client.post("/hours/", data={"entry": [e.id for e in entries], "action": "reject",
+                                            "reason": "Not on the timesheet"})
+    assert response.status_code == 302
+    assert {_status(db, e) for e in entries} == {HoursStatus.REJECTED}
+    assert db.session.get(HoursEntry, entries[0].id).rejection_reason == "Not on the timesheet"
+
+
+def test_bulk_errors_are_shown_beside_their_rows_and_the_rest_is_done(coordinator, db):
+    client, _ = coordinator
+    p = _placement()
+    fine = _submitted(p, 1)
+    over_a = _submitted(p, 2, "20")
+    over_b = _submitted(p, 2, "20")  # together over 24 h: only the first can be approved
+    response = client.post("/hours/", data={"entry": [fine.id, over_a.id, over_b.id],
+                                            "action": "approve"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert _status(db, fine) is HoursStatus.APPROVED
+    assert _status(db, over_a) is HoursStatus.APPROVED
+    assert _status(db, over_b) is HoursStatus.SUBMITTED
+    row = re.search(rf'<tr id="entry-{over_b.id}".*?</tr>', html, re.S).group(0)
+    assert "At most 24 hours per day" in row and "table-danger" in row
+    assert "2 entries approved." in html
+
+
+def test_nothing_selected_is_a_message_not_an_error_page(coordinator, db):
+    client, _ = coordinator
+    _submitted(_placement(), 1)
+    response = client.post("/hours/", data={"action": "approve"})
+    assert response.status_code == 422
+    assert "Select at least one entry." in response.get_data(as_text=True)
+    response = client.post("/hours/", data={"entry": ["x", "999999"], "action": "approve"})
+    assert response.status_code == 422
+
+
+def test_single_review(coordinator, db):
+    client, _ = coordinator
+    p = _placement()
+    a, b = _submitted(p, 1), _submitted(p, 2)
+    assert client.post(f"/hours/{a.id}/review", data={"action": "approve"}).status_code == 302
+    assert _status(db, a) is HoursStatus.APPROVED
+    # a row's own reason field is used
+    response = client.post(f"/hours/{b.id}/review",
+                           data={"action": "reject", f"reason-{b.id}": "Duplicate of another"})
+    assert response.status_code == 302
+    entry = db.session.get(HoursEntry, b.id)
+    assert entry.status is HoursStatus.REJECTED and entry.rejection_reason == "Duplicate of another"
+    assert client.post("/hours/999999/review", data={"action": "approve"}).status_code == 404
+
+
+def test_single_review_errors_show_beside_the_row(coordinator, db):
+    client, _ = coordinator
+    p = _placement()
+    entry = _submitted(p, 1)
+    response = client.post(f"/hours/{entry.id}/review?status=submitted",
+                           data={"action": "reject", f"reason-{entry.id}": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    row = re.search(rf'<tr id="entry-{entry.id}".*?</tr>', html, re.S).group(0)
+    assert "Give a reason for the rejection." in row
+    # reviewing twice: the second is refused with a message
+    client.post(f"/hours/{entry.id}/review", data={"action": "approve"})
+    response = client.post(f"/hours/{entry.id}/review?status=all", data={"action": "approve"})
+    assert response.status_code == 422
+    assert "already reviewed" in response.get_data(as_text=True)
+
+
+def test_queue_query_count_does_not_grow_with_rows(coordinator, db, app):
+    client, _ = coordinator
+
+    def count_queries():
+        statements = []
+
+        def listener(*args):
+            statements.append(args[2])
+
+        engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/hours/").status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    _submitted(_placement(), 1)
+    few = count_queries()
+    for _ in range(6):
+        p = _placement()
+        for d in (1, 2, 3):
+            _submitted(p, d)
+    assert count_queries() == few
+
+
+# --- logging for a placement ---------------------------------------------------------------------
+
+
+def test_coordinator_logs_hours_approved_at_once(coordinator, db):
+    client, user = coordinator
+    p = _placement()
+    page = client.get(f"/hours/placement/{p.id}/log")
+    assert page.status_code == 200
+    assert unlabelled_controls(page.get_data(as_text=True)) == []
+    response = client.post(f"/hours/placement/{p.id}/log", data={
+        "work_date": (D - timedelta(days=1)).isoformat(), "hours": "3,5", "activity": "Painting"})
+    assert response.status_code == 302
+    entry = db.session.scalar(sa.select(HoursEntry))
+    assert entry.hours == Decimal("3.50") and entry.status is HoursStatus.APPROVED
+    assert entry.submitted_by_id == user.id
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"hours": "-2"}, "hours", "more than zero"),
+        ({"hours": "30"}, "hours", "cannot exceed 24"),
+        ({"hours": "lots"}, "hours", "as a number"),
+        ({"work_date": "tomorrow"}, "work_date", "Not a valid date"),
+        ({"work_date": (D + timedelta(days=1)).isoformat()}, "work_date", "future"),
+        ({"work_date": (D - timedelta(days=40)).isoformat()}, "work_date", "within the placement"),
+        ({"activity": "   "}, "activity", "Describe the activity"),
+    ],
+)
+def test_log_errors_sit_beside_the_field_and_typed_values_are_kept(coordinator, db, data, field,
+                                                                   message):
+    client, _ = coordinator
+    p = _placement()
+    values = {"work_date": (D - timedelta(days=1)).isoformat(), "hours": "4",
+              "activity": "Workshop with pupils", **data}
+    response = client.post(f"/hours/placement/{p.id}/log", data=values)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = re.search(rf'id="{field}-error"[^>]*>(.*?)</div>\s*</div>', html, re.S)
+    assert error and message in error.group(1)
+    for name in ("hours", "activity"):
+        if values[name].strip():
+            assert values[name] in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(HoursEntry)) == 0
+
+
+def test_log_over_24_hours_a_day_is_refused(coordinator, db):
+    client, _ = coordinator
+    p = _placement()
+    day = D - timedelta(days=1)
+    _submitted(p, 1, "20")
+    response = client.post(f"/hours/placement/{p.id}/log",
+                           data={"work_date": day.isoformat(), "hours": "5", "activity": "More"})
+    assert response.status_code == 422
+    assert "at most 4 more" in response.get_data(as_text=True)
+
+
+def test_log_for_a_proposed_placement_is_refused_and_unknown_is_404(coordinator, db):
+    client, _ = coordinator
+    p = _placement(status=PlacementStatus.PROPOSED)
+    response = client.post(f"/hours/placement/{p.id}/log", data={
+        "work_date": (D - timedelta(days=1)).isoformat(), "hours": "4", "activity": "X"})
+    assert response.status_code == 422
+    assert "active or completed" in response.get_data(as_text=True)
+    assert client.get("/hours/placement/999999/log").status_code == 404
+
+
+# --- the placement partial ------------------------------------------------------------------------
+
+
+def test_placement_partial_shows_entries_and_approved_total(app, db, coordinator):
+    p = _placement()
+    factories.hours(p, D - timedelta(days=1), "3.5", activity="Approved work")
+    factories.hours(p, D - timedelta(days=2), "2", activity="Also approved")
+    _submitted(p, 3, "6", activity="Pending work")
+    factories.hours(p, D - timedelta(days=4), "7", HoursStatus.REJECTED, activity="Refused work")
+    db.session.commit()
+    with app.test_request_context("/"):
+        html = render_template_string('{% include "hours/_for_placement.html" %}', placement=p)
+    assert "Approved work" in html and "Pending work" in html and "Refused work" in html
+    approved = re.search(r'data-total="approved">(.*?)<', html).group(1)
+    submitted = re.search(r'data-total="submitted">(.*?)<', html).group(1)
+    assert approved == "5.5 h" and submitted == "6 h"
+
+
+# --- permissions ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["volunteer", "sending", "host"])
+def test_only_staff_reach_the_hours_pages(as_role, db, role):
+    client, _ = as_role(role)
+    p = _placement()
+    entry = _submitted(p, 1)
+    assert client.get("/hours/").status_code == 403
+    bulk = {"entry": [entry.id], "action": "approve"}
+    assert client.post("/hours/", data=bulk).status_code == 403
+    assert client.post(f"/hours/{entry.id}/review", data={"action": "approve"}).status_code == 403
+    assert client.get(f"/hours/placement/{p.id}/log").status_code == 403
+    assert _status(db, entry) is HoursStatus.SUBMITTED
