@@ -1,0 +1,238 @@
+"""Spreadsheet exports of a :class:`~aljisr.reports.queries.Report`: CSV and XLSX, and the
+file names every report format shares.
+
+Pure: a report in, bytes out. Column titles go through gettext, so call these inside the
+request whose language the file should use.
+
+**Formula injection.** A spreadsheet evaluates a cell that starts with ``=``, ``+``, ``-`` or
+``@`` as a formula (and some also after a leading tab or carriage return), so a volunteer named
+``=HYPERLINK("http://x")`` could make a coordinator's spreadsheet fetch a URL or run a
+command. Following OWASP's "CSV Injection" guidance
+(https://owasp.org/www-community/attacks/CSV_Injection), every text cell starting with one of
+those characters is prefixed with a single quote, and the csv module quotes cells holding
+separators or double quotes (doubling the latter). Numbers and dates are written as such and
+never prefixed. In XLSX, cells are typed: text that looks like a formula is stored as a
+string (``data_type = "s"``) with the ``quotePrefix`` style, so it is shown, never evaluated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from aljisr.i18n import _
+from aljisr.reports.queries import Breakdown, PlacementRow, Report, Totals
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV Injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_MIMETYPE = "application/pdf"
+
+
+def neutralise(value: Any) -> Any:
+    """Return ``value`` with a ``'`` in front if it is text starting with a formula trigger.
+
+    Other values (numbers, dates, ``None``, harmless text) are returned unchanged.
+    Source: OWASP, "CSV Injection" (https://owasp.org/www-community/attacks/CSV_Injection).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def column_titles() -> list[str]:
+    """Titles of the placement columns, in the current language (same order as
+    :func:`row_values`)."""
+    return [_("Volunteer"), _("Nationality"), _("Project"), _("Site"), _("Start"), _("End"),
+            _("Days in period"), _("Approved hours")]
+
+
+def row_values(row: PlacementRow) -> list[Any]:
+    """The cells of one placement row: text, dates, an int and a Decimal."""
+    return [row.volunteer, row.nationality, row.project, row.site, row.start, row.end,
+            row.days_in_period, row.approved_hours]
+
+
+# --------------------------------------------------------------------------- file names
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|]')
+
+
+def slugify(name: str, limit: int = 80) -> str:
+    """Make ``name`` safe inside a file name, keeping its letters in any script.
+
+    Removes control and format characters (a right-to-left override could disguise the
+    extension) and the characters Windows forbids in names, joins words with ``-`` (``_``
+    separates a file name's parts), and cuts to ``limit`` characters. NFC-normalised.
+    """
+    name = unicodedata.normalize("NFC", name or "")
+    name = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+                   for c in name)
+    name = _UNSAFE.sub(" ", name)
+    name = re.sub(r"[\s_]+", "-", name.strip())
+    name = re.sub(r"-{2,}", "-", name)
+    return name[:limit].strip("-. ")
+
+
+def filename(report: Report, extension: str) -> str:
+    """``<prefix>_<organisation>_<start>_<end>.<extension>``, e.g.
+    ``aljisr-report_Passerelles-Solidaires_2026-01-01_2026-06-30.csv``; the organisation part
+    is left out when the report has none (annual report). Non-ASCII names stay as they are:
+    the response sends them as RFC 6266 / RFC 5987 ``filename*=UTF-8''...``."""
+    parts = [report.file_prefix, slugify(report.slug_name),
+             report.period.start.isoformat(), report.period.end.isoformat()]
+    return "_".join(p for p in parts if p) + "." + extension
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def report_csv(report: Report) -> bytes:
+    """The placement rows as CSV: UTF-8 with a byte-order mark (so Excel detects the
+    encoding and keeps accents and Arabic), comma separated, CRLF line ends, a header row,
+    one row per placement; dates ISO 8601, hours with a decimal point; text cells that
+    could run as formulas neutralised (:func:`neutralise`)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(t) for t in column_titles()])
+    for row in report.rows:
+        writer.writerow([_csv_cell(v) for v in row_values(row)])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return neutralise(value)
+
+
+# --------------------------------------------------------------------------- XLSX
+
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DCE9E8")
+_TITLE_FONT = Font(bold=True, size=14)
+_SHEET_TITLE_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(title: str) -> str:
+    """Excel sheet names: at most 31 characters, none of ``[]:*?/\\``."""
+    return _SHEET_TITLE_UNSAFE.sub(" ", title)[:31].strip() or "Sheet"
+
+
+def _set(ws: Any, row: int, column: int, value: Any) -> Any:
+    """Write one typed cell; text that looks like a formula is forced to a string."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        cell.quotePrefix = True  # and Excel shows it as typed text, never as a formula
+    elif isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, Decimal):
+        cell.number_format = "0.00"
+    return cell
+
+
+def _header(ws: Any, row: int, titles: Sequence[str]) -> None:
+    for column, title in enumerate(titles, start=1):
+        cell = _set(ws, row, column, title)
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _widths(ws: Any, minimum: int = 8, maximum: int = 60) -> None:
+    """Column widths (in characters) from the longest value of each column."""
+    longest: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            length = 10 if isinstance(cell.value, date) else len(str(cell.value))
+            longest[cell.column] = max(longest.get(cell.column, 0), length)
+    for column, length in longest.items():
+        ws.column_dimensions[get_column_letter(column)].width = max(minimum,
+                                                                   min(maximum, length + 2))
+
+
+def _totals_cells(totals: Totals) -> list[Any]:
+    return [totals.volunteers, totals.placements, totals.placement_days, totals.approved_hours]
+
+
+def _totals_titles() -> list[str]:
+    return [_("Volunteers"), _("Placements"), _("Placement days"), _("Approved hours")]
+
+
+def report_xlsx(report: Report, *, rtl: bool = False) -> bytes:
+    """The report as an Excel workbook: a "Placements" sheet (same rows as the CSV, typed
+    cells: dates as dates, numbers as numbers; bold header, frozen, filterable) and a
+    "Totals" sheet (summary and each breakdown with its totals). ``rtl`` shows the sheets
+    right to left (Arabic interface)."""
+    workbook = Workbook()
+    rows_sheet = workbook.active
+    rows_sheet.title = _sheet_title(_("Placements"))
+    _header(rows_sheet, 1, column_titles())
+    for index, row in enumerate(report.rows, start=2):
+        for column, value in enumerate(row_values(row), start=1):
+            _set(rows_sheet, index, column, value)
+    rows_sheet.freeze_panes = "A2"
+    last = get_column_letter(len(column_titles()))
+    rows_sheet.auto_filter.ref = f"A1:{last}{max(1, len(report.rows) + 1)}"
+    _widths(rows_sheet)
+
+    totals_sheet = workbook.create_sheet(_sheet_title(_("Totals")))
+    _write_totals(totals_sheet, report)
+    _widths(totals_sheet)
+    totals_sheet.column_dimensions["A"].width = 50
+
+    for sheet in (rows_sheet, totals_sheet):
+        sheet.sheet_view.rightToLeft = rtl
+    workbook.properties.creator = "Al Jisr"
+    workbook.properties.title = f"{report.title} – {report.subject}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_totals(ws: Any, report: Report) -> None:
+    title = _set(ws, 1, 1, report.title)
+    title.font = _TITLE_FONT
+    _set(ws, 2, 1, report.subject)
+    _set(ws, 3, 1, _("Period"))
+    _set(ws, 3, 2, report.period.start)
+    _set(ws, 3, 3, report.period.end)
+    _header(ws, 5, _totals_titles())
+    for column, value in enumerate(_totals_cells(report.totals), start=1):
+        _set(ws, 6, column, value)
+    row = 8
+    for breakdown in report.breakdowns:
+        row = _write_breakdown(ws, row, breakdown, report.totals) + 1
+
+
+def _write_breakdown(ws: Any, row: int, breakdown: Breakdown, totals: Totals) -> int:
+    """Write one breakdown from ``row``; return the next free row."""
+    _set(ws, row, 1, breakdown.title).font = _BOLD
+    _header(ws, row + 1, [breakdown.column, *_totals_titles()])
+    row += 2
+    for group in breakdown.rows:
+        for column, value in enumerate([group.label, *_totals_cells(group.totals)], start=1):
+            _set(ws, row, column, value)
+        row += 1
+    if breakdown.additive and breakdown.rows:
+        for column, value in enumerate([_("Total"), *_totals_cells(totals)], start=1):
+            _set(ws, row, column, value).font = _BOLD
+        row += 1
+    return row

@@ -1,0 +1,355 @@
+"""The report PDF (A4 portrait, ReportLab platypus) built from a
+:class:`~aljisr.reports.queries.Report`.
+
+Pure: a report in, bytes out, no database or request; headings go through gettext, so build
+it inside the request whose language it should use. Contents, in order: title, organisation
+and period; a summary (volunteers, placements, placement days, approved hours); a bar chart
+of approved hours (by project, or by theme for the annual report); one table per breakdown
+(project, site, nationality, or theme, SDG, site) with a total line when the groups add up;
+and, for an organisation, one row per placement. Tables repeat their header row on each page
+they run onto (``repeatRows=1``) and wrap long text inside their cells.
+
+Every piece of text, user-entered or translated, is drawn by
+:class:`aljisr.pdf.flowables.TextBlock`, which shapes Arabic, reorders bidirectional text and
+picks a font that has the glyphs (DejaVu Sans, Amiri, Droid Sans Fallback); it draws plain
+strings, never markup, so names like ``<b>`` or ``&`` print as typed. For a right-to-left
+interface language the table columns run right to left and text aligns to the right.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from aljisr.i18n import _, format_date, format_decimal
+from aljisr.pdf import fonts
+from aljisr.pdf.flowables import TextBlock, truncate
+from aljisr.pdf.text import draw_text
+from aljisr.reports.queries import Breakdown, Report, Totals
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 15 * mm
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+
+TEAL = colors.HexColor("#0F4C4A")
+TEAL_LIGHT = colors.HexColor("#DCE9E8")
+STRIPE = colors.HexColor("#F4F7F7")
+INK = colors.HexColor("#1F2A30")
+MUTED = colors.HexColor("#56646B")
+RULE = colors.HexColor("#C9D3D6")
+
+#: Bars in the chart at most; the rest are left out (the title says so).
+CHART_MAX_BARS = 15
+
+
+def _hours(value: Decimal) -> str:
+    return format_decimal(value, "#,##0.00")
+
+
+def _count(value: int) -> str:
+    return format_decimal(value, "#,##0")
+
+
+class _Layout:
+    """Direction-dependent choices: column order and text alignment."""
+
+    def __init__(self, direction: str) -> None:
+        self.rtl = direction == "rtl"
+        self.start = "right" if self.rtl else "left"
+        self.end = "left" if self.rtl else "right"
+
+    def order(self, cells: Sequence[Any]) -> list[Any]:
+        return list(reversed(cells)) if self.rtl else list(cells)
+
+
+# --------------------------------------------------------------------------- chart
+
+
+class HoursChart(Flowable):
+    """Horizontal bars of approved hours per group, largest on top.
+
+    The bars, value axis and bar values are a ReportLab ``HorizontalBarChart``; the category
+    labels (project titles, themes: any script) are drawn beside each bar with
+    :func:`aljisr.pdf.text.draw_text`, cut with an ellipsis to ``label_width`` points.
+    """
+
+    BAR_PITCH = 16.0
+    AXIS_ROOM = 16.0
+
+    def __init__(self, items: Sequence[tuple[str, Decimal]], width: float,
+                 label_width: float, layout: _Layout) -> None:
+        super().__init__()
+        self.items = list(items)
+        self.width = width
+        self.label_width = label_width
+        self.layout = layout
+        self.height = len(self.items) * self.BAR_PITCH + self.AXIS_ROOM + 4
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return self.width, self.height
+
+    def _drawing(self, plot_width: float) -> Drawing:
+        values = [float(value) for _label, value in reversed(self.items)]
+        drawing = Drawing(plot_width, self.height)
+        chart = HorizontalBarChart()
+        chart.x = 0
+        chart.y = self.AXIS_ROOM
+        chart.width = plot_width - 36  # room for the value printed past the longest bar
+        chart.height = len(self.items) * self.BAR_PITCH
+        chart.data = [values]
+        chart.barWidth = self.BAR_PITCH * 0.6
+        chart.groupSpacing = self.BAR_PITCH * 0.4
+        chart.bars[0].fillColor = TEAL
+        chart.bars[0].strokeColor = None
+        chart.valueAxis.valueMin = 0
+        chart.valueAxis.valueMax = max(values + [1.0]) * 1.05
+        chart.valueAxis.labels.fontName = fonts.register_font(fonts.LATIN)
+        chart.valueAxis.labels.fontSize = 7
+        chart.valueAxis.strokeColor = RULE
+        chart.valueAxis.visibleGrid = True
+        chart.valueAxis.gridStrokeColor = STRIPE
+        chart.categoryAxis.visibleLabels = False
+        chart.categoryAxis.visibleTicks = False
+        chart.categoryAxis.strokeColor = RULE
+        chart.barLabelFormat = "%.1f"
+        chart.barLabels.fontName = fonts.LATIN
+        chart.barLabels.fontSize = 7
+        chart.barLabels.boxAnchor = "w"
+        chart.barLabels.dx = 3
+        chart.barLabels.fillColor = INK
+        drawing.add(chart)
+        return drawing
+
+    def draw(self) -> None:
+        canvas = self.canv
+        plot_width = self.width - self.label_width - 6
+        plot_x = 0 if self.layout.rtl else self.label_width + 6
+        renderPDF.draw(self._drawing(plot_width), canvas, plot_x, 0)
+        canvas.saveState()
+        canvas.setFillColor(INK)
+        label_x = self.width if self.layout.rtl else self.label_width
+        align = "right"
+        if self.layout.rtl:
+            label_x, align = self.width - self.label_width, "left"
+        for index, (label, _value) in enumerate(self.items):
+            middle = self.AXIS_ROOM + (len(self.items) - index - 0.5) * self.BAR_PITCH
+            text = truncate(label, self.label_width, 8)
+            draw_text(canvas, text, label_x, middle - 3, 8, align=align)
+        canvas.restoreState()
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _cell(text: str, layout: _Layout, *, numeric: bool = False, bold: bool = False,
+          size: float = 8, color: colors.Color = INK) -> TextBlock:
+    return TextBlock(text, size, bold=bold, align=layout.end if numeric else layout.start,
+                     color=color)
+
+
+def _table(header: Sequence[str], body: Sequence[Sequence[TextBlock]], widths: Sequence[float],
+           layout: _Layout, *, total_row: bool = False, numeric_from: int = 1) -> Table:
+    """A table with a teal header (repeated on each page), zebra stripes, and cells that wrap."""
+    head = [TextBlock(title, 7.5, bold=True, color=colors.white,
+                      align=layout.end if i >= numeric_from else layout.start)
+            for i, title in enumerate(header)]
+    data = [layout.order(head)] + [layout.order(row) for row in body]
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), TEAL),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE]),
+    ]
+    if total_row:
+        style += [("BACKGROUND", (0, -1), (-1, -1), TEAL_LIGHT),
+                  ("LINEABOVE", (0, -1), (-1, -1), 0.8, TEAL)]
+    return Table(data, colWidths=layout.order(widths), repeatRows=1, style=TableStyle(style),
+                 hAlign="RIGHT" if layout.rtl else "LEFT")
+
+
+def _totals_cells(totals: Totals, layout: _Layout, bold: bool = False) -> list[TextBlock]:
+    return [_cell(_count(totals.volunteers), layout, numeric=True, bold=bold),
+            _cell(_count(totals.placements), layout, numeric=True, bold=bold),
+            _cell(_count(totals.placement_days), layout, numeric=True, bold=bold),
+            _cell(_hours(totals.approved_hours), layout, numeric=True, bold=bold)]
+
+
+def _breakdown_table(breakdown: Breakdown, totals: Totals, layout: _Layout) -> Table:
+    numbers = 22 * mm
+    header = [breakdown.column, _("Volunteers"), _("Placements"), _("Placement days"),
+              _("Approved hours")]
+    body = [[_cell(group.label, layout), *_totals_cells(group.totals, layout)]
+            for group in breakdown.rows]
+    total = breakdown.additive and bool(breakdown.rows)
+    if total:
+        body.append([_cell(_("Total"), layout, bold=True), *_totals_cells(totals, layout, True)])
+    return _table(header, body, [FRAME_WIDTH - 4 * numbers] + [numbers] * 4, layout,
+                  total_row=total)
+
+
+def _rows_table(report: Report, layout: _Layout) -> Table:
+    header = [_("Volunteer"), _("Nationality"), _("Project"), _("Site"), _("Dates"),
+              _("Days in period"), _("Approved hours")]
+    widths = [34 * mm, 20 * mm, 50 * mm, 27 * mm, 18 * mm, 14 * mm, 17 * mm]
+    widths[2] += FRAME_WIDTH - sum(widths)
+    body = [[
+        _cell(row.volunteer, layout),
+        _cell(row.nationality, layout),
+        _cell(row.project, layout),
+        _cell(row.site, layout),
+        _cell(f"{row.start.isoformat()}\n{row.end.isoformat()}", layout, size=7.5),
+        _cell(_count(row.days_in_period), layout, numeric=True),
+        _cell(_hours(row.approved_hours), layout, numeric=True),
+    ] for row in report.rows]
+    return _table(header, body, widths, layout, numeric_from=5)
+
+
+def _summary(totals: Totals, layout: _Layout) -> Table:
+    figures = [(_count(totals.volunteers), _("Volunteers")),
+               (_count(totals.placements), _("Placements")),
+               (_count(totals.placement_days), _("Placement days")),
+               (_hours(totals.approved_hours), _("Approved hours"))]
+    cells = [[TextBlock(value, 16, bold=True, align="center", color=TEAL),
+              TextBlock(label, 8, align="center", color=MUTED)] for value, label in figures]
+    width = FRAME_WIDTH / 4
+    return Table([layout.order(cells)], colWidths=[width] * 4, style=TableStyle([
+        ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+        ("INNERGRID", (0, 0), (-1, -1), 0.5, RULE),
+        ("BACKGROUND", (0, 0), (-1, -1), STRIPE),
+        ("TOPPADDING", (0, 0), (-1, -1), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ]))
+
+
+# --------------------------------------------------------------------------- document
+
+
+def _period_text(report: Report) -> str:
+    return _("%(start)s to %(end)s (%(days)s days, both included)",
+             start=format_date(report.period.start, "long"),
+             end=format_date(report.period.end, "long"), days=report.period.days)
+
+
+def _heading(text: str, layout: _Layout) -> TextBlock:
+    return TextBlock(text, 12, bold=True, color=TEAL, align=layout.start, space_before=10,
+                     space_after=4)
+
+
+def _page_decorations(report: Report, association: str, generated: date,
+                      layout: _Layout) -> Callable[[Any, Any], None]:
+    footer = f"{report.title} · {report.subject}"
+    stamp = _("Generated on %(date)s", date=format_date(generated, "long"))
+
+    def decorate(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFillColor(MUTED)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        top = PAGE_HEIGHT - MARGIN + 6
+        canvas.line(MARGIN, top - 3, PAGE_WIDTH - MARGIN, top - 3)
+        start_x = PAGE_WIDTH - MARGIN if layout.rtl else MARGIN
+        end_x = MARGIN if layout.rtl else PAGE_WIDTH - MARGIN
+        draw_text(canvas, truncate(association, FRAME_WIDTH * 0.6, 7), start_x, top, 7,
+                  align=layout.start)
+        draw_text(canvas, stamp, end_x, top, 7, align=layout.end)
+        bottom = MARGIN - 10
+        canvas.line(MARGIN, bottom + 9, PAGE_WIDTH - MARGIN, bottom + 9)
+        draw_text(canvas, truncate(footer, FRAME_WIDTH * 0.75, 7), start_x, bottom, 7,
+                  align=layout.start)
+        draw_text(canvas, _("Page %(number)s", number=doc.page), end_x, bottom, 7,
+                  align=layout.end)
+        canvas.restoreState()
+
+    return decorate
+
+
+def report_pdf(report: Report, *, association: str, generated: date,
+               direction: str = "ltr") -> bytes:
+    """Render ``report`` as an A4 PDF and return its bytes.
+
+    ``association`` is printed at the top of each page, ``generated`` is the date printed
+    as the generation date, ``direction`` the interface language's (``"ltr"``/``"rtl"``).
+    """
+    layout = _Layout(direction)
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 6,
+        bottomMargin=MARGIN + 4, title=f"{report.title} – {report.subject}",
+        author=association, creator="Al Jisr", invariant=1,
+    )
+    story: list[Flowable] = [
+        TextBlock(report.title, 20, bold=True, color=TEAL, align=layout.start),
+        Spacer(1, 4),
+        TextBlock(report.subject, 14, bold=True, align=layout.start),
+        TextBlock(report.subject_kind, 9, color=MUTED, align=layout.start),
+        TextBlock(_period_text(report), 10, align=layout.start, space_before=4),
+        Spacer(1, 8),
+        _summary(report.totals, layout),
+    ]
+    story += _chart(report, layout)
+    for breakdown in report.breakdowns:
+        story.append(CondPageBreak(40 * mm))
+        story.append(_heading(breakdown.title, layout))
+        if breakdown.rows:
+            story.append(_breakdown_table(breakdown, report.totals, layout))
+            if not breakdown.additive:
+                story.append(TextBlock(
+                    _("A placement counts under every goal of its project, so these lines "
+                      "do not add up to the totals."), 7.5, color=MUTED, align=layout.start,
+                    space_before=3))
+        else:
+            story.append(TextBlock(_("No placements in this period."), 9, color=MUTED,
+                                   align=layout.start))
+    if report.show_rows:
+        story.append(CondPageBreak(40 * mm))
+        story.append(_heading(_("Placements"), layout))
+        if report.rows:
+            story.append(_rows_table(report, layout))
+        else:
+            story.append(TextBlock(_("No placements in this period."), 9, color=MUTED,
+                                   align=layout.start))
+    decorate = _page_decorations(report, association, generated, layout)
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()
+
+
+def _chart(report: Report, layout: _Layout) -> list[Flowable]:
+    breakdown = report.chart
+    if breakdown is None or not breakdown.rows:
+        return []
+    ranked = sorted(breakdown.rows, key=lambda g: (-g.totals.approved_hours, g.label))
+    shown = ranked[:CHART_MAX_BARS]
+    subtitle = breakdown.title
+    if len(ranked) > len(shown):
+        subtitle = _("%(breakdown)s: the %(count)s with the most hours",
+                     breakdown=breakdown.title, count=len(shown))
+    chart = HoursChart([(g.label, g.totals.approved_hours) for g in shown], FRAME_WIDTH,
+                       FRAME_WIDTH * 0.42, layout)
+    return [KeepTogether([
+        _heading(_("Approved hours"), layout),
+        TextBlock(subtitle, 8, color=MUTED, align=layout.start, space_after=4),
+        chart,
+    ])]

@@ -1,0 +1,262 @@
+"""Report downloads through the app: CSV (BOM, formula neutralisation, scripts intact), XLSX
+(typed cells, no formulas), PDF (totals, scripts, page splits), file names."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import unicodedata
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pypdf
+import pytest
+
+from aljisr.organisations.models import OrganisationKind
+from aljisr.reports import exports, queries
+from tests import factories
+from tests.reports_data import sending_organisation_with
+
+# Names reach the database trimmed (aljisr.text.clean_text), so a leading tab or carriage
+# return is tested on the exporters directly (test_tab_and_carriage_return_...).
+FORMULA_NAMES = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)"]
+SCRIPT_NAMES = ["Léa Fontaine-Éluard", "فاطمة الزهراء بنعلي", "Ольга Петренко",
+                "Amina (أمينة) Zhou", "山田 さくら"]
+PERIOD = "start=2026-01-01&end=2026-06-30"
+
+
+def _url(org, fmt, period=PERIOD):
+    return f"/reports/organisations/{org.id}?{period}&format={fmt}"
+
+
+@pytest.fixture
+def named_world(db):
+    """A sending organisation whose volunteers have formula-like and multi-script names."""
+    sender = factories.organisation(OrganisationKind.SENDING, name="Passerelles Solidaires")
+    project = factories.project(title="=cmd|' /C calc'!A0", start_date=date(2026, 1, 1),
+                                end_date=date(2026, 6, 30))
+    for index, name in enumerate(FORMULA_NAMES + SCRIPT_NAMES):
+        placement = factories.placement(
+            factories.volunteer(sender, full_name=name, nationality="MA"), project,
+            start_date=date(2026, 1, 1) + timedelta(days=index), end_date=date(2026, 6, 30))
+        factories.hours(placement, date(2026, 6, 30), "2.5")  # the last day of the period
+    db.session.commit()
+    return sender
+
+
+def _pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return unicodedata.normalize("NFKC", "\n".join(p.extract_text() for p in reader.pages))
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def test_csv_has_a_bom_a_header_and_neutralised_formula_cells(as_role, named_world):
+    client, _ = as_role("coordinator")
+    response = client.get(_url(named_world, "csv"))
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
+    text = response.data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == ["Volunteer", "Nationality", "Project", "Site", "Start", "End",
+                       "Days in period", "Approved hours"]
+    assert len(rows) == 1 + len(FORMULA_NAMES) + len(SCRIPT_NAMES)
+    names = {row[0] for row in rows[1:]}
+    for name in FORMULA_NAMES:
+        assert "'" + name in names  # neutralised: a leading quote, then the name as typed
+    for name in SCRIPT_NAMES:
+        assert name in names  # accents and Arabic intact
+    for row in rows[1:]:
+        assert row[2] == "'=cmd|' /C calc'!A0"
+        assert row[1] == "Morocco"
+        assert row[5] == "2026-06-30"
+        assert row[7] == "2.50"  # the entry on the last day of the period counts
+        # no cell starts with a character a spreadsheet would evaluate
+        assert not any(cell.startswith(exports.FORMULA_TRIGGERS) for cell in row)
+
+
+def test_tab_and_carriage_return_cells_are_neutralised_in_csv_and_kept_as_text_in_xlsx(app):
+    row = queries.PlacementRow(1, "\tTab", "\rReturn", "=1+1", "-x", date(2026, 1, 1),
+                               date(2026, 1, 2), 2, Decimal("1.50"))
+    report = queries.Report("Activity report", "Org", "Sending organisation",
+                            queries.Period(date(2026, 1, 1), date(2026, 1, 31)),
+                            queries.Totals(1, 1, 2, Decimal("1.50")), (), None, rows=(row,))
+    cells = next(csv.reader(io.StringIO(
+        exports.report_csv(report).decode("utf-8-sig").split("\r\n", 1)[1], newline="")))
+    assert cells[:4] == ["'\tTab", "'\rReturn", "'=1+1", "'-x"]
+    assert cells[4:] == ["2026-01-01", "2026-01-02", "2", "1.50"]
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.report_xlsx(report)))["Placements"]
+    # (XML turns a stored carriage return into a line feed when the file is read back)
+    assert [c.value for c in sheet[2]][:4] == ["\tTab", "\nReturn", "=1+1", "-x"]
+    assert all(c.data_type == "s" and c.quotePrefix for c in sheet[2][:4])
+
+
+def test_neutralise_only_touches_text_starting_with_a_trigger():
+    assert exports.neutralise("=1+2") == "'=1+2"
+    assert exports.neutralise("\r\n=1") == "'\r\n=1"
+    assert exports.neutralise("a=1") == "a=1"
+    assert exports.neutralise("Ольга") == "Ольга"
+    assert exports.neutralise(-2) == -2
+    assert exports.neutralise(Decimal("1.5")) == Decimal("1.5")
+    assert exports.neutralise(None) is None
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def test_xlsx_has_typed_cells_bold_header_no_formula_and_a_totals_sheet(as_role, named_world):
+    client, _ = as_role("coordinator")
+    response = client.get(_url(named_world, "xlsx"))
+
+    assert response.status_code == 200
+    assert response.mimetype == exports.XLSX_MIMETYPE
+    workbook = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == ["Placements", "Totals"]
+    sheet = workbook["Placements"]
+    assert [c.value for c in sheet[1]][:4] == ["Volunteer", "Nationality", "Project", "Site"]
+    assert all(c.font.b for c in sheet[1])
+    assert sheet.column_dimensions["C"].width > sheet.column_dimensions["G"].width
+    for workbook_sheet in workbook.worksheets:
+        for row in workbook_sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", cell.coordinate
+    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert set(names) == set(FORMULA_NAMES + SCRIPT_NAMES)  # stored as typed, as strings
+    hyperlink = next(r for r in sheet.iter_rows(min_row=2) if r[0].value.startswith("="))
+    assert hyperlink[0].data_type == "s" and hyperlink[0].quotePrefix
+    assert hyperlink[2].value == "=cmd|' /C calc'!A0" and hyperlink[2].data_type == "s"
+    first = next(sheet.iter_rows(min_row=2))
+    assert isinstance(first[4].value, datetime) and first[4].is_date
+    assert first[5].value == datetime(2026, 6, 30)
+    assert isinstance(first[6].value, int)
+    assert first[7].value == 2.5 and first[7].data_type == "n"
+
+    totals = workbook["Totals"]
+    values = [[c.value for c in row] for row in totals.iter_rows()]
+    count = len(FORMULA_NAMES + SCRIPT_NAMES)
+    days = sum(181 - i for i in range(count))  # placement i starts i days after 1 January
+    assert ["Volunteers", "Placements", "Placement days", "Approved hours", None] in values
+    assert [count, count, days, 2.5 * count, None] in values
+    assert ["By nationality", None, None, None, None] in values
+    assert ["Morocco", count, count, days, 2.5 * count] in values
+    assert ["Total", count, count, days, 2.5 * count] in values
+
+
+# --------------------------------------------------------------------------- file names
+
+
+def test_file_names_carry_organisation_and_period(as_role, named_world):
+    client, _ = as_role("coordinator")
+    for fmt in ("pdf", "csv", "xlsx"):
+        response = client.get(_url(named_world, fmt))
+        assert response.headers["Content-Disposition"] == (
+            f"attachment; filename=aljisr-report_Passerelles-Solidaires_2026-01-01_2026-06-30"
+            f".{fmt}")
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_non_ascii_organisation_name_uses_rfc_5987_filename(as_role, db):
+    org = factories.organisation(OrganisationKind.HOST, name="جمعية الجسر / تطوان")
+    db.session.commit()
+    client, _ = as_role("coordinator")
+    response = client.get(_url(org, "csv"))
+    disposition = response.headers["Content-Disposition"]
+    # filename*=UTF-8''<percent-encoded UTF-8> (RFC 5987) and an ASCII fallback (RFC 6266)
+    assert "filename*=UTF-8''aljisr-report_" in disposition
+    encoded = disposition.split("filename*=UTF-8''")[1]
+    from urllib.parse import unquote
+
+    assert unquote(encoded) == "aljisr-report_جمعية-الجسر-تطوان_2026-01-01_2026-06-30.csv"
+    assert "filename=" in disposition.replace("filename*=", "")
+
+
+def test_slugify_keeps_letters_and_drops_dangerous_characters():
+    assert exports.slugify("Passerelles Solidaires") == "Passerelles-Solidaires"
+    assert exports.slugify("Brückenbau Freiwilligendienste e.V.") == (
+        "Brückenbau-Freiwilligendienste-e.V")
+    assert exports.slugify('a/b\\c:d*e?"f<g>h|i') == "a-b-c-d-e-f-g-h-i"
+    assert exports.slugify("evil\u202egpj.exe") == "evil-gpj.exe"  # no right-to-left override
+    assert exports.slugify("under_score") == "under-score"
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def test_pdf_shows_totals_and_names_in_every_script(as_role, named_world):
+    client, _ = as_role("coordinator")
+    response = client.get(_url(named_world, "pdf"))
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = _pdf_text(response.data)
+    assert "Activity report" in text
+    assert "Passerelles Solidaires" in text
+    assert "22.50" in text  # approved hours (9 x 2.5), the last day of the period included
+    assert "By project" in text and "By site" in text and "By nationality" in text
+    assert "Ольга Петренко" in text
+    assert "Léa Fontaine-Éluard" in text
+    assert "فاطمة الزهراء بنعلي" in text  # shaped for drawing, extracted back (NFKC)
+    assert '=HYPERLINK("http://' in text  # printed as typed (wrapped after the /)
+
+
+def test_pdf_prints_markup_like_names_literally(as_role, db):
+    sender = factories.organisation(OrganisationKind.SENDING, name="A & B <Partners>")
+    factories.placement(factories.volunteer(sender, full_name="<b>Bold</b> & <font>"),
+                        factories.project(start_date=date(2026, 1, 1),
+                                          end_date=date(2026, 1, 31)))
+    db.session.commit()
+    client, _ = as_role("coordinator")
+    text = " ".join(_pdf_text(client.get(_url(sender, "pdf")).data).split())  # unwrap
+    assert "<b>Bold</b> & <font>" in text
+    assert "A & B <Partners>" in text
+
+
+def test_pdf_uses_the_requesters_language_for_dates_and_countries(as_role, named_world, db):
+    client, user = as_role("coordinator")
+    user.locale = "fr"
+    db.session.commit()
+    text = _pdf_text(client.get(_url(named_world, "pdf")).data)
+    assert "Maroc" in text and "Morocco" not in text
+    assert "1 janvier 2026" in text
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "csv", "xlsx"])
+def test_a_partner_with_500_placements_downloads_every_format(as_role, db, fmt, tmp_path):
+    sender = sending_organisation_with(500)
+    db.session.commit()
+    client, user = as_role("sending")
+    user.organisation_id = sender.id
+    db.session.commit()
+
+    response = client.get(f"/reports/mine?{PERIOD}&format={fmt}")
+
+    assert response.status_code == 200
+    expected_hours = "3,500.00" if fmt == "pdf" else "3500"
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
+        assert len(rows) == 501
+        assert sum(Decimal(r[7]) for r in rows[1:]) == Decimal(expected_hours)
+    elif fmt == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data))["Placements"]
+        assert sheet.max_row == 501
+        assert sum(r[7].value for r in sheet.iter_rows(min_row=2)) == float(expected_hours)
+    else:
+        reader = pypdf.PdfReader(io.BytesIO(response.data))
+        assert len(reader.pages) >= 10
+        text = _pdf_text(response.data)
+        assert expected_hours in text and "10,500" in text  # hours and placement days
+        assert "Ольга Петренко 1" in text and "فاطمة الزهراء بنعلي" in text
+        # the placements table splits across pages and repeats its header on each one
+        path = Path(tmp_path) / "report.pdf"
+        path.write_bytes(response.data)
+        for page in (len(reader.pages) - 1, len(reader.pages)):
+            layout = subprocess.run(
+                ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(path), "-"],
+                check=True, capture_output=True, text=True).stdout
+            assert "Volunteer" in layout and "Nationality" in layout and "Approved" in layout
