@@ -1,0 +1,27 @@
+// Report pages: draw the bar chart of approved hours from the canvas's data attributes.
+// The same figures are in the tables, so the page is complete without JavaScript.
+document.querySelectorAll("canvas[data-chart-labels]").forEach((canvas) => {
+  if (typeof Chart === "undefined") return;
+  const labels = JSON.parse(canvas.dataset.chartLabels);
+  const values = JSON.parse(canvas.dataset.chartValues);
+  canvas.parentElement.style.position = "relative";
+  canvas.parentElement.style.height = `${labels.length * 28 + 48}px`;
+  const rtl = document.documentElement.dir === "rtl";
+  new Chart(canvas, {
+    type: "bar",
+    data: { labels, datasets: [{ label: canvas.dataset.chartLabel, data: values, backgroundColor: "#0b5e6b" }] },
+    options: {
+      indexAxis: "y",
+      responsive: true,
+      maintainAspectRatio: false,
+      plugins: { legend: { display: false } },
+      scales: {
+        x: { beginAtZero: true, reverse: rtl },
+        y: { position: rtl ? "right" : "left", ticks: { callback(value) {
+          const label = this.getLabelForValue(value);
+          return label.length > 48 ? `${label.slice(0, 47)}…` : label;
+        } } },
+      },
+    },
+  });
+});
