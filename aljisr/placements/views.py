@@ -1,7 +1,414 @@
-"""Placements pages."""
+"""Placement pages: list, detail with status changes, proposing, moving dates, and matching.
+
+Thin views: parse the form, call one service of :mod:`aljisr.placements.services`, commit
+once, flash, redirect; a :class:`~aljisr.errors.DomainError` becomes an error beside its field
+and the form is shown again with what was typed (status 200, never 500).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from aljisr.dates import today as local_today
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.i18n import _, _l
+from aljisr.listing import paginate, parse_page
+from aljisr.permissions import Permission, require
+from aljisr.placements import queries, services
+from aljisr.placements.forms import (
+    STATUS_ANY,
+    DatesForm,
+    PlacementFilterForm,
+    PlacementForm,
+    TransitionForm,
+)
+from aljisr.placements.matching import score
+from aljisr.placements.models import Placement, PlacementStatus
+from aljisr.projects.models import Project
+from aljisr.scopes import projects_for, sites_for, volunteers_for
+from aljisr.sites.models import Site
+from aljisr.volunteers.models import Volunteer
 
 bp = Blueprint("placements", __name__, url_prefix="/placements")
+
+#: How many ranked candidates a matching page shows at first (``?show=all`` for every one).
+MATCH_PAGE = 50
+#: How many excluded candidates a matching page lists (the rest are counted).
+EXCLUDED_SHOWN = 50
+
+#: Flash message after each status change.
+DONE_MESSAGES = {
+    PlacementStatus.CONFIRMED: _l("Placement confirmed."),
+    PlacementStatus.ACTIVE: _l("Placement started."),
+    PlacementStatus.COMPLETED: _l("Placement completed."),
+    PlacementStatus.CANCELLED: _l("Placement cancelled."),
+    PlacementStatus.WITHDRAWN: _l("Placement withdrawn."),
+}
+
+#: The button that moves a placement to each status.
+TRANSITION_LABELS = {
+    PlacementStatus.CONFIRMED: _l("Confirm"),
+    PlacementStatus.ACTIVE: _l("Start"),
+    PlacementStatus.COMPLETED: _l("Complete"),
+    PlacementStatus.CANCELLED: _l("Cancel placement"),
+    PlacementStatus.WITHDRAWN: _l("Withdraw"),
+}
+
+
+# --- template globals for other areas' pages -------------------------------------------------
+
+
+@bp.app_template_global()
+def optional_url(endpoint: str, **values: Any) -> str | None:
+    """``url_for(endpoint, **values)``, or None while that area's page does not exist yet."""
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+@bp.app_template_global()
+def transition_label(status: PlacementStatus) -> str:
+    """The label of the button that moves a placement to ``status``."""
+    return str(TRANSITION_LABELS[status])
+
+
+@bp.app_template_filter("isodate")
+def isodate(value: str | None) -> date | None:
+    """ "2026-09-01" -> date(2026, 9, 1) (for dates kept as text in audit details)."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.app_template_global()
+def placements_for_volunteer(volunteer: Volunteer) -> list[Placement]:
+    """The volunteer's placements the current user may see, with project and site (1 query)."""
+    return queries.placements_of_volunteer(current_user, volunteer.id)
+
+
+@bp.app_template_global()
+def placements_for_project(project: Project) -> dict[str, Any]:
+    """The project's placements (with volunteers) and its peak occupancy (2 queries)."""
+    return {
+        "placements": queries.placements_on_project(current_user, project.id),
+        "peak": queries.project_occupancy(project.id),
+    }
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _put_error(form: Any, error: DomainError, fallback: str | None = None) -> None:
+    """Show a domain error beside its field (or ``fallback``, or above the form)."""
+    name = error.field if error.field in form else fallback
+    if name and name in form:
+        form[name].errors = [*form[name].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _placement_or_404(placement_id: int) -> Placement:
+    placement = queries.placement_detail(current_user, placement_id)
+    if placement is None:
+        abort(404)
+    return placement
+
+
+def _volunteer_or_404(volunteer_id: int | None) -> Volunteer:
+    volunteer = (
+        db.session.scalar(volunteers_for(current_user).where(Volunteer.id == volunteer_id))
+        if volunteer_id
+        else None
+    )
+    if volunteer is None:
+        abort(404)
+    return volunteer
+
+
+def _project_or_404(project_id: int | None) -> Project:
+    project = (
+        db.session.scalar(projects_for(current_user).where(Project.id == project_id))
+        if project_id
+        else None
+    )
+    if project is None:
+        abort(404)
+    return project
+
+
+# --- list ------------------------------------------------------------------------------------
+
+
+def _filter_choices() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    projects = db.session.execute(
+        projects_for(current_user)
+        .with_only_columns(Project.id, Project.title)
+        .where(Project.archived_at.is_(None))
+        .order_by(Project.start_date.desc(), Project.title)
+    ).all()
+    sites = db.session.execute(
+        sites_for(current_user)
+        .with_only_columns(Site.id, Site.name)
+        .where(Site.archived_at.is_(None))
+        .order_by(Site.name)
+    ).all()
+    return [tuple(p) for p in projects], [tuple(s) for s in sites]
+
+
+def _filters(form: PlacementFilterForm) -> queries.PlacementFilters:
+    """Filters from the GET form; a field with an error is ignored (and shown beside itself)."""
+    form.validate()
+
+    def value(name: str) -> Any:
+        field = form[name]
+        return None if field.errors else field.data
+
+    status_value = value("status")
+    return queries.PlacementFilters(
+        status=PlacementStatus(status_value) if status_value not in (None, STATUS_ANY) else None,
+        project_id=value("project"),
+        site_id=value("site"),
+        volunteer_id=request.args.get("volunteer_id", type=int),
+        date_from=value("date_from"),
+        date_to=value("date_to"),
+    )
+
+
+@bp.route("/")
+@require(Permission.MANAGE_PLACEMENTS)
+def index() -> str:
+    form = PlacementFilterForm(request.args)
+    form.set_choices(*_filter_choices())
+    filters = _filters(form)
+    page = paginate(queries.placement_list(current_user, filters), parse_page(request.args))
+    return render_template("placements/index.html", form=form, page=page, filters=filters)
+
+
+# --- detail and status -----------------------------------------------------------------------
+
+
+def _render_detail(
+    placement: Placement,
+    *,
+    failed: PlacementStatus | None = None,
+    form: TransitionForm | None = None,
+) -> str:
+    return render_template(
+        "placements/detail.html",
+        placement=placement,
+        history=queries.placement_history(placement.id),
+        allowed=services.allowed_transitions(placement),
+        reason_required=services.REASON_REQUIRED,
+        verbs=services.TRANSITION_VERBS,
+        can_change_dates=placement.status in services.DATES_CHANGEABLE,
+        failed=failed,
+        failed_form=form,
+    )
+
+
+@bp.route("/<int:placement_id>")
+@require(Permission.MANAGE_PLACEMENTS)
+def detail(placement_id: int) -> str:
+    return _render_detail(_placement_or_404(placement_id))
+
+
+@bp.route("/<int:placement_id>/status", methods=["POST"])
+@require(Permission.MANAGE_PLACEMENTS)
+def transition(placement_id: int) -> Any:
+    placement = _placement_or_404(placement_id)
+    form = TransitionForm()
+    target = form.target() if form.validate_on_submit() else None
+    if target is None:
+        form.reason.errors = [*form.reason.errors, _("Choose one of the buttons.")]
+        return _render_detail(placement, failed=None, form=form)
+    try:
+        services.transition(placement, target, actor=current_user, reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        placement = _placement_or_404(placement_id)
+        form.reason.errors = [*form.reason.errors, error.message]
+        return _render_detail(placement, failed=target, form=form)
+    db.session.commit()
+    flash(str(DONE_MESSAGES[target]), "success")
+    return redirect(url_for("placements.detail", placement_id=placement_id))
+
+
+# --- proposing -------------------------------------------------------------------------------
+
+
+def _volunteer_choices() -> list[tuple[Any, str]]:
+    rows = db.session.execute(
+        volunteers_for(current_user)
+        .with_only_columns(Volunteer.id, Volunteer.full_name)
+        .where(Volunteer.archived_at.is_(None), Volunteer.anonymised_at.is_(None))
+        .order_by(Volunteer.search_key)
+    ).all()
+    return [("", _("— choose —"))] + [(vid, name) for vid, name in rows]
+
+
+def _project_choices() -> list[tuple[Any, str]]:
+    rows = db.session.execute(
+        projects_for(current_user)
+        .with_only_columns(Project.id, Project.title, Project.start_date, Project.end_date)
+        .where(Project.archived_at.is_(None))
+        .order_by(Project.start_date.desc(), Project.title)
+    ).all()
+    return [("", _("— choose —"))] + [
+        (pid, f"{title} ({start.isoformat()} – {end.isoformat()})")
+        for pid, title, start, end in rows
+    ]
+
+
+def _default_dates(volunteer: Volunteer | None, project: Project | None) -> tuple[Any, Any]:
+    """The proposal's default dates: the longest free run of the volunteer's availability in
+    the project, else the project's dates."""
+    if project is None:
+        return None, None
+    if volunteer is not None:
+        match = score(queries.candidate_profile(volunteer), queries.project_needs(project))
+        if match.suggested_start:
+            return match.suggested_start, match.suggested_end
+    return project.start_date, project.end_date
+
+
+def _arg_date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_PLACEMENTS)
+def new() -> Any:
+    form = PlacementForm()
+    if request.method == "GET":
+        volunteer_id = request.args.get("volunteer_id", type=int)
+        project_id = request.args.get("project_id", type=int)
+        volunteer = _volunteer_or_404(volunteer_id) if volunteer_id else None
+        project = _project_or_404(project_id) if project_id else None
+        form.volunteer.data = volunteer.id if volunteer else None
+        form.project.data = project.id if project else None
+        start, end = _default_dates(volunteer, project)
+        form.start_date.data = _arg_date("start_date") or start
+        form.end_date.data = _arg_date("end_date") or end
+        return _render_new(form)
+    if form.validate_on_submit():
+        volunteer = db.session.scalar(
+            volunteers_for(current_user).where(Volunteer.id == form.volunteer.data)
+        )
+        project = db.session.scalar(
+            projects_for(current_user).where(Project.id == form.project.data)
+        )
+        if volunteer is None:
+            form.volunteer.errors = [_("Choose a volunteer.")]
+        if project is None:
+            form.project.errors = [_("Choose a project.")]
+        if volunteer is not None and project is not None:
+            try:
+                placement = services.propose_placement(
+                    volunteer,
+                    project,
+                    form.start_date.data,
+                    form.end_date.data,
+                    actor=current_user,
+                    role=form.role.data,
+                    override_reason=form.override_reason.data,
+                    notes=form.notes.data,
+                )
+            except DomainError as error:
+                db.session.rollback()
+                _put_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("Placement proposed."), "success")
+                return redirect(url_for("placements.detail", placement_id=placement.id))
+    return _render_new(form)
+
+
+def _render_new(form: PlacementForm) -> str:
+    form.volunteer.choices = _volunteer_choices()
+    form.project.choices = _project_choices()
+    return render_template("placements/form.html", form=form)
+
+
+@bp.route("/<int:placement_id>/dates", methods=["GET", "POST"])
+@require(Permission.MANAGE_PLACEMENTS)
+def edit_dates(placement_id: int) -> Any:
+    placement = _placement_or_404(placement_id)
+    form = DatesForm(obj=placement if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.change_dates(
+                placement,
+                form.start_date.data,
+                form.end_date.data,
+                actor=current_user,
+                reason=form.reason.data,
+                override_reason=form.override_reason.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            placement = _placement_or_404(placement_id)
+            _put_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Dates changed."), "success")
+            return redirect(url_for("placements.detail", placement_id=placement_id))
+    return render_template("placements/dates.html", form=form, placement=placement)
+
+
+# --- matching --------------------------------------------------------------------------------
+
+
+@bp.route("/match/project/<int:project_id>")
+@require(Permission.MANAGE_PLACEMENTS)
+def match_for_project(project_id: int) -> str:
+    project = _project_or_404(project_id)
+    ranked, excluded = queries.match_project(project)
+    show_all = request.args.get("show") == "all"
+    return render_template(
+        "placements/match_project.html",
+        project=project,
+        ranked=ranked if show_all else ranked[:MATCH_PAGE],
+        ranked_total=len(ranked),
+        excluded=excluded[:EXCLUDED_SHOWN],
+        excluded_total=len(excluded),
+        excluded_counts=_count_by_reason(excluded),
+        show_all=show_all,
+    )
+
+
+@bp.route("/match/volunteer/<int:volunteer_id>")
+@require(Permission.MANAGE_PLACEMENTS)
+def match_for_volunteer(volunteer_id: int) -> str:
+    volunteer = _volunteer_or_404(volunteer_id)
+    ranked, excluded = queries.match_volunteer(volunteer, local_today())
+    show_all = request.args.get("show") == "all"
+    return render_template(
+        "placements/match_volunteer.html",
+        volunteer=volunteer,
+        ranked=ranked if show_all else ranked[:MATCH_PAGE],
+        ranked_total=len(ranked),
+        excluded=excluded[:EXCLUDED_SHOWN],
+        excluded_total=len(excluded),
+        excluded_counts=_count_by_reason(excluded),
+        show_all=show_all,
+    )
+
+
+def _count_by_reason(excluded: list[Any]) -> dict[Any, int]:
+    counts: dict[Any, int] = {}
+    for match in excluded:
+        counts[match.exclusion] = counts.get(match.exclusion, 0) + 1
+    return counts

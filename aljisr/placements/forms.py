@@ -1,0 +1,144 @@
+"""Forms of the placement pages. Formats are checked here; the rules (dates inside the
+project, overlap, capacity, status path) by :mod:`aljisr.placements.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from aljisr.i18n import _, _l
+from aljisr.placements.models import PlacementStatus
+
+REASON_MAX_LENGTH = 2000
+
+
+def optional_int(value: Any) -> int | None:
+    """Coerce a select's value: "" or None -> None, "12" -> 12 (ValueError otherwise)."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class _DatesMixin:
+    def validate_end_date(self, field: Any) -> None:
+        start = self.start_date.data  # type: ignore[attr-defined]
+        if start and field.data and field.data < start:
+            raise ValidationError(_("The last day cannot be before the first day."))
+
+
+class PlacementForm(_DatesMixin, FlaskForm):
+    """Propose a placement: who, where, from when to when (both days included)."""
+
+    volunteer = SelectField(
+        _l("Volunteer"),
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose a volunteer."))],
+    )
+    project = SelectField(
+        _l("Project"),
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose a project."))],
+    )
+    start_date = DateField(
+        _l("First day"), validators=[InputRequired(message=_l("Enter the first day (YYYY-MM-DD)."))]
+    )
+    end_date = DateField(
+        _l("Last day"),
+        validators=[InputRequired(message=_l("Enter the last day (YYYY-MM-DD)."))],
+        description=_l("Both days are included."),
+    )
+    role = StringField(_l("Role"), validators=[Optional(), Length(max=200)])
+    override_reason = TextAreaField(
+        _l("Reason to allow an overlap"),
+        validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
+        description=_l(
+            "Only if the volunteer already has a placement on some of these days and should "
+            "still be placed. Recorded in the audit log."
+        ),
+        render_kw={"rows": 2},
+    )
+    notes = TextAreaField(
+        _l("Notes"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 2}
+    )
+    submit = SubmitField(_l("Propose placement"))
+
+    def validate_volunteer(self, field: Any) -> None:
+        if field.data is None:
+            raise ValidationError(_("Choose a volunteer."))
+
+    def validate_project(self, field: Any) -> None:
+        if field.data is None:
+            raise ValidationError(_("Choose a project."))
+
+
+class DatesForm(_DatesMixin, FlaskForm):
+    """Move a placement's dates."""
+
+    start_date = DateField(
+        _l("First day"), validators=[InputRequired(message=_l("Enter the first day (YYYY-MM-DD)."))]
+    )
+    end_date = DateField(
+        _l("Last day"),
+        validators=[InputRequired(message=_l("Enter the last day (YYYY-MM-DD)."))],
+        description=_l("Both days are included."),
+    )
+    reason = TextAreaField(
+        _l("Why the dates change"),
+        validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
+        render_kw={"rows": 2},
+    )
+    override_reason = TextAreaField(
+        _l("Reason to allow an overlap"),
+        validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
+        description=_l("Only if the volunteer has another placement on some of these days."),
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Save dates"))
+
+
+class TransitionForm(FlaskForm):
+    """One status change (the buttons on the detail page)."""
+
+    status = HiddenField(validators=[InputRequired()])
+    reason = TextAreaField(
+        _l("Reason"), validators=[Optional(), Length(max=REASON_MAX_LENGTH)], render_kw={"rows": 2}
+    )
+
+    def target(self) -> PlacementStatus | None:
+        try:
+            return PlacementStatus(self.status.data)
+        except ValueError:
+            return None
+
+
+STATUS_ANY = ""
+
+
+class PlacementFilterForm(FlaskForm):
+    """GET filters of the placement list (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()])
+    project = SelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
+    site = SelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def validate_date_to(self, field: Any) -> None:
+        if self.date_from.data and field.data and field.data < self.date_from.data:
+            raise ValidationError(_("“To” cannot be before “From”."))
+
+    def set_choices(self, projects: list[tuple[Any, ...]], sites: list[tuple[Any, ...]]) -> None:
+        anyone = _("Any")
+        self.status.choices = [(STATUS_ANY, _("Any status"))] + [
+            (s.value, s.title) for s in PlacementStatus
+        ]
+        self.project.choices = [("", anyone)] + [(pid, title) for pid, title in projects]
+        self.site.choices = [("", anyone)] + [(sid, name) for sid, name in sites]

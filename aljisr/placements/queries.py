@@ -1,0 +1,300 @@
+"""Read queries for placements and matching: a constant number of queries per page.
+
+Matching loads plain column tuples (no ORM objects) and builds the dataclasses of
+:mod:`aljisr.placements.matching`: one query for the candidates, one for their languages,
+one for their live placements on the project's dates, whatever the number of volunteers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload
+
+from aljisr.audit import AuditEvent
+from aljisr.extensions import db
+from aljisr.placements.matching import (
+    Busy,
+    CandidateProfile,
+    Match,
+    ProjectNeeds,
+    normalise_skills,
+    rank,
+    score,
+)
+from aljisr.placements.models import LIVE_STATUSES, Placement, PlacementStatus
+from aljisr.placements.services import Peak, peak_occupancy
+from aljisr.projects.models import Project, ProjectStatus
+from aljisr.scopes import placements_for
+from aljisr.volunteers.models import (
+    LanguageLevel,
+    Volunteer,
+    VolunteerLanguage,
+    VolunteerStatus,
+)
+
+#: Projects offered when matching a volunteer: still being prepared or running.
+MATCHABLE_PROJECT_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)
+
+
+# --------------------------------------------------------------------------------------------
+# Lists
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlacementFilters:
+    """The list's filters; None means "any". Dates select placements overlapping the range."""
+
+    status: PlacementStatus | None = None
+    project_id: int | None = None
+    site_id: int | None = None
+    volunteer_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def placement_list(user: Any, filters: PlacementFilters) -> sa.Select[Any]:
+    """Placements ``user`` may see matching ``filters``, newest first, with volunteer, project
+    and site eager-loaded (one query per page, whatever its length)."""
+    query = (
+        placements_for(user)
+        .join(Placement.project)
+        .options(
+            joinedload(Placement.volunteer).load_only(
+                Volunteer.id, Volunteer.full_name, Volunteer.name_ar, raiseload=True
+            ),
+            contains_eager(Placement.project).joinedload(Project.site),
+        )
+        .order_by(Placement.start_date.desc(), Placement.id.desc())
+    )
+    if filters.status is not None:
+        query = query.where(Placement.status == filters.status)
+    if filters.project_id is not None:
+        query = query.where(Placement.project_id == filters.project_id)
+    if filters.site_id is not None:
+        query = query.where(Project.site_id == filters.site_id)
+    if filters.volunteer_id is not None:
+        query = query.where(Placement.volunteer_id == filters.volunteer_id)
+    if filters.date_from is not None:
+        query = query.where(Placement.end_date >= filters.date_from)
+    if filters.date_to is not None:
+        query = query.where(Placement.start_date <= filters.date_to)
+    return query
+
+
+def placement_detail(user: Any, placement_id: int) -> Placement | None:
+    """One placement in ``user``'s scope with volunteer, project, site and coordinator loaded."""
+    return db.session.scalar(
+        placements_for(user)
+        .where(Placement.id == placement_id)
+        .options(
+            joinedload(Placement.volunteer),
+            joinedload(Placement.project).joinedload(Project.site),
+            joinedload(Placement.coordinator),
+        )
+    )
+
+
+def placement_history(placement_id: int) -> list[AuditEvent]:
+    """The placement's audit events, oldest first, with their actors."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.subject_type == "placements", AuditEvent.subject_id == placement_id)
+            .options(joinedload(AuditEvent.actor))
+            .order_by(AuditEvent.occurred_at, AuditEvent.id)
+        )
+    )
+
+
+def placements_of_volunteer(user: Any, volunteer_id: int) -> list[Placement]:
+    """A volunteer's placements visible to ``user``, latest first, with project and site."""
+    return list(
+        db.session.scalars(
+            placements_for(user)
+            .where(Placement.volunteer_id == volunteer_id)
+            .options(joinedload(Placement.project).joinedload(Project.site))
+            .order_by(Placement.start_date.desc(), Placement.id.desc())
+        )
+    )
+
+
+def placements_on_project(user: Any, project_id: int) -> list[Placement]:
+    """A project's placements visible to ``user``, by first day, with their volunteers."""
+    return list(
+        db.session.scalars(
+            placements_for(user)
+            .where(Placement.project_id == project_id)
+            .options(
+                joinedload(Placement.volunteer).load_only(
+                    Volunteer.id, Volunteer.full_name, Volunteer.name_ar, raiseload=True
+                )
+            )
+            .order_by(Placement.start_date, Placement.id)
+        )
+    )
+
+
+def project_occupancy(project_id: int) -> Peak:
+    """The most volunteers booked on one day of the project (live placements)."""
+    return peak_occupancy(project_id)
+
+
+# --------------------------------------------------------------------------------------------
+# Matching
+# --------------------------------------------------------------------------------------------
+
+
+def project_needs(project: Project) -> ProjectNeeds:
+    """The matching view of a project."""
+    return ProjectNeeds(
+        project_id=project.id,
+        title=project.title,
+        start_date=project.start_date,
+        end_date=project.end_date,
+        theme=project.theme.value,
+        required_skills=normalise_skills(project.required_skills),
+        required_languages=frozenset(project.required_languages or ()),
+    )
+
+
+def _is_archived(status: Any, archived_at: Any) -> bool:
+    return archived_at is not None or status == VolunteerStatus.ARCHIVED.value
+
+
+def candidates_for_project(project: Project) -> list[CandidateProfile]:
+    """Every volunteer (anonymised ones left out) as a :class:`CandidateProfile` for
+    ``project``, in three queries: volunteers' columns, their languages among those the
+    project needs, their live placements overlapping the project's dates."""
+    needs = frozenset(project.required_languages or ())
+    languages: dict[int, dict[str, LanguageLevel]] = defaultdict(dict)
+    if needs:
+        for vid, code, level in db.session.execute(
+            sa.select(
+                VolunteerLanguage.volunteer_id, VolunteerLanguage.code, VolunteerLanguage.level
+            ).where(VolunteerLanguage.code.in_(sorted(needs)))
+        ):
+            languages[vid][code] = level
+    busy: dict[int, list[Busy]] = defaultdict(list)
+    for vid, start, end, pid, title in db.session.execute(
+        sa.select(
+            Placement.volunteer_id,
+            Placement.start_date,
+            Placement.end_date,
+            Placement.project_id,
+            Project.title,
+        )
+        .join(Project, Project.id == Placement.project_id)
+        .where(
+            Placement.status.in_(LIVE_STATUSES),
+            Placement.start_date <= project.end_date,
+            Placement.end_date >= project.start_date,
+        )
+    ):
+        busy[vid].append(Busy(start, end, pid, title))
+    # Plain columns through a Core select on the table: no ORM identity map, no enum objects.
+    t = Volunteer.__table__
+    rows = db.session.execute(
+        sa.select(
+            t.c.id,
+            t.c.full_name,
+            t.c.available_from,
+            t.c.available_to,
+            t.c.skills,
+            t.c.interests,
+            sa.type_coerce(t.c.status, sa.String),
+            t.c.archived_at,
+        ).where(t.c.anonymised_at.is_(None))
+    )
+    empty: tuple[Busy, ...] = ()
+    no_languages: dict[str, LanguageLevel] = {}
+    return [
+        CandidateProfile(
+            volunteer_id=vid,
+            name=name,
+            available_from=start,
+            available_to=end,
+            skills=normalise_skills(skills) if skills else frozenset(),
+            languages=languages.get(vid, no_languages),
+            interests=frozenset(interests) if interests else frozenset(),
+            archived=_is_archived(status, archived_at),
+            busy=tuple(busy[vid]) if vid in busy else empty,
+        )
+        for vid, name, start, end, skills, interests, status, archived_at in rows
+    ]
+
+
+def match_project(project: Project) -> tuple[list[Match], list[Match]]:
+    """(ranked, excluded) volunteers for ``project`` (see :func:`matching.rank`)."""
+    needs = project_needs(project)
+    return rank((score(c, needs) for c in candidates_for_project(project)), by="candidate")
+
+
+def candidate_profile(volunteer: Volunteer) -> CandidateProfile:
+    """The matching view of one volunteer, with all their live placements (one query, plus
+    the languages relationship, which is select-in loaded)."""
+    busy = tuple(
+        Busy(start, end, pid, title)
+        for start, end, pid, title in db.session.execute(
+            sa.select(Placement.start_date, Placement.end_date, Placement.project_id, Project.title)
+            .join(Project, Project.id == Placement.project_id)
+            .where(Placement.volunteer_id == volunteer.id, Placement.status.in_(LIVE_STATUSES))
+        )
+    )
+    return CandidateProfile(
+        volunteer_id=volunteer.id,
+        name=volunteer.full_name,
+        available_from=volunteer.available_from,
+        available_to=volunteer.available_to,
+        skills=normalise_skills(volunteer.skills),
+        languages=volunteer.language_levels(),
+        interests=frozenset(volunteer.interests or ()),
+        archived=_is_archived(volunteer.status.value, volunteer.archived_at),
+        busy=busy,
+    )
+
+
+def projects_to_match(today: date) -> list[ProjectNeeds]:
+    """Projects a volunteer may still be proposed for: draft, open or in progress, not
+    archived, not over (one query of plain columns)."""
+    t = Project.__table__
+    rows = db.session.execute(
+        sa.select(
+            t.c.id,
+            t.c.title,
+            t.c.start_date,
+            t.c.end_date,
+            sa.type_coerce(t.c.theme, sa.String),
+            t.c.required_skills,
+            t.c.required_languages,
+        ).where(
+            t.c.archived_at.is_(None),
+            sa.type_coerce(t.c.status, sa.String).in_(
+                [s.value for s in MATCHABLE_PROJECT_STATUSES]
+            ),
+            t.c.end_date >= today,
+        )
+    )
+    return [
+        ProjectNeeds(
+            project_id=pid,
+            title=title,
+            start_date=start,
+            end_date=end,
+            theme=theme,
+            required_skills=normalise_skills(skills),
+            required_languages=frozenset(langs or ()),
+        )
+        for pid, title, start, end, theme, skills, langs in rows
+    ]
+
+
+def match_volunteer(volunteer: Volunteer, today: date) -> tuple[list[Match], list[Match]]:
+    """(ranked, excluded) projects for ``volunteer``."""
+    profile = candidate_profile(volunteer)
+    return rank((score(profile, p) for p in projects_to_match(today)), by="project")

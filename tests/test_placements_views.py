@@ -1,0 +1,425 @@
+"""Placement pages through the real app: list, detail, status buttons, proposing, moving
+dates, partials for the registers' pages; errors beside the field, never a 500."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from flask import render_template
+from flask_login import login_user
+
+from aljisr.audit import AuditEvent
+from aljisr.placements.models import Placement, PlacementStatus
+from tests import factories
+
+S = PlacementStatus
+
+
+def d(month: int, day: int) -> date:
+    return date(2026, month, day)
+
+
+@pytest.fixture
+def coordinator(as_role):
+    return as_role("coordinator")
+
+
+@pytest.fixture
+def september(db):
+    return factories.project(
+        title="Peinture à l'école", start_date=d(9, 1), end_date=d(9, 30), capacity=2
+    )
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+class TestAccess:
+    @pytest.mark.parametrize(
+        ("role", "expected"),
+        [("admin", 200), ("coordinator", 200), ("volunteer", 403), ("sending", 403), ("host", 403)],
+    )
+    def test_only_staff(self, as_role, role, expected):
+        client, _ = as_role(role)
+        assert client.get("/placements/").status_code == expected
+        assert client.get("/placements/new").status_code == expected
+
+    def test_unknown_placement_is_404(self, coordinator):
+        client, _ = coordinator
+        assert client.get("/placements/999999").status_code == 404
+        assert (
+            client.post("/placements/999999/status", data={"status": "confirmed"}).status_code
+            == 404
+        )
+        assert client.get("/placements/new?volunteer_id=999999").status_code == 404
+
+
+class TestList:
+    def test_lists_and_filters(self, coordinator, september, db):
+        client, _ = coordinator
+        other_site = factories.site(name="Centre Anwal")
+        other = factories.project(
+            site_=other_site, title="Jardin", start_date=d(10, 1), end_date=d(10, 31)
+        )
+        a = factories.placement(
+            factories.volunteer(full_name="Yasmine Haddad"), september, status=S.PROPOSED
+        )
+        b = factories.placement(
+            factories.volunteer(full_name="Ольга Петренко"), other, status=S.ACTIVE
+        )
+        page = text(client.get("/placements/"))
+        assert "Yasmine Haddad" in page and "Ольга Петренко" in page
+
+        page = text(client.get("/placements/?status=proposed"))
+        assert "Yasmine Haddad" in page and "Ольга Петренко" not in page
+        page = text(client.get(f"/placements/?site={other_site.id}"))
+        assert "Ольга Петренко" in page and "Yasmine Haddad" not in page
+        page = text(client.get(f"/placements/?project={september.id}"))
+        assert "Yasmine Haddad" in page and "Ольга Петренко" not in page
+        # Date range: placements overlapping 30 Sept (inclusive end) – 30 Sept.
+        page = text(client.get("/placements/?date_from=2026-09-30&date_to=2026-09-30"))
+        assert "Yasmine Haddad" in page and "Ольга Петренко" not in page
+        page = text(client.get("/placements/?date_from=2026-10-01"))
+        assert "Ольга Петренко" in page and "Yasmine Haddad" not in page
+        assert a.id and b.id
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "date_from=31/02/2026",
+            "date_from=2026-10-01&date_to=2026-09-01",
+            "status=nope",
+            "project=abc",
+            "page=zzz",
+            "page=-4",
+        ],
+    )
+    def test_bad_filters_show_a_message_not_a_500(self, coordinator, query):
+        client, _ = coordinator
+        response = client.get(f"/placements/?{query}")
+        assert response.status_code == 200
+
+    def test_bad_date_message_beside_the_field(self, coordinator):
+        client, _ = coordinator
+        page = text(client.get("/placements/?date_from=2026-10-01&date_to=2026-09-01"))
+        assert "cannot be before" in page
+
+    def test_query_count_does_not_grow(self, coordinator, september, app, db):
+        client, _ = coordinator
+        for _ in range(3):
+            factories.placement(project_=september, start_date=d(9, 1), end_date=d(9, 2))
+        db.session.commit()
+        small = count_queries(app, lambda: client.get("/placements/"))
+        for _ in range(12):
+            factories.placement(project_=factories.project(site_=factories.site()))
+        db.session.commit()
+        large = count_queries(app, lambda: client.get("/placements/"))
+        assert small == large
+
+
+def count_queries(app, action) -> int:
+    from aljisr.extensions import db
+
+    counter = {"n": 0}
+
+    def on_execute(*_args, **_kwargs):
+        counter["n"] += 1
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        response = action()
+        assert response.status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", on_execute)
+    return counter["n"]
+
+
+class TestDetailAndStatus:
+    def test_detail_shows_facts_and_only_allowed_buttons(self, coordinator, september):
+        client, _ = coordinator
+        placement = factories.placement(
+            factories.volunteer(full_name="Inès Benali"),
+            september,
+            status=S.PROPOSED,
+            role="Team lead",
+        )
+        page = text(client.get(f"/placements/{placement.id}"))
+        assert "Inès Benali" in page and "Peinture à l&#39;école" in page
+        assert "Team lead" in page and "(30 days)" in page
+        assert 'value="confirmed"' in page and 'value="cancelled"' in page
+        assert 'value="active"' not in page and 'value="completed"' not in page
+        assert 'value="withdrawn"' not in page
+
+    def test_completed_has_no_buttons(self, coordinator, september):
+        client, _ = coordinator
+        placement = factories.placement(project_=september, status=S.COMPLETED)
+        page = text(client.get(f"/placements/{placement.id}"))
+        assert "no longer changes" in page
+        assert 'name="status"' not in page
+
+    def test_confirm_is_recorded_with_actor_and_reason(self, coordinator, september, db):
+        client, user = coordinator
+        placement = factories.placement(project_=september, status=S.PROPOSED)
+        response = client.post(
+            f"/placements/{placement.id}/status",
+            data={"status": "confirmed", "reason": "Host agreed"},
+        )
+        assert response.status_code == 302
+        assert placement.status is S.CONFIRMED
+        event = db.session.scalar(
+            sa.select(AuditEvent).where(
+                AuditEvent.subject_id == placement.id, AuditEvent.action == "placement.confirm"
+            )
+        )
+        assert event.actor_id == user.id and event.reason == "Host agreed"
+        page = text(client.get(f"/placements/{placement.id}"))
+        assert "Placement confirmed." in page
+        assert "Host agreed" in page  # in the history
+        assert 'value="active"' in page and 'value="withdrawn"' in page
+
+    @pytest.mark.parametrize(
+        ("start", "target"),
+        [(S.COMPLETED, "active"), (S.PROPOSED, "completed"), (S.CANCELLED, "confirmed")],
+    )
+    def test_illegal_move_is_refused_with_a_message(self, coordinator, september, start, target):
+        client, _ = coordinator
+        placement = factories.placement(project_=september, status=start)
+        response = client.post(
+            f"/placements/{placement.id}/status", data={"status": target, "reason": "try"}
+        )
+        assert response.status_code == 200
+        assert "placement cannot become" in text(response)
+        assert placement.status is start
+
+    def test_cancel_without_reason_keeps_the_page(self, coordinator, september):
+        client, _ = coordinator
+        placement = factories.placement(project_=september, status=S.CONFIRMED)
+        response = client.post(
+            f"/placements/{placement.id}/status", data={"status": "cancelled", "reason": " "}
+        )
+        assert response.status_code == 200
+        assert "Say why the placement is cancelled" in text(response)
+        assert placement.status is S.CONFIRMED
+
+    @pytest.mark.parametrize("data", [{"status": "bogus"}, {}])
+    def test_nonsense_status_is_a_message(self, coordinator, september, data):
+        client, _ = coordinator
+        placement = factories.placement(project_=september, status=S.PROPOSED)
+        response = client.post(f"/placements/{placement.id}/status", data=data)
+        assert response.status_code == 200
+        assert placement.status is S.PROPOSED
+
+
+class TestPropose:
+    def test_prefilled_from_the_query_string(self, coordinator, september):
+        client, _ = coordinator
+        volunteer = factories.volunteer(available_from=d(9, 10), available_to=d(12, 1))
+        page = text(
+            client.get(f"/placements/new?volunteer_id={volunteer.id}&project_id={september.id}")
+        )
+        assert f'<option selected value="{volunteer.id}"' in page
+        assert f'<option selected value="{september.id}"' in page
+        # Dates default to the overlap of availability and project.
+        assert 'value="2026-09-10"' in page and 'value="2026-09-30"' in page
+
+    def test_propose_creates_and_redirects(self, coordinator, september, db):
+        client, user = coordinator
+        volunteer = factories.volunteer()
+        response = client.post(
+            "/placements/new",
+            data={
+                "volunteer": volunteer.id,
+                "project": september.id,
+                "start_date": "2026-09-01",
+                "end_date": "2026-09-30",
+                "role": "Painter",
+            },
+        )
+        assert response.status_code == 302
+        placement = db.session.scalar(
+            sa.select(Placement).where(Placement.volunteer_id == volunteer.id)
+        )
+        assert response.headers["Location"].endswith(f"/placements/{placement.id}")
+        assert placement.status is S.PROPOSED and placement.role == "Painter"
+        assert placement.coordinator_id == user.id
+
+    def test_dates_outside_the_project_beside_the_field_typed_values_kept(
+        self, coordinator, september, db
+    ):
+        client, _ = coordinator
+        volunteer = factories.volunteer()
+        response = client.post(
+            "/placements/new",
+            data={
+                "volunteer": volunteer.id,
+                "project": september.id,
+                "start_date": "2026-08-25",
+                "end_date": "2026-09-30",
+                "role": "Mural painter",
+            },
+        )
+        assert response.status_code == 200
+        page = text(response)
+        assert "the placement cannot start before" in page
+        assert 'id="start_date-error"' in page
+        assert 'value="2026-08-25"' in page and 'value="Mural painter"' in page
+        assert db.session.scalar(sa.select(sa.func.count(Placement.id))) == 0
+
+    def test_overlap_refused_then_overridden(self, coordinator, september, db):
+        client, _ = coordinator
+        volunteer = factories.volunteer()
+        factories.placement(volunteer, september, start_date=d(9, 1), end_date=d(9, 30))
+        autumn = factories.project(start_date=d(9, 1), end_date=d(12, 31))
+        data = {
+            "volunteer": volunteer.id,
+            "project": autumn.id,
+            "start_date": "2026-09-30",
+            "end_date": "2026-10-15",
+        }
+        response = client.post("/placements/new", data=data)
+        assert response.status_code == 200
+        assert "already placed" in text(response)
+        response = client.post(
+            "/placements/new", data={**data, "override_reason": "Mornings here, afternoons there"}
+        )
+        assert response.status_code == 302
+        event = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "placement.override_overlap")
+        )
+        assert event.reason == "Mornings here, afternoons there"
+
+    def test_capacity_message(self, coordinator, september):
+        client, _ = coordinator
+        for _ in range(2):
+            factories.placement(project_=september, start_date=d(9, 14), end_date=d(9, 16))
+        response = client.post(
+            "/placements/new",
+            data={
+                "volunteer": factories.volunteer().id,
+                "project": september.id,
+                "start_date": "2026-09-01",
+                "end_date": "2026-09-30",
+            },
+        )
+        assert response.status_code == 200
+        assert "The project is full on Sep 14, 2026: 2 of 2 places are taken" in text(response)
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {},
+            {"volunteer": "abc", "project": "1", "start_date": "x", "end_date": "2026-13-01"},
+            {
+                "volunteer": "999999",
+                "project": "999999",
+                "start_date": "2026-09-01",
+                "end_date": "2026-09-02",
+            },
+            {"start_date": "2026-09-10", "end_date": "2026-09-01"},
+        ],
+    )
+    def test_bad_input_is_a_message(self, coordinator, data):
+        client, _ = coordinator
+        response = client.post("/placements/new", data=data)
+        assert response.status_code == 200
+        assert "invalid-feedback" in text(response)
+
+
+class TestChangeDates:
+    def test_change_and_refuse(self, coordinator, september, db):
+        client, _ = coordinator
+        placement = factories.placement(
+            project_=september, status=S.CONFIRMED, start_date=d(9, 1), end_date=d(9, 10)
+        )
+        page = text(client.get(f"/placements/{placement.id}/dates"))
+        assert 'value="2026-09-01"' in page
+        response = client.post(
+            f"/placements/{placement.id}/dates",
+            data={"start_date": "2026-09-05", "end_date": "2026-10-05", "reason": "Longer"},
+        )
+        assert response.status_code == 200
+        assert "cannot end after" in text(response)
+        assert 'value="2026-10-05"' in text(response)
+        response = client.post(
+            f"/placements/{placement.id}/dates",
+            data={"start_date": "2026-09-05", "end_date": "2026-09-25", "reason": "Longer"},
+        )
+        assert response.status_code == 302
+        assert (placement.start_date, placement.end_date) == (d(9, 5), d(9, 25))
+        page = text(client.get(f"/placements/{placement.id}"))
+        assert "Dates changed" in page and "Longer" in page
+
+    def test_completed_has_no_dates_button(self, coordinator, september):
+        client, _ = coordinator
+        placement = factories.placement(project_=september, status=S.COMPLETED)
+        assert "Change dates" not in text(client.get(f"/placements/{placement.id}"))
+        response = client.post(
+            f"/placements/{placement.id}/dates",
+            data={"start_date": "2026-09-05", "end_date": "2026-09-25"},
+        )
+        assert response.status_code == 200
+        assert "cannot change" in text(response)
+
+
+class TestPartials:
+    def render(self, app, user, template, **context):
+        with app.test_request_context():
+            login_user(user)
+            return render_template(template, **context)
+
+    def test_volunteer_partial(self, app, db, september):
+        user = factories.user()
+        volunteer = factories.volunteer()
+        factories.placement(volunteer, september, status=S.CONFIRMED)
+        html = self.render(app, user, "placements/_for_volunteer.html", volunteer=volunteer)
+        assert "Peinture à l&#39;école" in html
+        assert f"/placements/match/volunteer/{volunteer.id}" in html
+        assert "Find projects" in html
+
+    def test_project_partial_with_occupancy(self, app, db, september):
+        user = factories.user()
+        factories.placement(
+            factories.volunteer(full_name="Amal"), september, start_date=d(9, 1), end_date=d(9, 15)
+        )
+        factories.placement(
+            factories.volunteer(full_name="Zoé"), september, start_date=d(9, 15), end_date=d(9, 30)
+        )
+        html = self.render(app, user, "placements/_for_project.html", project=september)
+        assert "Amal" in html and "Zoé" in html
+        assert "At most 2 of 2 places taken on one day" in html
+        assert f"/placements/match/project/{september.id}" in html
+
+    def test_partials_do_not_query_per_row(self, app, db, september):
+        user = factories.user()
+        volunteer = factories.volunteer()
+        factories.placement(volunteer, september, start_date=d(9, 1), end_date=d(9, 2))
+        db.session.commit()
+
+        def count(template, **context):
+            db.session.expire_all()
+            n = {"q": 0}
+
+            def on(*_a, **_k):
+                n["q"] += 1
+
+            sa.event.listen(db.engine, "before_cursor_execute", on)
+            try:
+                self.render(app, user, template, **context)
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", on)
+            return n["q"]
+
+        small_v = count("placements/_for_volunteer.html", volunteer=volunteer)
+        small_p = count("placements/_for_project.html", project=september)
+        for month in (10, 11, 12):
+            other = factories.project(start_date=d(month, 1), end_date=d(month, 28))
+            factories.placement(volunteer, other, start_date=d(month, 1), end_date=d(month, 2))
+        for day in range(3, 12):
+            factories.placement(project_=september, start_date=d(9, day), end_date=d(9, day))
+        db.session.commit()
+        assert count("placements/_for_volunteer.html", volunteer=volunteer) == small_v
+        assert count("placements/_for_project.html", project=september) == small_p
