@@ -1,7 +1,221 @@
-"""Portal pages."""
+"""The volunteer portal (/me): my placements, my hours, my certificates, my details, my data.
+
+Every page needs :attr:`Permission.VOLUNTEER_PORTAL` and reads through the volunteer's own
+scope (:mod:`aljisr.scopes`): another volunteer's placement, hours entry or certificate is a 404.
+No form here takes a volunteer id; whose record is written follows from the signed-in user.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.hours.services import association_today, log_hours
+from aljisr.i18n import _, format_date
+from aljisr.listing import parse_page
+from aljisr.permissions import Permission, require
+from aljisr.placements.models import Placement
+from aljisr.portal import services
+from aljisr.portal.forms import PortalLogHoursForm, ProfileForm
+from aljisr.volunteers.models import Volunteer
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
+
+
+def _me() -> Volunteer:
+    """The signed-in volunteer's record; a friendly 404 page when the account has none."""
+    volunteer = services.own_volunteer(current_user)
+    if volunteer is None:
+        abort(Response(render_template("portal/no_profile.html"), 404))
+    return volunteer
+
+
+def _placement_label(placement: Placement) -> str:
+    return (f"{placement.project.title} · {placement.project.site.name} · "
+            f"{format_date(placement.start_date)} – {format_date(placement.end_date)}")
+
+
+def _prepare_log_form(form: PortalLogHoursForm, current: list[Placement], today: Any) -> None:
+    form.placement.choices = [SelectChoice(p.id, _placement_label(p)) for p in current]
+    if request.method == "GET":
+        form.work_date.data = today
+        if len(current) == 1:
+            form.placement.data = current[0].id
+    form.work_date.render_kw = {**(form.work_date.render_kw or {}), "max": today.isoformat()}
+
+
+def _log(form: PortalLogHoursForm, placement: Placement) -> bool:
+    """Log the form's hours on ``placement`` (submitted for review); False with the error
+    beside its field when a rule refuses them."""
+    try:
+        log_hours(placement, form.work_date.data, form.hours.data, form.activity.data,
+                  actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        if error.field and error.field in form:
+            form[error.field].errors = [*form[error.field].errors, error.message]
+        else:
+            form.form_errors.append(error.message)
+        return False
+    db.session.commit()
+    flash(_("Hours logged and submitted for review."), "success")
+    return True
+
+
+def _posted_placement() -> Placement | None:
+    """The posted placement when it is one of mine; 404 for anyone else's; None when the
+    value is missing or not a number (the form then says so)."""
+    try:
+        placement_id = int(request.form.get("placement", ""))
+    except ValueError:
+        return None
+    return services.own_placement(current_user, placement_id) or abort(404)
+
+
+@bp.route("/hours", methods=["GET", "POST"])
+@require(Permission.VOLUNTEER_PORTAL)
+def hours() -> Any:
+    """My hours entries, and a form to log hours on one of my current placements."""
+    _me()
+    g.no_store = True
+    today = association_today()
+    current = services.current_placements(current_user, today)
+    placement = _posted_placement() if request.method == "POST" else None
+    form = PortalLogHoursForm()
+    _prepare_log_form(form, current, today)
+    status = 200
+    if form.validate_on_submit():
+        if placement is None:
+            form.placement.errors = [_("Choose the placement.")]
+        elif not services.is_current(placement, today):
+            form.placement.errors = [_("You can log hours only on a current placement.")]
+        elif _log(form, placement):
+            return redirect(url_for("portal.hours"))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "portal/hours.html",
+        form=form,
+        current=current,
+        page=services.hours_page(current_user, parse_page(request.args)),
+        totals=services.hours_totals(current_user),
+        today=today,
+    ), status
+
+
+@bp.route("/hours/<int:entry_id>")
+@require(Permission.VOLUNTEER_PORTAL)
+def hours_entry(entry_id: int) -> str:
+    """One of my hours entries, with its review."""
+    _me()
+    entry = services.own_hours_entry(current_user, entry_id) or abort(404)
+    return render_template("portal/hours_entry.html", entry=entry)
+
+
+@bp.route("/placements/<int:placement_id>", methods=["GET", "POST"])
+@require(Permission.VOLUNTEER_PORTAL)
+def placement(placement_id: int) -> Any:
+    """One of my placements: where, when, my role, my coordinator; my hours on it, and a form to
+    log more while it is current."""
+    _me()
+    g.no_store = True
+    found = services.own_placement(current_user, placement_id) or abort(404)
+    today = association_today()
+    current = services.is_current(found, today)
+    form = PortalLogHoursForm()
+    _prepare_log_form(form, [found] if current else [], today)
+    form.placement.data = found.id
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if not current:
+            flash(_("You can log hours only on a current placement."), "danger")
+        elif form.validate_on_submit() and _log(form, found):
+            return redirect(url_for("portal.placement", placement_id=found.id))
+    return render_template(
+        "portal/placement.html",
+        placement=found,
+        current=current,
+        form=form,
+        page=services.hours_page(current_user, parse_page(request.args), found.id),
+        totals=services.hours_totals(current_user, found.id),
+        certificates=services.own_certificates(current_user, found.id),
+        can_download="certificates.download" in current_app.view_functions,
+        today=today,
+    ), status
+
+
+@bp.route("/certificates")
+@require(Permission.VOLUNTEER_PORTAL)
+def certificates() -> str:
+    """My certificates, with download links once certificates can be downloaded."""
+    _me()
+    return render_template(
+        "portal/certificates.html",
+        certificates=services.own_certificates(current_user),
+        can_download="certificates.download" in current_app.view_functions,
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@require(Permission.VOLUNTEER_PORTAL)
+def profile() -> Any:
+    """My details: what I may change (contact, languages, skills) and what only the
+    association changes (name, e-mail, status, sending organisation)."""
+    volunteer = _me()
+    g.no_store = True
+    form = ProfileForm(obj=volunteer)
+    form.region = volunteer.nationality
+    status = 200
+    if form.validate_on_submit():
+        try:
+            changed = services.update_own_profile(volunteer, form.values(), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            target = form[error.field] if error.field in form else None
+            if target is not None:
+                target.errors = [*target.errors, error.message]
+            else:
+                form.form_errors.append(error.message)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Your details are saved.") if changed else _("Nothing was changed."),
+                  "success" if changed else "info")
+            return redirect(url_for("portal.profile"))
+    elif request.method == "POST":
+        status = 422
+    form.add_blank_language_rows()
+    return render_template("portal/profile.html", form=form, volunteer=volunteer), status
+
+
+@bp.route("/export")
+@require(Permission.VOLUNTEER_PORTAL)
+def export() -> Response:
+    """Everything the association holds about me, as a JSON file (UTF-8, characters kept)."""
+    volunteer = _me()
+    g.no_store = True
+    data = services.export_data(current_user, volunteer)
+    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    filename = f"aljisr-my-data-{association_today().isoformat()}.json"
+    response = Response(body.encode("utf-8"), content_type="application/json; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
