@@ -1,7 +1,176 @@
-"""Partners pages."""
+"""The partner portal (/partner): our volunteers, and hours at our sites (host organisations).
+
+Reads go through :mod:`aljisr.partners.services`, built on :mod:`aljisr.scopes`: a volunteer
+or an hours entry outside the organisation's scope is a 404.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired
+
+from aljisr.dates import today as local_today
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.i18n import _, _l, ngettext
+from aljisr.listing import parse_page
+from aljisr.partners import services
+from aljisr.permissions import Permission, require
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
+
+
+class QueryHoursForm(FlaskForm):
+    message = TextAreaField(
+        _l("What is wrong with these hours?"),
+        validators=[DataRequired(message=_l("Say what is wrong with these hours."))],
+        render_kw={"rows": 4, "maxlength": services.QUERY_MAX_LENGTH},
+        description=_l("Your message goes to the volunteer's coordinator at Al Jisr."),
+    )
+    submit = SubmitField(_l("Send the query"))
+
+
+class ConfirmHoursForm(FlaskForm):
+    """Only the CSRF token: the selected entries are read from ``entry_ids`` / ``only``."""
+
+
+@bp.app_template_global()
+def partner_sees_volunteer(placement: Any, today: date | None = None) -> bool:
+    """Whether the signed-in partner may open the page of ``placement``'s volunteer."""
+    return services.sees_volunteer(current_user, placement, today or local_today())
+
+
+@bp.route("/volunteers")
+@require(Permission.PARTNER_PORTAL)
+def volunteers() -> str:
+    """The volunteers the organisation sent (sending) or hosts right now (host)."""
+    g.no_store = True
+    today = local_today()
+    q = (request.args.get("q") or "").strip()[:200]
+    page = services.volunteer_page(current_user, q, parse_page(request.args), today)
+    placements = services.placements_by_volunteer(current_user, [v.id for v in page.items])
+    return render_template(
+        "partners/volunteers.html", page=page, placements=placements, q=q, today=today,
+    )
+
+
+@bp.route("/volunteers/<int:volunteer_id>")
+@require(Permission.PARTNER_PORTAL)
+def volunteer(volunteer_id: int) -> str:
+    """One volunteer, showing only what the organisation may see."""
+    g.no_store = True
+    today = local_today()
+    found = services.volunteer_for_partner(current_user, volunteer_id, today) or abort(404)
+    detail = services.volunteer_detail(current_user, found, today)
+    return render_template(
+        "partners/volunteer.html", detail=detail, v=detail.volunteer, today=today,
+        can_download="certificates.download" in current_app.view_functions,
+    )
+
+
+def _hours_state() -> str:
+    state = request.args.get("state", "to_confirm")
+    return state if state in services.HOURS_STATES else "to_confirm"
+
+
+@bp.route("/hours")
+@require(Permission.HOST_HOURS)
+def hours() -> str:
+    """Hours logged at our sites: confirm them, or query them."""
+    g.no_store = True
+    state = _hours_state()
+    return render_template(
+        "partners/hours.html",
+        page=services.host_hours_page(current_user, state, parse_page(request.args)),
+        state=state,
+        to_confirm=services.count_to_confirm(current_user),
+        form=ConfirmHoursForm(),
+        today=local_today(),
+    )
+
+
+def _ids(values: list[str]) -> list[int]:
+    try:
+        return sorted({int(v) for v in values})
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/hours/confirm", methods=["POST"])
+@require(Permission.HOST_HOURS)
+def confirm_hours() -> Any:
+    """Confirm one entry (``only``) or the ticked ones (``entry_ids``) at our sites."""
+    form = ConfirmHoursForm()
+    back = url_for("partners.hours", state=request.args.get("state") or None,
+                   page=request.args.get("page") or None)
+    if not form.validate_on_submit():
+        abort(400)
+    wanted = _ids(request.form.getlist("only") or request.form.getlist("entry_ids"))
+    if not wanted:
+        flash(_("Tick the entries to confirm first."), "warning")
+        return redirect(back)
+    entries = services.hours_entries_for_host(current_user, wanted)
+    if len(entries) != len(wanted):
+        abort(404)  # an id outside our sites: never confirm part of a tampered list
+    done, refused = 0, []
+    for entry in entries:
+        try:
+            done += services.confirm_hours(entry, actor=current_user)
+        except DomainError as error:
+            refused.append(f"{entry.work_date.isoformat()}: {error.message}")
+    db.session.commit()
+    if done:
+        flash(ngettext("%(num)d entry confirmed.", "%(num)d entries confirmed.", done), "success")
+    for message in refused:
+        flash(message, "danger")
+    if not done and not refused:
+        flash(_("These entries were already confirmed."), "info")
+    return redirect(back)
+
+
+@bp.route("/hours/<int:entry_id>/query", methods=["GET", "POST"])
+@require(Permission.HOST_HOURS)
+def query_hours(entry_id: int) -> Any:
+    """Query one entry at our sites with a message to the coordinators."""
+    entries = services.hours_entries_for_host(current_user, [entry_id])
+    if not entries:
+        abort(404)
+    entry = entries[0]
+    form = QueryHoursForm()
+    if request.method == "GET" and entry.host_query:
+        form.message.data = entry.host_query
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.query_hours(entry, form.message.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            target = form[error.field] if error.field in form else None
+            if target is not None:
+                target.errors = [*target.errors, error.message]
+            else:
+                form.form_errors.append(error.message)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Your query is sent to the coordinator."), "success")
+            return redirect(url_for("partners.hours"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("partners/query_hours.html", entry=entry, form=form), status
