@@ -1,7 +1,114 @@
-"""Organisations pages."""
+"""Organisations register: list, detail, create, edit, archive and restore (staff only)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.i18n import _
+from aljisr.listing import parse_page, parse_sort
+from aljisr.organisations import queries, services
+from aljisr.organisations.forms import OrganisationFilterForm, OrganisationForm
+from aljisr.organisations.models import Organisation
+from aljisr.permissions import Permission, require
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+def field_error(form: Any, error: DomainError) -> None:
+    """Put a service's error beside its field, or above the form when it names none."""
+    if error.field and error.field in form:
+        form[error.field].errors.append(error.message)
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/")
+@require(Permission.MANAGE_REGISTERS)
+def index() -> str:
+    filters = OrganisationFilterForm(formdata=request.args)
+    filters.validate()
+    sort = parse_sort(request.args, queries.SORTS, queries.DEFAULT_SORT)
+    page = queries.organisation_page(filters.active_filters(), sort, parse_page(request.args))
+    return render_template("organisations/index.html", page=page, filters=filters, sort=sort)
+
+
+@bp.route("/<int:organisation_id>")
+@require(Permission.MANAGE_REGISTERS)
+def detail(organisation_id: int) -> str:
+    organisation = queries.get_organisation(organisation_id)
+    return render_template("organisations/detail.html", organisation=organisation,
+                           links=queries.organisation_links(organisation),
+                           limit=queries.DETAIL_LIMIT)
+
+
+def _save(form: OrganisationForm, organisation: Organisation | None) -> Any:
+    if not form.validate_on_submit():
+        return None
+    try:
+        if organisation is None:
+            organisation = services.create_organisation(form.values(), actor=current_user)
+            message = _("Organisation registered.")
+        else:
+            services.update_organisation(organisation, form.values(), actor=current_user)
+            message = _("Changes saved.")
+    except DomainError as error:
+        db.session.rollback()
+        field_error(form, error)
+        return None
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_REGISTERS)
+def new() -> Any:
+    form = OrganisationForm()
+    if request.method == "GET" and request.args.get("kind"):
+        form.kind.data = request.args["kind"]
+    return _save(form, None) or render_template(
+        "organisations/form.html", form=form, organisation=None)
+
+
+@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@require(Permission.MANAGE_REGISTERS)
+def edit(organisation_id: int) -> Any:
+    organisation = queries.get_organisation(organisation_id)
+    form = OrganisationForm(obj=organisation)
+    return _save(form, organisation) or render_template(
+        "organisations/form.html", form=form, organisation=organisation)
+
+
+@bp.route("/<int:organisation_id>/archive", methods=["POST"])
+@require(Permission.MANAGE_REGISTERS)
+def archive(organisation_id: int) -> Any:
+    organisation = queries.get_organisation(organisation_id)
+    try:
+        services.archive_organisation(organisation, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Organisation archived."), "success")
+    return redirect(url_for("organisations.detail", organisation_id=organisation_id))
+
+
+@bp.route("/<int:organisation_id>/unarchive", methods=["POST"])
+@require(Permission.MANAGE_REGISTERS)
+def unarchive(organisation_id: int) -> Any:
+    organisation = queries.get_organisation(organisation_id)
+    try:
+        services.unarchive_organisation(organisation, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Organisation restored."), "success")
+    return redirect(url_for("organisations.detail", organisation_id=organisation_id))

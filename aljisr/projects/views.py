@@ -1,7 +1,141 @@
-"""Projects pages."""
+"""Projects register: list, detail, create, edit, archive and restore (staff only)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.i18n import _
+from aljisr.listing import parse_page, parse_sort
+from aljisr.organisations.views import field_error
+from aljisr.permissions import Permission, require
+from aljisr.projects import queries, services
+from aljisr.projects.forms import ProjectFilterForm, ProjectForm
+from aljisr.projects.models import SDG_TITLES, Project, Theme
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+@bp.app_template_global()
+def theme_title(value: Any) -> str:
+    """The translated title of a project theme ("education" -> "Education")."""
+    try:
+        return Theme(value).title
+    except ValueError:
+        return str(value)
+
+
+@bp.app_template_global()
+def sdg_title(goal: int) -> str:
+    """The translated name of Sustainable Development Goal ``goal`` (1-17)."""
+    return str(SDG_TITLES.get(goal, goal))
+
+
+@bp.route("/")
+@require(Permission.MANAGE_REGISTERS)
+def index() -> str:
+    filters = ProjectFilterForm(formdata=request.args)
+    filters.site.choices = [SelectChoice("", _("Any site"))] + [
+        SelectChoice(i, n) for i, n in queries.site_options()
+    ]
+    filters.validate()
+    sort = parse_sort(request.args, queries.SORTS, queries.DEFAULT_SORT, "desc")
+    page = queries.project_page(filters.active_filters(), sort, parse_page(request.args))
+    return render_template("projects/index.html", page=page, filters=filters, sort=sort)
+
+
+@bp.route("/<int:project_id>")
+@require(Permission.MANAGE_REGISTERS)
+def detail(project_id: int) -> str:
+    project = queries.get_project(project_id)
+    return render_template("projects/detail.html", project=project)
+
+
+def _form(project: Project | None) -> ProjectForm:
+    form = ProjectForm(obj=project)
+    blank = SelectChoice("", "—")
+    form.site_id.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(i, n) for i, n in queries.site_options(project.site_id if project else None)
+    ]
+    form.partner_id.choices = [blank] + [
+        SelectChoice(i, n)
+        for i, n in queries.partner_options(project.partner_id if project else None)
+    ]
+    form.parent_id.choices = [blank] + [
+        SelectChoice(i, n) for i, n in queries.parent_options(project)
+    ]
+    return form
+
+
+def _save(form: ProjectForm, project: Project | None) -> Any:
+    if not form.validate_on_submit():
+        return None
+    try:
+        if project is None:
+            project = services.create_project(form.values(), actor=current_user)
+            message = _("Project created.")
+        else:
+            services.update_project(project, form.values(), actor=current_user)
+            message = _("Changes saved.")
+    except DomainError as error:
+        db.session.rollback()
+        field_error(form, error)
+        return None
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("projects.detail", project_id=project.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_REGISTERS)
+def new() -> Any:
+    form = _form(None)
+    if request.method == "GET":
+        for arg, field in (("site", form.site_id), ("parent", form.parent_id)):
+            if request.args.get(arg, "").isdigit():
+                field.data = int(request.args[arg])
+    return _save(form, None) or render_template("projects/form.html", form=form, project=None)
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@require(Permission.MANAGE_REGISTERS)
+def edit(project_id: int) -> Any:
+    project = queries.get_project(project_id)
+    form = _form(project)
+    return _save(form, project) or render_template("projects/form.html", form=form,
+                                                   project=project)
+
+
+@bp.route("/<int:project_id>/archive", methods=["POST"])
+@require(Permission.MANAGE_REGISTERS)
+def archive(project_id: int) -> Any:
+    project = queries.get_project(project_id)
+    try:
+        services.archive_project(project, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Project archived."), "success")
+    return redirect(url_for("projects.detail", project_id=project_id))
+
+
+@bp.route("/<int:project_id>/unarchive", methods=["POST"])
+@require(Permission.MANAGE_REGISTERS)
+def unarchive(project_id: int) -> Any:
+    project = queries.get_project(project_id)
+    try:
+        services.unarchive_project(project, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Project restored."), "success")
+    return redirect(url_for("projects.detail", project_id=project_id))

@@ -1,7 +1,155 @@
-"""Volunteers pages."""
+"""Volunteers register: list, detail, create, edit, archive and restore (staff only)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.formfields import country_choices, language_choices
+from aljisr.i18n import _
+from aljisr.listing import parse_page, parse_sort
+from aljisr.permissions import Permission, require
+from aljisr.volunteers import queries, services
+from aljisr.volunteers.forms import VolunteerFilterForm, VolunteerForm, level_label
+from aljisr.volunteers.models import Volunteer
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
+
+
+@bp.app_template_filter("language_level")
+def _language_level(level: Any) -> str:
+    """"B2 – Upper intermediate" for a LanguageLevel (CEFR)."""
+    return level_label(level)
+
+
+@bp.route("/")
+@require(Permission.MANAGE_REGISTERS)
+def index() -> str:
+    filters = VolunteerFilterForm(formdata=request.args)
+    any_choice = SelectChoice("", _("Any"))
+    filters.nationality.choices = [any_choice] + [SelectChoice(c, n) for c, n in country_choices()]
+    filters.language.choices = [any_choice] + [SelectChoice(c, n) for c, n in language_choices()]
+    filters.sending_organisation.choices = [any_choice] + [
+        SelectChoice(i, n) for i, n in queries.sending_organisation_options()
+    ]
+    filters.validate()
+    sort = parse_sort(request.args, queries.SORTS, queries.DEFAULT_SORT)
+    page = queries.volunteer_page(filters.active_filters(), sort, parse_page(request.args))
+    return render_template("volunteers/index.html", page=page, filters=filters, sort=sort)
+
+
+@bp.route("/<int:volunteer_id>")
+@require(Permission.MANAGE_REGISTERS)
+def detail(volunteer_id: int) -> str:
+    volunteer = queries.get_volunteer(volunteer_id)
+    return render_template("volunteers/detail.html", volunteer=volunteer)
+
+
+def _prepare(form: VolunteerForm, volunteer: Volunteer | None) -> None:
+    current = volunteer.sending_organisation_id if volunteer else None
+    form.sending_organisation_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(i, n) for i, n in queries.sending_organisation_options(current)
+    ]
+    if volunteer is not None and volunteer.archived_at is not None:
+        del form.status  # archived: restore with the button, not by editing the status
+
+
+def _save(form: VolunteerForm, volunteer: Volunteer | None) -> Any:
+    """Validate and save; return a redirect, or the duplicates found (to show) or None."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        if volunteer is None:
+            volunteer = services.create_volunteer(
+                form.values(), actor=current_user, confirm_duplicates=form.confirm_duplicates.data
+            )
+            message = _("Volunteer registered.")
+        else:
+            services.update_volunteer(
+                volunteer, form.values(), actor=current_user,
+                confirm_duplicates=form.confirm_duplicates.data,
+            )
+            message = _("Changes saved.")
+    except services.DuplicateSuspected as error:
+        db.session.rollback()
+        form[error.field].errors.append(error.message)
+        return error
+    except DomainError as error:
+        db.session.rollback()
+        _field_error(form, error)
+        return None
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+
+
+def _field_error(form: Any, error: DomainError) -> None:
+    """Put a service's error beside its field (or above the form)."""
+    if error.field and error.field in form:
+        form[error.field].errors.append(error.message)
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_REGISTERS)
+def new() -> Any:
+    form = VolunteerForm()
+    _prepare(form, None)
+    outcome = _save(form, None)
+    if outcome is not None and not isinstance(outcome, services.DuplicateSuspected):
+        return outcome
+    form.add_blank_language_rows()
+    return render_template("volunteers/form.html", form=form, volunteer=None,
+                           duplicates=getattr(outcome, "duplicates", None),
+                           blocking=getattr(outcome, "blocking", False))
+
+
+@bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
+@require(Permission.MANAGE_REGISTERS)
+def edit(volunteer_id: int) -> Any:
+    volunteer = queries.get_volunteer(volunteer_id)
+    form = VolunteerForm(obj=volunteer)
+    _prepare(form, volunteer)
+    outcome = _save(form, volunteer)
+    if outcome is not None and not isinstance(outcome, services.DuplicateSuspected):
+        return outcome
+    form.add_blank_language_rows()
+    return render_template("volunteers/form.html", form=form, volunteer=volunteer,
+                           duplicates=getattr(outcome, "duplicates", None),
+                           blocking=getattr(outcome, "blocking", False))
+
+
+@bp.route("/<int:volunteer_id>/archive", methods=["POST"])
+@require(Permission.MANAGE_REGISTERS)
+def archive(volunteer_id: int) -> Any:
+    volunteer = queries.get_volunteer(volunteer_id)
+    try:
+        services.archive_volunteer(volunteer, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Volunteer archived."), "success")
+    return redirect(url_for("volunteers.detail", volunteer_id=volunteer_id))
+
+
+@bp.route("/<int:volunteer_id>/unarchive", methods=["POST"])
+@require(Permission.MANAGE_REGISTERS)
+def unarchive(volunteer_id: int) -> Any:
+    volunteer = queries.get_volunteer(volunteer_id)
+    try:
+        services.unarchive_volunteer(volunteer, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Volunteer restored."), "success")
+    return redirect(url_for("volunteers.detail", volunteer_id=volunteer_id))

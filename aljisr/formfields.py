@@ -1,0 +1,194 @@
+"""Form pieces shared by the registers: countries, languages, phone numbers, lists.
+
+Country and language names come from Babel (CLDR) in the interface language; the codes from
+pycountry (ISO 3166-1 alpha-2, ISO 639-1). Phone numbers are parsed and formatted with
+``phonenumbers`` (Google's libphonenumber metadata).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import phonenumbers
+import pycountry
+from babel import Locale, UnknownLocaleError
+from flask_babel import get_locale
+from wtforms import Field, SelectMultipleField, StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from aljisr.i18n import _, _l
+from aljisr.text import clean_text, search_key
+
+#: Region assumed for a phone number written without its country code (Al Jisr is in Morocco).
+DEFAULT_PHONE_REGION = "MA"
+
+
+def _locale() -> Locale:
+    try:
+        return Locale.parse(str(get_locale() or "en"))
+    except (UnknownLocaleError, ValueError):
+        return Locale("en")
+
+
+@functools.cache
+def _country_choices(locale_code: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(locale_code).territories
+    pairs = [(c.alpha_2, names.get(c.alpha_2, c.name)) for c in pycountry.countries]
+    return tuple(sorted(pairs, key=lambda pair: search_key(pair[1])))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(ISO 3166-1 alpha-2, name in the interface language), sorted by name."""
+    return list(_country_choices(str(_locale())))
+
+
+@functools.cache
+def _language_choices(locale_code: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(locale_code).languages
+    pairs = [
+        (lang.alpha_2, names.get(lang.alpha_2, lang.name))
+        for lang in pycountry.languages
+        if hasattr(lang, "alpha_2")
+    ]
+    return tuple(sorted(pairs, key=lambda pair: search_key(pair[1])))
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(ISO 639-1 code, name in the interface language), sorted by name."""
+    return list(_language_choices(str(_locale())))
+
+
+def is_country(code: str | None) -> bool:
+    return bool(code) and pycountry.countries.get(alpha_2=code) is not None
+
+
+def optional_int(value: Any) -> int | None:
+    """Coerce a select's value: "" or None -> None, "12" -> 12 (ValueError otherwise)."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def optional_str(value: Any) -> str | None:
+    return None if value in (None, "", "None") else str(value)
+
+
+def normalise_phone(value: str | None, region: str | None = None) -> str | None:
+    """Return the number in international format ("+33 6 12 34 56 78"), or None when empty.
+
+    :param region: ISO 3166-1 alpha-2 region assumed when the number has no "+" prefix
+        (default :data:`DEFAULT_PHONE_REGION`).
+    :raises ValueError: with a translated message when the number is not a valid one.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        number = phonenumbers.parse(value, (region or DEFAULT_PHONE_REGION).upper())
+    except phonenumbers.NumberParseException as error:
+        raise ValueError(_("This is not a phone number.")) from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(
+            _("This is not a valid phone number. Write it with its country code, e.g. +212 …")
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+class PhoneNumber:
+    """Validator: a valid phone number, replaced by its international format.
+
+    :param region_field: name of a sibling field holding an ISO 3166-1 country code, used for
+        numbers written without "+".
+    """
+
+    def __init__(self, region_field: str | None = None) -> None:
+        self.region_field = region_field
+
+    def __call__(self, form: Any, field: Field) -> None:
+        region = None
+        if self.region_field and self.region_field in form:
+            region = form[self.region_field].data or None
+        try:
+            field.data = normalise_phone(field.data, region)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+
+class ArabicScript:
+    """Validator: every letter is in the Arabic script (spaces and punctuation allowed)."""
+
+    def __call__(self, _form: Any, field: Field) -> None:
+        import unicodedata
+
+        text = field.data or ""
+        letters = [c for c in text if c.isalpha()]
+        if letters and not all("ARABIC" in unicodedata.name(c, "") for c in letters):
+            raise ValidationError(_("Write this name in Arabic script, or leave it empty."))
+
+
+class CommaListField(StringField):
+    """A text input holding a comma-separated list; ``data`` is a list of unique trimmed items.
+
+    "painting, Carpentry,  painting" -> ["painting", "Carpentry"] (duplicates compared
+    case-insensitively, first spelling kept).
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, max_item_length: int = 60, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_item_length = max_item_length
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return ", ".join(self.data or [])
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = split_list(valuelist[0] if valuelist else "")
+
+    def pre_validate(self, form: Any) -> None:
+        for item in self.data or []:
+            if len(item) > self.max_item_length:
+                raise ValidationError(
+                    _("“%(item)s” is too long (at most %(n)d characters).",
+                      item=item[:20] + "…", n=self.max_item_length)
+                )
+
+
+def split_list(text: str | None) -> list[str]:
+    """Split comma- (or Arabic-comma-) separated text into unique, cleaned items."""
+    items: list[str] = []
+    seen: set[str] = set()
+    for raw in (text or "").replace("،", ",").replace(";", ",").split(","):
+        item = clean_text(raw)
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
+            items.append(item)
+    return items
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A SelectMultipleField shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_data(self, value: Any) -> None:
+        # enum members and plain values both become the coerced choice values
+        try:
+            self.data = [self.coerce(getattr(v, "value", v)) for v in (value or [])]
+        except (TypeError, ValueError):
+            self.data = None
+
+
+def coerce_or_none(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Wrap ``coerce`` so that "" becomes None."""
+    return lambda v: None if v in (None, "") else coerce(v)
+
+
+PLEASE_CHOOSE = _l("— choose —")
+NONE_CHOICE = _l("— none —")

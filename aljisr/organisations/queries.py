@@ -1,0 +1,94 @@
+"""Reads behind the organisations register."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import joinedload
+
+from aljisr.extensions import db
+from aljisr.listing import Page, Sort, order_by, paginate, search_clause
+from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.projects.models import Project
+from aljisr.sites.models import Site
+from aljisr.volunteers.models import Volunteer
+from aljisr.volunteers.queries import archived_clause
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": (Organisation.search_key,),
+    "kind": (Organisation.kind,),
+    "country": (Organisation.country,),
+    "city": (Organisation.city,),
+}
+DEFAULT_SORT = "name"
+
+#: How many linked records a detail page lists (the rest: a link to the filtered register).
+DETAIL_LIMIT = 50
+
+
+def _count(model: Any, column: Any) -> Any:
+    return (sa.select(sa.func.count()).select_from(model)
+            .where(column == Organisation.id).scalar_subquery())
+
+
+def organisation_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
+    """One page of (organisation, sites, volunteers sent, partner projects) rows: 2 queries.
+
+    :param filters: q, kind, country, archived ("", "archived", "all").
+    """
+    stmt = sa.select(
+        Organisation,
+        _count(Site, Site.organisation_id).label("sites"),
+        _count(Volunteer, Volunteer.sending_organisation_id).label("volunteers"),
+        _count(Project, Project.partner_id).label("projects"),
+    ).where(
+        archived_clause(Organisation.archived_at, filters.get("archived")),
+        search_clause(Organisation.search_key, filters.get("q")),
+    )
+    if filters.get("kind"):
+        stmt = stmt.where(Organisation.kind == OrganisationKind(filters["kind"]))
+    if filters.get("country"):
+        stmt = stmt.where(Organisation.country == filters["country"])
+    return paginate(stmt, page, order=order_by(sort, SORTS, Organisation.id), rows=True)
+
+
+def get_organisation(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+@dataclass(frozen=True)
+class Linked:
+    """Records linked to an organisation: the first :data:`DETAIL_LIMIT` and the total."""
+
+    items: list[Any]
+    total: int
+
+
+def _linked(stmt: sa.Select[Any], order: Any, options: tuple[Any, ...] = ()) -> Linked:
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(stmt.subquery())
+    ) or 0
+    page = stmt.order_by(*order).options(*options).limit(DETAIL_LIMIT)
+    items = list(db.session.scalars(page)) if total else []
+    return Linked(items, total)
+
+
+def organisation_links(organisation: Organisation) -> dict[str, Linked]:
+    """Its sites, the volunteers it sent and the projects it is partner of (at most 6 queries,
+    whatever their number)."""
+    return {
+        "sites": _linked(sa.select(Site).where(Site.organisation_id == organisation.id),
+                         (Site.search_key, Site.id)),
+        "volunteers": _linked(
+            sa.select(Volunteer).where(Volunteer.sending_organisation_id == organisation.id),
+            (Volunteer.search_key, Volunteer.id)),
+        "projects": _linked(sa.select(Project).where(Project.partner_id == organisation.id),
+                            (Project.start_date.desc(), Project.id), (joinedload(Project.site),)),
+    }

@@ -1,0 +1,126 @@
+"""Organisation register rules: create, edit, archive.
+
+Plain functions; they raise :class:`~aljisr.errors.DomainError` naming the field at fault,
+record every change with :func:`aljisr.audit.record`, flush but never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from aljisr import audit
+from aljisr.database import utcnow
+from aljisr.errors import DomainError, NotAllowed
+from aljisr.extensions import db
+from aljisr.formfields import is_country
+from aljisr.i18n import _
+from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.projects.models import Project
+from aljisr.sites.models import Site
+from aljisr.text import clean_text
+from aljisr.volunteers.models import Volunteer
+
+FIELDS = ("name", "kind", "country", "city", "address", "email", "phone", "website",
+          "contact_name", "notes")
+
+
+def _validate(values: Mapping[str, Any]) -> None:
+    if "name" in values and not clean_text(values["name"]):
+        raise DomainError(_("Give the organisation's name."), field="name")
+    if "kind" in values and values["kind"] not in set(OrganisationKind):
+        raise DomainError(_("Choose a kind."), field="kind")
+    country = values.get("country")
+    if country and not is_country(country):
+        raise DomainError(_("Choose a country from the list."), field="country")
+
+
+def _role_in_use(organisation: Organisation) -> str | None:
+    """A sentence saying why the organisation's kind cannot change, or None."""
+    if organisation.id is None:
+        return None
+    checks = {
+        OrganisationKind.SENDING: (
+            sa.select(sa.func.count()).select_from(Volunteer)
+            .where(Volunteer.sending_organisation_id == organisation.id),
+            _("It has sent volunteers; it must stay a sending organisation."),
+        ),
+        OrganisationKind.HOST: (
+            sa.select(sa.func.count()).select_from(Site)
+            .where(Site.organisation_id == organisation.id),
+            _("Sites belong to it; it must stay a host organisation."),
+        ),
+        OrganisationKind.PARTNER: (
+            sa.select(sa.func.count()).select_from(Project)
+            .where(Project.partner_id == organisation.id),
+            _("It is the partner of projects; it must stay a partner."),
+        ),
+    }
+    stmt, message = checks[organisation.kind]
+    return message if db.session.scalar(stmt) else None
+
+
+def _apply(organisation: Organisation, values: Mapping[str, Any]) -> list[str]:
+    changed = []
+    for name in FIELDS:
+        if name in values and getattr(organisation, name) != values[name]:
+            setattr(organisation, name, values[name])
+            changed.append(name)
+    return changed
+
+
+def create_organisation(values: Mapping[str, Any], *, actor: Any) -> Organisation:
+    """Register an organisation (``values``: see :data:`FIELDS`).
+
+    :raises DomainError: a value breaks a rule (``field`` says which).
+    """
+    _validate(values)
+    organisation = Organisation()
+    _apply(organisation, values)
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record(actor, "organisation.create", organisation)
+    return organisation
+
+
+def update_organisation(organisation: Organisation, values: Mapping[str, Any], *,
+                        actor: Any) -> list[str]:
+    """Change an organisation. Its kind cannot change while it plays that role (volunteers
+    sent, sites, projects as partner).
+
+    :returns: names of the fields that changed.
+    :raises DomainError: a value breaks a rule (``field`` says which).
+    """
+    _validate(values)
+    if "kind" in values and values["kind"] != organisation.kind:
+        reason = _role_in_use(organisation)
+        if reason:
+            raise NotAllowed(reason, field="kind")
+    changed = _apply(organisation, values)
+    if changed:
+        db.session.flush()
+        audit.record(actor, "organisation.update", organisation, details={"changed": changed})
+    return changed
+
+
+def archive_organisation(organisation: Organisation, *, actor: Any) -> None:
+    """Archive: it leaves lists and choices, stays viewable; nothing else changes.
+
+    :raises NotAllowed: already archived.
+    """
+    if organisation.archived_at is not None:
+        raise NotAllowed(_("This organisation is already archived."))
+    organisation.archived_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "organisation.archive", organisation)
+
+
+def unarchive_organisation(organisation: Organisation, *, actor: Any) -> None:
+    """:raises NotAllowed: not archived."""
+    if organisation.archived_at is None:
+        raise NotAllowed(_("This organisation is not archived."))
+    organisation.archived_at = None
+    db.session.flush()
+    audit.record(actor, "organisation.unarchive", organisation)

@@ -1,0 +1,143 @@
+"""Forms of the projects register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from aljisr.formfields import CommaListField, MultiCheckboxField, language_choices, optional_int
+from aljisr.i18n import _, _l
+from aljisr.projects.models import (
+    PROJECT_STATUS_TITLES,
+    SDG_TITLES,
+    THEME_TITLES,
+    ProjectStatus,
+    Theme,
+)
+
+
+def _theme_options() -> list[SelectChoice]:
+    return [SelectChoice(t.value, str(title)) for t, title in THEME_TITLES.items()]
+
+
+def _status_options() -> list[SelectChoice]:
+    return [SelectChoice(s.value, str(title)) for s, title in PROJECT_STATUS_TITLES.items()]
+
+
+def _sdg_options() -> list[SelectChoice]:
+    return [SelectChoice(goal, f"{goal}. {title}") for goal, title in SDG_TITLES.items()]
+
+
+def _language_options() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in language_choices()]
+
+
+class ProjectForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional()],
+                                render_kw={"rows": 4})
+    site_id = SelectField(_l("Site"), coerce=optional_int, validators=[InputRequired()])
+    partner_id = SelectField(
+        _l("Partner"), coerce=optional_int, validators=[Optional()],
+        description=_l("A funder or programme partner, if any."),
+    )
+    parent_id = SelectField(
+        _l("Phase of"), coerce=optional_int, validators=[Optional()],
+        description=_l("When this project is a step of a larger one."),
+    )
+    phase_number = IntegerField(
+        _l("Phase number"),
+        validators=[Optional(), NumberRange(min=1, max=99,
+                                            message=_l("Phases are numbered from 1 to 99."))],
+        description=_l("1 for the first step, 2 for the second…"),
+    )
+    theme = SelectField(_l("Theme"), choices=_theme_options)
+    sdgs = MultiCheckboxField(_l("Sustainable Development Goals"), coerce=int,
+                              choices=_sdg_options)
+    start_date = DateField(_l("First day"), validators=[InputRequired()])
+    end_date = DateField(_l("Last day"), validators=[InputRequired()])
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[InputRequired(),
+                    NumberRange(min=1, message=_l("The capacity is at least 1."))],
+        description=_l("Most volunteers on the project on any single day."),
+    )
+    status = SelectField(_l("Status"), choices=_status_options,
+                         default=ProjectStatus.DRAFT.value)
+    required_skills = CommaListField(
+        _l("Required skills"), description=_l("Separated by commas, e.g. masonry, painting.")
+    )
+    required_languages = SelectMultipleField(
+        _l("Required languages"), choices=_language_options, validators=[Optional()],
+        render_kw={"size": 6},
+        description=_l("Hold Ctrl (or ⌘) to choose several."),
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_end_date(self, field: Any) -> None:
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_("The last day cannot be before the first day."))
+
+    def values(self) -> dict[str, Any]:
+        """Model attribute -> cleaned value, for the services."""
+        values = {name: self[name].data for name in (
+            "title", "description", "site_id", "partner_id", "parent_id", "phase_number",
+            "start_date", "end_date", "capacity", "required_skills", "required_languages",
+            "sdgs")}
+        values["theme"] = Theme(self.theme.data)
+        values["status"] = ProjectStatus(self.status.data)
+        return values
+
+
+class ProjectFilterForm(FlaskForm):
+    """The list's filter bar (GET, no CSRF); a bad value shows its error and is ignored."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), validators=[Optional()],
+                    render_kw={"placeholder": _l("Title")})
+    status = SelectField(
+        _l("Status"), choices=lambda: [SelectChoice("", _("Any status"))] + _status_options(),
+        validators=[Optional()],
+    )
+    site = SelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
+    theme = SelectField(
+        _l("Theme"), choices=lambda: [SelectChoice("", _("Any theme"))] + _theme_options(),
+        validators=[Optional()],
+    )
+    date_from = DateField(_l("Running from"), validators=[Optional()])
+    date_to = DateField(_l("until"), validators=[Optional()])
+    archived = SelectField(
+        _l("Show"),
+        choices=[SelectChoice("", _l("Current")), SelectChoice("archived", _l("Archived")),
+                 SelectChoice("all", _l("All"))],
+        validators=[Optional()],
+    )
+
+    def validate_date_to(self, field: Any) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_("The end of the range is before its start."))
+
+    def active_filters(self) -> dict[str, Any]:
+        return {f.name: f.data for f in self if not f.errors and f.data not in (None, "", [])}

@@ -1,0 +1,61 @@
+"""Forms of the sites register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import SearchField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from aljisr.formfields import optional_int
+from aljisr.i18n import _, _l
+from aljisr.sites.models import SITE_KIND_TITLES, SiteKind
+
+
+def _kind_options() -> list[SelectChoice]:
+    return [SelectChoice(kind.value, str(title)) for kind, title in SITE_KIND_TITLES.items()]
+
+
+class SiteForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=_kind_options)
+    organisation_id = SelectField(_l("Host organisation"), coerce=optional_int,
+                                  validators=[Optional()])
+    address = TextAreaField(_l("Address"), validators=[Optional()], render_kw={"rows": 2})
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=120)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional()], render_kw={"rows": 3})
+    submit = SubmitField(_l("Save"))
+
+    def values(self) -> dict[str, Any]:
+        values = {name: self[name].data for name in (
+            "name", "organisation_id", "address", "city", "region", "notes")}
+        values["kind"] = SiteKind(self.kind.data)
+        return values
+
+
+class SiteFilterForm(FlaskForm):
+    """The list's filter bar (GET, no CSRF); a bad value shows its error and is ignored."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), validators=[Optional()],
+                    render_kw={"placeholder": _l("Name or city")})
+    kind = SelectField(
+        _l("Kind"), choices=lambda: [SelectChoice("", _("Any kind"))] + _kind_options(),
+        validators=[Optional()],
+    )
+    organisation = SelectField(_l("Host organisation"), coerce=optional_int,
+                               validators=[Optional()])
+    archived = SelectField(
+        _l("Show"),
+        choices=[SelectChoice("", _l("Current")), SelectChoice("archived", _l("Archived")),
+                 SelectChoice("all", _l("All"))],
+        validators=[Optional()],
+    )
+
+    def active_filters(self) -> dict[str, Any]:
+        return {f.name: f.data for f in self if not f.errors and f.data not in (None, "", [])}

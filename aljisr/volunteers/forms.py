@@ -1,0 +1,256 @@
+"""Forms of the volunteers register: the profile form and the list's filter bar."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from aljisr import dates
+from aljisr.formfields import (
+    ArabicScript,
+    CommaListField,
+    MultiCheckboxField,
+    PhoneNumber,
+    country_choices,
+    language_choices,
+    optional_int,
+)
+from aljisr.i18n import _, _l
+from aljisr.projects.models import THEME_TITLES
+from aljisr.volunteers.models import LanguageLevel, VolunteerStatus
+
+#: CEFR level names (Council of Europe, "Common European Framework of Reference for
+#: Languages", global scale), plus native speakers.
+LEVEL_NAMES = {
+    LanguageLevel.A1: _l("Beginner"),
+    LanguageLevel.A2: _l("Elementary"),
+    LanguageLevel.B1: _l("Intermediate"),
+    LanguageLevel.B2: _l("Upper intermediate"),
+    LanguageLevel.C1: _l("Advanced"),
+    LanguageLevel.C2: _l("Proficient"),
+    LanguageLevel.NATIVE: _l("Native speaker"),
+}
+
+
+def level_label(level: LanguageLevel | str) -> str:
+    """"B2 – Upper intermediate", "Native speaker"."""
+    level = LanguageLevel(level)
+    if level is LanguageLevel.NATIVE:
+        return str(LEVEL_NAMES[level])
+    return f"{level.value} – {LEVEL_NAMES[level]}"
+
+
+#: Statuses a coordinator chooses in the form; "archived" is set by the Archive button.
+EDITABLE_STATUSES = (VolunteerStatus.APPLICANT, VolunteerStatus.ACTIVE)
+
+
+def _blank(label: Any = None) -> SelectChoice:
+    return SelectChoice("", str(label or "—"))
+
+
+def _language_options() -> list[SelectChoice]:
+    return [_blank()] + [SelectChoice(code, name) for code, name in language_choices()]
+
+
+def _level_options() -> list[SelectChoice]:
+    return [_blank()] + [SelectChoice(level.value, level_label(level)) for level in LanguageLevel]
+
+
+def _country_options() -> list[SelectChoice]:
+    return [_blank()] + [SelectChoice(code, name) for code, name in country_choices()]
+
+
+def _theme_options() -> list[SelectChoice]:
+    return [SelectChoice(theme.value, str(title)) for theme, title in THEME_TITLES.items()]
+
+
+class LanguageRowForm(Form):
+    """One language a volunteer speaks; a row with neither code nor level is ignored."""
+
+    code = SelectField(_l("Language"), choices=_language_options)
+    level = SelectField(_l("Level"), choices=_level_options)
+
+    def validate_code(self, field: Any) -> None:
+        if self.level.data and not field.data:
+            raise ValidationError(_("Choose the language this level is for."))
+
+    def validate_level(self, field: Any) -> None:
+        if self.code.data and not field.data:
+            raise ValidationError(_("Choose a level for this language."))
+
+
+class VolunteerForm(FlaskForm):
+    """A volunteer's profile. Names are free Unicode text (no ASCII rule)."""
+
+    full_name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("As the person writes it, in any script."),
+    )
+    name_ar = StringField(
+        _l("Name in Arabic script"),
+        validators=[Optional(), Length(max=200), ArabicScript()],
+        render_kw={"dir": "rtl", "lang": "ar"},
+        description=_l("Optional; used on Arabic certificates."),
+    )
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    nationality = SelectField(_l("Nationality"), choices=_country_options,
+                              validators=[Optional()])
+    phone = StringField(
+        _l("Phone"),
+        validators=[Optional(), Length(max=40), PhoneNumber(region_field="nationality")],
+        description=_l("With the country code, e.g. +33 6 12 34 56 78."),
+        render_kw={"dir": "ltr", "inputmode": "tel"},
+    )
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    sending_organisation_id = SelectField(
+        _l("Sending organisation"), coerce=optional_int, validators=[Optional()]
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(s.value, s.title) for s in EDITABLE_STATUSES],
+        default=VolunteerStatus.APPLICANT.value,
+    )
+    languages = FieldList(FormField(LanguageRowForm), label=_l("Languages"))
+    skills = CommaListField(
+        _l("Skills"), description=_l("Separated by commas, e.g. painting, carpentry, teaching.")
+    )
+    interests = MultiCheckboxField(_l("Interests (project themes)"), choices=_theme_options)
+    available_from = DateField(_l("Available from"), validators=[Optional()])
+    available_to = DateField(_l("Available until"), validators=[Optional()])
+    emergency_contact_name = StringField(_l("Emergency contact: name"),
+                                         validators=[Optional(), Length(max=200)])
+    emergency_contact_phone = StringField(
+        _l("Emergency contact: phone"),
+        validators=[Optional(), Length(max=40), PhoneNumber(region_field="nationality")],
+        render_kw={"dir": "ltr", "inputmode": "tel"},
+    )
+    dietary_notes = TextAreaField(_l("Dietary needs"), validators=[Optional()],
+                                  render_kw={"rows": 2})
+    health_notes = TextAreaField(
+        _l("Health notes"), validators=[Optional()], render_kw={"rows": 2},
+        description=_l("Confidential: not shown to sending organisations."),
+    )
+    consent_date = DateField(
+        _l("Consent given on"), validators=[Optional()],
+        description=_l("The day the volunteer agreed that the association keeps this data."),
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional()], render_kw={"rows": 3})
+    confirm_duplicates = BooleanField(
+        _l("Save anyway: this is a different person from the volunteers listed above")
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_date_of_birth(self, field: Any) -> None:
+        if field.data and not date(1900, 1, 1) <= field.data <= dates.today():
+            raise ValidationError(_("Give a date of birth in the past."))
+
+    def validate_consent_date(self, field: Any) -> None:
+        if field.data and field.data > dates.today():
+            raise ValidationError(_("The consent date cannot be in the future."))
+
+    def validate_languages(self, field: Any) -> None:
+        seen: set[str] = set()
+        for row in field:
+            code = row.form.code.data
+            if code and code in seen:
+                row.form.code.errors = [*row.form.code.errors,
+                                        _("This language is listed twice.")]
+                raise ValidationError(_("Each language once, please."))
+            if code:
+                seen.add(code)
+
+    def language_levels(self) -> dict[str, LanguageLevel]:
+        """The filled language rows as {ISO 639-1 code: level}."""
+        return {
+            row.form.code.data: LanguageLevel(row.form.level.data)
+            for row in self.languages
+            if row.form.code.data and row.form.level.data
+        }
+
+    def values(self) -> dict[str, Any]:
+        """What the services take: model attribute -> cleaned value (see services.FIELDS)."""
+        values = {
+            name: self[name].data
+            for name in (
+                "full_name", "name_ar", "email", "phone", "date_of_birth", "nationality",
+                "sending_organisation_id", "skills", "interests", "available_from",
+                "available_to", "emergency_contact_name", "emergency_contact_phone",
+                "dietary_notes", "health_notes", "consent_date", "notes",
+            )
+        }
+        values["nationality"] = values["nationality"] or None
+        if "status" in self:
+            values["status"] = VolunteerStatus(self.status.data)
+        values["languages"] = self.language_levels()
+        return values
+
+    def add_blank_language_rows(self, wanted: int = 2) -> None:
+        """Offer ``wanted`` empty rows for more languages (usable without JavaScript)."""
+        blanks = sum(1 for row in self.languages if not row.form.code.data)
+        for _i in range(max(0, wanted - blanks)):
+            self.languages.append_entry()
+
+
+class VolunteerFilterForm(FlaskForm):
+    """The list's filter bar (GET, no CSRF). A field with a bad value shows its error and is
+    left out of the query; the others still apply."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), validators=[Optional()],
+                    render_kw={"placeholder": _l("Name or e-mail")})
+    status = SelectField(
+        _l("Status"),
+        choices=[_blank(_l("Any status"))] + [SelectChoice(s.value, s.title)
+                                              for s in VolunteerStatus],
+        validators=[Optional()],
+    )
+    nationality = SelectField(_l("Nationality"), validators=[Optional()])
+    sending_organisation = SelectField(_l("Sending organisation"), coerce=optional_int,
+                                       validators=[Optional()])
+    language = SelectField(_l("Speaks"), validators=[Optional()])
+    interest = SelectField(
+        _l("Interest"),
+        choices=lambda: [_blank(_l("Any theme"))] + _theme_options(),
+        validators=[Optional()],
+    )
+    date_from = DateField(_l("Available from"), validators=[Optional()])
+    date_to = DateField(_l("until"), validators=[Optional()])
+    archived = SelectField(
+        _l("Show"),
+        choices=[SelectChoice("", _l("Current")), SelectChoice("archived", _l("Archived")),
+                 SelectChoice("all", _l("All"))],
+        validators=[Optional()],
+    )
+
+    def validate_date_to(self, field: Any) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_("The end of the range is before its start."))
+
+    def active_filters(self) -> dict[str, Any]:
+        """Field name -> value for every filled field without an error."""
+        return {
+            field.name: field.data
+            for field in self
+            if not field.errors and field.data not in (None, "", [])
+        }
+

@@ -1,0 +1,304 @@
+"""Volunteer register rules: create, edit, archive, and the likely-duplicate check.
+
+Plain functions taking model objects and plain values; they raise
+:class:`~aljisr.errors.DomainError` subclasses naming the form field at fault, record every
+change with :func:`aljisr.audit.record`, flush but never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from aljisr import audit
+from aljisr.database import utcnow
+from aljisr.errors import Conflict, DomainError, NotAllowed
+from aljisr.extensions import db
+from aljisr.formfields import is_country
+from aljisr.i18n import _
+from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.projects.models import Theme
+from aljisr.text import clean_email, clean_text
+from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerLanguage, VolunteerStatus
+
+#: Profile attributes the services accept (plus ``languages``: {ISO 639-1 code: level}).
+FIELDS = (
+    "full_name", "name_ar", "email", "phone", "date_of_birth", "nationality",
+    "sending_organisation_id", "status", "skills", "interests", "available_from",
+    "available_to", "emergency_contact_name", "emergency_contact_phone", "dietary_notes",
+    "health_notes", "consent_date", "notes",
+)
+
+#: Fields whose change makes a volunteer look like someone else: re-check duplicates.
+IDENTITY_FIELDS = ("full_name", "email", "date_of_birth")
+
+
+# --------------------------------------------------------------------------------------------
+# Likely duplicates
+# --------------------------------------------------------------------------------------------
+
+
+def name_key(name: str | None) -> str:
+    """A name compared for duplicates: NFC-normalised, spaces collapsed, case-folded.
+
+    "  YASMINE  Haddad" and "yasmine haddad" give the same key; "Élodie" and "Elodie" do not
+    (an accent may be the only difference between two people's names).
+    """
+    return (clean_text(name) or "").casefold()
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """An existing volunteer who looks like the one being saved, and why."""
+
+    volunteer: Volunteer
+    same_email: bool
+    same_name_and_birth: bool
+
+
+def find_likely_duplicates(
+    full_name: str | None,
+    email: str | None,
+    date_of_birth: date | None,
+    *,
+    exclude_id: int | None = None,
+) -> list[LikelyDuplicate]:
+    """Volunteers (archived ones included) who are probably the same person.
+
+    A volunteer matches when the e-mail is the same in any case, or when the name is the same
+    after NFC normalisation and case folding (:func:`name_key`) *and* the date of birth is the
+    same. One query: candidates are narrowed by e-mail or birth date in SQL, then names compared
+    in Python (case folding is not portable SQL).
+
+    :param exclude_id: the volunteer being edited, never its own duplicate.
+    :returns: matches ordered by name, e-mail matches first.
+    """
+    email = clean_email(email)
+    conditions = []
+    if email:
+        conditions.append(sa.func.lower(Volunteer.email) == email)
+    if date_of_birth and clean_text(full_name):
+        conditions.append(Volunteer.date_of_birth == date_of_birth)
+    if not conditions:
+        return []
+    stmt = sa.select(Volunteer).where(sa.or_(*conditions))
+    if exclude_id is not None:
+        stmt = stmt.where(Volunteer.id != exclude_id)
+    wanted = name_key(full_name)
+    found = []
+    for volunteer in db.session.scalars(stmt.order_by(Volunteer.search_key, Volunteer.id)):
+        same_email = bool(email) and (volunteer.email or "").lower() == email
+        same_name = (
+            date_of_birth is not None
+            and volunteer.date_of_birth == date_of_birth
+            and name_key(volunteer.full_name) == wanted
+        )
+        if same_email or same_name:
+            found.append(LikelyDuplicate(volunteer, same_email, same_name))
+    found.sort(key=lambda d: not d.same_email)
+    return found
+
+
+class DuplicateSuspected(Conflict):
+    """Saving was stopped because of likely duplicates (``duplicates``).
+
+    ``blocking`` is True when one has the same e-mail: e-mails are unique, so that one cannot be
+    confirmed away; otherwise the caller may save again with ``confirm_duplicates=True``.
+    """
+
+    def __init__(self, duplicates: list[LikelyDuplicate]) -> None:
+        self.duplicates = duplicates
+        self.blocking = any(d.same_email for d in duplicates)
+        if self.blocking:
+            super().__init__(
+                _("Another volunteer already has this e-mail address."), field="email"
+            )
+        else:
+            super().__init__(
+                _("A volunteer with the same name and date of birth is already registered. "
+                  "Check that this is a different person, then tick “Save anyway”."),
+                field="confirm_duplicates",
+            )
+
+
+def _check_duplicates(
+    values: Mapping[str, Any], exclude_id: int | None, confirm: bool
+) -> list[LikelyDuplicate]:
+    duplicates = find_likely_duplicates(
+        values.get("full_name"), values.get("email"), values.get("date_of_birth"),
+        exclude_id=exclude_id,
+    )
+    if duplicates and (not confirm or any(d.same_email for d in duplicates)):
+        raise DuplicateSuspected(duplicates)
+    return duplicates
+
+
+# --------------------------------------------------------------------------------------------
+# Validation and writing
+# --------------------------------------------------------------------------------------------
+
+
+def _validate(values: Mapping[str, Any]) -> None:
+    """Rules that hold whatever the form: raise DomainError beside the field at fault."""
+    if "full_name" in values and not clean_text(values["full_name"]):
+        raise DomainError(_("Give the volunteer's name."), field="full_name")
+    start, end = values.get("available_from"), values.get("available_to")
+    if start and end and end < start:
+        raise DomainError(
+            _("The end of availability cannot be before its start."), field="available_to"
+        )
+    nationality = values.get("nationality")
+    if nationality and not is_country(nationality):
+        raise DomainError(_("Choose a country from the list."), field="nationality")
+    org_id = values.get("sending_organisation_id")
+    if org_id is not None:
+        kind = db.session.scalar(sa.select(Organisation.kind).where(Organisation.id == org_id))
+        if kind is not OrganisationKind.SENDING:
+            raise DomainError(_("Choose a sending organisation."),
+                              field="sending_organisation_id")
+    for theme in values.get("interests") or []:
+        if theme not in {t.value for t in Theme}:
+            raise DomainError(_("Choose interests among the project themes."), field="interests")
+
+
+def _set_languages(volunteer: Volunteer, languages: Mapping[str, LanguageLevel]) -> bool:
+    """Update the language rows in place (never delete-and-reinsert a primary key)."""
+    before = volunteer.language_levels()
+    wanted = {code: LanguageLevel(level) for code, level in languages.items()}
+    if before == wanted:
+        return False
+    for row in list(volunteer.languages):
+        if row.code not in wanted:
+            volunteer.languages.remove(row)
+        else:
+            row.level = wanted[row.code]
+    for code, level in wanted.items():
+        if code not in before:
+            volunteer.languages.append(VolunteerLanguage(code=code, level=level))
+    return True
+
+
+def _apply(volunteer: Volunteer, values: Mapping[str, Any]) -> list[str]:
+    """Copy the given values onto ``volunteer``; return the names of the fields that changed."""
+    changed = []
+    for name in FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if name in ("skills", "interests"):
+            value = list(value or [])
+        if getattr(volunteer, name) != value:
+            setattr(volunteer, name, value)
+            changed.append(name)
+    if "languages" in values and _set_languages(volunteer, values["languages"]):
+        changed.append("languages")
+    return changed
+
+
+def create_volunteer(
+    values: Mapping[str, Any], *, actor: Any, confirm_duplicates: bool = False
+) -> Volunteer:
+    """Register a volunteer.
+
+    :param values: profile attributes (see :data:`FIELDS`) and ``languages``
+        ({ISO 639-1 code: :class:`LanguageLevel`}).
+    :param confirm_duplicates: the coordinator has seen the likely duplicates and saves anyway.
+    :raises DomainError: a value breaks a rule (``field`` says which).
+    :raises DuplicateSuspected: likely duplicates exist (see :func:`find_likely_duplicates`).
+    """
+    _validate(values)
+    duplicates = _check_duplicates(values, None, confirm_duplicates)
+    volunteer = Volunteer(status=VolunteerStatus.APPLICANT, skills=[], interests=[])
+    _apply(volunteer, values)
+    db.session.add(volunteer)
+    db.session.flush()
+    details: dict[str, Any] = {}
+    if duplicates:
+        details["duplicates_confirmed"] = [d.volunteer.id for d in duplicates]
+    audit.record(actor, "volunteer.create", volunteer, details=details)
+    return volunteer
+
+
+def _identity_changed(volunteer: Volunteer, values: Mapping[str, Any]) -> bool:
+    if "full_name" in values and name_key(values["full_name"]) != name_key(volunteer.full_name):
+        return True
+    if "email" in values and clean_email(values["email"]) != volunteer.email:
+        return True
+    return "date_of_birth" in values and values["date_of_birth"] != volunteer.date_of_birth
+
+
+def update_volunteer(
+    volunteer: Volunteer, values: Mapping[str, Any], *, actor: Any,
+    confirm_duplicates: bool = False,
+) -> list[str]:
+    """Change a volunteer's profile; likely duplicates are checked again when the name, e-mail
+    or date of birth change.
+
+    :returns: the names of the fields that changed (recorded in the audit log, values not).
+    :raises DomainError, DuplicateSuspected: as :func:`create_volunteer`.
+    """
+    _validate(values)
+    status = values.get("status")
+    if status is not None and status != volunteer.status and (
+        status is VolunteerStatus.ARCHIVED or volunteer.archived_at is not None
+    ):
+        raise NotAllowed(_("Use the Archive and Restore buttons to archive a volunteer."),
+                         field="status")
+    merged = {name: values.get(name, getattr(volunteer, name)) for name in IDENTITY_FIELDS}
+    duplicates = (
+        _check_duplicates(merged, volunteer.id, confirm_duplicates)
+        if _identity_changed(volunteer, values) else []
+    )
+    changed = _apply(volunteer, values)
+    if changed:
+        db.session.flush()
+        details: dict[str, Any] = {"changed": changed}
+        if duplicates:
+            details["duplicates_confirmed"] = [d.volunteer.id for d in duplicates]
+        audit.record(actor, "volunteer.update", volunteer, details=details)
+    return changed
+
+
+def archive_volunteer(volunteer: Volunteer, *, actor: Any, reason: str | None = None) -> None:
+    """Archive: the volunteer leaves default lists and matching, and stays viewable.
+
+    Placements and hours are kept (deletion never cascades through history).
+    :raises NotAllowed: already archived.
+    """
+    if volunteer.archived_at is not None:
+        raise NotAllowed(_("This volunteer is already archived."))
+    previous = volunteer.status
+    volunteer.archived_at = utcnow()
+    volunteer.status = VolunteerStatus.ARCHIVED
+    db.session.flush()
+    audit.record(actor, "volunteer.archive", volunteer, reason=reason,
+                 details={"previous_status": previous.value})
+
+
+def unarchive_volunteer(volunteer: Volunteer, *, actor: Any) -> None:
+    """Bring an archived volunteer back, with the status they had when archived.
+
+    :raises NotAllowed: not archived.
+    """
+    if volunteer.archived_at is None:
+        raise NotAllowed(_("This volunteer is not archived."))
+    last = db.session.scalar(
+        sa.select(audit.AuditEvent.details)
+        .where(audit.AuditEvent.subject_type == Volunteer.__tablename__,
+               audit.AuditEvent.subject_id == volunteer.id,
+               audit.AuditEvent.action == "volunteer.archive")
+        .order_by(audit.AuditEvent.occurred_at.desc(), audit.AuditEvent.id.desc())
+        .limit(1)
+    ) or {}
+    previous = last.get("previous_status")
+    status = VolunteerStatus(previous) if previous in {s.value for s in VolunteerStatus} else (
+        VolunteerStatus.ACTIVE
+    )
+    volunteer.archived_at = None
+    volunteer.status = VolunteerStatus.ACTIVE if status is VolunteerStatus.ARCHIVED else status
+    db.session.flush()
+    audit.record(actor, "volunteer.unarchive", volunteer)
