@@ -339,6 +339,13 @@ class FittedText:
     leading: float
     direction: str
     scale: float = 1.0
+    #: Deepest descender of the faces used, in points below the last baseline.
+    depth: float = 0.0
+
+    @property
+    def last_baseline_offset(self) -> float:
+        """Distance from the block's top to the baseline of its last line, in points."""
+        return self.size * self.scale + self.leading * max(0, len(self.lines) - 1)
 
     @property
     def height(self) -> float:
@@ -373,12 +380,15 @@ def fit_text(text: str, width: float, *, max_size: float, min_size: float,
         raise ValueError("need 0 < floor_size, min_size <= max_size and width > 0")
     resolved = resolve_direction(text, direction)
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
-    scale = fonts.line_scale(shape(text), bold)
+    shaped = shape(text)
+    scale = fonts.line_scale(shaped, bold)
+    depth = fonts.descent(shaped, bold)
     if not paragraphs:
         return FittedText((), max_size, max_size * leading * scale, resolved, scale)
 
     def result(lines: list[str], size: float) -> FittedText:
-        return FittedText(tuple(lines), size, size * leading * scale, resolved, scale)
+        return FittedText(tuple(lines), size, size * leading * scale, resolved, scale,
+                          size * depth)
 
     def ok(lines: int, size: float) -> bool:
         height = _block_height(lines, size, size * leading * scale, scale)
@@ -437,10 +447,29 @@ def draw_text(canvas, text: str, x: float, y: float, size: float, *, bold: bool 
     cursor = _x_for(align, x, width, base)
     for run, face in runs:
         face_size = fonts.scaled_size(face, size)
-        canvas.setFont(face, face_size)
-        canvas.drawString(cursor, y, run)
+        if bold and face in fonts.SYNTHETIC_BOLD:
+            _draw_synthetic_bold(canvas, run, cursor, y, face, face_size)
+        else:
+            canvas.setFont(face, face_size)
+            canvas.drawString(cursor, y, run)
         cursor += stringWidth(run, face, face_size)
     return width
+
+
+def _draw_synthetic_bold(canvas, run: str, x: float, y: float, face: str,
+                         size: float) -> None:
+    """Fill and stroke the glyphs (text render mode 2) in the current fill colour."""
+    canvas.saveState()
+    # ReportLab keeps the current fill colour here; it has no public getter.
+    canvas.setStrokeColor(canvas._fillColorObj)
+    canvas.setLineWidth(size * fonts.SYNTHETIC_BOLD[face])
+    canvas.setLineJoin(1)
+    text = canvas.beginText(x, y)
+    text.setFont(face, size)
+    text.setTextRenderMode(2)
+    text.textOut(run)
+    canvas.drawText(text)
+    canvas.restoreState()
 
 
 def draw_fitted(canvas, fitted: FittedText, x: float, top: float, *, bold: bool = False,
