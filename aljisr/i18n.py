@@ -11,7 +11,14 @@ function falls back to English, so pure builders can be tested without an app.
 
 from __future__ import annotations
 
-from flask_babel import force_locale, format_date, format_datetime, format_decimal, ngettext
+from datetime import date, datetime
+from decimal import Decimal
+
+import babel.dates
+import babel.numbers
+import flask_babel
+from flask import has_app_context
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -20,6 +27,28 @@ LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "ar": "العر
 
 #: Languages written right to left among :data:`LANGUAGES`.
 RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
+
+
+def format_date(value: date | datetime, format: str = "medium") -> str:  # noqa: A002
+    """A date in the current locale (English outside an app context)."""
+    if has_app_context():
+        return flask_babel.format_date(value, format)
+    return babel.dates.format_date(value, format, locale="en")
+
+
+def format_datetime(value: datetime, format: str = "medium") -> str:  # noqa: A002
+    """A timestamp in the current locale and the association's zone (UTC, English, outside
+    an app context)."""
+    if has_app_context():
+        return flask_babel.format_datetime(value, format)
+    return babel.dates.format_datetime(value, format, locale="en")
+
+
+def format_decimal(value: Decimal | float | int, format: str | None = None) -> str:  # noqa: A002
+    """A number in the current locale (English outside an app context)."""
+    if has_app_context():
+        return flask_babel.format_decimal(value, format)
+    return babel.numbers.format_decimal(value, format, locale="en")
 
 
 def text_direction(code: str | None) -> str:
