@@ -1,0 +1,661 @@
+"""Certificate rules (DESIGN.md §2, "Certificates"): issue, re-issue, revoke, batch, ZIP.
+
+- An **hours** certificate needs a completed placement with approved hours (> 0, summed in SQL
+  by :func:`aljisr.hours.services.approved_totals_by_placement`); a **participation**
+  certificate needs a completed placement only.
+- A placement has at most one *valid* certificate: to change one, re-issue it (the old one is
+  then *superseded* and points at its successor); revoking keeps the record with a reason.
+- Issuing freezes a :class:`~aljisr.certificates.snapshot.CertificateSnapshot` of the current
+  records; the PDF is always drawn from that snapshot, so later edits never change it.
+- Serial numbers are ``AJ-<year>-<sequence>`` (sequence per issue year, at least 4 digits).
+  Two issues at once never share one: on PostgreSQL a transaction-level advisory lock per
+  year makes them take numbers in turn; and the row is inserted in a savepoint so that, if
+  the unique constraint on (year, sequence) still refuses it, the next free number is taken
+  and the insert retried. The placement row is locked first (``SELECT ... FOR UPDATE`` on
+  PostgreSQL; on SQLite the caller's transaction starts with ``BEGIN IMMEDIATE``: every POST
+  request does, other callers wrap the work in :func:`aljisr.database.write_intent`), so two
+  coordinators cannot both issue the valid certificate of one placement.
+- Verification codes are 144 random bits (:func:`secrets.token_urlsafe`, 24 characters).
+
+Services flush but never commit, record every change with :func:`aljisr.audit.record`, and
+raise :class:`~aljisr.errors.DomainError` subclasses whose ``field`` names the form field the
+message belongs beside.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import secrets
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, url_for
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from aljisr import audit, dates
+from aljisr.auth.models import User
+from aljisr.certificates.models import Certificate, CertificateKind, CertificateStatus
+from aljisr.certificates.pdf import render_certificate
+from aljisr.certificates.snapshot import CertificateSnapshot
+from aljisr.database import utcnow
+from aljisr.errors import Conflict, DomainError, NotAllowed
+from aljisr.extensions import db
+from aljisr.hours.services import approved_totals_by_placement
+from aljisr.i18n import _, force_locale
+from aljisr.permissions import Role
+from aljisr.placements.models import Placement, PlacementStatus
+from aljisr.projects.models import Project
+from aljisr.text import clean_text
+
+log = logging.getLogger(__name__)
+
+#: Languages a certificate can be printed in (labels, dates and numbers).
+LANGUAGES = ("en", "fr", "ar")
+#: Longest "contribution" text (it must fit on the page beside everything else).
+CONTRIBUTION_MAX_LENGTH = 300
+#: Longest revocation reason.
+REASON_MAX_LENGTH = 1000
+#: Random bytes in a verification code (18 bytes = 144 bits = 24 URL-safe characters).
+CODE_BYTES = 18
+#: A typed verification code: URL-safe base64 characters (see :func:`normalise_code`).
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+#: How often a serial number is retried when a concurrent issue took it first.
+SERIAL_ATTEMPTS = 8
+SERIAL_PREFIX = "AJ"
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+
+def format_serial(year: int, sequence: int) -> str:
+    """``AJ-2026-0007``: prefix, issue year, per-year sequence (at least four digits)."""
+    return f"{SERIAL_PREFIX}-{year}-{sequence:04d}"
+
+
+def new_verification_code() -> str:
+    """A fresh unguessable public code (144 random bits from :mod:`secrets`)."""
+    return secrets.token_urlsafe(CODE_BYTES)
+
+
+def normalise_code(typed: str | None) -> str | None:
+    """Return the code in what someone typed or pasted, or None if it cannot be one.
+
+    Spaces anywhere are dropped (codes are often read aloud or copied from paper), and a
+    pasted verification URL is reduced to its last path segment. The result has 16 to 64
+    URL-safe base64 characters (``A-Z a-z 0-9 _ -``).
+    """
+    if not typed:
+        return None
+    text = "".join(typed.split())
+    if "/" in text:
+        text = text.split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+    return text if CODE_PATTERN.fullmatch(text) else None
+
+
+def verification_url(code: str) -> str:
+    """The public URL of ``/verify/<code>`` printed on the certificate and in its QR code.
+
+    ``PUBLIC_BASE_URL`` (e.g. ``https://aljisr.example.org``) when set; otherwise the current
+    request's host, or ``SERVER_NAME``; outside both (a CLI run without configuration) it
+    falls back to ``http://localhost:5000`` and logs a warning.
+    """
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        path = current_app.url_map.bind(
+            "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/"
+        ).build("verify.certificate", {"code": code})
+        return base.rstrip("/") + path
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for("verify.certificate", code=code, _external=True)
+    log.warning("PUBLIC_BASE_URL is not set: certificate URLs point at http://localhost:5000")
+    path = current_app.url_map.bind("localhost").build("verify.certificate", {"code": code})
+    return "http://localhost:5000" + path
+
+
+def _check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise DomainError(_("Choose English, French or Arabic."), "language")
+    return language
+
+
+def _check_kind(kind: str | CertificateKind) -> CertificateKind:
+    try:
+        return CertificateKind(kind)
+    except ValueError:
+        raise DomainError(_("Choose an hours or a participation certificate."), "kind") from None
+
+
+def _clean_contribution(contribution: str | None) -> str:
+    text = clean_text(contribution) or ""
+    if len(text) > CONTRIBUTION_MAX_LENGTH:
+        raise DomainError(
+            _("Keep the contribution under %(n)d characters.", n=CONTRIBUTION_MAX_LENGTH),
+            "contribution",
+        )
+    return text
+
+
+def _check_actor(actor: Any) -> None:
+    """Staff issue and revoke; None is the system (CLI, demo data)."""
+    if actor is not None and not getattr(actor, "is_staff", False):
+        raise NotAllowed(_("Only coordinators can issue or revoke certificates."))
+
+
+def _role_title(role: Role, language: str, bilingual: bool) -> str:
+    if bilingual:
+        titles = []
+        for code in ("ar", "fr"):
+            with force_locale(code):
+                title = str(role.title)
+            if title not in titles:
+                titles.append(title)
+        return " / ".join(titles)
+    with force_locale(language):
+        return str(role.title)
+
+
+def signatory_for(actor: User | None, language: str, bilingual: bool = False) -> tuple[str, str]:
+    """(name, role) printed above the signature line.
+
+    The issuing coordinator's display name and role title (in the certificate's language).
+    For the system (``actor`` None): the ``CERTIFICATE_SIGNATORY_NAME`` and
+    ``CERTIFICATE_SIGNATORY_ROLE`` settings when set, else the first active administrator.
+
+    :raises DomainError: when the system issues and no signatory can be found.
+    """
+    if actor is not None:
+        return actor.display_name, _role_title(actor.role, language, bilingual)
+    name = current_app.config.get("CERTIFICATE_SIGNATORY_NAME")
+    if name:
+        return name, current_app.config.get("CERTIFICATE_SIGNATORY_ROLE") or ""
+    admin = db.session.scalar(
+        sa.select(User)
+        .where(User.role == Role.ADMIN, User.active.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
+    if admin is None:
+        raise DomainError(
+            _("No signatory: set CERTIFICATE_SIGNATORY_NAME or create an administrator.")
+        )
+    return admin.display_name, _role_title(admin.role, language, bilingual)
+
+
+def _lock_placement(placement: Placement) -> None:
+    """Serialise issuing for one placement (row lock; BEGIN IMMEDIATE does it on SQLite)."""
+    db.session.execute(
+        sa.select(Placement.id).where(Placement.id == placement.id).with_for_update()
+    )
+
+
+def valid_certificate_for(placement: Placement) -> Certificate | None:
+    """The placement's valid certificate, if it has one."""
+    return db.session.scalar(
+        sa.select(Certificate).where(
+            Certificate.placement_id == placement.id,
+            Certificate.status == CertificateStatus.VALID,
+        )
+    )
+
+
+#: First key of the PostgreSQL advisory lock that serialises serial numbers ("AJ").
+_SERIAL_LOCK_KEY = 0x414A
+
+
+def _lock_serials(year: int) -> None:
+    """On PostgreSQL, hold the year's serial-number lock until the transaction ends, so that
+    concurrent issues take numbers one after the other instead of colliding (the retry in
+    :func:`_issue` stays as a safety net). SQLite needs nothing: its writers are serialised
+    by ``BEGIN IMMEDIATE``."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            sa.select(sa.func.pg_advisory_xact_lock(_SERIAL_LOCK_KEY, year))
+        )
+
+
+def _next_sequence(year: int) -> int:
+    """One more than the highest sequence used in ``year`` (1 for the year's first)."""
+    highest = db.session.scalar(
+        sa.select(sa.func.max(Certificate.sequence)).where(Certificate.year == year)
+    )
+    return (highest or 0) + 1
+
+
+# --- issuing ----------------------------------------------------------------------------------
+
+
+def _check_eligible(placement: Placement, kind: CertificateKind) -> Any:
+    """Return the approved hours to certify (None for participation) or raise DomainError."""
+    if placement.status is not PlacementStatus.COMPLETED:
+        raise NotAllowed(_("This placement is not completed yet."))
+    if placement.volunteer.anonymised_at is not None:
+        raise NotAllowed(_("This volunteer's personal data has been anonymised."))
+    if kind is CertificateKind.PARTICIPATION:
+        return None
+    hours = approved_totals_by_placement([placement.id])[placement.id]
+    if hours <= 0:
+        raise DomainError(_("No approved hours to certify."), "kind")
+    return hours
+
+
+def build_snapshot(
+    placement: Placement,
+    *,
+    serial: str,
+    code: str,
+    kind: CertificateKind,
+    language: str,
+    bilingual: bool,
+    contribution: str,
+    hours: Any,
+    issue_date: date,
+    signatory: tuple[str, str],
+) -> CertificateSnapshot:
+    """Freeze what the certificate states, from the current records."""
+    volunteer = placement.volunteer
+    project = placement.project
+    site = project.site
+    name_ar = volunteer.name_ar if volunteer.name_ar != volunteer.full_name else None
+    config = current_app.config
+    return CertificateSnapshot(
+        serial=serial,
+        verification_url=verification_url(code),
+        kind=kind.value,
+        language=language,
+        bilingual=bilingual,
+        volunteer_name=volunteer.full_name,
+        volunteer_name_ar=name_ar,
+        project_title=project.title,
+        site_name=site.name,
+        site_city=site.city or "",
+        start_date=placement.start_date,
+        end_date=placement.end_date,
+        hours=hours,
+        contribution=contribution,
+        issue_place=config["ASSOCIATION_PLACE"],
+        issue_date=issue_date,
+        signatory_name=signatory[0],
+        signatory_role=signatory[1],
+        association_name=config["ASSOCIATION_NAME"],
+    )
+
+
+def _issue(
+    placement: Placement,
+    *,
+    actor: Any,
+    language: str,
+    kind: str | CertificateKind,
+    bilingual: bool,
+    contribution: str | None,
+    today: date | None,
+    replacing: Certificate | None = None,
+) -> Certificate:
+    _check_actor(actor)
+    language = _check_language(language)
+    kind = _check_kind(kind)
+    contribution = _clean_contribution(contribution)
+    _lock_placement(placement)
+    db.session.refresh(placement)
+    hours = _check_eligible(placement, kind)
+    existing = valid_certificate_for(placement)
+    if existing is not None and existing is not replacing:
+        raise Conflict(
+            _(
+                "This placement already has a valid certificate (%(serial)s); re-issue it "
+                "instead.",
+                serial=existing.serial,
+            )
+        )
+    issue_date = today or dates.today()
+    signatory = signatory_for(actor, language, bilingual)
+    year = issue_date.year
+    _lock_serials(year)
+    for _attempt in range(SERIAL_ATTEMPTS):
+        sequence = _next_sequence(year)
+        serial = format_serial(year, sequence)
+        code = new_verification_code()
+        snapshot = build_snapshot(
+            placement,
+            serial=serial,
+            code=code,
+            kind=kind,
+            language=language,
+            bilingual=bilingual,
+            contribution=contribution,
+            hours=hours,
+            issue_date=issue_date,
+            signatory=signatory,
+        )
+        certificate = Certificate(
+            serial=serial,
+            year=year,
+            sequence=sequence,
+            verification_code=code,
+            kind=kind,
+            status=CertificateStatus.VALID,
+            language=language,
+            volunteer_id=placement.volunteer_id,
+            placement_id=placement.id,
+            issued_by_id=getattr(actor, "id", None),
+            issue_date=issue_date,
+            snapshot=snapshot.to_dict(),
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(certificate)
+                db.session.flush()
+        except IntegrityError:
+            # A concurrent issue took this serial (or, in theory, this code): next number.
+            log.info("certificate serial %s taken meanwhile; retrying", serial)
+            continue
+        break
+    else:
+        raise Conflict(_("Could not give this certificate a serial number; please try again."))
+    details = {
+        "serial": certificate.serial,
+        "kind": kind.value,
+        "language": language,
+        "bilingual": bilingual,
+        "placement_id": placement.id,
+    }
+    if replacing is not None:
+        details["replaces"] = replacing.serial
+    audit.record(actor, "certificate.issue", certificate, details=details)
+    return certificate
+
+
+def issue_certificate(
+    placement: Placement,
+    *,
+    actor: Any,
+    language: str = "en",
+    kind: str | CertificateKind = CertificateKind.HOURS,
+    bilingual: bool = False,
+    contribution: str | None = None,
+    today: date | None = None,
+) -> Certificate:
+    """Issue a certificate for ``placement`` and return it (flushed, valid).
+
+    :param actor: the coordinator or admin issuing it (their name and role sign it), or
+        None for the system (signatory from the settings or the first admin).
+    :param language: ``"en"``, ``"fr"`` or ``"ar"`` (labels, dates and numbers).
+    :param kind: ``"hours"`` (needs approved hours) or ``"participation"``.
+    :param bilingual: print Arabic and French side by side.
+    :param contribution: a short description of what the volunteer did (optional, at most
+        300 characters).
+    :param today: the issue date (default: the association's today); its year numbers the
+        serial.
+    :raises NotAllowed: the placement is not completed, or the volunteer was anonymised.
+    :raises DomainError: no approved hours for an hours certificate (field ``kind``), bad
+        language/kind/contribution (their fields), no signatory for the system.
+    :raises Conflict: the placement already has a valid certificate.
+    """
+    return _issue(
+        placement,
+        actor=actor,
+        language=language,
+        kind=kind,
+        bilingual=bilingual,
+        contribution=contribution,
+        today=today,
+    )
+
+
+def reissue_certificate(
+    old: Certificate,
+    *,
+    actor: Any,
+    language: str | None = None,
+    kind: str | CertificateKind | None = None,
+    bilingual: bool | None = None,
+    contribution: str | None = None,
+    today: date | None = None,
+) -> Certificate:
+    """Issue a new certificate for ``old``'s placement from the current records; ``old``
+    becomes *superseded* and points at the new one (``superseded_by``).
+
+    Unspecified options keep ``old``'s values (language, kind, bilingual, contribution).
+    Use it to correct a name or hours: the snapshot is taken afresh.
+
+    :raises NotAllowed: ``old`` is not valid (already superseded or revoked), has no
+        placement, or the placement is no longer eligible.
+    :raises DomainError: as :func:`issue_certificate`.
+    """
+    _check_actor(actor)
+    if old.status is not CertificateStatus.VALID:
+        raise NotAllowed(_("Only a valid certificate can be re-issued."))
+    if old.placement is None:
+        raise NotAllowed(_("This certificate is not tied to a placement and cannot be re-issued."))
+    snapshot = old.snapshot or {}
+    new = _issue(
+        old.placement,
+        actor=actor,
+        language=language or old.language,
+        kind=kind or old.kind,
+        bilingual=bool(snapshot.get("bilingual")) if bilingual is None else bilingual,
+        contribution=snapshot.get("contribution") if contribution is None else contribution,
+        today=today,
+        replacing=old,
+    )
+    old.status = CertificateStatus.SUPERSEDED
+    old.superseded_by = new
+    db.session.flush()
+    audit.record(
+        actor, "certificate.supersede", old, details={"serial": old.serial, "by": new.serial}
+    )
+    return new
+
+
+def revoke_certificate(cert: Certificate, reason: str | None, *, actor: Any) -> Certificate:
+    """Revoke ``cert`` (valid or superseded): it stays on record, verification says revoked.
+
+    :raises DomainError: no reason given, or a reason over 1000 characters (field ``reason``).
+    :raises NotAllowed: already revoked.
+    """
+    _check_actor(actor)
+    text = clean_text(reason)
+    if not text:
+        raise DomainError(_("Give the reason for revoking this certificate."), "reason")
+    if len(text) > REASON_MAX_LENGTH:
+        raise DomainError(
+            _("Keep the reason under %(n)d characters.", n=REASON_MAX_LENGTH), "reason"
+        )
+    if cert.status is CertificateStatus.REVOKED:
+        raise NotAllowed(_("This certificate is already revoked."))
+    previous = cert.status
+    cert.status = CertificateStatus.REVOKED
+    cert.revoked_at = utcnow()
+    cert.revoked_reason = text
+    db.session.flush()
+    audit.record(
+        actor,
+        "certificate.revoke",
+        cert,
+        reason=text,
+        details={"serial": cert.serial, "previous_status": previous.value},
+    )
+    return cert
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+
+def placements_awaiting_certificate(project: Project) -> list[Placement]:
+    """Completed placements of ``project`` without a valid certificate, by start date, with
+    their volunteer loaded (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(Placement)
+            .where(
+                Placement.project_id == project.id,
+                Placement.status == PlacementStatus.COMPLETED,
+                ~sa.exists().where(
+                    Certificate.placement_id == Placement.id,
+                    Certificate.status == CertificateStatus.VALID,
+                ),
+            )
+            .options(joinedload(Placement.volunteer))
+            .order_by(Placement.start_date, Placement.id)
+        )
+    )
+
+
+def batch_issue(
+    project: Project,
+    *,
+    actor: Any,
+    language: str = "en",
+    kind: str | CertificateKind = CertificateKind.HOURS,
+    bilingual: bool = False,
+    contribution: str | None = None,
+    today: date | None = None,
+) -> list[Certificate]:
+    """Issue a certificate for every completed placement of ``project`` that has no valid
+    one; return the new certificates.
+
+    For hours certificates, placements without approved hours are skipped (they need a
+    participation certificate, issued on their own). Options as :func:`issue_certificate`.
+    """
+    _check_actor(actor)
+    kind = _check_kind(kind)
+    _check_language(language)
+    pending = placements_awaiting_certificate(project)
+    if kind is CertificateKind.HOURS:
+        totals = approved_totals_by_placement(p.id for p in pending)
+        pending = [p for p in pending if totals[p.id] > 0]
+    return [
+        issue_certificate(
+            placement,
+            actor=actor,
+            language=language,
+            kind=kind,
+            bilingual=bilingual,
+            contribution=contribution,
+            today=today,
+        )
+        for placement in pending
+    ]
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def certificate_pdf(cert: Certificate) -> bytes:
+    """The certificate's PDF, drawn from its stored snapshot only (never current records)."""
+    return render_certificate(CertificateSnapshot.from_dict(cert.snapshot))
+
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def _file_part(text: str) -> str:
+    """Letters and digits of any script, hyphens for spaces and everything else."""
+    text = unicodedata.normalize("NFC", text)
+    return re.sub(r"-{2,}", "-", _UNSAFE.sub("-", text)).strip("-._")[:80].strip("-._")
+
+
+def certificate_filename(cert: Certificate) -> str:
+    """``certificate_AJ-2026-0007_Ольга-Петренко.pdf``: readable, safe in any file system."""
+    name = _file_part((cert.snapshot or {}).get("volunteer_name") or "")
+    return f"certificate_{cert.serial}_{name}.pdf" if name else f"certificate_{cert.serial}.pdf"
+
+
+def ascii_filename(cert: Certificate) -> str:
+    """The file name for clients that ignore RFC 5987 ``filename*``: the holder's name only
+    if it is Latin script (accents dropped), else just the serial number."""
+    name = (cert.snapshot or {}).get("volunteer_name") or ""
+    folded = unicodedata.normalize("NFKD", name)
+    letters = [c for c in folded if c.isalpha()]
+    if letters and all(c.isascii() for c in letters):
+        part = _file_part(folded.encode("ascii", "ignore").decode("ascii"))
+        if part:
+            return f"certificate_{cert.serial}_{part}.pdf"
+    return f"certificate_{cert.serial}.pdf"
+
+
+def content_disposition(cert: Certificate) -> str:
+    """``attachment; filename="<ASCII>"; filename*=UTF-8''<percent-encoded UTF-8>``
+    (RFC 6266 with the RFC 5987 encoding), so non-ASCII names survive the download."""
+    quoted = quote(certificate_filename(cert), safe="!#$&+-.^_`|~")
+    return f"attachment; filename=\"{ascii_filename(cert)}\"; filename*=UTF-8''{quoted}"
+
+
+def certificates_zip(certificates: Iterable[Certificate]) -> bytes:
+    """A ZIP of the certificates' PDFs, one ``certificate_<serial>_<name>.pdf`` each.
+
+    Entries are dated with the issue date, so the same certificates give the same bytes.
+    Names are UTF-8 (the ZIP's language-encoding flag is set for non-ASCII names).
+    """
+    buffer = io.BytesIO()
+    seen: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for cert in certificates:
+            name = certificate_filename(cert)
+            if name in seen:  # cannot happen with unique serials; never overwrite anyway
+                name = f"{cert.id}_{name}"
+            seen.add(name)
+            stamp = (cert.issue_date.year, cert.issue_date.month, cert.issue_date.day, 0, 0, 0)
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, certificate_pdf(cert))
+    return buffer.getvalue()
+
+
+# --- reads shared by pages and the CLI --------------------------------------------------------
+
+
+def valid_certificates_of_project(project: Project) -> Sequence[Certificate]:
+    """The project's valid certificates, by serial."""
+    return db.session.scalars(
+        sa.select(Certificate)
+        .join(Placement, Placement.id == Certificate.placement_id)
+        .where(Placement.project_id == project.id, Certificate.status == CertificateStatus.VALID)
+        .order_by(Certificate.year, Certificate.sequence)
+    ).all()
+
+
+def find_by_code(code: str) -> Certificate | None:
+    """The certificate with this verification code (exact match), or None."""
+    return db.session.scalar(sa.select(Certificate).where(Certificate.verification_code == code))
+
+
+def find_by_serial(serial: str) -> Certificate | None:
+    """The certificate with this serial number (case and surrounding spaces ignored)."""
+    return db.session.scalar(
+        sa.select(Certificate).where(Certificate.serial == serial.strip().upper())
+    )
+
+
+__all__ = [
+    "CONTRIBUTION_MAX_LENGTH",
+    "LANGUAGES",
+    "ascii_filename",
+    "batch_issue",
+    "build_snapshot",
+    "certificate_filename",
+    "certificate_pdf",
+    "certificates_zip",
+    "content_disposition",
+    "find_by_code",
+    "find_by_serial",
+    "format_serial",
+    "issue_certificate",
+    "new_verification_code",
+    "normalise_code",
+    "placements_awaiting_certificate",
+    "reissue_certificate",
+    "revoke_certificate",
+    "signatory_for",
+    "valid_certificate_for",
+    "verification_url",
+]
