@@ -104,6 +104,7 @@ BLUEPRINT_MODULES = (
     "aljisr.placements.views",
     "aljisr.hours.views",
     "aljisr.certificates.views",
+    "aljisr.certificates.verify",
     "aljisr.reports.views",
     "aljisr.portal.views",
     "aljisr.partners.views",

@@ -1,7 +1,282 @@
-"""Certificates pages."""
+"""Certificates pages (staff): list, detail, issue, re-issue, revoke, batch ZIP; and the download
+shared by staff, the holder and the holder's sending organisation.
+
+The public verification pages live in :mod:`aljisr.certificates.verify`.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from decimal import Decimal
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from aljisr.certificates import queries, services
+from aljisr.certificates.forms import BatchForm, CertificateFilterForm, IssueForm, RevokeForm
+from aljisr.certificates.models import Certificate, CertificateKind
+from aljisr.certificates.snapshot import CertificateSnapshot
+from aljisr.dates import today
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.hours.services import approved_totals_by_placement
+from aljisr.i18n import _, format_decimal
+from aljisr.listing import parse_page
+from aljisr.permissions import Permission, require
+from aljisr.placements.models import Placement
+from aljisr.projects.models import Project
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
+
+
+# --- partials on other areas' pages -----------------------------------------------------------
+
+
+@bp.app_template_global()
+def certificates_for_volunteer(volunteer: Any) -> queries.VolunteerCertificates:
+    """For ``certificates/_for_volunteer.html``: the volunteer's certificates and completed
+    placements awaiting one (2 queries)."""
+    return queries.for_volunteer(volunteer.id)
+
+
+@bp.app_template_filter("cert_hours")
+def _cert_hours(value: Any) -> str:
+    """Approved hours as the interface writes numbers: "42", "12.5" (fr: "12,5")."""
+    if value in (None, ""):
+        return ""
+    amount = Decimal(str(value))
+    return format_decimal(amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount)
+
+
+@bp.app_template_global()
+def certificates_for_placement(placement: Any) -> Any:
+    """For ``certificates/_for_placement.html``: the placement's certificates (1 query)."""
+    return queries.for_placement(placement.id)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _field_error(form: Any, error: DomainError) -> None:
+    """Put a service's error beside its field (or above the form)."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _get_placement(placement_id: int) -> Placement:
+    return db.get_or_404(Placement, placement_id)
+
+
+# --- list and detail --------------------------------------------------------------------------
+
+
+@bp.route("/")
+@require(Permission.ISSUE_CERTIFICATES)
+def index() -> str:
+    filters = CertificateFilterForm(formdata=request.args)
+    filters.project.choices = [SelectChoice("", _("Any project"))] + [
+        SelectChoice(i, title) for i, title in queries.project_options()
+    ]
+    filters.validate()
+    page = queries.certificate_page(filters.active_filters(), parse_page(request.args))
+    return render_template(
+        "certificates/index.html",
+        page=page,
+        filters=filters,
+        awaiting=queries.projects_awaiting(),
+    )
+
+
+@bp.route("/<int:certificate_id>")
+@require(Permission.ISSUE_CERTIFICATES)
+def detail(certificate_id: int) -> str:
+    cert = queries.get_certificate(certificate_id)
+    facts = CertificateSnapshot.from_dict(cert.snapshot)
+    placement_url = None
+    if cert.placement_id and "placements.detail" in current_app.view_functions:
+        placement_url = url_for("placements.detail", placement_id=cert.placement_id)
+    return render_template(
+        "certificates/detail.html",
+        cert=cert,
+        facts=facts,
+        predecessor=queries.replaced_by(cert),
+        verify_url=facts.verification_url,
+        placement_url=placement_url,
+    )
+
+
+# --- issue, re-issue, revoke ------------------------------------------------------------------
+
+
+@bp.route("/issue/<int:placement_id>", methods=["GET", "POST"])
+@require(Permission.ISSUE_CERTIFICATES)
+def issue(placement_id: int) -> Any:
+    placement = _get_placement(placement_id)
+    hours = approved_totals_by_placement([placement.id])[placement.id]
+    form = IssueForm()
+    if request.method == "GET":
+        form.kind.data = (CertificateKind.HOURS if hours > 0
+                          else CertificateKind.PARTICIPATION).value
+        form.language.data = current_user.locale or "en"
+    if form.validate_on_submit():
+        try:
+            cert = services.issue_certificate(
+                placement,
+                actor=current_user,
+                language=form.language.data,
+                kind=form.kind.data,
+                bilingual=form.bilingual.data,
+                contribution=form.contribution.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Certificate %(serial)s issued.", serial=cert.serial), "success")
+            return redirect(url_for("certificates.detail", certificate_id=cert.id))
+    return render_template(
+        "certificates/issue.html",
+        form=form,
+        placement=placement,
+        hours=hours,
+        existing=services.valid_certificate_for(placement),
+        old=None,
+    )
+
+
+@bp.route("/<int:certificate_id>/reissue", methods=["GET", "POST"])
+@require(Permission.ISSUE_CERTIFICATES)
+def reissue(certificate_id: int) -> Any:
+    old = queries.get_certificate(certificate_id)
+    form = IssueForm()
+    form.submit.label.text = _("Re-issue certificate")
+    if request.method == "GET":
+        form.kind.data = old.kind.value
+        form.language.data = old.language
+        form.bilingual.data = bool(old.snapshot.get("bilingual"))
+        form.contribution.data = old.snapshot.get("contribution") or ""
+    if form.validate_on_submit():
+        try:
+            new = services.reissue_certificate(
+                old,
+                actor=current_user,
+                language=form.language.data,
+                kind=form.kind.data,
+                bilingual=form.bilingual.data,
+                contribution=form.contribution.data or "",
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("Certificate %(new)s issued; %(old)s is superseded.",
+                  new=new.serial, old=old.serial),
+                "success",
+            )
+            return redirect(url_for("certificates.detail", certificate_id=new.id))
+    placement = old.placement
+    hours = approved_totals_by_placement([placement.id])[placement.id] if placement else None
+    return render_template(
+        "certificates/issue.html", form=form, placement=placement, hours=hours, existing=None,
+        old=old,
+    )
+
+
+@bp.route("/<int:certificate_id>/revoke", methods=["GET", "POST"])
+@require(Permission.ISSUE_CERTIFICATES)
+def revoke(certificate_id: int) -> Any:
+    cert = queries.get_certificate(certificate_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke_certificate(cert, form.reason.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Certificate %(serial)s revoked.", serial=cert.serial), "success")
+            return redirect(url_for("certificates.detail", certificate_id=cert.id))
+    return render_template("certificates/revoke.html", form=form, cert=cert)
+
+
+# --- batch ------------------------------------------------------------------------------------
+
+
+@bp.route("/batch/<int:project_id>", methods=["GET", "POST"])
+@require(Permission.ISSUE_CERTIFICATES)
+def batch(project_id: int) -> Any:
+    """GET: what a batch would issue; POST: issue them and download every valid certificate of
+    the project (new and earlier ones) as one ZIP."""
+    project = db.get_or_404(Project, project_id)
+    form = BatchForm()
+    if request.method == "GET":
+        form.language.data = current_user.locale or "en"
+    if form.validate_on_submit():
+        try:
+            issued = services.batch_issue(
+                project,
+                actor=current_user,
+                language=form.language.data,
+                kind=form.kind.data,
+                bilingual=form.bilingual.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            certificates = services.valid_certificates_of_project(project)
+            if certificates:
+                g.no_store = True
+                body = services.certificates_zip(certificates)
+                name = f"certificates_project-{project.id}_{today().isoformat()}.zip"
+                response = Response(body, mimetype="application/zip")
+                response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+                response.headers["X-Certificates-Issued"] = str(len(issued))
+                return response
+            form.form_errors.append(
+                _("No certificate to download: no completed placement of this project can "
+                  "receive one of this kind.")
+            )
+    pending = services.placements_awaiting_certificate(project)
+    totals = approved_totals_by_placement(p.id for p in pending)
+    return render_template(
+        "certificates/batch.html",
+        form=form,
+        project=project,
+        pending=pending,
+        totals=totals,
+        existing=services.valid_certificates_of_project(project),
+    )
+
+
+# --- download ---------------------------------------------------------------------------------
+
+
+@bp.route("/<int:certificate_id>/download")
+@require(Permission.SIGNED_IN)
+def download(certificate_id: int) -> Response:
+    """The PDF, drawn from the stored snapshot. Scoped in SQL (staff: all; the holder; the
+    holder's sending organisation); anything else is a 404."""
+    cert: Certificate = queries.get_for(current_user, certificate_id)
+    g.no_store = True
+    response = Response(services.certificate_pdf(cert), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = services.content_disposition(cert)
+    return response

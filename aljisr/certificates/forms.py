@@ -1,0 +1,119 @@
+"""Forms of the certificates area: issue/re-issue, revoke, batch, the list's filters, and the
+public verification form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from aljisr.certificates.models import CertificateKind, CertificateStatus
+from aljisr.certificates.services import CONTRIBUTION_MAX_LENGTH, REASON_MAX_LENGTH
+from aljisr.formfields import optional_int
+from aljisr.i18n import LANGUAGES, _l
+
+
+def language_options() -> list[SelectChoice]:
+    """English, Français, العربية: each language named in itself."""
+    return [SelectChoice(code, name) for code, name in LANGUAGES.items()]
+
+
+def kind_options() -> list[SelectChoice]:
+    return [
+        SelectChoice(CertificateKind.HOURS.value, _l("Hours certificate (approved hours)")),
+        SelectChoice(CertificateKind.PARTICIPATION.value, _l("Participation certificate")),
+    ]
+
+
+class IssueForm(FlaskForm):
+    """Issue or re-issue one certificate. Validation of the rules is the service's job."""
+
+    kind = SelectField(_l("Kind"), choices=kind_options)
+    language = SelectField(_l("Language of the certificate"), choices=language_options)
+    bilingual = BooleanField(
+        _l("Bilingual Arabic and French layout"),
+        description=_l("Prints the texts in both languages; the language above is then ignored."),
+    )
+    contribution = TextAreaField(
+        _l("Contribution"),
+        validators=[Optional(), Length(max=CONTRIBUTION_MAX_LENGTH)],
+        description=_l("A short description of what the volunteer did, printed as typed "
+                       "(optional)."),
+        render_kw={"rows": 3, "maxlength": CONTRIBUTION_MAX_LENGTH},
+    )
+    submit = SubmitField(_l("Issue certificate"))
+
+
+class BatchForm(FlaskForm):
+    """Issue the certificates of every completed placement of a project at once."""
+
+    kind = SelectField(_l("Kind"), choices=kind_options)
+    language = SelectField(_l("Language of the certificates"), choices=language_options)
+    bilingual = BooleanField(_l("Bilingual Arabic and French layout"))
+    submit = SubmitField(_l("Issue and download ZIP"))
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Length(max=REASON_MAX_LENGTH)],
+        description=_l("Kept in the record and the audit log; never shown on the public "
+                       "verification page."),
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField(_l("Revoke certificate"))
+
+
+def _blank(label: Any) -> SelectChoice:
+    return SelectChoice("", str(label))
+
+
+class CertificateFilterForm(FlaskForm):
+    """The list's filter bar (GET, no CSRF); bad values are ignored with a message."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), validators=[Optional()],
+                    render_kw={"placeholder": _l("Serial number or holder")})
+    status = SelectField(
+        _l("Status"),
+        choices=lambda: [_blank(_l("Any status"))]
+        + [SelectChoice(s.value, s.title) for s in CertificateStatus],
+        validators=[Optional()],
+    )
+    project = SelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
+    language = SelectField(
+        _l("Language"),
+        choices=lambda: [_blank(_l("Any language"))] + language_options(),
+        validators=[Optional()],
+    )
+
+    def active_filters(self) -> dict[str, Any]:
+        """Field name -> value for every filled field without an error."""
+        return {f.name: f.data for f in self if f.data not in (None, "") and not f.errors}
+
+
+class VerifyForm(FlaskForm):
+    """The public "type a code" form (GET, no CSRF: it only reads)."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(
+        _l("Verification code"),
+        description=_l("The code printed under the QR code, at the end of the verification "
+                       "address."),
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"},
+    )
+    submit = SubmitField(_l("Verify"))
