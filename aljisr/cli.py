@@ -20,6 +20,9 @@ BABEL_CFG = Path(__file__).parent / "babel.cfg"
 
 def register(app: Flask) -> None:
     """Attach the commands to ``app.cli``."""
+    from aljisr.certificates.cli import certificates_cli
+
+    app.cli.add_command(certificates_cli)
 
     @app.cli.command("init-db")
     def init_db() -> None:

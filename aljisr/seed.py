@@ -780,6 +780,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         today, rng, projects, volunteers, coordinator
     )
     db.session.flush()
+    created["certificates"] = _certificates(today, coordinator)
     if any(created.values()):
         audit.record(None, "demo.seed", coordinator, details=created)
     return created
@@ -869,4 +870,63 @@ def _hours(placement: Placement, today: date, rng: random.Random, reviewer: User
             )
             made += 1
         day += timedelta(days=1)
+    return made
+
+
+#: What volunteers did, by project theme, in each certificate language (printed as typed).
+CONTRIBUTIONS: dict[Theme, dict[str, str]] = {
+    Theme.CONSTRUCTION: {
+        "en": "Building, plastering and painting work alongside local craftsmen",
+        "fr": "Travaux de maçonnerie, d’enduit et de peinture aux côtés d’artisans locaux",
+        "ar": "أشغال البناء والتلبيس والصباغة إلى جانب الحرفيين المحليين",
+    },
+    Theme.EDUCATION: {
+        "en": "Receiving, sorting and handing out school supplies to pupils",
+        "fr": "Réception, tri et distribution de fournitures scolaires aux élèves",
+        "ar": "استلام اللوازم المدرسية وفرزها وتوزيعها على التلاميذ",
+    },
+    Theme.ENVIRONMENT: {
+        "en": "Making and installing bicycle parking racks",
+        "fr": "Fabrication et installation de parcs à vélos",
+        "ar": "صنع وتركيب مواقف الدراجات الهوائية",
+    },
+    Theme.CULTURE: {
+        "en": "Painting murals and decorating classrooms with pupils",
+        "fr": "Peinture de fresques et décoration des classes avec les élèves",
+        "ar": "رسم الجداريات وتزيين الأقسام مع التلاميذ",
+    },
+}
+
+
+def _certificates(today: date, coordinator: User) -> int:
+    """Certificates for the completed placements that have no valid one (idempotent), in
+    English, French and Arabic in turn (Arabic ones of Moroccan volunteers bilingual), issued
+    by the coordinator ten days after each placement ended."""
+    from aljisr.certificates.models import CertificateKind
+    from aljisr.certificates.services import issue_certificate, valid_certificate_for
+    from aljisr.hours.services import approved_totals_by_placement
+
+    completed = db.session.scalars(
+        sa.select(Placement)
+        .where(Placement.status == PlacementStatus.COMPLETED)
+        .order_by(Placement.id)
+    ).all()
+    totals = approved_totals_by_placement(p.id for p in completed)
+    made = 0
+    for index, placement in enumerate(completed):
+        if valid_certificate_for(placement) is not None:
+            continue
+        language = ("en", "fr", "ar")[index % 3]
+        volunteer = placement.volunteer
+        issue_certificate(
+            placement,
+            actor=coordinator,
+            language=language,
+            kind=CertificateKind.HOURS if totals[placement.id] > 0
+            else CertificateKind.PARTICIPATION,
+            bilingual=language == "ar" and volunteer.nationality == "MA",
+            contribution=CONTRIBUTIONS.get(placement.project.theme, {}).get(language),
+            today=min(placement.end_date + timedelta(days=10), today),
+        )
+        made += 1
     return made
