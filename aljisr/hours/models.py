@@ -76,6 +76,8 @@ class HoursEntry(TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("hours > 0 AND hours <= 24", name="hours_range"),
         sa.Index("ix_hours_entries_volunteer_date", "volunteer_id", "work_date"),
+        # the review queue (status, oldest first) and approved hours per period, index-only
+        sa.Index("ix_hours_entries_status_date", "status", "work_date", "hours"),
     )
 
     def __repr__(self) -> str:

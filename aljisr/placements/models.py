@@ -103,6 +103,9 @@ class Placement(TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("end_date >= start_date", name="dates_ordered"),
         sa.Index("ix_placements_project_dates", "project_id", "start_date", "end_date"),
+        # arrivals and departures across projects (overview, date filters)
+        sa.Index("ix_placements_start_date", "start_date"),
+        sa.Index("ix_placements_end_date", "end_date"),
     )
 
     @property
