@@ -27,7 +27,6 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
 
 from aljisr.i18n import _, _l, ngettext
 from aljisr.volunteers.models import USABLE_LEVEL, LanguageLevel
@@ -58,7 +57,7 @@ class Busy:
     project_title: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CandidateProfile:
     """What matching needs to know about a volunteer.
 
@@ -66,7 +65,8 @@ class CandidateProfile:
     values); ``languages`` maps ISO 639-1 codes to levels of any rank (the scoring keeps those at
     :data:`~aljisr.volunteers.models.USABLE_LEVEL` or better); ``busy`` lists the volunteer's
     live placements (any dates; those outside the project are ignored). A missing availability
-    bound means open-ended.
+    bound means open-ended. Read-only by convention (not frozen: building 10,000 of them per
+    page must stay cheap).
     """
 
     volunteer_id: int
@@ -142,13 +142,13 @@ def _language_names(codes: Iterable[str]) -> str:
     return ", ".join(sorted(language_name(c) for c in codes))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Match:
     """The outcome of :func:`score` for one candidate and one project.
 
     ``score`` is 0-100 (0 when excluded); ``suggested_start``/``suggested_end`` is the longest
     run of days the candidate is available and free inside the project (the proposal's default
-    dates), None when excluded.
+    dates), None when excluded. Read-only by convention; the sentences are built when read.
     """
 
     candidate: CandidateProfile
@@ -159,7 +159,8 @@ class Match:
     busy_days: int = 0
     suggested_start: date | None = None
     suggested_end: date | None = None
-    points: Mapping[str, float] = field(default_factory=dict)
+    #: Points per component (see :data:`WEIGHTS`), unrounded; None when excluded.
+    points: Mapping[str, float] | None = None
     covered_skills: frozenset[str] = frozenset()
     missing_skills: frozenset[str] = frozenset()
     shared_languages: frozenset[str] = frozenset()
@@ -171,7 +172,7 @@ class Match:
     def excluded(self) -> bool:
         return self.exclusion is not None
 
-    @cached_property
+    @property
     def excluded_reason(self) -> str | None:
         """Why the candidate is excluded, as a translated sentence (None when not excluded)."""
         c = self.candidate
@@ -208,13 +209,13 @@ class Match:
             )
         return None
 
-    @cached_property
+    @property
     def reasons(self) -> tuple[Reason, ...]:
         """One translated sentence per component, with its points (empty when excluded)."""
         if self.excluded:
             return ()
         c, p = self.candidate, self.project
-        pts = {k: round(v) for k, v in self.points.items()}
+        pts = {k: round(v) for k, v in (self.points or {}).items()}
         if c.available_from is None and c.available_to is None:
             availability = ngettext(
                 "No availability given: counted as available on all %(num)d days",
@@ -364,8 +365,11 @@ def rank(matches: Iterable[Match], *, by: str = "candidate") -> tuple[list[Match
     for m in matches:
         (excluded if m.exclusion else ranked).append(m)
     ranked.sort(key=lambda m: (-m.score, -m.free_days, label(m)))
-    excluded.sort(key=lambda m: (list(Exclusion).index(m.exclusion), label(m)))  # type: ignore[arg-type]
+    excluded.sort(key=lambda m: (_EXCLUSION_ORDER[m.exclusion], label(m)))  # type: ignore[index]
     return ranked, excluded
+
+
+_EXCLUSION_ORDER = {exclusion: position for position, exclusion in enumerate(Exclusion)}
 
 
 __all__ = [

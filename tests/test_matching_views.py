@@ -1,0 +1,199 @@
+"""Matching pages through the real app: ranked candidates with reasons, exclusions with the
+reason, one "Propose" turning a candidate into a proposed placement, constant query count."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from aljisr.dates import today as local_today
+from aljisr.placements.models import Placement, PlacementStatus
+from aljisr.projects.models import ProjectStatus, Theme
+from aljisr.volunteers.models import VolunteerStatus
+from tests import factories
+from tests.test_placements_views import count_queries
+
+
+def d(month: int, day: int) -> date:
+    return date(2026, month, day)
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def coordinator(as_role):
+    return as_role("coordinator")
+
+
+@pytest.fixture
+def school(db):
+    """1-30 September, needs painting and French, theme education."""
+    return factories.project(
+        title="École Anwal",
+        start_date=d(9, 1),
+        end_date=d(9, 30),
+        theme=Theme.EDUCATION,
+        required_skills=["Painting"],
+        required_languages=["fr"],
+        capacity=3,
+    )
+
+
+@pytest.fixture
+def people(db, school):
+    best = factories.volunteer(
+        full_name="Yasmine Haddad",
+        available_from=d(8, 1),
+        available_to=d(12, 31),
+        skills=["painting"],
+        interests=["education"],
+        languages={"fr": "C1"},
+    )
+    weak = factories.volunteer(
+        full_name="Ольга Петренко",
+        available_from=d(9, 16),
+        available_to=d(12, 31),
+        languages={"fr": "A2"},
+    )
+    archived = factories.volunteer(full_name="Archie Ved", status=VolunteerStatus.ARCHIVED)
+    outside = factories.volunteer(
+        full_name="Late Comer", available_from=d(11, 1), available_to=d(12, 31)
+    )
+    busy = factories.volunteer(full_name="Busy Bee", available_from=d(9, 1), available_to=d(9, 30))
+    elsewhere = factories.project(title="Jardin", start_date=d(8, 1), end_date=d(10, 31))
+    factories.placement(busy, elsewhere, start_date=d(8, 20), end_date=d(10, 5))
+    return {"best": best, "weak": weak, "archived": archived, "outside": outside, "busy": busy}
+
+
+class TestForProject:
+    def test_ranked_with_reasons_and_excluded_with_reason(self, coordinator, school, people):
+        client, _ = coordinator
+        response = client.get(f"/placements/match/project/{school.id}")
+        assert response.status_code == 200
+        page = text(response)
+        candidates = page.split('id="candidates"')[1].split("</table>")[0]
+        excluded = page.split('id="excluded"')[1].split("</table>")[0]
+        # best first, then the weak one; the three others excluded
+        assert candidates.index("Yasmine Haddad") < candidates.index("Ольга Петренко")
+        assert "Archie Ved" not in candidates and "Busy Bee" not in candidates
+        assert ">100<" in candidates
+        assert "Available 30 of the project&#39;s 30 days" in candidates
+        assert "Interested in this theme" in candidates
+        assert "Languages at B1 or better: 0 of 1" in candidates  # A2 does not count
+        assert "Archived" in excluded
+        assert "Available only from Nov 1, 2026 to Dec 31, 2026" in excluded
+        assert "Already placed on those dates" in excluded and "Jardin" in excluded
+
+    def test_propose_button_posts_the_suggested_dates(self, coordinator, school, people, db):
+        client, user = coordinator
+        page = text(client.get(f"/placements/match/project/{school.id}"))
+        weak = people["weak"]
+        # the weak candidate is free from 16 September: the form carries those dates
+        form_html = page.split(f'name="volunteer" value="{weak.id}"')[1].split("</form>")[0]
+        assert 'value="2026-09-16"' in form_html and 'value="2026-09-30"' in form_html
+        response = client.post(
+            "/placements/new",
+            data={
+                "volunteer": weak.id,
+                "project": school.id,
+                "start_date": "2026-09-16",
+                "end_date": "2026-09-30",
+            },
+        )
+        assert response.status_code == 302
+        placement = db.session.scalar(sa.select(Placement).where(Placement.volunteer_id == weak.id))
+        assert placement.status is PlacementStatus.PROPOSED
+        assert placement.coordinator_id == user.id
+        # now placed on those dates: excluded on the next look
+        page = text(client.get(f"/placements/match/project/{school.id}"))
+        excluded = page.split('id="excluded"')[1].split("</table>")[0]
+        assert "Ольга Петренко" in excluded
+
+    def test_query_count_does_not_grow_with_volunteers(self, app, coordinator, school, people, db):
+        client, _ = coordinator
+        db.session.commit()
+        small = count_queries(app, lambda: client.get(f"/placements/match/project/{school.id}"))
+        other = factories.project(start_date=d(9, 1), end_date=d(9, 30))
+        for n in range(25):
+            v = factories.volunteer(
+                available_from=d(9, n % 28 + 1), skills=["painting"], languages={"fr": "B2"}
+            )
+            if n % 3 == 0:
+                factories.placement(v, other, start_date=d(9, 1), end_date=d(9, 5))
+        db.session.commit()
+        large = count_queries(app, lambda: client.get(f"/placements/match/project/{school.id}"))
+        assert small == large
+
+    def test_unknown_project_is_404_and_non_staff_403(self, as_role, coordinator, school):
+        client, _ = coordinator
+        assert client.get("/placements/match/project/999999").status_code == 404
+        partner, _ = as_role("host")
+        assert partner.get(f"/placements/match/project/{school.id}").status_code == 403
+
+
+class TestForVolunteer:
+    """Only projects not over yet are offered, so these dates follow today's."""
+
+    def test_projects_ranked_and_excluded(self, coordinator, db):
+        client, _ = coordinator
+        today = local_today()
+        soon = today + timedelta(days=10)
+        volunteer = factories.volunteer(
+            full_name="Yasmine Haddad",
+            available_from=soon,
+            available_to=soon + timedelta(days=100),
+            skills=["painting"],
+            interests=["education"],
+            languages={"fr": "native"},
+        )
+        factories.project(
+            title="École Anwal",
+            theme=Theme.EDUCATION,
+            required_skills=["painting"],
+            required_languages=["fr"],
+            start_date=soon,
+            end_date=soon + timedelta(days=29),
+        )
+        factories.project(
+            title="Festival",
+            theme=Theme.CULTURE,
+            required_skills=["music"],
+            start_date=soon,
+            end_date=soon + timedelta(days=29),
+        )
+        factories.project(
+            title="Old", start_date=today - timedelta(days=60), end_date=today - timedelta(days=1)
+        )
+        factories.project(
+            title="Called off",
+            status=ProjectStatus.CANCELLED,
+            start_date=soon,
+            end_date=soon + timedelta(days=5),
+        )
+        factories.project(
+            title="Next year",
+            start_date=today + timedelta(days=300),
+            end_date=today + timedelta(days=330),
+        )
+        response = client.get(f"/placements/match/volunteer/{volunteer.id}")
+        assert response.status_code == 200
+        page = text(response)
+        ranked = page.split('id="candidates"')[1].split("</table>")[0]
+        excluded = page.split('id="excluded"')[1].split("</table>")[0]
+        assert ranked.index("École Anwal") < ranked.index("Festival")
+        assert ">100<" in ranked
+        assert "Old" not in page and "Called off" not in page  # over or cancelled: not offered
+        assert "Next year" in excluded and "Available only from" in excluded
+
+    def test_archived_volunteer_has_every_project_excluded(self, coordinator, db):
+        client, _ = coordinator
+        soon = local_today() + timedelta(days=10)
+        factories.project(title="Any", start_date=soon, end_date=soon + timedelta(days=9))
+        volunteer = factories.volunteer(status=VolunteerStatus.ARCHIVED)
+        page = text(client.get(f"/placements/match/volunteer/{volunteer.id}"))
+        assert "No project fits this volunteer." in page
+        assert "Archived" in page.split('id="excluded"')[1]
