@@ -900,8 +900,8 @@ CONTRIBUTIONS: dict[Theme, dict[str, str]] = {
 
 def _certificates(today: date, coordinator: User) -> int:
     """Certificates for the completed placements that have no valid one (idempotent), in
-    English, French and Arabic in turn (Arabic ones of Moroccan volunteers bilingual), issued
-    by the coordinator ten days after each placement ended."""
+    English, French and Arabic in turn (Arabic ones of Moroccan volunteers bilingual, without
+    a contribution text), issued by the coordinator ten days after each placement ended."""
     from aljisr.certificates.models import CertificateKind
     from aljisr.certificates.services import issue_certificate, valid_certificate_for
     from aljisr.hours.services import approved_totals_by_placement
@@ -917,15 +917,17 @@ def _certificates(today: date, coordinator: User) -> int:
         if valid_certificate_for(placement) is not None:
             continue
         language = ("en", "fr", "ar")[index % 3]
-        volunteer = placement.volunteer
+        bilingual = language == "ar" and placement.volunteer.nationality == "MA"
         issue_certificate(
             placement,
             actor=coordinator,
             language=language,
             kind=CertificateKind.HOURS if totals[placement.id] > 0
             else CertificateKind.PARTICIPATION,
-            bilingual=language == "ar" and volunteer.nationality == "MA",
-            contribution=CONTRIBUTIONS.get(placement.project.theme, {}).get(language),
+            bilingual=bilingual,
+            # one text prints in both columns of a bilingual certificate: leave it out there
+            contribution=None if bilingual
+            else CONTRIBUTIONS.get(placement.project.theme, {}).get(language),
             today=min(placement.end_date + timedelta(days=10), today),
         )
         made += 1

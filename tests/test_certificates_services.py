@@ -40,7 +40,7 @@ def test_issue_freezes_a_snapshot_of_the_current_records(app, db, coordinator):
     placement = completed_placement(volunteer, hours=("4", "3.5", "2.25"))
 
     cert = services.issue_certificate(
-        placement, actor=coordinator, language="fr", contribution="  painted four classrooms ",
+        placement, actor=coordinator, language="en", contribution="  painted four classrooms ",
         today=ISSUED,
     )
 
@@ -59,11 +59,25 @@ def test_issue_freezes_a_snapshot_of_the_current_records(app, db, coordinator):
     assert snap["signatory_name"] == "Samira Alaoui" and snap["signatory_role"]
     assert snap["issue_place"] == app.config["ASSOCIATION_PLACE"]
     assert snap["association_name"] == app.config["ASSOCIATION_NAME"]
-    assert snap["language"] == "fr" and snap["bilingual"] is False
+    assert snap["language"] == "en" and snap["bilingual"] is False
     assert snap["verification_url"] == f"https://aljisr.example.org/verify/{cert.verification_code}"
     [event] = _events(db, "certificate.issue")
     assert event.subject_id == cert.id and event.actor_id == coordinator.id
     assert event.details["serial"] == "AJ-2025-0001"
+
+
+@pytest.mark.parametrize(
+    ("language", "bilingual", "place"),
+    [("en", False, "Morocco"), ("fr", False, "Maroc"), ("ar", False, "المغرب"),
+     ("fr", True, "المغرب")],
+)
+def test_place_of_issue_is_named_in_the_certificate_language(
+    db, coordinator, language, bilingual, place
+):
+    cert = services.issue_certificate(
+        completed_placement(), actor=coordinator, language=language, bilingual=bilingual
+    )
+    assert cert.snapshot["issue_place"] == place
 
 
 def test_verification_codes_are_long_random_and_url_safe(db, coordinator):

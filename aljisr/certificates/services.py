@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
+from babel import Locale
 from flask import current_app, has_request_context, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -246,6 +247,28 @@ def _check_eligible(placement: Placement, kind: CertificateKind) -> Any:
     return hours
 
 
+def localised(text: str, language: str) -> str:
+    """``text`` (a setting such as ASSOCIATION_NAME or ASSOCIATION_PLACE) in ``language``.
+
+    Its translation from the message catalogue when there is one (the association's name is
+    a msgid of the page footer); else, for a country named in English ("Morocco"), the
+    country's name in that language from CLDR via Babel ("Maroc", "المغرب"); else unchanged.
+    """
+    with force_locale(language):
+        translated = _(text)
+    if translated != text:
+        return translated
+    code = _ENGLISH_TERRITORIES.get(text.casefold())
+    if code:
+        return Locale.parse(language).territories.get(code, text)
+    return text
+
+
+_ENGLISH_TERRITORIES = {
+    name.casefold(): code for code, name in Locale("en").territories.items() if code.isalpha()
+}
+
+
 def build_snapshot(
     placement: Placement,
     *,
@@ -265,6 +288,8 @@ def build_snapshot(
     site = project.site
     name_ar = volunteer.name_ar if volunteer.name_ar != volunteer.full_name else None
     config = current_app.config
+    # the bilingual layout has one header and footer, Arabic first
+    text_language = "ar" if bilingual else language
     return CertificateSnapshot(
         serial=serial,
         verification_url=verification_url(code),
@@ -280,11 +305,11 @@ def build_snapshot(
         end_date=placement.end_date,
         hours=hours,
         contribution=contribution,
-        issue_place=config["ASSOCIATION_PLACE"],
+        issue_place=localised(config["ASSOCIATION_PLACE"], text_language),
         issue_date=issue_date,
         signatory_name=signatory[0],
         signatory_role=signatory[1],
-        association_name=config["ASSOCIATION_NAME"],
+        association_name=localised(config["ASSOCIATION_NAME"], text_language),
     )
 
 
