@@ -8,7 +8,7 @@ pycountry (ISO 3166-1 alpha-2, ISO 639-1). Phone numbers are parsed and formatte
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import phonenumbers
@@ -16,6 +16,7 @@ import pycountry
 from babel import Locale, UnknownLocaleError
 from flask_babel import get_locale
 from wtforms import Field, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
@@ -59,6 +60,28 @@ def _language_choices(locale_code: str) -> tuple[tuple[str, str], ...]:
 def language_choices() -> list[tuple[str, str]]:
     """(ISO 639-1 code, name in the interface language), sorted by name."""
     return list(_language_choices(str(_locale())))
+
+
+#: Languages most often needed at the association's sites and spoken by its volunteers;
+#: language selects list them first.
+COMMON_LANGUAGES = ("ar", "fr", "en", "es", "de", "it", "pt", "nl")
+
+
+def grouped_language_options(
+    selected: Iterable[str] = (), blank: str | None = None
+) -> list[SelectChoice]:
+    """Options for a language select: an optional blank option, then a "Most used" group
+    (:data:`COMMON_LANGUAGES` plus the ``selected`` codes, so chosen ones stay in view), then
+    every other ISO 639-1 language, names in the interface language."""
+    names = dict(language_choices())
+    first = [c for c in COMMON_LANGUAGES if c in names]
+    first += [c for c in selected or () if c in names and c not in first]
+    common, other = str(_("Most used")), str(_("Other languages"))
+    options = [SelectChoice("", blank)] if blank is not None else []
+    options += [SelectChoice(code, names[code], optgroup=common) for code in first]
+    options += [SelectChoice(code, name, optgroup=other)
+                for code, name in names.items() if code not in first]
+    return options
 
 
 def is_country(code: str | None) -> bool:

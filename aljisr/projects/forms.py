@@ -25,7 +25,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from aljisr.formfields import CommaListField, MultiCheckboxField, language_choices, optional_int
+from aljisr.formfields import (
+    CommaListField,
+    MultiCheckboxField,
+    grouped_language_options,
+    optional_int,
+)
 from aljisr.i18n import _, _l
 from aljisr.projects.models import (
     PROJECT_STATUS_TITLES,
@@ -48,8 +53,8 @@ def _sdg_options() -> list[SelectChoice]:
     return [SelectChoice(goal, f"{goal}. {title}") for goal, title in SDG_TITLES.items()]
 
 
-def _language_options() -> list[SelectChoice]:
-    return [SelectChoice(code, name) for code, name in language_choices()]
+def _language_options(_form: Any, field: Any) -> list[SelectChoice]:
+    return grouped_language_options(field.data or ())
 
 
 class ProjectForm(FlaskForm):
@@ -89,7 +94,7 @@ class ProjectForm(FlaskForm):
     )
     required_languages = SelectMultipleField(
         _l("Required languages"), choices=_language_options, validators=[Optional()],
-        render_kw={"size": 6},
+        render_kw={"size": 10},
         description=_l("Hold Ctrl (or ⌘) to choose several."),
     )
     submit = SubmitField(_l("Save"))

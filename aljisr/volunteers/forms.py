@@ -29,7 +29,7 @@ from aljisr.formfields import (
     MultiCheckboxField,
     PhoneNumber,
     country_choices,
-    language_choices,
+    grouped_language_options,
     optional_int,
 )
 from aljisr.i18n import _, _l
@@ -65,8 +65,8 @@ def _blank(label: Any = None) -> SelectChoice:
     return SelectChoice("", str(label or "—"))
 
 
-def _language_options() -> list[SelectChoice]:
-    return [_blank()] + [SelectChoice(code, name) for code, name in language_choices()]
+def _language_options(_form: Any, field: Any) -> list[SelectChoice]:
+    return grouped_language_options([field.data] if field.data else (), blank="—")
 
 
 def _level_options() -> list[SelectChoice]:
@@ -161,6 +161,10 @@ class VolunteerForm(FlaskForm):
     def validate_date_of_birth(self, field: Any) -> None:
         if field.data and not date(1900, 1, 1) <= field.data <= dates.today():
             raise ValidationError(_("Give a date of birth in the past."))
+
+    def validate_available_to(self, field: Any) -> None:
+        if field.data and self.available_from.data and field.data < self.available_from.data:
+            raise ValidationError(_("The end of availability cannot be before its start."))
 
     def validate_consent_date(self, field: Any) -> None:
         if field.data and field.data > dates.today():

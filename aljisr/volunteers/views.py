@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from aljisr.errors import DomainError
 from aljisr.extensions import db
-from aljisr.formfields import country_choices, language_choices
+from aljisr.formfields import country_choices, grouped_language_options
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
 from aljisr.permissions import Permission, require
@@ -33,7 +33,7 @@ def index() -> str:
     filters = VolunteerFilterForm(formdata=request.args)
     any_choice = SelectChoice("", _("Any"))
     filters.nationality.choices = [any_choice] + [SelectChoice(c, n) for c, n in country_choices()]
-    filters.language.choices = [any_choice] + [SelectChoice(c, n) for c, n in language_choices()]
+    filters.language.choices = grouped_language_options(blank=_("Any"))
     filters.sending_organisation.choices = [any_choice] + [
         SelectChoice(i, n) for i, n in queries.sending_organisation_options()
     ]
