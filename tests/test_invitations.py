@@ -407,3 +407,19 @@ def test_wrong_current_password_is_shown_beside_the_field(app, db):
 
 def test_login_page_links_to_forgot_password(client):
     assert 'href="/password/forgot"' in client.get("/login").get_data(as_text=True)
+
+
+def test_invitations_page_lists_volunteers_without_account_and_searches(app, db, as_role):
+    coordinator, _ = as_role("coordinator")
+    app.config["PAGE_SIZE"] = 2
+    factories.volunteer(full_name="Théo Marchand")
+    factories.volunteer(full_name="Ana Ruiz")
+    factories.volunteer(full_name="Léa Fontaine")
+    factories.volunteer(full_name="No Mail", email=None)
+    db.session.commit()
+    html = coordinator.get("/invitations").get_data(as_text=True)
+    assert "Ana Ruiz" in html and "Léa Fontaine" in html and "Théo Marchand" not in html
+    assert 'id="more-volunteers"' in html and "No Mail" not in html
+    html = coordinator.get("/invitations?q=theo").get_data(as_text=True)
+    assert "Théo Marchand" in html and "Ana Ruiz" not in html
+    assert 'id="more-volunteers"' not in html

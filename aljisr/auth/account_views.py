@@ -39,9 +39,9 @@ from aljisr.auth.views import bp
 from aljisr.errors import DomainError
 from aljisr.extensions import db, limiter
 from aljisr.i18n import LANGUAGES, _
+from aljisr.listing import search_clause
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, Role, public, require
-from aljisr.text import search_key
 from aljisr.volunteers.models import Volunteer
 
 
@@ -157,20 +157,23 @@ def _default_language() -> str:
 @require(Permission.MANAGE_REGISTERS)
 def invitations_index() -> str:
     """Pending invitations, and volunteers with an e-mail address but no login yet."""
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").strip()[:200]
+    size = current_app.config["PAGE_SIZE"]
     query = (
         sa.select(Volunteer)
         .where(Volunteer.user_id.is_(None), Volunteer.email.is_not(None),
                Volunteer.archived_at.is_(None), Volunteer.anonymised_at.is_(None))
         .order_by(Volunteer.search_key, Volunteer.id)
-        .limit(current_app.config["PAGE_SIZE"])
+        .limit(size + 1)
     )
     if q:
-        query = query.where(Volunteer.search_key.contains(search_key(q)))
+        query = query.where(search_clause(Volunteer.search_key, q))
+    volunteers = db.session.scalars(query).all()
     return render_template(
         "auth/invitations.html",
         pending=invitations.pending_invitations(),
-        volunteers=db.session.scalars(query).all(),
+        volunteers=volunteers[:size],
+        more=len(volunteers) > size,
         q=q,
         resend_form=ResendInvitationForm(),
         invite_form=InviteVolunteerForm(language=_default_language()),
