@@ -3,6 +3,7 @@ field, values kept, never a 500), the annual report, and statements per request.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -118,6 +119,16 @@ def test_bad_period_shows_the_form_with_the_error_beside_the_field(as_role, quer
         name, _, value = pair.partition("=")
         if value and name in ("start", "end"):
             assert f'value="{value}"' in html
+
+
+def test_an_unreadable_date_is_shown_as_typed_in_a_text_input(as_role):
+    client, user = as_role("sending")
+    html = client.get(f"/reports/organisations/{user.organisation_id}"
+                      "?start=31/01/2026&end=2026-02-01").get_data(as_text=True)
+    start = re.search(r'<input[^>]*id="start"[^>]*>', html).group(0)
+    assert 'type="text"' in start and 'value="31/01/2026"' in start
+    end = re.search(r'<input[^>]*id="end"[^>]*>', html).group(0)
+    assert 'type="date"' in end  # the readable one keeps its date picker
 
 
 def test_bad_values_on_the_index_and_annual_urls_are_form_errors(as_role, db):

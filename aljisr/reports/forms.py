@@ -43,6 +43,9 @@ class IsoDateField(DateField):
                 raise ValueError(text)
         except ValueError:
             self.data = None
+            # A date input cannot show what it cannot parse: show the typed text instead.
+            self.render_kw = {**(self.render_kw or {}), "type": "text",
+                              "placeholder": "YYYY-MM-DD"}
             raise ValueError(_("Enter a date as YYYY-MM-DD, for example 2026-01-31.")) from None
         if not FIRST_YEAR <= self.data.year <= LAST_YEAR:
             raise ValueError(_("Enter a date between %(first)s and %(last)s.",

@@ -43,7 +43,7 @@ from reportlab.platypus import (
 from aljisr.i18n import _, format_date, format_decimal
 from aljisr.pdf import fonts
 from aljisr.pdf.flowables import TextBlock, truncate
-from aljisr.pdf.text import draw_text
+from aljisr.pdf.text import draw_text, isolate
 from aljisr.reports.queries import Breakdown, Report, Totals
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -73,12 +73,19 @@ class _Layout:
     """Direction-dependent choices: column order and text alignment."""
 
     def __init__(self, direction: str) -> None:
-        self.rtl = direction == "rtl"
+        self.direction = "rtl" if direction == "rtl" else "ltr"
+        self.rtl = self.direction == "rtl"
         self.start = "right" if self.rtl else "left"
         self.end = "left" if self.rtl else "right"
 
     def order(self, cells: Sequence[Any]) -> list[Any]:
         return list(reversed(cells)) if self.rtl else list(cells)
+
+    def label(self, text: str, size: float, **options: Any) -> TextBlock:
+        """Translated text: laid out in the document's direction (user values inside it
+        are :func:`~aljisr.pdf.text.isolate`-d), aligned to its start unless told."""
+        options.setdefault("align", self.start)
+        return TextBlock(text, size, direction=self.direction, **options)
 
 
 # --------------------------------------------------------------------------- chart
@@ -169,8 +176,8 @@ def _cell(text: str, layout: _Layout, *, numeric: bool = False, bold: bool = Fal
 def _table(header: Sequence[str], body: Sequence[Sequence[TextBlock]], widths: Sequence[float],
            layout: _Layout, *, total_row: bool = False, numeric_from: int = 1) -> Table:
     """A table with a teal header (repeated on each page), zebra stripes, and cells that wrap."""
-    head = [TextBlock(title, 7.5, bold=True, color=colors.white,
-                      align=layout.end if i >= numeric_from else layout.start)
+    head = [layout.label(title, 7.5, bold=True, color=colors.white,
+                         align=layout.end if i >= numeric_from else layout.start)
             for i, title in enumerate(header)]
     data = [layout.order(head)] + [layout.order(row) for row in body]
     style = [
@@ -233,7 +240,7 @@ def _summary(totals: Totals, layout: _Layout) -> Table:
                (_count(totals.placement_days), _("Placement days")),
                (_hours(totals.approved_hours), _("Approved hours"))]
     cells = [[TextBlock(value, 16, bold=True, align="center", color=TEAL),
-              TextBlock(label, 8, align="center", color=MUTED)] for value, label in figures]
+              layout.label(label, 8, align="center", color=MUTED)] for value, label in figures]
     width = FRAME_WIDTH / 4
     return Table([layout.order(cells)], colWidths=[width] * 4, style=TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.5, RULE),
@@ -249,19 +256,19 @@ def _summary(totals: Totals, layout: _Layout) -> Table:
 
 def _period_text(report: Report) -> str:
     return _("%(start)s to %(end)s (%(days)s days, both included)",
-             start=format_date(report.period.start, "long"),
-             end=format_date(report.period.end, "long"), days=report.period.days)
+             start=isolate(format_date(report.period.start, "long")),
+             end=isolate(format_date(report.period.end, "long")), days=report.period.days)
 
 
 def _heading(text: str, layout: _Layout) -> TextBlock:
-    return TextBlock(text, 12, bold=True, color=TEAL, align=layout.start, space_before=10,
-                     space_after=4)
+    return layout.label(text, 12, bold=True, color=TEAL, space_before=10, space_after=4)
 
 
 def _page_decorations(report: Report, association: str, generated: date,
                       layout: _Layout) -> Callable[[Any, Any], None]:
-    footer = f"{report.title} · {report.subject}"
-    stamp = _("Generated on %(date)s", date=format_date(generated, "long"))
+    footer = f"{report.title} · {isolate(report.subject, layout.direction)}"
+    stamp = _("Generated on %(date)s", date=isolate(format_date(generated, "long")))
+    direction = layout.direction
 
     def decorate(canvas: Any, doc: Any) -> None:
         canvas.saveState()
@@ -274,13 +281,13 @@ def _page_decorations(report: Report, association: str, generated: date,
         end_x = MARGIN if layout.rtl else PAGE_WIDTH - MARGIN
         draw_text(canvas, truncate(association, FRAME_WIDTH * 0.6, 7), start_x, top, 7,
                   align=layout.start)
-        draw_text(canvas, stamp, end_x, top, 7, align=layout.end)
+        draw_text(canvas, stamp, end_x, top, 7, align=layout.end, direction=direction)
         bottom = MARGIN - 10
         canvas.line(MARGIN, bottom + 9, PAGE_WIDTH - MARGIN, bottom + 9)
-        draw_text(canvas, truncate(footer, FRAME_WIDTH * 0.75, 7), start_x, bottom, 7,
-                  align=layout.start)
+        draw_text(canvas, truncate(footer, FRAME_WIDTH * 0.75, 7, direction=direction),
+                  start_x, bottom, 7, align=layout.start, direction=direction)
         draw_text(canvas, _("Page %(number)s", number=doc.page), end_x, bottom, 7,
-                  align=layout.end)
+                  align=layout.end, direction=direction)
         canvas.restoreState()
 
     return decorate
@@ -301,11 +308,11 @@ def report_pdf(report: Report, *, association: str, generated: date,
         author=association, creator="Al Jisr", invariant=1,
     )
     story: list[Flowable] = [
-        TextBlock(report.title, 20, bold=True, color=TEAL, align=layout.start),
+        layout.label(report.title, 20, bold=True, color=TEAL),
         Spacer(1, 4),
         TextBlock(report.subject, 14, bold=True, align=layout.start),
-        TextBlock(report.subject_kind, 9, color=MUTED, align=layout.start),
-        TextBlock(_period_text(report), 10, align=layout.start, space_before=4),
+        layout.label(report.subject_kind, 9, color=MUTED),
+        layout.label(_period_text(report), 10, space_before=4),
         Spacer(1, 8),
         _summary(report.totals, layout),
     ]
@@ -316,21 +323,18 @@ def report_pdf(report: Report, *, association: str, generated: date,
         if breakdown.rows:
             story.append(_breakdown_table(breakdown, report.totals, layout))
             if not breakdown.additive:
-                story.append(TextBlock(
+                story.append(layout.label(
                     _("A placement counts under every goal of its project, so these lines "
-                      "do not add up to the totals."), 7.5, color=MUTED, align=layout.start,
-                    space_before=3))
+                      "do not add up to the totals."), 7.5, color=MUTED, space_before=3))
         else:
-            story.append(TextBlock(_("No placements in this period."), 9, color=MUTED,
-                                   align=layout.start))
+            story.append(layout.label(_("No placements in this period."), 9, color=MUTED))
     if report.show_rows:
         story.append(CondPageBreak(40 * mm))
         story.append(_heading(_("Placements"), layout))
         if report.rows:
             story.append(_rows_table(report, layout))
         else:
-            story.append(TextBlock(_("No placements in this period."), 9, color=MUTED,
-                                   align=layout.start))
+            story.append(layout.label(_("No placements in this period."), 9, color=MUTED))
     decorate = _page_decorations(report, association, generated, layout)
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()
@@ -350,6 +354,6 @@ def _chart(report: Report, layout: _Layout) -> list[Flowable]:
                        FRAME_WIDTH * 0.42, layout)
     return [KeepTogether([
         _heading(_("Approved hours"), layout),
-        TextBlock(subtitle, 8, color=MUTED, align=layout.start, space_after=4),
+        layout.label(subtitle, 8, color=MUTED, space_after=4),
         chart,
     ])]

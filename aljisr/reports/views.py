@@ -81,9 +81,12 @@ def _download(report: queries.Report, fmt: str) -> Any:
     else:
         data = report_pdf(report, association=current_app.config["ASSOCIATION_NAME"],
                           generated=local_today(), direction=_direction())
-    # download_name gives RFC 6266 filename= plus RFC 5987 filename*=UTF-8''... when needed.
-    return send_file(io.BytesIO(data), mimetype=_MIMETYPES[fmt], as_attachment=True,
-                     download_name=exports.filename(report, fmt), max_age=0)
+    response = send_file(io.BytesIO(data), mimetype=_MIMETYPES[fmt], as_attachment=True,
+                         download_name=exports.filename(report, fmt), max_age=0)
+    # Werkzeug's download_name already sends filename*=UTF-8''... (RFC 5987) for non-ASCII
+    # names; this keeps that and gives a readable ASCII fallback instead of "report_--_...".
+    response.headers["Content-Disposition"] = exports.content_disposition(report, fmt)
+    return response
 
 
 def _scoped_organisation(organisation_id: int) -> Organisation:
