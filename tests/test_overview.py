@@ -18,6 +18,7 @@ from aljisr.main import queries
 from aljisr.placements.models import PlacementStatus
 from aljisr.projects.models import ProjectStatus
 from aljisr.sites.models import Site
+from aljisr.volunteers.models import VolunteerStatus
 from tests import factories
 
 D = today()
@@ -191,12 +192,16 @@ def test_volunteers_by_nationality_with_country_names(as_role, db):
         for _ in range(n):
             factories.volunteer(nationality=code)
     factories.volunteer(nationality=None)
-    factories.volunteer(nationality="JP", archived_at=utcnow())  # archived: left out
-    table = _section(_html(client), "nationalities")
+    factories.volunteer(nationality="JP", archived_at=utcnow(),  # archived: left out
+                        status=VolunteerStatus.ARCHIVED)
+    factories.volunteer(nationality="MA", archived_at=utcnow(), status=VolunteerStatus.ARCHIVED)
+    html = _html(client)
+    table = _section(html, "nationalities")
     rows = re.findall(r"<tr><td>(.*?)</td><td[^>]*>(\d+)</td></tr>", table)
     assert rows[:2] == [("Morocco", "3"), ("France", "2")]
     assert sorted(rows[2:]) == [("Not given", "1"), ("Ukraine", "1")]
     assert "Japan" not in table
+    assert re.search(r'id="count-volunteers".*?stat-value">7<', html, re.S)
 
 
 def test_nationalities_beyond_ten_are_added_up(as_role, db):
@@ -262,3 +267,26 @@ def test_overview_renders_in_other_languages(as_role, db, locale):
     html = _html(client)
     data = json.loads(re.search(r'id="hours-chart-data">(.*?)</script>', html, re.S).group(1))
     assert data["rtl"] is (locale == "ar")
+
+
+def test_projects_by_site_shows_the_most_relevant_first_and_counts_the_rest(as_role, db):
+    client, _ = as_role("coordinator")
+    busy = factories.site(name="Zeta school")  # last by name, first because it is busy
+    for i, status in enumerate([ProjectStatus.COMPLETED, ProjectStatus.COMPLETED,
+                                ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS,
+                                ProjectStatus.COMPLETED]):
+        _project(site_=busy, status=status, title=f"Zeta project {status.value} {i}",
+                 start=-200 + i * 10, end=100)
+    for i in range(10):
+        factories.site(name=f"Quiet site {i:02d}")
+    result = queries.projects_by_site(sites=8, per_site=3)
+    assert result.total == 11 and result.more == 3
+    first = result.sites[0]
+    assert first.site.name == "Zeta school" and first.total == 5 and first.more == 2
+    assert [p.status for p in first.projects] == [
+        ProjectStatus.IN_PROGRESS, ProjectStatus.OPEN, ProjectStatus.COMPLETED]
+    assert first.projects[2].title == "Zeta project completed 4"  # the latest completed
+    assert [s.site.name for s in result.sites[1:3]] == ["Quiet site 00", "Quiet site 01"]
+    html = _html(client)
+    assert html.count('class="card mb-3 site-card"') == 6  # the page shows six
+    assert "and 2 more" in html and "5 more sites" in html

@@ -82,3 +82,26 @@ class HoursEntry(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<HoursEntry {self.id} {self.work_date} {self.hours}h {self.status.value}>"
+
+
+class HoursMonthTotal(db.Model):
+    """Approved hours per calendar month, kept by database triggers on ``hours_entries``.
+
+    A summary table so that "approved hours this year by month" (the overview) reads twelve
+    rows instead of every entry of the year. The triggers (migration
+    ``hours_month_totals``, SQLite and PostgreSQL versions) add an entry's hours when it is
+    inserted approved or becomes approved, and take them off when it stops being approved, is
+    changed or deleted, whoever writes (services, seed, bulk imports). ``centihours`` are
+    hundredths of an hour, so sums stay exact on SQLite too. Rebuild it from the entries with
+    :func:`aljisr.hours.services.rebuild_month_totals`.
+    """
+
+    __tablename__ = "hours_month_totals"
+
+    #: First day of the month.
+    month: Mapped[date] = mapped_column(primary_key=True)
+    centihours: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal(self.centihours) / 100

@@ -35,7 +35,7 @@ from aljisr import audit, dates
 from aljisr.database import utcnow
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
-from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.hours.models import HoursEntry, HoursMonthTotal, HoursStatus
 from aljisr.i18n import _
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
@@ -371,6 +371,31 @@ def approved_totals_by_project(project_ids: Iterable[int]) -> dict[int, Decimal]
     return _approved_sum_by(Placement.project_id, project_ids, True)
 
 
+def rebuild_month_totals() -> int:
+    """Recompute ``hours_month_totals`` from the approved entries (the triggers keep it up to
+    date; this repairs it after a manual change or a migration that lost the triggers).
+
+    :returns: the number of months written.
+    """
+    rows = db.session.execute(
+        sa.select(HoursEntry.work_date, sa.func.sum(HoursEntry.hours))
+        .where(HoursEntry.status == HoursStatus.APPROVED)
+        .group_by(HoursEntry.work_date)
+    ).all()
+    months: dict[date, int] = {}
+    for day, total in rows:
+        key = day.replace(day=1)
+        months[key] = months.get(key, 0) + int(Decimal(str(total)) * 100)
+    db.session.execute(sa.delete(HoursMonthTotal))
+    if months:
+        db.session.execute(
+            sa.insert(HoursMonthTotal),
+            [{"month": month, "centihours": cents} for month, cents in sorted(months.items())],
+        )
+    db.session.flush()
+    return len(months)
+
+
 def placement_total(placement: Placement) -> Decimal:
     """Approved hours of one placement."""
     return approved_totals_by_placement([placement.id])[placement.id]
@@ -400,6 +425,7 @@ __all__ = [
     "parse_hours",
     "placement_total",
     "project_total",
+    "rebuild_month_totals",
     "reject_hours",
     "volunteer_total",
 ]

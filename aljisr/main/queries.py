@@ -13,16 +13,16 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 
 from aljisr.auth.models import User
 from aljisr.extensions import db
-from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.hours.models import HoursEntry, HoursMonthTotal, HoursStatus
 from aljisr.placements.models import LIVE_STATUSES, Placement, PlacementStatus
 from aljisr.projects.models import Project, ProjectStatus
 from aljisr.scopes import placements_for
 from aljisr.sites.models import Site
-from aljisr.volunteers.models import Volunteer
+from aljisr.volunteers.models import Volunteer, VolunteerStatus
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,13 @@ class OverviewCounts:
 
 
 def overview_counts(today: date) -> OverviewCounts:
-    """Headline counts for staff, in one round trip."""
+    """Headline counts for staff, in one round trip. Every count is answered from an index:
+    volunteers by their register status (archiving sets it), placements by status, hours
+    entries by status."""
     q = sa.select(
         sa.select(sa.func.count())
         .select_from(Volunteer)
-        .where(Volunteer.archived_at.is_(None))
+        .where(Volunteer.status != VolunteerStatus.ARCHIVED)
         .scalar_subquery(),
         sa.select(sa.func.count())
         .select_from(Project)
@@ -65,35 +67,61 @@ def overview_counts(today: date) -> OverviewCounts:
     return OverviewCounts(*db.session.execute(q).one())
 
 
-def current_placements(today: date, limit: int = 10) -> list[Placement]:
-    """The first ``limit`` active placements running today (ending soonest first), with
-    volunteer, project and site loaded; the full number is ``OverviewCounts.placements_today``."""
-    return list(
-        db.session.scalars(
-            sa.select(Placement)
-            .where(
-                Placement.status == PlacementStatus.ACTIVE,
-                Placement.start_date <= today,
-                Placement.end_date >= today,
-            )
-            .options(*_placement_options())
-            .order_by(Placement.end_date, Placement.id)
-            .limit(limit)
+@dataclass(frozen=True)
+class PlacementRow:
+    """What the overview shows of one placement (plain columns, no ORM objects to build)."""
+
+    id: int
+    start_date: date
+    end_date: date
+    status: PlacementStatus
+    volunteer_id: int
+    volunteer_name: str
+    project_id: int
+    project_title: str
+    site_name: str
+
+
+def _placement_rows(page: Any, order: list[Any]) -> list[tuple[PlacementRow, int]]:
+    """Rows of the placements whose ids ``page`` (a subquery with ``id`` and ``total``)
+    selects, with volunteer, project and site names: one query."""
+    rows = db.session.execute(
+        sa.select(
+            Placement.id, Placement.start_date, Placement.end_date, Placement.status,
+            Volunteer.id, Volunteer.full_name, Project.id, Project.title, Site.name,
+            page.c.total,
         )
+        .join(page, page.c.id == Placement.id)
+        .join(Volunteer, Volunteer.id == Placement.volunteer_id)
+        .join(Project, Project.id == Placement.project_id)
+        .join(Site, Site.id == Project.site_id)
+        .order_by(*order)
+    ).all()
+    return [(PlacementRow(*row[:9]), int(row[9])) for row in rows]
+
+
+def _page_of(where: list[Any], order: list[Any], limit: int) -> Any:
+    """A narrow subquery: the first ``limit`` placement ids by ``order``, with the total."""
+    return (
+        sa.select(Placement.id.label("id"), sa.func.count().over().label("total"))
+        .where(*where)
+        .order_by(*order)
+        .limit(limit)
+        .subquery("page")
     )
 
 
-def _placement_options() -> list[Any]:
-    return [
-        joinedload(Placement.volunteer).options(lazyload(Volunteer.languages)),
-        joinedload(Placement.project).joinedload(Project.site),
-    ]
-
-
-def _projects_overlapping(first: date, last: date) -> Any:
-    """Ids of projects running some day in ``first``..``last`` (a small set: it lets the
-    placement queries below use the (project, start, end) index instead of a full scan)."""
-    return sa.select(Project.id).where(Project.start_date <= last, Project.end_date >= first)
+def current_placements(today: date, limit: int = 8) -> list[PlacementRow]:
+    """The first ``limit`` active placements running today, ending soonest first (the full
+    number is ``OverviewCounts.placements_today``); one query over the status index."""
+    order = [Placement.end_date, Placement.id]
+    page = _page_of(
+        [Placement.status == PlacementStatus.ACTIVE, Placement.start_date <= today,
+         Placement.end_date >= today],
+        order,
+        limit,
+    )
+    return [row for row, _total in _placement_rows(page, order)]
 
 
 @dataclass(frozen=True)
@@ -103,9 +131,9 @@ class Movements:
 
     first: date
     last: date
-    arrivals: list[Placement]
+    arrivals: list[PlacementRow]
     arrivals_total: int
-    departures: list[Placement]
+    departures: list[PlacementRow]
     departures_total: int
 
 
@@ -114,26 +142,18 @@ ARRIVING_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED, Placem
 LEAVING_STATUSES = (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)
 
 
-def movements(today: date, days: int = 14, limit: int = 10) -> Movements:
+def movements(today: date, days: int = 14, limit: int = 8) -> Movements:
     """Arrivals and departures from ``today`` to ``today + days - 1`` (both included), two
-    queries, each returning at most ``limit`` rows plus the total (``count() OVER ()``)."""
+    queries over the start-date and end-date indexes, each returning at most ``limit`` rows plus
+    the total (``count() OVER ()``)."""
     last = today + timedelta(days=days - 1)
-    projects = _projects_overlapping(today, last)
 
-    def fetch(column: Any, statuses: tuple[PlacementStatus, ...]) -> tuple[list[Placement], int]:
-        rows = db.session.execute(
-            sa.select(Placement, sa.func.count().over().label("total"))
-            .where(
-                Placement.project_id.in_(projects),
-                Placement.status.in_(statuses),
-                column >= today,
-                column <= last,
-            )
-            .options(*_placement_options())
-            .order_by(column, Placement.id)
-            .limit(limit)
-        ).all()
-        return [row[0] for row in rows], (rows[0].total if rows else 0)
+    def fetch(column: Any, statuses: tuple[PlacementStatus, ...]) -> tuple[list[PlacementRow], int]:
+        order = [column, Placement.id]
+        page = _page_of([Placement.status.in_(statuses), column >= today, column <= last],
+                        order, limit)
+        rows = _placement_rows(page, order)
+        return [row for row, _total in rows], (rows[0][1] if rows else 0)
 
     arrivals, arrivals_total = fetch(Placement.start_date, ARRIVING_STATUSES)
     departures, departures_total = fetch(Placement.end_date, LEAVING_STATUSES)
@@ -156,119 +176,202 @@ class ProjectLoad:
         return self.peak >= self.project.capacity
 
 
+def peak_by_project(
+    spans: list[tuple[int, Any, Any]], first: Any, last: Any
+) -> dict[int, int]:
+    """``{project_id: most spans present on one day of first..last}`` for (project_id, start,
+    end) spans, all dates inclusive and of one comparable type (dates or ISO strings).
+
+    A sweep: each span adds one on its first day in the window and removes one after its last
+    day; on a given day starts are counted before ends, since a span ending that day is still
+    present. Work is O(n log n) in the spans, whatever the window's length.
+    """
+    events: dict[int, list[tuple[Any, int]]] = {}
+    for project_id, start, end in spans:
+        if end < first or start > last:
+            continue
+        starts = events.setdefault(project_id, [])
+        starts.append((max(start, first), 0))
+        if end < last:
+            starts.append((end, 1))
+    peaks = {}
+    for project_id, project_events in events.items():
+        present = peak = 0
+        for _day, kind in sorted(project_events):
+            present += 1 if kind == 0 else -1
+            peak = max(peak, present)
+        peaks[project_id] = peak
+    return peaks
+
+
 def projects_near_capacity(
     today: date, days: int = 30, threshold: float = 0.8
 ) -> list[ProjectLoad]:
     """Open or running projects whose peak booking over ``today``..``today + days - 1``
     reaches ``threshold`` of their capacity (DESIGN.md §2: capacity is per single day, live
-    placements count), fullest first. One query.
+    placements count), fullest first. Two queries.
 
-    The number of placements present is a step function: a sweep over start (+1) and end
-    (-1) events per project, ordered by day with starts before ends on the same day (dates are
-    inclusive), gives the count on every day; its maximum is the peak. Work grows with the
-    placements overlapping the window, never with the number of days.
+    The first reads the date spans (and capacity) of the live placements overlapping the
+    window, in projects running then, through the (project, start, end) index;
+    :func:`peak_by_project` finds each project's busiest day; the second loads the projects
+    that reach the threshold. Dates are
+    read as ISO text (no per-row date parsing); the sweep only compares them.
     """
     last = today + timedelta(days=days - 1)
-    first_day = sa.literal(today, sa.Date)
-    running = (
-        _projects_overlapping(today, last)
-        .where(
-            Project.archived_at.is_(None),
-            Project.status.in_((ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)),
+    running = sa.select(Project.id).where(
+        Project.start_date <= last,
+        Project.end_date >= today,
+        Project.archived_at.is_(None),
+        Project.status.in_((ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)),
+    )
+    as_text = sa.String()
+    spans = db.session.execute(
+        sa.select(
+            Placement.project_id,
+            sa.type_coerce(Placement.start_date, as_text),
+            sa.type_coerce(Placement.end_date, as_text),
+            Project.capacity,
         )
-    )
-    in_window = (
-        Placement.project_id.in_(running),
-        Placement.status.in_(LIVE_STATUSES),
-        Placement.start_date <= last,
-        Placement.end_date >= today,
-    )
-    starts = sa.select(
-        Placement.project_id.label("project_id"),
-        sa.case((Placement.start_date < first_day, first_day), else_=Placement.start_date)
-        .label("day"),
-        sa.literal(0).label("kind"),
-        sa.literal(1).label("delta"),
-    ).where(*in_window)
-    ends = sa.select(
-        Placement.project_id, Placement.end_date, sa.literal(1), sa.literal(-1)
-    ).where(*in_window, Placement.end_date < last)
-    events = sa.union_all(starts, ends).subquery("events")
-    present = sa.select(
-        events.c.project_id,
-        sa.func.sum(events.c.delta)
-        .over(partition_by=events.c.project_id, order_by=(events.c.day, events.c.kind))
-        .label("n"),
-    ).subquery("present")
-    peaks = (
-        sa.select(present.c.project_id, sa.func.max(present.c.n).label("peak"))
-        .group_by(present.c.project_id)
-        .subquery("peaks")
-    )
-    rows = db.session.execute(
-        sa.select(Project, peaks.c.peak)
-        .join(peaks, peaks.c.project_id == Project.id)
-        .where(peaks.c.peak * 100 >= Project.capacity * round(threshold * 100))
-        .options(joinedload(Project.site))
-        .order_by(
-            (peaks.c.peak * 1000 / sa.func.nullif(Project.capacity, 0)).desc(),
-            Project.start_date,
-            Project.id,
+        .join(Project, Project.id == Placement.project_id)
+        .where(
+            Placement.project_id.in_(running),
+            Placement.start_date <= last,
+            Placement.end_date >= today,
+            Placement.status.in_(LIVE_STATUSES),
         )
     ).all()
-    return [ProjectLoad(project, int(peak)) for project, peak in rows]
+    peaks = peak_by_project(
+        [(pid, str(start), str(end)) for pid, start, end, _capacity in spans],
+        today.isoformat(),
+        last.isoformat(),
+    )
+    capacity = {pid: cap for pid, _start, _end, cap in spans}
+    percent = round(threshold * 100)
+    busy = [pid for pid, peak in peaks.items() if peak * 100 >= capacity[pid] * percent]
+    projects = db.session.scalars(
+        sa.select(Project).where(Project.id.in_(busy)).options(joinedload(Project.site))
+    ).all()
+    loads = [ProjectLoad(p, peaks[p.id]) for p in projects]
+    return sorted(loads, key=lambda load: (-load.ratio, load.project.start_date, load.project.id))
 
 
 def approved_hours_by_month(year: int) -> list[Decimal]:
-    """Approved hours of ``year`` per month: 12 Decimals, January first, in one query over the
-    (status, work_date) index. Submitted and rejected entries never count."""
-    month = sa.extract("month", HoursEntry.work_date)
+    """Approved hours of ``year`` per month: 12 Decimals, January first. Submitted and rejected
+    entries never count. Reads at most twelve rows of ``hours_month_totals``, the summary the
+    database keeps with triggers (see :class:`aljisr.hours.models.HoursMonthTotal`)."""
     rows = db.session.execute(
-        sa.select(month.label("month"), sa.func.sum(HoursEntry.hours))
-        .where(
-            HoursEntry.status == HoursStatus.APPROVED,
-            HoursEntry.work_date >= date(year, 1, 1),
-            HoursEntry.work_date <= date(year, 12, 31),
+        sa.select(HoursMonthTotal.month, HoursMonthTotal.centihours).where(
+            HoursMonthTotal.month >= date(year, 1, 1), HoursMonthTotal.month <= date(year, 12, 1)
         )
-        .group_by(month)
     ).all()
     totals = [Decimal("0.00")] * 12
-    for number, total in rows:
-        totals[int(number) - 1] = Decimal(str(total or 0)).quantize(Decimal("0.01"))
+    for month, centihours in rows:
+        totals[month.month - 1] = (Decimal(centihours) / 100).quantize(Decimal("0.01"))
     return totals
 
 
 def volunteers_by_nationality() -> list[tuple[str | None, int]]:
-    """(ISO 3166-1 alpha-2 code or None, number of volunteers not archived), most first; at
-    most one row per country, so the result stays small whatever the number of volunteers."""
-    count = sa.func.count().label("n")
-    rows = db.session.execute(
-        sa.select(Volunteer.nationality, count)
-        .where(Volunteer.archived_at.is_(None))
-        .group_by(Volunteer.nationality)
-        .order_by(count.desc(), Volunteer.nationality)
-    ).all()
-    return [(code, int(n)) for code, n in rows]
+    """(ISO 3166-1 alpha-2 code or None, number of volunteers not archived), most first.
+
+    Two small queries: every volunteer by nationality (the nationality index alone), minus the
+    archived ones (few, found by the status index).
+    """
+    def by_nationality() -> dict[str | None, int]:
+        rows = db.session.execute(
+            sa.select(Volunteer.nationality, sa.func.count()).group_by(Volunteer.nationality)
+        ).all()
+        return {code: int(n) for code, n in rows}
+
+    counts = by_nationality()
+    # the archived ones are few: fetch their nationalities through the status index (a
+    # GROUP BY here would make SQLite walk the nationality index over every volunteer)
+    for code in db.session.scalars(
+        sa.select(Volunteer.nationality).where(Volunteer.status == VolunteerStatus.ARCHIVED)
+    ):
+        counts[code] -= 1
+    return sorted(
+        ((code, n) for code, n in counts.items() if n > 0),
+        key=lambda item: (-item[1], item[0] or "~"),
+    )
 
 
-def projects_by_site() -> list[tuple[Site, list[Project]]]:
-    """Every site that is not archived, with its projects ordered by start date."""
-    sites = db.session.scalars(
-        sa.select(Site)
+@dataclass(frozen=True)
+class SiteProjects:
+    """A site with its most relevant projects (running, then open, then the latest) and how
+    many projects it has in all."""
+
+    site: Site
+    projects: list[Project]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.projects)
+
+
+@dataclass(frozen=True)
+class SitesOverview:
+    sites: list[SiteProjects]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.sites)
+
+
+def projects_by_site(sites: int = 6, per_site: int = 3) -> SitesOverview:
+    """Up to ``sites`` sites that are not archived (those with a running or open project
+    first, then by name), each with up to ``per_site`` projects, in two queries whatever the
+    number of sites and projects."""
+    busy = sa.exists().where(
+        Project.site_id == Site.id,
+        Project.archived_at.is_(None),
+        Project.status.in_((ProjectStatus.IN_PROGRESS, ProjectStatus.OPEN)),
+    )
+    site_rows = db.session.execute(
+        sa.select(Site, sa.func.count().over().label("total"))
         .where(Site.archived_at.is_(None))
-        .options(joinedload(Site.projects))
-        .order_by(Site.name)
-    ).unique()
-    return [
-        (
-            site,
-            sorted(
-                (p for p in site.projects if p.archived_at is None),
-                key=lambda p: (p.start_date, p.id),
-            ),
+        .order_by(sa.case((busy, 0), else_=1), Site.name, Site.id)
+        .limit(sites)
+    ).all()
+    if not site_rows:
+        return SitesOverview([], 0)
+    chosen = [row[0] for row in site_rows]
+    relevance = sa.case(
+        (Project.status == ProjectStatus.IN_PROGRESS, 0),
+        (Project.status == ProjectStatus.OPEN, 1),
+        (Project.status == ProjectStatus.DRAFT, 2),
+        else_=3,
+    )
+    ranked = (
+        sa.select(
+            Project.id.label("id"),
+            sa.func.row_number()
+            .over(
+                partition_by=Project.site_id,
+                order_by=(relevance, Project.start_date.desc(), Project.id),
+            )
+            .label("position"),
+            sa.func.count().over(partition_by=Project.site_id).label("total"),
         )
-        for site in sites
-    ]
+        .where(Project.archived_at.is_(None), Project.site_id.in_([s.id for s in chosen]))
+        .subquery("ranked")
+    )
+    rows = db.session.execute(
+        sa.select(Project, ranked.c.total)
+        .join(ranked, ranked.c.id == Project.id)
+        .where(ranked.c.position <= per_site)
+        .order_by(ranked.c.position)
+    ).all()
+    projects: dict[int, list[Project]] = {s.id: [] for s in chosen}
+    totals: dict[int, int] = {}
+    for project, total in rows:
+        projects[project.site_id].append(project)
+        totals[project.site_id] = int(total)
+    return SitesOverview(
+        [SiteProjects(s, projects[s.id], totals.get(s.id, 0)) for s in chosen],
+        int(site_rows[0].total),
+    )
 
 
 def placements_of(user: User) -> list[Placement]:
