@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from babel import dates as babel_dates
 
 from aljisr.audit import AuditEvent
 from aljisr.auth import invitations
@@ -62,6 +65,9 @@ def test_coordinator_invites_a_volunteer_who_sets_a_password_once(app, db, as_ro
     [message] = _outbox(db, "olga@example.org")
     assert message.transport == "outbox"
     assert "Ольга Петренко" in message.body
+    # written in the volunteer's language: the deadline's month is in French
+    deadline = datetime.now(ZoneInfo(app.config["TIMEZONE"])) + timedelta(hours=72)
+    assert babel_dates.format_date(deadline, "MMMM", locale="fr") in message.body
     path = _link(message)
 
     guest = app.test_client()

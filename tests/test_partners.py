@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from babel import dates as babel_dates
 
 from aljisr.audit import AuditEvent
 from aljisr.certificates.models import Certificate, CertificateKind
@@ -234,6 +235,8 @@ def test_host_queries_an_entry_and_the_coordinator_is_told(world, db):
     [mail] = db.session.scalars(sa.select(OutboxMessage)).all()
     assert mail.recipient == "samira@aljisr.example.org"
     assert message in mail.body and "Ana Ruiz" in mail.body and "Maggamane Association" in mail.body
+    # in the coordinator's language (French): the date is written the French way
+    assert babel_dates.format_date(world.e_ana.work_date, "long", locale="fr") in mail.body
     queried = _html(world.hosting.get("/partner/hours?state=queried"))
     assert f'data-entry="{entry.id}"' in queried
 

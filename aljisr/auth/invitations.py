@@ -22,6 +22,7 @@ recipient's language (``force_locale``), with absolute links (``PUBLIC_BASE_URL`
 from __future__ import annotations
 
 import enum
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,9 +32,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from aljisr import audit
 from aljisr.auth.models import User
 from aljisr.auth.services import create_user, end_all_sessions, find_user_by_email
+from aljisr.database import utcnow
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
-from aljisr.i18n import LANGUAGES, _, force_locale
+from aljisr.i18n import LANGUAGES, _, force_locale, format_datetime
 from aljisr.mail import send_mail
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.permissions import Role
@@ -186,7 +188,10 @@ def _send_link(user: User, purpose: LinkPurpose, *, actor: User | None) -> None:
                         association=current_app.config["ASSOCIATION_NAME"])
         else:
             subject = _("Choose a new password")
+        # the deadline in the recipient's language and the association's time zone
+        expires = format_datetime(utcnow() + timedelta(hours=hours), "long")
         body = render_template(template, user=user, link=link, hours=hours, inviter=actor,
+                               expires=expires,
                                association=current_app.config["ASSOCIATION_NAME"])
     send_mail(user.email, str(subject), body)
     audit.record(actor, action, user)
