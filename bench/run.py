@@ -1,0 +1,321 @@
+"""Measure pages at 1 % and at 100 % of a large association; write bench/results.json.
+
+For every page: the median time of ``--runs`` requests (after warm-up) and the number of SQL
+statements one request issues, on the small and on the large database. Small and large
+requests are interleaved run by run, so a burst of load on the machine hits both alike.
+
+Usage::
+
+    python -m bench.run                  # SQLite files in bench/data/ (generated if missing)
+    python -m bench.run --runs 31 --regenerate
+    python -m bench.run --postgres postgresql://postgres@127.0.0.1:5432/postgres
+
+Pages whose endpoint does not exist (yet) are reported as ``"status": "missing"``. Targets
+(issue 3, item 7) are checked and printed; see bench/README.md for what the figures mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from bench import generate
+
+RESULTS = Path(__file__).parent / "results.json"
+SMALL, LARGE = 0.01, 1.0
+#: Most a register, detail page or the overview may slow down from 1 % to 100 %.
+MAX_RATIO = 1.5
+#: Matching one project against every volunteer: median at full size, in milliseconds.
+MATCHING_MAX_MS = 300.0
+
+
+@dataclass
+class Page:
+    """One measured page. ``kind`` decides the target: register, detail, overview, matching."""
+
+    name: str
+    kind: str
+    endpoint: str
+    args: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda ids: {})
+
+
+PAGES: list[Page] = [
+    Page("volunteers.list", "register", "volunteers.index"),
+    Page("volunteers.search", "register", "volunteers.index", lambda ids: {"q": "lea"}),
+    Page("volunteers.filter", "register", "volunteers.index",
+         lambda ids: {"nationality": "FR", "status": "active"}),
+    Page("organisations.list", "register", "organisations.index"),
+    Page("organisations.search", "register", "organisations.index",
+         lambda ids: {"q": "association"}),
+    Page("organisations.filter", "register", "organisations.index",
+         lambda ids: {"kind": "sending"}),
+    Page("sites.list", "register", "sites.index"),
+    Page("sites.search", "register", "sites.index", lambda ids: {"q": "tetouan"}),
+    Page("sites.filter", "register", "sites.index", lambda ids: {"kind": "primary_school"}),
+    Page("projects.list", "register", "projects.index"),
+    Page("projects.search", "register", "projects.index", lambda ids: {"q": "painting"}),
+    Page("projects.filter", "register", "projects.index",
+         lambda ids: {"status": "completed", "theme": "education"}),
+    Page("placements.list", "register", "placements.index"),
+    Page("placements.search", "register", "placements.index",
+         lambda ids: {"volunteer_id": ids["volunteer"]}),
+    Page("placements.filter", "register", "placements.index",
+         lambda ids: {"status": "active", "site": ids["site"]}),
+    Page("hours.queue", "register", "hours.queue"),
+    Page("hours.queue.filter", "register", "hours.queue",
+         lambda ids: {"project": ids["project"], "volunteer": "a"}),
+    Page("volunteers.detail", "detail", "volunteers.detail",
+         lambda ids: {"volunteer_id": ids["volunteer"]}),
+    Page("projects.detail", "detail", "projects.detail",
+         lambda ids: {"project_id": ids["project"]}),
+    Page("placements.detail", "detail", "placements.detail",
+         lambda ids: {"placement_id": ids["placement"]}),
+    Page("overview", "overview", "main.home"),
+    Page("matching.project", "matching", "placements.match_for_project",
+         lambda ids: {"project_id": ids["match_project"]}),
+    Page("matching.volunteer", "matching", "placements.match_for_volunteer",
+         lambda ids: {"volunteer_id": ids["volunteer"]}),
+]
+
+
+# --- datasets ---------------------------------------------------------------------------------
+
+
+def _dataset(label: str, scale: float, postgres: str | None, regenerate: bool) -> str:
+    """The URL of an up-to-date dataset for ``scale``, generated when missing or stale."""
+    generate.DATA_DIR.mkdir(exist_ok=True)
+    meta_path = generate.DATA_DIR / f"{label}{'-pg' if postgres else ''}.json"
+    if postgres:
+        url = sa.make_url(postgres).set(database=f"aljisr_bench_{label}")
+        url = url.render_as_string(hide_password=False)
+    else:
+        url = generate.sqlite_url(generate.DATA_DIR / f"{label}.sqlite3")
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    from aljisr.dates import today
+
+    fresh = (
+        meta.get("version") == generate.GENERATOR_VERSION
+        and meta.get("schema") == generate.schema_head()
+        and meta.get("scale") == scale
+        and meta.get("today") == today().isoformat()
+        and (postgres or Path(sa.make_url(url).database or "").exists())
+    )
+    if regenerate or not fresh:
+        print(f"generating the {label} dataset ({scale:g} of full size)…", flush=True)
+        url = generate.reset_target(url)
+        meta = generate.generate(url, scale)
+        meta["url"] = url
+        meta_path.write_text(json.dumps(meta, indent=2))
+    return str(meta.get("url", url))
+
+
+def _pick_ids(db: Any) -> dict[str, Any]:
+    """Records whose pages are measured, chosen the same way at both sizes: a busy volunteer,
+    a project running today (or the latest), one of its placements, a project to match."""
+    from aljisr.placements.models import Placement
+    from aljisr.projects.models import Project
+
+    session = db.session
+    volunteer = session.execute(
+        sa.select(Placement.volunteer_id, sa.func.count().label("n"))
+        .group_by(Placement.volunteer_id)
+        .order_by(sa.desc("n"), Placement.volunteer_id)
+        .limit(1)
+    ).scalar_one()
+    project = session.scalar(
+        sa.select(Project.id).order_by(
+            sa.case((Project.status == "in_progress", 0), (Project.status == "open", 1), else_=2),
+            Project.end_date.desc(),
+        ).limit(1)
+    )
+    match_project = session.scalar(
+        sa.select(Project.id).order_by(
+            sa.case((Project.status == "open", 0), (Project.status == "in_progress", 1), else_=2),
+            Project.start_date.desc(),
+        ).limit(1)
+    )
+    placement = session.scalar(
+        sa.select(Placement.id).where(Placement.project_id == project)
+        .order_by(Placement.start_date.desc()).limit(1)
+    )
+    site = session.scalar(sa.select(Project.site_id).where(Project.id == project))
+    return {"volunteer": volunteer, "project": project, "placement": placement, "site": site,
+            "match_project": match_project}
+
+
+class Target:
+    """An app on one dataset, a signed-in coordinator client, and a statement counter."""
+
+    def __init__(self, label: str, url: str) -> None:
+        from aljisr import create_app
+        from aljisr.auth.models import User
+        from aljisr.extensions import db
+
+        self.label = label
+        self.app = create_app({
+            "DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        })
+        self.statements = 0
+        with self.app.app_context():
+            sa.event.listen(db.engine, "before_cursor_execute", self._count)
+            user = db.session.scalar(sa.select(User).where(User.email ==
+                                                           generate.BENCH_COORDINATOR))
+            self.ids = _pick_ids(db)
+            user_id = user.get_id()
+            db.session.remove()
+        self.client = self.app.test_client()
+        with self.client.session_transaction() as session:
+            session["_user_id"] = user_id
+            session["_fresh"] = True
+
+    def _count(self, *_args: Any) -> None:
+        self.statements += 1
+
+    def url(self, page: Page) -> str | None:
+        from werkzeug.routing import BuildError
+
+        if page.endpoint not in self.app.view_functions:
+            return None
+        with self.app.test_request_context():
+            from flask import url_for
+
+            try:
+                return url_for(page.endpoint, **page.args(self.ids))
+            except (BuildError, KeyError):
+                return None
+
+    def request(self, url: str) -> tuple[float, float, int, int]:
+        """(milliseconds, CPU milliseconds of this process, SQL statements, status code) of one
+        GET. CPU time leaves out waiting for a busy machine's processors."""
+        before = self.statements
+        started, cpu = time.perf_counter(), time.process_time()
+        response = self.client.get(url)
+        response.get_data()
+        elapsed = (time.perf_counter() - started) * 1000
+        cpu_ms = (time.process_time() - cpu) * 1000
+        response.close()
+        return elapsed, cpu_ms, self.statements - before, response.status_code
+
+
+def measure(page: Page, small: Target, large: Target, runs: int, warmup: int) -> dict[str, Any]:
+    urls = {"small": small.url(page), "large": large.url(page)}
+    if urls["small"] is None or urls["large"] is None:
+        return {"kind": page.kind, "status": "missing", "endpoint": page.endpoint,
+                "queries_small": None, "queries_large": None,
+                "median_ms_small": None, "median_ms_large": None}
+    times: dict[str, list[float]] = {"small": [], "large": []}
+    cpu: dict[str, list[float]] = {"small": [], "large": []}
+    queries: dict[str, set[int]] = {"small": set(), "large": set()}
+    statuses: set[int] = set()
+    targets = {"small": small, "large": large}
+    for run in range(warmup + runs):
+        for key in ("small", "large") if run % 2 == 0 else ("large", "small"):
+            elapsed, cpu_ms, count, status = targets[key].request(urls[key])
+            statuses.add(status)
+            if run >= warmup:
+                times[key].append(elapsed)
+                cpu[key].append(cpu_ms)
+                queries[key].add(count)
+    result: dict[str, Any] = {
+        "kind": page.kind,
+        "url_small": urls["small"],
+        "url_large": urls["large"],
+        "queries_small": max(queries["small"]),
+        "queries_large": max(queries["large"]),
+        "median_ms_small": round(statistics.median(times["small"]), 1),
+        "median_ms_large": round(statistics.median(times["large"]), 1),
+    }
+    result["ratio"] = round(result["median_ms_large"] / result["median_ms_small"], 2)
+    result["median_cpu_ms_small"] = round(statistics.median(cpu["small"]), 1)
+    result["median_cpu_ms_large"] = round(statistics.median(cpu["large"]), 1)
+    result["cpu_ratio"] = round(result["median_cpu_ms_large"] / result["median_cpu_ms_small"], 2)
+    result["status"] = "ok" if statuses == {200} else f"http {sorted(statuses)}"
+    result.update(_verdict(page.kind, result))
+    return result
+
+
+def _verdict(kind: str, r: dict[str, Any]) -> dict[str, Any]:
+    problems = []
+    if r["queries_large"] != r["queries_small"]:
+        problems.append("query count grows with the data")
+    if kind == "matching":
+        target = f"median at full size < {MATCHING_MAX_MS:g} ms; constant queries"
+        if r["median_ms_large"] >= MATCHING_MAX_MS:
+            problems.append(f"{r['median_ms_large']} ms at full size")
+    else:
+        target = f"median large <= {MAX_RATIO:g} x median small; constant queries"
+        if r["ratio"] > MAX_RATIO:
+            problems.append(f"{r['ratio']} x slower at full size")
+    if r["status"] != "ok":
+        problems.append(r["status"])
+    return {"target": target, "meets_target": not problems, "problems": problems}
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover - not on every platform
+        return "n/a"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=21, help="measured requests per page and size")
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the datasets")
+    parser.add_argument("--postgres", metavar="SERVER_URL",
+                        help="use PostgreSQL databases aljisr_bench_small/_large on this server "
+                             "(results go to bench/results-postgres.json)")
+    parser.add_argument("--only", nargs="*", help="measure only these pages (names)")
+    parser.add_argument("--output", type=Path)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("ALJISR_SECRET_KEY", "bench")
+    small = Target("small", _dataset("small", SMALL, args.postgres, args.regenerate))
+    large = Target("large", _dataset("large", LARGE, args.postgres, args.regenerate))
+    output = args.output or (RESULTS if not args.postgres else
+                             RESULTS.with_name("results-postgres.json"))
+    results: dict[str, Any] = json.loads(output.read_text()) if output.exists() else {}
+    names = {p.name for p in PAGES}
+    results = {k: v for k, v in results.items() if k not in names}  # keep others' entries
+    print(f"load average before: {_load()}")
+    print(f"{'page':24} {'q small':>7} {'q large':>7} {'ms small':>9} {'ms large':>9} "
+          f"{'ratio':>6} {'cpu':>5}  verdict")
+    failures = 0
+    for page in PAGES:
+        if args.only and page.name not in args.only:
+            continue
+        r = measure(page, small, large, args.runs, args.warmup)
+        results[page.name] = r
+        if r["status"] == "missing":
+            print(f"{page.name:24} missing ({page.endpoint} does not exist yet)")
+            continue
+        verdict = "ok" if r["meets_target"] else "MISSED: " + "; ".join(r["problems"])
+        failures += not r["meets_target"]
+        print(f"{page.name:24} {r['queries_small']:>7} {r['queries_large']:>7} "
+              f"{r['median_ms_small']:>9} {r['median_ms_large']:>9} {r['ratio']:>6} "
+              f"{r['cpu_ratio']:>5}  {verdict}",
+              flush=True)
+    results = dict(sorted(results.items()))
+    output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwrote {output} ({date.today()}, python {platform.python_version()}, "  # noqa: DTZ011
+          f"{os.cpu_count()} cores, {'PostgreSQL' if args.postgres else 'SQLite'}); "
+          f"{failures} page(s) missed a target; load average after: {_load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
