@@ -296,8 +296,8 @@ def test_placement_partial_shows_entries_and_approved_total(app, db, coordinator
     with app.test_request_context("/"):
         html = render_template_string('{% include "hours/_for_placement.html" %}', placement=p)
     assert "Approved work" in html and "Pending work" in html and "Refused work" in html
-    approved = re.search(r'data-total="approved">(.*?)<', html).group(1)
-    submitted = re.search(r'data-total="submitted">(.*?)<', html).group(1)
+    approved = re.search(r'data-total="approved"><bdi>(.*?)<', html).group(1)
+    submitted = re.search(r'data-total="submitted"><bdi>(.*?)<', html).group(1)
     assert approved == "5.5 h" and submitted == "6 h"
 
 
