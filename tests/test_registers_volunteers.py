@@ -232,6 +232,22 @@ def test_same_name_and_birth_date_needs_save_anyway(as_role, db):
     assert event.details == {"duplicates_confirmed": [existing.id]}
 
 
+def test_an_email_taken_by_a_concurrent_request_is_a_message_not_a_500(as_role, db,
+                                                                      monkeypatch):
+    from aljisr.volunteers import services
+
+    client, _user = as_role("coordinator")
+    factories.volunteer(email="olga@example.org")
+    db.session.commit()
+    # as if another coordinator saved the same address between the check and the insert
+    monkeypatch.setattr(services, "find_likely_duplicates", lambda *a, **k: [])
+    response = client.post("/volunteers/new", data=form_data(email="olga@example.org"))
+    assert response.status_code == 200
+    assert "already has this e-mail address" in response.get_data(as_text=True).split(
+        'id="email-error"', 1)[1][:300]
+    assert count(db) == 1
+
+
 # --------------------------------------------------------------------------------------------
 # Edit
 # --------------------------------------------------------------------------------------------

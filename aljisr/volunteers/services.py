@@ -199,6 +199,18 @@ def _apply(volunteer: Volunteer, values: Mapping[str, Any]) -> list[str]:
     return changed
 
 
+def _flush_guarding_email(volunteer: Volunteer) -> None:
+    """Flush in a savepoint; an e-mail taken meanwhile by a concurrent request (the unique
+    index fires although :func:`find_likely_duplicates` found nobody) becomes a Conflict."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(volunteer)
+            db.session.flush()
+    except sa.exc.IntegrityError as error:
+        raise Conflict(_("Another volunteer already has this e-mail address."),
+                       field="email") from error
+
+
 def create_volunteer(
     values: Mapping[str, Any], *, actor: Any, confirm_duplicates: bool = False
 ) -> Volunteer:
@@ -214,8 +226,7 @@ def create_volunteer(
     duplicates = _check_duplicates(values, None, confirm_duplicates)
     volunteer = Volunteer(status=VolunteerStatus.APPLICANT, skills=[], interests=[])
     _apply(volunteer, values)
-    db.session.add(volunteer)
-    db.session.flush()
+    _flush_guarding_email(volunteer)
     details: dict[str, Any] = {}
     if duplicates:
         details["duplicates_confirmed"] = [d.volunteer.id for d in duplicates]
@@ -255,7 +266,7 @@ def update_volunteer(
     )
     changed = _apply(volunteer, values)
     if changed:
-        db.session.flush()
+        _flush_guarding_email(volunteer)
         details: dict[str, Any] = {"changed": changed}
         if duplicates:
             details["duplicates_confirmed"] = [d.volunteer.id for d in duplicates]
