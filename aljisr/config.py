@@ -56,6 +56,10 @@ class Defaults:
     TOKEN_MAX_AGE_HOURS = 72
     ASSOCIATION_NAME = "Al Jisr Association for Communication and Educational Cooperation"
     ASSOCIATION_PLACE = "Morocco"
+    #: Who signs certificates issued without a signed-in coordinator (CLI, seed-demo);
+    #: empty: the first active administrator.
+    CERTIFICATE_SIGNATORY_NAME: str | None = None
+    CERTIFICATE_SIGNATORY_ROLE: str | None = None
 
 
 def sqlite_url(app: Flask) -> str:
