@@ -75,7 +75,7 @@ PAGES: list[Page] = [
          lambda ids: {"status": "active", "site": ids["site"]}),
     Page("hours.queue", "register", "hours.queue"),
     Page("hours.queue.filter", "register", "hours.queue",
-         lambda ids: {"project": ids["project"], "volunteer": "a"}),
+         lambda ids: {"project": ids["queue_project"], "volunteer": ids["queue_name"]}),
     Page("volunteers.detail", "detail", "volunteers.detail",
          lambda ids: {"volunteer_id": ids["volunteer"]}),
     Page("projects.detail", "detail", "projects.detail",
@@ -124,8 +124,10 @@ def _dataset(label: str, scale: float, postgres: str | None, regenerate: bool) -
 def _pick_ids(db: Any) -> dict[str, Any]:
     """Records whose pages are measured, chosen the same way at both sizes: a busy volunteer,
     a project running today (or the latest), one of its placements, a project to match."""
+    from aljisr.hours.models import HoursEntry, HoursStatus
     from aljisr.placements.models import Placement
     from aljisr.projects.models import Project
+    from aljisr.volunteers.models import Volunteer
 
     session = db.session
     volunteer = session.execute(
@@ -151,8 +153,18 @@ def _pick_ids(db: Any) -> dict[str, Any]:
         .order_by(Placement.start_date.desc()).limit(1)
     )
     site = session.scalar(sa.select(Project.site_id).where(Project.id == project))
+    # a submitted entry, to filter the hours queue by its project and its volunteer's surname
+    queue_project, queue_name = session.execute(
+        sa.select(Placement.project_id, Volunteer.full_name)
+        .join(HoursEntry, HoursEntry.placement_id == Placement.id)
+        .join(Volunteer, Volunteer.id == Placement.volunteer_id)
+        .where(HoursEntry.status == HoursStatus.SUBMITTED)
+        .order_by(HoursEntry.id)
+        .limit(1)
+    ).one()
     return {"volunteer": volunteer, "project": project, "placement": placement, "site": site,
-            "match_project": match_project}
+            "match_project": match_project, "queue_project": queue_project,
+            "queue_name": queue_name.split()[-1]}
 
 
 class Target:

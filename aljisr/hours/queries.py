@@ -58,20 +58,23 @@ def queue(filters: QueueFilters, page: int, per_page: int | None = None) -> Page
         where.append(HoursEntry.work_date <= filters.date_to)
     if filters.volunteer_id is not None:
         where.append(HoursEntry.volunteer_id == filters.volunteer_id)
-    if filters.volunteer:
-        matching = search_clause(Volunteer.search_key, filters.volunteer)
-        where.append(HoursEntry.volunteer_id.in_(sa.select(Volunteer.id).where(matching)))
-    if filters.project_id is not None or filters.site_id is not None:
-        projects = sa.select(Project.id)
+    if filters.volunteer or filters.project_id is not None or filters.site_id is not None:
+        # one set of placements for project, site and name together: with a project chosen,
+        # only its placements' volunteers are looked at, not every volunteer's name
+        placements = sa.select(Placement.id)
         if filters.project_id is not None:
-            projects = projects.where(Project.id == filters.project_id)
+            placements = placements.where(Placement.project_id == filters.project_id)
         if filters.site_id is not None:
-            projects = projects.where(Project.site_id == filters.site_id)
-        where.append(
-            HoursEntry.placement_id.in_(
-                sa.select(Placement.id).where(Placement.project_id.in_(projects))
+            placements = placements.where(
+                Placement.project_id.in_(
+                    sa.select(Project.id).where(Project.site_id == filters.site_id)
+                )
             )
-        )
+        if filters.volunteer:
+            placements = placements.join(Volunteer, Volunteer.id == Placement.volunteer_id).where(
+                search_clause(Volunteer.search_key, filters.volunteer)
+            )
+        where.append(HoursEntry.placement_id.in_(placements))
     return paginate(
         stmt.where(*where),
         page,
