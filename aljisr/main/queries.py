@@ -100,10 +100,12 @@ def _placement_rows(page: Any, order: list[Any]) -> list[tuple[PlacementRow, int
     return [(PlacementRow(*row[:9]), int(row[9])) for row in rows]
 
 
-def _page_of(where: list[Any], order: list[Any], limit: int) -> Any:
-    """A narrow subquery: the first ``limit`` placement ids by ``order``, with the total."""
+def _page_of(where: list[Any], order: list[Any], limit: int, total: bool = True) -> Any:
+    """A narrow subquery: the first ``limit`` placement ids by ``order``, with the total (or
+    0 when ``total`` is false, which lets the database stop after ``limit`` rows)."""
+    count = sa.func.count().over() if total else sa.literal(0)
     return (
-        sa.select(Placement.id.label("id"), sa.func.count().over().label("total"))
+        sa.select(Placement.id.label("id"), count.label("total"))
         .where(*where)
         .order_by(*order)
         .limit(limit)
@@ -111,15 +113,16 @@ def _page_of(where: list[Any], order: list[Any], limit: int) -> Any:
     )
 
 
-def current_placements(today: date, limit: int = 8) -> list[PlacementRow]:
+def current_placements(today: date, limit: int = 6) -> list[PlacementRow]:
     """The first ``limit`` active placements running today, ending soonest first (the full
-    number is ``OverviewCounts.placements_today``); one query over the status index."""
+    number is ``OverviewCounts.placements_today``); one query."""
     order = [Placement.end_date, Placement.id]
     page = _page_of(
         [Placement.status == PlacementStatus.ACTIVE, Placement.start_date <= today,
          Placement.end_date >= today],
         order,
         limit,
+        total=False,
     )
     return [row for row, _total in _placement_rows(page, order)]
 
@@ -142,7 +145,7 @@ ARRIVING_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED, Placem
 LEAVING_STATUSES = (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)
 
 
-def movements(today: date, days: int = 14, limit: int = 8) -> Movements:
+def movements(today: date, days: int = 14, limit: int = 6) -> Movements:
     """Arrivals and departures from ``today`` to ``today + days - 1`` (both included), two
     queries over the start-date and end-date indexes, each returning at most ``limit`` rows plus
     the total (``count() OVER ()``)."""
@@ -319,7 +322,7 @@ class SitesOverview:
         return self.total - len(self.sites)
 
 
-def projects_by_site(sites: int = 6, per_site: int = 3) -> SitesOverview:
+def projects_by_site(sites: int = 5, per_site: int = 3) -> SitesOverview:
     """Up to ``sites`` sites that are not archived (those with a running or open project
     first, then by name), each with up to ``per_site`` projects, in two queries whatever the
     number of sites and projects."""
