@@ -19,6 +19,7 @@ from aljisr.i18n import _
 from aljisr.mail import OutboxMessage
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, Role, require
+from aljisr.web import field_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -55,7 +56,7 @@ def new_user() -> Any:
                 actor=current_user,
             )
         except DomainError as error:
-            getattr(form, error.field or "email").errors.append(error.message)
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("User created."), "success")

@@ -15,16 +15,9 @@ from aljisr.organisations import queries, services
 from aljisr.organisations.forms import OrganisationFilterForm, OrganisationForm
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, require
+from aljisr.web import field_error, run_action
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
-
-
-def field_error(form: Any, error: DomainError) -> None:
-    """Put a service's error beside its field, or above the form when it names none."""
-    if error.field and error.field in form:
-        form[error.field].errors.append(error.message)
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.route("/")
@@ -88,27 +81,19 @@ def edit(organisation_id: int) -> Any:
 @require(Permission.MANAGE_REGISTERS)
 def archive(organisation_id: int) -> Any:
     organisation = queries.get_organisation(organisation_id)
-    try:
-        services.archive_organisation(organisation, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("Organisation archived."), "success")
-    return redirect(url_for("organisations.detail", organisation_id=organisation_id))
+    return run_action(
+        lambda: services.archive_organisation(organisation, actor=current_user),
+        _("Organisation archived."),
+        url_for("organisations.detail", organisation_id=organisation_id),
+    )
 
 
 @bp.route("/<int:organisation_id>/unarchive", methods=["POST"])
 @require(Permission.MANAGE_REGISTERS)
 def unarchive(organisation_id: int) -> Any:
     organisation = queries.get_organisation(organisation_id)
-    try:
-        services.unarchive_organisation(organisation, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("Organisation restored."), "success")
-    return redirect(url_for("organisations.detail", organisation_id=organisation_id))
+    return run_action(
+        lambda: services.unarchive_organisation(organisation, actor=current_user),
+        _("Organisation restored."),
+        url_for("organisations.detail", organisation_id=organisation_id),
+    )

@@ -12,11 +12,11 @@ from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
-from aljisr.organisations.views import field_error
 from aljisr.permissions import Permission, require
 from aljisr.projects import queries, services
 from aljisr.projects.forms import ProjectFilterForm, ProjectForm
 from aljisr.projects.models import SDG_TITLES, Project, Theme
+from aljisr.web import field_error, run_action
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -115,27 +115,19 @@ def edit(project_id: int) -> Any:
 @require(Permission.MANAGE_REGISTERS)
 def archive(project_id: int) -> Any:
     project = queries.get_project(project_id)
-    try:
-        services.archive_project(project, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("Project archived."), "success")
-    return redirect(url_for("projects.detail", project_id=project_id))
+    return run_action(
+        lambda: services.archive_project(project, actor=current_user),
+        _("Project archived."),
+        url_for("projects.detail", project_id=project_id),
+    )
 
 
 @bp.route("/<int:project_id>/unarchive", methods=["POST"])
 @require(Permission.MANAGE_REGISTERS)
 def unarchive(project_id: int) -> Any:
     project = queries.get_project(project_id)
-    try:
-        services.unarchive_project(project, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("Project restored."), "success")
-    return redirect(url_for("projects.detail", project_id=project_id))
+    return run_action(
+        lambda: services.unarchive_project(project, actor=current_user),
+        _("Project restored."),
+        url_for("projects.detail", project_id=project_id),
+    )

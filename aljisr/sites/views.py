@@ -12,11 +12,11 @@ from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
-from aljisr.organisations.views import field_error
 from aljisr.permissions import Permission, require
 from aljisr.sites import queries, services
 from aljisr.sites.forms import SiteFilterForm, SiteForm
 from aljisr.sites.models import Site
+from aljisr.web import field_error, run_action
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 
@@ -92,27 +92,19 @@ def edit(site_id: int) -> Any:
 @require(Permission.MANAGE_REGISTERS)
 def archive(site_id: int) -> Any:
     site = queries.get_site(site_id)
-    try:
-        services.archive_site(site, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("Site archived."), "success")
-    return redirect(url_for("sites.detail", site_id=site_id))
+    return run_action(
+        lambda: services.archive_site(site, actor=current_user),
+        _("Site archived."),
+        url_for("sites.detail", site_id=site_id),
+    )
 
 
 @bp.route("/<int:site_id>/unarchive", methods=["POST"])
 @require(Permission.MANAGE_REGISTERS)
 def unarchive(site_id: int) -> Any:
     site = queries.get_site(site_id)
-    try:
-        services.unarchive_site(site, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("Site restored."), "success")
-    return redirect(url_for("sites.detail", site_id=site_id))
+    return run_action(
+        lambda: services.unarchive_site(site, actor=current_user),
+        _("Site restored."),
+        url_for("sites.detail", site_id=site_id),
+    )

@@ -17,6 +17,7 @@ from aljisr.permissions import Permission, require
 from aljisr.volunteers import queries, services
 from aljisr.volunteers.forms import VolunteerFilterForm, VolunteerForm, level_label
 from aljisr.volunteers.models import Volunteer
+from aljisr.web import field_error, run_action
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 
@@ -81,19 +82,11 @@ def _save(form: VolunteerForm, volunteer: Volunteer | None) -> Any:
         return error
     except DomainError as error:
         db.session.rollback()
-        _field_error(form, error)
+        field_error(form, error)
         return None
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
-
-
-def _field_error(form: Any, error: DomainError) -> None:
-    """Put a service's error beside its field (or above the form)."""
-    if error.field and error.field in form:
-        form[error.field].errors.append(error.message)
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -129,27 +122,19 @@ def edit(volunteer_id: int) -> Any:
 @require(Permission.MANAGE_REGISTERS)
 def archive(volunteer_id: int) -> Any:
     volunteer = queries.get_volunteer(volunteer_id)
-    try:
-        services.archive_volunteer(volunteer, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("Volunteer archived."), "success")
-    return redirect(url_for("volunteers.detail", volunteer_id=volunteer_id))
+    return run_action(
+        lambda: services.archive_volunteer(volunteer, actor=current_user),
+        _("Volunteer archived."),
+        url_for("volunteers.detail", volunteer_id=volunteer_id),
+    )
 
 
 @bp.route("/<int:volunteer_id>/unarchive", methods=["POST"])
 @require(Permission.MANAGE_REGISTERS)
 def unarchive(volunteer_id: int) -> Any:
     volunteer = queries.get_volunteer(volunteer_id)
-    try:
-        services.unarchive_volunteer(volunteer, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("Volunteer restored."), "success")
-    return redirect(url_for("volunteers.detail", volunteer_id=volunteer_id))
+    return run_action(
+        lambda: services.unarchive_volunteer(volunteer, actor=current_user),
+        _("Volunteer restored."),
+        url_for("volunteers.detail", volunteer_id=volunteer_id),
+    )
