@@ -13,6 +13,7 @@ from aljisr.placements.matching import (
     Exclusion,
     ProjectNeeds,
     free_ranges,
+    full_ranges,
     normalise_skills,
     rank,
     score,
@@ -235,3 +236,33 @@ def test_rank_orders_by_score_then_name():
     ranked, excluded = rank([x, c, b, y, a])
     assert [m.candidate.name for m in ranked] == ["Zoé", "amal", "Ольга"]
     assert [m.candidate.name for m in excluded] == ["Bob", "Ana"]
+
+
+class TestProjectFull:
+    def test_full_ranges_sweep_inclusive(self):
+        placements = [(d(9, 1), d(9, 15)), (d(9, 10), d(9, 20)), (d(9, 15), d(9, 30))]
+        # capacity 2: full where two overlap: 10-15 (A+B, and C from the 15th) and 15-20 (B+C)
+        assert full_ranges(placements, 2) == ((d(9, 10), d(9, 20)),)
+        # capacity 3: only the 15th has all three (inclusive ends)
+        assert full_ranges(placements, 3) == ((d(9, 15), d(9, 15)),)
+        assert full_ranges(placements, 4) == ()
+        assert full_ranges([], 1) == ()
+        # back-to-back placements with capacity 1: full without a gap
+        assert full_ranges([(d(9, 1), d(9, 10)), (d(9, 11), d(9, 20))], 1) == ((d(9, 1), d(9, 20)),)
+
+    def test_full_days_do_not_count_and_suggestion_avoids_them(self):
+        project = ProjectNeeds(3, "Busy", d(9, 1), d(9, 30), "culture", full=((d(9, 1), d(9, 19)),))
+        m = score(candidate(), project)
+        assert not m.excluded
+        assert m.free_days == 11 and m.full_days == 19 and m.busy_days == 0
+        assert (m.suggested_start, m.suggested_end) == (d(9, 20), d(9, 30))
+        assert "19 days on which the project is full" in m.reasons[0].text
+
+    def test_full_whenever_free_is_excluded(self):
+        project = ProjectNeeds(
+            3, "Busy", d(9, 1), d(9, 30), "culture", full=((d(9, 11), d(9, 30)),)
+        )
+        c = candidate(busy=(busy(d(9, 1), d(9, 10)),))
+        m = score(c, project)
+        assert m.exclusion is Exclusion.PROJECT_FULL
+        assert "full" in m.excluded_reason

@@ -113,6 +113,32 @@ class TestForProject:
         excluded = page.split('id="excluded"')[1].split("</table>")[0]
         assert "Ольга Петренко" in excluded
 
+    def test_suggested_dates_avoid_days_the_project_is_full(self, coordinator, db):
+        client, _ = coordinator
+        project = factories.project(capacity=1, start_date=d(9, 1), end_date=d(9, 30))
+        factories.placement(project_=project, start_date=d(9, 1), end_date=d(9, 19))
+        volunteer = factories.volunteer(full_name="Free Spirit")
+        page = text(client.get(f"/placements/match/project/{project.id}"))
+        form_html = page.split(f'name="volunteer" value="{volunteer.id}"')[1].split("</form>")[0]
+        assert 'value="2026-09-20"' in form_html and 'value="2026-09-30"' in form_html
+        assert "19 days on which the project is full" in page
+        response = client.post(
+            "/placements/new",
+            data={
+                "volunteer": volunteer.id,
+                "project": project.id,
+                "start_date": "2026-09-20",
+                "end_date": "2026-09-30",
+            },
+        )
+        assert response.status_code == 302
+        # now full every day: whoever is left is excluded with that reason
+        other = factories.volunteer(full_name="Too Late")
+        page = text(client.get(f"/placements/match/project/{project.id}"))
+        excluded = page.split('id="excluded"')[1].split("</table>")[0]
+        assert "Too Late" in excluded and "The project is full on every day" in excluded
+        assert other.id
+
     def test_query_count_does_not_grow_with_volunteers(self, app, coordinator, school, people, db):
         client, _ = coordinator
         db.session.commit()

@@ -14,7 +14,10 @@ interest      10      the volunteer chose the project's theme as an interest
 ============  ======  ==========================================================================
 
 A candidate is excluded (score 0, with the reason) when archived, when the availability window
-misses the project's dates, or when live placements fill every day of the window.
+misses the project's dates, when live placements fill every day of the window, or when the
+project is full (capacity reached) on every day left. Availability points count only the days
+on which the candidate is free *and* the project has a place, and the suggested dates are the
+longest such run, so a proposal made from the suggestion passes the capacity rule.
 
 The numbers are computed eagerly; the translated reason sentences only when read
 (:attr:`Match.reasons`, :attr:`Match.excluded_reason`), so ranking 10,000 volunteers costs no
@@ -91,6 +94,8 @@ class ProjectNeeds:
     theme: str
     required_skills: frozenset[str] = frozenset()
     required_languages: frozenset[str] = frozenset()
+    #: Runs of days (inclusive) on which the project has no free place (see :func:`full_ranges`).
+    full: tuple[tuple[date, date], ...] = ()
 
     @property
     def days(self) -> int:
@@ -103,6 +108,7 @@ class Exclusion(enum.StrEnum):
     ARCHIVED = "archived"
     OUTSIDE_AVAILABILITY = "outside_availability"
     ALREADY_PLACED = "already_placed"
+    PROJECT_FULL = "project_full"
 
     @property
     def title(self) -> str:
@@ -113,6 +119,7 @@ EXCLUSION_TITLES = {
     Exclusion.ARCHIVED: _l("Archived"),
     Exclusion.OUTSIDE_AVAILABILITY: _l("Availability outside the project"),
     Exclusion.ALREADY_PLACED: _l("Already placed on those dates"),
+    Exclusion.PROJECT_FULL: _l("Project full when available"),
 }
 
 
@@ -157,6 +164,8 @@ class Match:
     exclusion: Exclusion | None = None
     free_days: int = 0
     busy_days: int = 0
+    #: Days of the window the candidate is free but the project is full.
+    full_days: int = 0
     suggested_start: date | None = None
     suggested_end: date | None = None
     #: Points per component (see :data:`WEIGHTS`), unrounded; None when excluded.
@@ -194,6 +203,8 @@ class Match:
                 "Available only until %(end)s, before the project starts",
                 end=_fmt(c.available_to) if c.available_to else "",
             )
+        if self.exclusion is Exclusion.PROJECT_FULL:
+            return _("The project is full on every day this volunteer is available and free")
         if self.exclusion is Exclusion.ALREADY_PLACED:
             return _(
                 "Already placed on those dates: %(placements)s",
@@ -235,6 +246,12 @@ class Match:
                 "(%(num)d days already placed elsewhere)",
                 self.busy_days,
             )
+        if self.full_days:
+            availability += " " + ngettext(
+                "(%(num)d day on which the project is full)",
+                "(%(num)d days on which the project is full)",
+                self.full_days,
+            )
         if not p.required_skills:
             skills = _("No particular skill required")
         else:
@@ -274,16 +291,22 @@ class Match:
         )
 
 
-def free_ranges(start: date, end: date, busy: Iterable[Busy]) -> list[tuple[date, date]]:
-    """The runs of days in ``start``..``end`` (inclusive) not covered by any ``busy`` range,
-    in date order. Works on interval ends, never day by day."""
+def free_ranges(
+    start: date, end: date, busy: Iterable[Busy | tuple[date, date]]
+) -> list[tuple[date, date]]:
+    """The runs of days in ``start``..``end`` (inclusive) not covered by any ``busy`` range
+    (:class:`Busy` or ``(start, end)``), in date order. Works on interval ends, never day by
+    day."""
+    spans = sorted((b.start, b.end) if isinstance(b, Busy) else (b[0], b[1]) for b in busy)
     runs: list[tuple[date, date]] = []
     cursor = start
-    for b in sorted((b for b in busy if b.start <= end and b.end >= start), key=lambda b: b.start):
-        if b.start > cursor:
-            runs.append((cursor, b.start - _ONE_DAY))
-        if b.end >= cursor:
-            cursor = b.end + _ONE_DAY
+    for first, last in spans:
+        if last < start or first > end:
+            continue
+        if first > cursor:
+            runs.append((cursor, first - _ONE_DAY))
+        if last >= cursor:
+            cursor = last + _ONE_DAY
         if cursor > end:
             break
     if cursor <= end:
@@ -291,12 +314,43 @@ def free_ranges(start: date, end: date, busy: Iterable[Busy]) -> list[tuple[date
     return runs
 
 
+def _days(runs: Iterable[tuple[date, date]]) -> int:
+    return sum((last - first).days + 1 for first, last in runs)
+
+
+def full_ranges(
+    placements: Iterable[tuple[date, date]], capacity: int
+) -> tuple[tuple[date, date], ...]:
+    """The runs of days (inclusive) on which ``capacity`` or more of ``placements`` (inclusive
+    ``(start, end)`` ranges of live placements) overlap: the days a project has no free place.
+
+    A sweep over the ranges' ends: +1 on a first day, -1 on the day after a last day.
+    """
+    changes: dict[date, int] = {}
+    for first, last in placements:
+        changes[first] = changes.get(first, 0) + 1
+        after = last + _ONE_DAY
+        changes[after] = changes.get(after, 0) - 1
+    runs: list[tuple[date, date]] = []
+    running = 0
+    full_since: date | None = None
+    for day in sorted(changes):
+        running += changes[day]
+        if running >= capacity and full_since is None:
+            full_since = day
+        elif running < capacity and full_since is not None:
+            runs.append((full_since, day - _ONE_DAY))
+            full_since = None
+    return tuple(runs)
+
+
 def score(candidate: CandidateProfile, project: ProjectNeeds) -> Match:
     """Score ``candidate`` for ``project`` (see the module docstring for the components).
 
     Pure: reads only its arguments. Returns a :class:`Match` whose ``exclusion`` is set (and
     ``score`` 0) when the candidate is archived, available only outside the project's dates,
-    or already placed on every day of the window where they are available.
+    already placed on every day of the window where they are available, or free only on days
+    when the project is full.
     """
     if candidate.archived:
         return Match(candidate, project, 0, Exclusion.ARCHIVED)
@@ -305,15 +359,21 @@ def score(candidate: CandidateProfile, project: ProjectNeeds) -> Match:
     if window_start > window_end:
         return Match(candidate, project, 0, Exclusion.OUTSIDE_AVAILABILITY)
     blocking = tuple(b for b in candidate.busy if b.start <= window_end and b.end >= window_start)
-    runs = (
+    own = (
         free_ranges(window_start, window_end, blocking)
         if blocking
         else [(window_start, window_end)]
     )
-    if not runs:
+    if not own:
         return Match(candidate, project, 0, Exclusion.ALREADY_PLACED, blocking=blocking)
+    runs = own
+    if project.full:
+        runs = [r for s, e in own for r in free_ranges(s, e, project.full)]
+        if not runs:
+            return Match(candidate, project, 0, Exclusion.PROJECT_FULL, blocking=blocking)
     window_days = (window_end - window_start).days + 1
-    free_days = sum((e - s).days + 1 for s, e in runs)
+    own_days = _days(own)
+    free_days = _days(runs)
     best = max(runs, key=lambda r: ((r[1] - r[0]).days, -r[0].toordinal()))
 
     required_skills = project.required_skills
@@ -340,7 +400,8 @@ def score(candidate: CandidateProfile, project: ProjectNeeds) -> Match:
         round(sum(points.values())),
         None,
         free_days=free_days,
-        busy_days=window_days - free_days,
+        busy_days=window_days - own_days,
+        full_days=own_days - free_days,
         suggested_start=best[0],
         suggested_end=best[1],
         points=points,
@@ -381,6 +442,7 @@ __all__ = [
     "ProjectNeeds",
     "Reason",
     "free_ranges",
+    "full_ranges",
     "normalise_skill",
     "normalise_skills",
     "rank",

@@ -23,6 +23,7 @@ from aljisr.placements.matching import (
     CandidateProfile,
     Match,
     ProjectNeeds,
+    full_ranges,
     normalise_skills,
     rank,
     score,
@@ -151,8 +152,22 @@ def project_occupancy(project_id: int) -> Peak:
 # --------------------------------------------------------------------------------------------
 
 
+def _live_ranges(project_ids: Any) -> dict[int, list[tuple[date, date]]]:
+    """Live placements' (start, end) per project, for ``project_ids`` (a list or a subquery)."""
+    pt = Placement.__table__
+    ranges: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for pid, start, end in db.session.execute(
+        sa.select(pt.c.project_id, pt.c.start_date, pt.c.end_date).where(
+            pt.c.project_id.in_(project_ids), Placement.status.in_(LIVE_STATUSES)
+        )
+    ):
+        ranges[pid].append((start, end))
+    return ranges
+
+
 def project_needs(project: Project) -> ProjectNeeds:
-    """The matching view of a project."""
+    """The matching view of a project, with the days it is full (one query)."""
+    ranges = _live_ranges([project.id]).get(project.id, [])
     return ProjectNeeds(
         project_id=project.id,
         title=project.title,
@@ -161,6 +176,7 @@ def project_needs(project: Project) -> ProjectNeeds:
         theme=project.theme.value,
         required_skills=normalise_skills(project.required_skills),
         required_languages=frozenset(project.required_languages or ()),
+        full=full_ranges(ranges, project.capacity),
     )
 
 
@@ -297,8 +313,13 @@ def candidate_profile(volunteer: Volunteer) -> CandidateProfile:
 
 def projects_to_match(today: date) -> list[ProjectNeeds]:
     """Projects a volunteer may still be proposed for: draft, open or in progress, not
-    archived, not over (one query of plain columns)."""
+    archived, not over; with the days each is full (two queries of plain columns)."""
     t = Project.__table__
+    matchable = sa.and_(
+        t.c.archived_at.is_(None),
+        sa.type_coerce(t.c.status, sa.String).in_([s.value for s in MATCHABLE_PROJECT_STATUSES]),
+        t.c.end_date >= today,
+    )
     rows = db.session.execute(
         sa.select(
             t.c.id,
@@ -308,14 +329,10 @@ def projects_to_match(today: date) -> list[ProjectNeeds]:
             sa.type_coerce(t.c.theme, sa.String),
             t.c.required_skills,
             t.c.required_languages,
-        ).where(
-            t.c.archived_at.is_(None),
-            sa.type_coerce(t.c.status, sa.String).in_(
-                [s.value for s in MATCHABLE_PROJECT_STATUSES]
-            ),
-            t.c.end_date >= today,
-        )
-    )
+            t.c.capacity,
+        ).where(matchable)
+    ).all()
+    ranges = _live_ranges(sa.select(t.c.id).where(matchable))
     return [
         ProjectNeeds(
             project_id=pid,
@@ -325,8 +342,9 @@ def projects_to_match(today: date) -> list[ProjectNeeds]:
             theme=theme,
             required_skills=normalise_skills(skills),
             required_languages=frozenset(langs or ()),
+            full=full_ranges(ranges.get(pid, ()), capacity),
         )
-        for pid, title, start, end, theme, skills, langs in rows
+        for pid, title, start, end, theme, skills, langs, capacity in rows
     ]
 
 

@@ -380,6 +380,8 @@ def match_for_project(project_id: int) -> str:
     return render_template(
         "placements/match_project.html",
         project=project,
+        peak=queries.project_occupancy(project.id),
+        today=local_today(),
         ranked=ranked if show_all else ranked[:MATCH_PAGE],
         ranked_total=len(ranked),
         excluded=excluded[:EXCLUDED_SHOWN],
