@@ -290,3 +290,20 @@ def test_projects_by_site_shows_the_most_relevant_first_and_counts_the_rest(as_r
     html = _html(client)
     assert html.count('class="card mb-3 site-card"') == 5  # the page shows five
     assert "and 2 more" in html and "6 more sites" in html
+
+
+def test_peak_by_project_counts_inclusive_days_within_the_window():
+    d = date(2026, 5, 1)
+
+    def day(n):
+        return d + timedelta(days=n)
+
+    spans = [
+        (1, day(-10), day(0)), (1, day(0), day(3)), (1, day(3), day(9)),  # 2 on day 0 and day 3
+        (2, day(-5), day(40)), (2, day(31), day(40)), (2, day(31), day(40)),  # 3 after window
+        (3, day(-9), day(-1)),  # before the window
+    ]
+    assert queries.peak_by_project(spans, day(0), day(29)) == {1: 2, 2: 1}
+    as_text = [(p, s.isoformat(), e.isoformat()) for p, s, e in spans]
+    assert queries.peak_by_project(as_text, day(0).isoformat(), day(40).isoformat()) == {
+        1: 2, 2: 3}

@@ -201,8 +201,12 @@ def peak_by_project(
     for project_id, project_events in events.items():
         present = peak = 0
         for _day, kind in sorted(project_events):
-            present += 1 if kind == 0 else -1
-            peak = max(peak, present)
+            if kind == 0:
+                present += 1
+                if present > peak:
+                    peak = present
+            else:
+                present -= 1
         peaks[project_id] = peak
     return peaks
 
@@ -228,7 +232,7 @@ def projects_near_capacity(
         Project.status.in_((ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)),
     )
     as_text = sa.String()
-    spans = db.session.execute(
+    spans = db.session.connection().execute(  # plain rows: no ORM work per placement
         sa.select(
             Placement.project_id,
             sa.type_coerce(Placement.start_date, as_text),
