@@ -132,6 +132,14 @@ def _lock_project(project_id: int) -> Any:
     ).one()
 
 
+def lock_project(project: Project) -> None:
+    """Hold the project row until the end of the transaction, so no placement is booked on it
+    meanwhile (PostgreSQL ``SELECT ... FOR UPDATE``; on SQLite the write transaction of a POST
+    already excludes other writers). Call before checking a change to its dates or capacity."""
+    if project.id is not None:
+        _lock_project(project.id)
+
+
 def check_capacity_change(project: Project, new_capacity: int) -> None:
     """Refuse lowering ``project``'s capacity below what is already booked on any single day.
 

@@ -20,7 +20,7 @@ from aljisr.extensions import db
 from aljisr.i18n import _, format_date
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.models import LIVE_STATUSES, Placement
-from aljisr.placements.services import check_capacity_change
+from aljisr.placements.services import check_capacity_change, lock_project
 from aljisr.projects.models import SDG_TITLES, Project, ProjectStatus, Theme
 from aljisr.sites.models import Site
 from aljisr.text import clean_text
@@ -183,9 +183,11 @@ def update_project(project: Project, values: Mapping[str, Any], *, actor: Any) -
     _validate(values, project)
     start = values.get("start_date", project.start_date)
     end = values.get("end_date", project.end_date)
+    capacity = values.get("capacity", project.capacity)
+    if (start, end) != (project.start_date, project.end_date) or capacity < project.capacity:
+        lock_project(project)  # no placement may be booked between these checks and the commit
     if (start, end) != (project.start_date, project.end_date):
         _check_dates_against_placements(project, start, end)
-    capacity = values.get("capacity", project.capacity)
     if capacity < project.capacity:
         check_capacity_change(project, capacity)
     before = {"start_date": project.start_date, "end_date": project.end_date,
