@@ -106,9 +106,6 @@ class Placement(TimestampMixin, db.Model):
         # arrivals and departures across projects (overview, date filters)
         sa.Index("ix_placements_start_date", "start_date"),
         sa.Index("ix_placements_end_date", "end_date"),
-        # live placements of a project over a date range, without reading the rows
-        # (overview capacity peaks); it covers what ix_placements_project_dates serves
-        sa.Index("ix_placements_project_span", "project_id", "start_date", "end_date", "status"),
     )
 
     @property
