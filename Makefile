@@ -10,6 +10,8 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 .PHONY: run test test-sqlite test-postgres install translations lint bench clean
 
 ## run: install, migrate, load the demo data and serve on 127.0.0.1:$(PORT)
+# Certificates' QR codes point at the served address unless ALJISR_PUBLIC_BASE_URL says otherwise.
+run: export ALJISR_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install instance/config.py translations
 	$(FLASK) init-db
 	$(FLASK) seed-demo
