@@ -86,6 +86,9 @@ def register(app: Flask) -> None:
             "_l",
             "--no-location",
             "--sort-output",
+            # Babel skips directories starting with "_" by default: templates/_macros too.
+            "--ignore-dirs",
+            ".* __pycache__",
             "-o",
             str(pot),
             str(root / "aljisr"),
