@@ -315,3 +315,15 @@ def test_only_staff_reach_the_hours_pages(as_role, db, role):
     assert client.post(f"/hours/{entry.id}/review", data={"action": "approve"}).status_code == 403
     assert client.get(f"/hours/placement/{p.id}/log").status_code == 403
     assert _status(db, entry) is HoursStatus.SUBMITTED
+
+
+def test_filter_options_are_escaped_and_keep_the_choice(coordinator, db):
+    client, _ = coordinator
+    p = _placement()
+    p.project.title = '<script>alert("x")</script> & co'
+    db.session.flush()
+    html = client.get(f"/hours/?project={p.project_id}&status=approved").get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert (f'<option value="{p.project_id}" selected>&lt;script&gt;alert(&#34;x&#34;)'
+            "&lt;/script&gt; &amp; co · ") in html
+    assert '<option value="approved" selected>Approved</option>' in html
