@@ -34,11 +34,13 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("certificates.index", _l("Certificates"), Permission.ISSUE_CERTIFICATES),
     NavItem("reports.index", _l("Reports"), Permission.VIEW_REPORTS_ALL),
     NavItem("audit.index", _l("Audit log"), Permission.VIEW_AUDIT_LOG),
+    NavItem("auth.invitations_index", _l("Invitations"), Permission.MANAGE_REGISTERS),
     NavItem("admin.users", _l("Users"), Permission.MANAGE_USERS),
     NavItem("admin.outbox", _l("Outbox"), Permission.READ_OUTBOX),
     NavItem("portal.hours", _l("My hours"), Permission.VOLUNTEER_PORTAL),
     NavItem("portal.certificates", _l("My certificates"), Permission.VOLUNTEER_PORTAL),
     NavItem("portal.profile", _l("My profile"), Permission.VOLUNTEER_PORTAL),
+    NavItem("partners.volunteers", _l("Our volunteers"), Permission.PARTNER_PORTAL),
     NavItem("partners.hours", _l("Hours at our sites"), Permission.HOST_HOURS),
     NavItem("reports.mine", _l("Reports"), Permission.PARTNER_PORTAL),
 )
@@ -64,6 +66,18 @@ def language_name(code: str | None) -> str:
         return code
 
 
+def active_nav_endpoint(items: list[NavItem], endpoint: str | None) -> str | None:
+    """The navigation item to highlight for the current ``endpoint``: the item itself, else the
+    only item of the same blueprint (a register's detail page lights its list), else none."""
+    if not endpoint:
+        return None
+    if any(item.endpoint == endpoint for item in items):
+        return endpoint
+    blueprint = endpoint.split(".")[0]
+    same = [item.endpoint for item in items if item.endpoint.split(".")[0] == blueprint]
+    return same[0] if len(same) == 1 else None
+
+
 def init_templating(app: Flask) -> None:
     """Register the globals and filters every template may use."""
 
@@ -77,6 +91,7 @@ def init_templating(app: Flask) -> None:
         ]
         return {
             "nav_items": nav,
+            "active_nav": active_nav_endpoint(nav, request.endpoint),
             "current_locale": locale,
             "text_direction": text_direction(locale),
             "languages": LANGUAGES,

@@ -228,3 +228,23 @@ def test_unexpected_error_is_a_friendly_500_page(app):
     response = app.test_client().get("/boom-for-test")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
+
+
+def test_navigation_highlights_one_item(as_role, db):
+    client, _ = as_role("volunteer")
+    html = client.get("/me/hours").get_data(as_text=True)
+    assert html.count('aria-current="page"') == 1
+    assert 'active" aria-current="page"\n             href="/me/hours"' in html
+
+
+def test_active_nav_endpoint_rules():
+    from aljisr.permissions import Permission
+    from aljisr.templating import NavItem, active_nav_endpoint
+
+    items = [NavItem("volunteers.index", "V", Permission.SIGNED_IN),
+             NavItem("portal.hours", "H", Permission.SIGNED_IN),
+             NavItem("portal.profile", "P", Permission.SIGNED_IN)]
+    assert active_nav_endpoint(items, "volunteers.detail") == "volunteers.index"
+    assert active_nav_endpoint(items, "portal.profile") == "portal.profile"
+    assert active_nav_endpoint(items, "portal.export") is None
+    assert active_nav_endpoint(items, None) is None
