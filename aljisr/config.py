@@ -30,6 +30,8 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     #: Login attempts allowed per client address.
     LOGIN_RATE_LIMIT = "10 per minute"
+    #: Password-reset requests and one-time link submissions allowed per client address.
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute"  # noqa: S105 (a rate, not a password)
     #: Verification-code look-ups allowed per client address (guessing is rate-limited).
     VERIFY_RATE_LIMIT = "30 per minute"
     SESSION_COOKIE_HTTPONLY = True

@@ -364,7 +364,8 @@ def test_mail_goes_through_smtp_when_configured(app, db, monkeypatch):
 class TestRateLimit:
     @pytest.fixture
     def app_config(self, app_config):
-        return {**app_config, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"}
+        return {**app_config, "RATELIMIT_ENABLED": True,
+                "PASSWORD_RESET_RATE_LIMIT": "2 per minute"}
 
     def test_forgot_password_is_rate_limited(self, client, db):
         def ask():

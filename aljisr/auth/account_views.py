@@ -45,8 +45,9 @@ from aljisr.permissions import Permission, Role, public, require
 from aljisr.volunteers.models import Volunteer
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _reset_limit() -> str:
+    """Requests per client address for password resets and one-time links (config)."""
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
 
 
 def _form_error(form: Any, error: DomainError, default: str) -> None:
@@ -93,7 +94,7 @@ def _use_link(token: str, purpose: LinkPurpose, template: str) -> Any:
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
 @public
 def accept_invitation(token: str) -> Any:
     """Set a password from an invitation link (works once, expires, retired by a newer one)."""
@@ -101,7 +102,7 @@ def accept_invitation(token: str) -> Any:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
 @public
 def reset_password(token: str) -> Any:
     """Set a new password from a reset link."""
@@ -109,7 +110,7 @@ def reset_password(token: str) -> Any:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
 @public
 def forgot_password() -> Any:
     """Ask for a reset link. Answers the same whether or not the address has an account."""
