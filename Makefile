@@ -49,9 +49,9 @@ translations: install
 lint: install
 	$(BIN)/ruff check aljisr tests bench
 
-## bench: benchmarks (never part of make test); writes bench/results.json
+## bench: benchmarks (never part of make test); writes bench/results.json (BENCH_ARGS="--runs 31" or "--postgres URL")
 bench: install translations
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
