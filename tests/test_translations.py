@@ -1,0 +1,230 @@
+"""French and Arabic message catalogues: well formed, complete, in step with the code, used.
+
+A deliberate rule: every string the code marks for translation has a French and an Arabic
+translation, none empty, none fuzzy. A new string without translations fails this suite; the
+fix is to run the translations update and translate what it added (see ``UPDATE_HINT``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "aljisr" / "translations"
+BABEL_CFG = ROOT / "aljisr" / "babel.cfg"
+
+#: Plural forms per language, as Babel (CLDR) declares them.
+PLURAL_FORMS = {"fr": 3, "ar": 6}
+
+UPDATE_HINT = (
+    "Run `flask --app aljisr translations update` (or the pybabel extract/update it wraps), "
+    "then translate every new entry in aljisr/translations/fr/LC_MESSAGES/messages.po and "
+    "aljisr/translations/ar/LC_MESSAGES/messages.po: no empty msgstr, no fuzzy flag, every "
+    "plural form filled (fr: 3, ar: 6), placeholders kept as in the msgid."
+)
+
+#: ``%(name)s`` style placeholders; ``%%`` is a literal percent sign.
+PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([diouxXeEfFgGcrsa%])")
+
+
+def _catalogue(language: str) -> Catalog:
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def _entries(catalog: Catalog) -> list[Message]:
+    return [message for message in catalog if message.id]
+
+
+def _forms(message: Message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def _placeholders(text: str) -> dict[str, str]:
+    """``{name: conversion}`` of the named placeholders in ``text`` (``%%`` left out)."""
+    return {name: kind for name, kind in PLACEHOLDER.findall(text) if kind != "%" and name}
+
+
+def _sample(kinds: dict[str, str]) -> dict[str, Any]:
+    return {name: 3 if kind in "diouxXc" else 2.5 if kind in "eEfFgG" else "x"
+            for name, kind in kinds.items()}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_catalogues() -> Iterator[None]:
+    """Compile a catalogue whose .mo is missing or older than its .po (what `make
+    translations` does), so the app tests below read the catalogues as committed."""
+    for language in PLURAL_FORMS:
+        folder = TRANSLATIONS / language / "LC_MESSAGES"
+        po, mo = folder / "messages.po", folder / "messages.mo"
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with open(mo, "wb") as handle:
+                write_mo(handle, _catalogue(language))
+    yield
+
+
+# --------------------------------------------------------------------------- well formed
+
+@pytest.mark.parametrize("language", sorted(PLURAL_FORMS))
+def test_catalogue_parses_and_babel_check_finds_no_error(language):
+    catalog = _catalogue(language)
+    assert catalog.num_plurals == PLURAL_FORMS[language]
+    assert len(_entries(catalog)) > 500
+    errors = [(message.id, [str(error) for error in found]) for message, found in catalog.check()]
+    assert errors == [], UPDATE_HINT
+
+
+@pytest.mark.parametrize("language", sorted(PLURAL_FORMS))
+def test_no_entry_is_untranslated_or_fuzzy(language):
+    catalog = _catalogue(language)
+    untranslated = [message.id for message in _entries(catalog)
+                    if not all(form.strip() for form in _forms(message))]
+    fuzzy = [message.id for message in _entries(catalog) if message.fuzzy]
+    wrong_count = [message.id for message in _entries(catalog) if message.pluralizable
+                   and len(_forms(message)) != PLURAL_FORMS[language]]
+    assert untranslated == [], f"{language}: untranslated entries. {UPDATE_HINT}"
+    assert fuzzy == [], f"{language}: fuzzy entries. {UPDATE_HINT}"
+    assert wrong_count == [], f"{language}: plural entries without every form. {UPDATE_HINT}"
+
+
+@pytest.mark.parametrize("language", sorted(PLURAL_FORMS))
+def test_placeholders_of_every_form_match_the_msgid(language):
+    """Stricter than ``Catalog.check()`` (which compares only the first two plural forms):
+    a plain string keeps exactly the msgid's placeholders; a plural form uses only the msgid's
+    placeholders, and the forms for "many" numbers keep them all (Arabic zero, one and two may
+    spell the number out). Every translation survives ``%`` formatting, as templates format
+    every string."""
+    problems = []
+    for message in _entries(catalog := _catalogue(language)):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = {}
+        for text in ids:
+            wanted.update(_placeholders(text))
+        for index, form in enumerate(_forms(message)):
+            found = _placeholders(form)
+            if message.pluralizable:
+                english = ids[0] if index == 0 else ids[-1]
+                must_keep = set(_placeholders(english))
+                may_drop = language == "ar" and index <= 2
+                if not set(found) <= set(wanted) or (not may_drop and not must_keep <= set(found)):
+                    problems.append((ids[0], index, form))
+            elif found != wanted:
+                problems.append((ids[0], index, form))
+            if any(found[name] != wanted.get(name, found[name]) for name in found):
+                problems.append((ids[0], index, form))
+            try:
+                form % _sample(wanted)
+            except (KeyError, TypeError, ValueError) as error:
+                problems.append((ids[0], index, f"{form!r}: {error}"))
+    assert catalog.num_plurals == PLURAL_FORMS[language]
+    assert problems == [], f"{language}: placeholders differ from the msgid"
+
+
+def test_plural_forms_follow_each_language():
+    """The header's plural rule picks the form written for it (Arabic: zero, one, two,
+    3-10, 11-99, 100+)."""
+    from gettext import c2py
+
+    catalog = _catalogue("ar")
+    form = c2py(catalog.plural_expr)
+    days = catalog["%(num)d day"].string
+    assert [days[form(n)] for n in (0, 1, 2, 3, 11, 100)] == [
+        "%(num)d يوم", "يوم واحد", "يومان", "%(num)d أيام", "%(num)d يومًا", "%(num)d يوم"]
+    french = _catalogue("fr")
+    form = c2py(french.plural_expr)
+    days = french["%(num)d day"].string
+    assert [days[form(n)] for n in (0, 1, 2)] == ["%(num)d jour", "%(num)d jour", "%(num)d jours"]
+
+
+# --------------------------------------------------------------------------- in step with code
+
+def _extracted_msgids() -> set[str]:
+    """The msgids the code marks today, extracted as the translations update does (same
+    mapping file, ``_l`` keyword, and directories starting with "_" such as _macros kept)."""
+    with open(BABEL_CFG, encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle, str(BABEL_CFG))
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+
+    def keep(path: str) -> bool:
+        name = os.path.basename(path)
+        return not name.startswith(".") and name != "__pycache__"
+
+    found = set()
+    for folder in (ROOT / "aljisr", ROOT / "templates"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+                folder, method_map, options_map, keywords=keywords, directory_filter=keep):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def test_every_string_in_the_code_is_in_both_catalogues():
+    extracted = _extracted_msgids()
+    assert "Volunteers" in extracted and "Previous" in extracted  # templates/_macros included
+    for language in PLURAL_FORMS:
+        known = {message.id[0] if isinstance(message.id, tuple) else message.id
+                 for message in _entries(_catalogue(language))}
+        missing = sorted(extracted - known)
+        assert missing == [], (
+            f"{len(missing)} string(s) of the code have no {language} translation: "
+            f"{missing[:10]}. {UPDATE_HINT}")
+
+
+# --------------------------------------------------------------------------- through the app
+
+def _translation(language: str, msgid: str) -> str:
+    return _catalogue(language)[msgid].string
+
+
+def test_coordinator_home_in_arabic_is_rtl_with_arabic_navigation(as_role):
+    client, _user = as_role("coordinator")
+    client.post("/language", data={"language": "ar", "next": "/home"})
+    html = client.get("/home").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert _translation("ar", "Volunteers") == "المتطوعون"
+    for label in ("Volunteers", "Projects", "Placements", "Certificates", "Reports"):
+        assert f">{_translation('ar', label)}</a>" in html, label
+        assert f">{label}</a>" not in html, label
+
+
+def test_coordinator_home_in_french(as_role):
+    client, _user = as_role("coordinator")
+    client.post("/language", data={"language": "fr", "next": "/home"})
+    html = client.get("/home").get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in html
+    assert ">Bénévoles</a>" in html
+    assert ">Volunteers</a>" not in html
+
+
+def test_login_page_in_french_from_the_browser_language(client):
+    html = client.get("/login", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(
+        as_text=True)
+    assert _translation("fr", "Sign in") == "Se connecter"
+    assert "Se connecter" in html
+    assert _translation("fr", "Password") in html
+    assert ">Sign in<" not in html
+
+
+def test_plural_and_placeholder_rendered_in_arabic(app):
+    from aljisr.i18n import _, force_locale, ngettext
+
+    with app.test_request_context(), force_locale("ar"):
+        assert ngettext("%(num)d day", "%(num)d days", 2) == "يومان"
+        assert ngettext("%(num)d day", "%(num)d days", 7) == "7 أيام"
+        assert ngettext("%(num)d day", "%(num)d days", 12) == "12 يومًا"
+        assert _("Invitation sent to %(email)s.", email="a@b.ma") == "أُرسلت الدعوة إلى a@b.ma."
+    with app.test_request_context(), force_locale("fr"):
+        assert ngettext("%(num)d entry approved.", "%(num)d entries approved.", 1) == (
+            "1 saisie approuvée.")
+        assert ngettext("%(num)d entry approved.", "%(num)d entries approved.", 4) == (
+            "4 saisies approuvées.")
