@@ -34,46 +34,82 @@ def organisation(kind: OrganisationKind = OrganisationKind.SENDING, **kw: Any) -
 
 def site(host: Organisation | None = None, **kw: Any) -> Site:
     n = next(_seq)
-    return _add(Site(**{"name": f"School {n}", "kind": SiteKind.PRIMARY_SCHOOL,
-                        "organisation": host, **kw}))
+    return _add(
+        Site(**{"name": f"School {n}", "kind": SiteKind.PRIMARY_SCHOOL, "organisation": host, **kw})
+    )
 
 
 def project(site_: Site | None = None, **kw: Any) -> Project:
     n = next(_seq)
     values = {
-        "title": f"Project {n}", "site": site_ or site(), "theme": Theme.EDUCATION,
-        "status": ProjectStatus.OPEN, "start_date": date(2026, 9, 1),
-        "end_date": date(2026, 12, 31), "capacity": 5, "required_skills": [],
-        "required_languages": [], **kw,
+        "title": f"Project {n}",
+        "site": site_ or site(),
+        "theme": Theme.EDUCATION,
+        "status": ProjectStatus.OPEN,
+        "start_date": date(2026, 9, 1),
+        "end_date": date(2026, 12, 31),
+        "capacity": 5,
+        "required_skills": [],
+        "required_languages": [],
+        **kw,
     }
     return _add(Project(**values))
 
 
-def volunteer(sender: Organisation | None = None, languages: dict[str, str] | None = None,
-              **kw: Any) -> Volunteer:
+def volunteer(
+    sender: Organisation | None = None, languages: dict[str, str] | None = None, **kw: Any
+) -> Volunteer:
     n = next(_seq)
-    v = Volunteer(**{"full_name": f"Volunteer {n}", "email": f"v{n}@example.org",
-                     "nationality": "FR", "status": VolunteerStatus.ACTIVE,
-                     "sending_organisation": sender, "skills": [], "interests": [], **kw})
-    v.languages = [VolunteerLanguage(code=c, level=LanguageLevel(lv))
-                   for c, lv in (languages or {}).items()]
+    v = Volunteer(
+        **{
+            "full_name": f"Volunteer {n}",
+            "email": f"v{n}@example.org",
+            "nationality": "FR",
+            "status": VolunteerStatus.ACTIVE,
+            "sending_organisation": sender,
+            "skills": [],
+            "interests": [],
+            **kw,
+        }
+    )
+    v.languages = [
+        VolunteerLanguage(code=c, level=LanguageLevel(lv)) for c, lv in (languages or {}).items()
+    ]
     return _add(v)
 
 
-def placement(volunteer_: Volunteer | None = None, project_: Project | None = None,
-              **kw: Any) -> Placement:
+def placement(
+    volunteer_: Volunteer | None = None, project_: Project | None = None, **kw: Any
+) -> Placement:
     project_ = project_ or project()
-    values = {"volunteer": volunteer_ or volunteer(), "project": project_,
-              "start_date": project_.start_date, "end_date": project_.end_date,
-              "status": PlacementStatus.ACTIVE, **kw}
+    values = {
+        "volunteer": volunteer_ or volunteer(),
+        "project": project_,
+        "start_date": project_.start_date,
+        "end_date": project_.end_date,
+        "status": PlacementStatus.ACTIVE,
+        **kw,
+    }
     return _add(Placement(**values))
 
 
-def hours(placement_: Placement, day: date | None = None, amount: str = "4",
-          status: HoursStatus = HoursStatus.APPROVED, **kw: Any) -> HoursEntry:
-    return _add(HoursEntry(placement=placement_, volunteer_id=placement_.volunteer_id,
-                           work_date=day or placement_.start_date, hours=Decimal(amount),
-                           status=status, **{"activity": "Painting", **kw}))
+def hours(
+    placement_: Placement,
+    day: date | None = None,
+    amount: str = "4",
+    status: HoursStatus = HoursStatus.APPROVED,
+    **kw: Any,
+) -> HoursEntry:
+    return _add(
+        HoursEntry(
+            placement=placement_,
+            volunteer_id=placement_.volunteer_id,
+            work_date=day or placement_.start_date,
+            hours=Decimal(amount),
+            status=status,
+            **{"activity": "Painting", **kw},
+        )
+    )
 
 
 def user(role: Role = Role.COORDINATOR, password: str = PASSWORD, **kw: Any) -> User:

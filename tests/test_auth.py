@@ -132,8 +132,12 @@ def test_email_is_unique_case_insensitively(db):
 class TestWithCsrfAndRateLimit:
     @pytest.fixture
     def app_config(self, app_config):
-        return {**app_config, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True,
-                "LOGIN_RATE_LIMIT": "3 per minute"}
+        return {
+            **app_config,
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": True,
+            "LOGIN_RATE_LIMIT": "3 per minute",
+        }
 
     def test_login_without_csrf_token_is_refused(self, client, db):
         user = factories.user()
@@ -151,19 +155,23 @@ class TestWithCsrfAndRateLimit:
         db.session.commit()
         token = self._token(client)
         for _ in range(3):
-            response = client.post("/login", data={"email": user.email, "password": "bad",
-                                                   "csrf_token": token})
+            response = client.post(
+                "/login", data={"email": user.email, "password": "bad", "csrf_token": token}
+            )
             assert response.status_code == 200
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                               "csrf_token": token})
+        response = client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        )
         assert response.status_code == 429
         assert "Too many attempts" in response.get_data(as_text=True)
 
     def test_login_with_token_works(self, client, db):
         user = factories.user()
         db.session.commit()
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                               "csrf_token": self._token(client)})
+        response = client.post(
+            "/login",
+            data={"email": user.email, "password": PASSWORD, "csrf_token": self._token(client)},
+        )
         assert response.headers["Location"] == "/home"
 
 

@@ -26,9 +26,14 @@ def test_a_view_without_permission_is_caught(app):
 
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.PARTNER])
 def test_non_staff_hold_no_staff_permission(role):
-    staff_only = {Permission.MANAGE_REGISTERS, Permission.MANAGE_PLACEMENTS,
-                  Permission.REVIEW_HOURS, Permission.ISSUE_CERTIFICATES,
-                  Permission.VIEW_AUDIT_LOG, Permission.MANAGE_USERS}
+    staff_only = {
+        Permission.MANAGE_REGISTERS,
+        Permission.MANAGE_PLACEMENTS,
+        Permission.REVIEW_HOURS,
+        Permission.ISSUE_CERTIFICATES,
+        Permission.VIEW_AUDIT_LOG,
+        Permission.MANAGE_USERS,
+    }
     assert not (ROLE_PERMISSIONS[role] & staff_only)
 
 
