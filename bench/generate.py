@@ -148,7 +148,11 @@ def generate(url: str, scale: float = 1.0, seed: int = 2014, today: date | None 
         now = datetime.now(UTC)
         stamp = {"created_at": now, "updated_at": now}
         counts: dict[str, int] = {}
+        postgres = db.engine.dialect.name == "postgresql"
         with db.engine.begin() as conn:
+            if postgres:
+                # bulk load: no per-row triggers (foreign keys, month totals); totals rebuilt below
+                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
             # --- organisations and sites ---------------------------------------------------------
             orgs = []
             kinds = ["sending"] * 5 + ["host"] * 4 + ["partner"]
@@ -268,7 +272,11 @@ def generate(url: str, scale: float = 1.0, seed: int = 2014, today: date | None 
                 "email": user.email, "display_name": user.display_name, "role": "coordinator",
                 "password_hash": user.password_hash, "active": True, "session_version": 1,
                 "token_version": 0, **stamp}])
-        if db.engine.dialect.name == "postgresql":
+        if postgres:
+            from aljisr.hours.services import rebuild_month_totals
+
+            rebuild_month_totals()
+            db.session.commit()
             with db.engine.begin() as conn:
                 for name, table in t.items():  # ids were given explicitly: move sequences on
                     if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
