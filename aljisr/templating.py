@@ -19,6 +19,8 @@ class NavItem:
     endpoint: str
     label: Any
     permission: Permission
+    #: Less frequent pages sit in the "More" menu so the bar fits a laptop screen.
+    more: bool = False
 
 
 #: The main navigation; an item shows only to users holding its permission and whose
@@ -26,17 +28,17 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("main.home", _l("Overview"), Permission.SIGNED_IN),
     NavItem("volunteers.index", _l("Volunteers"), Permission.MANAGE_REGISTERS),
-    NavItem("organisations.index", _l("Organisations"), Permission.MANAGE_REGISTERS),
-    NavItem("sites.index", _l("Sites"), Permission.MANAGE_REGISTERS),
+    NavItem("organisations.index", _l("Organisations"), Permission.MANAGE_REGISTERS, more=True),
+    NavItem("sites.index", _l("Sites"), Permission.MANAGE_REGISTERS, more=True),
     NavItem("projects.index", _l("Projects"), Permission.MANAGE_REGISTERS),
     NavItem("placements.index", _l("Placements"), Permission.MANAGE_PLACEMENTS),
     NavItem("hours.queue", _l("Hours"), Permission.REVIEW_HOURS),
     NavItem("certificates.index", _l("Certificates"), Permission.ISSUE_CERTIFICATES),
     NavItem("reports.index", _l("Reports"), Permission.VIEW_REPORTS_ALL),
-    NavItem("audit.index", _l("Audit log"), Permission.VIEW_AUDIT_LOG),
-    NavItem("auth.invitations_index", _l("Invitations"), Permission.MANAGE_REGISTERS),
-    NavItem("admin.users", _l("Users"), Permission.MANAGE_USERS),
-    NavItem("admin.outbox", _l("Outbox"), Permission.READ_OUTBOX),
+    NavItem("audit.index", _l("Audit log"), Permission.VIEW_AUDIT_LOG, more=True),
+    NavItem("auth.invitations_index", _l("Invitations"), Permission.MANAGE_REGISTERS, more=True),
+    NavItem("admin.users", _l("Users"), Permission.MANAGE_USERS, more=True),
+    NavItem("admin.outbox", _l("Outbox"), Permission.READ_OUTBOX, more=True),
     NavItem("portal.hours", _l("My hours"), Permission.VOLUNTEER_PORTAL),
     NavItem("portal.certificates", _l("My certificates"), Permission.VOLUNTEER_PORTAL),
     NavItem("portal.profile", _l("My profile"), Permission.VOLUNTEER_PORTAL),
@@ -92,6 +94,7 @@ def init_templating(app: Flask) -> None:
         return {
             "nav_items": nav,
             "active_nav": active_nav_endpoint(nav, request.endpoint),
+            "config_endpoints": app.view_functions,
             "current_locale": locale,
             "text_direction": text_direction(locale),
             "languages": LANGUAGES,

@@ -111,3 +111,10 @@ def sign_in(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/home")
+
+
+def sign_out(page: Any) -> None:
+    """Sign out through the account menu in the navigation bar."""
+    page.locator("nav button.dropdown-toggle").click()  # the account menu
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, sign_out
 
 
 def test_volunteer_sees_placements_and_logs_hours(page):
@@ -80,13 +80,13 @@ def test_invited_volunteer_sets_a_password_and_lands_on_the_portal(page):
     row = page.locator("tr", has_text="Théo Marchand")
     row.get_by_role("button", name="Invite").click()
     assert page.get_by_text("Invitation sent to volunteer02@aljisr.example.org").is_visible()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     sign_in(page, "admin@aljisr.example.org")
     page.goto("/admin/outbox")
     body = page.locator(".card", has_text="volunteer02@aljisr.example.org").first.inner_text()
     link = re.search(r"https?://\S+/invitation/\S+", body).group(0)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     page.goto(link)
     assert page.get_by_text("volunteer02@aljisr.example.org").is_visible()
