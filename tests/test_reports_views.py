@@ -182,6 +182,7 @@ def test_annual_report_by_theme_sdg_and_site(as_role, db):
     assert csv_response.headers["Content-Disposition"] == (
         "attachment; filename=aljisr-annual-report_2026-01-01_2026-12-31.csv")
     assert "Multidisciplinary room" in csv_response.data.decode("utf-8-sig")
+    assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"
     pdf = client.get("/reports/annual/2026?format=pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     xlsx = client.get("/reports/annual/2026?format=xlsx")

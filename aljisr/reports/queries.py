@@ -314,10 +314,10 @@ def by_sdg(facts: Any) -> Breakdown:
 
 def placement_rows(facts: Any,
                    country_name: Callable[[str | None], str]) -> tuple[PlacementRow, ...]:
-    """The detail rows, one per placement, ordered by project, start date and name (one
+    """The detail rows, one per placement, in time order: start date, project, name (one
     statement)."""
     query = sa.select(facts).order_by(
-        facts.c.project_title, facts.c.project_id, facts.c.start_date,
+        facts.c.start_date, facts.c.project_title, facts.c.project_id,
         facts.c.volunteer_name, facts.c.placement_id,
     )
     return tuple(
