@@ -37,11 +37,16 @@ def format_date(value: date | datetime, format: str = "medium") -> str:  # noqa:
 
 
 def format_datetime(value: datetime, format: str = "medium") -> str:  # noqa: A002
-    """A timestamp in the current locale and the association's zone (UTC, English, outside
-    an app context)."""
-    if has_app_context():
-        return flask_babel.format_datetime(value, format)
-    return babel.dates.format_datetime(value, format, locale="en")
+    """A timestamp in the current locale, shown in the association's time zone.
+
+    Converts with :mod:`zoneinfo` (the system's tz database): pytz's table, which
+    flask-babel would use, has Africa/Casablanca at UTC+0 in late 2026 where the tz
+    database has UTC+1. English and the default zone outside an app context.
+    """
+    from aljisr.dates import association_zone
+
+    locale = str(flask_babel.get_locale() or "en") if has_app_context() else "en"
+    return babel.dates.format_datetime(value, format, tzinfo=association_zone(), locale=locale)
 
 
 def format_decimal(value: Decimal | float | int, format: str | None = None) -> str:  # noqa: A002

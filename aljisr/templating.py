@@ -10,7 +10,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from aljisr.i18n import LANGUAGES, _l, format_date, text_direction
+from aljisr.i18n import LANGUAGES, _l, format_date, format_datetime, text_direction
 from aljisr.permissions import Permission, has_permission
 
 
@@ -102,6 +102,7 @@ def init_templating(app: Flask) -> None:
         }
 
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetimeformat"] = format_datetime
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["language"] = language_name
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")

@@ -248,3 +248,14 @@ def test_active_nav_endpoint_rules():
     assert active_nav_endpoint(items, "portal.profile") == "portal.profile"
     assert active_nav_endpoint(items, "portal.export") is None
     assert active_nav_endpoint(items, None) is None
+
+
+def test_timestamps_are_shown_in_the_association_zone(app):
+    from datetime import UTC, datetime
+
+    from aljisr.i18n import format_datetime
+
+    with app.test_request_context("/"):
+        # Morocco is on UTC+1 outside Ramadan (tz database, Africa/Casablanca)
+        shown = format_datetime(datetime(2026, 11, 29, 11, 10, tzinfo=UTC), "HH:mm")
+    assert shown == "12:10"

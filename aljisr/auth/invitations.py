@@ -189,7 +189,7 @@ def _send_link(user: User, purpose: LinkPurpose, *, actor: User | None) -> None:
         else:
             subject = _("Choose a new password")
         # the deadline in the recipient's language and the association's time zone
-        expires = format_datetime(utcnow() + timedelta(hours=hours), "long")
+        expires = format_datetime(utcnow() + timedelta(hours=hours), "d MMMM yyyy, HH:mm")
         body = render_template(template, user=user, link=link, hours=hours, inviter=actor,
                                expires=expires,
                                association=current_app.config["ASSOCIATION_NAME"])
