@@ -116,7 +116,9 @@ def register_blueprints(app: Flask) -> None:
     from importlib import import_module
 
     from aljisr.permissions import public
+    from aljisr.urls import RecordIdConverter
 
+    app.url_map.converters["int"] = RecordIdConverter
     for module in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(module).bp)
     app.view_functions["static"] = public(app.view_functions["static"])

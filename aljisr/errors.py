@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from aljisr.i18n import _l
@@ -54,6 +55,18 @@ def register_error_pages(app: Flask) -> None:
         )
 
     app.register_error_handler(HTTPException, render)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def bad_value(error: Exception) -> tuple[str, int]:
+        """A value the database cannot hold reached it (an absurd id in a form, say): the
+        request is refused as bad input rather than failing. Forms validate first; this is
+        the net under them."""
+        from aljisr.extensions import db
+
+        db.session.rollback()
+        current_app.logger.warning("bad value refused by the database: %s", error)
+        return render_template("errors/error.html", code=400, title=ERROR_TITLES[400]), 400
 
     @app.errorhandler(500)
     def internal_error(error: Exception) -> tuple[str, int]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
+
+from werkzeug.routing import IntegerConverter
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -21,3 +24,16 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+#: Largest id a record can have: the databases' 32-bit INTEGER primary keys.
+MAX_RECORD_ID = 2**31 - 1
+
+
+class RecordIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a whole number from 0 to :data:`MAX_RECORD_ID`, so an
+    absurd id in a URL is a 404 instead of a database overflow."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("max", MAX_RECORD_ID)
+        super().__init__(map, *args, **kwargs)

@@ -259,3 +259,29 @@ def test_timestamps_are_shown_in_the_association_zone(app):
         # Morocco is on UTC+1 outside Ramadan (tz database, Africa/Casablanca)
         shown = format_datetime(datetime(2026, 11, 29, 11, 10, tzinfo=UTC), "HH:mm")
     assert shown == "12:10"
+
+
+def test_absurd_ids_are_404_not_500(as_role):
+    client, _ = as_role("coordinator")
+    for url in ("/volunteers/99999999999999999999", "/placements/9223372036854775808",
+                "/certificates/99999999999999999999/download"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_value_the_database_cannot_hold_is_a_400(app):
+    from aljisr.permissions import public
+
+    @app.route("/overflow-for-test")
+    @public
+    def overflow() -> str:
+        import sqlalchemy as sa
+
+        from aljisr.extensions import db
+        from aljisr.volunteers.models import Volunteer
+
+        db.session.get(Volunteer, 99999999999999999999)  # past any integer column
+        return str(db.session.scalar(sa.select(sa.literal(1))))
+
+    response = app.test_client().get("/overflow-for-test")
+    assert response.status_code == 400
+    assert "Bad request" in response.get_data(as_text=True)

@@ -365,7 +365,17 @@ class TestRateLimit:
     @pytest.fixture
     def app_config(self, app_config):
         return {**app_config, "RATELIMIT_ENABLED": True,
-                "PASSWORD_RESET_RATE_LIMIT": "2 per minute"}
+                "PASSWORD_RESET_RATE_LIMIT": "2 per minute", "LOGIN_RATE_LIMIT": "2 per minute"}
+
+    def test_guessing_the_current_password_is_rate_limited(self, as_role):
+        client, _ = as_role("volunteer")
+
+        def guess():
+            return client.post("/account/password", data={
+                "current_password": "wrong guess", "new_password": "a new long password",
+                "confirm": "a new long password"}).status_code
+
+        assert [guess() for _ in range(3)] == [200, 200, 429]
 
     def test_forgot_password_is_rate_limited(self, client, db):
         def ask():

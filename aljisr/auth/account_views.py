@@ -45,6 +45,11 @@ from aljisr.permissions import Permission, Role, public, require
 from aljisr.volunteers.models import Volunteer
 
 
+def _login_limit() -> str:
+    """Guesses of a password allowed per client address (config ``LOGIN_RATE_LIMIT``)."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 def _reset_limit() -> str:
     """Requests per client address for password resets and one-time links (config)."""
     return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
@@ -127,6 +132,7 @@ def forgot_password() -> Any:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])  # the current password must not be guessable
 @require(Permission.SIGNED_IN)
 def change_password() -> Any:
     """Change one's password; every other session of the account ends, this one continues."""
