@@ -294,3 +294,36 @@ class TestStatusPath:
         )
         with pytest.raises(NotAllowed):
             confirm_placement(placement, actor=coordinator)
+
+
+def test_a_placement_cannot_start_before_its_first_day(db):
+    from datetime import date
+
+    from aljisr.errors import NotAllowed
+    from aljisr.placements.services import transition
+
+    placement = factories.placement(status=PlacementStatus.CONFIRMED,
+                                    start_date=date(2026, 10, 1), end_date=date(2026, 10, 31))
+    with pytest.raises(NotAllowed, match="starts on"):
+        transition(placement, PlacementStatus.ACTIVE, actor=None, today=date(2026, 9, 30))
+    transition(placement, PlacementStatus.ACTIVE, actor=None, today=date(2026, 10, 1))
+    assert placement.status is PlacementStatus.ACTIVE
+
+
+def test_completing_early_makes_today_the_last_day(db):
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from aljisr.audit import AuditEvent
+    from aljisr.placements.services import transition
+
+    placement = factories.placement(start_date=date(2026, 10, 1), end_date=date(2026, 10, 31))
+    transition(placement, PlacementStatus.COMPLETED, actor=None, today=date(2026, 10, 20))
+    assert placement.end_date == date(2026, 10, 20)
+    event = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "placement.complete")).one()
+    assert event.details["end_date"] == ["2026-10-31", "2026-10-20"]
+    other = factories.placement(start_date=date(2026, 10, 1), end_date=date(2026, 10, 31))
+    transition(other, PlacementStatus.COMPLETED, actor=None, today=date(2026, 11, 5))
+    assert other.end_date == date(2026, 10, 31)  # completed after the end: dates unchanged

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from aljisr import audit
+from aljisr.dates import today as local_today
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, format_date
@@ -469,14 +470,21 @@ def transition(
     *,
     actor: Any,
     reason: str | None = None,
+    today: date | None = None,
 ) -> Placement:
     """Move ``placement`` to ``new_status`` along :data:`TRANSITIONS` and audit it as
     ``placement.<verb>`` (confirm, start, complete, cancel, withdraw) with who, when and why.
 
+    Starting happens on or after the first day. Completing before the booked last day makes
+    ``today`` the last day (the old one is in the audit details), so certificates, reports and
+    capacity tell what really happened.
+
+    :param today: the association's date (default :func:`aljisr.dates.today`).
     :raises NotAllowed: ``field="status"`` for a move off the allowed path (e.g. completed ->
-        active, proposed -> completed, cancelled -> confirmed); ``field="reason"`` when
-        cancelling or withdrawing without a reason.
+        active, proposed -> completed, cancelled -> confirmed) or a start before the first day;
+        ``field="reason"`` when cancelling or withdrawing without a reason.
     """
+    today = today or local_today()
     new_status = PlacementStatus(new_status)
     reason = _clean_reason(reason)
     current = _lock_placement(placement)
@@ -495,6 +503,19 @@ def transition(
         raise NotAllowed(
             _("Say why the placement is %(new)s.", new=new_status.title.lower()), field="reason"
         )
+    if new_status is PlacementStatus.ACTIVE and today < placement.start_date:
+        raise NotAllowed(
+            _(
+                "This placement starts on %(day)s: start it on that day or later, or change "
+                "its dates first.",
+                day=format_date(placement.start_date),
+            ),
+            field="status",
+        )
+    details: dict[str, Any] = {"from": current.value, "to": new_status.value}
+    if new_status is PlacementStatus.COMPLETED and today < placement.end_date:
+        details["end_date"] = [placement.end_date.isoformat(), today.isoformat()]
+        placement.end_date = max(today, placement.start_date)
     placement.status = new_status
     placement.status_reason = reason
     db.session.flush()
@@ -503,7 +524,7 @@ def transition(
         f"placement.{TRANSITION_VERBS[new_status]}",
         placement,
         reason=reason,
-        details={"from": current.value, "to": new_status.value},
+        details=details,
     )
     return placement
 
