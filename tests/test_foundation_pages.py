@@ -285,3 +285,47 @@ def test_a_value_the_database_cannot_hold_is_a_400(app):
     response = app.test_client().get("/overflow-for-test")
     assert response.status_code == 400
     assert "Bad request" in response.get_data(as_text=True)
+
+
+def test_admin_edits_a_user_and_their_sessions_end(app, as_role, db):
+    from tests.conftest import login_client
+
+    admin, _ = as_role("admin")
+    partner = factories.user(Role.PARTNER, organisation=factories.organisation())
+    db.session.commit()
+    partner_client = login_client(app, partner)
+    assert partner_client.get("/home").status_code == 200
+    response = admin.post(f"/admin/users/{partner.id}", data={
+        "display_name": "Renamed", "role": "partner", "organisation": str(partner.organisation_id),
+    })  # "active" unticked: may no longer sign in
+    assert response.status_code == 302
+    db.session.refresh(partner)
+    assert partner.display_name == "Renamed" and not partner.active
+    assert partner_client.get("/home").status_code == 302
+
+
+def test_only_partners_belong_to_an_organisation(as_role, db):
+    admin, _ = as_role("admin")
+    org = factories.organisation()
+    coordinator = factories.user(Role.COORDINATOR)
+    db.session.commit()
+    html = admin.post(f"/admin/users/{coordinator.id}", data={
+        "display_name": "C", "role": "coordinator", "organisation": str(org.id), "active": "y",
+    }).get_data(as_text=True)
+    assert "Only partner users belong to an organisation" in html
+    assert 'id="organisation-error"' in html
+    html = admin.post("/admin/users/new", data={
+        "email": "c2@example.org", "display_name": "C2", "role": "coordinator",
+        "organisation": str(org.id),
+    }).get_data(as_text=True)
+    assert "Only partner users belong to an organisation" in html
+
+
+def test_an_admin_cannot_lock_themselves_out(as_role, db):
+    admin, me = as_role("admin")
+    html = admin.post(f"/admin/users/{me.id}", data={
+        "display_name": "Me", "role": "coordinator", "organisation": "0", "active": "y",
+    }).get_data(as_text=True)
+    assert "You cannot take away your own administrator role." in html
+    db.session.refresh(me)
+    assert me.role is Role.ADMIN

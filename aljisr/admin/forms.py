@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -26,3 +26,15 @@ class UserForm(FlaskForm):
         description=_l("At least 10 characters. Leave empty to send an invitation later."),
     )
     submit = SubmitField(_l("Create user"))
+
+
+class EditUserForm(FlaskForm):
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(r.value, t) for r, t in ROLE_TITLES.items()]
+    )
+    organisation = SelectField(
+        _l("Organisation (partner users)"), coerce=int, validators=[Optional()]
+    )
+    active = BooleanField(_l("May sign in"))
+    submit = SubmitField(_l("Save"))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from aljisr.admin.forms import UserForm
+from aljisr.admin.forms import EditUserForm, UserForm
 from aljisr.auth.models import User
-from aljisr.auth.services import create_user
+from aljisr.auth.services import create_user, update_user
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _
@@ -37,14 +37,7 @@ def users() -> str:
 @require(Permission.MANAGE_USERS)
 def new_user() -> Any:
     form = UserForm()
-    organisations = db.session.execute(
-        sa.select(Organisation.id, Organisation.name)
-        .where(Organisation.archived_at.is_(None))
-        .order_by(Organisation.name)
-    ).all()
-    form.organisation.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(o.id, o.name) for o in organisations
-    ]
+    form.organisation.choices = _organisation_choices()
     if form.validate_on_submit():
         try:
             create_user(
@@ -62,6 +55,44 @@ def new_user() -> Any:
             flash(_("User created."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form)
+
+
+def _organisation_choices() -> list[SelectChoice]:
+    organisations = db.session.execute(
+        sa.select(Organisation.id, Organisation.name)
+        .where(Organisation.archived_at.is_(None))
+        .order_by(Organisation.name)
+    ).all()
+    return [SelectChoice(0, "—")] + [SelectChoice(o.id, o.name) for o in organisations]
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def edit_user(user_id: int) -> Any:
+    user = db.session.get(User, user_id) or abort(404)
+    form = EditUserForm(obj=user)
+    form.organisation.choices = _organisation_choices()
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.organisation.data = user.organisation_id or 0
+    if form.validate_on_submit():
+        try:
+            update_user(
+                user,
+                display_name=form.display_name.data,
+                role=Role(form.role.data),
+                organisation_id=form.organisation.data or None,
+                active=form.active.data,
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_edit.html", form=form, user=user)
 
 
 @bp.route("/outbox")

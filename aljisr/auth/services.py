@@ -62,8 +62,7 @@ def create_user(
     """
     if find_user_by_email(email) is not None:
         raise Conflict(_("A user with this e-mail already exists."), field="email")
-    if role is Role.PARTNER and organisation_id is None:
-        raise Conflict(_("A partner user must belong to an organisation."), field="organisation")
+    _check_organisation(role, organisation_id)
     user = User(
         email=email,
         role=role,
@@ -76,6 +75,56 @@ def create_user(
     db.session.flush()
     audit.record(actor, "user.create", user, details={"role": role.value})
     return user
+
+
+def _check_organisation(role: Role, organisation_id: int | None) -> None:
+    if role is Role.PARTNER and organisation_id is None:
+        raise Conflict(_("A partner user must belong to an organisation."), field="organisation")
+    if role is not Role.PARTNER and organisation_id is not None:
+        raise Conflict(
+            _("Only partner users belong to an organisation; choose none for this role."),
+            field="organisation",
+        )
+
+
+def update_user(
+    user: User,
+    *,
+    display_name: str,
+    role: Role,
+    organisation_id: int | None,
+    active: bool,
+    actor: User,
+) -> list[str]:
+    """Change a user's name, role, organisation or whether they may sign in; flushes.
+
+    A change of role or organisation, or deactivation, ends the user's sessions (what they may
+    see changed). Admins cannot demote or deactivate themselves (someone must stay in charge).
+
+    :returns: the names of the fields that changed (audited as ``user.update``).
+    :raises Conflict: ``field="organisation"`` as :func:`create_user`; ``field="role"`` or
+        ``"active"`` when an admin would lock themselves out.
+    """
+    _check_organisation(role, organisation_id)
+    if user.id == actor.id and role is not Role.ADMIN:
+        raise Conflict(_("You cannot take away your own administrator role."), field="role")
+    if user.id == actor.id and not active:
+        raise Conflict(_("You cannot deactivate your own account."), field="active")
+    new = {"display_name": display_name, "role": role, "organisation_id": organisation_id,
+           "active": active}
+    changed = [name for name, value in new.items() if getattr(user, name) != value]
+    if not changed:
+        return []
+    before = {name: str(getattr(getattr(user, name), "value", getattr(user, name)))
+              for name in changed}
+    for name in changed:
+        setattr(user, name, new[name])
+    if set(changed) & {"role", "organisation_id", "active"}:
+        end_all_sessions(user)
+    db.session.flush()
+    audit.record(actor, "user.update", user, details={
+        name: [before[name], str(getattr(new[name], "value", new[name]))] for name in changed})
+    return changed
 
 
 def end_all_sessions(user: User) -> None:
