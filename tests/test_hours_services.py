@@ -68,7 +68,7 @@ def test_valid_amounts(db, staff, placement, amount, stored):
 
 
 @pytest.mark.parametrize("amount", ["0", "-1", "-0.5", "24.01", "25", "1.005", "abc", "", "NaN",
-                                    "Infinity", None])
+                                    "Infinity", None, "1e1", "+3", "3.5.1", "½"])
 def test_invalid_amounts_are_refused_beside_hours(db, staff, placement, amount):
     with pytest.raises(DomainError) as caught:
         log(placement, amount=amount, actor=staff)

@@ -23,6 +23,7 @@ field the message belongs beside) or :class:`~aljisr.errors.NotAllowed`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -68,6 +69,8 @@ def parse_hours(value: Any) -> Decimal:
         value = repr(value)
     if isinstance(value, str):
         value = value.strip().replace(",", ".")
+        if not re.fullmatch(r"\d+(\.\d+)?", value):  # no "1e1", "+3", "NaN" or "½"
+            raise DomainError(_("Enter the hours as a number, for example 3.5."), "hours")
     try:
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
