@@ -161,9 +161,12 @@ class CommaListField(StringField):
 
     widget = TextInput()
 
-    def __init__(self, *args: Any, max_item_length: int = 60, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, max_item_length: int = 60, max_items: int = 30, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.max_item_length = max_item_length
+        self.max_items = max_items
 
     def _value(self) -> str:
         if self.raw_data:
@@ -174,6 +177,10 @@ class CommaListField(StringField):
         self.data = split_list(valuelist[0] if valuelist else "")
 
     def pre_validate(self, form: Any) -> None:
+        if len(self.data or []) > self.max_items:
+            raise ValidationError(
+                _("List at most %(n)d items, separated by commas.", n=self.max_items)
+            )
         for item in self.data or []:
             if len(item) > self.max_item_length:
                 raise ValidationError(

@@ -342,3 +342,12 @@ def test_portal_is_for_volunteers(as_role, role):
     client, _ = as_role(role)
     for path in ("/me/hours", "/me/certificates", "/me/profile", "/me/export"):
         assert client.get(path).status_code == 403
+
+
+def test_an_endless_skills_list_is_refused_beside_the_field(as_role, db):
+    client, _ = as_role("volunteer")
+    skills = ", ".join(f"skill {i}" for i in range(3000))
+    response = client.post("/me/profile", data={"skills": skills, "phone": ""})
+    html = response.get_data(as_text=True)
+    assert "List at most 30 items" in html
+    assert 'id="skills-error"' in html
