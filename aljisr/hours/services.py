@@ -69,7 +69,9 @@ def parse_hours(value: Any) -> Decimal:
         value = repr(value)
     if isinstance(value, str):
         value = value.strip().replace(",", ".")
-        if not re.fullmatch(r"\d+(\.\d+)?", value):  # no "1e1", "+3", "NaN" or "½"
+        # plain decimals only (no "1e1", "+3", "NaN" or "½"); a minus sign is let through so
+        # that "-2" gets the clearer "more than zero" below
+        if not re.fullmatch(r"-?\d+(\.\d+)?", value):
             raise DomainError(_("Enter the hours as a number, for example 3.5."), "hours")
     try:
         amount = Decimal(value)
