@@ -153,7 +153,7 @@ def paginate(
     """
     per_page = per_page or current_app.config["PAGE_SIZE"]
     count_stmt = sa.select(sa.func.count()).select_from(
-        stmt.with_only_columns(*_id_columns(stmt)).subquery()
+        stmt.with_only_columns(*_id_columns(stmt)).order_by(None).subquery()
     )
     total = db.session.scalar(count_stmt) or 0
     pages = max(1, math.ceil(total / per_page))
