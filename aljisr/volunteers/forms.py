@@ -125,7 +125,7 @@ class VolunteerForm(FlaskForm):
     )
     status = SelectField(
         _l("Status"),
-        choices=[SelectChoice(s.value, s.title) for s in EDITABLE_STATUSES],
+        choices=lambda: [SelectChoice(s.value, s.title) for s in EDITABLE_STATUSES],
         default=VolunteerStatus.APPLICANT.value,
     )
     languages = FieldList(FormField(LanguageRowForm), label=_l("Languages"))
@@ -224,8 +224,8 @@ class VolunteerFilterForm(FlaskForm):
                     render_kw={"placeholder": _l("Name or e-mail")})
     status = SelectField(
         _l("Status"),
-        choices=[_blank(_l("Any status"))] + [SelectChoice(s.value, s.title)
-                                              for s in VolunteerStatus],
+        choices=lambda: [_blank(_l("Any status"))]
+        + [SelectChoice(s.value, s.title) for s in VolunteerStatus],
         validators=[Optional()],
     )
     nationality = SelectField(_l("Nationality"), validators=[Optional()])
