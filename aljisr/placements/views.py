@@ -54,7 +54,7 @@ DONE_MESSAGES = {
 #: The button that moves a placement to each status.
 TRANSITION_LABELS = {
     PlacementStatus.CONFIRMED: _l("Confirm"),
-    PlacementStatus.ACTIVE: _l("Start"),
+    PlacementStatus.ACTIVE: _l("Start placement"),
     PlacementStatus.COMPLETED: _l("Complete"),
     PlacementStatus.CANCELLED: _l("Cancel placement"),
     PlacementStatus.WITHDRAWN: _l("Withdraw"),
