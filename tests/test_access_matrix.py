@@ -186,6 +186,8 @@ ROWS: list[Row] = [
               "activity": "Not mine"}),
     row("GET", "/me/hours/{entry_a}",               LOGIN, 200,  403,  403,  403,  403),
     row("GET", "/me/hours/{entry_b}",               LOGIN, 404,  403,  403,  403,  403),
+    row("POST", "/me/hours/{entry_a}/withdraw",     LOGIN, 302,  403,  403,  403,  403),
+    row("POST", "/me/hours/{entry_b}/withdraw",     LOGIN, 404,  403,  403,  403,  403),
     row("GET", "/me/placements/{placement_a}",      LOGIN, 200,  403,  403,  403,  403),
     row("GET", "/me/placements/{placement_b}",      LOGIN, 404,  403,  403,  403,  403),
     row("POST", "/me/placements/{placement_a}",     LOGIN, 422,  403,  403,  403,  403),

@@ -351,3 +351,29 @@ def test_an_endless_skills_list_is_refused_beside_the_field(as_role, db):
     html = response.get_data(as_text=True)
     assert "List at most 30 items" in html
     assert 'id="skills-error"' in html
+
+
+def test_a_volunteer_withdraws_a_mistaken_entry_until_it_is_reviewed(as_role, db):
+    import sqlalchemy as sa
+
+    from aljisr.audit import AuditEvent
+    from aljisr.hours.models import HoursEntry, HoursStatus
+
+    client, user = as_role("volunteer")
+    placement = factories.placement(user.volunteer)
+    mistake = factories.hours(placement, amount="10", status=HoursStatus.SUBMITTED)
+    reviewed = factories.hours(placement, day=placement.start_date.replace(day=2),
+                               status=HoursStatus.APPROVED)
+    db.session.commit()
+    mistake_id, reviewed_id = mistake.id, reviewed.id
+
+    response = client.post(f"/me/hours/{mistake_id}/withdraw")
+    assert response.status_code == 302
+    assert db.session.get(HoursEntry, mistake_id) is None
+    event = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "hours.withdraw")).one()
+    assert event.details["hours"] == "10.00" and event.actor_id == user.id
+
+    response = client.post(f"/me/hours/{reviewed_id}/withdraw", follow_redirects=True)
+    assert "already reviewed" in response.get_data(as_text=True)
+    assert db.session.get(HoursEntry, reviewed_id) is not None

@@ -294,6 +294,20 @@ def reject_hours(entry: HoursEntry, reason: str | None, *, actor: Any) -> HoursE
     return entry
 
 
+def withdraw_hours(entry: HoursEntry, *, actor: Any) -> None:
+    """Delete an entry logged by mistake, while it still waits for review (a reviewed entry is
+    part of the record and stays). The deleted values are kept in the audit log.
+
+    :raises NotAllowed: when the entry was already approved or rejected.
+    """
+    _require_submitted(entry)
+    details = {"placement_id": entry.placement_id, "work_date": entry.work_date.isoformat(),
+               "hours": str(entry.hours), "activity": entry.activity}
+    audit.record(actor, "hours.withdraw", entry, details=details)
+    db.session.delete(entry)
+    db.session.flush()
+
+
 REVIEW_ACTIONS = ("approve", "reject")
 
 

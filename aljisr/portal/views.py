@@ -27,6 +27,7 @@ from wtforms.fields.choices import SelectChoice
 
 from aljisr.errors import DomainError
 from aljisr.extensions import db
+from aljisr.hours import services as hours_services
 from aljisr.hours.services import association_today, log_hours
 from aljisr.i18n import _, format_date
 from aljisr.listing import parse_page
@@ -35,6 +36,7 @@ from aljisr.placements.models import Placement
 from aljisr.portal import services
 from aljisr.portal.forms import PortalLogHoursForm, ProfileForm
 from aljisr.volunteers.models import Volunteer
+from aljisr.web import run_action
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
 
@@ -128,6 +130,19 @@ def hours_entry(entry_id: int) -> str:
     _me()
     entry = services.own_hours_entry(current_user, entry_id) or abort(404)
     return render_template("portal/hours_entry.html", entry=entry)
+
+
+@bp.route("/hours/<int:entry_id>/withdraw", methods=["POST"])
+@require(Permission.VOLUNTEER_PORTAL)
+def withdraw_hours(entry_id: int) -> Response:
+    """Withdraw one of my entries that still waits for review."""
+    _me()
+    entry = services.own_hours_entry(current_user, entry_id) or abort(404)
+    return run_action(
+        lambda: hours_services.withdraw_hours(entry, actor=current_user),
+        _("Entry withdrawn."),
+        url_for("portal.hours"),
+    )
 
 
 @bp.route("/placements/<int:placement_id>", methods=["GET", "POST"])
