@@ -21,6 +21,28 @@ def field_error(form: Any, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
+def save_form(
+    form: Any, save: Callable[[], Any], success: str, target: Callable[[Any], str]
+) -> Response | None:
+    """Validate ``form`` and run ``save`` (a service call returning the saved record), then
+    commit, flash ``success`` and redirect to ``target(record)``.
+
+    Returns None, so the view re-renders the form with what was typed, when the form is invalid
+    or the service refuses (its message then stands beside the field it names).
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        record = save()
+    except DomainError as error:
+        db.session.rollback()
+        field_error(form, error)
+        return None
+    db.session.commit()
+    flash(success, "success")
+    return redirect(target(record))
+
+
 def run_action(action: Callable[[], Any], success: str, target: str) -> Response:
     """Run a service behind a POST button, then go back to ``target``.
 

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
-from aljisr.errors import DomainError
-from aljisr.extensions import db
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
 from aljisr.organisations import queries, services
 from aljisr.organisations.forms import OrganisationFilterForm, OrganisationForm
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, require
-from aljisr.web import field_error, run_action
+from aljisr.web import run_action, save_form
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -40,22 +38,18 @@ def detail(organisation_id: int) -> str:
 
 
 def _save(form: OrganisationForm, organisation: Organisation | None) -> Any:
-    if not form.validate_on_submit():
-        return None
-    try:
+    def save() -> Organisation:
         if organisation is None:
-            organisation = services.create_organisation(form.values(), actor=current_user)
-            message = _("Organisation registered.")
-        else:
-            services.update_organisation(organisation, form.values(), actor=current_user)
-            message = _("Changes saved.")
-    except DomainError as error:
-        db.session.rollback()
-        field_error(form, error)
-        return None
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+            return services.create_organisation(form.values(), actor=current_user)
+        services.update_organisation(organisation, form.values(), actor=current_user)
+        return organisation
+
+    return save_form(
+        form,
+        save,
+        _("Organisation registered.") if organisation is None else _("Changes saved."),
+        lambda saved: url_for("organisations.detail", organisation_id=saved.id),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from aljisr.errors import DomainError
-from aljisr.extensions import db
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
 from aljisr.permissions import Permission, require
 from aljisr.projects import queries, services
 from aljisr.projects.forms import ProjectFilterForm, ProjectForm
 from aljisr.projects.models import SDG_TITLES, Project, Theme
-from aljisr.web import field_error, run_action
+from aljisr.web import run_action, save_form
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -73,22 +71,18 @@ def _form(project: Project | None) -> ProjectForm:
 
 
 def _save(form: ProjectForm, project: Project | None) -> Any:
-    if not form.validate_on_submit():
-        return None
-    try:
+    def save() -> Project:
         if project is None:
-            project = services.create_project(form.values(), actor=current_user)
-            message = _("Project created.")
-        else:
-            services.update_project(project, form.values(), actor=current_user)
-            message = _("Changes saved.")
-    except DomainError as error:
-        db.session.rollback()
-        field_error(form, error)
-        return None
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("projects.detail", project_id=project.id))
+            return services.create_project(form.values(), actor=current_user)
+        services.update_project(project, form.values(), actor=current_user)
+        return project
+
+    return save_form(
+        form,
+        save,
+        _("Project created.") if project is None else _("Changes saved."),
+        lambda saved: url_for("projects.detail", project_id=saved.id),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

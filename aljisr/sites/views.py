@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from aljisr.errors import DomainError
-from aljisr.extensions import db
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
 from aljisr.permissions import Permission, require
 from aljisr.sites import queries, services
 from aljisr.sites.forms import SiteFilterForm, SiteForm
 from aljisr.sites.models import Site
-from aljisr.web import field_error, run_action
+from aljisr.web import run_action, save_form
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 
@@ -53,22 +51,18 @@ def _form(site: Site | None) -> SiteForm:
 
 
 def _save(form: SiteForm, site: Site | None) -> Any:
-    if not form.validate_on_submit():
-        return None
-    try:
+    def save() -> Site:
         if site is None:
-            site = services.create_site(form.values(), actor=current_user)
-            message = _("Site registered.")
-        else:
-            services.update_site(site, form.values(), actor=current_user)
-            message = _("Changes saved.")
-    except DomainError as error:
-        db.session.rollback()
-        field_error(form, error)
-        return None
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("sites.detail", site_id=site.id))
+            return services.create_site(form.values(), actor=current_user)
+        services.update_site(site, form.values(), actor=current_user)
+        return site
+
+    return save_form(
+        form,
+        save,
+        _("Site registered.") if site is None else _("Changes saved."),
+        lambda saved: url_for("sites.detail", site_id=saved.id),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
