@@ -301,15 +301,14 @@ def main(argv: list[str] | None = None) -> int:
     output = args.output or (RESULTS if not args.postgres else
                              RESULTS.with_name("results-postgres.json"))
     results: dict[str, Any] = json.loads(output.read_text()) if output.exists() else {}
-    names = {p.name for p in PAGES}
-    results = {k: v for k, v in results.items() if k not in names}  # keep others' entries
+    measured = [p for p in PAGES if not args.only or p.name in args.only]
+    names = {p.name for p in measured}
+    results = {k: v for k, v in results.items() if k not in names}  # keep the other entries
     print(f"load average before: {_load()}")
     print(f"{'page':24} {'q small':>7} {'q large':>7} {'ms small':>9} {'ms large':>9} "
           f"{'ratio':>6} {'cpu':>5}  verdict")
     failures = 0
-    for page in PAGES:
-        if args.only and page.name not in args.only:
-            continue
+    for page in measured:
         r = measure(page, small, large, args.runs, args.warmup)
         results[page.name] = r
         if r["status"] == "missing":

@@ -133,7 +133,7 @@ class TestFilters:
         [
             ("subject_type=placements&subject_id=abc", "Not a valid integer value"),
             ("subject_id=3", "Choose the record type too"),
-            ("subject_type=nonsense", "Not a valid choice"),
+            ("subject_type=nonsense", "not in the list; the filter was ignored"),
             ("date_from=2026-02-31", "Not a valid date value"),
             ("date_from=2026-09-10&date_to=2026-09-01", "cannot be before"),
             ("subject_type=placements&subject_id=-1", "1 or more"),

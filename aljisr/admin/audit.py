@@ -16,13 +16,14 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
-from wtforms import DateField, IntegerField, SearchField, SelectField
+from wtforms import DateField, IntegerField, SearchField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from aljisr.audit import AuditEvent
 from aljisr.auth.models import User
 from aljisr.dates import association_zone
 from aljisr.extensions import db
+from aljisr.formfields import FilterSelectField
 from aljisr.i18n import _, _l
 from aljisr.listing import paginate, parse_page
 from aljisr.permissions import Permission, require
@@ -70,7 +71,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    subject_type = SelectField(_l("Record type"), validators=[Optional()])
+    subject_type = FilterSelectField(_l("Record type"), validators=[Optional()])
     subject_id = IntegerField(
         _l("Record number"),
         validators=[Optional(), NumberRange(min=1, message=_l("A record number is 1 or more."))],

@@ -19,7 +19,7 @@ from wtforms.validators import Length, Optional
 
 from aljisr.certificates.models import CertificateKind, CertificateStatus
 from aljisr.certificates.services import CONTRIBUTION_MAX_LENGTH, REASON_MAX_LENGTH
-from aljisr.formfields import optional_int
+from aljisr.formfields import FilterSelectField, optional_int
 from aljisr.i18n import LANGUAGES, _l
 
 
@@ -86,14 +86,14 @@ class CertificateFilterForm(FlaskForm):
 
     q = SearchField(_l("Search"), validators=[Optional()],
                     render_kw={"placeholder": _l("Serial number or holder")})
-    status = SelectField(
+    status = FilterSelectField(
         _l("Status"),
         choices=lambda: [_blank(_l("Any status"))]
         + [SelectChoice(s.value, s.title) for s in CertificateStatus],
         validators=[Optional()],
     )
-    project = SelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
-    language = SelectField(
+    project = FilterSelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
+    language = FilterSelectField(
         _l("Language"),
         choices=lambda: [_blank(_l("Any language"))] + language_options(),
         validators=[Optional()],

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
-from wtforms import DateField, SearchField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, SearchField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import html_params
 
-from aljisr.formfields import optional_int
+from aljisr.formfields import FilterSelectField, optional_int
 from aljisr.hours.models import HoursStatus
 from aljisr.hours.services import ACTIVITY_MAX_LENGTH
 from aljisr.i18n import _l
@@ -46,43 +44,16 @@ class LogHoursForm(FlaskForm):
 STATUS_ANY = "all"
 
 
-class QuickSelect:
-    """A ``<select>`` widget that writes its options in one pass.
-
-    WTForms' own widget spends about 40 µs an option; the queue's project filter has one
-    option per project (300 in a large association), which made it the slowest part of the
-    page. Same markup: ``name``, ``id``, the attributes given, ``selected`` on the chosen value.
-    """
-
-    def __call__(self, field: Any, **kwargs: Any) -> Markup:
-        kwargs = {k: v for k, v in kwargs.items() if v is not None}
-        kwargs.setdefault("id", field.id)
-        chosen = "" if field.data is None else str(getattr(field.data, "value", field.data))
-        options = []
-        for choice in field.choices or []:
-            value, label = (
-                (choice.value, choice.label) if isinstance(choice, SelectChoice) else choice[:2]
-            )
-            value = "" if value is None else str(value)
-            selected = " selected" if value == chosen else ""
-            options.append(f'<option value="{escape(value)}"{selected}>{escape(label)}</option>')
-        # every value and label is escaped above, and html_params escapes the attributes
-        html = f"<select {html_params(name=field.name, **kwargs)}>{''.join(options)}</select>"
-        return Markup(html)  # noqa: S704
-
-
 class QueueFilterForm(FlaskForm):
     """GET filters of the review queue (no CSRF: it changes nothing)."""
 
     class Meta:
         csrf = False
 
-    status = SelectField(_l("Status"), validators=[Optional()], default=HoursStatus.SUBMITTED.value,
-                         widget=QuickSelect())
-    project = SelectField(_l("Project"), coerce=optional_int, validators=[Optional()],
-                          widget=QuickSelect())
-    site = SelectField(_l("Site"), coerce=optional_int, validators=[Optional()],
-                       widget=QuickSelect())
+    status = FilterSelectField(_l("Status"), validators=[Optional()],
+                               default=HoursStatus.SUBMITTED.value)
+    project = FilterSelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
+    site = FilterSelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
     volunteer = SearchField(_l("Volunteer"), validators=[Optional(), Length(max=200)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from aljisr.formfields import PhoneNumber, country_choices
+from aljisr.formfields import FilterSelectField, PhoneNumber, country_choices
 from aljisr.i18n import _, _l
 from aljisr.organisations.models import OrganisationKind
 
@@ -90,16 +90,16 @@ class OrganisationFilterForm(FlaskForm):
 
     q = SearchField(_l("Search"), validators=[Optional()],
                     render_kw={"placeholder": _l("Name or city")})
-    kind = SelectField(
+    kind = FilterSelectField(
         _l("Kind"), choices=lambda: [SelectChoice("", _("Any kind"))] + _kind_options(),
         validators=[Optional()],
     )
-    country = SelectField(
+    country = FilterSelectField(
         _l("Country"),
         choices=lambda: [SelectChoice("", _("Any"))] + _country_options()[1:],
         validators=[Optional()],
     )
-    archived = SelectField(
+    archived = FilterSelectField(
         _l("Show"),
         choices=[SelectChoice("", _l("Current")), SelectChoice("archived", _l("Archived")),
                  SelectChoice("all", _l("All"))],

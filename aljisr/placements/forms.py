@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from aljisr.formfields import FilterSelectField
 from aljisr.i18n import _, _l
 from aljisr.placements.models import PlacementStatus
 
@@ -125,9 +126,9 @@ class PlacementFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("Status"), validators=[Optional()])
-    project = SelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
-    site = SelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
+    status = FilterSelectField(_l("Status"), validators=[Optional()])
+    project = FilterSelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
+    site = FilterSelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
 

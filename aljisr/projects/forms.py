@@ -27,6 +27,7 @@ from wtforms.validators import (
 
 from aljisr.formfields import (
     CommaListField,
+    FilterSelectField,
     MultiCheckboxField,
     grouped_language_options,
     optional_int,
@@ -122,18 +123,18 @@ class ProjectFilterForm(FlaskForm):
 
     q = SearchField(_l("Search"), validators=[Optional()],
                     render_kw={"placeholder": _l("Title")})
-    status = SelectField(
+    status = FilterSelectField(
         _l("Status"), choices=lambda: [SelectChoice("", _("Any status"))] + _status_options(),
         validators=[Optional()],
     )
-    site = SelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
-    theme = SelectField(
+    site = FilterSelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
+    theme = FilterSelectField(
         _l("Theme"), choices=lambda: [SelectChoice("", _("Any theme"))] + _theme_options(),
         validators=[Optional()],
     )
     date_from = DateField(_l("Running from"), validators=[Optional()])
     date_to = DateField(_l("until"), validators=[Optional()])
-    archived = SelectField(
+    archived = FilterSelectField(
         _l("Show"),
         choices=[SelectChoice("", _l("Current")), SelectChoice("archived", _l("Archived")),
                  SelectChoice("all", _l("All"))],

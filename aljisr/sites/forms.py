@@ -9,7 +9,7 @@ from wtforms import SearchField, SelectField, StringField, SubmitField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from aljisr.formfields import optional_int
+from aljisr.formfields import FilterSelectField, optional_int
 from aljisr.i18n import _, _l
 from aljisr.sites.models import SITE_KIND_TITLES, SiteKind
 
@@ -44,13 +44,13 @@ class SiteFilterForm(FlaskForm):
 
     q = SearchField(_l("Search"), validators=[Optional()],
                     render_kw={"placeholder": _l("Name or city")})
-    kind = SelectField(
+    kind = FilterSelectField(
         _l("Kind"), choices=lambda: [SelectChoice("", _("Any kind"))] + _kind_options(),
         validators=[Optional()],
     )
-    organisation = SelectField(_l("Host organisation"), coerce=optional_int,
+    organisation = FilterSelectField(_l("Host organisation"), coerce=optional_int,
                                validators=[Optional()])
-    archived = SelectField(
+    archived = FilterSelectField(
         _l("Show"),
         choices=[SelectChoice("", _l("Current")), SelectChoice("archived", _l("Archived")),
                  SelectChoice("all", _l("All"))],

@@ -26,6 +26,7 @@ from aljisr import dates
 from aljisr.formfields import (
     ArabicScript,
     CommaListField,
+    FilterSelectField,
     MultiCheckboxField,
     PhoneNumber,
     country_choices,
@@ -222,24 +223,24 @@ class VolunteerFilterForm(FlaskForm):
 
     q = SearchField(_l("Search"), validators=[Optional()],
                     render_kw={"placeholder": _l("Name or e-mail")})
-    status = SelectField(
+    status = FilterSelectField(
         _l("Status"),
         choices=lambda: [_blank(_l("Any status"))]
         + [SelectChoice(s.value, s.title) for s in VolunteerStatus],
         validators=[Optional()],
     )
-    nationality = SelectField(_l("Nationality"), validators=[Optional()])
-    sending_organisation = SelectField(_l("Sending organisation"), coerce=optional_int,
+    nationality = FilterSelectField(_l("Nationality"), validators=[Optional()])
+    sending_organisation = FilterSelectField(_l("Sending organisation"), coerce=optional_int,
                                        validators=[Optional()])
-    language = SelectField(_l("Speaks"), validators=[Optional()])
-    interest = SelectField(
+    language = FilterSelectField(_l("Speaks"), validators=[Optional()])
+    interest = FilterSelectField(
         _l("Interest"),
         choices=lambda: [_blank(_l("Any theme"))] + _theme_options(),
         validators=[Optional()],
     )
     date_from = DateField(_l("Available from"), validators=[Optional()])
     date_to = DateField(_l("until"), validators=[Optional()])
-    archived = SelectField(
+    archived = FilterSelectField(
         _l("Show"),
         choices=[SelectChoice("", _l("Current")), SelectChoice("archived", _l("Archived")),
                  SelectChoice("all", _l("All"))],
