@@ -6,11 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import Flask, request
-from flask_babel import get_locale
+from flask import Flask, request, url_for
 from flask_login import current_user
 
-from aljisr.i18n import LANGUAGES, _l, format_date, format_datetime, text_direction
+from aljisr.i18n import (
+    LANGUAGES,
+    _,
+    _l,
+    format_date,
+    format_datetime,
+    get_locale,
+    text_direction,
+    translations,
+)
 from aljisr.permissions import Permission, has_permission
 
 
@@ -80,6 +88,16 @@ def active_nav_endpoint(items: list[NavItem], endpoint: str | None) -> str | Non
     return same[0] if len(same) == 1 else None
 
 
+def list_url(changes: dict[str, Any]) -> str:
+    """The current page's URL with some query arguments changed; a None or "" value drops
+    one (sort headers and page links keep the list's filters this way)."""
+    args: dict[str, Any] = dict(request.view_args or {})
+    merged = request.args.to_dict()
+    merged.update(changes)
+    args.update((key, value) for key, value in merged.items() if value is not None and value != "")
+    return url_for(request.endpoint, **args)  # type: ignore[arg-type]
+
+
 def init_templating(app: Flask) -> None:
     """Register the globals and filters every template may use."""
 
@@ -101,8 +119,15 @@ def init_templating(app: Flask) -> None:
             "has_permission": lambda p: has_permission(current_user, Permission(p)),
         }
 
+    # templates translate through aljisr.i18n too (one catalogue lookup per context)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_,
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetimeformat"] = format_datetime
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["language"] = language_name
+    app.jinja_env.globals["list_url"] = list_url
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")

@@ -235,3 +235,32 @@ def test_plural_and_placeholder_rendered_in_arabic(app):
             "1 saisie approuvée.")
         assert ngettext("%(num)d entry approved.", "%(num)d entries approved.", 4) == (
             "4 saisies approuvées.")
+
+
+def test_force_locale_inside_a_request_and_back(app):
+    """The locale, catalogue and formatted dates are kept per request; a forced language
+    (a certificate, an e-mail) uses its own, and the request's come back after it."""
+    from datetime import date
+
+    from aljisr.i18n import _, _l, force_locale, format_date, get_locale
+    from aljisr.projects.models import ProjectStatus
+
+    day = date(2026, 9, 30)
+    lazy = _l("Volunteers")
+    # each request has its own app context (and g), as in the server
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert str(get_locale()) == "fr"
+        assert _("Volunteers") == str(lazy) == "Bénévoles"
+        assert format_date(day) == "30 sept. 2026"
+        with force_locale("ar"):
+            assert str(get_locale()) == "ar"
+            assert _("Volunteers") == str(lazy) == _translation("ar", "Volunteers")
+            assert format_date(day) != "30 sept. 2026" and "2026" in format_date(day)
+            with force_locale("en"):
+                assert format_date(day) == "Sep 30, 2026"
+                assert ProjectStatus.OPEN.title == "Open"
+            assert _("Volunteers") == _translation("ar", "Volunteers")
+        assert _("Volunteers") == "Bénévoles"
+        assert format_date(day) == "30 sept. 2026"
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
+        assert _("Volunteers") == "Volunteers" and format_date(day) == "Sep 30, 2026"

@@ -19,7 +19,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -38,7 +37,7 @@ from aljisr.auth.models import User
 from aljisr.auth.views import bp
 from aljisr.errors import DomainError
 from aljisr.extensions import db, limiter
-from aljisr.i18n import LANGUAGES, _
+from aljisr.i18n import LANGUAGES, _, get_locale
 from aljisr.listing import search_clause
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, Role, public, require

@@ -7,10 +7,10 @@ from typing import Any
 
 from babel.dates import get_month_names
 from flask import Blueprint, render_template
-from flask_babel import get_locale
 from flask_login import current_user
 
 from aljisr.dates import today as local_today
+from aljisr.i18n import get_locale
 from aljisr.main import queries
 from aljisr.permissions import Permission, Role, require
 

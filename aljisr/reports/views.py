@@ -30,13 +30,12 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from aljisr.dates import today as local_today
 from aljisr.extensions import db
-from aljisr.i18n import format_decimal, text_direction
+from aljisr.i18n import format_decimal, get_locale, text_direction
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, require
 from aljisr.reports import exports, queries
