@@ -152,6 +152,18 @@ class FilterSelectField(SelectField):
         kwargs.setdefault("invalid_choice_message", message)
         super().__init__(*args, **kwargs)
 
+    def pre_validate(self, form: Any) -> None:
+        """The value is one of the choices, compared as text as :class:`QuickSelect` marks it
+        selected (WTForms coerces every choice and builds an object for each)."""
+        if self.process_errors or not self.validate_choice:
+            return
+        chosen = "" if self.data is None else str(getattr(self.data, "value", self.data))
+        for choice in self.choices or []:
+            value = choice.value if isinstance(choice, SelectChoice) else choice[0]
+            if ("" if value is None else str(getattr(value, "value", value))) == chosen:
+                return
+        raise ValidationError(self.invalid_choice_message)
+
 
 def normalise_phone(value: str | None, region: str | None = None) -> str | None:
     """Return the number in international format ("+33 6 12 34 56 78"), or None when empty.

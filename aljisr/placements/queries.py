@@ -62,14 +62,15 @@ class PlacementFilters:
 
 def placement_list(user: Any, filters: PlacementFilters) -> sa.Select[Any]:
     """Placements ``user`` may see matching ``filters``, newest first, with volunteer, project
-    and site eager-loaded (one query per page, whatever its length)."""
+    and site eager-loaded (one query per page, whatever its length, even an empty one)."""
     query = (
         placements_for(user)
         .join(Placement.project)
         .options(
-            joinedload(Placement.volunteer).load_only(
-                Volunteer.id, Volunteer.full_name, Volunteer.name_ar, raiseload=True
-            ),
+            # the list shows names only: no query for the volunteers' languages either
+            joinedload(Placement.volunteer)
+            .load_only(Volunteer.id, Volunteer.full_name, Volunteer.name_ar, raiseload=True)
+            .raiseload(Volunteer.languages),
             contains_eager(Placement.project).joinedload(Project.site),
         )
         .order_by(Placement.start_date.desc(), Placement.id.desc())
