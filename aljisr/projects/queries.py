@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from aljisr.extensions import db
 from aljisr.listing import Page, Sort, order_by, paginate, search_clause
@@ -26,6 +26,10 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "status": (Project.status,),
 }
 DEFAULT_SORT = "start_date"
+#: What a row of the list shows.
+LIST_COLUMNS = (Project.id, Project.title, Project.phase_number, Project.parent_id,
+                Project.site_id, Project.theme, Project.start_date, Project.end_date,
+                Project.capacity, Project.status, Project.archived_at)
 
 
 def project_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
@@ -50,10 +54,15 @@ def project_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
         stmt = stmt.where(Project.start_date <= filters["date_to"])
     if sort.key == "site":
         stmt = stmt.join(Project.site)
-        options: list[Any] = [contains_eager(Project.site)]
+        site: Any = contains_eager(Project.site)
     else:
-        options = [joinedload(Project.site)]
-    options.append(joinedload(Project.parent))
+        site = joinedload(Project.site)
+    # only the columns the list shows (a project row also holds a description and lists)
+    options = [
+        load_only(*LIST_COLUMNS, raiseload=True),
+        site.load_only(Site.id, Site.name, raiseload=True),
+        joinedload(Project.parent).load_only(Project.id, Project.title, raiseload=True),
+    ]
     return paginate(stmt, page, order=order_by(sort, SORTS, Project.id), options=options)
 
 
