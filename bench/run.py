@@ -123,7 +123,8 @@ def _dataset(label: str, scale: float, postgres: str | None, regenerate: bool) -
 
 def _pick_ids(db: Any) -> dict[str, Any]:
     """Records whose pages are measured, chosen the same way at both sizes: a busy volunteer,
-    a project running today (or the latest), one of its placements, a project to match."""
+    a project running today (or the latest), one of its placements, a project to match (one
+    that requires a language)."""
     from aljisr.hours.models import HoursEntry, HoursStatus
     from aljisr.placements.models import Placement
     from aljisr.projects.models import Project
@@ -142,12 +143,15 @@ def _pick_ids(db: Any) -> dict[str, Any]:
             Project.end_date.desc(),
         ).limit(1)
     )
-    match_project = session.scalar(
-        sa.select(Project.id).order_by(
+    # the newest open (else running) project, preferring one that requires a language, so
+    # that both sizes run the same queries (candidates' languages are read only when needed)
+    projects = session.execute(
+        sa.select(Project.id, Project.required_languages).order_by(
             sa.case((Project.status == "open", 0), (Project.status == "in_progress", 1), else_=2),
             Project.start_date.desc(),
-        ).limit(1)
-    )
+        )
+    ).all()
+    match_project = next((pid for pid, languages in projects if languages), projects[0][0])
     placement = session.scalar(
         sa.select(Placement.id).where(Placement.project_id == project)
         .order_by(Placement.start_date.desc()).limit(1)
