@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from flask import Flask, request, url_for
 from flask_login import current_user
 
@@ -60,20 +60,14 @@ def country_name(code: str | None) -> str:
     """The country's name for an ISO 3166-1 alpha-2 code, in the interface language."""
     if not code:
         return ""
-    try:
-        return Locale.parse(str(get_locale())).territories.get(code.upper(), code)
-    except (UnknownLocaleError, ValueError):
-        return code
+    return (get_locale() or Locale("en")).territories.get(code.upper(), code)
 
 
 def language_name(code: str | None) -> str:
     """The language's name for an ISO 639-1 code, in the interface language."""
     if not code:
         return ""
-    try:
-        return Locale.parse(str(get_locale())).languages.get(code, code)
-    except (UnknownLocaleError, ValueError):
-        return code
+    return (get_locale() or Locale("en")).languages.get(code, code)
 
 
 def active_nav_endpoint(items: list[NavItem], endpoint: str | None) -> str | None:
