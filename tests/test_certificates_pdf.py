@@ -275,6 +275,21 @@ def test_isolate_leaves_neutral_separators_in_the_sentence_direction():
     assert text.visual(sentence, "rtl").startswith("Tiznit ،École")
 
 
+def test_quote_inside_moves_the_quotes_into_the_value_embedding():
+    title = text.isolate("Renovation of the library", "rtl")
+    moved = text.quote_inside("في إطار مشروع «" + title + "»")
+    assert moved == ("في إطار مشروع " + text.RLM + text.LRE + "«Renovation of the library»"
+                     + text.PDF + text.RLM)
+    # French guillemets with narrow no-break spaces, around an Arabic value.
+    french = text.quote_inside("projet «\u202f" + text.isolate("مكتبة", "ltr") + "\u202f»")
+    assert french == ("projet " + text.LRM + text.RLE + "«\u202fمكتبة\u202f»" + text.PDF
+                      + text.LRM)
+    # On one line the drawing is unchanged; nothing else is touched.
+    assert text.visual(moved, "rtl") == text.visual("في إطار مشروع «" + title + "»", "rtl")
+    for sentence in ("à " + text.isolate("Tiznit"), "« x »", "no quotes"):
+        assert text.quote_inside(sentence) == sentence
+
+
 def test_shape_uses_presentation_forms_and_lam_alef_only():
     shaped = text.shape("السلام")
     assert "\ufefc" in shaped  # lam-alef final ligature
@@ -461,6 +476,71 @@ def test_arabic_certificate_shapes_and_orders_user_text():
 
 def _x_of(pdf: bytes, needle: str) -> float:
     return next(r.x for r in drawn_text(pdf) if needle in r.text)
+
+
+@pytest.fixture
+def translated(tmp_path):
+    """An app context whose catalogues hold the translations of messages_fr_ar.txt."""
+    from flask import Flask
+    from flask_babel import Babel
+
+    _catalogues(tmp_path)
+    app = Flask(__name__)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(tmp_path)
+    Babel(app)
+    with app.app_context():
+        yield app
+
+
+def _title_lines(pdf: bytes, first: str, last: str) -> list[str]:
+    """The drawn lines from the one containing ``first`` to the one containing ``last``."""
+    lines = drawn_lines(pdf)
+    start = next(i for i, line in enumerate(lines) if first in line)
+    end = next(i for i, line in enumerate(lines) if last in line)
+    assert start < end, "the title should wrap"
+    return lines[start:end + 1]
+
+
+LONG_LATIN_TITLE = ("Renovation of the Ait Baha primary school library and its reading garden "
+                    "for the children of the village")
+
+
+def test_long_latin_title_wraps_inside_the_quotes_on_an_arabic_page(translated):
+    pdf = render_certificate(arabic_snapshot(project_title=LONG_LATIN_TITLE))
+    lines = _title_lines(pdf, "Renovation", "village")
+    sentence = visual_rtl("في إطار مشروع")
+    # First line: the Arabic words on the right, the title's start (with the opening
+    # quote against it) on the left; last line: the title's end, then the closing quote.
+    assert lines[0].startswith("«Renovation of the") and lines[0].endswith(sentence)
+    assert lines[-1].endswith("of the village»")
+    assert all("«" not in line[1:] and "»" not in line[:-1] for line in lines)
+    extracted = " ".join(pdftotext(pdf).split())
+    assert "في إطار مشروع «Renovation of the" in extracted  # read back in logical order
+
+
+def test_mixed_title_wraps_inside_the_quotes_on_an_arabic_page(translated):
+    title = ("Bibliothèque Ibn Battouta (مكتبة المدرسة) and reading garden for the "
+             "children of Ait Baha and Tafraout")
+    pdf = render_certificate(arabic_snapshot(project_title=title))
+    lines = _title_lines(pdf, "Bibliothèque", "Tafraout")
+    assert lines[0].startswith(f"«Bibliothèque Ibn Battouta ({visual_rtl('مكتبة المدرسة')})")
+    assert lines[-1].endswith("Tafraout»")
+    assert all("«" not in line[1:] and "»" not in line[:-1] for line in lines)
+
+
+def test_arabic_title_wraps_inside_the_quotes_in_the_french_column(translated):
+    title = "ترميم مكتبة مدرسة دوار أيت باها الابتدائية وحديقة القراءة لأطفال القرية والدواوير"
+    pdf = render_certificate(make_snapshot(language="fr", bilingual=True,
+                                           project_title=title))
+    words = title.split()
+    lines = [line for line in drawn_lines(pdf) if "projet" in line or any(
+        visual_rtl(word) in line.split() for word in words[1:-1])]
+    french = [line for line in lines if "projet" in line]
+    assert french, lines
+    # The title's first word (drawn rightmost in its run) sits against the opening
+    # quote, which an RTL run draws as "»" at its right end.
+    assert french[0].endswith(visual_rtl(words[0]) + "\u202f»")
+    assert any(line.startswith("«\u202f" + visual_rtl(words[-1])) for line in lines)
 
 
 def test_arabic_page_is_mirrored():

@@ -38,7 +38,7 @@ from reportlab.pdfgen.canvas import Canvas
 from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.i18n import _, force_locale, format_date, format_decimal, ngettext
 from aljisr.pdf import fonts
-from aljisr.pdf.text import FittedText, draw_fitted, fit_text, isolate
+from aljisr.pdf.text import FittedText, draw_fitted, fit_text, isolate, quote_inside
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 
@@ -116,7 +116,10 @@ def certificate_texts(snapshot: CertificateSnapshot, language: str) -> Certifica
         else:
             title = _("Certificate of Participation")
             lead = _("in recognition of their participation as a volunteer")
-        project = _("in the project “%(project)s”", project=iso(s.project_title))
+        # Quotes inside the title's embedding, so that they hug its first and last
+        # words when a title of the other direction wraps.
+        project = quote_inside(_("in the project “%(project)s”",
+                                 project=iso(s.project_title)))
         if s.site_city:
             where = _("at %(site)s, %(city)s", site=iso(s.site_name),
                       city=iso(s.site_city))
