@@ -1,8 +1,10 @@
-"""Measure pages at 1 % and at 100 % of a large association; write bench/results.json.
+"""Measure pages at 1 %, 10 % and 100 % of a large association; write bench/results.json.
 
 For every page: the median time of ``--runs`` requests (after warm-up) and the number of SQL
-statements one request issues, on the small and on the large database. Small and large
-requests are interleaved run by run, so a burst of load on the machine hits both alike.
+statements one request issues, on the small (1 %), medium (10 %) and large (100 %) database.
+Requests to the three are interleaved run by run, so a burst of load on the machine hits all
+alike. The targets compare 1 % with 100 %; 10 %, where the registers' pages are already full,
+shows how a page grows with the data alone (``ratio_large_to_medium``).
 
 Usage::
 
@@ -34,7 +36,8 @@ import sqlalchemy as sa
 from bench import generate
 
 RESULTS = Path(__file__).parent / "results.json"
-SMALL, LARGE = 0.01, 1.0
+SMALL, MEDIUM, LARGE = 0.01, 0.1, 1.0
+SIZES = ("small", "medium", "large")
 #: Most a register, detail page or the overview may slow down from 1 % to 100 %.
 MAX_RATIO = 1.5
 #: Matching one project against every volunteer: median at full size, in milliseconds.
@@ -226,37 +229,41 @@ class Target:
         return elapsed, cpu_ms, self.statements - before, response.status_code
 
 
-def measure(page: Page, small: Target, large: Target, runs: int, warmup: int) -> dict[str, Any]:
-    urls = {"small": small.url(page), "large": large.url(page)}
-    if urls["small"] is None or urls["large"] is None:
+def measure(page: Page, targets: dict[str, Target], runs: int, warmup: int) -> dict[str, Any]:
+    """Median wall and CPU time and SQL statements of ``page`` on each of ``targets`` (keys
+    from :data:`SIZES`), requests interleaved size by size, with the verdict against the
+    targets (which compare "small" and "large" only)."""
+    urls = {key: target.url(page) for key, target in targets.items()}
+    if None in urls.values():
         return {"kind": page.kind, "status": "missing", "endpoint": page.endpoint,
                 "queries_small": None, "queries_large": None,
                 "median_ms_small": None, "median_ms_large": None}
-    times: dict[str, list[float]] = {"small": [], "large": []}
-    cpu: dict[str, list[float]] = {"small": [], "large": []}
-    queries: dict[str, set[int]] = {"small": set(), "large": set()}
+    times: dict[str, list[float]] = {key: [] for key in targets}
+    cpu: dict[str, list[float]] = {key: [] for key in targets}
+    queries: dict[str, set[int]] = {key: set() for key in targets}
     statuses: set[int] = set()
-    targets = {"small": small, "large": large}
+    order = list(targets)
     for run in range(warmup + runs):
-        for key in ("small", "large") if run % 2 == 0 else ("large", "small"):
+        for key in order if run % 2 == 0 else reversed(order):
             elapsed, cpu_ms, count, status = targets[key].request(urls[key])
             statuses.add(status)
             if run >= warmup:
                 times[key].append(elapsed)
                 cpu[key].append(cpu_ms)
                 queries[key].add(count)
-    result: dict[str, Any] = {
-        "kind": page.kind,
-        "url_small": urls["small"],
-        "url_large": urls["large"],
-        "queries_small": max(queries["small"]),
-        "queries_large": max(queries["large"]),
-        "median_ms_small": round(statistics.median(times["small"]), 1),
-        "median_ms_large": round(statistics.median(times["large"]), 1),
-    }
+    result: dict[str, Any] = {"kind": page.kind}
+    for key in targets:
+        result[f"url_{key}"] = urls[key]
+    for key in targets:
+        result[f"queries_{key}"] = max(queries[key])
+    for key in targets:
+        result[f"median_ms_{key}"] = round(statistics.median(times[key]), 1)
     result["ratio"] = round(result["median_ms_large"] / result["median_ms_small"], 2)
-    result["median_cpu_ms_small"] = round(statistics.median(cpu["small"]), 1)
-    result["median_cpu_ms_large"] = round(statistics.median(cpu["large"]), 1)
+    if "medium" in targets:
+        result["ratio_large_to_medium"] = round(
+            result["median_ms_large"] / result["median_ms_medium"], 2)
+    for key in targets:
+        result[f"median_cpu_ms_{key}"] = round(statistics.median(cpu[key]), 1)
     result["cpu_ratio"] = round(result["median_cpu_ms_large"] / result["median_cpu_ms_small"], 2)
     result["status"] = "ok" if statuses == {200} else f"http {sorted(statuses)}"
     result.update(_verdict(page.kind, result))
@@ -293,15 +300,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--regenerate", action="store_true", help="rebuild the datasets")
     parser.add_argument("--postgres", metavar="SERVER_URL",
-                        help="use PostgreSQL databases aljisr_bench_small/_large on this server "
-                             "(results go to bench/results-postgres.json)")
+                        help="use PostgreSQL databases aljisr_bench_small/_medium/_large on "
+                             "this server (results go to bench/results-postgres.json)")
     parser.add_argument("--only", nargs="*", help="measure only these pages (names)")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args(argv)
 
     os.environ.setdefault("ALJISR_SECRET_KEY", "bench")
-    small = Target("small", _dataset("small", SMALL, args.postgres, args.regenerate))
-    large = Target("large", _dataset("large", LARGE, args.postgres, args.regenerate))
+    scales = {"small": SMALL, "medium": MEDIUM, "large": LARGE}
+    targets = {key: Target(key, _dataset(key, scales[key], args.postgres, args.regenerate))
+               for key in SIZES}
     output = args.output or (RESULTS if not args.postgres else
                              RESULTS.with_name("results-postgres.json"))
     results: dict[str, Any] = json.loads(output.read_text()) if output.exists() else {}
@@ -309,20 +317,20 @@ def main(argv: list[str] | None = None) -> int:
     names = {p.name for p in measured}
     results = {k: v for k, v in results.items() if k not in names}  # keep the other entries
     print(f"load average before: {_load()}")
-    print(f"{'page':24} {'q small':>7} {'q large':>7} {'ms small':>9} {'ms large':>9} "
-          f"{'ratio':>6} {'cpu':>5}  verdict")
+    print(f"{'page':24} {'q 1%':>5} {'q 100%':>6} {'ms 1%':>7} {'ms 10%':>7} {'ms 100%':>8} "
+          f"{'ratio':>6} {'cpu':>5} {'100/10':>6}  verdict")
     failures = 0
     for page in measured:
-        r = measure(page, small, large, args.runs, args.warmup)
+        r = measure(page, targets, args.runs, args.warmup)
         results[page.name] = r
         if r["status"] == "missing":
             print(f"{page.name:24} missing ({page.endpoint} does not exist yet)")
             continue
         verdict = "ok" if r["meets_target"] else "MISSED: " + "; ".join(r["problems"])
         failures += not r["meets_target"]
-        print(f"{page.name:24} {r['queries_small']:>7} {r['queries_large']:>7} "
-              f"{r['median_ms_small']:>9} {r['median_ms_large']:>9} {r['ratio']:>6} "
-              f"{r['cpu_ratio']:>5}  {verdict}",
+        print(f"{page.name:24} {r['queries_small']:>5} {r['queries_large']:>6} "
+              f"{r['median_ms_small']:>7} {r['median_ms_medium']:>7} {r['median_ms_large']:>8} "
+              f"{r['ratio']:>6} {r['cpu_ratio']:>5} {r['ratio_large_to_medium']:>6}  {verdict}",
               flush=True)
     results = dict(sorted(results.items()))
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

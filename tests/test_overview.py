@@ -144,6 +144,17 @@ def test_capacity_section_on_the_page(as_role, db):
     assert "Tiny workshop" in section and "2 of 2 places" in section and "Full" in section
 
 
+def test_capacity_section_shows_the_six_fullest_and_counts_the_rest(as_role, db):
+    client, _ = as_role("coordinator")
+    for i in range(8):  # eight projects, each with its one place booked: all full
+        project = _project(capacity=1, title=f"Workshop {i}")
+        _place(project, i, i + 3)
+    html = _html(client)
+    section = re.search(r'id="near-capacity".*?</ul>', html, re.S).group(0)
+    assert section.count("capacity-item") == 6
+    assert re.search(r'id="near-capacity-more"[^>]*>and 2 more<', html)
+
+
 # --- approved hours by month ----------------------------------------------------------------------
 
 

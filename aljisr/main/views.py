@@ -22,6 +22,8 @@ NATIONALITIES_SHOWN = 10
 MOVEMENT_DAYS = 14
 CAPACITY_DAYS = 30
 CAPACITY_THRESHOLD = 0.8
+#: Projects shown in "Projects full or nearly full" (the fullest first; the rest are counted).
+CAPACITY_SHOWN = 6
 
 
 @bp.route("/home")
@@ -44,11 +46,13 @@ def _overview(today: Any) -> dict[str, Any]:
     by_month = queries.approved_hours_by_month(today.year)
     nationalities = queries.volunteers_by_nationality()
     shown = nationalities[:NATIONALITIES_SHOWN]
+    loads = queries.projects_near_capacity(today, CAPACITY_DAYS, CAPACITY_THRESHOLD)
     return {
         "counts": queries.overview_counts(today),
         "current": queries.current_placements(today),
         "movements": queries.movements(today, MOVEMENT_DAYS),
-        "loads": queries.projects_near_capacity(today, CAPACITY_DAYS, CAPACITY_THRESHOLD),
+        "loads": loads[:CAPACITY_SHOWN],
+        "loads_more": len(loads[CAPACITY_SHOWN:]),
         "capacity_days": CAPACITY_DAYS,
         "capacity_percent": round(CAPACITY_THRESHOLD * 100),
         "hours_by_month": [(month_names[i + 1], total) for i, total in enumerate(by_month)],
