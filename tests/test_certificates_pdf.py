@@ -159,7 +159,8 @@ def visual_rtl(logical: str) -> str:
 
 def test_snapshot_round_trips_through_json():
     snapshot = arabic_snapshot(hours=Decimal("12.5"), bilingual=True,
-                               volunteer_name_ar="فاطمة")
+                               volunteer_name_ar="فاطمة", issue_place="Maroc",
+                               issue_place_ar="المغرب")
     data = json.loads(json.dumps(snapshot.to_dict()))
     assert data["hours"] == "12.5"
     assert data["start_date"] == "2025-09-01"
@@ -280,13 +281,14 @@ def test_quote_inside_moves_the_quotes_into_the_value_embedding():
     moved = text.quote_inside("في إطار مشروع «" + title + "»")
     assert moved == ("في إطار مشروع " + text.RLM + text.LRE + "«Renovation of the library»"
                      + text.PDF + text.RLM)
-    # French guillemets with narrow no-break spaces, around an Arabic value.
-    french = text.quote_inside("projet «\u202f" + text.isolate("مكتبة", "ltr") + "\u202f»")
-    assert french == ("projet " + text.LRM + text.RLE + "«\u202fمكتبة\u202f»" + text.PDF
-                      + text.LRM)
+    # French guillemets with narrow no-break spaces.
+    french = text.quote_inside("«\u202f" + text.isolate("Tiznit", "rtl") + "\u202f»")
+    assert french == text.RLM + text.LRE + "«\u202fTiznit\u202f»" + text.PDF + text.RLM
     # On one line the drawing is unchanged; nothing else is touched.
     assert text.visual(moved, "rtl") == text.visual("في إطار مشروع «" + title + "»", "rtl")
-    for sentence in ("à " + text.isolate("Tiznit"), "« x »", "no quotes"):
+    # Right-to-left values keep the sentence's quotes (“ ” would turn round inside).
+    for sentence in ("à " + text.isolate("Tiznit"), "« x »", "no quotes",
+                     "the project “" + text.isolate("مكتبة", "ltr") + "”"):
         assert text.quote_inside(sentence) == sentence
 
 
@@ -528,21 +530,6 @@ def test_mixed_title_wraps_inside_the_quotes_on_an_arabic_page(translated):
     assert all("«" not in line[1:] and "»" not in line[:-1] for line in lines)
 
 
-def test_arabic_title_wraps_inside_the_quotes_in_the_french_column(translated):
-    title = "ترميم مكتبة مدرسة دوار أيت باها الابتدائية وحديقة القراءة لأطفال القرية والدواوير"
-    pdf = render_certificate(make_snapshot(language="fr", bilingual=True,
-                                           project_title=title))
-    words = title.split()
-    lines = [line for line in drawn_lines(pdf) if "projet" in line or any(
-        visual_rtl(word) in line.split() for word in words[1:-1])]
-    french = [line for line in lines if "projet" in line]
-    assert french, lines
-    # The title's first word (drawn rightmost in its run) sits against the opening
-    # quote, which an RTL run draws as "»" at its right end.
-    assert french[0].endswith(visual_rtl(words[0]) + "\u202f»")
-    assert any(line.startswith("«\u202f" + visual_rtl(words[-1])) for line in lines)
-
-
 def test_arabic_page_is_mirrored():
     half = 842 / 2
     english = render_certificate(make_snapshot())
@@ -562,6 +549,31 @@ def test_bilingual_certificate_prints_french_and_arabic():
     assert "سبتمبر" in extracted  # Arabic column
     # French column on the left, Arabic on the right.
     assert _x_of(pdf, "septembre") < 842 / 2 < _x_of(pdf, visual_rtl("سبتمبر"))
+
+
+def _line_with(pdf: bytes, needle: str) -> str:
+    return next(line for line in drawn_lines(pdf) if needle in line)
+
+
+def test_bilingual_footer_names_the_place_in_french_and_in_arabic():
+    pdf = render_certificate(make_snapshot(language="fr", bilingual=True, issue_place="Maroc",
+                                           issue_place_ar="المغرب"))
+    french = _line_with(pdf, "octobre")
+    arabic = _line_with(pdf, visual_rtl("أكتوبر"))
+    assert "Maroc" in french and not text._has_arabic(french)
+    assert visual_rtl("المغرب") in arabic and "Maroc" not in arabic
+
+
+def test_old_bilingual_snapshot_without_an_arabic_place_still_renders():
+    data = make_snapshot(language="fr", bilingual=True, issue_place="المغرب").to_dict()
+    del data["issue_place_ar"]  # stored before the field existed
+    snapshot = CertificateSnapshot.from_dict(json.loads(json.dumps(data)))
+    assert snapshot.issue_place_ar is None
+    pdf = render_certificate(snapshot)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    # As issued: the one stored place, on both lines.
+    assert visual_rtl("المغرب") in _line_with(pdf, "octobre")
+    assert visual_rtl("المغرب") in _line_with(pdf, visual_rtl("أكتوبر"))
 
 
 def test_qr_code_decodes_to_the_verification_url(tmp_path):

@@ -67,17 +67,40 @@ def test_issue_freezes_a_snapshot_of_the_current_records(app, db, coordinator):
 
 
 @pytest.mark.parametrize(
-    ("language", "bilingual", "place"),
-    [("en", False, "Morocco"), ("fr", False, "Maroc"), ("ar", False, "المغرب"),
-     ("fr", True, "المغرب")],
+    ("language", "bilingual", "place", "place_ar"),
+    [("en", False, "Morocco", None), ("fr", False, "Maroc", None), ("ar", False, "المغرب", None),
+     ("fr", True, "Maroc", "المغرب"), ("ar", True, "Maroc", "المغرب")],
 )
 def test_place_of_issue_is_named_in_the_certificate_language(
-    db, coordinator, language, bilingual, place
+    db, coordinator, language, bilingual, place, place_ar
 ):
     cert = services.issue_certificate(
         completed_placement(), actor=coordinator, language=language, bilingual=bilingual
     )
     assert cert.snapshot["issue_place"] == place
+    assert cert.snapshot["issue_place_ar"] == place_ar
+
+
+def test_bilingual_certificate_names_the_place_in_each_line_s_script(app, db, coordinator):
+    from aljisr.certificates.pdf import certificate_texts
+    from aljisr.certificates.snapshot import CertificateSnapshot
+
+    cert = services.issue_certificate(
+        completed_placement(), actor=coordinator, language="fr", bilingual=True, today=ISSUED
+    )
+    snapshot = CertificateSnapshot.from_dict(cert.snapshot)
+    french = certificate_texts(snapshot, "fr").issued
+    arabic = certificate_texts(snapshot, "ar").issued
+    assert "Maroc" in french and not any("\u0600" <= c <= "\u06ff" for c in french)
+    assert "المغرب" in arabic and "Maroc" not in arabic
+    # A place without an Arabic form (a city as configured) is printed as is on both lines.
+    app.config["ASSOCIATION_PLACE"] = "Tiznit"
+    other = services.issue_certificate(
+        completed_placement(), actor=coordinator, language="fr", bilingual=True
+    )
+    assert (other.snapshot["issue_place"], other.snapshot["issue_place_ar"]) == ("Tiznit", None)
+    assert "Tiznit" in certificate_texts(CertificateSnapshot.from_dict(other.snapshot),
+                                         "ar").issued
 
 
 def test_verification_codes_are_long_random_and_url_safe(db, coordinator):

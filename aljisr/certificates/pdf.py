@@ -131,6 +131,8 @@ def certificate_texts(snapshot: CertificateSnapshot, language: str) -> Certifica
         else:
             when = _("from %(start)s to %(end)s", start=start,
                      end=_format_date(s.end_date, language))
+        # The Arabic form of the place where the snapshot has one (bilingual layout).
+        place = s.issue_place_ar if language == "ar" and s.issue_place_ar else s.issue_place
         contribution = ""
         if s.contribution:
             contribution = _("Contribution: %(contribution)s",
@@ -142,7 +144,7 @@ def certificate_texts(snapshot: CertificateSnapshot, language: str) -> Certifica
             presented=_("This certificate is proudly presented to"),
             body=(lead, project, where, when),
             contribution=contribution,
-            issued=_("Issued in %(place)s on %(date)s", place=iso(s.issue_place),
+            issued=_("Issued in %(place)s on %(date)s", place=iso(place),
                      date=_format_date(s.issue_date, language)),
             serial_label=_("Serial number"),
             verify_label=_("Verify this certificate at"),

@@ -282,14 +282,23 @@ def build_snapshot(
     issue_date: date,
     signatory: tuple[str, str],
 ) -> CertificateSnapshot:
-    """Freeze what the certificate states, from the current records."""
+    """Freeze what the certificate states, from the current records.
+
+    The place of issue (``ASSOCIATION_PLACE``) is named in the certificate's language; on a
+    bilingual certificate in French (``issue_place``) and in Arabic (``issue_place_ar``,
+    None when both are spelt alike), each printed on its own line.
+    """
     volunteer = placement.volunteer
     project = placement.project
     site = project.site
     name_ar = volunteer.name_ar if volunteer.name_ar != volunteer.full_name else None
     config = current_app.config
-    # the bilingual layout has one header and footer, Arabic first
+    # the bilingual layout has one header, in Arabic; its footer names the place in French
+    # on the French line and in Arabic on the Arabic one
     text_language = "ar" if bilingual else language
+    place = config["ASSOCIATION_PLACE"]
+    issue_place = localised(place, "fr" if bilingual else language)
+    issue_place_ar = localised(place, "ar") if bilingual else None
     return CertificateSnapshot(
         serial=serial,
         verification_url=verification_url(code),
@@ -305,7 +314,8 @@ def build_snapshot(
         end_date=placement.end_date,
         hours=hours,
         contribution=contribution,
-        issue_place=localised(config["ASSOCIATION_PLACE"], text_language),
+        issue_place=issue_place,
+        issue_place_ar=issue_place_ar if issue_place_ar != issue_place else None,
         issue_date=issue_date,
         signatory_name=signatory[0],
         signatory_role=signatory[1],

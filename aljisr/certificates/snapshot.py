@@ -21,7 +21,7 @@ LANGUAGES = ("en", "fr", "ar")
 
 _TEXT_FIELDS = ("serial", "verification_url", "volunteer_name", "volunteer_name_ar",
                 "project_title", "site_name", "site_city", "contribution", "issue_place",
-                "signatory_name", "signatory_role", "association_name")
+                "issue_place_ar", "signatory_name", "signatory_role", "association_name")
 _DATE_FIELDS = ("start_date", "end_date", "issue_date")
 
 
@@ -45,7 +45,10 @@ class CertificateSnapshot:
       ``end_date``, ``hours`` (:class:`~decimal.Decimal` approved hours or None),
       ``contribution`` (short text of what the volunteer did, may be empty).
     - ``issue_place``, ``issue_date``, ``signatory_name``, ``signatory_role``,
-      ``association_name``.
+      ``association_name``. On a bilingual certificate ``issue_place`` is the form the
+      French line prints (e.g. "Maroc") and ``issue_place_ar`` the Arabic line's
+      ("المغرب"); ``issue_place_ar`` None (every certificate issued before it existed,
+      and every one-language certificate) means ``issue_place`` on both lines.
 
     Raises :class:`ValueError` for an unknown kind or language, hours missing on an
     "hours" certificate (or given on a "participation" one), hours not positive,
@@ -71,6 +74,7 @@ class CertificateSnapshot:
     association_name: str
     bilingual: bool = False
     volunteer_name_ar: str | None = None
+    issue_place_ar: str | None = None
 
     def __post_init__(self) -> None:
         for name in _TEXT_FIELDS:
@@ -79,8 +83,9 @@ class CertificateSnapshot:
                 if not isinstance(value, str):
                     raise ValueError(f"{name} must be text")
                 object.__setattr__(self, name, unicodedata.normalize("NFC", value.strip()))
-        if self.volunteer_name_ar == "":
-            object.__setattr__(self, "volunteer_name_ar", None)
+        for name in ("volunteer_name_ar", "issue_place_ar"):
+            if getattr(self, name) == "":
+                object.__setattr__(self, name, None)
         for name in ("serial", "verification_url", "volunteer_name", "project_title",
                      "site_name", "issue_place", "signatory_name", "association_name"):
             if not getattr(self, name):

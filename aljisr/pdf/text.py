@@ -109,37 +109,39 @@ def isolate(text: str, context: str | None = None) -> str:
 
 
 #: Quotation marks that may enclose a value in a translated sentence, and the spaces that
-#: may sit between them and the value (French « guillemets » use U+202F or U+00A0).
+#: may sit between them and the value.
 _QUOTES = "«»“”„‘’‚‹›\"'"
 _QUOTE_SPACES = " \u00a0\u202f\u2009"
-_QUOTED_EMBEDDING_RE = re.compile(
+_QUOTED_LTR_VALUE_RE = re.compile(
     f"(?P<open>[{_QUOTES}])(?P<open_space>[{_QUOTE_SPACES}]?)"
-    f"(?P<before>[{LRM}{RLM}]?)(?P<embedding>[{LRE}{RLE}])(?P<body>[^{LRE}{RLE}{PDF}]*){PDF}"
+    f"(?P<before>[{LRM}{RLM}]?){LRE}(?P<body>[^{LRE}{RLE}{PDF}]*){PDF}"
     f"(?P<after>[{LRM}{RLM}]?)(?P<close_space>[{_QUOTE_SPACES}]?)(?P<close>[{_QUOTES}])"
 )
 
 
 def quote_inside(sentence: str) -> str:
-    """Move quotation marks around an :func:`isolate`-d value inside its embedding.
+    """Move quotation marks around an :func:`isolate`-d left-to-right value inside it.
 
     ``في إطار مشروع «`` + isolate("Renovation of … village", "rtl") + ``»``: the quotes
-    belong to the sentence, so on a right-to-left line they take the sentence's side.
-    On one line that looks right; but when the Latin title wraps, each line is
-    reordered on its own (UAX #9 L1-L2), and the opening quote ends up beside the
-    *last* word of the first line ("… for» مشروع") and the closing one beside the
-    *first* word of the second ("«the children …"). Inside the embedding, the quotes
-    take the value's direction instead: they hug its first and last words on every
-    line ("«Renovation … for" / "… village»"), and on one line the result is drawn
-    as before. The same holds for an Arabic title in a French sentence. Marks and
-    spaces between the quotes and the value are kept. A sentence without such a
-    quoted embedding is returned unchanged.
+    belong to the Arabic sentence and take its side. On one line that looks right; but
+    when the Latin title wraps, each line is reordered on its own (UAX #9 L1-L2), and
+    the opening quote ends up beside the *last* word of the first line ("… for»
+    مشروع") and the closing one beside the *first* word of the second ("«the children
+    …"). Inside the left-to-right embedding the quotes are not mirrored and follow the
+    title's order, so they hug its first and last words on every line ("«Renovation …
+    for" / "… village»"); on one line the drawing is the same as before. Marks and
+    spaces between the quotes and the value are kept.
+
+    Right-to-left values are left alone: inside a right-to-left embedding curly quotes
+    (“ ”), which are not mirrored, would be drawn the wrong way round. A sentence
+    without a quoted left-to-right value is returned unchanged.
     """
     def move(match: re.Match[str]) -> str:
-        return (match["before"] + match["embedding"] + match["open"] + match["open_space"]
+        return (match["before"] + LRE + match["open"] + match["open_space"]
                 + match["body"] + match["close_space"] + match["close"] + PDF
                 + match["after"])
 
-    return _QUOTED_EMBEDDING_RE.sub(move, sentence)
+    return _QUOTED_LTR_VALUE_RE.sub(move, sentence)
 
 
 @lru_cache(maxsize=1)
