@@ -61,7 +61,12 @@ class Defaults:
     #: Who signs certificates issued without a signed-in coordinator (CLI, seed-demo);
     #: empty: the first active administrator.
     CERTIFICATE_SIGNATORY_NAME: str | None = None
-    CERTIFICATE_SIGNATORY_ROLE: str | None = None
+    #: Role printed under the signatory's name on every certificate: one text for all
+    #: languages, or a text per language (French and Arabic titles are gendered), e.g.
+    #: ``{"en": "Coordinator", "fr": "Coordinatrice", "ar": "منسقة"}``. A language it
+    #: leaves out gets the signer's role in the application, translated ("Coordinator",
+    #: "Coordinateur", "منسق"); nothing for CERTIFICATE_SIGNATORY_NAME.
+    CERTIFICATE_SIGNATORY_ROLE: str | dict[str, str] | None = None
 
 
 def sqlite_url(app: Flask) -> str:
@@ -79,6 +84,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config.get("DATABASE_URL") or sqlite_url(app)
     )
+    signatory_role_texts(app.config.get("CERTIFICATE_SIGNATORY_ROLE"))
 
 
 def normalise_database_url(url: str) -> str:
@@ -91,6 +97,35 @@ def normalise_database_url(url: str) -> str:
 
 class ConfigurationError(RuntimeError):
     """The configuration cannot run the application safely; the message says how to fix it."""
+
+
+def signatory_role_texts(value: Any) -> dict[str, str]:
+    """``CERTIFICATE_SIGNATORY_ROLE`` as ``{language: text}`` for the certificate languages.
+
+    A text applies to every language (``"Présidente"`` -> en, fr and ar); a mapping gives
+    a text per language code (``{"fr": "Coordinatrice", "ar": "منسقة"}``), and languages
+    it leaves out are absent from the result. None or blank texts give nothing. Texts are
+    stripped. Checked when the application starts (:func:`load_config`) and read again at
+    every issue, so a value changed at run time is checked too.
+
+    :raises ConfigurationError: the value is neither a text nor a mapping of the language
+        codes en, fr, ar to texts.
+    """
+    from aljisr.i18n import LANGUAGES
+
+    if value is None or isinstance(value, str):
+        text = (value or "").strip()
+        return dict.fromkeys(LANGUAGES, text) if text else {}
+    if isinstance(value, dict) and all(
+        key in LANGUAGES and (text is None or isinstance(text, str))
+        for key, text in value.items()
+    ):
+        return {key: text.strip() for key, text in value.items() if text and text.strip()}
+    raise ConfigurationError(
+        "CERTIFICATE_SIGNATORY_ROLE must be a text, or a text per language code "
+        f"({', '.join(LANGUAGES)}), e.g. {{\"fr\": \"Coordinatrice\", \"ar\": \"منسقة\"}}; "
+        f"got {value!r}."
+    )
 
 
 def check_secret_key(app: Flask) -> None:

@@ -313,6 +313,61 @@ def test_signatory_role_is_in_the_certificate_language(app, db, coordinator):
         assert cert.snapshot["signatory_role"] == str(Role.COORDINATOR.title)
 
 
+GENDERED_ROLE = {"fr": "Coordinatrice", "ar": "منسقة"}
+
+
+@pytest.mark.parametrize(
+    ("language", "bilingual", "role"),
+    [("fr", False, "Coordinatrice"), ("ar", False, "منسقة"), ("fr", True, "منسقة / Coordinatrice"),
+     ("en", False, "Coordinator")],  # a language the setting leaves out: the role's title
+)
+def test_signatory_role_text_is_configured_per_language(
+    app, db, coordinator, language, bilingual, role
+):
+    app.config["CERTIFICATE_SIGNATORY_ROLE"] = GENDERED_ROLE
+    cert = services.issue_certificate(
+        completed_placement(), actor=coordinator, language=language, bilingual=bilingual
+    )
+    assert cert.snapshot["signatory_name"] == "Samira Alaoui"
+    assert cert.snapshot["signatory_role"] == role
+
+
+def test_configured_signatory_role_prints_on_the_pdf(app, db, coordinator):
+    app.config["CERTIFICATE_SIGNATORY_ROLE"] = GENDERED_ROLE
+    cert = services.issue_certificate(completed_placement(), actor=coordinator, language="fr")
+    text = pdf_text(services.certificate_pdf(cert))
+    assert "Coordinatrice" in text and "Coordinateur" not in text
+
+
+def test_one_signatory_role_text_serves_every_language(app, db):
+    app.config["CERTIFICATE_SIGNATORY_NAME"] = "Mohamed El Idrissi"
+    app.config["CERTIFICATE_SIGNATORY_ROLE"] = {"fr": "Président", "ar": "رئيس الجمعية"}
+    bilingual = services.issue_certificate(completed_placement(), actor=None, bilingual=True)
+    assert bilingual.snapshot["signatory_role"] == "رئيس الجمعية / Président"
+    english = services.issue_certificate(completed_placement(), actor=None, language="en")
+    assert english.snapshot["signatory_role"] == ""  # no text for English, no app role
+    app.config["CERTIFICATE_SIGNATORY_ROLE"] = "  Présidente "
+    cert = services.issue_certificate(completed_placement(), actor=None, bilingual=True)
+    assert cert.snapshot["signatory_role"] == "Présidente"
+
+
+@pytest.mark.parametrize("value", [["Coordinatrice"], {"de": "Koordinatorin"}, {"fr": 3}])
+def test_a_malformed_signatory_role_stops_the_app_at_start(app_config, value):
+    from aljisr import create_app
+    from aljisr.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="CERTIFICATE_SIGNATORY_ROLE"):
+        create_app(app_config | {"CERTIFICATE_SIGNATORY_ROLE": value})
+
+
+def test_signatory_role_per_language_from_the_environment(app_config, monkeypatch):
+    from aljisr import create_app
+
+    monkeypatch.setenv("ALJISR_CERTIFICATE_SIGNATORY_ROLE", '{"fr": "Coordinatrice"}')
+    app = create_app(app_config)
+    assert app.config["CERTIFICATE_SIGNATORY_ROLE"] == {"fr": "Coordinatrice"}
+
+
 # --- re-issue and revoke ----------------------------------------------------------------------
 
 

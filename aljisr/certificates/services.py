@@ -46,6 +46,7 @@ from aljisr.auth.models import User
 from aljisr.certificates.models import Certificate, CertificateKind, CertificateStatus
 from aljisr.certificates.pdf import render_certificate
 from aljisr.certificates.snapshot import CertificateSnapshot
+from aljisr.config import signatory_role_texts
 from aljisr.database import utcnow
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
@@ -150,33 +151,52 @@ def _check_actor(actor: Any) -> None:
         raise NotAllowed(_("Only coordinators can issue or revoke certificates."))
 
 
-def _role_title(role: Role, language: str, bilingual: bool) -> str:
-    if bilingual:
-        titles = []
-        for code in ("ar", "fr"):
-            with force_locale(code):
-                title = str(role.title)
-            if title not in titles:
-                titles.append(title)
-        return " / ".join(titles)
+def _role_text(role: Role | None, language: str) -> str:
+    """The role under the signatory's name in ``language``: the CERTIFICATE_SIGNATORY_ROLE
+    text for that language when the setting gives one, else ``role``'s title translated
+    (empty for the configured signatory, who has no role in the application)."""
+    configured = signatory_role_texts(current_app.config.get("CERTIFICATE_SIGNATORY_ROLE"))
+    if language in configured:
+        return configured[language]
+    if role is None:
+        return ""
     with force_locale(language):
         return str(role.title)
+
+
+def _role_line(role: Role | None, language: str, bilingual: bool) -> str:
+    """The role line: in the certificate's language, or "Arabic / French" when bilingual
+    (once if both read the same)."""
+    if not bilingual:
+        return _role_text(role, language)
+    titles: list[str] = []
+    for code in ("ar", "fr"):
+        title = _role_text(role, code)
+        if title and title not in titles:
+            titles.append(title)
+    return " / ".join(titles)
 
 
 def signatory_for(actor: User | None, language: str, bilingual: bool = False) -> tuple[str, str]:
     """(name, role) printed above the signature line.
 
-    The issuing coordinator's display name and role title (in the certificate's language).
-    For the system (``actor`` None): the ``CERTIFICATE_SIGNATORY_NAME`` and
-    ``CERTIFICATE_SIGNATORY_ROLE`` settings when set, else the first active administrator.
+    The issuing coordinator's display name; for the system (``actor`` None) the
+    ``CERTIFICATE_SIGNATORY_NAME`` setting when set, else the first active administrator.
+    The role, in the certificate's language (Arabic and French when bilingual), is the
+    ``CERTIFICATE_SIGNATORY_ROLE`` text for that language when the setting gives one (so
+    that the association can print "Coordinatrice" / "منسقة", whose gender the
+    application's role titles cannot know); otherwise the signer's role title in the
+    application, or nothing for ``CERTIFICATE_SIGNATORY_NAME``.
 
     :raises DomainError: when the system issues and no signatory can be found.
+    :raises ConfigurationError: CERTIFICATE_SIGNATORY_ROLE is malformed (see
+        :func:`aljisr.config.signatory_role_texts`; checked at start-up too).
     """
     if actor is not None:
-        return actor.display_name, _role_title(actor.role, language, bilingual)
+        return actor.display_name, _role_line(actor.role, language, bilingual)
     name = current_app.config.get("CERTIFICATE_SIGNATORY_NAME")
     if name:
-        return name, current_app.config.get("CERTIFICATE_SIGNATORY_ROLE") or ""
+        return name, _role_line(None, language, bilingual)
     admin = db.session.scalar(
         sa.select(User)
         .where(User.role == Role.ADMIN, User.active.is_(True))
@@ -187,7 +207,7 @@ def signatory_for(actor: User | None, language: str, bilingual: bool = False) ->
         raise DomainError(
             _("No signatory: set CERTIFICATE_SIGNATORY_NAME or create an administrator.")
         )
-    return admin.display_name, _role_title(admin.role, language, bilingual)
+    return admin.display_name, _role_line(admin.role, language, bilingual)
 
 
 def _lock_placement(placement: Placement) -> None:
