@@ -142,6 +142,29 @@ def test_issuing_for_a_placement_not_completed_says_why(as_role, db):
     assert "This placement is not completed yet." in response.get_data(as_text=True)
 
 
+def test_a_placement_with_a_certificate_says_so_once_beside_the_issue_button(as_role, db):
+    client, coordinator = as_role("coordinator")
+    placement = completed_placement()
+    existing = _issue(placement, coordinator)
+    db.session.commit()
+    url = f"/certificates/issue/{placement.id}"
+    # The page as loaded, and a form posted from a page loaded before the first issue.
+    for response in (client.get(url),
+                     client.post(url, data={"kind": "hours", "language": "fr"})):
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert html.count("already has a valid certificate") == 1, html
+        # beside the action: the disabled issue button, the re-issue link, then the reason
+        assert re.search(
+            r'<input (?=[^>]*\bdisabled\b)(?=[^>]*aria-describedby="existing-certificate")'
+            r'[^>]*type="submit"[^>]*>\s*'
+            rf'<a [^>]*href="/certificates/{existing.id}/reissue"[^>]*>[^<]+</a>\s*'
+            r'<p [^>]*id="existing-certificate"[^>]*>[^<]*already has a valid certificate',
+            html), html
+        assert existing.serial in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 1
+
+
 def test_unknown_ids_are_404(as_role, db):
     client, _ = as_role("coordinator")
     for url in ("/certificates/999", "/certificates/issue/999", "/certificates/999/reissue",

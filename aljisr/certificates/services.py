@@ -210,6 +210,18 @@ def signatory_for(actor: User | None, language: str, bilingual: bool = False) ->
     return admin.display_name, _role_line(admin.role, language, bilingual)
 
 
+class AlreadyCertified(Conflict):
+    """The placement already has a valid certificate, ``certificate``: re-issue it instead.
+
+    A page that shows the existing certificate beside its issue button says so already and
+    need not repeat the message.
+    """
+
+    def __init__(self, message: str, certificate: Certificate) -> None:
+        super().__init__(message)
+        self.certificate = certificate
+
+
 def _lock_placement(placement: Placement) -> None:
     """Serialise issuing for one placement (row lock; BEGIN IMMEDIATE does it on SQLite)."""
     db.session.execute(
@@ -363,12 +375,13 @@ def _issue(
     hours = _check_eligible(placement, kind)
     existing = valid_certificate_for(placement)
     if existing is not None and existing is not replacing:
-        raise Conflict(
+        raise AlreadyCertified(
             _(
                 "This placement already has a valid certificate (%(serial)s); re-issue it "
                 "instead.",
                 serial=existing.serial,
-            )
+            ),
+            existing,
         )
     issue_date = today or dates.today()
     signatory = signatory_for(actor, language, bilingual)
@@ -452,7 +465,8 @@ def issue_certificate(
     :raises NotAllowed: the placement is not completed, or the volunteer was anonymised.
     :raises DomainError: no approved hours for an hours certificate (field ``kind``), bad
         language/kind/contribution (their fields), no signatory for the system.
-    :raises Conflict: the placement already has a valid certificate.
+    :raises AlreadyCertified: (a :class:`~aljisr.errors.Conflict`) the placement already has
+        a valid certificate.
     """
     return _issue(
         placement,
@@ -693,6 +707,7 @@ def find_by_serial(serial: str) -> Certificate | None:
 
 __all__ = [
     "CONTRIBUTION_MAX_LENGTH",
+    "AlreadyCertified",
     "LANGUAGES",
     "ascii_filename",
     "batch_issue",

@@ -141,6 +141,9 @@ def issue(placement_id: int) -> Any:
                 bilingual=form.bilingual.data,
                 contribution=form.contribution.data,
             )
+        except services.AlreadyCertified:
+            # The page shows the valid certificate beside the (disabled) issue button.
+            db.session.rollback()
         except DomainError as error:
             db.session.rollback()
             _field_error(form, error)
