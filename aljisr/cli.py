@@ -1,4 +1,5 @@
-"""``flask --app aljisr`` commands: init-db, seed-demo, create-user, translations."""
+"""``flask --app aljisr`` commands: init-db, seed-demo, create-user, translations (and the
+certificates and volunteers groups)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ BABEL_CFG = Path(__file__).parent / "babel.cfg"
 def register(app: Flask) -> None:
     """Attach the commands to ``app.cli``."""
     from aljisr.certificates.cli import certificates_cli
+    from aljisr.volunteers.cli import volunteers_cli
 
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(volunteers_cli)
 
     @app.cli.command("init-db")
     def init_db() -> None:

@@ -56,6 +56,10 @@ class Defaults:
     PAGE_SIZE = 25
     #: Lifetime of invitation and password-reset links, in hours.
     TOKEN_MAX_AGE_HOURS = 72
+    #: Years a volunteer's personal data is kept after their registration and last placement;
+    #: ``flask volunteers anonymise-expired`` erases it afterwards. The association sets it
+    #: (and declares it to the CNDP, Morocco's data-protection authority).
+    PERSONAL_DATA_RETENTION_YEARS = 5
     ASSOCIATION_NAME = "Al Jisr Association for Communication and Educational Cooperation"
     ASSOCIATION_PLACE = "Morocco"
     #: Who signs certificates issued without a signed-in coordinator (CLI, seed-demo);

@@ -105,6 +105,12 @@ ROWS: list[Row] = [
     row("GET", "/volunteers/{volunteer_a}/edit",    LOGIN, 403,  403,  403,  200,  200),
     # an empty POST leaves every field as it was (Flask-WTF then reads the record): saved
     row("POST", "/volunteers/{volunteer_a}/edit",   LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/volunteers/{volunteer_a}/anonymise",
+                                                    LOGIN, 403,  403,  403,  200,  200),
+    # without the reason and the ticked box: the form again, nothing erased
+    row("POST", "/volunteers/{volunteer_a}/anonymise",
+                                                    LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/volunteers/999999/anonymise",      LOGIN, 403,  403,  403,  404,  404),
     row("POST", "/volunteers/{volunteer_c}/archive",LOGIN, 403,  403,  403,  302,  302),
     row("POST", "/volunteers/{volunteer_c}/unarchive",
                                                     LOGIN, 403,  403,  403,  302,  302),

@@ -259,3 +259,20 @@ class VolunteerFilterForm(FlaskForm):
             if not field.errors and field.data not in (None, "", [])
         }
 
+
+
+class AnonymiseForm(FlaskForm):
+    """Anonymise a volunteer: why, and an explicit acknowledgement that it cannot be undone."""
+
+    reason = TextAreaField(
+        _l("Why"),
+        validators=[DataRequired(message=_l("Say why (for example: the volunteer's request).")),
+                    Length(max=500)],
+        description=_l("Kept in the audit log. Do not write personal details here."),
+        render_kw={"rows": 2, "maxlength": 500},
+    )
+    confirm = BooleanField(
+        _l("I understand that the personal data is erased for good and cannot be restored."),
+        validators=[DataRequired(message=_l("Tick this box to confirm."))],
+    )
+    submit = SubmitField(_l("Anonymise"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -251,7 +251,11 @@ def update_volunteer(
 
     :returns: the names of the fields that changed (recorded in the audit log, values not).
     :raises DomainError, DuplicateSuspected: as :func:`create_volunteer`.
+    :raises NotAllowed: the volunteer has been anonymised.
     """
+    if volunteer.anonymised_at is not None:
+        raise NotAllowed(_("This volunteer's personal data has been erased; it cannot be "
+                           "edited."))
     _validate(values)
     status = values.get("status")
     if status is not None and status != volunteer.status and (
@@ -293,10 +297,13 @@ def archive_volunteer(volunteer: Volunteer, *, actor: Any, reason: str | None = 
 def unarchive_volunteer(volunteer: Volunteer, *, actor: Any) -> None:
     """Bring an archived volunteer back, with the status they had when archived.
 
-    :raises NotAllowed: not archived.
+    :raises NotAllowed: not archived, or anonymised.
     """
     if volunteer.archived_at is None:
         raise NotAllowed(_("This volunteer is not archived."))
+    if volunteer.anonymised_at is not None:
+        raise NotAllowed(_("This volunteer's personal data has been erased; it cannot be "
+                           "restored."))
     last = db.session.scalar(
         sa.select(audit.AuditEvent.details)
         .where(audit.AuditEvent.subject_type == Volunteer.__tablename__,
@@ -313,3 +320,119 @@ def unarchive_volunteer(volunteer: Volunteer, *, actor: Any) -> None:
     volunteer.status = VolunteerStatus.ACTIVE if status is VolunteerStatus.ARCHIVED else status
     db.session.flush()
     audit.record(actor, "volunteer.unarchive", volunteer)
+
+
+# --------------------------------------------------------------------------------------------
+# Anonymisation (DESIGN.md §2: personal data is anonymised on request or after the retention
+# period, while issued certificates stay verifiable)
+# --------------------------------------------------------------------------------------------
+
+#: Placement statuses that still need the volunteer's details (an ongoing or coming stay).
+ONGOING_STATUSES = ("proposed", "confirmed", "active")
+
+#: Most characters kept of the reason given for an anonymisation.
+ANONYMISE_REASON_MAX = 500
+
+
+def anonymous_name(volunteer_id: int) -> str:
+    """The name an anonymised volunteer keeps: "#<id>", the same in every language, so lists,
+    reports and placements still tell records apart without saying who it was."""
+    return f"#{volunteer_id}"
+
+
+def anonymise_volunteer(volunteer: Volunteer, *, actor: Any, reason: str) -> None:
+    """Erase a volunteer's personal data for good, keeping what the association's history and
+    statistics need.
+
+    Cleared: names, e-mail, phone, date of birth, languages, skills, interests, availability,
+    emergency contact, dietary and health notes, consent date, notes, and the e-mails to them
+    in the outbox. The name becomes :func:`anonymous_name`. Kept: nationality and sending
+    organisation (reports count them), placements and hours. Their sign-in account, if any, is
+    closed (its e-mail and name replaced, every session and link invalidated). Issued
+    certificates keep their frozen snapshot and stay verifiable. The volunteer is archived.
+
+    This is the right to erasure of data-protection law (EU GDPR art. 17; Moroccan law 09-08
+    on personal data, art. 8), exercised on request, and the rule that data is kept no longer
+    than needed (GDPR art. 5(1)(e); law 09-08, art. 3), applied when the retention period
+    ends (:func:`volunteers_past_retention`).
+
+    :param reason: why (a request, the retention period); required, kept in the audit log.
+    :raises DomainError: no reason given (``field="reason"``).
+    :raises NotAllowed: already anonymised, or a placement is proposed, confirmed or active
+        (its host still needs the volunteer's details: end or cancel it first).
+    """
+    from aljisr.mail import OutboxMessage
+    from aljisr.placements.models import Placement
+
+    reason = (clean_text(reason) or "")[:ANONYMISE_REASON_MAX]
+    if not reason:
+        raise DomainError(_("Say why (for example: the volunteer's request)."), field="reason")
+    if volunteer.anonymised_at is not None:
+        raise NotAllowed(_("This volunteer's personal data has already been anonymised."))
+    ongoing = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Placement).where(
+            Placement.volunteer_id == volunteer.id,
+            Placement.status.in_(ONGOING_STATUSES),
+        )
+    )
+    if ongoing:
+        raise NotAllowed(_("This volunteer has a proposed, confirmed or active placement: "
+                           "complete, withdraw or cancel it first."))
+    if volunteer.email:
+        db.session.execute(
+            sa.delete(OutboxMessage).where(sa.func.lower(OutboxMessage.recipient)
+                                           == volunteer.email.lower())
+        )
+    now = utcnow()
+    if volunteer.archived_at is None:
+        volunteer.archived_at = now
+    volunteer.status = VolunteerStatus.ARCHIVED
+    for name in ("name_ar", "email", "phone", "date_of_birth", "available_from",
+                 "available_to", "emergency_contact_name", "emergency_contact_phone",
+                 "dietary_notes", "health_notes", "consent_date", "notes"):
+        setattr(volunteer, name, None)
+    volunteer.full_name = anonymous_name(volunteer.id)
+    volunteer.skills = []
+    volunteer.interests = []
+    volunteer.languages = []
+    volunteer.anonymised_at = now
+    user = volunteer.user
+    if user is not None:
+        user.email = f"anonymised-{user.id}@invalid"
+        user.display_name = anonymous_name(volunteer.id)
+        user.password_hash = None
+        user.active = False
+        user.session_version += 1
+        user.token_version += 1
+    db.session.flush()
+    audit.record(actor, "volunteer.anonymise", volunteer, reason=reason)
+
+
+def volunteers_past_retention(years: int, today: date) -> list[Volunteer]:
+    """Volunteers whose data the association no longer needs: not yet anonymised, registered
+    more than ``years`` years before ``today``, and with no placement ending (or still to
+    come) within those years. Oldest first.
+
+    :param years: the retention period the association has declared (at least 1).
+    :raises ValueError: ``years`` is less than 1.
+    """
+    from aljisr.placements.models import Placement
+
+    if years < 1:
+        raise ValueError("the retention period is at least one year")
+    try:
+        cutoff = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - years, day=28)
+    recent = sa.select(Placement.id).where(
+        Placement.volunteer_id == Volunteer.id, Placement.end_date >= cutoff
+    )
+    return list(db.session.scalars(
+        sa.select(Volunteer)
+        .where(
+            Volunteer.anonymised_at.is_(None),
+            Volunteer.created_at < datetime.combine(cutoff, time.min, tzinfo=UTC),
+            ~recent.exists(),
+        )
+        .order_by(Volunteer.created_at, Volunteer.id)
+    ))

@@ -1,4 +1,5 @@
-"""Volunteers register: list, detail, create, edit, archive and restore (staff only)."""
+"""Volunteers register: list, detail, create, edit, archive, restore and anonymise (staff
+only)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,22 @@ from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
 from aljisr.permissions import Permission, require
 from aljisr.volunteers import queries, services
-from aljisr.volunteers.forms import VolunteerFilterForm, VolunteerForm, level_label
+from aljisr.volunteers.forms import (
+    AnonymiseForm,
+    VolunteerFilterForm,
+    VolunteerForm,
+    level_label,
+)
 from aljisr.volunteers.models import Volunteer
 from aljisr.web import field_error, run_action
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
+
+
+@bp.app_template_global()
+def anonymous_name(volunteer_id: int) -> str:
+    """The name an anonymised volunteer is shown with ("#12")."""
+    return services.anonymous_name(volunteer_id)
 
 
 @bp.app_template_filter("language_level")
@@ -107,6 +119,10 @@ def new() -> Any:
 @require(Permission.MANAGE_REGISTERS)
 def edit(volunteer_id: int) -> Any:
     volunteer = queries.get_volunteer(volunteer_id)
+    if volunteer.anonymised_at is not None:
+        flash(_("This volunteer's personal data has been erased; it cannot be edited."),
+              "warning")
+        return redirect(url_for("volunteers.detail", volunteer_id=volunteer_id))
     form = VolunteerForm(obj=volunteer)
     _prepare(form, volunteer)
     outcome = _save(form, volunteer)
@@ -138,3 +154,23 @@ def unarchive(volunteer_id: int) -> Any:
         _("Volunteer restored."),
         url_for("volunteers.detail", volunteer_id=volunteer_id),
     )
+
+
+@bp.route("/<int:volunteer_id>/anonymise", methods=["GET", "POST"])
+@require(Permission.MANAGE_REGISTERS)
+def anonymise(volunteer_id: int) -> Any:
+    """Confirm, then erase the volunteer's personal data (see
+    :func:`aljisr.volunteers.services.anonymise_volunteer`)."""
+    volunteer = queries.get_volunteer(volunteer_id)
+    form = AnonymiseForm()
+    if volunteer.anonymised_at is None and form.validate_on_submit():
+        try:
+            services.anonymise_volunteer(volunteer, actor=current_user, reason=form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The volunteer's personal data has been erased."), "success")
+            return redirect(url_for("volunteers.detail", volunteer_id=volunteer_id))
+    return render_template("volunteers/anonymise.html", volunteer=volunteer, form=form)
