@@ -23,7 +23,7 @@ from aljisr.volunteers.forms import (
     level_label,
 )
 from aljisr.volunteers.models import Volunteer
-from aljisr.web import field_error, run_action
+from aljisr.web import field_error, run_action, save_form
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 
@@ -163,14 +163,14 @@ def anonymise(volunteer_id: int) -> Any:
     :func:`aljisr.volunteers.services.anonymise_volunteer`)."""
     volunteer = queries.get_volunteer(volunteer_id)
     form = AnonymiseForm()
-    if volunteer.anonymised_at is None and form.validate_on_submit():
-        try:
-            services.anonymise_volunteer(volunteer, actor=current_user, reason=form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The volunteer's personal data has been erased."), "success")
-            return redirect(url_for("volunteers.detail", volunteer_id=volunteer_id))
+    if volunteer.anonymised_at is None:
+        done = save_form(
+            form,
+            lambda: services.anonymise_volunteer(volunteer, actor=current_user,
+                                                 reason=form.reason.data),
+            _("The volunteer's personal data has been erased."),
+            lambda _result: url_for("volunteers.detail", volunteer_id=volunteer_id),
+        )
+        if done is not None:
+            return done
     return render_template("volunteers/anonymise.html", volunteer=volunteer, form=form)
