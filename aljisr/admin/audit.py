@@ -1,7 +1,10 @@
 """The audit log page (admins and coordinators): who did what to which record, when and why.
 
 Filters: subject (type and id), actor (name or e-mail), action (a prefix such as
-``placement`` or an exact ``placement.cancel``), date range in the association's time zone.
+``placement``, an exact ``placement.cancel``, or an action's title in the interface language,
+"Cancelled"), date range in the association's time zone. Titles and details in words come
+from :mod:`aljisr.admin.audit_display`.
+
 A filter typed wrongly shows its message beside the field; the list is then not shown, so a
 half-applied filter never passes for the whole answer.
 """
@@ -19,6 +22,14 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, IntegerField, SearchField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from aljisr.admin.audit_display import (
+    SUBJECT_TYPES,
+    DetailLine,
+    actions_titled,
+    describe_details,
+    record_url,
+)
+from aljisr.admin.audit_display import action_title as _action_title
 from aljisr.audit import AuditEvent
 from aljisr.auth.models import User
 from aljisr.dates import association_zone
@@ -29,40 +40,6 @@ from aljisr.listing import paginate, parse_page
 from aljisr.permissions import Permission, require
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-
-#: Record types found in the log (``AuditEvent.subject_type`` is the table name).
-SUBJECT_TYPES = {
-    "placements": _l("Placement"),
-    "volunteers": _l("Volunteer"),
-    "projects": _l("Project"),
-    "organisations": _l("Organisation"),
-    "sites": _l("Site"),
-    "hours_entries": _l("Hours entry"),
-    "certificates": _l("Certificate"),
-    "users": _l("User"),
-}
-
-#: Detail page of each record type: (endpoint, name of its id argument).
-SUBJECT_ENDPOINTS = {
-    "placements": ("placements.detail", "placement_id"),
-    "volunteers": ("volunteers.detail", "volunteer_id"),
-    "projects": ("projects.detail", "project_id"),
-    "organisations": ("organisations.detail", "organisation_id"),
-    "sites": ("sites.detail", "site_id"),
-    "certificates": ("certificates.detail", "certificate_id"),
-}
-
-#: Readable names of actions; others are shown as their code.
-ACTION_TITLES = {
-    "placement.propose": _l("Proposed"),
-    "placement.confirm": _l("Confirmed"),
-    "placement.start": _l("Started"),
-    "placement.complete": _l("Completed"),
-    "placement.cancel": _l("Cancelled"),
-    "placement.withdraw": _l("Withdrawn"),
-    "placement.change_dates": _l("Dates changed"),
-    "placement.override_overlap": _l("Overlap allowed"),
-}
 
 
 class AuditFilterForm(FlaskForm):
@@ -106,6 +83,8 @@ class AuditFilters:
     subject_id: int | None = None
     actor: str | None = None
     action: str | None = None
+    #: Codes whose title is the typed ``action`` (see :func:`actions_titled`).
+    action_codes: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
 
@@ -142,6 +121,7 @@ def audit_query(filters: AuditFilters) -> sa.Select[Any]:
             sa.or_(
                 AuditEvent.action == action,
                 AuditEvent.action.startswith(action.rstrip(".") + ".", autoescape=True),
+                *([AuditEvent.action.in_(filters.action_codes)] if filters.action_codes else []),
             )
         )
     if filters.date_from:
@@ -154,27 +134,28 @@ def audit_query(filters: AuditFilters) -> sa.Select[Any]:
 
 @bp.app_template_global()
 def action_title(action: str) -> str:
-    """A readable name for an audit action code (the code itself when unknown)."""
-    title = ACTION_TITLES.get(action)
-    return str(title) if title else action
+    """A readable, translated name for an audit action code (the code itself when unknown)."""
+    return _action_title(action)
 
 
 @bp.app_template_global()
 def audit_subject_url(event: AuditEvent) -> str | None:
-    """The detail page of the event's record, when that kind of record has one."""
-    from aljisr.placements.views import optional_url
-
-    target = SUBJECT_ENDPOINTS.get(event.subject_type)
-    if target is None or event.subject_id is None:
-        return None
-    endpoint, arg = target
-    return optional_url(endpoint, **{arg: event.subject_id})
+    """The page of the event's record, when that kind of record has one and the viewer may
+    open it."""
+    return record_url(event.subject_type, event.subject_id)
 
 
-def _known_actions() -> list[str]:
-    return list(
-        db.session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    )
+@bp.app_template_global()
+def audit_details(event: AuditEvent) -> list[DetailLine]:
+    """The event's details as translated, labelled lines (see :func:`describe_details`)."""
+    return describe_details(event.action, event.subject_type, event.details)
+
+
+def _known_actions() -> list[tuple[str, str]]:
+    """``(code, title)`` of the actions found in the log, by title (one query)."""
+    codes = db.session.scalars(sa.select(AuditEvent.action).distinct())
+    return sorted(((code, _action_title(code)) for code in codes),
+                  key=lambda pair: (pair[1].casefold(), pair[0]))
 
 
 @bp.route("/")
@@ -183,11 +164,13 @@ def index() -> str:
     form = AuditFilterForm(request.args)
     page = None
     if form.validate():
+        action = (form.action.data or "").strip() or None
         filters = AuditFilters(
             subject_type=form.subject_type.data or None,
             subject_id=form.subject_id.data,
             actor=(form.actor.data or "").strip() or None,
-            action=(form.action.data or "").strip() or None,
+            action=action,
+            action_codes=tuple(actions_titled(action or "")),
             date_from=form.date_from.data,
             date_to=form.date_to.data,
         )
