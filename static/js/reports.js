@@ -7,6 +7,8 @@ document.querySelectorAll("canvas[data-chart-labels]").forEach((canvas) => {
   canvas.parentElement.style.position = "relative";
   canvas.parentElement.style.height = `${labels.length * 28 + 48}px`;
   const rtl = document.documentElement.dir === "rtl";
+  // Long labels are cut to fit: 48 characters from a tablet up, about 26 on a phone.
+  const maxLabel = Math.min(48, Math.max(16, Math.round(canvas.parentElement.clientWidth / 14)));
   new Chart(canvas, {
     type: "bar",
     data: { labels, datasets: [{ label: canvas.dataset.chartLabel, data: values, backgroundColor: "#0b5e6b" }] },
@@ -19,7 +21,7 @@ document.querySelectorAll("canvas[data-chart-labels]").forEach((canvas) => {
         x: { beginAtZero: true, reverse: rtl },
         y: { position: rtl ? "right" : "left", ticks: { callback(value) {
           const label = this.getLabelForValue(value);
-          return label.length > 48 ? `${label.slice(0, 47)}…` : label;
+          return label.length > maxLabel ? `${label.slice(0, maxLabel - 1)}…` : label;
         } } },
       },
     },
