@@ -329,3 +329,18 @@ def test_an_admin_cannot_lock_themselves_out(as_role, db):
     assert "You cannot take away your own administrator role." in html
     db.session.refresh(me)
     assert me.role is Role.ADMIN
+
+
+def test_every_font_the_stylesheet_names_is_served(client):
+    """The web pages show CJK and Hangul names with a bundled face (offline laptops may lack
+    fonts for them): every ``url(...)`` in app.css answers 200 from the app itself."""
+    import re
+
+    css = client.get("/static/css/app.css").get_data(as_text=True)
+    urls = re.findall(r'url\("\.\./([^"]+)"\)', css)
+    assert "fonts/DroidSansFallback.ttf" in urls
+    assert "Aljisr CJK" in css.split("--bs-font-sans-serif:")[1].split(";")[0]
+    for url in urls:
+        response = client.get(f"/static/{url}")
+        assert response.status_code == 200, url
+        response.close()
