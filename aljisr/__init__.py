@@ -52,6 +52,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def _sign_in_first() -> Any:
+    """Send an anonymous visitor to the sign-in page, then back. A form sent after the session
+    ended (signed out in another tab) is not saved: say so, rather than the usual notice."""
+    from flask import flash, redirect, request, url_for
+
+    from aljisr.i18n import _
+
+    if request.method == "POST":
+        flash(_("Your session ended before this form was sent, so it was not saved. Sign in, "
+                "then make the change again."), "warning")
+    else:
+        flash(_("Please sign in to see this page."), "info")
+    target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return redirect(url_for("auth.login", next=target))  # the login page checks it is ours
+
+
 def register_extensions(app: Flask) -> None:
     """Bind db, migrations, login, CSRF, Babel and the rate limiter to ``app``."""
     from aljisr import models  # noqa: F401  (complete metadata before anything uses it)
@@ -77,6 +93,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(_sign_in_first)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)

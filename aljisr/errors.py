@@ -56,6 +56,20 @@ def register_error_pages(app: Flask) -> None:
 
     app.register_error_handler(HTTPException, render)
 
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def form_expired(_error: CSRFError) -> tuple[str, int]:
+        """A form sent from a page of an earlier session (signed out meanwhile, cookies
+        cleared): nothing is saved, and the page says how not to lose what was typed."""
+        return render_template(
+            "errors/error.html", code=400, title=_l("This form could not be sent"),
+            detail=_l("It was opened in an earlier session (you signed out, perhaps in another "
+                      "tab, or the browser forgot you), so nothing was saved. Use your "
+                      "browser's Back button: what you typed is usually still there. Sign in "
+                      "again in another tab if needed, then send the form again."),
+        ), 400
+
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)
     def bad_value(error: Exception) -> tuple[str, int]:

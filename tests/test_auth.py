@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -146,6 +147,16 @@ class TestWithCsrfAndRateLimit:
         assert response.status_code == 400 or b"CSRF" in response.data
         assert client.get("/home").status_code == 302
 
+    def test_a_form_from_an_earlier_session_says_what_happened(self, client, db):
+        user = factories.user()
+        db.session.commit()
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                               "csrf_token": "from-an-earlier-session"})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "This form could not be sent" in html and "nothing was saved" in html
+        assert "Back button" in html
+
     def _token(self, client):
         html = client.get("/login").get_data(as_text=True)
         return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
@@ -184,3 +195,27 @@ def test_password_change_version_bump_ends_other_sessions(app, db, client):
     user.session_version += 1
     db.session.commit()
     assert client.get("/home").status_code == 302
+
+
+def test_a_form_sent_after_the_session_ended_says_it_was_not_saved(app, db, client):
+    """Signed out in another tab, then a form is sent: the sign-in page says the change was
+    not saved (not the usual "please sign in"), and brings the user back to that page."""
+    user = factories.user()
+    db.session.commit()
+    _post_login(client, user.email, PASSWORD)
+    user = db.session.get(User, user.id)
+    user.session_version += 1  # what signing out elsewhere does
+    db.session.commit()
+    response = client.post("/volunteers/new", data={"full_name": "Léa"})
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert (location.path, parse_qs(location.query)) == ("/login", {"next": ["/volunteers/new"]})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your session ended before this form was sent" in html
+    assert "Please sign in to see this page." not in html
+
+    response = client.get("/volunteers/?q=l%C3%A9a")
+    location = urlsplit(response.headers["Location"])
+    assert parse_qs(location.query) == {"next": ["/volunteers/?q=l%C3%A9a"]}
+    assert "Please sign in to see this page." in client.get(
+        response.headers["Location"]).get_data(as_text=True)
