@@ -381,3 +381,27 @@ def test_placement_partial_is_empty_for_partners(app, db):
     placement = completed_placement()
     host = factories.user_for_role("host")
     assert _render_placement_partial(app, host, placement).strip() == ""
+
+
+def test_issue_and_batch_pages_warn_about_hours_waiting_for_review(as_role, db):
+    """An hours certificate counts approved hours only: hours still waiting for review are
+    named before it is issued (the placement has 7.5 h approved and 5 h submitted)."""
+    client, _ = as_role("coordinator")
+    waiting = completed_placement(factories.volunteer(full_name="Ольга Петренко"))
+    reviewed = completed_placement(factories.volunteer(full_name="Léa Fontaine"),
+                                   project=waiting.project)
+    db.session.execute(sa.text(
+        "UPDATE hours_entries SET status = 'rejected', rejection_reason = 'x' "
+        "WHERE placement_id = :id AND status = 'submitted'"), {"id": reviewed.id})  # reviewed
+    db.session.commit()
+
+    html = client.get(f"/certificates/issue/{waiting.id}").get_data(as_text=True)
+    assert re.search(r'id="hours-waiting"[^>]*>\s*5(\.00)? h of this placement are still '
+                     r'waiting for review', html)
+    assert 'id="waiting-hours">5' in html
+    html = client.get(f"/certificates/issue/{reviewed.id}").get_data(as_text=True)
+    assert 'id="hours-waiting"' not in html and 'id="waiting-hours"' not in html
+
+    html = client.get(f"/certificates/batch/{waiting.project_id}").get_data(as_text=True)
+    assert "1 placement still has hours waiting for review" in html
+    assert html.count('class="small text-warning-emphasis hours-waiting"') == 1

@@ -30,7 +30,7 @@ from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.dates import today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
-from aljisr.hours.services import approved_totals_by_placement
+from aljisr.hours.services import approved_totals_by_placement, submitted_totals_by_placement
 from aljisr.i18n import _, format_decimal
 from aljisr.listing import parse_page
 from aljisr.permissions import Permission, require
@@ -156,6 +156,7 @@ def issue(placement_id: int) -> Any:
         form=form,
         placement=placement,
         hours=hours,
+        waiting=submitted_totals_by_placement([placement.id])[placement.id],
         existing=services.valid_certificate_for(placement),
         old=None,
     )
@@ -195,9 +196,10 @@ def reissue(certificate_id: int) -> Any:
             return redirect(url_for("certificates.detail", certificate_id=new.id))
     placement = old.placement
     hours = approved_totals_by_placement([placement.id])[placement.id] if placement else None
+    waiting = submitted_totals_by_placement([placement.id])[placement.id] if placement else None
     return render_template(
         "certificates/issue.html", form=form, placement=placement, hours=hours, existing=None,
-        old=old,
+        old=old, waiting=waiting,
     )
 
 
@@ -260,12 +262,15 @@ def batch(project_id: int) -> Any:
             )
     pending = services.placements_awaiting_certificate(project)
     totals = approved_totals_by_placement(p.id for p in pending)
+    waiting = submitted_totals_by_placement(p.id for p in pending)
     return render_template(
         "certificates/batch.html",
         form=form,
         project=project,
         pending=pending,
         totals=totals,
+        waiting=waiting,
+        waiting_count=sum(1 for hours in waiting.values() if hours > 0),
         existing=services.valid_certificates_of_project(project),
     )
 

@@ -360,12 +360,13 @@ def bulk_review(
 # --- approved totals (SQL) --------------------------------------------------------------------
 
 
-def _approved_sum_by(column: Any, ids: Iterable[int], join_placements: bool) -> dict[int, Decimal]:
+def _approved_sum_by(column: Any, ids: Iterable[int], join_placements: bool,
+                     status: HoursStatus = HoursStatus.APPROVED) -> dict[int, Decimal]:
     ids = list(set(ids))
     if not ids:
         return {}
     query = sa.select(column, sa.func.sum(HoursEntry.hours)).where(
-        HoursEntry.status == HoursStatus.APPROVED, column.in_(ids)
+        HoursEntry.status == status, column.in_(ids)
     )
     if join_placements:
         query = query.join(Placement, Placement.id == HoursEntry.placement_id)
@@ -378,6 +379,13 @@ def _approved_sum_by(column: Any, ids: Iterable[int], join_placements: bool) -> 
 def approved_totals_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal]:
     """``{placement_id: approved hours}`` for each id given (0.00 when none), one query."""
     return _approved_sum_by(HoursEntry.placement_id, placement_ids, False)
+
+
+def submitted_totals_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``{placement_id: hours submitted and not yet reviewed}`` (0.00 when none), one query:
+    hours that an hours certificate issued now would leave out."""
+    return _approved_sum_by(HoursEntry.placement_id, placement_ids, False,
+                            HoursStatus.SUBMITTED)
 
 
 def approved_totals_by_volunteer(volunteer_ids: Iterable[int]) -> dict[int, Decimal]:
