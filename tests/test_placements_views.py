@@ -3,7 +3,8 @@ dates, partials for the registers' pages; errors beside the field, never a 500."
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from flask import render_template
 from flask_login import login_user
 
 from aljisr.audit import AuditEvent
+from aljisr.dates import today
 from aljisr.placements.models import Placement, PlacementStatus
 from tests import factories
 
@@ -423,3 +425,32 @@ class TestPartials:
         db.session.commit()
         assert count("placements/_for_volunteer.html", volunteer=volunteer) == small_v
         assert count("placements/_for_project.html", project=september) == small_p
+
+
+def test_a_refused_start_is_shown_above_the_buttons_not_on_the_note(coordinator, db):
+    """Starting before the first day is refused by a rule of the move, not by the note: the
+    message stands above the button and the note box is not marked wrong."""
+    client, _ = coordinator
+    soon = factories.project(start_date=today() + timedelta(days=10),
+                             end_date=today() + timedelta(days=40))
+    placement = factories.placement(project_=soon, status=S.CONFIRMED)
+    db.session.commit()
+    response = client.post(f"/placements/{placement.id}/status",
+                           data={"status": "active", "reason": "arrived early"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    error = re.search(r'id="status-error"[^>]*>(.*?)</div></div>', html, re.S)
+    assert error and "start it on that day or later" in error.group(1)
+    assert 'id="reason-active-error"' not in html and "is-invalid" not in html
+    assert "arrived early" in html  # the note typed is kept
+
+
+def test_completing_early_asks_before_moving_the_last_day(coordinator, db):
+    client, _ = coordinator
+    running = factories.project(start_date=today() - timedelta(days=10),
+                                end_date=today() + timedelta(days=40))
+    early = factories.placement(project_=running, status=S.ACTIVE)
+    db.session.commit()
+    html = client.get(f"/placements/{early.id}").get_data(as_text=True)
+    assert re.search(r'data-confirm="Complete this placement today\? Its last day becomes '
+                     r'[^"]+ instead of [^"]+\."', html)

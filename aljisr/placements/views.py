@@ -211,6 +211,7 @@ def _render_detail(
         reason_required=services.REASON_REQUIRED,
         verbs=services.TRANSITION_VERBS,
         can_change_dates=placement.status in services.DATES_CHANGEABLE,
+        today=local_today(),
         failed=failed,
         failed_form=form,
     )
@@ -236,7 +237,10 @@ def transition(placement_id: int) -> Any:
     except DomainError as error:
         db.session.rollback()
         placement = _placement_or_404(placement_id)
-        form.reason.errors = [*form.reason.errors, error.message]
+        if error.field == "reason":
+            form.reason.errors = [*form.reason.errors, error.message]
+        else:  # a rule of the move itself (its dates, its status): above the buttons
+            form.form_errors.append(error.message)
         return _render_detail(placement, failed=target, form=form)
     db.session.commit()
     flash(str(DONE_MESSAGES[target]), "success")

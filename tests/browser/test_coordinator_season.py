@@ -53,6 +53,15 @@ def test_coordinator_runs_a_placement_from_matching_to_completion(page):
     # complete the placement; the approved hours count on it
     page.goto(placement_url)
     assert "5.5" in page.locator(".placement-hours").inner_text()
+    # completing before the last day asks first, naming the new last day
+    questions: list[str] = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
     page.get_by_role("button", name="Complete").click()
+    assert questions and "Its last day becomes" in questions[0]
     assert page.get_by_text("Placement completed.").is_visible()
     assert page.locator(".status-completed").first.is_visible()
