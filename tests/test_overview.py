@@ -101,6 +101,7 @@ def test_placements_active_today_and_hours_waiting(as_role, db):
     assert re.search(r'id="count-placements-today".*?stat-value">3<', html, re.S)
     hours_card = re.search(r'id="count-hours-to-review".*?</div></div>', html, re.S).group(0)
     assert 'stat-value">2<' in hours_card and 'href="/hours/"' in hours_card
+    assert "Hours entries to review" in hours_card  # a count of entries, not of hours
 
 
 # --- capacity -------------------------------------------------------------------------------------
