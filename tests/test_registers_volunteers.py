@@ -393,3 +393,21 @@ class TestArchiveNeedsCsrf:
         assert response.status_code == 302
         db.session.refresh(volunteer)
         assert volunteer.archived_at is not None
+
+
+def test_filter_by_an_archived_sending_organisation_still_works(as_role, db):
+    """Archiving an organisation keeps its volunteers; a link filtering by it still lists them
+    (the organisation is offered in the filter while it is the one asked for)."""
+    from aljisr.database import utcnow
+
+    client, _ = as_role("coordinator")
+    sender = factories.organisation(name="Brückenbau e.V.")
+    factories.volunteer(sender, full_name="Jonas Müller")
+    factories.volunteer(full_name="Léa Fontaine")
+    sender.archived_at = utcnow()
+    db.session.commit()
+    html = client.get(f"/volunteers/?sending_organisation={sender.id}").get_data(as_text=True)
+    assert "not in the list" not in html
+    assert "Jonas Müller" in html and "Léa Fontaine" not in html
+    assert "Brückenbau e.V." not in client.get("/volunteers/").get_data(as_text=True).split(
+        'id="sending_organisation"')[1].split("</select>")[0]

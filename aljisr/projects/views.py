@@ -38,8 +38,8 @@ def sdg_title(goal: int) -> str:
 @require(Permission.MANAGE_REGISTERS)
 def index() -> str:
     filters = ProjectFilterForm(formdata=request.args)
-    filters.site.choices = [SelectChoice("", _("Any site"))] + [
-        SelectChoice(i, n) for i, n in queries.site_options()
+    filters.site.choices = [SelectChoice("", _("Any site"))] + [  # an archived site if asked
+        SelectChoice(i, n) for i, n in queries.site_options(request.args.get("site", type=int))
     ]
     filters.validate()
     sort = parse_sort(request.args, queries.SORTS, queries.DEFAULT_SORT, "desc")

@@ -47,8 +47,10 @@ def index() -> str:
     any_choice = SelectChoice("", _("Any"))
     filters.nationality.choices = [any_choice] + [SelectChoice(c, n) for c, n in country_choices()]
     filters.language.choices = grouped_language_options(blank=_("Any"))
+    # an archived organisation stays selectable when a link asks for it (its volunteers remain)
+    chosen = request.args.get("sending_organisation", type=int)
     filters.sending_organisation.choices = [any_choice] + [
-        SelectChoice(i, n) for i, n in queries.sending_organisation_options()
+        SelectChoice(i, n) for i, n in queries.sending_organisation_options(chosen)
     ]
     filters.validate()
     sort = parse_sort(request.args, queries.SORTS, queries.DEFAULT_SORT)
