@@ -147,6 +147,21 @@ def test_daily_limit_is_across_entries_and_placements(db, staff, placement):
     assert log(factories.placement(start_date=START, end_date=END), amount="24", actor=staff).id
 
 
+def test_refusals_write_numbers_and_dates_as_the_reader_does(app, db, staff, placement):
+    """In French: "15,75 heures ... au plus 8,25", and the placement's dates in words."""
+    from aljisr.i18n import force_locale
+
+    log(placement, amount="15.75", actor=staff)
+    with app.test_request_context(), force_locale("fr"):
+        with pytest.raises(DomainError) as caught:
+            log(placement, amount="9", actor=staff)
+        assert "15,75" in caught.value.message and "8,25" in caught.value.message
+        with pytest.raises(DomainError) as caught:
+            log(placement, day=START - timedelta(days=1), amount="2", actor=staff)
+        assert "2026" in caught.value.message
+        assert START.isoformat() not in caught.value.message
+
+
 def test_rejected_entries_do_not_count_towards_the_daily_limit(db, staff, placement):
     entry = log(placement, amount="20", actor=volunteer_actor(placement))
     services.reject_hours(entry, "Wrong day", actor=staff)

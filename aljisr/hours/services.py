@@ -37,7 +37,7 @@ from aljisr.database import utcnow
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursMonthTotal, HoursStatus
-from aljisr.i18n import _
+from aljisr.i18n import _, format_date, format_decimal
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.text import clean_text
@@ -108,8 +108,8 @@ def _check_date(placement: Placement, work_date: date, today: date) -> None:
         raise DomainError(
             _(
                 "The date must be within the placement (%(start)s to %(end)s).",
-                start=placement.start_date.isoformat(),
-                end=placement.end_date.isoformat(),
+                start=format_date(placement.start_date),
+                end=format_date(placement.end_date),
             ),
             "work_date",
         )
@@ -165,7 +165,8 @@ def _check_day_limit(already: Decimal, amount: Decimal, field_name: str | None) 
 
 
 def _fmt(amount: Decimal) -> str:
-    return f"{amount.normalize():f}"
+    """Hours as the reader writes numbers: "8.25" in English, "8,25" in French."""
+    return format_decimal(amount.normalize(), "#,##0.##")
 
 
 # --- logging and review -----------------------------------------------------------------------
