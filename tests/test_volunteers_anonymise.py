@@ -173,6 +173,9 @@ def test_coordinator_anonymises_from_the_volunteers_page(db, as_role, olga):
     assert "personal data has been erased" in html
     assert 'id="anonymised-notice"' in html and "Петренко" not in html
     assert f'href="/volunteers/{volunteer.id}/edit"' not in html
+    # no dead ends: no placing, no re-issuing for someone whose data is gone
+    assert "Find projects" not in html and "Propose a placement" not in html
+    assert "/reissue" not in html
     # and the edit page sends back with a message
     response = client.get(f"/volunteers/{volunteer.id}/edit", follow_redirects=True)
     assert "cannot be edited" in response.get_data(as_text=True)
