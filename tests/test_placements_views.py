@@ -454,3 +454,34 @@ def test_completing_early_asks_before_moving_the_last_day(coordinator, db):
     html = client.get(f"/placements/{early.id}").get_data(as_text=True)
     assert re.search(r'data-confirm="Complete this placement today\? Its last day becomes '
                      r'[^"]+ instead of [^"]+\."', html)
+
+
+def test_list_searches_volunteers_and_sorts_by_name_project_dates_and_status(coordinator, db):
+    client, _ = coordinator
+    project = factories.project(title="Peinture", start_date=d(9, 1), end_date=d(12, 31),
+                                capacity=10)
+    other = factories.project(title="Bibliothèque", start_date=d(9, 1), end_date=d(12, 31),
+                              capacity=10)
+    for name, proj, start, status in [("Ольга Петренко", project, d(9, 1), S.ACTIVE),
+                                      ("Élodie Martin", other, d(10, 1), S.PROPOSED),
+                                      ("Zoë Adams", project, d(11, 1), S.CONFIRMED)]:
+        factories.placement(factories.volunteer(full_name=name), proj, start_date=start,
+                            end_date=start + timedelta(days=20), status=status)
+    db.session.commit()
+
+    def names(query):
+        html = text(client.get(f"/placements/?{query}"))
+        if 'id="placements"' not in html:
+            assert "No placement matches these filters." in html
+            return []
+        table = html.split('id="placements"')[1].split("</table>")[0]
+        return re.findall(r"<bdi>(Ольга Петренко|Élodie Martin|Zoë Adams)</bdi>", table)
+
+    assert names("") == ["Zoë Adams", "Élodie Martin", "Ольга Петренко"]  # latest first
+    assert names("sort=volunteer") == ["Élodie Martin", "Zoë Adams", "Ольга Петренко"]
+    assert names("sort=volunteer&dir=desc") == ["Ольга Петренко", "Zoë Adams", "Élodie Martin"]
+    assert names("sort=project") == ["Élodie Martin", "Ольга Петренко", "Zoë Adams"]
+    assert names("q=OLGA") == [] and names("q=ольга") == ["Ольга Петренко"]
+    assert names("q=elodie") == ["Élodie Martin"]  # accents ignored
+    assert names("q=zoe&status=confirmed") == ["Zoë Adams"]
+    assert names("sort=nonsense") == names("")  # unknown sort: the default

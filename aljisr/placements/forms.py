@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from aljisr.formfields import FilterSelectField
@@ -126,6 +134,8 @@ class PlacementFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = SearchField(_l("Volunteer"), validators=[Optional(), Length(max=200)],
+                    render_kw={"placeholder": _l("Name or e-mail")})
     status = FilterSelectField(_l("Status"), validators=[Optional()])
     project = FilterSelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
     site = FilterSelectField(_l("Site"), coerce=optional_int, validators=[Optional()])

@@ -18,6 +18,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from aljisr.audit import AuditEvent
 from aljisr.extensions import db
+from aljisr.listing import search_clause
 from aljisr.placements.matching import (
     Busy,
     CandidateProfile,
@@ -50,7 +51,8 @@ MATCHABLE_PROJECT_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.OPEN, ProjectSt
 
 @dataclass
 class PlacementFilters:
-    """The list's filters; None means "any". Dates select placements overlapping the range."""
+    """The list's filters; None means "any". Dates select placements overlapping the range;
+    ``q`` finds volunteers by name or e-mail (accents and case ignored)."""
 
     status: PlacementStatus | None = None
     project_id: int | None = None
@@ -58,23 +60,43 @@ class PlacementFilters:
     volunteer_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    q: str | None = None
 
 
-def placement_list(user: Any, filters: PlacementFilters) -> sa.Select[Any]:
-    """Placements ``user`` may see matching ``filters``, newest first, with volunteer, project
-    and site eager-loaded (one query per page, whatever its length, even an empty one)."""
-    query = (
-        placements_for(user)
-        .join(Placement.project)
-        .options(
-            # the list shows names only: no query for the volunteers' languages either
-            joinedload(Placement.volunteer)
-            .load_only(Volunteer.id, Volunteer.full_name, Volunteer.name_ar, raiseload=True)
-            .raiseload(Volunteer.languages),
-            contains_eager(Placement.project).joinedload(Project.site),
-        )
-        .order_by(Placement.start_date.desc(), Placement.id.desc())
+#: Sort keys accepted in the URL -> columns (anything else falls back to the first day).
+SORTS: dict[str, tuple[Any, ...]] = {
+    "volunteer": (Volunteer.search_key,),
+    "project": (Project.search_key,),
+    "start_date": (Placement.start_date,),
+    "end_date": (Placement.end_date,),
+    "status": (Placement.status,),
+}
+DEFAULT_SORT = "start_date"
+
+
+def placement_list(user: Any, filters: PlacementFilters, sort_key: str = DEFAULT_SORT
+                   ) -> sa.Select[Any]:
+    """Placements ``user`` may see matching ``filters``, with volunteer, project and site
+    loaded in the same query (one query per page, whatever its length, even an empty one).
+    Unordered: the caller orders it by ``sort_key`` (see :data:`SORTS`).
+
+    Volunteers are joined in the filtering query only when the search or the sort needs
+    them; otherwise the count does not touch them (SQLite would otherwise walk every
+    volunteer to count 40,000 placements)."""
+    columns = (Volunteer.id, Volunteer.full_name, Volunteer.name_ar)
+    query = placements_for(user).join(Placement.project)
+    if filters.q or sort_key == "volunteer":
+        query = query.join(Placement.volunteer)
+        volunteer: Any = contains_eager(Placement.volunteer)
+    else:
+        volunteer = joinedload(Placement.volunteer)
+    query = query.options(
+        # the list shows names only: no query for the volunteers' languages either
+        volunteer.load_only(*columns, raiseload=True).raiseload(Volunteer.languages),
+        contains_eager(Placement.project).joinedload(Project.site),
     )
+    if filters.q:
+        query = query.where(search_clause(Volunteer.search_key, filters.q))
     if filters.status is not None:
         query = query.where(Placement.status == filters.status)
     if filters.project_id is not None:

@@ -18,7 +18,7 @@ from aljisr.dates import today as local_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _, _l
-from aljisr.listing import paginate, parse_page
+from aljisr.listing import order_by, paginate, parse_page, parse_sort
 from aljisr.permissions import Permission, require
 from aljisr.placements import queries, services
 from aljisr.placements.forms import (
@@ -181,6 +181,7 @@ def _filters(form: PlacementFilterForm) -> queries.PlacementFilters:
         volunteer_id=request.args.get("volunteer_id", type=int),
         date_from=value("date_from"),
         date_to=value("date_to"),
+        q=value("q"),
     )
 
 
@@ -190,8 +191,12 @@ def index() -> str:
     form = PlacementFilterForm(request.args)
     form.set_choices(*_filter_choices())
     filters = _filters(form)
-    page = paginate(queries.placement_list(current_user, filters), parse_page(request.args))
-    return render_template("placements/index.html", form=form, page=page, filters=filters)
+    sort = parse_sort(request.args, queries.SORTS, queries.DEFAULT_SORT, "desc")
+    page = paginate(queries.placement_list(current_user, filters, sort.key),
+                    parse_page(request.args),
+                    order=order_by(sort, queries.SORTS, Placement.id))
+    return render_template("placements/index.html", form=form, page=page, filters=filters,
+                           sort=sort)
 
 
 # --- detail and status -----------------------------------------------------------------------
