@@ -141,6 +141,11 @@ def register_blueprints(app: Flask) -> None:
     app.view_functions["static"] = public(app.view_functions["static"])
 
 
+#: Static folders whose files never change under the same name.
+LONG_CACHED_STATIC = ("fonts/", "vendor/")
+STATIC_CACHE_SECONDS = 30 * 24 * 3600
+
+
 def register_request_hooks(app: Flask) -> None:
     """No-store for private pages; write intent for unsafe methods (SQLite ``BEGIN IMMEDIATE``)."""
     from aljisr.database import set_write_intent
@@ -154,6 +159,18 @@ def register_request_hooks(app: Flask) -> None:
         if getattr(g, "no_store", False):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+    revalidate = app.get_send_file_max_age
+
+    def static_max_age(filename: str | None) -> int | None:
+        """Fonts and versioned vendor files keep their name while unchanged: browsers keep
+        them a month (the CJK face is 3.4 MB, heavy on a school's slow link); the app's own
+        CSS and JavaScript are revalidated on every page, so a release shows at once."""
+        if filename and filename.startswith(LONG_CACHED_STATIC):
+            return STATIC_CACHE_SECONDS
+        return revalidate(filename)
+
+    app.get_send_file_max_age = static_max_age  # type: ignore[method-assign]
 
 
 def register_templating(app: Flask) -> None:

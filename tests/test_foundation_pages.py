@@ -344,3 +344,15 @@ def test_every_font_the_stylesheet_names_is_served(client):
         response = client.get(f"/static/{url}")
         assert response.status_code == 200, url
         response.close()
+
+
+def test_fonts_and_vendor_files_are_cached_and_the_apps_own_revalidated(client):
+    font = client.get("/static/fonts/DroidSansFallback.ttf")
+    vendor = client.get("/static/vendor/bootstrap-5.3.9/bootstrap.min.css")
+    own = client.get("/static/css/app.css")
+    for response in (font, vendor, own):
+        response.close()
+    assert "max-age=2592000" in font.headers["Cache-Control"]
+    assert "max-age=2592000" in vendor.headers["Cache-Control"]
+    assert "max-age" not in own.headers.get("Cache-Control", "") or "no-cache" in own.headers[
+        "Cache-Control"]
