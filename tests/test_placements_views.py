@@ -485,3 +485,23 @@ def test_list_searches_volunteers_and_sorts_by_name_project_dates_and_status(coo
     assert names("q=elodie") == ["Élodie Martin"]  # accents ignored
     assert names("q=zoe&status=confirmed") == ["Zoë Adams"]
     assert names("sort=nonsense") == names("")  # unknown sort: the default
+
+
+@pytest.mark.parametrize(("available", "warned"), [
+    ((d(9, 10), d(12, 31)), True),   # starts before they are free
+    ((None, d(9, 20)), True),        # ends after
+    ((d(8, 1), d(10, 31)), False),   # inside
+    ((None, None), False),           # nothing said
+])
+def test_proposing_outside_the_volunteers_availability_warns(coordinator, september, db,
+                                                              available, warned):
+    client, _ = coordinator
+    volunteer = factories.volunteer(full_name="Léa Fontaine", available_from=available[0],
+                                    available_to=available[1])
+    db.session.commit()
+    response = client.post("/placements/new", data={
+        "volunteer": volunteer.id, "project": september.id,
+        "start_date": "2026-09-01", "end_date": "2026-09-30"}, follow_redirects=True)
+    html = text(response)
+    assert "Placement proposed." in html
+    assert ("Léa Fontaine said they are available" in html) is warned

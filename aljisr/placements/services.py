@@ -280,6 +280,15 @@ def _lock_volunteer(volunteer_id: int) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
+def outside_availability(volunteer: Volunteer, start: date, end: date) -> bool:
+    """Whether ``start``..``end`` (inclusive) reaches outside the availability the volunteer
+    gave (an open end on either side counts as available). Not a rule that refuses a
+    placement: the coordinator may have agreed other dates with the volunteer; views warn."""
+    if volunteer.available_from is not None and start < volunteer.available_from:
+        return True
+    return volunteer.available_to is not None and end > volunteer.available_to
+
+
 def propose_placement(
     volunteer: Volunteer,
     project: Project,

@@ -17,7 +17,7 @@ from werkzeug.routing import BuildError
 from aljisr.dates import today as local_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
-from aljisr.i18n import _, _l
+from aljisr.i18n import _, _l, format_date
 from aljisr.listing import order_by, paginate, parse_page, parse_sort
 from aljisr.permissions import Permission, require
 from aljisr.placements import queries, services
@@ -341,8 +341,23 @@ def new() -> Any:
             else:
                 db.session.commit()
                 flash(_("Placement proposed."), "success")
+                if services.outside_availability(volunteer, placement.start_date,
+                                                 placement.end_date):
+                    flash(_("%(name)s said they are available %(dates)s: check these dates "
+                            "with them.", name=volunteer.full_name,
+                            dates=_availability(volunteer)), "warning")
                 return redirect(url_for("placements.detail", placement_id=placement.id))
     return _render_new(form)
+
+
+def _availability(volunteer: Volunteer) -> str:
+    """The volunteer's stated availability in words ("from 1 May 2027 to 30 June 2027")."""
+    start, end = volunteer.available_from, volunteer.available_to
+    if start and end:
+        return _("from %(start)s to %(end)s", start=format_date(start), end=format_date(end))
+    if start:
+        return _("from %(start)s", start=format_date(start))
+    return _("until %(end)s", end=format_date(end))
 
 
 def _render_new(form: PlacementForm) -> str:
