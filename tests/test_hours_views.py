@@ -4,7 +4,7 @@ per-row errors), logging hours for a placement, the placement partial, permissio
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -213,6 +213,68 @@ def test_queue_query_count_does_not_grow_with_rows(coordinator, db, app):
         p = _placement()
         for d in (1, 2, 3):
             _submitted(p, d)
+    assert count_queries() == few
+
+
+def test_queue_filters_by_the_hosts_answer_and_tells_of_queried_entries_it_hides(coordinator,
+                                                                                 db):
+    client, _ = coordinator
+    p = _placement()
+    other = _placement()
+    queried = _submitted(p, 1, activity="Task queried", host_query="Was she there?")
+    confirmed = _submitted(p, 2, activity="Task confirmed",
+                           host_confirmed_at=datetime.now(UTC))
+    plain = _submitted(p, 3, activity="Task plain")
+    approved = factories.hours(p, D - timedelta(days=4), activity="Task approved queried",
+                               host_query="Only two hours")
+    db.session.commit()
+
+    def shown(query):
+        html = client.get("/hours/?" + query).get_data(as_text=True)
+        ids = {int(i) for i in re.findall(r'<tr id="entry-(\d+)"', html)}
+        hidden = re.search(r'id="queried-elsewhere">\s*(\d+) ', html)
+        return ids, int(hidden.group(1)) if hidden else 0
+
+    assert shown("") == ({queried.id, confirmed.id, plain.id}, 1)
+    assert shown("host=queried") == ({queried.id}, 1)
+    assert shown("status=all&host=queried") == ({queried.id, approved.id}, 0)
+    assert shown("status=approved") == ({approved.id}, 1)
+    assert shown("host=confirmed") == ({confirmed.id}, 0)
+    assert shown("status=all") == ({queried.id, confirmed.id, plain.id, approved.id}, 0)
+    # the notice counts within the other filters only
+    assert shown(f"project={other.project_id}") == (set(), 0)
+    html = client.get("/hours/?host=queried").get_data(as_text=True)
+    assert '<option value="queried" selected>Queried</option>' in html
+    assert unlabelled_controls(html) == []
+
+
+@pytest.mark.parametrize("query", ["", "?host=queried", "?status=all&host=queried"])
+def test_queue_query_count_does_not_grow_with_queried_rows(coordinator, db, query):
+    client, _ = coordinator
+
+    def count_queries():
+        statements = []
+
+        def listener(*args):
+            statements.append(args[2])
+
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/hours/" + query).status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    p = _placement()
+    _submitted(p, 1, host_query="Check")
+    factories.hours(p, D - timedelta(days=2), host_query="Check")
+    few = count_queries()
+    for _ in range(5):
+        p = _placement()
+        for d in (1, 2):
+            _submitted(p, d, host_query="Check")
+        factories.hours(p, D - timedelta(days=3), host_query="Check")
+        factories.hours(p, D - timedelta(days=4), host_confirmed_at=datetime.now(UTC))
     assert count_queries() == few
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -271,3 +272,121 @@ def test_partner_portal_is_for_partners(as_role, role):
     client, _ = as_role(role)
     assert client.get("/partner/volunteers").status_code == 403
     assert client.get("/partner/hours").status_code == 403
+
+
+# --- what still needs the host, and where its queries reach the coordinators ----------------
+
+def _rows(html):
+    return {int(i) for i in re.findall(r'data-entry="(\d+)"', html)}
+
+
+def _reviewer(app, db):
+    """A coordinator reading in English (Samira, the placement's coordinator, reads French)."""
+    user = factories.user(Role.COORDINATOR, locale="en")
+    db.session.commit()
+    return login_client(app, user)
+
+
+def _count(html, state):
+    return int(re.search(rf'data-count="{state}">(\d+)<', html).group(1))
+
+
+def test_to_confirm_holds_only_entries_waiting_for_review_and_for_the_host(world, db):
+    elsewhere = factories.hours(world.p_xen, local_today() - timedelta(days=4), "3",
+                                HoursStatus.SUBMITTED)
+    confirmed = factories.hours(world.p_ana, local_today() - timedelta(days=5), "1",
+                                HoursStatus.SUBMITTED)
+    queried = factories.hours(world.p_ana, local_today() - timedelta(days=6), "1",
+                              HoursStatus.SUBMITTED)
+    db.session.commit()
+    assert world.hosting.post("/partner/hours/confirm", data={"only": confirmed.id}).status_code \
+        == 302
+    assert world.hosting.post(f"/partner/hours/{queried.id}/query",
+                              data={"message": "Not here"}).status_code == 302
+
+    html = _html(world.hosting.get("/partner/hours"))
+    # approved by a coordinator (e_ana2, e_pat), rejected, confirmed, queried or elsewhere: out
+    assert _rows(html) == {world.e_ana.id}
+    assert elsewhere.id not in _rows(_html(world.hosting.get("/partner/hours?state=all")))
+    assert _count(html, "to_confirm") == 1 and _count(html, "queried") == 1
+    # the entries that left the list stay in reach
+    every = _rows(_html(world.hosting.get("/partner/hours?state=all")))
+    assert {world.e_ana2.id, world.e_pat.id, confirmed.id, queried.id} <= every
+    assert _rows(_html(world.hosting.get("/partner/hours?state=confirmed"))) == {confirmed.id}
+    assert _rows(_html(world.hosting.get("/partner/hours?state=queried"))) == {queried.id}
+
+    world.hosting.post("/partner/hours/confirm", data={"only": world.e_ana.id})
+    html = _html(world.hosting.get("/partner/hours"))
+    assert _rows(html) == set() and _count(html, "to_confirm") == 0
+    assert "Nothing to confirm." in html
+
+
+def test_to_confirm_count_matches_its_list_across_pages(world, db, app):
+    app.config["PAGE_SIZE"] = 2
+    for days in (4, 5, 6, 7):
+        factories.hours(world.p_ana, local_today() - timedelta(days=days), "1",
+                        HoursStatus.SUBMITTED)
+    db.session.commit()
+    html = _html(world.hosting.get("/partner/hours"))
+    listed = _rows(html) | _rows(_html(world.hosting.get("/partner/hours?page=2"))) \
+        | _rows(_html(world.hosting.get("/partner/hours?page=3")))
+    assert _count(html, "to_confirm") == len(listed) == 5
+
+
+def test_host_query_on_approved_hours_says_what_happens(world, db):
+    response = world.hosting.post(f"/partner/hours/{world.e_ana2.id}/query",
+                                  data={"message": "Ana left at noon"}, follow_redirects=True)
+    html = _html(response)
+    assert "These hours were already approved" in html
+    assert "see your message beside the entry in their hours review" in html
+    assert "sent to the coordinator" not in html
+    assert f'data-entry="{world.e_ana2.id}"' in html  # back on the "queried" tab
+    form = _html(world.hosting.get(f"/partner/hours/{world.e_ana.id}/query"))
+    assert "see your message beside this entry when they review hours" in form
+    response = world.hosting.post(f"/partner/hours/{world.e_ana.id}/query",
+                                  data={"message": "Check"}, follow_redirects=True)
+    assert "before they approve or reject it" in _html(response)
+
+
+def test_host_query_reaches_the_coordinators_review_queue(world, db, app):
+    message = "Ana left at noon <b>that day</b>.\nأرجو التحقق."
+    world.hosting.post(f"/partner/hours/{world.e_ana2.id}/query", data={"message": message})
+    world.hosting.post("/partner/hours/confirm", data={"only": world.e_ana.id})
+    coordinator = _reviewer(app, db)
+
+    # the default queue (submitted) says a queried entry is hidden by its status, and links it
+    html = _html(coordinator.get("/hours/"))
+    notice = re.search(r'id="queried-elsewhere">(.*?)</div>', html, re.S).group(1)
+    assert "1 entry queried by its host is not shown here" in notice
+    link = re.search(r'href="([^"]+)"', notice).group(1).replace("&amp;", "&")
+    assert "host=queried" in link and "status=all" in link
+
+    html = _html(coordinator.get(link))
+    assert f'id="entry-{world.e_ana2.id}"' in html and f'id="entry-{world.e_ana.id}"' not in html
+    row = html[html.index(f'id="entry-{world.e_ana2.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert 'class="table-warning"' in row and "Queried by the host" in row
+    assert "Ana left at noon &lt;b&gt;that day&lt;/b&gt;.\nأرجو التحقق." in row
+    assert "status-approved" in row
+    assert 'id="queried-elsewhere"' not in html
+
+    # the link in the coordinator's e-mail opens the same view, for that volunteer
+    mail = db.session.scalars(sa.select(OutboxMessage)).one()
+    mailed = re.search(r"https://aljisr\.example\.org(/hours/\S+)", mail.body).group(1)
+    assert "host=queried" in mailed
+    assert f'id="entry-{world.e_ana2.id}"' in _html(coordinator.get(mailed))
+
+    # submitted entries carry the host's answer too; the host filter picks them out
+    html = _html(coordinator.get("/hours/?host=confirmed"))
+    assert f'id="entry-{world.e_ana.id}"' in html and 'data-host="confirmed"' in html
+    assert f'id="entry-{world.e_ana2.id}"' not in html
+    assert _html(coordinator.get("/hours/?host=nonsense")).count('id="entry-') == 1
+
+
+def test_queried_submitted_entry_is_marked_in_the_default_queue(world, db, app):
+    world.hosting.post(f"/partner/hours/{world.e_ana.id}/query", data={"message": "Only 2 h"})
+    html = _html(_reviewer(app, db).get("/hours/"))
+    row = html[html.index(f'id="entry-{world.e_ana.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert 'data-host="queried"' in row and "Only 2 h" in row
+    assert 'id="queried-elsewhere"' not in html

@@ -54,6 +54,8 @@ class QueueFilterForm(FlaskForm):
                                default=HoursStatus.SUBMITTED.value)
     project = FilterSelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
     site = FilterSelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
+    #: the answer of the site's host organisation (values: aljisr.hours.queries.HOST_ANSWERS)
+    host = FilterSelectField(_l("Host's answer"), validators=[Optional()])
     volunteer = SearchField(_l("Volunteer"), validators=[Optional(), Length(max=200)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
@@ -63,6 +65,11 @@ class QueueFilterForm(FlaskForm):
         anyone = str(_l("Any"))
         self.status.choices = [SelectChoice(s.value, s.title) for s in HoursStatus] + [
             SelectChoice(STATUS_ANY, str(_l("Any status")))
+        ]
+        self.host.choices = [
+            SelectChoice("", anyone),
+            SelectChoice("queried", str(_l("Queried"))),
+            SelectChoice("confirmed", str(_l("Confirmed"))),
         ]
         self.project.choices = [SelectChoice("", anyone)] + [
             SelectChoice(pid, f"{title} · {site}") for pid, title, site in projects

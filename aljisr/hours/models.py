@@ -65,7 +65,9 @@ class HoursEntry(TimestampMixin, db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    #: A host organisation's confirmation of the entry, or its query about it.
+    #: A host organisation's confirmation of the entry, or its query about it (at most one of
+    #: the two is set: confirming closes a query, querying withdraws a confirmation). The
+    #: coordinators see an open query in their review queue, whatever the entry's status.
     host_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     host_query: Mapped[str | None] = mapped_column(sa.Text)
 
@@ -78,6 +80,12 @@ class HoursEntry(TimestampMixin, db.Model):
         sa.Index("ix_hours_entries_volunteer_date", "volunteer_id", "work_date"),
         # the review queue (status, oldest first) and approved hours per period, index-only
         sa.Index("ix_hours_entries_status_date", "status", "work_date", "hours"),
+        # entries queried by their host (few): the queue's "queried" filter and its notice
+        sa.Index(
+            "ix_hours_entries_host_queried", "status", "work_date",
+            sqlite_where=sa.text("host_query IS NOT NULL"),
+            postgresql_where=sa.text("host_query IS NOT NULL"),
+        ),
     )
 
     def __repr__(self) -> str:

@@ -23,10 +23,15 @@ from aljisr.projects.models import Project
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import Volunteer
 
+#: Values of the queue's ``host`` filter: entries with an open query from the host organisation
+#: of their site, or confirmed by it.
+HOST_ANSWERS = ("queried", "confirmed")
+
 
 @dataclass(frozen=True)
 class QueueFilters:
-    """Filters of the review queue; None means "any". ``status`` None shows every status."""
+    """Filters of the review queue; None means "any". ``status`` None shows every status;
+    ``host`` is one of :data:`HOST_ANSWERS`."""
 
     status: HoursStatus | None = HoursStatus.SUBMITTED
     project_id: int | None = None
@@ -35,6 +40,7 @@ class QueueFilters:
     volunteer_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    host: str | None = None
 
 
 def _entry_options() -> list[Any]:
@@ -46,12 +52,16 @@ def _entry_options() -> list[Any]:
     ]
 
 
-def queue(filters: QueueFilters, page: int, per_page: int | None = None) -> Page:
-    """Entries matching ``filters``, oldest date first, one page (a count and a page query)."""
-    stmt = sa.select(HoursEntry)
+def _conditions(filters: QueueFilters, *, status: bool = True) -> list[Any]:
+    """WHERE clauses on ``HoursEntry`` for ``filters`` (without the status one when
+    ``status`` is False)."""
     where: list[Any] = []
-    if filters.status is not None:
+    if status and filters.status is not None:
         where.append(HoursEntry.status == filters.status)
+    if filters.host == "queried":
+        where.append(HoursEntry.host_query.is_not(None))
+    elif filters.host == "confirmed":
+        where.append(HoursEntry.host_confirmed_at.is_not(None))
     if filters.date_from is not None:
         where.append(HoursEntry.work_date >= filters.date_from)
     if filters.date_to is not None:
@@ -75,13 +85,34 @@ def queue(filters: QueueFilters, page: int, per_page: int | None = None) -> Page
                 search_clause(Volunteer.search_key, filters.volunteer)
             )
         where.append(HoursEntry.placement_id.in_(placements))
+    return where
+
+
+def queue(filters: QueueFilters, page: int, per_page: int | None = None) -> Page:
+    """Entries matching ``filters``, oldest date first, one page (a count and a page query)."""
     return paginate(
-        stmt.where(*where),
+        sa.select(HoursEntry).where(*_conditions(filters)),
         page,
         order=[HoursEntry.work_date, HoursEntry.id],
         options=_entry_options(),
         per_page=per_page,
     )
+
+
+def queried_hidden_by_status(filters: QueueFilters) -> int:
+    """How many entries queried by their host match ``filters`` except for their status, and so
+    are not in the queue (e.g. queried after a coordinator approved them): one count on the
+    partial index ``ix_hours_entries_host_queried``. 0 when the status filter hides nothing
+    (any status) or the host filter leaves queried entries out."""
+    if filters.status is None or filters.host not in (None, "queried"):
+        return 0
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(HoursEntry).where(
+            *_conditions(filters, status=False),
+            HoursEntry.host_query.is_not(None),
+            HoursEntry.status != filters.status,
+        )
+    ) or 0
 
 
 def entries_by_id(ids: Iterable[int]) -> list[HoursEntry]:

@@ -25,7 +25,7 @@ from aljisr.scopes import placements_for
 bp = Blueprint("hours", __name__, url_prefix="/hours")
 
 #: Query-string keys of the queue's filters (kept across review POSTs).
-FILTER_KEYS = ("status", "project", "site", "volunteer", "date_from", "date_to", "page")
+FILTER_KEYS = ("status", "host", "project", "site", "volunteer", "date_from", "date_to", "page")
 
 
 @bp.app_template_global()
@@ -73,6 +73,7 @@ def _filters(form: QueueFilterForm) -> queries.QueueFilters:
         volunteer_id=volunteer_id,
         date_from=value("date_from"),
         date_to=value("date_to"),
+        host=value("host") or None,
     )
 
 
@@ -97,6 +98,7 @@ def _render_queue(
             filters=filters,
             page=page,
             day_totals=queries.day_totals(page.items),
+            queried_elsewhere=queries.queried_hidden_by_status(filters),
             errors=errors or {},
             general_error=general_error,
             typed=request.form if request.method == "POST" else MultiDict(),

@@ -6,7 +6,7 @@ hours (DESIGN.md §3).
 - A **host** organisation sees the volunteers placed at its sites while the placement is live
   (confirmed or active, and not ended): name, languages, dietary needs and emergency contact,
   and nothing after. It confirms hours entries at its sites, or queries them with a message
-  that reaches the coordinators.
+  that the coordinators see beside the entry in their review queue.
 
 Rows come from :mod:`aljisr.scopes` (scoped in SQL: anything else is a 404). Columns are chosen
 here: a view gets a :class:`PartnerVolunteer`, which holds only what the partner may see, so a
@@ -44,6 +44,7 @@ from aljisr.scopes import (
     HOST_VISIBLE_STATUSES,
     certificates_for,
     hours_entries_for,
+    hours_entry_filter,
     placements_for,
     volunteers_for,
 )
@@ -190,20 +191,33 @@ def volunteer_detail(user: User, volunteer: Volunteer, today: date) -> Volunteer
 HOURS_STATES = ("to_confirm", "queried", "confirmed", "all")
 
 
-def host_hours_page(user: User, state: str, page: int) -> Page:
-    """Hours entries at ``user``'s sites (scoped in SQL) in one of :data:`HOURS_STATES`.
+def host_state_clause(state: str) -> Any:
+    """The WHERE clause on ``HoursEntry`` of one of :data:`HOURS_STATES` (None for ``all``).
 
-    ``to_confirm``: neither confirmed nor queried, and not rejected; ``queried``: a query is
-    open; ``confirmed``: confirmed by the host; ``all``: everything. Newest date first.
+    ``to_confirm``: waiting for the association's review (submitted), neither confirmed nor
+    queried by the host. Once a coordinator approved or rejected an entry, the host's
+    confirmation no longer informs the review (DESIGN.md §3: the host confirms, the
+    coordinator approves), so approved entries leave the list; the host still sees them, and
+    may confirm or query them, under ``all``. ``queried``: the host's query is open;
+    ``confirmed``: confirmed by the host.
     """
-    stmt = hours_entries_for(user)
     if state == "to_confirm":
-        stmt = stmt.where(HoursEntry.host_confirmed_at.is_(None), HoursEntry.host_query.is_(None),
-                          HoursEntry.status != HoursStatus.REJECTED)
-    elif state == "queried":
-        stmt = stmt.where(HoursEntry.host_query.is_not(None))
-    elif state == "confirmed":
-        stmt = stmt.where(HoursEntry.host_confirmed_at.is_not(None))
+        return sa.and_(HoursEntry.status == HoursStatus.SUBMITTED,
+                       HoursEntry.host_confirmed_at.is_(None), HoursEntry.host_query.is_(None))
+    if state == "queried":
+        return HoursEntry.host_query.is_not(None)
+    if state == "confirmed":
+        return HoursEntry.host_confirmed_at.is_not(None)
+    return None
+
+
+def host_hours_page(user: User, state: str, page: int) -> Page:
+    """Hours entries at ``user``'s sites (scoped in SQL) in one of :data:`HOURS_STATES`
+    (see :func:`host_state_clause`), newest date first; two queries."""
+    stmt = hours_entries_for(user)
+    clause = host_state_clause(state)
+    if clause is not None:
+        stmt = stmt.where(clause)
     placement = joinedload(HoursEntry.placement)
     return paginate(
         stmt,
@@ -216,15 +230,18 @@ def host_hours_page(user: User, state: str, page: int) -> Page:
     )
 
 
-def count_to_confirm(user: User) -> int:
-    """How many entries at ``user``'s sites wait for the host's confirmation."""
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(HoursEntry).where(
-            hours_entries_for(user).whereclause,
-            HoursEntry.host_confirmed_at.is_(None), HoursEntry.host_query.is_(None),
-            HoursEntry.status != HoursStatus.REJECTED,
-        )
-    ) or 0
+#: The states of :data:`HOURS_STATES` whose tabs show how many entries they hold.
+COUNTED_STATES = ("to_confirm", "queried")
+
+
+def count_host_hours(user: User) -> dict[str, int]:
+    """``{state: entries at user's sites}`` for :data:`COUNTED_STATES`, with the clauses of
+    the lists themselves (so a tab's count is its list's length), in one query."""
+    counts = [sa.func.count(sa.case((host_state_clause(state), 1))) for state in COUNTED_STATES]
+    row = db.session.execute(
+        sa.select(*counts).select_from(HoursEntry).where(hours_entry_filter(user))
+    ).one()
+    return {state: int(n or 0) for state, n in zip(COUNTED_STATES, row, strict=True)}
 
 
 def hours_entries_for_host(user: User, entry_ids: list[int]) -> list[HoursEntry]:
@@ -272,9 +289,13 @@ def _coordinators_to_notify(entry: HoursEntry) -> list[User]:
 
 
 def query_hours(entry: HoursEntry, message: str | None, *, actor: User) -> list[User]:
-    """The host queries ``entry`` with ``message`` (any confirmation is withdrawn). The query
-    is audited and e-mailed to the placement's coordinator (or, when it has none, to every
-    active coordinator), each in their own language.
+    """The host queries ``entry`` with ``message`` (any confirmation is withdrawn), whatever
+    its review status short of rejected. The query stays on the entry, where every coordinator
+    sees it in the review queue (marked, and found with the "queried by the host" filter, also
+    once approved); it is audited and mailed to the placement's coordinator (or, when it has
+    none, to every active coordinator), each in their own language, with a link to the queue
+    filtered to the volunteer's queried entries. Without ``MAIL_SERVER`` the mail only reaches
+    the outbox (:func:`aljisr.mail.send_mail`), so the queue is what coordinators rely on.
 
     :returns: the users notified.
     :raises DomainError: field ``message`` when it is empty or longer than
@@ -296,7 +317,8 @@ def query_hours(entry: HoursEntry, message: str | None, *, actor: User) -> list[
     recipients = _coordinators_to_notify(entry)
     link = None
     if "hours.queue" in current_app.view_functions:
-        link = absolute_url("hours.queue", status="all", volunteer_id=entry.volunteer_id)
+        link = absolute_url("hours.queue", status="all", host="queried",
+                            volunteer_id=entry.volunteer_id)
     for recipient in recipients:
         with force_locale(mail_locale(recipient)):
             subject = _("Hours queried by %(organisation)s",
@@ -309,14 +331,16 @@ def query_hours(entry: HoursEntry, message: str | None, *, actor: User) -> list[
 
 
 __all__ = [
+    "COUNTED_STATES",
     "HOURS_STATES",
     "QUERY_MAX_LENGTH",
     "PartnerVolunteer",
     "VolunteerDetail",
     "confirm_hours",
-    "count_to_confirm",
+    "count_host_hours",
     "host_hours_page",
     "host_sees",
+    "host_state_clause",
     "hours_entries_for_host",
     "partner_view",
     "placements_by_volunteer",

@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired
 from aljisr.dates import today as local_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
+from aljisr.hours.models import HoursStatus
 from aljisr.i18n import _, _l, ngettext
 from aljisr.listing import parse_page
 from aljisr.partners import services
@@ -41,7 +42,8 @@ class QueryHoursForm(FlaskForm):
         _l("What is wrong with these hours?"),
         validators=[DataRequired(message=_l("Say what is wrong with these hours."))],
         render_kw={"rows": 4, "maxlength": services.QUERY_MAX_LENGTH},
-        description=_l("Your message goes to the volunteer's coordinator at Al Jisr."),
+        description=_l("The association's coordinators see your message beside this entry "
+                       "when they review hours."),
     )
     submit = SubmitField(_l("Send the query"))
 
@@ -99,7 +101,7 @@ def hours() -> str:
         "partners/hours.html",
         page=services.host_hours_page(current_user, state, parse_page(request.args)),
         state=state,
-        to_confirm=services.count_to_confirm(current_user),
+        counts=services.count_host_hours(current_user),
         form=ConfirmHoursForm(),
         today=local_today(),
     )
@@ -144,6 +146,15 @@ def confirm_hours() -> Any:
     return redirect(back)
 
 
+def _query_sent_message(entry: Any) -> str:
+    """What happens to a query just saved, told to the host who wrote it."""
+    if entry.status is HoursStatus.APPROVED:
+        return _("Query saved. These hours were already approved: the association's "
+                 "coordinators see your message beside the entry in their hours review.")
+    return _("Query saved. The association's coordinators see your message beside the entry "
+             "in their hours review before they approve or reject it.")
+
+
 @bp.route("/hours/<int:entry_id>/query", methods=["GET", "POST"])
 @require(Permission.HOST_HOURS)
 def query_hours(entry_id: int) -> Any:
@@ -169,8 +180,8 @@ def query_hours(entry_id: int) -> Any:
             status = 422
         else:
             db.session.commit()
-            flash(_("Your query is sent to the coordinator."), "success")
-            return redirect(url_for("partners.hours"))
+            flash(_query_sent_message(entry), "success")
+            return redirect(url_for("partners.hours", state="queried"))
     elif request.method == "POST":
         status = 422
     return render_template("partners/query_hours.html", entry=entry, form=form), status
