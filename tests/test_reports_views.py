@@ -4,12 +4,15 @@ field, values kept, never a 500), the annual report, and statements per request.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
 
 from aljisr.extensions import db as ext_db
+from aljisr.i18n import _, force_locale
 from aljisr.organisations.models import OrganisationKind
 from aljisr.projects.models import Theme
 from tests import factories
@@ -104,7 +107,7 @@ def test_staff_index_redirects_to_the_chosen_report(as_role, db):
     ("start=1066-10-14&end=2026-03-01", "start", "between 2000 and 2100"),
     ("start=&end=2026-03-01", "start", "Enter the first day"),
     ("end=2026-03-01&format=pdf", "start", "Enter the first day"),
-    ("start=2026-01-01&end=2026-03-01&format=docx", "format", "Not a valid choice"),
+    ("start=2026-01-01&end=2026-03-01&format=docx", "format", "Choose one of the formats"),
 ])
 def test_bad_period_shows_the_form_with_the_error_beside_the_field(as_role, query, field,
                                                                   message):
@@ -145,6 +148,104 @@ def test_bad_values_on_the_index_and_annual_urls_are_form_errors(as_role, db):
     assert response.status_code == 400
     assert "between 2000 and 2100" in response.get_data(as_text=True)
     assert client.get("/reports/annual/2026?format=exe").status_code == 400
+
+
+#: WTForms' own messages (English, and as its French and Arabic catalogues word them).
+WTFORMS_WORDING = ("could not coerce", "Not a valid", "ne peut pas être converti",
+                   "N&#39;est pas", "لا يمكن الاجبار", "العدد الحقيقي", "اختيار غير صحيح")
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ar"])
+@pytest.mark.parametrize(("query", "field", "message"), [
+    ("organisation=abc&start=2026-01-01&end=2026-01-31", "organisation",
+     "Choose an organisation from the list."),
+    ("organisation=999999&start=2026-01-01&end=2026-01-31", "organisation",
+     "Choose an organisation from the list."),
+    ("organisation={org}&start=2026-01-01&end=2026-01-31&format=docx", "format",
+     "Choose one of the formats in the list."),
+    ("year=abc", "year", "Enter the year in digits, for example 2026."),
+    ("year=2026&format=exe", "annual-format", "Choose one of the formats in the list."),
+])
+def test_hand_edited_index_urls_get_a_plain_message_beside_the_field(as_role, db, locale,
+                                                                     query, field, message):
+    org = factories.organisation()
+    client, user = as_role("coordinator")
+    user.locale = locale
+    db.session.commit()
+    response = client.get("/reports/?" + query.format(org=org.id))
+
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    with force_locale(locale):
+        expected = _(message)
+    feedback = html.split(f'id="{field}-error"', 1)[1].split("\n  </div>", 1)[0]
+    assert re.findall(r"<div>(.*?)</div>", feedback) == [expected.replace("'", "&#39;")]
+    for wording in WTFORMS_WORDING:
+        assert wording not in html
+
+
+def test_a_year_that_is_not_a_number_is_shown_as_typed(as_role, db):
+    client, _user = as_role("coordinator")
+    html = client.get("/reports/?year=2O26").get_data(as_text=True)
+    year = re.search(r'<input[^>]*id="year"[^>]*>', html).group(0)
+    assert 'type="text"' in year and 'value="2O26"' in year
+    assert "between 2000 and 2100" not in html  # one message, not two
+    assert client.get("/reports/?year=1999").status_code == 400
+    assert client.get("/reports/?year=2026").status_code == 302
+
+
+class _Ids(HTMLParser):
+    """Collects element ids, label targets and the name of each control by id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: Counter[str] = Counter()
+        self.label_targets: list[str] = []
+        self.controls: dict[str, tuple[str, str | None]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids[attributes["id"]] += 1
+            if tag in ("input", "select", "textarea", "button"):
+                self.controls[attributes["id"]] = (tag, attributes.get("name"))
+        if tag == "label" and attributes.get("for"):
+            self.label_targets.append(attributes["for"])
+
+
+def _ids(html: str) -> _Ids:
+    parser = _Ids()
+    parser.feed(html)
+    return parser
+
+
+@pytest.mark.parametrize("query", ["", "year=abc", "organisation=abc&start=x&end=y"])
+def test_the_index_has_unique_ids_and_every_label_names_its_control(as_role, db, query):
+    factories.organisation()
+    client, _user = as_role("coordinator")
+    page = _ids(client.get("/reports/?" + query).get_data(as_text=True))
+
+    assert [i for i, count in page.ids.items() if count > 1] == []
+    for target in page.label_targets:
+        assert target in page.controls, target
+    # both forms still send "format" and "submit"; the annual form's controls have own ids
+    assert page.controls["format"] == ("select", "format")
+    assert page.controls["annual-format"] == ("select", "format")
+    assert page.controls["submit"] == ("input", "submit")
+    assert page.controls["annual-submit"] == ("input", "submit")
+    assert {"organisation", "start", "end", "format", "year", "annual-format"} <= set(
+        page.label_targets)
+
+
+def test_report_pages_have_unique_ids(as_role, db):
+    client, user = as_role("sending")
+    _placed(user, db)
+    coordinator, _ = as_role("coordinator")
+    for page_client, url in ((client, f"/reports/mine?{PERIOD}"),
+                             (coordinator, "/reports/annual/2026")):
+        page = _ids(page_client.get(url).get_data(as_text=True))
+        assert [i for i, count in page.ids.items() if count > 1] == []
+        assert all(target in page.controls for target in page.label_targets)
 
 
 def test_without_a_period_the_page_shows_this_years_report(as_role, db):
