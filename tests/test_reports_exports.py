@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -15,8 +16,9 @@ import openpyxl
 import pypdf
 import pytest
 
+from aljisr.i18n import _, force_locale, format_date, ngettext
 from aljisr.organisations.models import OrganisationKind
-from aljisr.reports import exports, queries
+from aljisr.reports import exports, pdf, queries
 from tests import factories
 from tests.reports_data import sending_organisation_with
 
@@ -81,6 +83,65 @@ def test_csv_has_a_bom_a_header_and_neutralised_formula_cells(as_role, named_wor
         assert not any(cell.startswith(exports.FORMULA_TRIGGERS) for cell in row)
 
 
+# Project title holding both delimiters: it must come back as one cell in every language.
+DELIMITED_TITLE = "Chantier; école, phase 1"
+
+
+@pytest.fixture
+def decimal_world(db):
+    """A sending organisation whose two volunteers (accents, Arabic) have 3.25 hours each on a
+    project whose title holds a semicolon and a comma."""
+    sender = factories.organisation(OrganisationKind.SENDING, name="Passerelles Solidaires")
+    project = factories.project(title=DELIMITED_TITLE, start_date=date(2026, 1, 1),
+                                end_date=date(2026, 6, 30))
+    for name in ("Léa Fontaine-Éluard", "فاطمة الزهراء بنعلي", "=1+2"):
+        placement = factories.placement(
+            factories.volunteer(sender, full_name=name, nationality="MA"), project,
+            start_date=date(2026, 1, 5), end_date=date(2026, 3, 31))
+        factories.hours(placement, date(2026, 1, 5), "3.25")
+    db.session.commit()
+    return sender
+
+
+@pytest.mark.parametrize(("locale", "delimiter", "decimal"), [
+    ("en", ",", "."),
+    ("fr", ";", ","),  # French Excel: list separator ";", decimal separator ","
+    ("ar", ";", ","),  # CLDR ar_MA (the association is in Morocco): decimal ","
+])
+def test_csv_follows_the_spreadsheet_conventions_of_the_interface_language(
+        as_role, db, decimal_world, locale, delimiter, decimal):
+    client, user = as_role("coordinator")
+    user.locale = locale
+    db.session.commit()
+    response = client.get(_url(decimal_world, "csv"))
+
+    assert response.status_code == 200
+    assert response.data.startswith(b"\xef\xbb\xbf")  # BOM kept
+    text = response.data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    with force_locale(locale):
+        assert rows[0] == exports.column_titles()  # the header, split into its 8 titles
+    assert len(rows) == 4 and all(len(row) == 8 for row in rows)
+    by_name = {row[0]: row for row in rows[1:]}
+    assert set(by_name) == {"Léa Fontaine-Éluard", "فاطمة الزهراء بنعلي", "'=1+2"}
+    for row in by_name.values():
+        assert row[2] == DELIMITED_TITLE  # one cell, although it holds both delimiters
+        assert row[4:7] == ["2026-01-05", "2026-03-31", "86"]  # ISO dates, plain count
+        assert row[7] == f"3{decimal}25"
+        assert Decimal(row[7].replace(decimal, ".")) == Decimal("3.25")  # exact
+    # the cell holding the delimiter is quoted in the file itself (RFC 4180)
+    assert f'{delimiter}"{DELIMITED_TITLE}"{delimiter}' in text
+    assert ("3.25" if decimal == "," else "3,25") not in text
+
+
+def test_csv_conventions_come_from_cldr_for_the_associations_region():
+    assert exports.csv_conventions("en") == exports.CsvConventions(",", ".")
+    assert exports.csv_conventions("fr") == exports.CsvConventions(";", ",")
+    assert exports.csv_conventions("ar") == exports.CsvConventions(";", ",")  # ar_MA
+    assert exports.csv_conventions("de") == exports.CsvConventions(";", ",")  # no de_MA: de
+    assert exports.csv_conventions("not a locale") == exports.CsvConventions(",", ".")
+
+
 def test_tab_and_carriage_return_cells_are_neutralised_in_csv_and_kept_as_text_in_xlsx(app):
     row = queries.PlacementRow(1, "\tTab", "\rReturn", "=1+1", "-x", date(2026, 1, 1),
                                date(2026, 1, 2), 2, Decimal("1.50"))
@@ -91,6 +152,11 @@ def test_tab_and_carriage_return_cells_are_neutralised_in_csv_and_kept_as_text_i
         exports.report_csv(report).decode("utf-8-sig").split("\r\n", 1)[1], newline="")))
     assert cells[:4] == ["'\tTab", "'\rReturn", "'=1+1", "'-x"]
     assert cells[4:] == ["2026-01-01", "2026-01-02", "2", "1.50"]
+    french = exports.report_csv(report, exports.SEMICOLON).decode("utf-8-sig")
+    cells = next(csv.reader(io.StringIO(french.split("\r\n", 1)[1], newline=""),
+                            delimiter=";"))
+    assert cells == ["'\tTab", "'\rReturn", "'=1+1", "'-x", "2026-01-01", "2026-01-02", "2",
+                     "1,50"]
     sheet = openpyxl.load_workbook(io.BytesIO(exports.report_xlsx(report)))["Placements"]
     # (XML turns a stored carriage return into a line feed when the file is read back)
     assert [c.value for c in sheet[2]][:4] == ["\tTab", "\nReturn", "=1+1", "-x"]
@@ -268,3 +334,77 @@ def test_a_partner_with_500_placements_downloads_every_format(as_role, db, fmt, 
                 ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(path), "-"],
                 check=True, capture_output=True, text=True).stdout
             assert "Volunteer" in layout and "Nationality" in layout and "Approved" in layout
+
+
+# --------------------------------------------------------------------------- PDF in each language
+
+
+def _without_controls(text: str) -> str:
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ar"])
+def test_pdf_headers_wrap_between_words_and_dates_are_written_in_the_language(
+        app, decimal_world, locale):
+    from aljisr.i18n import text_direction
+    from aljisr.templating import country_name
+
+    with app.test_request_context(), force_locale(locale):
+        report = queries.organisation_report(
+            decimal_world, queries.Period(date(2026, 1, 1), date(2026, 6, 30)), country_name)
+        layout = pdf._Layout(text_direction(locale))
+        rows_table = pdf._rows_table(report, layout)
+        tables = [rows_table] + [pdf._breakdown_table(b, report.totals, layout)
+                                 for b in report.breakdowns]
+        dates = f"{format_date(date(2026, 1, 5), 'medium')}\n{format_date(date(2026, 3, 31))}"
+    for table in tables:
+        table.wrap(pdf.FRAME_WIDTH, pdf.PAGE_HEIGHT)  # lays out every cell in its column
+        assert sum(table._colWidths) == pytest.approx(pdf.FRAME_WIDTH)
+        for (cell,) in table._cellvalues[0]:  # the header: each line holds whole words
+            assert " ".join(cell._lines).split() == cell.text.split(), cell._lines
+    date_column = 2 if layout.rtl else 4  # columns run right to left in Arabic
+    (cell,) = rows_table._cellvalues[1][date_column]
+    assert cell.text == dates and "2026-01-05" not in cell.text
+    assert len(cell._lines) == 2  # one line per date, none cut
+
+
+def test_fit_widths_makes_room_for_the_longest_header_word():
+    from aljisr.pdf.text import wrap
+
+    header = ["Bénévole", "Projet", "Heures approuvées"]  # "approuvées" needs about 43 pt
+    fitted = pdf.fit_widths(header, [60.0, 300.0, 40.0], flexible=1)
+    assert sum(fitted) == pytest.approx(400.0) and fitted[1] < 300.0  # taken from "Projet"
+    for title, width in zip(header, fitted, strict=True):
+        lines = wrap(title, width - pdf.CELL_PADDING, pdf.HEADER_SIZE, bold=True)
+        assert " ".join(lines).split() == title.split(), lines  # between words only
+
+
+def test_french_pdf_writes_every_number_and_date_the_french_way(as_role, db, decimal_world):
+    client, user = as_role("coordinator")
+    user.locale = "fr"
+    db.session.commit()
+    text = _pdf_text(client.get(_url(decimal_world, "pdf")).data)
+
+    assert "9,75" in text  # 3 x 3.25 hours: summary, chart, tables
+    assert re.search(r"\d\.\d", text) is None  # no decimal point anywhere, chart included
+    assert re.search(r"\d{4}-\d{2}-\d{2}", text) is None  # no ISO date
+    with force_locale("fr"):
+        assert format_date(date(2026, 1, 5), "medium") in text  # "5 janv. 2026"
+        period = ngettext("%(start)s to %(end)s inclusive (%(days)s day)",
+                          "%(start)s to %(end)s inclusive (%(days)s days)", 181,
+                          start=format_date(date(2026, 1, 1), "long"),
+                          end=format_date(date(2026, 6, 30), "long"), days="181")
+    assert _without_controls(period) in " ".join(text.split())
+
+
+def test_pdf_chart_values_match_the_tables_and_a_one_day_period_is_singular(
+        as_role, decimal_world):
+    client, _user = as_role("coordinator")
+    text = _pdf_text(client.get(_url(decimal_world, "pdf")).data)
+    assert re.search(r"(?<![\d.])\d+\.\d(?!\d)", text) is None  # the chart said "9.8"
+    assert text.count("9.75") >= 4  # summary, chart bar, by project, by site, ...
+
+    one_day = _pdf_text(client.get(_url(decimal_world, "pdf",
+                                         "start=2026-01-05&end=2026-01-05")).data)
+    assert "January 5, 2026 to January 5, 2026 inclusive (1 day)" in " ".join(one_day.split())
+    assert _("Approved hours") in one_day

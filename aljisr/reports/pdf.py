@@ -9,6 +9,13 @@ of approved hours (by project, or by theme for the annual report); one table per
 and, for an organisation, one row per placement. Tables repeat their header row on each page
 they run onto (``repeatRows=1``) and wrap long text inside their cells.
 
+Numbers and dates are written in the interface language through :mod:`aljisr.i18n`: hours
+with two decimals and counts with the locale's grouping (``1 234,50`` in French), in the
+chart as in the tables; placement dates in the medium format of the web page (``30 sept.
+2026``). A column is made at least as wide as the longest word of its header (taken from the
+widest, flexible column), so a header such as "Heures approuvées" wraps between its words,
+never inside one.
+
 Every piece of text, user-entered or translated, is drawn by
 :class:`aljisr.pdf.flowables.TextBlock`, which shapes Arabic, reorders bidirectional text and
 picks a font that has the glyphs (DejaVu Sans, Amiri, Droid Sans Fallback); it draws plain
@@ -40,10 +47,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from aljisr.i18n import _, format_date, format_decimal
+from aljisr.i18n import _, format_date, format_decimal, ngettext
 from aljisr.pdf import fonts
 from aljisr.pdf.flowables import TextBlock, truncate
-from aljisr.pdf.text import draw_text, isolate
+from aljisr.pdf.text import draw_text, isolate, text_width
 from aljisr.reports.queries import Breakdown, Report, Totals
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -61,12 +68,23 @@ RULE = colors.HexColor("#C9D3D6")
 CHART_MAX_BARS = 15
 
 
-def _hours(value: Decimal) -> str:
+#: Table header text size and a cell's left plus right padding, in points.
+HEADER_SIZE = 7.5
+CELL_PADDING = 6.0
+
+
+def _hours(value: Decimal | float) -> str:
+    """Hours with two decimals in the interface language ("1,234.50", "1 234,50")."""
     return format_decimal(value, "#,##0.00")
 
 
 def _count(value: int) -> str:
     return format_decimal(value, "#,##0")
+
+
+def _axis_number(value: float) -> str:
+    """A value-axis tick in the interface language, decimals only when it has some."""
+    return format_decimal(value, "#,##0.##")
 
 
 class _Layout:
@@ -120,7 +138,9 @@ class HoursChart(Flowable):
         chart = HorizontalBarChart()
         chart.x = 0
         chart.y = self.AXIS_ROOM
-        chart.width = plot_width - 36  # room for the value printed past the longest bar
+        # room for the value printed past the longest bar ("1 234,50")
+        room = max(text_width(_hours(value), 7) for _label, value in self.items) + 8
+        chart.width = plot_width - max(36.0, room)
         chart.height = len(self.items) * self.BAR_PITCH
         chart.data = [values]
         chart.barWidth = self.BAR_PITCH * 0.6
@@ -137,7 +157,8 @@ class HoursChart(Flowable):
         chart.categoryAxis.visibleLabels = False
         chart.categoryAxis.visibleTicks = False
         chart.categoryAxis.strokeColor = RULE
-        chart.barLabelFormat = "%.1f"
+        chart.valueAxis.labelTextFormat = _axis_number
+        chart.barLabelFormat = _hours  # as in the tables: "158,00", not "158.0"
         chart.barLabels.fontName = fonts.LATIN
         chart.barLabels.fontSize = 7
         chart.barLabels.boxAnchor = "w"
@@ -173,10 +194,43 @@ def _cell(text: str, layout: _Layout, *, numeric: bool = False, bold: bool = Fal
                      color=color)
 
 
+def _longest_word(text: str, size: float, bold: bool = False) -> float:
+    """Width in points of the widest space-separated word of ``text`` at ``size``."""
+    return max((text_width(word, size, bold) for word in text.split()), default=0.0)
+
+
+def fit_widths(header: Sequence[str], widths: Sequence[float], flexible: int = 0,
+               minimums: Sequence[float] | None = None) -> list[float]:
+    """Column widths (points) so that no header word has to be cut.
+
+    Each column gets at least the width of the longest word of its ``header`` title (bold,
+    :data:`HEADER_SIZE`) plus :data:`CELL_PADDING` and half a point of slack, and at least its
+    ``minimums`` entry; the extra is taken from column ``flexible`` (the one holding long free
+    text), which keeps at least its own minimum. The total stays the same unless that minimum
+    forbids it.
+    """
+    fitted = list(widths)
+    floors = [_longest_word(title, HEADER_SIZE, bold=True) + CELL_PADDING + 0.5
+              for title in header]
+    if minimums is not None:
+        floors = [max(floor, minimum) for floor, minimum in zip(floors, minimums, strict=True)]
+    for index, floor in enumerate(floors):
+        if index != flexible and fitted[index] < floor:
+            fitted[flexible] -= floor - fitted[index]
+            fitted[index] = floor
+    fitted[flexible] = max(fitted[flexible], floors[flexible])
+    return fitted
+
+
 def _table(header: Sequence[str], body: Sequence[Sequence[TextBlock]], widths: Sequence[float],
-           layout: _Layout, *, total_row: bool = False, numeric_from: int = 1) -> Table:
-    """A table with a teal header (repeated on each page), zebra stripes, and cells that wrap."""
-    head = [layout.label(title, 7.5, bold=True, color=colors.white,
+           layout: _Layout, *, total_row: bool = False, numeric_from: int = 1,
+           flexible: int = 0, minimums: Sequence[float] | None = None) -> Table:
+    """A table with a teal header (repeated on each page), zebra stripes, and cells that wrap.
+
+    ``widths`` are widened where a header word would not fit or below ``minimums``
+    (:func:`fit_widths`), taking the room from column ``flexible``."""
+    widths = fit_widths(header, widths, flexible, minimums)
+    head = [layout.label(title, HEADER_SIZE, bold=True, color=colors.white,
                          align=layout.end if i >= numeric_from else layout.start)
             for i, title in enumerate(header)]
     data = [layout.order(head)] + [layout.order(row) for row in body]
@@ -222,16 +276,22 @@ def _rows_table(report: Report, layout: _Layout) -> Table:
               _("Days in period"), _("Approved hours")]
     widths = [34 * mm, 20 * mm, 50 * mm, 27 * mm, 18 * mm, 14 * mm, 17 * mm]
     widths[2] += FRAME_WIDTH - sum(widths)
+    # dates as on the web page ("30 sept. 2026"), the column as wide as the widest one
+    dates = {day: format_date(day, "medium") for row in report.rows
+             for day in (row.start, row.end)}
+    minimums = [0.0] * len(widths)
+    minimums[4] = CELL_PADDING + 0.5 + max(
+        (text_width(text, 7.5) for text in set(dates.values())), default=0.0)
     body = [[
         _cell(row.volunteer, layout),
         _cell(row.nationality, layout),
         _cell(row.project, layout),
         _cell(row.site, layout),
-        _cell(f"{row.start.isoformat()}\n{row.end.isoformat()}", layout, size=7.5),
+        _cell(f"{dates[row.start]}\n{dates[row.end]}", layout, size=7.5),
         _cell(_count(row.days_in_period), layout, numeric=True),
         _cell(_hours(row.approved_hours), layout, numeric=True),
     ] for row in report.rows]
-    return _table(header, body, widths, layout, numeric_from=5)
+    return _table(header, body, widths, layout, numeric_from=5, flexible=2, minimums=minimums)
 
 
 def _summary(totals: Totals, layout: _Layout) -> Table:
@@ -255,9 +315,13 @@ def _summary(totals: Totals, layout: _Layout) -> Table:
 
 
 def _period_text(report: Report) -> str:
-    return _("%(start)s to %(end)s (%(days)s days, both included)",
-             start=isolate(format_date(report.period.start, "long")),
-             end=isolate(format_date(report.period.end, "long")), days=report.period.days)
+    """The period line in the interface language, e.g. "1 January 2026 to 30 June 2026
+    inclusive (181 days)" (singular for a one-day period, counts grouped as numbers)."""
+    return ngettext("%(start)s to %(end)s inclusive (%(days)s day)",
+                    "%(start)s to %(end)s inclusive (%(days)s days)", report.period.days,
+                    start=isolate(format_date(report.period.start, "long")),
+                    end=isolate(format_date(report.period.end, "long")),
+                    days=_count(report.period.days))
 
 
 def _heading(text: str, layout: _Layout) -> TextBlock:
