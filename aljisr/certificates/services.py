@@ -69,9 +69,16 @@ REASON_MAX_LENGTH = 1000
 CODE_BYTES = 18
 #: A typed verification code: URL-safe base64 characters (see :func:`normalise_code`).
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+#: Most re-issues followed from a superseded certificate to the one now in force.
+SUCCESSOR_DEPTH = 32
 #: How often a serial number is retried when a concurrent issue took it first.
 SERIAL_ATTEMPTS = 8
 SERIAL_PREFIX = "AJ"
+#: Something shaped like a serial number (:func:`format_serial`), as people type it: any
+#: case, hyphens, dashes or nothing between the parts, digits of any script.
+SERIAL_SHAPE = re.compile(
+    re.escape(SERIAL_PREFIX) + r"[-\u2010-\u2015]?\d{4}[-\u2010-\u2015]?\d{1,12}", re.IGNORECASE
+)
 
 
 # --- small helpers ----------------------------------------------------------------------------
@@ -100,6 +107,16 @@ def normalise_code(typed: str | None) -> str | None:
     if "/" in text:
         text = text.split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
     return text if CODE_PATTERN.fullmatch(text) else None
+
+
+def looks_like_serial(typed: str | None) -> bool:
+    """True if ``typed`` (spaces ignored) has the shape of a serial number, e.g. "AJ-2026-0004"
+    or "aj 2026 4".
+
+    Shape only: no look-up, so the answer says nothing about whether such a certificate exists
+    (the public verification form must not tell serial numbers apart).
+    """
+    return bool(typed) and SERIAL_SHAPE.fullmatch("".join(typed.split())) is not None
 
 
 def verification_url(code: str) -> str:
@@ -698,6 +715,42 @@ def find_by_code(code: str) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.verification_code == code))
 
 
+def current_successor(cert: Certificate) -> Certificate | None:
+    """The certificate now in force in place of a superseded ``cert``: the end of its chain of
+    re-issues (``superseded_by``, followed whatever the statuses along the way), or None.
+
+    The end is the first certificate that nothing supersedes: *valid* or *revoked* (a
+    certificate revoked after being re-issued keeps its pointer, so the chain goes on past it;
+    the caller checks the status all the same).
+
+    One query (a recursive CTE) whatever the chain's length, following at most
+    :data:`SUCCESSOR_DEPTH` re-issues: None if ``cert`` points nowhere, or if no end is found
+    within that many steps (a longer chain, or a loop that the services never make).
+    """
+    if cert.superseded_by_id is None:
+        return None
+    one = sa.literal_column("1", sa.Integer)
+    chain = (
+        sa.select(Certificate.id.label("id"), one.label("depth"))
+        .where(Certificate.id == cert.superseded_by_id)
+        .cte("successors", recursive=True)
+    )
+    chain = chain.union_all(
+        sa.select(Certificate.superseded_by_id, chain.c.depth + one)
+        .join(chain, Certificate.id == chain.c.id)
+        .where(Certificate.superseded_by_id.is_not(None), chain.c.depth < SUCCESSOR_DEPTH)
+    )
+    last = db.session.scalar(
+        sa.select(Certificate)
+        .join(chain, Certificate.id == chain.c.id)
+        .order_by(chain.c.depth.desc())
+        .limit(1)
+    )
+    if last is None or last.superseded_by_id is not None:
+        return None
+    return last
+
+
 def find_by_serial(serial: str) -> Certificate | None:
     """The certificate with this serial number (case and surrounding spaces ignored)."""
     return db.session.scalar(
@@ -716,10 +769,12 @@ __all__ = [
     "certificate_pdf",
     "certificates_zip",
     "content_disposition",
+    "current_successor",
     "find_by_code",
     "find_by_serial",
     "format_serial",
     "issue_certificate",
+    "looks_like_serial",
     "new_verification_code",
     "normalise_code",
     "placements_awaiting_certificate",

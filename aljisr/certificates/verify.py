@@ -3,15 +3,20 @@
 
 Only the snapshot's certificate facts are shown (holder's name, project, site, dates, hours,
 serial, issue date and issuer), never other personal data, and never a revocation's reason.
-Look-ups of codes are rate-limited per client address (``VERIFY_RATE_LIMIT``), so codes
-cannot be guessed by brute force; unknown codes answer a plain 404.
+A superseded certificate names the serial number of the certificate now in force (the end of
+its re-issue chain) and says whether that one was revoked. Look-ups of codes are rate-limited
+per client address (``VERIFY_RATE_LIMIT``), so codes cannot be guessed by brute force; an
+unknown code answers 404 with the form and "No certificate has this code". Typed text shaped
+like a serial number gets an explanation of which code to type, from its shape alone (serial
+numbers are never looked up here, so the page cannot tell which ones exist).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 
 from aljisr.certificates import services
 from aljisr.certificates.forms import VerifyForm
@@ -26,6 +31,33 @@ bp = Blueprint("verify", __name__, url_prefix="/verify")
 
 def _verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+def isolated(*parts: Any) -> Markup:
+    """The non-empty ``parts`` on one line, each in its own ``<bdi>`` (so a Latin name keeps
+    its direction on an Arabic page and the reverse), joined by the language's list separator
+    (", ", Arabic "، ")."""
+    # Translators: between the parts of a list on one line ("site, city", "name, role");
+    # Arabic uses its own comma "، ".
+    separator = escape(_(", "))
+    return separator.join(Markup("<bdi>{}</bdi>").format(part) for part in parts if part)
+
+
+def ltr(text: Any) -> Markup:
+    """``text`` (a serial number or a code) isolated, left to right, never broken at its
+    hyphens."""
+    return Markup('<bdi dir="ltr" class="text-nowrap">{}</bdi>').format(text)
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"isolated": isolated, "ltr": ltr}
+
+
+def _serial_typed() -> str:
+    return _("This looks like a certificate's serial number. The verification code is the "
+             "other code printed under the QR code: the end of the verification address, "
+             "after “/verify/”.")
 
 
 @bp.after_request
@@ -43,14 +75,19 @@ def form() -> Any:
     form = VerifyForm(formdata=request.args if "code" in request.args else None)
     status = 200
     if "code" in request.args:
-        code = services.normalise_code(form.code.data)
+        typed = form.code.data or ""
+        # A serial number is recognised by its shape before anything else, and never looked up.
+        code = None if services.looks_like_serial(typed) else services.normalise_code(typed)
         if code:
             return redirect(url_for("verify.certificate", code=code))
-        form.code.errors = [
-            _("Enter the verification code.") if not (form.code.data or "").strip()
-            else _("This is not a verification code: it has 16 to 64 letters, digits, "
-                   "“-” or “_”.")
-        ]
+        if not typed.strip():
+            message = _("Enter the verification code.")
+        elif services.looks_like_serial(typed):
+            message = _serial_typed()
+        else:
+            message = _("This is not a verification code: it has 16 to 64 letters, digits, "
+                        "“-” or “_”.")
+        form.code.errors = [message]
         status = 400
     return render_template("public/verify.html", form=form), status
 
@@ -59,11 +96,21 @@ def form() -> Any:
 @limiter.limit(_verify_limit)
 @public
 def certificate(code: str) -> Any:
+    """Status and facts of the certificate with this code (200, whatever its status); an
+    unknown code answers 404 with the form, the code in it, and a message beside it."""
     cert = services.find_by_code(code)
     if cert is None:
-        abort(404)
+        form = VerifyForm(data={"code": code})
+        form.code.errors = [
+            _serial_typed() if services.looks_like_serial(code)
+            else _("No certificate has this code. Check that it is typed exactly as printed: "
+                   "capital and small letters are different.")
+        ]
+        return render_template("public/verify.html", form=form), 404
     facts = CertificateSnapshot.from_dict(cert.snapshot)
-    successor = cert.superseded_by if cert.status is CertificateStatus.SUPERSEDED else None
+    successor = (
+        services.current_successor(cert) if cert.status is CertificateStatus.SUPERSEDED else None
+    )
     return render_template(
         "public/verify_result.html", cert=cert, facts=facts, successor=successor
     )
