@@ -369,6 +369,15 @@ def test_same_snapshot_gives_identical_bytes_even_in_another_process():
     assert other.stdout == hashlib.sha256(first).hexdigest()
 
 
+def test_document_dates_are_the_issue_date_not_2000():
+    pdf = render_certificate(make_snapshot(issue_date=datetime.date(2026, 11, 29)))
+    info = PdfReader(io.BytesIO(pdf)).metadata
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20261129"
+    assert info.creation_date == datetime.datetime(2026, 11, 29)
+    # still a function of the snapshot only: rendering again gives the same bytes
+    assert render_certificate(make_snapshot(issue_date=datetime.date(2026, 11, 29))) == pdf
+
+
 def test_different_snapshots_give_different_pdfs():
     assert render_certificate(make_snapshot()) != render_certificate(
         make_snapshot(serial="AJ-2025-000124"))

@@ -14,8 +14,10 @@ a seal in the middle and the QR code with serial number and verification URL on 
 titles in Arabic and French, the body in two columns (French left, Arabic right), and
 mirrors the footer like Arabic.
 
-Output is deterministic: the canvas runs with ``invariant=1`` (fixed dates and document
-id), so the same snapshot gives the same bytes.
+Output is deterministic: the canvas runs with ``invariant=1`` (fixed document id), and the
+document's creation and modification dates are the snapshot's issue date (date only, e.g.
+``D:20251012``) instead of the current time or invariant mode's 2000-01-01, so the same
+snapshot gives the same bytes.
 """
 
 from __future__ import annotations
@@ -308,6 +310,10 @@ class CertificateBuilder:
         canvas.setAuthor(s.association_name)
         canvas.setSubject(s.serial)
         canvas.setCreator("aljisr")
+        # Info dictionary dates (PDF 32000-1 §7.9.4 allows a date without time or zone): the
+        # issue date, a fact of the snapshot, rather than invariant mode's fixed 2000-01-01.
+        issued = f"D:{s.issue_date:%Y%m%d}"
+        canvas.setDateFormatter(lambda *_now: issued)
         self.draw_frame(canvas)
         y = self.draw_header(canvas, texts)
         y = self.draw_name(canvas, texts, y)
