@@ -405,3 +405,15 @@ def test_issue_and_batch_pages_warn_about_hours_waiting_for_review(as_role, db):
     html = client.get(f"/certificates/batch/{waiting.project_id}").get_data(as_text=True)
     assert "1 placement still has hours waiting for review" in html
     assert html.count('class="small text-warning-emphasis hours-waiting"') == 1
+
+
+def test_detail_page_isolates_each_fact_and_uses_the_arabic_comma(as_role, db):
+    client, user = as_role("coordinator")
+    user.locale = "ar"
+    coordinator = factories.user(display_name="Samira Alaoui")
+    cert = services.issue_certificate(completed_placement(), actor=coordinator, today=ISSUED)
+    db.session.commit()
+    html = client.get(f"/certificates/{cert.id}").get_data(as_text=True)
+    site = cert.snapshot["site_name"]
+    assert f"<bdi>{site}</bdi>، <bdi>Tiznit</bdi>" in html
+    assert "<bdi>Samira Alaoui</bdi>، <bdi>" in html

@@ -49,8 +49,9 @@ def ltr(text: Any) -> Markup:
     return Markup('<bdi dir="ltr" class="text-nowrap">{}</bdi>').format(text)
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _helpers() -> dict[str, Any]:
+    """``isolated`` and ``ltr`` for every template (the staff certificate page too)."""
     return {"isolated": isolated, "ltr": ltr}
 
 
