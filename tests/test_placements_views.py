@@ -505,3 +505,12 @@ def test_proposing_outside_the_volunteers_availability_warns(coordinator, septem
     html = text(response)
     assert "Placement proposed." in html
     assert ("Léa Fontaine said they are available" in html) is warned
+
+
+def test_cancel_and_withdraw_say_how_they_differ(coordinator, september, db):
+    client, _ = coordinator
+    placement = factories.placement(project_=september, status=S.CONFIRMED)
+    db.session.commit()
+    html = text(client.get(f"/placements/{placement.id}"))
+    assert "Cancel: the placement will not take place." in html
+    assert "Withdraw: the volunteer leaves a placement that was confirmed or had started." in html

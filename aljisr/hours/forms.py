@@ -27,7 +27,8 @@ class LogHoursForm(FlaskForm):
     hours = StringField(
         _l("Hours"),
         validators=[DataRequired(message=_l("Enter the hours, for example 3.5."))],
-        description=_l("More than 0 and at most 24; quarter hours as 0.25."),
+        description=_l("In hours, more than 0 and at most 24: 1.5 for an hour and a half, 0.25 for "
+                       "a quarter of an hour."),
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
     activity = TextAreaField(
