@@ -537,3 +537,23 @@ def test_query_count_does_not_grow_with_the_events(app, as_role, db):
     assert len(titles(page)) == 25
     assert len(large) == len(small), large
     assert len(large) <= 5
+
+
+def test_records_are_named_not_numbered(as_role, db):
+    """Records read "Volunteer: Léa Fontaine", "Placement: Léa Fontaine · Peinture", a site by its
+    name: one more query for the page whatever the number of events."""
+    from aljisr import audit
+
+    client, user = as_role("coordinator")
+    volunteer = factories.volunteer(full_name="Léa Fontaine")
+    placement = factories.placement(volunteer, factories.project(title="Peinture"))
+    site = factories.site(name="École Maggamane")
+    audit.record(user, "volunteer.create", volunteer)
+    audit.record(user, "placement.propose", placement)
+    audit.record(user, "site.create", site)
+    db.session.commit()
+    page = rows(text(client.get("/audit/")))
+    assert "<bdi>Léa Fontaine</bdi>" in page
+    assert "<bdi>Léa Fontaine · Peinture</bdi>" in page
+    assert "<bdi>École Maggamane</bdi>" in page
+    assert f"Volunteer {volunteer.id}<" not in page

@@ -27,6 +27,7 @@ from aljisr.admin.audit_display import (
     DetailLine,
     actions_titled,
     describe_details,
+    record_names,
     record_url,
 )
 from aljisr.admin.audit_display import action_title as _action_title
@@ -184,6 +185,7 @@ def index() -> str:
         "audit/index.html",
         form=form,
         page=page,
+        names=record_names(page.items) if page is not None else {},
         subject_types=SUBJECT_TYPES,
         known_actions=_known_actions(),
     )
