@@ -139,6 +139,20 @@ class QuickSelect:
         return Markup("".join(html))  # noqa: S704
 
 
+class RangeEnd:
+    """Validator of a filter's "to" date: not before the sibling "from" date. The filter bars
+    all say the same thing, and the view then ignores this end of the range (the rest of the
+    filters still apply)."""
+
+    def __init__(self, start_field: str = "date_from") -> None:
+        self.start_field = start_field
+
+    def __call__(self, form: Any, field: Field) -> None:
+        start = form[self.start_field].data
+        if field.data and start and field.data < start:
+            raise ValidationError(_("The end of the range is before its start."))
+
+
 class FilterSelectField(SelectField):
     """A select in a register's filter bar (GET): rendered by :class:`QuickSelect`, and a value
     from a hand-edited or outdated link gets a plain message beside the field (the view then

@@ -389,3 +389,18 @@ def test_filter_options_are_escaped_and_keep_the_choice(coordinator, db):
     assert (f'<option value="{p.project_id}" selected>&lt;script&gt;alert(&#34;x&#34;)'
             "&lt;/script&gt; &amp; co · ") in html
     assert '<option value="approved" selected>Approved</option>' in html
+
+
+def test_a_reversed_date_range_is_named_beside_its_end_and_the_rest_still_applies(coordinator,
+                                                                               db):
+    """The review queue used to show an empty list without a word; like every filter bar, it
+    now says so beside "To" and ignores only that end of the range."""
+    client, _ = coordinator
+    placement = factories.placement(start_date=D - timedelta(days=30), end_date=D)
+    factories.hours(placement, D - timedelta(days=3), status=HoursStatus.SUBMITTED)
+    db.session.commit()
+    start, end = (D - timedelta(days=5)).isoformat(), (D - timedelta(days=20)).isoformat()
+    html = client.get(f"/hours/?date_from={start}&date_to={end}").get_data(as_text=True)
+    assert re.search(r'id="date_to-error"[^>]*>\s*<div>The end of the range is before its '
+                     r'start\.</div>', html)
+    assert "Painting" in html  # the entry from day -3 is listed: the rest still applies

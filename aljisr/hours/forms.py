@@ -9,7 +9,7 @@ from wtforms import DateField, SearchField, StringField, SubmitField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from aljisr.formfields import FilterSelectField, optional_int
+from aljisr.formfields import FilterSelectField, RangeEnd, optional_int
 from aljisr.hours.models import HoursStatus
 from aljisr.hours.services import ACTIVITY_MAX_LENGTH
 from aljisr.i18n import _l
@@ -59,7 +59,7 @@ class QueueFilterForm(FlaskForm):
     host = FilterSelectField(_l("Host's answer"), validators=[Optional()])
     volunteer = SearchField(_l("Volunteer"), validators=[Optional(), Length(max=200)])
     date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional(), RangeEnd()])
 
     def set_choices(self, projects: list[tuple[Any, ...]], sites: list[tuple[Any, ...]]) -> None:
         """Fill the selects from :func:`aljisr.hours.queries.filter_choices`."""

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from aljisr.formfields import FilterSelectField
+from aljisr.formfields import FilterSelectField, RangeEnd
 from aljisr.i18n import _, _l
 from aljisr.placements.models import PlacementStatus
 
@@ -140,11 +140,8 @@ class PlacementFilterForm(FlaskForm):
     project = FilterSelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
     site = FilterSelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional(), RangeEnd()])
 
-    def validate_date_to(self, field: Any) -> None:
-        if self.date_from.data and field.data and field.data < self.date_from.data:
-            raise ValidationError(_("“To” cannot be before “From”."))
 
     def set_choices(self, projects: list[tuple[Any, ...]], sites: list[tuple[Any, ...]]) -> None:
         anyone = _("Any")

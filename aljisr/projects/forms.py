@@ -29,6 +29,7 @@ from aljisr.formfields import (
     CommaListField,
     FilterSelectField,
     MultiCheckboxField,
+    RangeEnd,
     grouped_language_options,
     optional_int,
 )
@@ -133,7 +134,7 @@ class ProjectFilterForm(FlaskForm):
         validators=[Optional()],
     )
     date_from = DateField(_l("Running from"), validators=[Optional()])
-    date_to = DateField(_l("until"), validators=[Optional()])
+    date_to = DateField(_l("until"), validators=[Optional(), RangeEnd()])
     archived = FilterSelectField(
         _l("Show"),
         choices=[SelectChoice("", _l("Current")), SelectChoice("archived", _l("Archived")),
@@ -141,9 +142,6 @@ class ProjectFilterForm(FlaskForm):
         validators=[Optional()],
     )
 
-    def validate_date_to(self, field: Any) -> None:
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError(_("The end of the range is before its start."))
 
     def active_filters(self) -> dict[str, Any]:
         return {f.name: f.data for f in self if not f.errors and f.data not in (None, "", [])}

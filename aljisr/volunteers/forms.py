@@ -29,6 +29,7 @@ from aljisr.formfields import (
     FilterSelectField,
     MultiCheckboxField,
     PhoneNumber,
+    RangeEnd,
     country_choices,
     grouped_language_options,
     optional_int,
@@ -239,17 +240,13 @@ class VolunteerFilterForm(FlaskForm):
         validators=[Optional()],
     )
     date_from = DateField(_l("Available from"), validators=[Optional()])
-    date_to = DateField(_l("until"), validators=[Optional()])
+    date_to = DateField(_l("until"), validators=[Optional(), RangeEnd()])
     archived = FilterSelectField(
         _l("Show"),
         choices=[SelectChoice("", _l("Current")), SelectChoice("archived", _l("Archived")),
                  SelectChoice("all", _l("All"))],
         validators=[Optional()],
     )
-
-    def validate_date_to(self, field: Any) -> None:
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError(_("The end of the range is before its start."))
 
     def active_filters(self) -> dict[str, Any]:
         """Field name -> value for every filled field without an error."""
