@@ -411,3 +411,19 @@ def test_filter_by_an_archived_sending_organisation_still_works(as_role, db):
     assert "Jonas Müller" in html and "Léa Fontaine" not in html
     assert "Brückenbau e.V." not in client.get("/volunteers/").get_data(as_text=True).split(
         'id="sending_organisation"')[1].split("</select>")[0]
+
+
+@pytest.mark.parametrize("status", ["proposed", "confirmed", "active"])
+def test_a_volunteer_expected_at_a_site_cannot_be_archived(as_role, db, status):
+    """Archived volunteers leave the lists and matching while their host still expects them:
+    archiving waits until the placement is completed, withdrawn or cancelled."""
+    from aljisr.placements.models import PlacementStatus
+
+    client, _ = as_role("coordinator")
+    volunteer = factories.volunteer(full_name="Léa Fontaine")
+    factories.placement(volunteer, status=PlacementStatus(status))
+    db.session.commit()
+    response = client.post(f"/volunteers/{volunteer.id}/archive", follow_redirects=True)
+    assert "complete, withdraw or cancel it first" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(volunteer), volunteer.id).archived_at is None

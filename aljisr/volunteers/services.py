@@ -282,10 +282,12 @@ def archive_volunteer(volunteer: Volunteer, *, actor: Any, reason: str | None = 
     """Archive: the volunteer leaves default lists and matching, and stays viewable.
 
     Placements and hours are kept (deletion never cascades through history).
-    :raises NotAllowed: already archived.
+    :raises NotAllowed: already archived, or a placement is proposed, confirmed or active
+        (archived volunteers leave the lists while their host still expects them).
     """
     if volunteer.archived_at is not None:
         raise NotAllowed(_("This volunteer is already archived."))
+    _refuse_if_placed(volunteer)
     previous = volunteer.status
     volunteer.archived_at = utcnow()
     volunteer.status = VolunteerStatus.ARCHIVED
@@ -334,6 +336,21 @@ ONGOING_STATUSES = ("proposed", "confirmed", "active")
 ANONYMISE_REASON_MAX = 500
 
 
+def _refuse_if_placed(volunteer: Volunteer) -> None:
+    """:raises NotAllowed: the volunteer has a proposed, confirmed or active placement."""
+    from aljisr.placements.models import Placement
+
+    ongoing = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Placement).where(
+            Placement.volunteer_id == volunteer.id,
+            Placement.status.in_(ONGOING_STATUSES),
+        )
+    )
+    if ongoing:
+        raise NotAllowed(_("This volunteer has a proposed, confirmed or active placement: "
+                           "complete, withdraw or cancel it first."))
+
+
 def anonymous_name(volunteer_id: int) -> str:
     """The name an anonymised volunteer keeps: "#<id>", the same in every language, so lists,
     reports and placements still tell records apart without saying who it was."""
@@ -362,22 +379,13 @@ def anonymise_volunteer(volunteer: Volunteer, *, actor: Any, reason: str) -> Non
         (its host still needs the volunteer's details: end or cancel it first).
     """
     from aljisr.mail import OutboxMessage
-    from aljisr.placements.models import Placement
 
     reason = (clean_text(reason) or "")[:ANONYMISE_REASON_MAX]
     if not reason:
         raise DomainError(_("Say why (for example: the volunteer's request)."), field="reason")
     if volunteer.anonymised_at is not None:
         raise NotAllowed(_("This volunteer's personal data has already been anonymised."))
-    ongoing = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Placement).where(
-            Placement.volunteer_id == volunteer.id,
-            Placement.status.in_(ONGOING_STATUSES),
-        )
-    )
-    if ongoing:
-        raise NotAllowed(_("This volunteer has a proposed, confirmed or active placement: "
-                           "complete, withdraw or cancel it first."))
+    _refuse_if_placed(volunteer)
     if volunteer.email:
         db.session.execute(
             sa.delete(OutboxMessage).where(sa.func.lower(OutboxMessage.recipient)
