@@ -20,6 +20,7 @@ from aljisr.i18n import (
     translations,
 )
 from aljisr.permissions import Permission, has_permission
+from aljisr.urls import url_if_exists
 
 
 @dataclass(frozen=True)
@@ -124,4 +125,5 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["language"] = language_name
     app.jinja_env.globals["list_url"] = list_url
+    app.jinja_env.globals["url_if_exists"] = url_if_exists
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")

@@ -5,7 +5,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from werkzeug.routing import IntegerConverter
+from flask import current_app, url_for
+from werkzeug.routing import BuildError, IntegerConverter
+
+
+def url_if_exists(endpoint: str, **values: Any) -> str | None:
+    """``url_for(endpoint, **values)``, or None when that page does not exist (an area not
+    installed, or values that do not build a URL). A template global."""
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
 
 
 def is_safe_next(target: str | None) -> bool:

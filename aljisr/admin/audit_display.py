@@ -250,23 +250,23 @@ def may_open(endpoint: str) -> bool:
 def record_url(subject_type: str | None, record_id: Any) -> str | None:
     """The page of record ``record_id`` of ``subject_type`` when the viewer may open it, else
     None (no page for that type, no permission, or an id that is not a positive integer)."""
-    from aljisr.placements.views import optional_url
+    from aljisr.urls import url_if_exists
 
     number = _as_id(record_id)
     target = SUBJECT_ENDPOINTS.get(subject_type or "")
     if number is None or target is None or not may_open(target[0]):
         return None
     endpoint, arg = target
-    return optional_url(endpoint, **{arg: number})
+    return url_if_exists(endpoint, **{arg: number})
 
 
 def serial_url(serial: str) -> str | None:
     """The certificates list searched for ``serial``, when the viewer may open it."""
-    from aljisr.placements.views import optional_url
+    from aljisr.urls import url_if_exists
 
     if not may_open("certificates.index"):
         return None
-    return optional_url("certificates.index", q=serial)
+    return url_if_exists("certificates.index", q=serial)
 
 
 def _as_id(value: Any) -> int | None:

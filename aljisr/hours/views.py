@@ -6,10 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
-from werkzeug.routing import BuildError
 
 from aljisr.errors import DomainError
 from aljisr.extensions import db
@@ -26,17 +25,6 @@ bp = Blueprint("hours", __name__, url_prefix="/hours")
 
 #: Query-string keys of the queue's filters (kept across review POSTs).
 FILTER_KEYS = ("status", "host", "project", "site", "volunteer", "date_from", "date_to", "page")
-
-
-@bp.app_template_global()
-def url_if_exists(endpoint: str, **values: Any) -> str | None:
-    """``url_for(endpoint, **values)``, or None while that area's page does not exist yet."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 @bp.app_template_filter("hours")
@@ -236,4 +224,4 @@ def log_for_placement(placement_id: int) -> Any:
     )
 
 
-__all__ = ["bp", "hours_for_placement", "url_if_exists"]
+__all__ = ["bp", "hours_for_placement"]

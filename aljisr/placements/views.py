@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from aljisr.dates import today as local_today
 from aljisr.errors import DomainError
@@ -62,17 +61,6 @@ TRANSITION_LABELS = {
 
 
 # --- template globals for other areas' pages -------------------------------------------------
-
-
-@bp.app_template_global()
-def optional_url(endpoint: str, **values: Any) -> str | None:
-    """``url_for(endpoint, **values)``, or None while that area's page does not exist yet."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 @bp.app_template_global()
