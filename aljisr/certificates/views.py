@@ -6,7 +6,6 @@ The public verification pages live in :mod:`aljisr.certificates.verify`.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -31,7 +30,7 @@ from aljisr.dates import today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours.services import approved_totals_by_placement, submitted_totals_by_placement
-from aljisr.i18n import _, format_decimal
+from aljisr.i18n import _
 from aljisr.listing import parse_page
 from aljisr.permissions import Permission, require
 from aljisr.placements.models import Placement
@@ -48,15 +47,6 @@ def certificates_for_volunteer(volunteer: Any) -> queries.VolunteerCertificates:
     """For ``certificates/_for_volunteer.html``: the volunteer's certificates and completed
     placements awaiting one (2 queries)."""
     return queries.for_volunteer(volunteer.id)
-
-
-@bp.app_template_filter("cert_hours")
-def _cert_hours(value: Any) -> str:
-    """Approved hours as the interface writes numbers: "42", "12.5" (fr: "12,5")."""
-    if value in (None, ""):
-        return ""
-    amount = Decimal(str(value))
-    return format_decimal(amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount)
 
 
 @bp.app_template_global()
