@@ -99,6 +99,11 @@ def optional_str(value: Any) -> str | None:
     return None if value in (None, "", "None") else str(value)
 
 
+def option_value(value: Any) -> str:
+    """A select option's value as the page writes it: None as "", an enum by its value."""
+    return "" if value is None else str(getattr(value, "value", value))
+
+
 class QuickSelect:
     """A single ``<select>`` widget that writes its options in one pass.
 
@@ -112,8 +117,7 @@ class QuickSelect:
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
         kwargs.setdefault("id", field.id)
-        data = field.data
-        chosen = "" if data is None else str(getattr(data, "value", data))
+        chosen = option_value(field.data)
         html = [f"<select {html_params(name=field.name, **kwargs)}>"]
         group: str | None = None
         for choice in field.choices or []:
@@ -127,7 +131,7 @@ class QuickSelect:
                 if optgroup is not None:
                     html.append(f"<optgroup {html_params(label=optgroup)}>")
                 group = optgroup
-            value = "" if value is None else str(getattr(value, "value", value))
+            value = option_value(value)
             selected = " selected" if value == chosen else ""
             attrs = f" {html_params(**extra)}" if extra else ""
             html.append(f'<option value="{escape(value)}"{attrs}{selected}>'
@@ -171,10 +175,10 @@ class FilterSelectField(SelectField):
         selected (WTForms coerces every choice and builds an object for each)."""
         if self.process_errors or not self.validate_choice:
             return
-        chosen = "" if self.data is None else str(getattr(self.data, "value", self.data))
+        chosen = option_value(self.data)
         for choice in self.choices or []:
             value = choice.value if isinstance(choice, SelectChoice) else choice[0]
-            if ("" if value is None else str(getattr(value, "value", value))) == chosen:
+            if option_value(value) == chosen:
                 return
         raise ValidationError(self.invalid_choice_message)
 

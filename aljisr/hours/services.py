@@ -361,7 +361,7 @@ def bulk_review(
 # --- approved totals (SQL) --------------------------------------------------------------------
 
 
-def _approved_sum_by(column: Any, ids: Iterable[int], join_placements: bool,
+def _hours_sum_by(column: Any, ids: Iterable[int], join_placements: bool,
                      status: HoursStatus = HoursStatus.APPROVED) -> dict[int, Decimal]:
     ids = list(set(ids))
     if not ids:
@@ -379,24 +379,24 @@ def _approved_sum_by(column: Any, ids: Iterable[int], join_placements: bool,
 
 def approved_totals_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal]:
     """``{placement_id: approved hours}`` for each id given (0.00 when none), one query."""
-    return _approved_sum_by(HoursEntry.placement_id, placement_ids, False)
+    return _hours_sum_by(HoursEntry.placement_id, placement_ids, False)
 
 
 def submitted_totals_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal]:
     """``{placement_id: hours submitted and not yet reviewed}`` (0.00 when none), one query:
     hours that an hours certificate issued now would leave out."""
-    return _approved_sum_by(HoursEntry.placement_id, placement_ids, False,
+    return _hours_sum_by(HoursEntry.placement_id, placement_ids, False,
                             HoursStatus.SUBMITTED)
 
 
 def approved_totals_by_volunteer(volunteer_ids: Iterable[int]) -> dict[int, Decimal]:
     """``{volunteer_id: approved hours}`` across all of each volunteer's placements."""
-    return _approved_sum_by(HoursEntry.volunteer_id, volunteer_ids, False)
+    return _hours_sum_by(HoursEntry.volunteer_id, volunteer_ids, False)
 
 
 def approved_totals_by_project(project_ids: Iterable[int]) -> dict[int, Decimal]:
     """``{project_id: approved hours}`` across all placements of each project."""
-    return _approved_sum_by(Placement.project_id, project_ids, True)
+    return _hours_sum_by(Placement.project_id, project_ids, True)
 
 
 def rebuild_month_totals() -> int:
