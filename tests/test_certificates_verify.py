@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 from babel.dates import format_date
 
 from aljisr.certificates import services
@@ -14,6 +13,7 @@ from aljisr.dates import today
 from aljisr.extensions import babel
 from tests import factories
 from tests.certificates_support import ISSUED, completed_placement
+from tests.sql import statements_sent
 
 PRIVATE = ("olga@example.org", "1994-03-17", "Ukraine", "+380 44 123 4567", "Asthma", "Mum")
 
@@ -124,16 +124,8 @@ PLAIN_SUCCESSOR = "A newer certificate replaces it; ask its holder for the new o
 
 
 def _statements(db, client, path):
-    statements = []
-
-    def listener(*args):
-        statements.append(args[2])
-
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with statements_sent(db.engine) as statements:
         assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
     return len(statements)
 
 

@@ -16,6 +16,7 @@ from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.placements.models import PlacementStatus
 from tests import factories
 from tests.a11y import unlabelled_controls
+from tests.sql import statements_sent
 
 D = today()
 
@@ -194,17 +195,8 @@ def test_queue_query_count_does_not_grow_with_rows(coordinator, db, app):
     client, _ = coordinator
 
     def count_queries():
-        statements = []
-
-        def listener(*args):
-            statements.append(args[2])
-
-        engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with statements_sent(db.engine) as statements:
             assert client.get("/hours/").status_code == 200
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
     _submitted(_placement(), 1)
@@ -253,16 +245,8 @@ def test_queue_query_count_does_not_grow_with_queried_rows(coordinator, db, quer
     client, _ = coordinator
 
     def count_queries():
-        statements = []
-
-        def listener(*args):
-            statements.append(args[2])
-
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with statements_sent(db.engine) as statements:
             assert client.get("/hours/" + query).status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     p = _placement()

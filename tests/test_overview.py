@@ -20,6 +20,7 @@ from aljisr.projects.models import ProjectStatus
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import VolunteerStatus
 from tests import factories
+from tests.sql import statements_sent
 
 D = today()
 
@@ -239,16 +240,8 @@ def test_nationality_names_follow_the_interface_language(as_role, db):
 
 
 def _count_queries(db, client):
-    statements = []
-
-    def listener(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with statements_sent(db.engine) as statements:
         _html(client)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
     return len(statements)
 
 

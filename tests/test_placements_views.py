@@ -15,6 +15,7 @@ from aljisr.audit import AuditEvent
 from aljisr.dates import today
 from aljisr.placements.models import Placement, PlacementStatus
 from tests import factories
+from tests.sql import statements_sent
 
 S = PlacementStatus
 
@@ -125,19 +126,10 @@ class TestList:
 def count_queries(app, action) -> int:
     from aljisr.extensions import db
 
-    counter = {"n": 0}
-
-    def on_execute(*_args, **_kwargs):
-        counter["n"] += 1
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", on_execute)
-    try:
+    with statements_sent(db.engine) as statements:
         response = action()
         assert response.status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", on_execute)
-    return counter["n"]
+    return len(statements)
 
 
 class TestDetailAndStatus:
@@ -403,17 +395,9 @@ class TestPartials:
 
         def count(template, **context):
             db.session.expire_all()
-            n = {"q": 0}
-
-            def on(*_a, **_k):
-                n["q"] += 1
-
-            sa.event.listen(db.engine, "before_cursor_execute", on)
-            try:
+            with statements_sent(db.engine) as statements:
                 self.render(app, user, template, **context)
-            finally:
-                sa.event.remove(db.engine, "before_cursor_execute", on)
-            return n["q"]
+            return len(statements)
 
         small_v = count("placements/_for_volunteer.html", volunteer=volunteer)
         small_p = count("placements/_for_project.html", project=september)

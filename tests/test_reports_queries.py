@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-import sqlalchemy as sa
 
 from aljisr.hours.models import HoursStatus
 from aljisr.organisations.models import OrganisationKind
@@ -17,6 +16,7 @@ from aljisr.reports import queries
 from aljisr.reports.queries import Period
 from aljisr.templating import country_name
 from tests import factories
+from tests.sql import statements_sent
 
 JAN = Period(date(2026, 1, 1), date(2026, 1, 31))
 
@@ -213,16 +213,8 @@ def test_statement_count_is_the_same_for_5_and_60_placements(db):
             factories.hours(placement, date(2026, 1, 5), "2")
         db.session.commit()
         assert sender.kind is OrganisationKind.SENDING  # reload it before counting
-        statements = []
-
-        def count(conn, cursor, statement, *args, statements=statements):
-            statements.append(statement)
-
-        sa.event.listen(ext_db.engine, "before_cursor_execute", count)
-        try:
+        with statements_sent(ext_db.engine) as statements:
             report = _report(sender)
-        finally:
-            sa.event.remove(ext_db.engine, "before_cursor_execute", count)
         assert len(report.rows) == size
         counts.append(len([s for s in statements if s.lstrip().upper().startswith("SELECT")]))
     # summary, three breakdowns, the rows: 5 whatever the size

@@ -9,13 +9,13 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
-import sqlalchemy as sa
 
 from aljisr.extensions import db as ext_db
 from aljisr.i18n import _, force_locale
 from aljisr.organisations.models import OrganisationKind
 from aljisr.projects.models import Theme
 from tests import factories
+from tests.sql import statements_sent
 
 PERIOD = "start=2026-01-01&end=2026-01-31"
 
@@ -294,16 +294,8 @@ def test_annual_report_by_theme_sdg_and_site(as_role, db):
 
 
 def _statements_for(client, url):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(ext_db.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(ext_db.engine) as statements:
         response = client.get(url)
-    finally:
-        sa.event.remove(ext_db.engine, "before_cursor_execute", count)
     assert response.status_code == 200
     return len(statements)
 
