@@ -74,7 +74,7 @@ def register_extensions(app: Flask) -> None:
     from aljisr.auth.views import load_user
     from aljisr.database import configure_sqlite
     from aljisr.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
-    from aljisr.i18n import _l, select_locale, select_timezone
+    from aljisr.i18n import select_locale, select_timezone
 
     db.init_app(app)
     with app.app_context():
@@ -88,9 +88,7 @@ def register_extensions(app: Flask) -> None:
         compare_type=True,
     )
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Please sign in to see this page.")
-    login_manager.login_message_category = "info"
+    login_manager.login_view = "auth.login"  # the sign-in page itself: _sign_in_first
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(_sign_in_first)
