@@ -7,6 +7,7 @@ per country, per month), so its time barely grows with the association (see benc
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,11 +19,11 @@ from sqlalchemy.orm import joinedload
 from aljisr.auth.models import User
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursMonthTotal, HoursStatus
-from aljisr.placements.models import LIVE_STATUSES, Placement, PlacementStatus
+from aljisr.placements.models import Placement, PlacementStatus, is_live
 from aljisr.projects.models import Project, ProjectStatus
 from aljisr.scopes import placements_for
 from aljisr.sites.models import Site
-from aljisr.volunteers.models import Volunteer, VolunteerStatus
+from aljisr.volunteers.models import Volunteer, VolunteerCount, VolunteerStatus
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,12 @@ class OverviewCounts:
 
 
 def overview_counts(today: date) -> OverviewCounts:
-    """Headline counts for staff, in one round trip. Every count is answered from an index:
-    volunteers by their register status (archiving sets it), placements by status, hours
-    entries by status."""
+    """Headline counts for staff, in one round trip. Volunteers not archived are added up from
+    the ``volunteer_counts`` summary (a row per nationality and status); the other counts are
+    answered from an index: placements by status, hours entries by status."""
     q = sa.select(
-        sa.select(sa.func.count())
-        .select_from(Volunteer)
-        .where(Volunteer.status != VolunteerStatus.ARCHIVED)
+        sa.select(sa.func.coalesce(sa.func.sum(VolunteerCount.volunteers), 0))
+        .where(VolunteerCount.status != VolunteerStatus.ARCHIVED)
         .scalar_subquery(),
         sa.select(sa.func.count())
         .select_from(Project)
@@ -185,29 +185,26 @@ def peak_by_project(
     """``{project_id: most spans present on one day of first..last}`` for (project_id, start,
     end) spans, all dates inclusive and of one comparable type (dates or ISO strings).
 
-    A sweep: each span adds one on its first day in the window and removes one after its last
-    day; on a given day starts are counted before ends, since a span ending that day is still
-    present. Work is O(n log n) in the spans, whatever the window's length.
+    Busy-ness only rises on a span's first day in the window, so the peak is reached on one of
+    those days; on day ``d`` the spans present are those started by ``d`` minus those ended
+    before ``d`` (a span ending on ``d`` is still present). Both are read off sorted lists
+    with a binary search: O(n log n) in the spans, whatever the window's length.
     """
-    events: dict[int, list[tuple[Any, int]]] = {}
+    starts: dict[int, list[Any]] = {}
+    ends: dict[int, list[Any]] = {}
     for project_id, start, end in spans:
         if end < first or start > last:
             continue
-        starts = events.setdefault(project_id, [])
-        starts.append((max(start, first), 0))
+        starts.setdefault(project_id, []).append(start if start > first else first)
         if end < last:
-            starts.append((end, 1))
+            ends.setdefault(project_id, []).append(end)
     peaks = {}
-    for project_id, project_events in events.items():
-        present = peak = 0
-        for _day, kind in sorted(project_events):
-            if kind == 0:
-                present += 1
-                if present > peak:
-                    peak = present
-            else:
-                present -= 1
-        peaks[project_id] = peak
+    for project_id, days in starts.items():
+        days.sort()
+        ended = sorted(ends.get(project_id, ()))
+        peaks[project_id] = max(
+            i + 1 - bisect_left(ended, day) for i, day in enumerate(days)
+        )
     return peaks
 
 
@@ -219,7 +216,7 @@ def projects_near_capacity(
     placements count), fullest first. Two queries.
 
     The first reads the date spans (and capacity) of the live placements overlapping the
-    window, in projects running then, through the (project, start, end) index;
+    window, in projects running then, from the partial index of live spans alone;
     :func:`peak_by_project` finds each project's busiest day; the second loads the projects
     that reach the threshold. Dates are
     read as ISO text (no per-row date parsing); the sweep only compares them.
@@ -242,9 +239,9 @@ def projects_near_capacity(
         .join(Project, Project.id == Placement.project_id)
         .where(
             Placement.project_id.in_(running),
-            Placement.start_date <= last,
             Placement.end_date >= today,
-            Placement.status.in_(LIVE_STATUSES),
+            Placement.start_date <= last,
+            is_live(Placement.status),
         )
     ).all()
     peaks = peak_by_project(
@@ -280,24 +277,18 @@ def approved_hours_by_month(year: int) -> list[Decimal]:
 def volunteers_by_nationality() -> list[tuple[str | None, int]]:
     """(ISO 3166-1 alpha-2 code or None, number of volunteers not archived), most first.
 
-    Two small queries: every volunteer by nationality (the nationality index alone), minus the
-    archived ones (few, found by the status index).
+    One query over the ``volunteer_counts`` summary (a row per nationality and status, kept by
+    triggers: see :class:`aljisr.volunteers.models.VolunteerCount`), not over the volunteers.
     """
-    def by_nationality() -> dict[str | None, int]:
-        rows = db.session.execute(
-            sa.select(Volunteer.nationality, sa.func.count()).group_by(Volunteer.nationality)
-        ).all()
-        return {code: int(n) for code, n in rows}
-
-    counts = by_nationality()
-    # the archived ones are few: fetch their nationalities through the status index (a
-    # GROUP BY here would make SQLite walk the nationality index over every volunteer)
-    for code in db.session.scalars(
-        sa.select(Volunteer.nationality).where(Volunteer.status == VolunteerStatus.ARCHIVED)
-    ):
-        counts[code] -= 1
+    total = sa.func.sum(VolunteerCount.volunteers)
+    rows = db.session.execute(
+        sa.select(VolunteerCount.nationality, total)
+        .where(VolunteerCount.status != VolunteerStatus.ARCHIVED)
+        .group_by(VolunteerCount.nationality)
+        .having(total > 0)
+    ).all()
     return sorted(
-        ((code, n) for code, n in counts.items() if n > 0),
+        ((code or None, int(n)) for code, n in rows),
         key=lambda item: (-item[1], item[0] or "~"),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -63,6 +63,19 @@ TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
 }
 
 LIVE_STATUSES = tuple(s for s in PlacementStatus if s.is_live)
+#: The condition of the partial index of live placements, as SQL text. SQLite uses a partial
+#: index only for a query that repeats this condition word for word: see :func:`is_live`.
+LIVE_CONDITION = "status IN ({})".format(", ".join(f"'{s.value}'" for s in LIVE_STATUSES))
+
+
+def is_live(status: Any) -> Any:
+    """``status IN (<live statuses>)`` with the values written into the SQL (not bound), so the
+    statement matches the partial index ``ix_placements_live_spans`` on SQLite and PostgreSQL.
+
+    :param status: a placement status column (``Placement.status`` or an alias's).
+    """
+    return status.in_(sa.bindparam("live_statuses", list(LIVE_STATUSES), expanding=True,
+                                   literal_execute=True))
 
 
 class Placement(TimestampMixin, db.Model):
@@ -106,6 +119,12 @@ class Placement(TimestampMixin, db.Model):
         # arrivals and departures across projects (overview, date filters)
         sa.Index("ix_placements_start_date", "start_date"),
         sa.Index("ix_placements_end_date", "end_date"),
+        # the date spans of a project's live placements, read from the index alone (booked
+        # places per day: the overview's "nearly full", the capacity check)
+        sa.Index(
+            "ix_placements_live_spans", "project_id", "end_date", "start_date",
+            sqlite_where=sa.text(LIVE_CONDITION), postgresql_where=sa.text(LIVE_CONDITION),
+        ),
     )
 
     @property

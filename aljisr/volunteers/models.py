@@ -87,7 +87,7 @@ class Volunteer(TimestampMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     date_of_birth: Mapped[date | None]
     #: ISO 3166-1 alpha-2.
-    nationality: Mapped[str | None] = mapped_column(sa.String(2), index=True)
+    nationality: Mapped[str | None] = mapped_column(sa.String(2))
     sending_organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
@@ -126,6 +126,10 @@ class Volunteer(TimestampMixin, db.Model):
             "available_to IS NULL OR available_from IS NULL OR available_to >= available_from",
             name="availability_ordered",
         ),
+        # the register filtered by nationality (and status), current records, by name: the
+        # count reads the index alone and the page comes in name order without a sort
+        sa.Index("ix_volunteers_nationality_status", "nationality", "status", "archived_at",
+                 "search_key"),
     )
 
     @validates("full_name", "name_ar")
@@ -151,3 +155,25 @@ class Volunteer(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Volunteer {self.id} {self.full_name!r}>"
+
+
+class VolunteerCount(db.Model):
+    """How many volunteers have each (nationality, status), kept by database triggers on
+    ``volunteers``.
+
+    A summary table so that the overview's headline count and "volunteers by nationality" read
+    a few dozen rows instead of every volunteer. The triggers (migration ``volunteer_counts``,
+    SQLite and PostgreSQL versions) add one when a volunteer is inserted, move one when the
+    nationality or status changes and take one off on delete, whoever writes (services, seed,
+    bulk imports). ``nationality`` is the ISO 3166-1 alpha-2 code, or "" when not given (so the
+    primary key holds no NULL). Rebuild it with
+    :func:`aljisr.volunteers.services.rebuild_volunteer_counts`.
+    """
+
+    __tablename__ = "volunteer_counts"
+
+    nationality: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    status: Mapped[VolunteerStatus] = mapped_column(
+        enum_column(VolunteerStatus, name="volunteer_status"), primary_key=True
+    )
+    volunteers: Mapped[int] = mapped_column(sa.BigInteger, default=0)

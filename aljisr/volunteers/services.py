@@ -23,7 +23,13 @@ from aljisr.i18n import _
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.projects.models import Theme
 from aljisr.text import clean_email, clean_text
-from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerLanguage, VolunteerStatus
+from aljisr.volunteers.models import (
+    LanguageLevel,
+    Volunteer,
+    VolunteerCount,
+    VolunteerLanguage,
+    VolunteerStatus,
+)
 
 #: Profile attributes the services accept (plus ``languages``: {ISO 639-1 code: level}).
 FIELDS = (
@@ -444,3 +450,24 @@ def volunteers_past_retention(years: int, today: date) -> list[Volunteer]:
         )
         .order_by(Volunteer.created_at, Volunteer.id)
     ))
+
+
+def rebuild_volunteer_counts() -> int:
+    """Recompute ``volunteer_counts`` from the volunteers (the triggers keep it up to date; this
+    repairs it after a bulk load with triggers off or a migration that lost them).
+
+    :returns: the number of (nationality, status) rows written.
+    """
+    nationality = sa.func.coalesce(Volunteer.nationality, "")
+    rows = db.session.execute(
+        sa.select(nationality, Volunteer.status, sa.func.count())
+        .group_by(nationality, Volunteer.status)
+    ).all()
+    db.session.execute(sa.delete(VolunteerCount))
+    if rows:
+        db.session.execute(
+            sa.insert(VolunteerCount),
+            [{"nationality": code, "status": status, "volunteers": n} for code, status, n in rows],
+        )
+    db.session.flush()
+    return len(rows)
