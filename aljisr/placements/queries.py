@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from aljisr.audit import AuditEvent
 from aljisr.extensions import db
@@ -33,6 +33,7 @@ from aljisr.placements.models import LIVE_STATUSES, Placement, PlacementStatus
 from aljisr.placements.services import Peak, peak_occupancy
 from aljisr.projects.models import Project, ProjectStatus
 from aljisr.scopes import placements_for
+from aljisr.sites.models import Site
 from aljisr.volunteers.models import (
     LanguageLevel,
     Volunteer,
@@ -74,6 +75,11 @@ SORTS: dict[str, tuple[Any, ...]] = {
 DEFAULT_SORT = "start_date"
 
 
+#: What a row of the placements list shows of the placement itself.
+LIST_COLUMNS = (Placement.id, Placement.volunteer_id, Placement.project_id, Placement.start_date,
+                Placement.end_date, Placement.role, Placement.status)
+
+
 def placement_list(user: Any, filters: PlacementFilters, sort_key: str = DEFAULT_SORT
                    ) -> sa.Select[Any]:
     """Placements ``user`` may see matching ``filters``, with volunteer, project and site
@@ -91,9 +97,12 @@ def placement_list(user: Any, filters: PlacementFilters, sort_key: str = DEFAULT
     else:
         volunteer = joinedload(Placement.volunteer)
     query = query.options(
-        # the list shows names only: no query for the volunteers' languages either
+        # only the columns a row shows (a placement, project or site also holds notes and
+        # descriptions): no query for the volunteers' languages either
+        load_only(*LIST_COLUMNS, raiseload=True),
         volunteer.load_only(*columns, raiseload=True).raiseload(Volunteer.languages),
-        contains_eager(Placement.project).joinedload(Project.site),
+        contains_eager(Placement.project).load_only(Project.id, Project.title, raiseload=True)
+        .joinedload(Project.site).load_only(Site.id, Site.name, raiseload=True),
     )
     if filters.q:
         query = query.where(search_clause(Volunteer.search_key, filters.q))

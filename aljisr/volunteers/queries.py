@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from aljisr.extensions import db
 from aljisr.listing import Page, Sort, order_by, paginate, search_clause
@@ -39,6 +39,12 @@ def json_list_contains(column: Any, value: str) -> Any:
     """A JSON list of strings contains ``value`` (same SQL on SQLite and PostgreSQL: the list's
     text holds the quoted value; values are plain words from a fixed vocabulary)."""
     return sa.cast(column, sa.Text).contains(f'"{value}"', autoescape=True)
+
+
+#: What a row of the volunteers register shows.
+LIST_COLUMNS = (Volunteer.id, Volunteer.full_name, Volunteer.name_ar, Volunteer.nationality,
+                Volunteer.sending_organisation_id, Volunteer.status, Volunteer.available_from,
+                Volunteer.available_to, Volunteer.archived_at)
 
 
 def volunteer_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
@@ -74,10 +80,15 @@ def volunteer_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
 
     if sort.key == "organisation":
         stmt = stmt.outerjoin(Volunteer.sending_organisation)
-        options: list[Any] = [contains_eager(Volunteer.sending_organisation)]
+        organisation: Any = contains_eager(Volunteer.sending_organisation)
     else:
-        options = [joinedload(Volunteer.sending_organisation)]
-    options.append(selectinload(Volunteer.languages))
+        organisation = joinedload(Volunteer.sending_organisation)
+    # only the columns a row shows (a volunteer also holds contact details, notes and lists)
+    options = [
+        load_only(*LIST_COLUMNS, raiseload=True),
+        organisation.load_only(Organisation.id, Organisation.name, raiseload=True),
+        selectinload(Volunteer.languages),
+    ]
     return paginate(stmt, page, order=order_by(sort, SORTS, Volunteer.id), options=options)
 
 
