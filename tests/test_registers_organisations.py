@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from aljisr.audit import AuditEvent
 from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.placements.models import PlacementStatus
 from aljisr.sites.models import Site, SiteKind
 from tests import factories
 
@@ -216,3 +217,18 @@ def test_site_detail_lists_its_projects_and_edit_archive(as_role, db):
     assert site.archived_at is not None
     assert client.get(f"/sites/{site.id}").status_code == 200
     assert actions(db, "sites") == ["site.update", "site.archive"]
+
+
+def test_a_site_with_ongoing_placements_cannot_be_archived(as_role, db):
+    client, _user = as_role("coordinator")
+    site = factories.site()
+    first, second = factories.project(site), factories.project(site)
+    factories.placement(project_=first, status=PlacementStatus.ACTIVE)
+    factories.placement(project_=second, status=PlacementStatus.PROPOSED)
+    factories.placement(project_=second, status=PlacementStatus.COMPLETED)
+    db.session.commit()
+    html = client.post(f"/sites/{site.id}/archive", follow_redirects=True).get_data(as_text=True)
+    assert ("Projects at this site have 2 placements still proposed, confirmed or active: "
+            "complete, withdraw or cancel them first.") in html
+    db.session.refresh(site)
+    assert site.archived_at is None

@@ -225,3 +225,32 @@ def test_archive_and_restore_project(as_role, db):
     assert project.archived_at is None
     assert actions(db, project.id) == ["project.archive", "project.unarchive"]
     assert client.get("/projects/424242").status_code == 404
+
+
+@pytest.mark.parametrize("status", [PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED,
+                                    PlacementStatus.ACTIVE])
+def test_a_project_with_an_ongoing_placement_cannot_be_archived(as_role, db, status):
+    client, _user = as_role("coordinator")
+    project = factories.project()
+    factories.placement(project_=project, status=status)
+    factories.placement(project_=project, status=PlacementStatus.CANCELLED)
+    db.session.commit()
+    response = client.post(f"/projects/{project.id}/archive", follow_redirects=True)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert ("This project has 1 placement still proposed, confirmed or active: complete, "
+            "withdraw or cancel it first.") in html
+    db.session.refresh(project)
+    assert project.archived_at is None
+    assert actions(db, project.id) == []
+
+
+def test_a_project_whose_placements_are_over_can_be_archived(as_role, db):
+    client, _user = as_role("coordinator")
+    project = factories.project()
+    for status in (PlacementStatus.COMPLETED, PlacementStatus.WITHDRAWN,
+                   PlacementStatus.CANCELLED):
+        factories.placement(project_=project, status=status)
+    db.session.commit()
+    assert client.post(f"/projects/{project.id}/archive").status_code == 302
+    assert project.archived_at is not None

@@ -63,6 +63,8 @@ TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
 }
 
 LIVE_STATUSES = tuple(s for s in PlacementStatus if s.is_live)
+#: Placements not finished yet: a volunteer, project or site with one cannot be archived.
+ONGOING_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)
 #: The condition of the partial index of live placements, as SQL text. SQLite uses a partial
 #: index only for a query that repeats this condition word for word: see :func:`is_live`.
 LIVE_CONDITION = "status IN ({})".format(", ".join(f"'{s.value}'" for s in LIVE_STATUSES))

@@ -17,9 +17,9 @@ from aljisr import audit
 from aljisr.database import utcnow
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
-from aljisr.i18n import _, format_date
+from aljisr.i18n import _, format_date, ngettext
 from aljisr.organisations.models import Organisation, OrganisationKind
-from aljisr.placements.models import LIVE_STATUSES, Placement
+from aljisr.placements.models import LIVE_STATUSES, ONGOING_STATUSES, Placement
 from aljisr.placements.services import check_capacity_change, lock_project
 from aljisr.projects.models import SDG_TITLES, Project, ProjectStatus, Theme
 from aljisr.sites.models import Site
@@ -204,14 +204,33 @@ def update_project(project: Project, values: Mapping[str, Any], *, actor: Any) -
     return changed
 
 
+def ongoing_placements(*where: Any) -> int:
+    """How many placements matching ``where`` (SQL conditions on placements, joined to their
+    project) are proposed, confirmed or active."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Placement).join(Project)
+        .where(Placement.status.in_(ONGOING_STATUSES), *where)
+    ) or 0
+
+
 def archive_project(project: Project, *, actor: Any) -> None:
     """Archive: the project leaves lists, matching and the public catalogue; it stays
     viewable with its placements.
 
-    :raises NotAllowed: already archived.
+    :raises NotAllowed: already archived, or a placement on it is proposed, confirmed or
+        active (its volunteers are still expected there).
     """
     if project.archived_at is not None:
         raise NotAllowed(_("This project is already archived."))
+    ongoing = ongoing_placements(Placement.project_id == project.id)
+    if ongoing:
+        raise NotAllowed(ngettext(
+            "This project has %(num)d placement still proposed, confirmed or active: "
+            "complete, withdraw or cancel it first.",
+            "This project has %(num)d placements still proposed, confirmed or active: "
+            "complete, withdraw or cancel them first.",
+            ongoing,
+        ))
     project.archived_at = utcnow()
     db.session.flush()
     audit.record(actor, "project.archive", project)

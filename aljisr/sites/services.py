@@ -15,7 +15,7 @@ from aljisr import audit
 from aljisr.database import utcnow
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
-from aljisr.i18n import _
+from aljisr.i18n import _, ngettext
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.sites.models import Site, SiteKind
 from aljisr.text import clean_text
@@ -79,10 +79,23 @@ def update_site(site: Site, values: Mapping[str, Any], *, actor: Any) -> list[st
 def archive_site(site: Site, *, actor: Any) -> None:
     """Archive: the site leaves lists and choices and stays viewable with its projects.
 
-    :raises NotAllowed: already archived.
+    :raises NotAllowed: already archived, or a placement on one of its projects is proposed,
+        confirmed or active.
     """
+    from aljisr.projects.models import Project
+    from aljisr.projects.services import ongoing_placements
+
     if site.archived_at is not None:
         raise NotAllowed(_("This site is already archived."))
+    ongoing = ongoing_placements(Project.site_id == site.id)
+    if ongoing:
+        raise NotAllowed(ngettext(
+            "A project at this site has %(num)d placement still proposed, confirmed or "
+            "active: complete, withdraw or cancel it first.",
+            "Projects at this site have %(num)d placements still proposed, confirmed or "
+            "active: complete, withdraw or cancel them first.",
+            ongoing,
+        ))
     site.archived_at = utcnow()
     db.session.flush()
     audit.record(actor, "site.archive", site)

@@ -336,7 +336,6 @@ def unarchive_volunteer(volunteer: Volunteer, *, actor: Any) -> None:
 # --------------------------------------------------------------------------------------------
 
 #: Placement statuses that still need the volunteer's details (an ongoing or coming stay).
-ONGOING_STATUSES = ("proposed", "confirmed", "active")
 
 #: Most characters kept of the reason given for an anonymisation.
 ANONYMISE_REASON_MAX = 500
@@ -344,7 +343,7 @@ ANONYMISE_REASON_MAX = 500
 
 def _refuse_if_placed(volunteer: Volunteer) -> None:
     """:raises NotAllowed: the volunteer has a proposed, confirmed or active placement."""
-    from aljisr.placements.models import Placement
+    from aljisr.placements.models import ONGOING_STATUSES, Placement
 
     ongoing = db.session.scalar(
         sa.select(sa.func.count()).select_from(Placement).where(
