@@ -89,6 +89,27 @@ class TestList:
         assert "Ольга Петренко" in page and "Yasmine Haddad" not in page
         assert a.id and b.id
 
+    def test_choosing_a_site_narrows_the_project_choices(self, coordinator, september, db):
+        client, _ = coordinator
+        anwal = factories.site(name="Centre Anwal")
+        garden = factories.project(site_=anwal, title="Jardin partagé")
+        db.session.commit()
+
+        def project_options(query):
+            select = re.search(r'<select[^>]*name="project".*?</select>', text(
+                client.get(f"/placements/?{query}")), re.S).group(0)
+            return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+        assert {"Jardin partagé", "Peinture à l&#39;école"} <= set(project_options(""))
+        assert project_options(f"site={anwal.id}") == ["Any", "Jardin partagé"]
+        # a project already chosen stays offered (and selected), whatever the site
+        narrowed = project_options(f"site={anwal.id}&project={september.id}")
+        assert narrowed == ["Any", "Peinture à l&#39;école", "Jardin partagé"] or narrowed == [
+            "Any", "Jardin partagé", "Peinture à l&#39;école"]
+        # a site that is not in the list narrows nothing (its own message says why)
+        assert len(project_options("site=999999")) == len(project_options(""))
+        assert garden.id
+
     @pytest.mark.parametrize(
         "query",
         [

@@ -32,7 +32,7 @@ from aljisr.placements.matching import (
 from aljisr.placements.models import LIVE_STATUSES, Placement, PlacementStatus
 from aljisr.placements.services import Peak, peak_occupancy
 from aljisr.projects.models import Project, ProjectStatus
-from aljisr.scopes import placements_for
+from aljisr.scopes import placements_for, projects_for, sites_for
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import (
     LanguageLevel,
@@ -119,6 +119,30 @@ def placement_list(user: Any, filters: PlacementFilters, sort_key: str = DEFAULT
     if filters.date_to is not None:
         query = query.where(Placement.start_date <= filters.date_to)
     return query
+
+
+def filter_choices(
+    user: Any, site_id: int | None = None, project_id: int | None = None
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """((id, title) of projects, (id, name) of sites) for the list's filter bar: current
+    records ``user`` may see, projects newest first. With a site chosen (one of those), only
+    that site's projects are offered, plus ``project_id`` if it was chosen too."""
+    sites = db.session.execute(
+        sites_for(user)
+        .with_only_columns(Site.id, Site.name)
+        .where(Site.archived_at.is_(None))
+        .order_by(Site.name)
+    ).all()
+    projects = (
+        projects_for(user)
+        .with_only_columns(Project.id, Project.title)
+        .where(Project.archived_at.is_(None))
+        .order_by(Project.start_date.desc(), Project.title)
+    )
+    if site_id is not None and any(site.id == site_id for site in sites):
+        projects = projects.where(sa.or_(Project.site_id == site_id, Project.id == project_id))
+    return ([(pid, title) for pid, title in db.session.execute(projects)],
+            [(sid, name) for sid, name in sites])
 
 
 def placement_detail(user: Any, placement_id: int) -> Placement | None:

@@ -30,8 +30,7 @@ from aljisr.placements.forms import (
 from aljisr.placements.matching import score
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import Project
-from aljisr.scopes import projects_for, sites_for, volunteers_for
-from aljisr.sites.models import Site
+from aljisr.scopes import projects_for, volunteers_for
 from aljisr.volunteers.models import Volunteer
 
 bp = Blueprint("placements", __name__, url_prefix="/placements")
@@ -137,22 +136,6 @@ def _project_or_404(project_id: int | None) -> Project:
 # --- list ------------------------------------------------------------------------------------
 
 
-def _filter_choices() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    projects = db.session.execute(
-        projects_for(current_user)
-        .with_only_columns(Project.id, Project.title)
-        .where(Project.archived_at.is_(None))
-        .order_by(Project.start_date.desc(), Project.title)
-    ).all()
-    sites = db.session.execute(
-        sites_for(current_user)
-        .with_only_columns(Site.id, Site.name)
-        .where(Site.archived_at.is_(None))
-        .order_by(Site.name)
-    ).all()
-    return [tuple(p) for p in projects], [tuple(s) for s in sites]
-
-
 def _filters(form: PlacementFilterForm) -> queries.PlacementFilters:
     """Filters from the GET form; a field with an error is ignored (and shown beside itself)."""
     form.validate()
@@ -177,7 +160,8 @@ def _filters(form: PlacementFilterForm) -> queries.PlacementFilters:
 @require(Permission.MANAGE_PLACEMENTS)
 def index() -> str:
     form = PlacementFilterForm(request.args)
-    form.set_choices(*_filter_choices())
+    form.set_choices(*queries.filter_choices(current_user, request.args.get("site", type=int),
+                                             request.args.get("project", type=int)))
     filters = _filters(form)
     sort = parse_sort(request.args, queries.SORTS, queries.DEFAULT_SORT, "desc")
     page = paginate(queries.placement_list(current_user, filters, sort.key),
