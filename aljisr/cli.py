@@ -29,8 +29,12 @@ def register(app: Flask) -> None:
 
     @app.cli.command("init-db")
     def init_db() -> None:
-        """Create or upgrade the database schema to the newest migration."""
+        """Create or upgrade the database schema to the newest migration, then refresh the
+        query planner's statistics (``ANALYZE``: SQLite keeps none until asked, and without
+        them it can pick a poor index for the overview and the registers)."""
         upgrade()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
         click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
     @app.cli.command("seed-demo")

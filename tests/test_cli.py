@@ -9,6 +9,7 @@ from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import Volunteer
+from tests import factories
 
 
 def test_seed_demo_loads_the_real_sites_and_projects_once(app, db):
@@ -107,3 +108,16 @@ def test_create_user_refuses_duplicates_clearly(app, db):
     )
     assert result.exit_code != 0
     assert "already exists" in result.output
+
+
+def test_init_db_leaves_the_planner_statistics_behind(app, db, is_postgres):
+    factories.volunteer()
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "Database ready" in result.output
+    if not is_postgres:  # SQLite keeps ANALYZE's figures in sqlite_stat1
+        with db.engine.connect() as conn:
+            tables = conn.exec_driver_sql(
+                "SELECT DISTINCT tbl FROM sqlite_stat1").scalars().all()
+        assert "volunteers" in tables
