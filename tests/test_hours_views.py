@@ -388,3 +388,23 @@ def test_a_reversed_date_range_is_named_beside_its_end_and_the_rest_still_applie
     assert re.search(r'id="date_to-error"[^>]*>\s*<div>The end of the range is before its '
                      r'start\.</div>', html)
     assert "Painting" in html  # the entry from day -3 is listed: the rest still applies
+
+
+def test_bulk_approval_leaves_entries_queried_by_the_host_for_review_one_by_one(coordinator,
+                                                                                  db):
+    client, _ = coordinator
+    p = _placement()
+    plain = _submitted(p, 1)
+    queried = _submitted(p, 2, host_query="She left at noon")
+    response = client.post("/hours/", data={"entry": [plain.id, queried.id],
+                                            "action": "approve"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert _status(db, plain) is HoursStatus.APPROVED
+    assert _status(db, queried) is HoursStatus.SUBMITTED
+    row = re.search(rf'<tr id="entry-{queried.id}".*?</tr>', html, re.S).group(0)
+    assert "The host queried these hours" in row and "She left at noon" in row
+    # on its own, after reading the query, it can be approved (or rejected in bulk)
+    assert client.post(f"/hours/{queried.id}/review",
+                       data={"action": "approve"}).status_code == 302
+    assert _status(db, queried) is HoursStatus.APPROVED

@@ -329,7 +329,8 @@ def bulk_review(
     today: date | None = None,
 ) -> BulkResult:
     """Approve or reject several entries; each is checked on its own, so one refusal does not
-    stop the others (its message is returned under its id).
+    stop the others (its message is returned under its id). An entry its host has queried is
+    never approved in bulk: the coordinator reads the query and reviews it on its own.
 
     :param action: ``"approve"`` or ``"reject"`` (the latter needs ``reason``, shared by all).
     :raises DomainError: field ``"action"`` for an unknown action, ``"reason"`` for a rejection
@@ -346,6 +347,10 @@ def bulk_review(
     today = today or association_today()
     # Approve in a stable order so the 24-hour check sees earlier approvals of the batch.
     for entry in sorted(entries, key=lambda e: (e.work_date, e.id)):
+        if action == "approve" and entry.host_query and entry.status is HoursStatus.SUBMITTED:
+            result.errors[entry.id] = _("The host queried these hours: read the query, then "
+                                        "approve or reject this entry on its own.")
+            continue
         try:
             if action == "approve":
                 approve_hours(entry, actor=actor, today=today)
