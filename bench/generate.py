@@ -274,10 +274,12 @@ def generate(url: str, scale: float = 1.0, seed: int = 2014, today: date | None 
                 "token_version": 0, **stamp}])
         if postgres:
             from aljisr.hours.services import rebuild_month_totals
+            from aljisr.placements.services import rebuild_project_bookings
             from aljisr.volunteers.services import rebuild_volunteer_counts
 
             rebuild_month_totals()
             rebuild_volunteer_counts()
+            rebuild_project_bookings()
             db.session.commit()
             with db.engine.begin() as conn:
                 for name, table in t.items():  # ids were given explicitly: move sequences on

@@ -4,7 +4,6 @@ number of queries, the chart's data served without inline script."""
 from __future__ import annotations
 
 import json
-import random
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +15,7 @@ from aljisr.database import utcnow
 from aljisr.dates import today
 from aljisr.hours.models import HoursStatus
 from aljisr.main import queries
-from aljisr.placements.models import LIVE_CONDITION, PlacementStatus
+from aljisr.placements.models import PlacementStatus
 from aljisr.projects.models import ProjectStatus
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import VolunteerStatus
@@ -297,53 +296,3 @@ def test_projects_by_site_shows_the_most_relevant_first_and_counts_the_rest(as_r
     assert html.count('class="card mb-3 site-card"') == 5  # the page shows five
     assert "and 2 more" in html and "6 more sites" in html
 
-
-def test_peak_by_project_counts_inclusive_days_within_the_window():
-    d = date(2026, 5, 1)
-
-    def day(n):
-        return d + timedelta(days=n)
-
-    spans = [
-        (1, day(-10), day(0)), (1, day(0), day(3)), (1, day(3), day(9)),  # 2 on day 0 and day 3
-        (2, day(-5), day(40)), (2, day(31), day(40)), (2, day(31), day(40)),  # 3 after window
-        (3, day(-9), day(-1)),  # before the window
-    ]
-    assert queries.peak_by_project(spans, day(0), day(29)) == {1: 2, 2: 1}
-    as_text = [(p, s.isoformat(), e.isoformat()) for p, s, e in spans]
-    assert queries.peak_by_project(as_text, day(0).isoformat(), day(40).isoformat()) == {
-        1: 2, 2: 3}
-
-
-def test_peak_by_project_equals_counting_every_day():
-    rng = random.Random(5)
-    first = date(2026, 5, 1)
-    last = first + timedelta(days=29)
-    for _ in range(50):
-        spans = []
-        for _ in range(rng.randrange(1, 25)):
-            start = first + timedelta(days=rng.randrange(-20, 40))
-            spans.append((rng.randrange(1, 4), start, start + timedelta(days=rng.randrange(15))))
-        expected = {}
-        for day in (first + timedelta(days=n) for n in range(30)):
-            for project in {p for p, _s, _e in spans}:
-                present = sum(1 for p, s, e in spans if p == project and s <= day <= e)
-                if present:
-                    expected[project] = max(expected.get(project, 0), present)
-        assert queries.peak_by_project(spans, first, last) == expected
-
-
-def test_booked_places_query_repeats_the_partial_index_condition(as_role, db):
-    """The statuses are written into the SQL, word for word as in the partial index
-    ``ix_placements_live_spans``: SQLite can use a partial index only then (with bound
-    parameters it never can; bench/README.md has the effect at full size)."""
-    client, _ = as_role("coordinator")
-    project = _project(capacity=1)
-    _place(project, 0, 10, PlacementStatus.ACTIVE)
-    db.session.commit()
-    with statements_sent(db.engine) as statements:
-        html = _html(client)
-    spans = [s for s in statements if "placements.project_id IN" in s and "end_date" in s]
-    assert len(spans) == 1
-    assert f"placements.{LIVE_CONDITION}" in " ".join(spans[0].split())
-    assert 'data-peak="1"' in html

@@ -7,19 +7,18 @@ per country, per month), so its time barely grows with the association (see benc
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from aljisr.auth.models import User
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursMonthTotal, HoursStatus
-from aljisr.placements.models import Placement, PlacementStatus, is_live
+from aljisr.placements.models import Placement, PlacementStatus, ProjectBooking
 from aljisr.projects.models import Project, ProjectStatus
 from aljisr.scopes import placements_for
 from aljisr.sites.models import Site
@@ -179,35 +178,6 @@ class ProjectLoad:
         return self.peak >= self.project.capacity
 
 
-def peak_by_project(
-    spans: list[tuple[int, Any, Any]], first: Any, last: Any
-) -> dict[int, int]:
-    """``{project_id: most spans present on one day of first..last}`` for (project_id, start,
-    end) spans, all dates inclusive and of one comparable type (dates or ISO strings).
-
-    Busy-ness only rises on a span's first day in the window, so the peak is reached on one of
-    those days; on day ``d`` the spans present are those started by ``d`` minus those ended
-    before ``d`` (a span ending on ``d`` is still present). Both are read off sorted lists
-    with a binary search: O(n log n) in the spans, whatever the window's length.
-    """
-    starts: dict[int, list[Any]] = {}
-    ends: dict[int, list[Any]] = {}
-    for project_id, start, end in spans:
-        if end < first or start > last:
-            continue
-        starts.setdefault(project_id, []).append(start if start > first else first)
-        if end < last:
-            ends.setdefault(project_id, []).append(end)
-    peaks = {}
-    for project_id, days in starts.items():
-        days.sort()
-        ended = sorted(ends.get(project_id, ()))
-        peaks[project_id] = max(
-            i + 1 - bisect_left(ended, day) for i, day in enumerate(days)
-        )
-    return peaks
-
-
 def projects_near_capacity(
     today: date, days: int = 30, threshold: float = 0.8
 ) -> list[ProjectLoad]:
@@ -215,11 +185,10 @@ def projects_near_capacity(
     reaches ``threshold`` of their capacity (DESIGN.md §2: capacity is per single day, live
     placements count), fullest first. Two queries.
 
-    The first reads the date spans (and capacity) of the live placements overlapping the
-    window, in projects running then, from the partial index of live spans alone;
-    :func:`peak_by_project` finds each project's busiest day; the second loads the projects
-    that reach the threshold. Dates are
-    read as ISO text (no per-row date parsing); the sweep only compares them.
+    The first takes each running project's busiest day in the window from the
+    ``project_bookings`` summary (live placements per project and day, kept by triggers: see
+    :class:`aljisr.placements.models.ProjectBooking`), through its primary key, and keeps the
+    projects at or over the threshold; the second loads them with their site.
     """
     last = today + timedelta(days=days - 1)
     running = sa.select(Project.id).where(
@@ -228,32 +197,18 @@ def projects_near_capacity(
         Project.archived_at.is_(None),
         Project.status.in_((ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)),
     )
-    as_text = sa.String()
-    spans = db.session.connection().execute(  # plain rows: no ORM work per placement
-        sa.select(
-            Placement.project_id,
-            sa.type_coerce(Placement.start_date, as_text),
-            sa.type_coerce(Placement.end_date, as_text),
-            Project.capacity,
-        )
-        .join(Project, Project.id == Placement.project_id)
-        .where(
-            Placement.project_id.in_(running),
-            Placement.end_date >= today,
-            Placement.start_date <= last,
-            is_live(Placement.status),
-        )
-    ).all()
-    peaks = peak_by_project(
-        [(pid, str(start), str(end)) for pid, start, end, _capacity in spans],
-        today.isoformat(),
-        last.isoformat(),
-    )
-    capacity = {pid: cap for pid, _start, _end, cap in spans}
     percent = round(threshold * 100)
-    busy = [pid for pid, peak in peaks.items() if peak * 100 >= capacity[pid] * percent]
+    peak = sa.func.max(ProjectBooking.placements)
+    peaks = dict(db.session.execute(
+        sa.select(ProjectBooking.project_id, peak)
+        .join(Project, Project.id == ProjectBooking.project_id)
+        .where(ProjectBooking.project_id.in_(running),
+               ProjectBooking.day >= today, ProjectBooking.day <= last)
+        .group_by(ProjectBooking.project_id, Project.capacity)
+        .having(peak * 100 >= Project.capacity * percent)
+    ).all())
     projects = db.session.scalars(
-        sa.select(Project).where(Project.id.in_(busy)).options(joinedload(Project.site))
+        sa.select(Project).where(Project.id.in_(peaks)).options(joinedload(Project.site))
     ).all()
     loads = [ProjectLoad(p, peaks[p.id]) for p in projects]
     return sorted(loads, key=lambda load: (-load.ratio, load.project.start_date, load.project.id))
@@ -328,6 +283,7 @@ def projects_by_site(sites: int = 5, per_site: int = 3) -> SitesOverview:
     )
     site_rows = db.session.execute(
         sa.select(Site, sa.func.count().over().label("total"))
+        .options(load_only(Site.id, Site.name, Site.kind, Site.city, raiseload=True))
         .where(Site.archived_at.is_(None))
         .order_by(sa.case((busy, 0), else_=1), Site.name, Site.id)
         .limit(sites)
@@ -357,6 +313,8 @@ def projects_by_site(sites: int = 5, per_site: int = 3) -> SitesOverview:
     )
     rows = db.session.execute(
         sa.select(Project, ranked.c.total)
+        .options(load_only(Project.id, Project.title, Project.site_id, Project.status,
+                           Project.start_date, Project.end_date, raiseload=True))
         .join(ranked, ranked.c.id == Project.id)
         .where(ranked.c.position <= per_site)
         .order_by(ranked.c.position)

@@ -77,7 +77,7 @@ def is_live(status: Any) -> Any:
     :param status: a placement status column (``Placement.status`` or an alias's).
     """
     return status.in_(sa.bindparam("live_statuses", list(LIVE_STATUSES), expanding=True,
-                                   literal_execute=True))
+                                   literal_execute=True, unique=True))
 
 
 class Placement(TimestampMixin, db.Model):
@@ -98,7 +98,6 @@ class Placement(TimestampMixin, db.Model):
     status: Mapped[PlacementStatus] = mapped_column(
         enum_column(PlacementStatus, name="placement_status"),
         default=PlacementStatus.PROPOSED,
-        index=True,
     )
     #: Why the last status change happened (the full history is in the audit log).
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -118,11 +117,15 @@ class Placement(TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("end_date >= start_date", name="dates_ordered"),
         sa.Index("ix_placements_project_dates", "project_id", "start_date", "end_date"),
-        # arrivals and departures across projects (overview, date filters)
-        sa.Index("ix_placements_start_date", "start_date"),
-        sa.Index("ix_placements_end_date", "end_date"),
-        # the date spans of a project's live placements, read from the index alone (booked
-        # places per day: the overview's "nearly full", the capacity check)
+        # placements by status, and those running on a day (the overview's count of active
+        # placements today) from the index alone
+        sa.Index("ix_placements_status_dates", "status", "end_date", "start_date"),
+        # arrivals and departures across projects (overview, date filters), status included
+        # so the overview's lists and totals need not read the table
+        sa.Index("ix_placements_start_date", "start_date", "status"),
+        sa.Index("ix_placements_end_date", "end_date", "status"),
+        # the date spans of a project's live placements, read from the index alone (the
+        # capacity check counts booked places per day from them)
         sa.Index(
             "ix_placements_live_spans", "project_id", "end_date", "start_date",
             sqlite_where=sa.text(LIVE_CONDITION), postgresql_where=sa.text(LIVE_CONDITION),
@@ -136,3 +139,26 @@ class Placement(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Placement {self.id} v{self.volunteer_id} p{self.project_id} {self.status.value}>"
+
+
+class ProjectBooking(db.Model):
+    """How many live placements a project has on one day, kept by database triggers on
+    ``placements``.
+
+    A summary table so that "projects full or nearly full" (the overview) reads a row per
+    running project and day of the window instead of every placement overlapping it. The
+    triggers (migration ``project_bookings``, SQLite and PostgreSQL versions) add one on each
+    day of a placement that is inserted live or becomes live, and take it off when it stops
+    being live, changes dates or project, or is deleted, whoever writes (services, seed, bulk
+    imports). Live means :data:`LIVE_STATUSES` (DESIGN.md §2: capacity is per single day).
+    Days with no placement left have no row. Rebuild it with
+    :func:`aljisr.placements.services.rebuild_project_bookings`.
+    """
+
+    __tablename__ = "project_bookings"
+
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    placements: Mapped[int] = mapped_column(default=0)

@@ -14,8 +14,9 @@ transaction must start with ``BEGIN IMMEDIATE``, which every POST request does (
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,7 +27,14 @@ from aljisr.dates import today as local_today
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, format_date
-from aljisr.placements.models import LIVE_STATUSES, TRANSITIONS, Placement, PlacementStatus
+from aljisr.placements.models import (
+    LIVE_STATUSES,
+    TRANSITIONS,
+    Placement,
+    PlacementStatus,
+    ProjectBooking,
+    is_live,
+)
 from aljisr.projects.models import Project, ProjectStatus
 from aljisr.volunteers.models import Volunteer, VolunteerStatus
 
@@ -78,7 +86,7 @@ def peak_occupancy(
     placement starting inside it: count the placements covering each such day and keep the
     largest. Work grows with the square of the project's placements, not with the days.
     """
-    live = (Placement.project_id == project_id, Placement.status.in_(LIVE_STATUSES))
+    live = (Placement.project_id == project_id, is_live(Placement.status))
     in_range: list[Any] = []
     if start is not None:
         in_range.append(Placement.end_date >= start)
@@ -96,7 +104,7 @@ def peak_occupancy(
     other = aliased(Placement, name="other")
     covering = [
         other.project_id == project_id,
-        other.status.in_(LIVE_STATUSES),
+        is_live(other.status),
         other.start_date <= points.c.day,
         other.end_date >= points.c.day,
     ]
@@ -563,7 +571,31 @@ def withdraw_placement(placement: Placement, *, actor: Any, reason: str | None =
     return transition(placement, PlacementStatus.WITHDRAWN, actor=actor, reason=reason)
 
 
+def rebuild_project_bookings() -> int:
+    """Recompute ``project_bookings`` from the live placements (the triggers keep it up to date;
+    this repairs it after a bulk load with triggers off or a migration that lost them).
+
+    :returns: the number of (project, day) rows written.
+    """
+    spans = db.session.execute(
+        sa.select(Placement.project_id, Placement.start_date, Placement.end_date)
+        .where(Placement.status.in_(LIVE_STATUSES))
+    ).all()
+    booked: Counter[tuple[int, date]] = Counter()
+    for project_id, start, end in spans:
+        for offset in range((end - start).days + 1):
+            booked[project_id, start + timedelta(days=offset)] += 1
+    db.session.execute(sa.delete(ProjectBooking))
+    rows = [{"project_id": project_id, "day": day, "placements": n}
+            for (project_id, day), n in sorted(booked.items())]
+    for first in range(0, len(rows), 10_000):
+        db.session.execute(sa.insert(ProjectBooking), rows[first:first + 10_000])
+    db.session.flush()
+    return len(rows)
+
+
 __all__ = [
+    "rebuild_project_bookings",
     "DATES_CHANGEABLE",
     "REASON_REQUIRED",
     "TRANSITION_VERBS",
