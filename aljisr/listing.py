@@ -141,6 +141,7 @@ def paginate(
     options: Sequence[Any] = (),
     per_page: int | None = None,
     rows: bool = False,
+    count: sa.Select[Any] | None = None,
 ) -> Page:
     """Count the rows of ``stmt`` (one query), then load one page of them (one query).
 
@@ -150,10 +151,13 @@ def paginate(
     :param page: 1-based; a page past the end gives the last page.
     :param rows: ``stmt`` selects the entity then extra columns (e.g. counts as scalar
         subqueries): items are rows, not entities.
+    :param count: the statement whose rows to count when ``stmt`` has joins the count does
+        not need (an outer join for a name to show: SQLite would still walk it for every row).
     """
     per_page = per_page or current_app.config["PAGE_SIZE"]
+    counted = stmt if count is None else count
     count_stmt = sa.select(sa.func.count()).select_from(
-        stmt.with_only_columns(*_id_columns(stmt)).order_by(None).subquery()
+        counted.with_only_columns(*_id_columns(counted)).order_by(None).subquery()
     )
     total = db.session.scalar(count_stmt) or 0
     pages = max(1, math.ceil(total / per_page))

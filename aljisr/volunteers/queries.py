@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from aljisr.extensions import db
 from aljisr.listing import Page, Sort, order_by, paginate, search_clause
 from aljisr.organisations.models import Organisation, OrganisationKind
-from aljisr.volunteers.models import Volunteer, VolunteerLanguage, VolunteerStatus
+from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerLanguage, VolunteerStatus
 
 #: Sort keys accepted in the URL -> columns (anything else falls back to "name").
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -41,55 +43,80 @@ def json_list_contains(column: Any, value: str) -> Any:
     return sa.cast(column, sa.Text).contains(f'"{value}"', autoescape=True)
 
 
-#: What a row of the volunteers register shows.
-LIST_COLUMNS = (Volunteer.id, Volunteer.full_name, Volunteer.name_ar, Volunteer.nationality,
-                Volunteer.sending_organisation_id, Volunteer.status, Volunteer.available_from,
-                Volunteer.available_to, Volunteer.archived_at)
+@dataclass(frozen=True, slots=True)
+class VolunteerRow:
+    """What a row of the volunteers register shows: plain values, no ORM object to build.
+
+    ``languages`` is a list of (ISO 639-1 code, :class:`LanguageLevel`), by code.
+    """
+
+    id: int
+    full_name: str
+    name_ar: str | None
+    nationality: str | None
+    status: VolunteerStatus
+    available_from: date | None
+    available_to: date | None
+    archived_at: datetime | None
+    organisation_id: int | None
+    organisation_name: str | None
+    languages: list[tuple[str, LanguageLevel]]
 
 
 def volunteer_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
-    """One page of volunteers with their sending organisation and languages: 3 queries
-    (count, page, languages) whatever the number of volunteers.
+    """One page of volunteers (:class:`VolunteerRow`) with their sending organisation and
+    languages: 3 queries (count, page, languages) whatever the number of volunteers.
 
     :param filters: from ``VolunteerFilterForm.active_filters()``: q, status, nationality,
         sending_organisation (id), language (ISO 639-1), interest (theme value),
         date_from/date_to (availability overlapping the range, both ends included),
         archived ("", "archived", "all").
     """
-    stmt = sa.select(Volunteer).where(
+    where: list[Any] = [
         archived_clause(Volunteer.archived_at, filters.get("archived")),
         search_clause(Volunteer.search_key, filters.get("q")),
-    )
+    ]
     if filters.get("status"):
-        stmt = stmt.where(Volunteer.status == VolunteerStatus(filters["status"]))
+        where.append(Volunteer.status == VolunteerStatus(filters["status"]))
     if filters.get("nationality"):
-        stmt = stmt.where(Volunteer.nationality == filters["nationality"])
+        where.append(Volunteer.nationality == filters["nationality"])
     if filters.get("sending_organisation"):
-        stmt = stmt.where(Volunteer.sending_organisation_id == filters["sending_organisation"])
+        where.append(Volunteer.sending_organisation_id == filters["sending_organisation"])
     if filters.get("language"):
-        stmt = stmt.where(Volunteer.id.in_(
+        where.append(Volunteer.id.in_(
             sa.select(VolunteerLanguage.volunteer_id)
             .where(VolunteerLanguage.code == filters["language"])
         ))
     if filters.get("interest"):
-        stmt = stmt.where(json_list_contains(Volunteer.interests, filters["interest"]))
+        where.append(json_list_contains(Volunteer.interests, filters["interest"]))
     if filters.get("date_from"):
-        stmt = stmt.where(Volunteer.available_to >= filters["date_from"])
+        where.append(Volunteer.available_to >= filters["date_from"])
     if filters.get("date_to"):
-        stmt = stmt.where(Volunteer.available_from <= filters["date_to"])
+        where.append(Volunteer.available_from <= filters["date_to"])
 
-    if sort.key == "organisation":
-        stmt = stmt.outerjoin(Volunteer.sending_organisation)
-        organisation: Any = contains_eager(Volunteer.sending_organisation)
-    else:
-        organisation = joinedload(Volunteer.sending_organisation)
-    # only the columns a row shows (a volunteer also holds contact details, notes and lists)
-    options = [
-        load_only(*LIST_COLUMNS, raiseload=True),
-        organisation.load_only(Organisation.id, Organisation.name, raiseload=True),
-        selectinload(Volunteer.languages),
-    ]
-    return paginate(stmt, page, order=order_by(sort, SORTS, Volunteer.id), options=options)
+    stmt = (
+        sa.select(
+            Volunteer.id, Volunteer.full_name, Volunteer.name_ar, Volunteer.nationality,
+            Volunteer.status, Volunteer.available_from, Volunteer.available_to,
+            Volunteer.archived_at, Organisation.id, Organisation.name,
+        )
+        .outerjoin(Organisation, Organisation.id == Volunteer.sending_organisation_id)
+        .where(*where)
+    )
+    # counted without the organisations join, which only adds a name to show
+    result = paginate(stmt, page, order=order_by(sort, SORTS, Volunteer.id), rows=True,
+                      count=sa.select(Volunteer.id).where(*where))
+    languages: dict[int, list[tuple[str, LanguageLevel]]] = {row[0]: [] for row in result.items}
+    if languages:
+        for volunteer_id, code, level in db.session.execute(
+            sa.select(VolunteerLanguage.volunteer_id, VolunteerLanguage.code,
+                      VolunteerLanguage.level)
+            .where(VolunteerLanguage.volunteer_id.in_(languages))
+            .order_by(VolunteerLanguage.code)
+        ):
+            languages[volunteer_id].append((code, level))
+    result.items = [VolunteerRow(*row, languages=languages[row[0]]) for row in result.items]
+    return result
 
 
 def get_volunteer(volunteer_id: int) -> Volunteer:
