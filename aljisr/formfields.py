@@ -170,6 +170,13 @@ class FilterSelectField(SelectField):
         kwargs.setdefault("invalid_choice_message", message)
         super().__init__(*args, **kwargs)
 
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Surrounding spaces are dropped ("status=%20" in a hand-edited link is no filter),
+        so a value that is only spaces never reaches the view as a choice."""
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].strip(), *valuelist[1:]]
+        super().process_formdata(valuelist)
+
     def pre_validate(self, form: Any) -> None:
         """The value is one of the choices, compared as text as :class:`QuickSelect` marks it
         selected (WTForms coerces every choice and builds an object for each)."""

@@ -375,3 +375,15 @@ def test_detail_query_count_does_not_grow_with_the_data(as_role, db, kind):
         assert client.get(url).status_code == 200
         assert client.get(sender_url).status_code == 200
     assert len(large) == len(small)
+
+
+@pytest.mark.parametrize("url", [
+    "/volunteers/?status=%20", "/volunteers/?status=%20%20&nationality=%20",
+    "/placements/?status=%20", "/hours/?status=%20", "/certificates/?status=%20",
+    "/projects/?status=%20", "/projects/?theme=%20", "/organisations/?kind=%20",
+    "/sites/?kind=%20", "/volunteers/?status=%20active%20",
+])
+def test_a_filter_value_of_spaces_is_no_filter_not_an_error(as_role, url):
+    client, _ = as_role("coordinator")
+    response = client.get(url)
+    assert response.status_code == 200
