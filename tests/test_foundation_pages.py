@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from aljisr.auth.models import User
@@ -356,3 +357,21 @@ def test_fonts_and_vendor_files_are_cached_and_the_apps_own_revalidated(client):
     assert "max-age=2592000" in vendor.headers["Cache-Control"]
     assert "max-age" not in own.headers.get("Cache-Control", "") or "no-cache" in own.headers[
         "Cache-Control"]
+
+
+def test_every_status_badge_has_a_colour():
+    """status_badge() writes class="badge status-<value>"; a value without a rule in app.css
+    is white text on no background (invisible)."""
+    from pathlib import Path
+
+    from aljisr.certificates.models import CertificateStatus
+    from aljisr.hours.models import HoursStatus
+    from aljisr.placements.models import PlacementStatus
+    from aljisr.projects.models import ProjectStatus
+    from aljisr.volunteers.models import VolunteerStatus
+
+    css = (Path(__file__).parent.parent / "static" / "css" / "app.css").read_text()
+    styled = set(re.findall(r"\.badge\.status-([a-z_]+)", css))
+    values = {s.value for e in (CertificateStatus, HoursStatus, PlacementStatus, ProjectStatus,
+                                VolunteerStatus) for s in e}
+    assert values - styled == set()
