@@ -232,3 +232,29 @@ def test_a_site_with_ongoing_placements_cannot_be_archived(as_role, db):
             "complete, withdraw or cancel them first.") in html
     db.session.refresh(site)
     assert site.archived_at is None
+
+
+@pytest.mark.parametrize("role_in_placement", ["sending", "host", "partner"])
+def test_an_organisation_in_an_ongoing_placement_cannot_be_archived(as_role, db,
+                                                                    role_in_placement):
+    client, _user = as_role("coordinator")
+    organisation = factories.organisation(kind=OrganisationKind(role_in_placement))
+    if role_in_placement == "sending":
+        placement = factories.placement(factories.volunteer(sender=organisation))
+    elif role_in_placement == "host":
+        placement = factories.placement(project_=factories.project(
+            factories.site(organisation)))
+    else:
+        placement = factories.placement(project_=factories.project(partner=organisation))
+    db.session.commit()
+    html = client.post(f"/organisations/{organisation.id}/archive",
+                       follow_redirects=True).get_data(as_text=True)
+    assert ("This organisation takes part in 1 placement still proposed, confirmed or "
+            "active: complete, withdraw or cancel it first.") in html
+    db.session.refresh(organisation)
+    assert organisation.archived_at is None
+    placement.status = PlacementStatus.COMPLETED
+    db.session.commit()
+    assert client.post(f"/organisations/{organisation.id}/archive").status_code == 302
+    db.session.refresh(organisation)
+    assert organisation.archived_at is not None

@@ -16,8 +16,9 @@ from aljisr.database import utcnow
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.formfields import is_country
-from aljisr.i18n import _
+from aljisr.i18n import _, ngettext
 from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.placements.models import Placement
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
 from aljisr.text import clean_text
@@ -108,10 +109,28 @@ def update_organisation(organisation: Organisation, values: Mapping[str, Any], *
 def archive_organisation(organisation: Organisation, *, actor: Any) -> None:
     """Archive: it leaves lists and choices, stays viewable; nothing else changes.
 
-    :raises NotAllowed: already archived.
+    :raises NotAllowed: already archived, or a placement it takes part in (its volunteer's,
+        at its site, or on a project it partners) is proposed, confirmed or active: the
+        organisation would leave the filters while its volunteers are still expected.
     """
+    from aljisr.projects.services import ongoing_placements
+
     if organisation.archived_at is not None:
         raise NotAllowed(_("This organisation is already archived."))
+    ongoing = ongoing_placements(sa.or_(
+        Placement.volunteer_id.in_(
+            sa.select(Volunteer.id).where(Volunteer.sending_organisation_id == organisation.id)),
+        Project.site_id.in_(sa.select(Site.id).where(Site.organisation_id == organisation.id)),
+        Project.partner_id == organisation.id,
+    ))
+    if ongoing:
+        raise NotAllowed(ngettext(
+            "This organisation takes part in %(num)d placement still proposed, confirmed or "
+            "active: complete, withdraw or cancel it first.",
+            "This organisation takes part in %(num)d placements still proposed, confirmed or "
+            "active: complete, withdraw or cancel them first.",
+            ongoing,
+        ))
     organisation.archived_at = utcnow()
     db.session.flush()
     audit.record(actor, "organisation.archive", organisation)
