@@ -264,3 +264,27 @@ def test_force_locale_inside_a_request_and_back(app):
         assert format_date(day) == "30 sept. 2026"
     with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
         assert _("Volunteers") == "Volunteers" and format_date(day) == "Sep 30, 2026"
+
+
+def test_no_marked_string_escapes_extraction():
+    """Every literal the Python code passes to a gettext function reaches the catalogue.
+    Babel skips a call nested in another gettext call's arguments: such a sentence stays in
+    English in every language without any other test noticing."""
+    import ast
+
+    with (TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalogue = read_po(po)
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.id}
+    functions = {"_", "_l", "gettext", "lazy_gettext", "ngettext"}
+    missed = []
+    for path in (ROOT / "aljisr").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in functions and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                    and node.args[0].value not in known):
+                missed.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.args[0].value!r}")
+    assert missed == []

@@ -206,18 +206,15 @@ class Match:
         if self.exclusion is Exclusion.PROJECT_FULL:
             return _("The project is full on every day this volunteer is available and free")
         if self.exclusion is Exclusion.ALREADY_PLACED:
-            return _(
-                "Already placed on those dates: %(placements)s",
-                placements="; ".join(
-                    _(
-                        "“%(project)s” from %(start)s to %(end)s",
-                        project=b.project_title,
-                        start=_fmt(b.start),
-                        end=_fmt(b.end),
-                    )
-                    for b in self.blocking
-                ),
-            )
+            # built apart: Babel does not extract a gettext call nested in another one's
+            # arguments, so this sentence stayed in English
+            placements = [
+                _("“%(project)s” from %(start)s to %(end)s", project=b.project_title,
+                  start=_fmt(b.start), end=_fmt(b.end))
+                for b in self.blocking
+            ]
+            return _("Already placed on those dates: %(placements)s",
+                     placements=_("; ").join(placements))
         return None
 
     @property
