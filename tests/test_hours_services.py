@@ -326,3 +326,10 @@ def test_two_entries_for_one_day_at_once_never_exceed_24_hours(app, db, staff):
     assert outcome == {"first": "saved", "second": "refused"}
     total = db.session.scalar(sa.select(sa.func.sum(HoursEntry.hours)))
     assert Decimal(str(total)) == Decimal("14")
+
+
+@pytest.mark.parametrize(("typed", "hours"), [
+    ("3.5", "3.50"), ("3,5", "3.50"), ("٣٫٥", "3.50"), ("٢", "2.00"), (" ١٠٫٢٥ ", "10.25"),
+])
+def test_hours_typed_on_any_keyboard_are_read(typed, hours):
+    assert services.parse_hours(typed) == Decimal(hours)

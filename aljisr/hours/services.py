@@ -61,14 +61,16 @@ def association_today() -> date:
 
 
 def parse_hours(value: Any) -> Decimal:
-    """Return ``value`` (Decimal, int, str such as ``"3.5"`` or ``"3,5"``) as a Decimal.
+    """Return ``value`` (Decimal, int, str such as ``"3.5"``, ``"3,5"`` or, typed on an Arabic
+    keyboard, ``"٣٫٥"``: Arabic-Indic digits and the Arabic decimal separator U+066B) as a
+    Decimal.
 
     :raises DomainError: (field ``"hours"``) unless ``0 < value <= 24`` with at most 2 decimals.
     """
     if isinstance(value, float):
         value = repr(value)
     if isinstance(value, str):
-        value = value.strip().replace(",", ".")
+        value = value.strip().replace(",", ".").replace("\u066b", ".")
         # plain decimals only (no "1e1", "+3", "NaN" or "½"); a minus sign is let through so
         # that "-2" gets the clearer "more than zero" below
         if not re.fullmatch(r"-?\d+(\.\d+)?", value):
