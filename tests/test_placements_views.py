@@ -13,6 +13,7 @@ from flask_login import login_user
 
 from aljisr.audit import AuditEvent
 from aljisr.dates import today
+from aljisr.hours.models import HoursStatus
 from aljisr.placements.models import Placement, PlacementStatus
 from tests import factories
 from tests.sql import statements_sent
@@ -168,6 +169,19 @@ class TestDetailAndStatus:
         assert 'value="confirmed"' in page and 'value="cancelled"' in page
         assert 'value="active"' not in page and 'value="completed"' not in page
         assert 'value="withdrawn"' not in page
+
+    def test_complete_button_says_when_hours_wait_for_review(self, coordinator, september,
+                                                             db):
+        client, _ = coordinator
+        placement = factories.placement(project_=september, status=S.ACTIVE)
+        db.session.commit()
+        assert 'id="hours-waiting"' not in text(client.get(f"/placements/{placement.id}"))
+        factories.hours(placement, d(9, 2), "3.5", HoursStatus.SUBMITTED)
+        factories.hours(placement, d(9, 3), "4", HoursStatus.APPROVED)
+        db.session.commit()
+        page = text(client.get(f"/placements/{placement.id}"))
+        hint = re.search(r'id="hours-waiting">(.*?)</p>', page, re.S).group(1)
+        assert hint.startswith("3.5 h of this placement are still waiting for review.")
 
     def test_completed_has_no_buttons(self, coordinator, september):
         client, _ = coordinator
