@@ -116,6 +116,17 @@ def test_issue_form_then_certificate(as_role, db):
     assert cert.serial in detail and "Smith &amp; Partners &lt;UK&gt;" in detail
 
 
+def test_the_issue_page_of_an_unfinished_placement_says_so_instead_of_a_form(as_role, db):
+    client, _ = as_role("coordinator")
+    placement = factories.placement(status=PlacementStatus.ACTIVE)
+    db.session.commit()
+    html = client.get(f"/certificates/issue/{placement.id}").get_data(as_text=True)
+    notice = re.search(r'id="not-completed">(.*?)</p>', html, re.S).group(1)
+    assert "A certificate can be issued once the placement is completed." in notice
+    assert f'href="/placements/{placement.id}"' in notice
+    assert 'type="submit"' not in html.split('id="not-completed"')[1].split("</main>")[0]
+
+
 def test_issue_errors_sit_beside_the_field_and_keep_what_was_typed(as_role, db):
     client, _ = as_role("coordinator")
     placement = completed_placement(hours=())
