@@ -150,7 +150,9 @@ def test_issuing_for_a_placement_not_completed_says_why(as_role, db):
     response = client.post(f"/certificates/issue/{placement.id}",
                            data={"kind": "participation", "language": "en"})
     assert response.status_code == 200
-    assert "This placement is not completed yet." in response.get_data(as_text=True)
+    assert ("A certificate can be issued once the placement is completed."
+            in response.get_data(as_text=True))
+    assert db.session.scalars(sa.select(Certificate)).all() == []
 
 
 def test_a_placement_with_a_certificate_says_so_once_beside_the_issue_button(as_role, db):
