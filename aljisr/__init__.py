@@ -94,6 +94,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.unauthorized_handler(_sign_in_first)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    from aljisr import wtforms_i18n
+
+    wtforms_i18n.install(app)  # WTForms' messages in the project's words
     limiter.init_app(app)
     talisman.init_app(
         app,

@@ -427,3 +427,20 @@ def test_a_volunteer_expected_at_a_site_cannot_be_archived(as_role, db, status):
     assert "complete, withdraw or cancel it first" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(type(volunteer), volunteer.id).archived_at is None
+
+
+@pytest.mark.parametrize(("locale", "overrides", "message"), [
+    ("ar", {"full_name": "ف" * 201}, "200 حرف على الأكثر."),
+    ("ar", {"date_of_birth": "2000-02-31"}, "هذا ليس تاريخًا في التقويم (YYYY-MM-DD)."),
+    ("fr", {"date_of_birth": "2000-02-31"}, "Ce n&#39;est pas une date du calendrier"),
+    ("fr", {"full_name": "x" * 201}, "200 caractères au plus."),
+])
+def test_wtforms_own_messages_speak_the_interface_language(as_role, db, locale, overrides,
+                                                           message):
+    client, user = as_role("coordinator")
+    user.locale = locale
+    db.session.commit()
+    response = client.post("/volunteers/new", data=form_data(**overrides))
+    assert response.status_code == 200  # the form again, with the message beside the field
+    assert message in response.get_data(as_text=True)
+    assert count(db) == 0
