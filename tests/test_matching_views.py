@@ -3,6 +3,7 @@ reason, one "Propose" turning a candidate into a proposed placement, constant qu
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -223,3 +224,15 @@ class TestForVolunteer:
         page = text(client.get(f"/placements/match/volunteer/{volunteer.id}"))
         assert "No project fits this volunteer." in page
         assert "Archived" in page.split('id="excluded"')[1]
+
+
+def test_lists_on_the_matching_page_use_the_languages_own_comma(as_role, db):
+    client, user = as_role("coordinator")
+    user.locale = "ar"
+    volunteer = factories.volunteer(skills=["painting", "plumbing"],
+                                    languages={"fr": "native", "es": "A2"})
+    db.session.commit()
+    html = client.get(f"/placements/match/volunteer/{volunteer.id}").get_data(as_text=True)
+    assert "painting، plumbing" in html
+    assert re.search(r"[^,]*، [^,]*", html.split("<h1", 1)[1].split("</p>", 1)[0])
+    assert ", " not in html.split("<h1", 1)[1].split("</p>", 1)[0]

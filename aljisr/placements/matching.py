@@ -146,7 +146,7 @@ def _fmt(day: date) -> str:
 def _language_names(codes: Iterable[str]) -> str:
     from aljisr.templating import language_name
 
-    return ", ".join(sorted(language_name(c) for c in codes))
+    return _(", ").join(sorted(language_name(c) for c in codes))
 
 
 @dataclass(slots=True)
@@ -258,10 +258,10 @@ class Match:
                 required=len(p.required_skills),
             )
             if self.covered_skills:
-                skills += " — " + _("has %(names)s", names=", ".join(sorted(self.covered_skills)))
+                skills += " — " + _("has %(names)s", names=_(", ").join(sorted(self.covered_skills)))
             if self.missing_skills:
                 skills += " — " + _(
-                    "missing %(names)s", names=", ".join(sorted(self.missing_skills))
+                    "missing %(names)s", names=_(", ").join(sorted(self.missing_skills))
                 )
         if not p.required_languages:
             languages = _("No particular language required")
