@@ -236,3 +236,22 @@ def test_lists_on_the_matching_page_use_the_languages_own_comma(as_role, db):
     assert "painting، plumbing" in html
     assert re.search(r"[^,]*، [^,]*", html.split("<h1", 1)[1].split("</p>", 1)[0])
     assert ", " not in html.split("<h1", 1)[1].split("</p>", 1)[0]
+
+
+def test_a_running_project_is_suggested_from_today_not_from_its_first_day(as_role, db):
+    client, _ = as_role("coordinator")
+    today = local_today()
+    project = factories.project(title="Running school", start_date=today - timedelta(days=40),
+                                end_date=today + timedelta(days=40), capacity=5)
+    volunteer = factories.volunteer(available_from=today - timedelta(days=60),
+                                    available_to=today + timedelta(days=90))
+    db.session.commit()
+    for url in (f"/placements/match/volunteer/{volunteer.id}",
+                f"/placements/match/project/{project.id}"):
+        html = client.get(url).get_data(as_text=True)
+        starts = re.findall(r'name="start_date"[^>]*value="([0-9-]+)"', html) or re.findall(
+            r'value="([0-9-]+)"[^>]*name="start_date"', html)
+        assert starts and min(starts) >= today.isoformat(), (url, starts)
+    html = client.get(f"/placements/new?volunteer_id={volunteer.id}&project_id={project.id}"
+                      ).get_data(as_text=True)
+    assert f'value="{today.isoformat()}"' in html

@@ -89,6 +89,8 @@ class ProjectNeeds:
 
     project_id: int
     title: str
+    #: The first day a placement can still take: the project's first day, or today when it
+    #: is already running (the queries decide; scoring only reads it).
     start_date: date
     end_date: date
     theme: str
@@ -258,7 +260,8 @@ class Match:
                 required=len(p.required_skills),
             )
             if self.covered_skills:
-                skills += " — " + _("has %(names)s", names=_(", ").join(sorted(self.covered_skills)))
+                skills += " — " + _("has %(names)s",
+                                    names=_(", ").join(sorted(self.covered_skills)))
             if self.missing_skills:
                 skills += " — " + _(
                     "missing %(names)s", names=_(", ").join(sorted(self.missing_skills))

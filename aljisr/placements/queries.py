@@ -221,13 +221,20 @@ def _live_ranges(project_ids: Any) -> dict[int, list[tuple[date, date]]]:
     return ranges
 
 
-def project_needs(project: Project) -> ProjectNeeds:
-    """The matching view of a project, with the days it is full (one query)."""
+def _first_open_day(start: date, end: date, today: date | None) -> date:
+    """The first day a new placement can take: today for a project already running (days
+    gone by are not offered), else its first day."""
+    return today if today is not None and start < today <= end else start
+
+
+def project_needs(project: Project, today: date | None = None) -> ProjectNeeds:
+    """The matching view of a project, with the days it is full (one query). With ``today``,
+    a running project is offered from today (see :func:`_first_open_day`)."""
     ranges = _live_ranges([project.id]).get(project.id, [])
     return ProjectNeeds(
         project_id=project.id,
         title=project.title,
-        start_date=project.start_date,
+        start_date=_first_open_day(project.start_date, project.end_date, today),
         end_date=project.end_date,
         theme=project.theme.value,
         required_skills=normalise_skills(project.required_skills),
@@ -337,9 +344,11 @@ def candidates_for_project(project: Project) -> list[CandidateProfile]:
     return profiles
 
 
-def match_project(project: Project) -> tuple[list[Match], list[Match]]:
-    """(ranked, excluded) volunteers for ``project`` (see :func:`matching.rank`)."""
-    needs = project_needs(project)
+def match_project(project: Project, today: date | None = None
+                  ) -> tuple[list[Match], list[Match]]:
+    """(ranked, excluded) volunteers for ``project`` (see :func:`matching.rank`), on the days
+    from ``today`` when it is already running."""
+    needs = project_needs(project, today)
     return rank((score(c, needs) for c in candidates_for_project(project)), by="candidate")
 
 
@@ -393,7 +402,7 @@ def projects_to_match(today: date) -> list[ProjectNeeds]:
         ProjectNeeds(
             project_id=pid,
             title=title,
-            start_date=start,
+            start_date=_first_open_day(start, end, today),
             end_date=end,
             theme=theme,
             required_skills=normalise_skills(skills),

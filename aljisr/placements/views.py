@@ -262,7 +262,8 @@ def _default_dates(volunteer: Volunteer | None, project: Project | None) -> tupl
     if project is None:
         return None, None
     if volunteer is not None:
-        match = score(queries.candidate_profile(volunteer), queries.project_needs(project))
+        match = score(queries.candidate_profile(volunteer),
+                      queries.project_needs(project, local_today()))
         if match.suggested_start:
             return match.suggested_start, match.suggested_end
     return project.start_date, project.end_date
@@ -377,7 +378,7 @@ def edit_dates(placement_id: int) -> Any:
 @require(Permission.MANAGE_PLACEMENTS)
 def match_for_project(project_id: int) -> str:
     project = _project_or_404(project_id)
-    ranked, excluded = queries.match_project(project)
+    ranked, excluded = queries.match_project(project, local_today())
     show_all = request.args.get("show") == "all"
     return render_template(
         "placements/match_project.html",
