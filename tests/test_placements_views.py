@@ -533,3 +533,22 @@ def test_cancel_and_withdraw_say_how_they_differ(coordinator, september, db):
     html = text(client.get(f"/placements/{placement.id}"))
     assert "Cancel: the placement will not take place." in html
     assert "Withdraw: the volunteer leaves a placement that was confirmed or had started." in html
+
+
+def test_proposing_dates_that_are_over_says_how_to_record_them(coordinator, db):
+    client, _ = coordinator
+    now = today()
+    project = factories.project(start_date=now - timedelta(days=90),
+                                end_date=now + timedelta(days=90))
+    volunteer = factories.volunteer()
+    db.session.commit()
+
+    def propose(start, end):
+        return text(client.post("/placements/new", data={
+            "volunteer": volunteer.id, "project": project.id, "start_date": start.isoformat(),
+            "end_date": end.isoformat()}, follow_redirects=True))
+
+    html = propose(now - timedelta(days=60), now - timedelta(days=31))
+    assert "Placement proposed." in html and "These dates are over" in html
+    html = propose(now - timedelta(days=5), now + timedelta(days=20))
+    assert "Placement proposed." in html and "These dates are over" not in html

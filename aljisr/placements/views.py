@@ -325,6 +325,10 @@ def new() -> Any:
                     flash(_("%(name)s said they are available %(dates)s: check these dates "
                             "with them.", name=volunteer.full_name,
                             dates=_availability(volunteer)), "warning")
+                if placement.end_date < local_today():
+                    flash(_("These dates are over: the placement is recorded as proposed, "
+                            "for the record. Confirm, start and complete it to issue its "
+                            "certificate."), "warning")
                 return redirect(url_for("placements.detail", placement_id=placement.id))
     return _render_new(form)
 
