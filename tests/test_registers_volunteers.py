@@ -120,6 +120,7 @@ def test_name_in_any_script_is_accepted(as_role, db):
         ({"emergency_contact_phone": "+33 1"}, "emergency_contact_phone", "phone number"),
         ({"date_of_birth": "2026-13-45"}, "date_of_birth", "Not a valid date value."),
         ({"date_of_birth": "2990-01-01"}, "date_of_birth", "in the past"),
+        ({"date_of_birth": "1800-01-01"}, "date_of_birth", "Check the year of birth"),
         ({"available_from": "2026-09-10", "available_to": "2026-09-01"}, "available_to",
          "cannot be before its start"),
         ({"name_ar": "Olga"}, "name_ar", "Arabic script"),

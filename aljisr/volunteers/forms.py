@@ -161,8 +161,10 @@ class VolunteerForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def validate_date_of_birth(self, field: Any) -> None:
-        if field.data and not date(1900, 1, 1) <= field.data <= dates.today():
+        if field.data and field.data > dates.today():
             raise ValidationError(_("Give a date of birth in the past."))
+        if field.data and field.data < date(1900, 1, 1):
+            raise ValidationError(_("Check the year of birth: it is before 1900."))
 
     def validate_available_to(self, field: Any) -> None:
         if field.data and self.available_from.data and field.data < self.available_from.data:
