@@ -311,3 +311,14 @@ def test_statements_per_report_do_not_grow_with_its_rows(as_role, db, fmt):
     url = "/reports/organisations/{}?start=2026-01-01&end=2026-06-30&format=" + fmt
     assert _statements_for(client, url.format(small.id)) == _statements_for(
         client, url.format(large.id))
+
+
+def test_the_report_pdf_names_the_association_in_the_interface_language(as_role, db):
+    from tests.certificates_support import pdf_text
+
+    client, user = as_role("coordinator")
+    user.locale = "fr"
+    db.session.commit()
+    text = " ".join(pdf_text(client.get("/reports/annual/2026?format=pdf").data).split())
+    assert "Association Al Jisr pour la Communication" in text
+    assert "Al Jisr Association for Communication" not in text

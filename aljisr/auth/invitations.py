@@ -185,14 +185,14 @@ def _send_link(user: User, purpose: LinkPurpose, *, actor: User | None) -> None:
     with force_locale(mail_locale(user)):
         if purpose is LinkPurpose.INVITATION:
             subject = _("Your account with %(association)s",
-                        association=current_app.config["ASSOCIATION_NAME"])
+                        association=_(current_app.config["ASSOCIATION_NAME"]))
         else:
             subject = _("Choose a new password")
         # the deadline in the recipient's language and the association's time zone
         expires = format_datetime(utcnow() + timedelta(hours=hours), "d MMMM yyyy, HH:mm")
         body = render_template(template, user=user, link=link, hours=hours, inviter=actor,
                                expires=expires,
-                               association=current_app.config["ASSOCIATION_NAME"])
+                               association=_(current_app.config["ASSOCIATION_NAME"]))
     send_mail(user.email, str(subject), body)
     audit.record(actor, action, user)
 

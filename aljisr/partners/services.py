@@ -325,7 +325,7 @@ def query_hours(entry: HoursEntry, message: str | None, *, actor: User) -> list[
                         organisation=actor.organisation.name if actor.organisation else "")
             body = render_template("email/hours_query.txt", entry=entry, message=text,
                                    actor=actor, recipient=recipient, link=link,
-                                   association=current_app.config["ASSOCIATION_NAME"])
+                                   association=_(current_app.config["ASSOCIATION_NAME"]))
         send_mail(recipient.email, str(subject), body)
     return recipients
 

@@ -35,7 +35,7 @@ from wtforms.fields.choices import SelectChoice
 
 from aljisr.dates import today as local_today
 from aljisr.extensions import db
-from aljisr.i18n import format_decimal, get_locale, text_direction
+from aljisr.i18n import _, format_decimal, get_locale, text_direction
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, require
 from aljisr.reports import exports, queries
@@ -78,7 +78,7 @@ def _download(report: queries.Report, fmt: str) -> Any:
     elif fmt == "xlsx":
         data = exports.report_xlsx(report, rtl=_direction() == "rtl")
     else:
-        data = report_pdf(report, association=current_app.config["ASSOCIATION_NAME"],
+        data = report_pdf(report, association=_(current_app.config["ASSOCIATION_NAME"]),
                           generated=local_today(), direction=_direction())
     response = send_file(io.BytesIO(data), mimetype=_MIMETYPES[fmt], as_attachment=True,
                          download_name=exports.filename(report, fmt), max_age=0)
@@ -188,8 +188,9 @@ def annual(year: int) -> Any:
     if not form.validate():
         return render_template("reports/annual.html", form=form, report=None), 400
     fmt = form.format.data
-    report = queries.annual_report(form.year.data, current_app.config["ASSOCIATION_NAME"],
-                                   country_name, with_rows=fmt in ("csv", "xlsx"))
+    association = _(current_app.config["ASSOCIATION_NAME"])  # in the page's language
+    report = queries.annual_report(form.year.data, association, country_name,
+                                   with_rows=fmt in ("csv", "xlsx"))
     if fmt != "html":
         return _download(report, fmt)
     return render_template("reports/annual.html", form=form, report=report,
