@@ -23,3 +23,16 @@ def statements_sent(engine: Any) -> Iterator[list[str]]:
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
+
+
+def trigger_names(engine: Any, table: str) -> set[str]:
+    """The names of the user-defined triggers on ``table`` (SQLite or PostgreSQL)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            rows = conn.exec_driver_sql(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                (table,))
+        else:
+            rows = conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,))
+        return set(rows.scalars().all())

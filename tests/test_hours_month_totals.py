@@ -14,6 +14,7 @@ from aljisr.hours import services
 from aljisr.hours.models import HoursEntry, HoursMonthTotal, HoursStatus
 from aljisr.permissions import Role
 from tests import factories
+from tests.sql import trigger_names
 
 START, END = date(2026, 1, 1), date(2026, 12, 31)
 
@@ -41,20 +42,9 @@ def placement(db):
 
 
 def test_the_triggers_exist(db, is_postgres):
-    with db.engine.connect() as conn:
-        if is_postgres:
-            names = conn.exec_driver_sql(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'hours_entries'::regclass "
-                "AND NOT tgisinternal"
-            ).scalars().all()
-            assert "hours_month_totals_change" in names
-        else:
-            names = conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                "AND tbl_name = 'hours_entries'"
-            ).scalars().all()
-            assert {"hours_month_totals_insert", "hours_month_totals_update",
-                    "hours_month_totals_delete"} <= set(names)
+    expected = ({"hours_month_totals_change"} if is_postgres else
+                {f"hours_month_totals_{when}" for when in ("insert", "update", "delete")})
+    assert expected <= trigger_names(db.engine, "hours_entries")
 
 
 def test_only_approved_hours_are_counted(db, placement):

@@ -14,6 +14,7 @@ from aljisr.permissions import Role
 from aljisr.placements import services
 from aljisr.placements.models import Placement, PlacementStatus, ProjectBooking
 from tests import factories
+from tests.sql import trigger_names
 
 START = date(2026, 3, 1)
 S = PlacementStatus
@@ -42,19 +43,9 @@ def _project():
 
 
 def test_the_triggers_exist(db, is_postgres):
-    with db.engine.connect() as conn:
-        if is_postgres:
-            names = conn.exec_driver_sql(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'placements'::regclass "
-                "AND NOT tgisinternal"
-            ).scalars().all()
-            assert "project_bookings_change" in names
-        else:
-            names = conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'placements'"
-            ).scalars().all()
-            assert {"project_bookings_insert", "project_bookings_update",
-                    "project_bookings_delete"} <= set(names)
+    expected = ({"project_bookings_change"} if is_postgres else
+                {f"project_bookings_{when}" for when in ("insert", "update", "delete")})
+    assert expected <= trigger_names(db.engine, "placements")
 
 
 def test_live_placements_are_counted_on_every_day_both_ends_included(db):

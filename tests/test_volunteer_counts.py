@@ -13,6 +13,7 @@ from aljisr.permissions import Role
 from aljisr.volunteers import services
 from aljisr.volunteers.models import Volunteer, VolunteerCount, VolunteerStatus
 from tests import factories
+from tests.sql import trigger_names
 
 
 def _counts(db) -> dict[tuple[str, str], int]:
@@ -29,19 +30,9 @@ def _expected(db) -> dict[tuple[str, str], int]:
 
 
 def test_the_triggers_exist(db, is_postgres):
-    with db.engine.connect() as conn:
-        if is_postgres:
-            names = conn.exec_driver_sql(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'volunteers'::regclass "
-                "AND NOT tgisinternal"
-            ).scalars().all()
-            assert "volunteer_counts_change" in names
-        else:
-            names = conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'volunteers'"
-            ).scalars().all()
-            assert {"volunteer_counts_insert", "volunteer_counts_update",
-                    "volunteer_counts_delete"} <= set(names)
+    expected = ({"volunteer_counts_change"} if is_postgres else
+                {f"volunteer_counts_{when}" for when in ("insert", "update", "delete")})
+    assert expected <= trigger_names(db.engine, "volunteers")
 
 
 def test_inserts_updates_and_deletes_are_followed(db):
