@@ -12,7 +12,6 @@ each request (it reads ``request.wtforms_translations``). The English text stays
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 import flask_babel
 from babel import support
@@ -66,11 +65,29 @@ def translations_for(locale: str) -> support.Translations:
     return merged
 
 
+class _RequestTranslations:
+    """What Flask-WTF calls for a message: looks the request's language up only then, so the
+    hook below reads nothing (the language can come from the signed-in user's record, and a
+    query before the request's write intent is known would open the wrong transaction)."""
+
+    @staticmethod
+    def _catalogue() -> support.NullTranslations:
+        locale = str(get_locale() or "en")
+        return support.NullTranslations() if locale == "en" else translations_for(locale)
+
+    def ugettext(self, string: str) -> str:
+        return self._catalogue().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue().ungettext(singular, plural, n)
+
+
+_REQUEST_TRANSLATIONS = _RequestTranslations()
+
+
 def install(app: Flask) -> None:
-    """Give Flask-WTF the merged catalogue of the request's language, before any form."""
+    """Give Flask-WTF the merged catalogue of the request's language for every request."""
 
     @app.before_request
     def _wtforms_translations() -> None:
-        locale: Any = get_locale()
-        if locale is not None and str(locale) != "en":
-            request.wtforms_translations = translations_for(str(locale))
+        request.wtforms_translations = _REQUEST_TRANSLATIONS
