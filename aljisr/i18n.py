@@ -18,6 +18,7 @@ module's ``force_locale``, never Flask-Babel's directly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -53,8 +54,22 @@ def format_date(value: date | datetime, format: str = "medium") -> str:  # noqa:
     key = (value, format)
     text = state.dates.get(key)
     if text is None:
-        text = state.dates[key] = babel.dates.format_date(value, format, locale=state.locale)
+        text = state.dates[key] = first_of_month(
+            babel.dates.format_date(value, format, locale=state.locale), value, state.locale)
     return text
+
+
+_DAY_ONE = re.compile(r"(?<!\d)1(?= )")
+
+
+def first_of_month(text: str, value: date, locale: Locale | str) -> str:
+    """French writes the first day of a month as an ordinal: "1er septembre 2025", "1er sept.
+    2025" (Imprimerie nationale, *Lexique des règles typographiques*), which CLDR's patterns
+    do not. ``text`` is ``value`` formatted in ``locale``; other days and languages, and
+    numeric formats ("01/09/2025"), are returned unchanged."""
+    if value.day != 1 or str(locale).split("_")[0] != "fr":
+        return text
+    return _DAY_ONE.sub("1er", text, count=1)
 
 
 def format_datetime(value: datetime, format: str = "medium") -> str:  # noqa: A002
@@ -88,6 +103,7 @@ __all__ = [
     "_",
     "_l",
     "force_locale",
+    "first_of_month",
     "format_date",
     "format_datetime",
     "format_decimal",

@@ -413,7 +413,7 @@ class TestDetailsInWords:
         assert titles(page) == ["Dates modifiées"]
         assert details_of(page)[0].startswith("Dates")
         assert details_of(page)[0].endswith(
-            "1 sept. 2026 – 31 déc. 2026 → 1 sept. 2026 – 15 oct. 2026")
+            "1er sept. 2026 – 31 déc. 2026 → 1er sept. 2026 – 15 oct. 2026")
         shown = details_of(text(client.get("/audit/?action=hours.log")))[0]
         assert [part.split(":")[1].strip() for part in shown.split(" | ")] == [
             str(history["placement"].id), "3 sept. 2026", "7,5", "Soumis"]

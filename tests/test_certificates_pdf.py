@@ -467,7 +467,7 @@ def test_participation_certificate_has_no_hours():
 def test_french_certificate_formats_dates_in_french():
     pdf = render_certificate(make_snapshot(language="fr", hours=Decimal("7.5")))
     extracted = " ".join(pdftotext(pdf).split())
-    assert "1 septembre 2025" in extracted and "12 octobre 2025" in extracted
+    assert "1er septembre 2025" in extracted and "12 octobre 2025" in extracted
     assert "7,5" in extracted
     assert "Amina" in extracted and "AJ-2025-000123" in extracted
 
@@ -554,7 +554,7 @@ def test_bilingual_certificate_prints_french_and_arabic():
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     extracted = " ".join(pdftotext(pdf).split())
     assert "Ольга Петренко" in extracted and "أولغا بيترينكو" in extracted
-    assert "1 septembre 2025" in extracted  # French column (Babel, no catalogue needed)
+    assert "1er septembre 2025" in extracted  # French column (Babel, no catalogue needed)
     assert "سبتمبر" in extracted  # Arabic column
     # French column on the left, Arabic on the right.
     assert _x_of(pdf, "septembre") < 842 / 2 < _x_of(pdf, visual_rtl("سبتمبر"))

@@ -297,7 +297,7 @@ def test_pdf_uses_the_requesters_language_for_dates_and_countries(as_role, named
     db.session.commit()
     text = _pdf_text(client.get(_url(named_world, "pdf")).data)
     assert "Maroc" in text and "Morocco" not in text
-    assert "1 janvier 2026" in text
+    assert "1er janvier 2026" in text
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "csv", "xlsx"])

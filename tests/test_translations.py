@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -288,3 +289,21 @@ def test_no_marked_string_escapes_extraction():
                     and node.args[0].value not in known):
                 missed.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.args[0].value!r}")
     assert missed == []
+
+
+@pytest.mark.parametrize(("day", "fmt", "locale", "expected"), [
+    (date(2025, 9, 1), "long", "fr", "1er septembre 2025"),
+    (date(2026, 11, 1), "full", "fr", "dimanche 1er novembre 2026"),
+    (date(2001, 1, 1), "medium", "fr", "1er janv. 2001"),
+    (date(2025, 9, 11), "long", "fr", "11 septembre 2025"),
+    (date(2025, 9, 1), "short", "fr", "01/09/2025"),
+    (date(2025, 9, 1), "long", "en", "September 1, 2025"),
+    (date(2025, 9, 1), "long", "ar", None),
+])
+def test_french_writes_the_first_of_the_month_as_an_ordinal(day, fmt, locale, expected):
+    import babel.dates
+
+    from aljisr.i18n import first_of_month
+
+    text = babel.dates.format_date(day, fmt, locale=locale)
+    assert first_of_month(text, day, locale) == (expected or text)

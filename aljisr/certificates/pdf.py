@@ -38,7 +38,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from aljisr.certificates.snapshot import CertificateSnapshot
-from aljisr.i18n import _, force_locale, format_date, format_decimal, ngettext
+from aljisr.i18n import _, first_of_month, force_locale, format_date, format_decimal, ngettext
 from aljisr.pdf import fonts
 from aljisr.pdf.text import FittedText, draw_fitted, fit_text, isolate, quote_inside
 
@@ -61,7 +61,8 @@ def _format_date(value, language: str) -> str:
     """Long date in ``language`` (e.g. "1 septembre 2025"), CLDR patterns via Babel."""
     if has_app_context():
         return format_date(value, "long")
-    return babel_dates.format_date(value, "long", locale=language)
+    return first_of_month(babel_dates.format_date(value, "long", locale=language), value,
+                          language)
 
 
 def _format_hours(value: Decimal, language: str) -> str:
