@@ -16,7 +16,6 @@ from flask_login import current_user
 from aljisr.dates import today as local_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
-from aljisr.hours.services import submitted_totals_by_placement
 from aljisr.i18n import _, _l, format_date
 from aljisr.listing import order_by, paginate, parse_page, parse_sort
 from aljisr.permissions import Permission, require
@@ -181,16 +180,11 @@ def _render_detail(
     failed: PlacementStatus | None = None,
     form: TransitionForm | None = None,
 ) -> str:
-    allowed = services.allowed_transitions(placement)
-    # completing ends the hours; say so while some still wait for review
-    waiting = (submitted_totals_by_placement([placement.id])[placement.id]
-               if PlacementStatus.COMPLETED in allowed else None)
     return render_template(
         "placements/detail.html",
         placement=placement,
         history=queries.placement_history(placement.id),
-        allowed=allowed,
-        hours_waiting=waiting,
+        allowed=services.allowed_transitions(placement),
         reason_required=services.REASON_REQUIRED,
         verbs=services.TRANSITION_VERBS,
         can_change_dates=placement.status in services.DATES_CHANGEABLE,
