@@ -19,6 +19,7 @@ from aljisr.formfields import is_country
 from aljisr.i18n import _, ngettext
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.models import Placement
+from aljisr.placements.services import ongoing_placements
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
 from aljisr.text import clean_text
@@ -113,8 +114,6 @@ def archive_organisation(organisation: Organisation, *, actor: Any) -> None:
         at its site, or on a project it partners) is proposed, confirmed or active: the
         organisation would leave the filters while its volunteers are still expected.
     """
-    from aljisr.projects.services import ongoing_placements
-
     if organisation.archived_at is not None:
         raise NotAllowed(_("This organisation is already archived."))
     ongoing = ongoing_placements(sa.or_(

@@ -29,6 +29,7 @@ from aljisr.extensions import db
 from aljisr.i18n import _, format_date
 from aljisr.placements.models import (
     LIVE_STATUSES,
+    ONGOING_STATUSES,
     TRANSITIONS,
     Placement,
     PlacementStatus,
@@ -64,6 +65,16 @@ class Peak:
 
     count: int
     day: date | None
+
+
+def ongoing_placements(*where: Any) -> int:
+    """How many placements matching ``where`` (SQL conditions on placements, joined to their
+    project) are proposed, confirmed or active: a volunteer, project, site or organisation
+    with one cannot be archived."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Placement).join(Project)
+        .where(Placement.status.in_(ONGOING_STATUSES), *where)
+    ) or 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -595,7 +606,6 @@ def rebuild_project_bookings() -> int:
 
 
 __all__ = [
-    "rebuild_project_bookings",
     "DATES_CHANGEABLE",
     "REASON_REQUIRED",
     "TRANSITION_VERBS",
@@ -607,8 +617,10 @@ __all__ = [
     "complete_placement",
     "confirm_placement",
     "overlapping_placements",
+    "ongoing_placements",
     "peak_occupancy",
     "propose_placement",
+    "rebuild_project_bookings",
     "start_placement",
     "transition",
     "withdraw_placement",

@@ -19,8 +19,8 @@ from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, format_date, ngettext
 from aljisr.organisations.models import Organisation, OrganisationKind
-from aljisr.placements.models import LIVE_STATUSES, ONGOING_STATUSES, Placement
-from aljisr.placements.services import check_capacity_change, lock_project
+from aljisr.placements.models import LIVE_STATUSES, Placement
+from aljisr.placements.services import check_capacity_change, lock_project, ongoing_placements
 from aljisr.projects.models import SDG_TITLES, Project, ProjectStatus, Theme
 from aljisr.sites.models import Site
 from aljisr.text import clean_text
@@ -202,15 +202,6 @@ def update_project(project: Project, values: Mapping[str, Any], *, actor: Any) -
                 details[name] = [str(getattr(old, "value", old)), str(getattr(new, "value", new))]
         audit.record(actor, "project.update", project, details=details)
     return changed
-
-
-def ongoing_placements(*where: Any) -> int:
-    """How many placements matching ``where`` (SQL conditions on placements, joined to their
-    project) are proposed, confirmed or active."""
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Placement).join(Project)
-        .where(Placement.status.in_(ONGOING_STATUSES), *where)
-    ) or 0
 
 
 def archive_project(project: Project, *, actor: Any) -> None:

@@ -17,6 +17,8 @@ from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, ngettext
 from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.placements.services import ongoing_placements
+from aljisr.projects.models import Project
 from aljisr.sites.models import Site, SiteKind
 from aljisr.text import clean_text
 
@@ -82,9 +84,6 @@ def archive_site(site: Site, *, actor: Any) -> None:
     :raises NotAllowed: already archived, or a placement on one of its projects is proposed,
         confirmed or active.
     """
-    from aljisr.projects.models import Project
-    from aljisr.projects.services import ongoing_placements
-
     if site.archived_at is not None:
         raise NotAllowed(_("This site is already archived."))
     ongoing = ongoing_placements(Project.site_id == site.id)

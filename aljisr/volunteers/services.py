@@ -21,6 +21,8 @@ from aljisr.extensions import db
 from aljisr.formfields import is_country
 from aljisr.i18n import _
 from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.placements.models import Placement
+from aljisr.placements.services import ongoing_placements
 from aljisr.projects.models import Theme
 from aljisr.text import clean_email, clean_text
 from aljisr.volunteers.models import (
@@ -335,23 +337,13 @@ def unarchive_volunteer(volunteer: Volunteer, *, actor: Any) -> None:
 # period, while issued certificates stay verifiable)
 # --------------------------------------------------------------------------------------------
 
-#: Placement statuses that still need the volunteer's details (an ongoing or coming stay).
-
 #: Most characters kept of the reason given for an anonymisation.
 ANONYMISE_REASON_MAX = 500
 
 
 def _refuse_if_placed(volunteer: Volunteer) -> None:
     """:raises NotAllowed: the volunteer has a proposed, confirmed or active placement."""
-    from aljisr.placements.models import ONGOING_STATUSES, Placement
-
-    ongoing = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Placement).where(
-            Placement.volunteer_id == volunteer.id,
-            Placement.status.in_(ONGOING_STATUSES),
-        )
-    )
-    if ongoing:
+    if ongoing_placements(Placement.volunteer_id == volunteer.id):
         raise NotAllowed(_("This volunteer has a proposed, confirmed or active placement: "
                            "complete, withdraw or cancel it first."))
 
@@ -429,8 +421,6 @@ def volunteers_past_retention(years: int, today: date) -> list[Volunteer]:
     :param years: the retention period the association has declared (at least 1).
     :raises ValueError: ``years`` is less than 1.
     """
-    from aljisr.placements.models import Placement
-
     if years < 1:
         raise ValueError("the retention period is at least one year")
     try:
