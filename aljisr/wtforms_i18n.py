@@ -12,13 +12,16 @@ each request (it reads ``request.wtforms_translations``). The English text stays
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
-import flask_babel
 from babel import support
 from flask import Flask, request
 from wtforms.i18n import messages_path
 
 from aljisr.i18n import _, get_locale, ngettext
+
+#: The project's compiled catalogues (``flask translations compile``).
+TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def messages() -> list[str]:
@@ -58,8 +61,7 @@ def translations_for(locale: str) -> support.Translations:
     merged = support.Translations.load(messages_path(), [locale], domain="wtforms")
     if not isinstance(merged, support.Translations):  # no WTForms catalogue for it
         merged = support.Translations()
-    with flask_babel.force_locale(locale):
-        ours = flask_babel.get_translations()
+    ours = support.Translations.load(str(TRANSLATIONS), [locale])
     if isinstance(ours, support.Translations):
         merged.merge(ours)
     return merged
