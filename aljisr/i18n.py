@@ -82,7 +82,10 @@ def format_datetime(value: datetime, format: str = "medium") -> str:  # noqa: A0
     from aljisr.dates import association_zone
 
     locale = get_locale() or "en"
-    return babel.dates.format_datetime(value, format, tzinfo=association_zone(), locale=locale)
+    zone = association_zone()
+    text = babel.dates.format_datetime(value, format, tzinfo=zone, locale=locale)
+    local_day = value.astimezone(zone) if value.tzinfo is not None else value
+    return first_of_month(text, local_day, locale)
 
 
 def format_decimal(value: Decimal | float | int, format: str | None = None) -> str:  # noqa: A002

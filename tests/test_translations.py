@@ -307,3 +307,14 @@ def test_french_writes_the_first_of_the_month_as_an_ordinal(day, fmt, locale, ex
 
     text = babel.dates.format_date(day, fmt, locale=locale)
     assert first_of_month(text, day, locale) == (expected or text)
+
+
+def test_a_timestamp_on_the_first_of_the_month_reads_1er_in_french(app):
+    from datetime import UTC, datetime
+
+    from aljisr.i18n import force_locale, format_datetime
+
+    with app.test_request_context(), force_locale("fr"):
+        # 23:30 UTC on 31 October is 00:30 on 1 November in Casablanca (UTC+1)
+        assert format_datetime(datetime(2026, 10, 31, 23, 30, tzinfo=UTC)).startswith("1er nov.")
+        assert format_datetime(datetime(2026, 11, 1, 12, 0, tzinfo=UTC)).startswith("1er nov.")
