@@ -369,7 +369,7 @@ def bulk_review(
 
 
 def _hours_sum_by(column: Any, ids: Iterable[int], join_placements: bool,
-                     status: HoursStatus = HoursStatus.APPROVED) -> dict[int, Decimal]:
+                  status: HoursStatus = HoursStatus.APPROVED) -> dict[int, Decimal]:
     ids = list(set(ids))
     if not ids:
         return {}
@@ -392,8 +392,7 @@ def approved_totals_by_placement(placement_ids: Iterable[int]) -> dict[int, Deci
 def submitted_totals_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal]:
     """``{placement_id: hours submitted and not yet reviewed}`` (0.00 when none), one query:
     hours that an hours certificate issued now would leave out."""
-    return _hours_sum_by(HoursEntry.placement_id, placement_ids, False,
-                            HoursStatus.SUBMITTED)
+    return _hours_sum_by(HoursEntry.placement_id, placement_ids, False, HoursStatus.SUBMITTED)
 
 
 def approved_totals_by_volunteer(volunteer_ids: Iterable[int]) -> dict[int, Decimal]:

@@ -29,6 +29,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
 }
 DEFAULT_SORT = "start_date"
 
+
 @dataclass(frozen=True, slots=True)
 class ProjectRow:
     """What a row of the projects register shows: plain values, no ORM object to build."""
