@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from babel import Locale
 from flask import Flask, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from aljisr.i18n import (
     LANGUAGES,
@@ -71,6 +73,27 @@ def language_name(code: str | None) -> str:
     return (get_locale() or Locale("en")).languages.get(code, code)
 
 
+def date_text(value: date | None, format: str = "medium") -> str:  # noqa: A002
+    """The ``date`` filter: a date in the interface language, "" for None."""
+    return format_date(value, format) if value else ""
+
+
+def status_badge(status: Any) -> Markup:
+    """A status enum member as a badge, ``<span class="badge status-active">Active</span>``:
+    its ``value`` names the colour rule in ``static/css/app.css``, its ``title`` is the
+    translated text.
+
+    A Python global rather than a Jinja macro: registers write one per row, and a macro call
+    costs several times as much."""
+    return Markup('<span class="badge status-{}">{}</span>').format(status.value, status.title)
+
+
+def date_range(start: date | None, end: date | None) -> Markup:
+    """"12 Sept 2026 – 30 Oct 2026", each date kept on one line (either may be None)."""
+    return Markup('<span class="text-nowrap">{}</span> – <span class="text-nowrap">{}</span>'
+                  ).format(date_text(start), date_text(end))
+
+
 def active_nav_endpoint(items: list[NavItem], endpoint: str | None) -> str | None:
     """The navigation item to highlight for the current ``endpoint``: the item itself, else the
     only item of the same blueprint (a register's detail page lights its list), else none."""
@@ -120,10 +143,12 @@ def init_templating(app: Flask) -> None:
         ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
         newstyle=True,
     )
-    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["date"] = date_text
     app.jinja_env.filters["datetimeformat"] = format_datetime
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["language"] = language_name
     app.jinja_env.globals["list_url"] = list_url
+    app.jinja_env.globals["status_badge"] = status_badge
+    app.jinja_env.globals["date_range"] = date_range
     app.jinja_env.globals["url_if_exists"] = url_if_exists
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")

@@ -14,11 +14,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, load_only
+from sqlalchemy.orm import joinedload
 
 from aljisr.audit import AuditEvent
 from aljisr.extensions import db
-from aljisr.listing import search_clause
+from aljisr.listing import Page, Sort, order_by, paginate, search_clause
 from aljisr.placements.matching import (
     Busy,
     CandidateProfile,
@@ -32,7 +32,7 @@ from aljisr.placements.matching import (
 from aljisr.placements.models import LIVE_STATUSES, Placement, PlacementStatus
 from aljisr.placements.services import Peak, peak_occupancy
 from aljisr.projects.models import Project, ProjectStatus
-from aljisr.scopes import placements_for, projects_for, sites_for
+from aljisr.scopes import placement_filter, placements_for, projects_for, sites_for
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import (
     LanguageLevel,
@@ -75,50 +75,70 @@ SORTS: dict[str, tuple[Any, ...]] = {
 DEFAULT_SORT = "start_date"
 
 
-#: What a row of the placements list shows of the placement itself.
-LIST_COLUMNS = (Placement.id, Placement.volunteer_id, Placement.project_id, Placement.start_date,
-                Placement.end_date, Placement.role, Placement.status)
+@dataclass(frozen=True, slots=True)
+class PlacementRow:
+    """What a row of the placements list shows: plain values, no ORM object to build."""
+
+    id: int
+    volunteer_id: int
+    volunteer_name: str
+    project_id: int
+    project_title: str
+    site_name: str
+    start_date: date
+    end_date: date
+    role: str | None
+    status: PlacementStatus
+
+    @property
+    def days(self) -> int:
+        """Length in days, both ends included (as :attr:`Placement.days`)."""
+        return (self.end_date - self.start_date).days + 1
 
 
-def placement_list(user: Any, filters: PlacementFilters, sort_key: str = DEFAULT_SORT
-                   ) -> sa.Select[Any]:
-    """Placements ``user`` may see matching ``filters``, with volunteer, project and site
-    loaded in the same query (one query per page, whatever its length, even an empty one).
-    Unordered: the caller orders it by ``sort_key`` (see :data:`SORTS`).
+def placement_page(user: Any, filters: PlacementFilters, sort: Sort, page: int) -> Page:
+    """One page of the placements ``user`` may see matching ``filters``, as
+    :class:`PlacementRow` with the volunteer's name, the project's title and its site's name:
+    2 queries (count, page), whatever the page's length.
 
-    Volunteers are joined in the filtering query only when the search or the sort needs
-    them; otherwise the count does not touch them (SQLite would otherwise walk every
-    volunteer to count 40,000 placements)."""
-    columns = (Volunteer.id, Volunteer.full_name, Volunteer.name_ar)
-    query = placements_for(user).join(Placement.project)
-    if filters.q or sort_key == "volunteer":
-        query = query.join(Placement.volunteer)
-        volunteer: Any = contains_eager(Placement.volunteer)
-    else:
-        volunteer = joinedload(Placement.volunteer)
-    query = query.options(
-        # only the columns a row shows (a placement, project or site also holds notes and
-        # descriptions): no query for the volunteers' languages either
-        load_only(*LIST_COLUMNS, raiseload=True),
-        volunteer.load_only(*columns, raiseload=True).raiseload(Volunteer.languages),
-        contains_eager(Placement.project).load_only(Project.id, Project.title, raiseload=True)
-        .joinedload(Project.site).load_only(Site.id, Site.name, raiseload=True),
-    )
+    The count joins nothing but what the search needs (volunteers): unfiltered, SQLite then
+    counts 40,000 placements from an index in microseconds, where a join to projects or
+    volunteers walks every row.
+    """
+    where: list[Any] = [placement_filter(user)]
     if filters.q:
-        query = query.where(search_clause(Volunteer.search_key, filters.q))
+        where.append(search_clause(Volunteer.search_key, filters.q))
     if filters.status is not None:
-        query = query.where(Placement.status == filters.status)
+        where.append(Placement.status == filters.status)
     if filters.project_id is not None:
-        query = query.where(Placement.project_id == filters.project_id)
+        where.append(Placement.project_id == filters.project_id)
     if filters.site_id is not None:
-        query = query.where(Project.site_id == filters.site_id)
+        where.append(Placement.project_id.in_(
+            sa.select(Project.id).where(Project.site_id == filters.site_id)))
     if filters.volunteer_id is not None:
-        query = query.where(Placement.volunteer_id == filters.volunteer_id)
+        where.append(Placement.volunteer_id == filters.volunteer_id)
     if filters.date_from is not None:
-        query = query.where(Placement.end_date >= filters.date_from)
+        where.append(Placement.end_date >= filters.date_from)
     if filters.date_to is not None:
-        query = query.where(Placement.start_date <= filters.date_to)
-    return query
+        where.append(Placement.start_date <= filters.date_to)
+    stmt = (
+        sa.select(
+            Placement.id, Placement.volunteer_id, Volunteer.full_name, Placement.project_id,
+            Project.title, Site.name, Placement.start_date, Placement.end_date, Placement.role,
+            Placement.status,
+        )
+        .join(Project, Project.id == Placement.project_id)
+        .join(Site, Site.id == Project.site_id)
+        .join(Volunteer, Volunteer.id == Placement.volunteer_id)
+        .where(*where)
+    )
+    count = sa.select(Placement.id)
+    if filters.q:
+        count = count.join(Volunteer, Volunteer.id == Placement.volunteer_id)
+    result = paginate(stmt, page, order=order_by(sort, SORTS, Placement.id), rows=True,
+                      count=count.where(*where))
+    result.items = [PlacementRow(*row) for row in result.items]
+    return result
 
 
 def filter_choices(

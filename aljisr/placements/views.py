@@ -17,7 +17,7 @@ from aljisr.dates import today as local_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _, _l, format_date
-from aljisr.listing import order_by, paginate, parse_page, parse_sort
+from aljisr.listing import parse_page, parse_sort
 from aljisr.permissions import Permission, require
 from aljisr.placements import queries, services
 from aljisr.placements.forms import (
@@ -164,9 +164,7 @@ def index() -> str:
                                              request.args.get("project", type=int)))
     filters = _filters(form)
     sort = parse_sort(request.args, queries.SORTS, queries.DEFAULT_SORT, "desc")
-    page = paginate(queries.placement_list(current_user, filters, sort.key),
-                    parse_page(request.args),
-                    order=order_by(sort, queries.SORTS, Placement.id))
+    page = queries.placement_page(current_user, filters, sort, parse_page(request.args))
     return render_template("placements/index.html", form=form, page=page, filters=filters,
                            sort=sort)
 
