@@ -262,6 +262,170 @@ def test_queue_query_count_does_not_grow_with_queried_rows(coordinator, db, quer
     assert count_queries() == few
 
 
+# --- sorting the queue ---------------------------------------------------------------------------
+
+
+def _rows(html):
+    """Ids of the queue's rows, in the order shown."""
+    return [int(i) for i in re.findall(r'<tr id="entry-(\d+)"', html)]
+
+
+def _sortable_queue():
+    """Three submitted entries whose order differs by every sort key (ascending):
+    date p q r, volunteer q r p, project r p q, hours p r q."""
+    rows = {}
+    for key, name, title, days_ago, amount in (
+        ("p", "Zoé Martin", "Bustan garden", 6, "2"),
+        ("q", "anna Weiß", "Zaytoun school", 4, "7"),
+        ("r", "Élodie Brun", "Atlas centre", 2, "5"),
+    ):
+        start, end = D - timedelta(days=20), D + timedelta(days=20)
+        project = factories.project(title=title, start_date=start, end_date=end)
+        placement = factories.placement(volunteer_=factories.volunteer(full_name=name),
+                                        project_=project, start_date=start, end_date=end)
+        rows[key] = _submitted(placement, days_ago, amount).id
+    return rows
+
+
+@pytest.mark.parametrize(("sort", "ascending"), [
+    ("date", "pqr"),
+    ("volunteer", "qrp"),  # by search key: accents and case ignored (anna, Élodie, Zoé)
+    ("project", "rpq"),
+    ("hours", "prq"),
+])
+def test_queue_sorts_by_each_column_both_ways(coordinator, db, sort, ascending):
+    client, _ = coordinator
+    rows = _sortable_queue()
+
+    def shown(**args):
+        response = client.get("/hours/", query_string=args)
+        assert response.status_code == 200
+        return _rows(response.get_data(as_text=True))
+
+    assert shown() == [rows[k] for k in "pqr"]  # the default: oldest date first
+    assert shown(sort=sort) == [rows[k] for k in ascending]
+    assert shown(sort=sort, dir="asc") == [rows[k] for k in ascending]
+    assert shown(sort=sort, dir="desc") == [rows[k] for k in reversed(ascending)]
+    html = client.get("/hours/", query_string={"sort": sort, "dir": "desc"}).get_data(
+        as_text=True)
+    # the active header says so and its link reverses the direction
+    header = re.search(r'<th [^>]*aria-sort="descending">\s*<a [^>]*href="([^"]*)"', html)
+    assert header and f"sort={sort}" in header.group(1) and "dir=asc" in header.group(1)
+    assert unlabelled_controls(html) == []
+
+
+def test_queue_sorts_names_in_the_rendered_page(coordinator, db):
+    client, _ = coordinator
+    _sortable_queue()
+
+    def order(**args):
+        html = client.get("/hours/", query_string=args).get_data(as_text=True)
+        return sorted(("Zoé Martin", "anna Weiß", "Élodie Brun"), key=html.index)
+
+    assert order() == ["Zoé Martin", "anna Weiß", "Élodie Brun"]
+    assert order(sort="volunteer") == ["anna Weiß", "Élodie Brun", "Zoé Martin"]
+    assert order(sort="volunteer", dir="desc") == ["Zoé Martin", "Élodie Brun", "anna Weiß"]
+
+
+def test_queue_sorts_by_status_in_review_order_when_it_shows_several(coordinator, db):
+    client, _ = coordinator
+    p = _placement()
+    rejected = factories.hours(p, D - timedelta(days=5), status=HoursStatus.REJECTED).id
+    approved = factories.hours(p, D - timedelta(days=4)).id
+    submitted = _submitted(p, 3).id
+    logged_late = _submitted(p, 6).id  # an older date than its id says: same status, by date
+    db.session.commit()
+
+    def shown(**args):
+        return _rows(client.get("/hours/", query_string={"status": "all", **args}
+                                ).get_data(as_text=True))
+
+    assert shown() == [logged_late, rejected, approved, submitted]
+    assert shown(sort="status") == [logged_late, submitted, approved, rejected]
+    assert shown(sort="status", dir="desc") == [rejected, approved, submitted, logged_late]
+    # the Review column sorts only when the queue shows more than one status
+    assert "sort=status" in client.get("/hours/?status=all").get_data(as_text=True)
+    assert "sort=status" not in client.get("/hours/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("args", [
+    {"sort": "password_hash"}, {"sort": "volunteer; DROP TABLE hours_entries"},
+    {"sort": "activity"}, {"sort": ""}, {"sort": "date", "dir": "sideways"},
+    {"dir": "up"}, {"sort": "id"},
+])
+def test_queue_unknown_sort_keys_fall_back_to_the_default_order(coordinator, db, args):
+    client, _ = coordinator
+    rows = _sortable_queue()
+    response = client.get("/hours/", query_string=args)
+    assert response.status_code == 200
+    assert _rows(response.get_data(as_text=True)) == [rows[k] for k in "pqr"]
+
+
+def test_sort_links_keep_the_filters_and_filters_pages_and_reviews_keep_the_sort(coordinator,
+                                                                                 db, app):
+    app.config["PAGE_SIZE"] = 1
+    client, _ = coordinator
+    rows = _sortable_queue()
+    other = _submitted(_placement(volunteer_=factories.volunteer(full_name="Omar Filtered")), 1)
+    since = (D - timedelta(days=5)).isoformat()
+    # "n" is in the three names, not in Omar's; the dates leave q and r
+    html = client.get(f"/hours/?volunteer=n&date_from={since}&status=submitted&page=2"
+                      ).get_data(as_text=True)
+    assert _rows(html) == [rows["r"]]
+    link = re.search(r'<a class="sort-link" href="([^"]*sort=hours[^"]*)"', html).group(1)
+    link = link.replace("&amp;", "&")
+    # the sort link keeps every filter and goes back to the first page
+    for kept in ("volunteer=n", f"date_from={since}", "status=submitted", "sort=hours",
+                 "dir=asc"):
+        assert kept in link
+    assert "page=" not in link
+    html = client.get(link).get_data(as_text=True)
+    assert _rows(html) == [rows["r"]]  # 5 h before q's 7 h; by date q would come first
+    # the page links, the filter form and "Clear filters" keep the sort
+    page_link = re.search(r'class="page-link" href="([^"]*page=2[^"]*)"', html).group(1)
+    page_link = page_link.replace("&amp;", "&")
+    assert "sort=hours" in page_link and "volunteer=n" in page_link
+    assert _rows(client.get(page_link).get_data(as_text=True)) == [rows["q"]]
+    filter_form = re.search(r'<form method="get".*?</form>', html, re.S).group(0)
+    assert '<input type="hidden" name="sort" value="hours">' in filter_form
+    assert '<input type="hidden" name="dir" value="asc">' in filter_form
+    clear = re.search(r'href="([^"]*)" class="small">Clear filters', html).group(1)
+    assert clear.replace("&amp;", "&") == "/hours/?sort=hours&dir=asc"
+    assert other.id not in _rows(html)
+    # reviewing an entry comes back to the same order
+    response = client.post(f"/hours/{rows['p']}/review?sort=hours&dir=desc&volunteer=n",
+                           data={"action": "approve"})
+    assert response.status_code == 302
+    assert "sort=hours" in response.location and "dir=desc" in response.location
+    # after a refused review (shown at the review's own URL) the headers still lead to the queue
+    response = client.post(f"/hours/{rows['r']}/review?sort=hours&dir=desc",
+                           data={"action": "reject"})
+    assert response.status_code == 422
+    links = re.findall(r'<a class="sort-link[^"]*" href="([^"]*)"',
+                       response.get_data(as_text=True))
+    assert links and all(link.startswith("/hours/?") for link in links)
+
+
+@pytest.mark.parametrize("sort", ["volunteer", "project", "hours", "status"])
+def test_sorting_the_queue_sends_as_many_statements_as_the_default(coordinator, db, sort):
+    client, _ = coordinator
+
+    def count_queries(query):
+        with statements_sent(db.engine) as statements:
+            assert client.get("/hours/" + query).status_code == 200
+        return len(statements)
+
+    _sortable_queue()
+    default = count_queries("?status=all")
+    assert count_queries(f"?status=all&sort={sort}") == default
+    assert count_queries(f"?status=all&sort={sort}&dir=desc") == default
+    for _ in range(4):
+        p = _placement()
+        _submitted(p, 1)
+        factories.hours(p, D - timedelta(days=2))
+    assert count_queries(f"?status=all&sort={sort}") == default
+
+
 # --- logging for a placement ---------------------------------------------------------------------
 
 

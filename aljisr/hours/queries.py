@@ -13,11 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
-from aljisr.listing import Page, paginate, search_clause
+from aljisr.listing import Page, Sort, order_by, paginate, search_clause
 from aljisr.placements.models import Placement
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
@@ -26,6 +26,24 @@ from aljisr.volunteers.models import Volunteer
 #: Values of the queue's ``host`` filter: entries with an open query from the host organisation
 #: of their site, or confirmed by it.
 HOST_ANSWERS = ("queried", "confirmed")
+
+#: Sort keys of the review queue accepted in the URL -> columns (anything else falls back to
+#: "date", oldest first). Entries equal on the chosen key follow by date, then by id;
+#: statuses sort in review order: submitted, approved, rejected.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "date": (HoursEntry.work_date,),
+    "volunteer": (Volunteer.search_key, HoursEntry.work_date),
+    "project": (Project.search_key, HoursEntry.work_date),
+    "hours": (HoursEntry.hours, HoursEntry.work_date),
+    "status": (
+        sa.case(
+            {HoursStatus.SUBMITTED: 0, HoursStatus.APPROVED: 1, HoursStatus.REJECTED: 2},
+            value=HoursEntry.status,
+        ),
+        HoursEntry.work_date,
+    ),
+}
+DEFAULT_SORT = "date"
 
 
 @dataclass(frozen=True)
@@ -43,7 +61,16 @@ class QueueFilters:
     host: str | None = None
 
 
-def _entry_options() -> list[Any]:
+def _entry_options(joined: bool = False) -> list[Any]:
+    """Eager loading of what a queue row shows; ``joined``: the statement already joins the
+    entry's placement, volunteer and project (to sort by them), which then fill the entries."""
+    if joined:
+        placement = contains_eager(HoursEntry.placement)
+        return [
+            placement.contains_eager(Placement.volunteer).options(lazyload(Volunteer.languages)),
+            placement.contains_eager(Placement.project).joinedload(Project.site),
+            joinedload(HoursEntry.reviewed_by),
+        ]
     placement = joinedload(HoursEntry.placement)
     return [
         placement.joinedload(Placement.volunteer).options(lazyload(Volunteer.languages)),
@@ -88,14 +115,29 @@ def _conditions(filters: QueueFilters, *, status: bool = True) -> list[Any]:
     return where
 
 
-def queue(filters: QueueFilters, page: int, per_page: int | None = None) -> Page:
-    """Entries matching ``filters``, oldest date first, one page (a count and a page query)."""
+def queue(
+    filters: QueueFilters, page: int, per_page: int | None = None, sort: Sort | None = None
+) -> Page:
+    """Entries matching ``filters``, one page (a count and a page query), in the order of
+    ``sort`` (a key of :data:`SORTS`; None: oldest date first), ties broken by date then id."""
+    sort = sort or Sort(DEFAULT_SORT, "asc")
+    counted = sa.select(HoursEntry).where(*_conditions(filters))
+    stmt = counted
+    joined = sort.key in ("volunteer", "project")
+    if joined:
+        # sorting by a name needs the tables in the page query itself; the count does not
+        stmt = (
+            stmt.join(HoursEntry.placement)
+            .join(Placement.volunteer)
+            .join(Placement.project)
+        )
     return paginate(
-        sa.select(HoursEntry).where(*_conditions(filters)),
+        stmt,
         page,
-        order=[HoursEntry.work_date, HoursEntry.id],
-        options=_entry_options(),
+        order=order_by(sort, SORTS, HoursEntry.id),
+        options=_entry_options(joined),
         per_page=per_page,
+        count=counted,
     )
 
 

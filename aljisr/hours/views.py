@@ -16,7 +16,7 @@ from aljisr.hours import queries, services
 from aljisr.hours.forms import STATUS_ANY, LogHoursForm, QueueFilterForm
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.i18n import _, format_decimal, ngettext
-from aljisr.listing import parse_page
+from aljisr.listing import Sort, parse_page, parse_sort
 from aljisr.permissions import Permission, require
 from aljisr.placements.models import Placement
 from aljisr.scopes import placements_for
@@ -25,6 +25,8 @@ bp = Blueprint("hours", __name__, url_prefix="/hours")
 
 #: Query-string keys of the queue's filters (kept across review POSTs).
 FILTER_KEYS = ("status", "host", "project", "site", "volunteer", "date_from", "date_to", "page")
+#: Query-string keys of the queue's sort (kept across review POSTs, filtering and pages).
+SORT_KEYS = ("sort", "dir")
 
 
 @bp.app_template_filter("hours")
@@ -66,9 +68,18 @@ def _filters(form: QueueFilterForm) -> queries.QueueFilters:
 
 
 def _filter_args() -> dict[str, str]:
-    """The queue's current filters as query-string values (for links and form actions)."""
-    keys = (*FILTER_KEYS, "volunteer_id")
+    """The queue's current filters, page and sort as query-string values (for links and form
+    actions)."""
+    keys = (*FILTER_KEYS, "volunteer_id", *SORT_KEYS)
     return {k: v for k in keys if (v := request.args.get(k, "").strip())}
+
+
+def _sort_args(sort: Sort) -> dict[str, str]:
+    """The queue's sort as query-string values when one was asked for (kept by the filter
+    form and by "Clear filters"); empty for the default order."""
+    if not any(request.args.get(k) for k in SORT_KEYS):
+        return {}
+    return {"sort": sort.key, "dir": sort.direction}
 
 
 def _render_queue(
@@ -78,7 +89,8 @@ def _render_queue(
     projects, sites = queries.filter_choices()
     form.set_choices(projects, sites)
     filters = _filters(form)
-    page = queries.queue(filters, parse_page(request.args))
+    sort = parse_sort(request.args, queries.SORTS, queries.DEFAULT_SORT)
+    page = queries.queue(filters, parse_page(request.args), sort=sort)
     return (
         render_template(
             "hours/queue.html",
@@ -91,6 +103,9 @@ def _render_queue(
             general_error=general_error,
             typed=request.form if request.method == "POST" else MultiDict(),
             filter_args=_filter_args(),
+            filtered=any(request.args.get(k, "").strip() for k in (*FILTER_KEYS, "volunteer_id")),
+            sort=sort,
+            sort_args=_sort_args(sort),
             max_hours=services.MAX_HOURS_PER_DAY,
         ),
         status,
