@@ -15,12 +15,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from aljisr import audit
+from aljisr.auth.models import User
 from aljisr.database import utcnow
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.formfields import is_country
 from aljisr.i18n import _
 from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.permissions import Role
 from aljisr.placements.models import Placement
 from aljisr.placements.services import ongoing_placements
 from aljisr.projects.models import Theme
@@ -173,6 +175,32 @@ def _validate(values: Mapping[str, Any]) -> None:
             raise DomainError(_("Choose interests among the project themes."), field="interests")
 
 
+#: Accounts whose e-mail address a volunteer may not take: the volunteer's own sign-in account
+#: would need that address, and logins are unique on it.
+NON_VOLUNTEER_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.PARTNER)
+
+
+def _refuse_account_email(email: str | None, volunteer: Volunteer | None) -> None:
+    """Refuse an e-mail address that belongs to a staff or partner login (any case, deactivated
+    logins included); the volunteer's own linked account never counts.
+
+    :raises Conflict: ``field="email"``.
+    """
+    email = clean_email(email)
+    if not email:
+        return
+    # logins store their address trimmed and lower-cased (User._clean_email), as clean_email
+    stmt = sa.select(User.id).where(User.email == email, User.role.in_(NON_VOLUNTEER_ROLES))
+    if volunteer is not None and volunteer.user_id is not None:
+        stmt = stmt.where(User.id != volunteer.user_id)
+    if db.session.scalar(stmt.limit(1)) is not None:
+        raise Conflict(
+            _("This e-mail address belongs to a staff or partner account. A volunteer needs "
+              "their own address."),
+            field="email",
+        )
+
+
 def _set_languages(volunteer: Volunteer, languages: Mapping[str, LanguageLevel]) -> bool:
     """Update the language rows in place (never delete-and-reinsert a primary key)."""
     before = volunteer.language_levels()
@@ -228,9 +256,12 @@ def create_volunteer(
         ({ISO 639-1 code: :class:`LanguageLevel`}).
     :param confirm_duplicates: the coordinator has seen the likely duplicates and saves anyway.
     :raises DomainError: a value breaks a rule (``field`` says which).
+    :raises Conflict: the e-mail address belongs to a staff or partner login (compared in any
+        case; ``field="email"``): the volunteer's own sign-in account will need it.
     :raises DuplicateSuspected: likely duplicates exist (see :func:`find_likely_duplicates`).
     """
     _validate(values)
+    _refuse_account_email(values.get("email"), None)
     duplicates = _check_duplicates(values, None, confirm_duplicates)
     volunteer = Volunteer(status=VolunteerStatus.APPLICANT, skills=[], interests=[])
     _apply(volunteer, values)
@@ -259,6 +290,9 @@ def update_volunteer(
 
     :returns: the names of the fields that changed (recorded in the audit log, values not).
     :raises DomainError, DuplicateSuspected: as :func:`create_volunteer`.
+    :raises Conflict: the e-mail address is changed to one that belongs to a staff or partner
+        login (any case; ``field="email"``). The volunteer's own linked account does not count,
+        and an address left unchanged is not checked again.
     :raises NotAllowed: the volunteer has been anonymised.
     """
     if volunteer.anonymised_at is not None:
@@ -271,6 +305,8 @@ def update_volunteer(
     ):
         raise NotAllowed(_("Use the Archive and Restore buttons to archive a volunteer."),
                          field="status")
+    if "email" in values and clean_email(values["email"]) != volunteer.email:
+        _refuse_account_email(values["email"], volunteer)
     merged = {name: values.get(name, getattr(volunteer, name)) for name in IDENTITY_FIELDS}
     duplicates = (
         _check_duplicates(merged, volunteer.id, confirm_duplicates)
