@@ -119,6 +119,7 @@ SITES: list[dict[str, Any]] = [
     {
         "key": "centre",
         "name": "Maggamane socio-educational centre",
+        "name_fr": "Centre socio-éducatif de Maggamane",
         "kind": SiteKind.SOCIO_EDUCATIONAL_CENTRE,
         "host": "host-maggamane",
         "city": "Maggamane",
@@ -126,6 +127,7 @@ SITES: list[dict[str, Any]] = [
     {
         "key": "maggamane-school",
         "name": "Maggamane primary school",
+        "name_fr": "École primaire de Maggamane",
         "kind": SiteKind.PRIMARY_SCHOOL,
         "host": "host-maggamane",
         "city": "Maggamane",
@@ -133,18 +135,24 @@ SITES: list[dict[str, Any]] = [
     {
         "key": "anwal",
         "name": "Anwal primary school",
+        "name_fr": "École primaire Anwal",
+        "name_ar": "مدرسة أنوال الابتدائية",
         "kind": SiteKind.PRIMARY_SCHOOL,
         "host": "host-anwal",
     },
     {
         "key": "attawhid",
         "name": "Attawhid school",
+        "name_fr": "École Attawhid",
+        "name_ar": "مدرسة التوحيد",
         "kind": SiteKind.SCHOOL,
         "host": "host-attawhid",
     },
     {
         "key": "mohamed5",
         "name": "Mohamed 5 high school",
+        "name_fr": "Lycée Mohamed 5",
+        "name_ar": "ثانوية محمد الخامس",
         "kind": SiteKind.HIGH_SCHOOL,
         "host": "host-mohamed5",
     },
@@ -158,6 +166,8 @@ def _projects(today: date) -> list[dict[str, Any]]:
             "key": "room-1",
             "title": "Construction of a multidisciplinary room at the Maggamane "
             "socio-educational centre (first step)",
+            "title_fr": "Construction d'une salle multidisciplinaire au centre socio-éducatif de "
+            "Maggamane (première étape)",
             "site": "centre",
             "theme": Theme.CONSTRUCTION,
             "sdgs": [4, 9, 11],
@@ -172,6 +182,8 @@ def _projects(today: date) -> list[dict[str, Any]]:
             "key": "room-2",
             "title": "Construction of a multidisciplinary room at the Maggamane "
             "socio-educational centre (second step)",
+            "title_fr": "Construction d'une salle multidisciplinaire au centre socio-éducatif de "
+            "Maggamane (deuxième étape)",
             "site": "centre",
             "theme": Theme.CONSTRUCTION,
             "sdgs": [4, 9, 11],
@@ -186,6 +198,7 @@ def _projects(today: date) -> list[dict[str, Any]]:
         {
             "key": "centre-renovation",
             "title": "Renovating infrastructure at the Maggamane socio-educational centre",
+            "title_fr": "Rénovation des infrastructures du centre socio-éducatif de Maggamane",
             "site": "centre",
             "theme": Theme.CONSTRUCTION,
             "sdgs": [4, 11],
@@ -199,6 +212,8 @@ def _projects(today: date) -> list[dict[str, Any]]:
             "key": "supplies",
             "title": "Receipt of school supplies for pupils at Maggamane school "
             "(COVID-19 aid programme)",
+            "title_fr": "Remise de fournitures scolaires aux élèves de l'école de Maggamane "
+            "(programme d'aide COVID-19)",
             "site": "maggamane-school",
             "theme": Theme.EDUCATION,
             "sdgs": [1, 4, 17],
@@ -213,6 +228,8 @@ def _projects(today: date) -> list[dict[str, Any]]:
             "key": "bike-racks",
             "title": "Manufacture and installation of bicycle parking racks at "
             "Mohamed 5 high school",
+            "title_fr": "Fabrication et installation de parkings à vélos au lycée Mohamed 5",
+            "title_ar": "صنع وتركيب مرائب للدراجات الهوائية بثانوية محمد الخامس",
             "site": "mohamed5",
             "theme": Theme.ENVIRONMENT,
             "sdgs": [11, 13],
@@ -225,6 +242,8 @@ def _projects(today: date) -> list[dict[str, Any]]:
         {
             "key": "attawhid",
             "title": "Renovation of the Attawhid school infrastructure",
+            "title_fr": "Rénovation des infrastructures de l'école Attawhid",
+            "title_ar": "تجديد البنية التحتية لمدرسة التوحيد",
             "site": "attawhid",
             "theme": Theme.CONSTRUCTION,
             "sdgs": [4, 11],
@@ -237,6 +256,8 @@ def _projects(today: date) -> list[dict[str, Any]]:
         {
             "key": "maggamane-deco-1",
             "title": "Renovations and decorations at Maggamane primary school (first step)",
+            "title_fr": "Rénovations et décorations à l'école primaire de Maggamane (première "
+            "étape)",
             "site": "maggamane-school",
             "theme": Theme.CULTURE,
             "sdgs": [4],
@@ -250,6 +271,8 @@ def _projects(today: date) -> list[dict[str, Any]]:
         {
             "key": "maggamane-deco-2",
             "title": "Renovations and decorations at Maggamane primary school (second step)",
+            "title_fr": "Rénovations et décorations à l'école primaire de Maggamane (deuxième "
+            "étape)",
             "site": "maggamane-school",
             "theme": Theme.CULTURE,
             "sdgs": [4],
@@ -264,6 +287,8 @@ def _projects(today: date) -> list[dict[str, Any]]:
         {
             "key": "anwal",
             "title": "Renovations and decorations at Anwal primary school",
+            "title_fr": "Rénovations et décorations à l'école primaire Anwal",
+            "title_ar": "أشغال التجديد والتزيين بمدرسة أنوال الابتدائية",
             "site": "anwal",
             "theme": Theme.CONSTRUCTION,
             "sdgs": [4, 6],
@@ -680,7 +705,8 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         sites[spec["key"]], new = _get_or_create(
             Site,
             {"name": spec["name"]},
-            {"kind": spec["kind"], "organisation": orgs[spec["host"]], "city": spec.get("city")},
+            {"kind": spec["kind"], "organisation": orgs[spec["host"]], "city": spec.get("city"),
+             "name_fr": spec.get("name_fr"), "name_ar": spec.get("name_ar")},
         )
         created["sites"] += new
 
@@ -703,6 +729,8 @@ def load_demo(today: date | None = None) -> dict[str, int]:
                 "required_skills": spec["skills"],
                 "required_languages": spec["languages"],
                 "description": None,
+                "title_fr": spec.get("title_fr"),
+                "title_ar": spec.get("title_ar"),
             },
         )
         if new:

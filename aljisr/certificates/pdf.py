@@ -121,13 +121,16 @@ def certificate_texts(snapshot: CertificateSnapshot, language: str) -> Certifica
             lead = _("in recognition of their participation as a volunteer")
         # Quotes inside the title's embedding, so that they hug its first and last
         # words when a title of the other direction wraps.
-        project = quote_inside(_("in the project “%(project)s”",
-                                 project=iso(s.project_title)))
+        # The Arabic line of a bilingual certificate names the project and site in Arabic
+        # where the snapshot has those forms.
+        arabic = language == "ar"
+        project_title = s.project_title_ar if arabic and s.project_title_ar else s.project_title
+        site_name = s.site_name_ar if arabic and s.site_name_ar else s.site_name
+        project = quote_inside(_("in the project “%(project)s”", project=iso(project_title)))
         if s.site_city:
-            where = _("at %(site)s, %(city)s", site=iso(s.site_name),
-                      city=iso(s.site_city))
+            where = _("at %(site)s, %(city)s", site=iso(site_name), city=iso(s.site_city))
         else:
-            where = _("at %(site)s", site=iso(s.site_name))
+            where = _("at %(site)s", site=iso(site_name))
         start = _format_date(s.start_date, language)
         if s.start_date == s.end_date:
             when = _("on %(date)s", date=start)

@@ -333,9 +333,11 @@ def build_snapshot(
 ) -> CertificateSnapshot:
     """Freeze what the certificate states, from the current records.
 
-    The place of issue (``ASSOCIATION_PLACE``) is named in the certificate's language; on a
-    bilingual certificate in French (``issue_place``) and in Arabic (``issue_place_ar``,
-    None when both are spelt alike), each printed on its own line.
+    The place of issue (``ASSOCIATION_PLACE``), the project's title and the site's name are
+    written in the certificate's language (:meth:`Project.title_in`, :meth:`Site.name_in`);
+    on a bilingual certificate in French (``issue_place``, ``project_title``, ``site_name``)
+    and in Arabic (the ``_ar`` fields, None when both are spelt alike), each printed on its
+    own line.
     """
     volunteer = placement.volunteer
     project = placement.project
@@ -348,6 +350,11 @@ def build_snapshot(
     place = config["ASSOCIATION_PLACE"]
     issue_place = localised(place, "fr" if bilingual else language)
     issue_place_ar = localised(place, "ar") if bilingual else None
+    # the project and site as named in the certificate's language (French and Arabic lines
+    # on a bilingual one), frozen like the rest
+    line_language = "fr" if bilingual else language
+    project_title_ar = project.title_in("ar") if bilingual else None
+    site_name_ar = site.name_in("ar") if bilingual else None
     return CertificateSnapshot(
         serial=serial,
         verification_url=verification_url(code),
@@ -356,8 +363,11 @@ def build_snapshot(
         bilingual=bilingual,
         volunteer_name=volunteer.full_name,
         volunteer_name_ar=name_ar,
-        project_title=project.title,
-        site_name=site.name,
+        project_title=project.title_in(line_language),
+        project_title_ar=(project_title_ar if project_title_ar != project.title_in(line_language)
+                          else None),
+        site_name=site.name_in(line_language),
+        site_name_ar=site_name_ar if site_name_ar != site.name_in(line_language) else None,
         site_city=site.city or "",
         start_date=placement.start_date,
         end_date=placement.end_date,

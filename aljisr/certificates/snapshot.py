@@ -20,8 +20,9 @@ KINDS = ("hours", "participation")
 LANGUAGES = ("en", "fr", "ar")
 
 _TEXT_FIELDS = ("serial", "verification_url", "volunteer_name", "volunteer_name_ar",
-                "project_title", "site_name", "site_city", "contribution", "issue_place",
-                "issue_place_ar", "signatory_name", "signatory_role", "association_name")
+                "project_title", "project_title_ar", "site_name", "site_name_ar", "site_city",
+                "contribution", "issue_place", "issue_place_ar", "signatory_name",
+                "signatory_role", "association_name")
 _DATE_FIELDS = ("start_date", "end_date", "issue_date")
 
 
@@ -41,7 +42,10 @@ class CertificateSnapshot:
       for the labels).
     - ``volunteer_name`` (as the volunteer writes it), ``volunteer_name_ar`` (optional
       Arabic-script spelling, printed under the name).
-    - ``project_title``, ``site_name``, ``site_city`` (may be empty), ``start_date``,
+    - ``project_title``, ``site_name`` (in the certificate's language, in French on a
+      bilingual one; ``project_title_ar`` and ``site_name_ar`` are the Arabic line's forms
+      on a bilingual certificate, None when spelt alike, as on every certificate issued
+      before they existed), ``site_city`` (may be empty), ``start_date``,
       ``end_date``, ``hours`` (:class:`~decimal.Decimal` approved hours or None),
       ``contribution`` (short text of what the volunteer did, may be empty).
     - ``issue_place``, ``issue_date``, ``signatory_name``, ``signatory_role``,
@@ -75,6 +79,8 @@ class CertificateSnapshot:
     bilingual: bool = False
     volunteer_name_ar: str | None = None
     issue_place_ar: str | None = None
+    project_title_ar: str | None = None
+    site_name_ar: str | None = None
 
     def __post_init__(self) -> None:
         for name in _TEXT_FIELDS:
@@ -83,7 +89,7 @@ class CertificateSnapshot:
                 if not isinstance(value, str):
                     raise ValueError(f"{name} must be text")
                 object.__setattr__(self, name, unicodedata.normalize("NFC", value.strip()))
-        for name in ("volunteer_name_ar", "issue_place_ar"):
+        for name in ("volunteer_name_ar", "issue_place_ar", "project_title_ar", "site_name_ar"):
             if getattr(self, name) == "":
                 object.__setattr__(self, name, None)
         for name in ("serial", "verification_url", "volunteer_name", "project_title",

@@ -60,7 +60,21 @@ def _language_options(_form: Any, field: Any) -> list[SelectChoice]:
 
 
 class ProjectForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=300)],
+        description=_l("As the association writes it: shown in English, and in any language "
+                       "without a title of its own below."),
+    )
+    title_fr = StringField(
+        _l("Title in French"), validators=[Optional(), Length(max=300)],
+        render_kw={"lang": "fr"},
+        description=_l("Printed on French certificates. Leave empty when it is the same."),
+    )
+    title_ar = StringField(
+        _l("Title in Arabic"), validators=[Optional(), Length(max=300)],
+        render_kw={"lang": "ar", "dir": "rtl"},
+        description=_l("Printed on Arabic certificates. Leave empty when it is the same."),
+    )
     description = TextAreaField(_l("Description"), validators=[Optional()],
                                 render_kw={"rows": 4})
     site_id = SelectField(_l("Site"), coerce=optional_int, validators=[InputRequired()])
@@ -108,9 +122,9 @@ class ProjectForm(FlaskForm):
     def values(self) -> dict[str, Any]:
         """Model attribute -> cleaned value, for the services."""
         values = {name: self[name].data for name in (
-            "title", "description", "site_id", "partner_id", "parent_id", "phase_number",
-            "start_date", "end_date", "capacity", "required_skills", "required_languages",
-            "sdgs")}
+            "title", "title_fr", "title_ar", "description", "site_id", "partner_id", "parent_id",
+            "phase_number", "start_date", "end_date", "capacity", "required_skills",
+            "required_languages", "sdgs")}
         values["theme"] = Theme(self.theme.data)
         values["status"] = ProjectStatus(self.status.data)
         return values

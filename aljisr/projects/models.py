@@ -102,7 +102,12 @@ class Project(TimestampMixin, db.Model):
     __tablename__ = "projects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: As the association writes it: printed in English, and wherever no form for the
+    #: language is given.
     title: Mapped[str] = mapped_column(sa.String(300))
+    #: The title in French and in Arabic, when it is written differently.
+    title_fr: Mapped[str | None] = mapped_column(sa.String(300))
+    title_ar: Mapped[str | None] = mapped_column(sa.String(300))
     description: Mapped[str | None] = mapped_column(sa.Text)
     site_id: Mapped[int] = mapped_column(
         sa.ForeignKey("sites.id", ondelete="RESTRICT"), index=True
@@ -148,11 +153,18 @@ class Project(TimestampMixin, db.Model):
         sa.Index("ix_projects_dates", "start_date", "end_date"),
     )
 
-    @validates("title")
-    def _clean_title(self, _key: str, value: str) -> str | None:
+    @validates("title", "title_fr", "title_ar")
+    def _clean_title(self, key: str, value: str | None) -> str | None:
         value = clean_text(value)
-        self.search_key = search_key(value)
+        titles = {"title": self.title, "title_fr": self.title_fr, "title_ar": self.title_ar}
+        titles[key] = value
+        self.search_key = search_key(*titles.values())
         return value
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language`` ("en", "fr", "ar"): its French or Arabic form when one
+        is given, else :attr:`title`."""
+        return {"fr": self.title_fr, "ar": self.title_ar}.get(language) or self.title
 
     @property
     def sdgs(self) -> list[int]:

@@ -26,9 +26,9 @@ from aljisr.sites.models import Site
 from aljisr.text import clean_text
 
 #: Attributes the services accept (``sdgs``: list of goal numbers 1-17).
-FIELDS = ("title", "description", "site_id", "partner_id", "parent_id", "phase_number",
-          "theme", "status", "start_date", "end_date", "capacity", "required_skills",
-          "required_languages", "sdgs")
+FIELDS = ("title", "title_fr", "title_ar", "description", "site_id", "partner_id", "parent_id",
+          "phase_number", "theme", "status", "start_date", "end_date", "capacity",
+          "required_skills", "required_languages", "sdgs")
 
 #: Deepest chain of phases followed when looking for a cycle (a project cannot be its own phase).
 MAX_PHASE_DEPTH = 50
@@ -150,6 +150,8 @@ def _apply(project: Project, values: Mapping[str, Any]) -> list[str]:
                 value = sorted(set(value))
         if name == "description":
             value = (value or "").strip() or None
+        if name in ("title_fr", "title_ar"):
+            value = clean_text(value)  # as stored: "" and spaces are no title
         if getattr(project, name) != value:
             setattr(project, name, value)
             changed.append(name)

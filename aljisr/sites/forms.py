@@ -19,7 +19,21 @@ def _kind_options() -> list[SelectChoice]:
 
 
 class SiteForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=200)],
+        description=_l("As the association writes it: shown in English, and in any language "
+                       "without a name of its own below."),
+    )
+    name_fr = StringField(
+        _l("Name in French"), validators=[Optional(), Length(max=200)],
+        render_kw={"lang": "fr"},
+        description=_l("Printed on French certificates. Leave empty when it is the same."),
+    )
+    name_ar = StringField(
+        _l("Name in Arabic"), validators=[Optional(), Length(max=200)],
+        render_kw={"lang": "ar", "dir": "rtl"},
+        description=_l("Printed on Arabic certificates. Leave empty when it is the same."),
+    )
     kind = SelectField(_l("Kind"), choices=_kind_options)
     organisation_id = SelectField(_l("Host organisation"), coerce=optional_int,
                                   validators=[Optional()])
@@ -31,7 +45,7 @@ class SiteForm(FlaskForm):
 
     def values(self) -> dict[str, Any]:
         values = {name: self[name].data for name in (
-            "name", "organisation_id", "address", "city", "region", "notes")}
+            "name", "name_fr", "name_ar", "organisation_id", "address", "city", "region", "notes")}
         values["kind"] = SiteKind(self.kind.data)
         return values
 

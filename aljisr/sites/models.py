@@ -46,7 +46,12 @@ class Site(TimestampMixin, db.Model):
     __tablename__ = "sites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: As the association writes it: printed in English, and wherever no form for the
+    #: language is given.
     name: Mapped[str] = mapped_column(sa.String(200))
+    #: The name in French and in Arabic, when it is written differently.
+    name_fr: Mapped[str | None] = mapped_column(sa.String(200))
+    name_ar: Mapped[str | None] = mapped_column(sa.String(200))
     kind: Mapped[SiteKind] = mapped_column(enum_column(SiteKind, name="site_kind"))
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
@@ -61,12 +66,19 @@ class Site(TimestampMixin, db.Model):
     organisation: Mapped[Organisation | None] = relationship(back_populates="sites")
     projects: Mapped[list[Project]] = relationship(back_populates="site")
 
-    @validates("name", "city")
+    @validates("name", "name_fr", "name_ar", "city")
     def _clean(self, key: str, value: str | None) -> str | None:
         value = clean_text(value)
-        self.search_key = search_key(value if key == "name" else self.name,
-                                     value if key == "city" else self.city)
+        parts = {"name": self.name, "city": self.city, "name_fr": self.name_fr,
+                 "name_ar": self.name_ar}
+        parts[key] = value
+        self.search_key = search_key(*parts.values())
         return value
+
+    def name_in(self, language: str) -> str:
+        """The name in ``language`` ("en", "fr", "ar"): its French or Arabic form when one
+        is given, else :attr:`name`."""
+        return {"fr": self.name_fr, "ar": self.name_ar}.get(language) or self.name
 
     def __repr__(self) -> str:
         return f"<Site {self.id} {self.name!r}>"

@@ -22,7 +22,8 @@ from aljisr.projects.models import Project
 from aljisr.sites.models import Site, SiteKind
 from aljisr.text import clean_text
 
-FIELDS = ("name", "kind", "organisation_id", "address", "city", "region", "notes")
+FIELDS = ("name", "name_fr", "name_ar", "kind", "organisation_id", "address", "city", "region",
+          "notes")
 
 
 def _validate(values: Mapping[str, Any]) -> None:
@@ -45,6 +46,8 @@ def _apply(site: Site, values: Mapping[str, Any]) -> list[str]:
         value = values[name]
         if name in ("address", "region", "notes"):
             value = (value or "").strip() or None
+        if name in ("name_fr", "name_ar"):
+            value = clean_text(value)  # as stored: "" and spaces are no name
         if getattr(site, name) != value:
             setattr(site, name, value)
             changed.append(name)

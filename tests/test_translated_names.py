@@ -1,0 +1,188 @@
+"""Project titles and site names in French and Arabic: saved from the forms, found by the
+search, printed on certificates in their language, frozen in the snapshot, and shown to
+volunteers and on the public pages in the reader's language."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from aljisr.audit import AuditEvent
+from aljisr.certificates import services
+from aljisr.certificates.pdf import render_certificate
+from aljisr.certificates.snapshot import CertificateSnapshot
+from aljisr.permissions import Role
+from aljisr.projects.models import Project, ProjectStatus
+from aljisr.sites.models import Site
+from tests import factories
+from tests.certificates_support import END, ISSUED, START, completed_placement
+from tests.test_certificates_pdf import drawn_lines, pdftotext, visual_rtl
+from tests.test_registers_organisations import site_data
+from tests.test_registers_projects import project_data
+
+TITLE = "Renovations and decorations at Anwal primary school"
+TITLE_FR = "Rénovations et décorations à l'école primaire Anwal"
+TITLE_AR = "أشغال التجديد والتزيين بمدرسة أنوال الابتدائية"
+SITE = "Anwal primary school"
+SITE_FR = "École primaire Anwal"
+SITE_AR = "مدرسة أنوال الابتدائية"
+
+
+def _translated_placement():
+    site = factories.site(name=SITE, name_fr=SITE_FR, name_ar=SITE_AR, city="Tiznit")
+    project = factories.project(site, title=TITLE, title_fr=TITLE_FR, title_ar=TITLE_AR,
+                                start_date=START, end_date=END, status=ProjectStatus.COMPLETED)
+    return completed_placement(project=project)
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(pdftotext(pdf).split())
+
+
+# --- the records ---------------------------------------------------------------------------
+
+
+def test_a_title_falls_back_to_the_main_one_where_no_form_is_given(db):
+    project = factories.project(title=TITLE, title_fr=TITLE_FR)
+    site = factories.site(name=SITE, name_ar=SITE_AR)
+    assert [project.title_in(code) for code in ("en", "fr", "ar")] == [TITLE, TITLE_FR, TITLE]
+    assert [site.name_in(code) for code in ("en", "fr", "ar")] == [SITE, SITE, SITE_AR]
+    project.title_fr = "   "  # blank is no French title
+    assert project.title_fr is None and project.title_in("fr") == TITLE
+
+
+def test_project_form_saves_the_french_and_arabic_titles(as_role, db):
+    client, _user = as_role("coordinator")
+    site = factories.site()
+    db.session.commit()
+    html = client.get("/projects/new").get_data(as_text=True)
+    assert 'name="title_ar"' in html and 'dir="rtl"' in html
+    response = client.post("/projects/new", data=project_data(
+        site.id, title=TITLE, title_fr=f"  {TITLE_FR} ", title_ar=TITLE_AR))
+    assert response.status_code == 302
+    project = db.session.scalar(sa.select(Project))
+    assert (project.title_fr, project.title_ar) == (TITLE_FR, TITLE_AR)
+    detail = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert TITLE_FR.replace("'", "&#39;") in detail and TITLE_AR in detail
+
+    # saving the form unchanged records no change (an empty field is stored as None)
+    data = project_data(site.id, title=TITLE, title_fr=TITLE_FR, title_ar="")
+    client.post(f"/projects/{project.id}/edit", data=data)
+    db.session.refresh(project)
+    assert project.title_ar is None
+    client.post(f"/projects/{project.id}/edit", data=data)
+    changes = db.session.scalars(
+        sa.select(AuditEvent.details).where(AuditEvent.action == "project.update")
+    ).all()
+    assert [c["changed"] for c in changes] == [["title_ar"]]
+
+
+def test_site_form_saves_the_french_and_arabic_names(as_role, db):
+    client, _user = as_role("coordinator")
+    response = client.post("/sites/new", data=site_data(name=SITE, name_fr=SITE_FR,
+                                                        name_ar=SITE_AR))
+    assert response.status_code == 302
+    site = db.session.scalar(sa.select(Site))
+    assert (site.name_fr, site.name_ar) == (SITE_FR, SITE_AR)
+    assert SITE_AR in client.get(f"/sites/{site.id}").get_data(as_text=True)
+
+
+def test_the_registers_find_a_project_and_a_site_by_their_other_names(as_role, db):
+    client, _user = as_role("coordinator")
+    factories.project(factories.site(name=SITE, name_ar=SITE_AR), title=TITLE,
+                      title_fr=TITLE_FR)
+    factories.project(title="Another project")
+    db.session.commit()
+    found = client.get("/projects/?q=ecole primaire").get_data(as_text=True)
+    assert TITLE in found and "Another project" not in found
+    assert SITE in client.get("/sites/?q=أنوال").get_data(as_text=True)
+
+
+# --- certificates -----------------------------------------------------------------------------
+
+
+def test_certificates_print_the_title_and_site_of_their_language(app, db):
+    coordinator = factories.user(Role.COORDINATOR)
+    placement = _translated_placement()
+    french = services.issue_certificate(placement, actor=coordinator, language="fr",
+                                        today=ISSUED)
+    assert (french.snapshot["project_title"], french.snapshot["site_name"]) == (TITLE_FR, SITE_FR)
+    text = _text(services.certificate_pdf(french))
+    assert TITLE_FR in text and SITE_FR in text and TITLE not in text
+
+    services.revoke_certificate(french, "test the Arabic one", actor=coordinator)
+    arabic = services.issue_certificate(placement, actor=coordinator, language="ar",
+                                        today=ISSUED)
+    assert arabic.snapshot["project_title"] == TITLE_AR
+    text = _text(services.certificate_pdf(arabic))
+    assert TITLE_AR in text and SITE_AR in text and TITLE not in text
+
+    services.revoke_certificate(arabic, "test the English one", actor=coordinator)
+    english = services.issue_certificate(placement, actor=coordinator, language="en",
+                                         today=ISSUED)
+    text = _text(services.certificate_pdf(english))
+    assert TITLE in text and SITE in text and TITLE_AR not in text
+
+
+def test_a_bilingual_certificate_names_the_project_in_each_line_s_language(app, db):
+    coordinator = factories.user(Role.COORDINATOR)
+    cert = services.issue_certificate(_translated_placement(), actor=coordinator,
+                                      language="fr", bilingual=True, today=ISSUED)
+    snap = cert.snapshot
+    assert (snap["project_title"], snap["project_title_ar"]) == (TITLE_FR, TITLE_AR)
+    assert (snap["site_name"], snap["site_name_ar"]) == (SITE_FR, SITE_AR)
+    pdf = render_certificate(CertificateSnapshot.from_dict(snap))
+    lines = drawn_lines(pdf)
+    french = next(line for line in lines if "Rénovations" in line)
+    assert not any("\u0600" <= c <= "\u06ff" for c in french)
+    assert any(visual_rtl("أنوال") in line for line in lines if "Rénovations" not in line)
+    assert TITLE not in _text(pdf)
+
+
+def test_a_project_without_other_titles_prints_its_title_everywhere(app, db):
+    coordinator = factories.user(Role.COORDINATOR)
+    cert = services.issue_certificate(completed_placement(), actor=coordinator, language="fr",
+                                      bilingual=True, today=ISSUED)
+    title = cert.snapshot["project_title"]
+    assert title.startswith("Project") and cert.snapshot["project_title_ar"] is None
+    assert title in _text(services.certificate_pdf(cert))
+
+
+def test_an_issued_certificate_keeps_the_titles_it_was_issued_with(app, db):
+    coordinator = factories.user(Role.COORDINATOR)
+    placement = _translated_placement()
+    cert = services.issue_certificate(placement, actor=coordinator, language="fr", today=ISSUED)
+    before = services.certificate_pdf(cert)
+    placement.project.title_fr = "Un tout autre titre"
+    placement.project.site.name_fr = "Un autre lieu"
+    db.session.flush()
+    assert services.certificate_pdf(cert) == before
+
+
+def test_verification_page_names_the_project_in_arabic_for_arabic_readers(client, db):
+    coordinator = factories.user(Role.COORDINATOR)
+    cert = services.issue_certificate(_translated_placement(), actor=coordinator,
+                                      language="fr", bilingual=True, today=ISSUED)
+    db.session.commit()
+    url = f"/verify/{cert.verification_code}"
+    arabic = client.get(url, headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    french = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert TITLE_AR in arabic and SITE_AR in arabic
+    assert TITLE_FR.replace("'", "&#39;") in french and TITLE_AR not in french
+
+
+# --- what volunteers read --------------------------------------------------------------------
+
+
+def test_volunteers_read_their_placement_in_their_language(app, db):
+    from tests.conftest import login_client
+
+    placement = _translated_placement()
+    user = factories.user(Role.VOLUNTEER)
+    placement.volunteer.user = user
+    db.session.commit()
+    client = login_client(app, user)
+    url = f"/me/placements/{placement.id}"
+    arabic = client.get(url, headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    english = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert TITLE_AR in arabic and SITE_AR in arabic
+    assert TITLE in english and TITLE_AR not in english
