@@ -11,6 +11,7 @@ from aljisr.certificates import services
 from aljisr.certificates.pdf import render_certificate
 from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.permissions import Role
+from aljisr.placements.models import PlacementStatus
 from aljisr.projects.models import Project, ProjectStatus
 from aljisr.sites.models import Site
 from tests import factories
@@ -186,3 +187,31 @@ def test_volunteers_read_their_placement_in_their_language(app, db):
     english = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert TITLE_AR in arabic and SITE_AR in arabic
     assert TITLE in english and TITLE_AR not in english
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def test_reports_name_projects_and_sites_in_the_report_language(app, db):
+    from aljisr.i18n import force_locale
+    from aljisr.reports import queries
+    from aljisr.templating import country_name
+
+    _translated_placement()  # September 2025
+    factories.placement(project_=factories.project(title="Untranslated", start_date=START,
+                                                   end_date=END),
+                        status=PlacementStatus.COMPLETED)
+
+    def rows(language):
+        with force_locale(language):
+            report = queries.annual_report(2025, "Al Jisr", country_name, with_rows=True)
+        by_site = {group.label for group in report.breakdowns[2].rows}
+        return {(row.project, row.site) for row in report.rows}, by_site
+
+    french, french_sites = rows("fr")
+    assert (TITLE_FR, SITE_FR) in french and SITE_FR in french_sites
+    assert any(project == "Untranslated" for project, _site in french)
+    arabic, _sites = rows("ar")
+    assert (TITLE_AR, SITE_AR) in arabic
+    english, _sites = rows("en")
+    assert (TITLE, SITE) in english

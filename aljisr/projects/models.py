@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -165,6 +165,12 @@ class Project(TimestampMixin, db.Model):
         """The title in ``language`` ("en", "fr", "ar"): its French or Arabic form when one
         is given, else :attr:`title`."""
         return {"fr": self.title_fr, "ar": self.title_ar}.get(language) or self.title
+
+    @classmethod
+    def title_sql(cls, language: str) -> Any:
+        """:meth:`title_in` as an SQL expression, for queries that select titles."""
+        column = {"fr": cls.title_fr, "ar": cls.title_ar}.get(language)
+        return cls.title if column is None else sa.func.coalesce(column, cls.title)
 
     @property
     def sdgs(self) -> list[int]:

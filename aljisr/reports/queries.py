@@ -37,7 +37,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
-from aljisr.i18n import _
+from aljisr.i18n import _, get_locale
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import SDG_TITLES, Project, ProjectSDG, Theme
@@ -189,7 +189,9 @@ def organisation_condition(organisation: Organisation) -> Any:
 
 
 def _facts(period: Period, condition: Any) -> Any:
-    """One row per placement in the period: ids, names, clamped days and approved hours."""
+    """One row per placement in the period: ids, names, clamped days and approved hours.
+    Project titles and site names are in the current language where they have one."""
+    language = str(get_locale() or "en").split("_")[0]
     start = sa.literal(period.start, sa.Date)
     end = sa.literal(period.end, sa.Date)
     approved = (
@@ -213,10 +215,10 @@ def _facts(period: Period, condition: Any) -> Any:
             Volunteer.full_name.label("volunteer_name"),
             Volunteer.nationality,
             Project.id.label("project_id"),
-            Project.title.label("project_title"),
+            Project.title_sql(language).label("project_title"),
             Project.theme,
             Site.id.label("site_id"),
-            Site.name.label("site_name"),
+            Site.name_sql(language).label("site_name"),
             inclusive_days(first, last).label("days"),
             sa.func.coalesce(approved.c.hours, 0).label("hours"),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -79,6 +79,12 @@ class Site(TimestampMixin, db.Model):
         """The name in ``language`` ("en", "fr", "ar"): its French or Arabic form when one
         is given, else :attr:`name`."""
         return {"fr": self.name_fr, "ar": self.name_ar}.get(language) or self.name
+
+    @classmethod
+    def name_sql(cls, language: str) -> Any:
+        """:meth:`name_in` as an SQL expression, for queries that select names."""
+        column = {"fr": cls.name_fr, "ar": cls.name_ar}.get(language)
+        return cls.name if column is None else sa.func.coalesce(column, cls.name)
 
     def __repr__(self) -> str:
         return f"<Site {self.id} {self.name!r}>"
