@@ -88,6 +88,20 @@ def format_datetime(value: datetime, format: str = "medium") -> str:  # noqa: A0
     return first_of_month(text, local_day, locale)
 
 
+def format_timestamp(value: datetime) -> str:
+    """A moment as the current locale joins a date and a time (CLDR ``dateTimeFormats``,
+    medium): "Nov 29, 2026, 4:22 PM", "29 nov. 2026, 16:22", with the Arabic comma in
+    Arabic. The date reads as :func:`format_date` writes dates everywhere else ("1er" in
+    French), the time is the locale's short time; both in the association's time zone."""
+    from aljisr.dates import association_zone
+
+    locale = get_locale() or Locale("en")
+    local = value.astimezone(association_zone()) if value.tzinfo is not None else value
+    time_text = babel.dates.format_time(local, "short", locale=locale)
+    pattern = str(locale.datetime_formats["medium"])
+    return pattern.replace("{1}", format_date(local.date())).replace("{0}", time_text)
+
+
 def format_decimal(value: Decimal | float | int, format: str | None = None) -> str:  # noqa: A002
     """A number in the current locale (English outside an app context)."""
     if has_app_context():
@@ -110,6 +124,7 @@ __all__ = [
     "format_date",
     "format_datetime",
     "format_decimal",
+    "format_timestamp",
     "get_locale",
     "ngettext",
     "text_direction",

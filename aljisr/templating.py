@@ -17,6 +17,7 @@ from aljisr.i18n import (
     _l,
     format_date,
     format_datetime,
+    format_timestamp,
     get_locale,
     text_direction,
     translations,
@@ -145,6 +146,7 @@ def init_templating(app: Flask) -> None:
     )
     app.jinja_env.filters["date"] = date_text
     app.jinja_env.filters["datetimeformat"] = format_datetime
+    app.jinja_env.filters["timestamp"] = format_timestamp
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["language"] = language_name
     app.jinja_env.globals["list_url"] = list_url

@@ -318,3 +318,20 @@ def test_a_timestamp_on_the_first_of_the_month_reads_1er_in_french(app):
         # 23:30 UTC on 31 October is 00:30 on 1 November in Casablanca (UTC+1)
         assert format_datetime(datetime(2026, 10, 31, 23, 30, tzinfo=UTC)).startswith("1er nov.")
         assert format_datetime(datetime(2026, 11, 1, 12, 0, tzinfo=UTC)).startswith("1er nov.")
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("en", "Nov 1, 2026, 12:30\u202fAM"),  # CLDR: a narrow no-break space before AM
+    ("fr", "1er nov. 2026, 00:30"),
+    # the date as Arabic pages write dates, the Arabic comma, then the time
+    ("ar", "01\u200f/11\u200f/2026، 12:30 ص"),
+])
+def test_timestamps_join_date_and_time_as_the_language_does(app, as_role, locale, expected):
+    """Recorded and audit times read like the dates around them, in the association's zone:
+    23:30 UTC on 31 October is 00:30 on 1 November in Casablanca (UTC+1)."""
+    from datetime import UTC, datetime
+
+    from aljisr.i18n import force_locale, format_timestamp
+
+    with app.test_request_context(), force_locale(locale):
+        assert format_timestamp(datetime(2026, 10, 31, 23, 30, tzinfo=UTC)) == expected
