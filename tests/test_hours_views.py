@@ -472,6 +472,20 @@ def test_log_errors_sit_beside_the_field_and_typed_values_are_kept(coordinator, 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HoursEntry)) == 0
 
 
+def test_a_bad_amount_and_a_missing_activity_are_named_together(coordinator, db):
+    client, _ = coordinator
+    p = _placement()
+    response = client.post(f"/hours/placement/{p.id}/log", data={
+        "work_date": (D - timedelta(days=1)).isoformat(), "hours": "25", "activity": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    hours = re.search(r'id="hours-error"[^>]*>(.*?)</div>\s*</div>', html, re.S)
+    activity = re.search(r'id="activity-error"[^>]*>(.*?)</div>\s*</div>', html, re.S)
+    assert hours and "cannot exceed 24" in hours.group(1)
+    assert activity and "Describe the activity" in activity.group(1)
+    assert 'value="25"' in html
+
+
 def test_log_over_24_hours_a_day_is_refused(coordinator, db):
     client, _ = coordinator
     p = _placement()

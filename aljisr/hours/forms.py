@@ -7,11 +7,12 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from aljisr.errors import DomainError
 from aljisr.formfields import FilterSelectField, RangeEnd, optional_int
 from aljisr.hours.models import HoursStatus
-from aljisr.hours.services import ACTIVITY_MAX_LENGTH
+from aljisr.hours.services import ACTIVITY_MAX_LENGTH, parse_hours
 from aljisr.i18n import _l
 
 
@@ -40,6 +41,15 @@ class LogHoursForm(FlaskForm):
         render_kw={"rows": 2, "maxlength": ACTIVITY_MAX_LENGTH},
     )
     submit = SubmitField(_l("Log hours"))
+
+    def validate_hours(self, field: Any) -> None:
+        """Read the amount as the service will (:func:`aljisr.hours.services.parse_hours`), so
+        that "25" shows its message together with the other fields' errors, not only once
+        they are fixed."""
+        try:
+            parse_hours(field.data)
+        except DomainError as error:
+            raise ValidationError(error.message) from None
 
 
 STATUS_ANY = "all"
