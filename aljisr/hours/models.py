@@ -80,6 +80,8 @@ class HoursEntry(TimestampMixin, db.Model):
         sa.Index("ix_hours_entries_volunteer_date", "volunteer_id", "work_date"),
         # the review queue (status, oldest first) and approved hours per period, index-only
         sa.Index("ix_hours_entries_status_date", "status", "work_date", "hours"),
+        # the queue with every status shown, in its default order (date, then id)
+        sa.Index("ix_hours_entries_work_date", "work_date", "id"),
         # entries queried by their host (few): the queue's "queried" filter and its notice
         sa.Index(
             "ix_hours_entries_host_queried", "status", "work_date",
