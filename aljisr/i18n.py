@@ -28,6 +28,7 @@ from typing import Any
 import babel.dates
 import babel.numbers
 import flask_babel
+import sqlalchemy as sa
 from babel import Locale
 from babel.support import NullTranslations
 from flask import g, has_app_context
@@ -109,6 +110,19 @@ def format_decimal(value: Decimal | float | int, format: str | None = None) -> s
     return babel.numbers.format_decimal(value, format, locale="en")
 
 
+def in_language(language: str, text: str, **forms: str | None) -> str:
+    """A record's ``text`` in ``language``: ``forms[language]`` when it is given (a project's
+    ``title_fr``, a site's ``name_ar``...), else the text as the association wrote it."""
+    return forms.get(language) or text
+
+
+def in_language_sql(language: str, column: Any, **forms: Any) -> Any:
+    """:func:`in_language` in SQL: ``COALESCE(forms[language], column)``, or ``column`` for a
+    language without a column of its own."""
+    form = forms.get(language)
+    return column if form is None else sa.func.coalesce(form, column)
+
+
 def text_direction(code: str | None) -> str:
     """Return ``"rtl"`` for a right-to-left language code, else ``"ltr"``."""
     return "rtl" if (code or "").split("_")[0] in RTL_LANGUAGES else "ltr"
@@ -126,6 +140,8 @@ __all__ = [
     "format_decimal",
     "format_timestamp",
     "get_locale",
+    "in_language",
+    "in_language_sql",
     "ngettext",
     "text_direction",
     "translations",

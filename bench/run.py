@@ -77,6 +77,7 @@ PAGES: list[Page] = [
     Page("placements.filter", "register", "placements.index",
          lambda ids: {"status": "active", "site": ids["site"]}),
     Page("hours.queue", "register", "hours.queue"),
+    Page("hours.queue.all", "register", "hours.queue", lambda ids: {"status": "all"}),
     Page("hours.queue.filter", "register", "hours.queue",
          lambda ids: {"project": ids["queue_project"], "volunteer": ids["queue_name"]}),
     Page("volunteers.detail", "detail", "volunteers.detail",

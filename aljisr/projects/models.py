@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from aljisr.database import TimestampMixin, UTCDateTime, enum_column
 from aljisr.extensions import db
-from aljisr.i18n import _l
+from aljisr.i18n import _l, in_language, in_language_sql
 from aljisr.text import clean_text, search_key
 
 if TYPE_CHECKING:
@@ -164,13 +164,12 @@ class Project(TimestampMixin, db.Model):
     def title_in(self, language: str) -> str:
         """The title in ``language`` ("en", "fr", "ar"): its French or Arabic form when one
         is given, else :attr:`title`."""
-        return {"fr": self.title_fr, "ar": self.title_ar}.get(language) or self.title
+        return in_language(language, self.title, fr=self.title_fr, ar=self.title_ar)
 
     @classmethod
     def title_sql(cls, language: str) -> Any:
         """:meth:`title_in` as an SQL expression, for queries that select titles."""
-        column = {"fr": cls.title_fr, "ar": cls.title_ar}.get(language)
-        return cls.title if column is None else sa.func.coalesce(column, cls.title)
+        return in_language_sql(language, cls.title, fr=cls.title_fr, ar=cls.title_ar)
 
     @property
     def sdgs(self) -> list[int]:

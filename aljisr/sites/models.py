@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from aljisr.database import TimestampMixin, UTCDateTime, enum_column
 from aljisr.extensions import db
-from aljisr.i18n import _l
+from aljisr.i18n import _l, in_language, in_language_sql
 from aljisr.text import clean_text, search_key
 
 if TYPE_CHECKING:
@@ -78,13 +78,12 @@ class Site(TimestampMixin, db.Model):
     def name_in(self, language: str) -> str:
         """The name in ``language`` ("en", "fr", "ar"): its French or Arabic form when one
         is given, else :attr:`name`."""
-        return {"fr": self.name_fr, "ar": self.name_ar}.get(language) or self.name
+        return in_language(language, self.name, fr=self.name_fr, ar=self.name_ar)
 
     @classmethod
     def name_sql(cls, language: str) -> Any:
         """:meth:`name_in` as an SQL expression, for queries that select names."""
-        column = {"fr": cls.name_fr, "ar": cls.name_ar}.get(language)
-        return cls.name if column is None else sa.func.coalesce(column, cls.name)
+        return in_language_sql(language, cls.name, fr=cls.name_fr, ar=cls.name_ar)
 
     def __repr__(self) -> str:
         return f"<Site {self.id} {self.name!r}>"
