@@ -279,7 +279,9 @@ def invite_partner_contact(
     a new link (retiring the old one).
 
     :raises NotAllowed: the organisation is archived or not a sending or host organisation.
-    :raises Conflict: the address belongs to another account.
+    :raises Conflict: ``field="email"`` when the address belongs to another account, or to a
+        volunteer record (any case; a partner login needs its own address, see
+        :func:`aljisr.auth.services.refuse_volunteer_email`).
     """
     if organisation.archived_at is not None:
         raise NotAllowed(_("This organisation is archived."), field="organisation")

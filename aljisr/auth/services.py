@@ -16,6 +16,7 @@ from aljisr.extensions import db
 from aljisr.i18n import _
 from aljisr.permissions import Role
 from aljisr.text import clean_email
+from aljisr.volunteers.models import Volunteer
 
 
 @functools.cache
@@ -57,11 +58,15 @@ def create_user(
 ) -> User:
     """Create a user; flushes, never commits.
 
-    :raises Conflict: the e-mail (case-insensitive) is already taken, or a partner user has no
+    :raises Conflict: ``field="email"`` when the e-mail (case-insensitive) is already taken, or
+        when a staff or partner login would take a volunteer's address (see
+        :func:`refuse_volunteer_email`); ``field="organisation"`` when a partner user has no
         organisation.
     """
     if find_user_by_email(email) is not None:
         raise Conflict(_("A user with this e-mail already exists."), field="email")
+    if role is not Role.VOLUNTEER:
+        refuse_volunteer_email(email, role)
     _check_organisation(role, organisation_id)
     user = User(
         email=email,
@@ -75,6 +80,32 @@ def create_user(
     db.session.flush()
     audit.record(actor, "user.create", user, details={"role": role.value})
     return user
+
+
+def refuse_volunteer_email(email: str | None, role: Role) -> None:
+    """Refuse an e-mail address that belongs to a volunteer record (any case, archived
+    volunteers included) for a new staff or partner login with ``role``.
+
+    A volunteer's own login takes their address when they are invited; a staff or partner login
+    holding it first would make that invitation impossible (logins are unique on the address).
+    The reverse rule, a volunteer given a login's address, is refused by the volunteers service.
+
+    :raises Conflict: ``field="email"``.
+    """
+    email = clean_email(email)
+    if not email:
+        return
+    # volunteers store their address trimmed and lower-cased (Volunteer._clean_email)
+    taken = db.session.scalar(sa.select(Volunteer.id).where(Volunteer.email == email).limit(1))
+    if taken is None:
+        return
+    if role is Role.PARTNER:
+        message = _("This e-mail address belongs to a volunteer. A partner login needs its own "
+                    "address.")
+    else:
+        message = _("This e-mail address belongs to a volunteer. A staff login needs its own "
+                    "address.")
+    raise Conflict(message, field="email")
 
 
 def _check_organisation(role: Role, organisation_id: int | None) -> None:
