@@ -159,6 +159,9 @@ ROWS: list[Row] = [
     row("POST", "/hours/",                          LOGIN, 403,  403,  403,  422,  422),
     row("POST", "/hours/{entry_a}/review",          LOGIN, 403,  403,  403,  422,  422),
     row("POST", "/hours/999999/review",             LOGIN, 403,  403,  403,  404,  404),
+    # GET (a reload of a failed review's page) goes back to the queue, whatever the entry
+    row("GET", "/hours/{entry_a}/review",           LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/hours/999999/review",              LOGIN, 403,  403,  403,  302,  302),
     row("GET", "/hours/placement/{placement_a}/log",LOGIN, 403,  403,  403,  200,  200),
     row("POST", "/hours/placement/{placement_a}/log",
                                                     LOGIN, 403,  403,  403,  422,  422),

@@ -159,11 +159,20 @@ def queue() -> Any:
     return _render_queue(errors=result.errors, status=200 if result.done else 422)
 
 
-@bp.route("/<int:entry_id>/review", methods=["POST"])
+@bp.route("/<int:entry_id>/review", methods=["GET", "POST"])
 @require(Permission.REVIEW_HOURS)
 def review(entry_id: int) -> Any:
     """Approve or reject one entry (``action`` = approve | reject, ``reason-<id>`` or
-    ``reason`` for a rejection); errors are shown beside the entry's row in the queue."""
+    ``reason`` for a rejection); errors are shown beside the entry's row in the queue.
+
+    A failed review re-renders the queue at this URL, so the browser may ask for it again with
+    GET (a reload, Enter in the address bar, switching the interface language): GET redirects
+    to the queue with the same query arguments (filters, sort, page), whatever the entry.
+
+    :raises NotFound: (404) on POST, no entry has this id.
+    """
+    if request.method == "GET":
+        return redirect(url_for("hours.queue", **request.args.to_dict(flat=False)))
     entry = db.get_or_404(HoursEntry, entry_id)
     action = request.form.get("action", "")
     reason = request.form.get(f"reason-{entry_id}") or request.form.get("reason")
