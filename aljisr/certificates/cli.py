@@ -47,14 +47,14 @@ def list_command(project_id: int | None) -> None:
 
 @certificates_cli.command("issue")
 @click.option("--placement", "placement_id", type=int, required=True, help="Placement id.")
-@click.option("--language", type=click.Choice(services.LANGUAGES), default="en",
-              show_default=True)
+@click.option("--language", type=click.Choice(services.LANGUAGES), default=None,
+              help="Default: English; Arabic for a bilingual certificate.")
 @click.option("--kind", type=click.Choice([k.value for k in CertificateKind]),
               default=CertificateKind.HOURS.value, show_default=True)
 @click.option("--bilingual", is_flag=True, help="Arabic and French side by side.")
 @click.option("--contribution", default=None, help="Short description of the contribution.")
 def issue_command(
-    placement_id: int, language: str, kind: str, bilingual: bool, contribution: str | None
+    placement_id: int, language: str | None, kind: str, bilingual: bool, contribution: str | None
 ) -> None:
     """Issue a certificate for a completed placement; prints its serial and URL."""
     with write_intent():

@@ -35,15 +35,19 @@ def kind_options() -> list[SelectChoice]:
     ]
 
 
+#: Beside the bilingual check box of the issue and batch forms. The service refuses English
+#: there (:func:`aljisr.certificates.services.issue_certificate`).
+BILINGUAL_DESCRIPTION = _l("Prints Arabic and French side by side; choose French or Arabic as "
+                           "the language.")
+
+
 class IssueForm(FlaskForm):
     """Issue or re-issue one certificate. Validation of the rules is the service's job."""
 
     kind = SelectField(_l("Kind"), choices=kind_options)
     language = SelectField(_l("Language of the certificate"), choices=language_options)
-    bilingual = BooleanField(
-        _l("Bilingual Arabic and French layout"),
-        description=_l("Prints the texts in both languages; the language above is then ignored."),
-    )
+    bilingual = BooleanField(_l("Bilingual Arabic and French layout"),
+                             description=BILINGUAL_DESCRIPTION)
     contribution = TextAreaField(
         _l("Contribution"),
         validators=[Optional(), Length(max=CONTRIBUTION_MAX_LENGTH)],
@@ -59,7 +63,8 @@ class BatchForm(FlaskForm):
 
     kind = SelectField(_l("Kind"), choices=kind_options)
     language = SelectField(_l("Language of the certificates"), choices=language_options)
-    bilingual = BooleanField(_l("Bilingual Arabic and French layout"))
+    bilingual = BooleanField(_l("Bilingual Arabic and French layout"),
+                             description=BILINGUAL_DESCRIPTION)
     submit = SubmitField(_l("Issue and download ZIP"))
 
 

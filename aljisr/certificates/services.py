@@ -61,6 +61,12 @@ log = logging.getLogger(__name__)
 
 #: Languages a certificate can be printed in (labels, dates and numbers).
 LANGUAGES = ("en", "fr", "ar")
+#: The languages of the bilingual layout, which prints Arabic and French side by side (and
+#: never English): a bilingual certificate is recorded, listed and filtered under one of them.
+BILINGUAL_LANGUAGES = ("ar", "fr")
+#: The language of a bilingual certificate when the caller names none: Arabic, the language
+#: of the layout's header and of the PDF document.
+BILINGUAL_DEFAULT_LANGUAGE = "ar"
 #: Longest "contribution" text (it must fit on the page beside everything else).
 CONTRIBUTION_MAX_LENGTH = 300
 #: Longest revocation reason.
@@ -139,9 +145,34 @@ def verification_url(code: str) -> str:
     return "http://localhost:5000" + path
 
 
-def _check_language(language: str) -> str:
+def _check_language(language: str | None, bilingual: bool) -> str:
+    """The language to record: ``language``, or if None English (Arabic for a bilingual
+    certificate, :data:`BILINGUAL_DEFAULT_LANGUAGE`).
+
+    :raises DomainError: (field ``language``) not a certificate language, or English on a
+        bilingual certificate, whose PDF holds Arabic and French only.
+    """
+    if language is None:
+        return BILINGUAL_DEFAULT_LANGUAGE if bilingual else "en"
     if language not in LANGUAGES:
         raise DomainError(_("Choose English, French or Arabic."), "language")
+    if bilingual and language not in BILINGUAL_LANGUAGES:
+        raise DomainError(
+            _("A bilingual certificate is printed in Arabic and French: choose French or "
+              "Arabic as its language, or untick the bilingual layout."),
+            "language",
+        )
+    return language
+
+
+def kept_language(language: str, bilingual: bool) -> str:
+    """``language`` if a certificate with ``bilingual`` can have it, else Arabic (English on
+    a bilingual certificate, as recorded before English was refused there).
+
+    What a re-issue keeps when it is not given a language, and what its form offers.
+    """
+    if bilingual and language not in BILINGUAL_LANGUAGES:
+        return BILINGUAL_DEFAULT_LANGUAGE
     return language
 
 
@@ -386,7 +417,7 @@ def _issue(
     placement: Placement,
     *,
     actor: Any,
-    language: str,
+    language: str | None,
     kind: str | CertificateKind,
     bilingual: bool,
     contribution: str | None,
@@ -394,7 +425,7 @@ def _issue(
     replacing: Certificate | None = None,
 ) -> Certificate:
     _check_actor(actor)
-    language = _check_language(language)
+    language = _check_language(language, bilingual)
     kind = _check_kind(kind)
     contribution = _clean_contribution(contribution)
     _lock_placement(placement)
@@ -472,7 +503,7 @@ def issue_certificate(
     placement: Placement,
     *,
     actor: Any,
-    language: str = "en",
+    language: str | None = None,
     kind: str | CertificateKind = CertificateKind.HOURS,
     bilingual: bool = False,
     contribution: str | None = None,
@@ -482,16 +513,20 @@ def issue_certificate(
 
     :param actor: the coordinator or admin issuing it (their name and role sign it), or
         None for the system (signatory from the settings or the first admin).
-    :param language: ``"en"``, ``"fr"`` or ``"ar"`` (labels, dates and numbers).
+    :param language: ``"en"``, ``"fr"`` or ``"ar"`` (labels, dates and numbers); None for
+        English, or Arabic on a bilingual certificate.
     :param kind: ``"hours"`` (needs approved hours) or ``"participation"``.
-    :param bilingual: print Arabic and French side by side.
+    :param bilingual: print Arabic and French side by side. The PDF then ignores
+        ``language``, which must be ``"fr"`` or ``"ar"``: it is what the certificate is
+        recorded, listed and filtered under.
     :param contribution: a short description of what the volunteer did (optional, at most
         300 characters).
     :param today: the issue date (default: the association's today); its year numbers the
         serial.
     :raises NotAllowed: the placement is not completed, or the volunteer was anonymised.
     :raises DomainError: no approved hours for an hours certificate (field ``kind``), bad
-        language/kind/contribution (their fields), no signatory for the system.
+        language/kind/contribution (their fields; English on a bilingual certificate is
+        refused, field ``language``), no signatory for the system.
     :raises AlreadyCertified: (a :class:`~aljisr.errors.Conflict`) the placement already has
         a valid certificate.
     """
@@ -519,8 +554,10 @@ def reissue_certificate(
     """Issue a new certificate for ``old``'s placement from the current records; ``old``
     becomes *superseded* and points at the new one (``superseded_by``).
 
-    Unspecified options keep ``old``'s values (language, kind, bilingual, contribution).
-    Use it to correct a name or hours: the snapshot is taken afresh.
+    Unspecified options keep ``old``'s values (language, kind, bilingual, contribution),
+    except that an unspecified language that a bilingual certificate cannot have (English)
+    becomes Arabic (:func:`kept_language`). Use it to correct a name or hours: the snapshot
+    is taken afresh.
 
     :raises NotAllowed: ``old`` is not valid (already superseded or revoked), has no
         placement, or the placement is no longer eligible.
@@ -532,12 +569,14 @@ def reissue_certificate(
     if old.placement is None:
         raise NotAllowed(_("This certificate is not tied to a placement and cannot be re-issued."))
     snapshot = old.snapshot or {}
+    if bilingual is None:
+        bilingual = bool(snapshot.get("bilingual"))
     new = _issue(
         old.placement,
         actor=actor,
-        language=language or old.language,
+        language=language or kept_language(old.language, bilingual),
         kind=kind or old.kind,
-        bilingual=bool(snapshot.get("bilingual")) if bilingual is None else bilingual,
+        bilingual=bilingual,
         contribution=snapshot.get("contribution") if contribution is None else contribution,
         today=today,
         replacing=old,
@@ -609,7 +648,7 @@ def batch_issue(
     project: Project,
     *,
     actor: Any,
-    language: str = "en",
+    language: str | None = None,
     kind: str | CertificateKind = CertificateKind.HOURS,
     bilingual: bool = False,
     contribution: str | None = None,
@@ -619,11 +658,12 @@ def batch_issue(
     one; return the new certificates.
 
     For hours certificates, placements without approved hours are skipped (they need a
-    participation certificate, issued on their own). Options as :func:`issue_certificate`.
+    participation certificate, issued on their own). Options as :func:`issue_certificate`;
+    they are checked before anything is issued, even when nothing is pending.
     """
     _check_actor(actor)
     kind = _check_kind(kind)
-    _check_language(language)
+    language = _check_language(language, bilingual)
     pending = placements_awaiting_certificate(project)
     if kind is CertificateKind.HOURS:
         totals = approved_totals_by_placement(p.id for p in pending)
@@ -771,6 +811,8 @@ def find_by_serial(serial: str) -> Certificate | None:
 __all__ = [
     "CONTRIBUTION_MAX_LENGTH",
     "AlreadyCertified",
+    "BILINGUAL_DEFAULT_LANGUAGE",
+    "BILINGUAL_LANGUAGES",
     "LANGUAGES",
     "ascii_filename",
     "batch_issue",
@@ -784,6 +826,7 @@ __all__ = [
     "find_by_serial",
     "format_serial",
     "issue_certificate",
+    "kept_language",
     "looks_like_serial",
     "new_verification_code",
     "normalise_code",

@@ -160,8 +160,9 @@ def reissue(certificate_id: int) -> Any:
     form.submit.label.text = _("Re-issue certificate")
     if request.method == "GET":
         form.kind.data = old.kind.value
-        form.language.data = old.language
         form.bilingual.data = bool(old.snapshot.get("bilingual"))
+        # what the service keeps: English, once allowed on a bilingual one, offered as Arabic
+        form.language.data = services.kept_language(old.language, form.bilingual.data)
         form.contribution.data = old.snapshot.get("contribution") or ""
     if form.validate_on_submit():
         try:
