@@ -67,6 +67,15 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
+def assign(record: Any, name: str, value: Any) -> bool:
+    """Set ``record.name`` to ``value`` through the model's validators (which trim text, turn
+    "" into None, lower-case e-mails...) and say whether the stored value changed: a form
+    sending "" for an empty city, or the same text with other spaces, is no change to audit."""
+    before = getattr(record, name)
+    setattr(record, name, value)
+    return bool(getattr(record, name) != before)
+
+
 def enum_column(enum_cls: type[enum.Enum], **kw: Any) -> sa.Enum:
     """A portable enum column storing the member *values* as VARCHAR with a CHECK constraint."""
     return sa.Enum(

@@ -110,6 +110,12 @@ def format_decimal(value: Decimal | float | int, format: str | None = None) -> s
     return babel.numbers.format_decimal(value, format, locale="en")
 
 
+def current_language() -> str:
+    """The interface language's code ("en", "fr", "ar"): the request's, or the one a
+    :func:`force_locale` block sets; "en" outside an application context."""
+    return str(get_locale() or "en").split("_")[0] if has_app_context() else "en"
+
+
 def in_language(language: str, text: str, **forms: str | None) -> str:
     """A record's ``text`` in ``language``: ``forms[language]`` when it is given (a project's
     ``title_fr``, a site's ``name_ar``...), else the text as the association wrote it."""
@@ -133,6 +139,7 @@ __all__ = [
     "RTL_LANGUAGES",
     "_",
     "_l",
+    "current_language",
     "force_locale",
     "first_of_month",
     "format_date",

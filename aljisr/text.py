@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import unicodedata
 
+#: Explicit bidirectional embeddings, overrides and isolates (Unicode UAX #9, section 2.1-2.4).
+#: Stored in a name they reorder it where it is printed ("reversed" drawn as "desrever"); the
+#: pages and certificates isolate every name themselves.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def _is_invisible(char: str) -> bool:
+    """A format character (Unicode category Cf: U+200B zero width space, U+200F right-to-left
+    mark, U+061C Arabic letter mark, U+FEFF...), which prints nothing by itself."""
+    return unicodedata.category(char) == "Cf"
+
 
 def clean_text(value: str | None) -> str | None:
-    """Trim and NFC-normalise free text; empty becomes None (DESIGN.md §2, names)."""
+    """Trim and NFC-normalise free text (DESIGN.md §2, names): runs of spaces become one,
+    explicit bidi embeddings, overrides and isolates are dropped, invisible format characters
+    at either end are trimmed; what is left empty (or made only of such characters, as text
+    pasted from a word processor can be) becomes None."""
     if value is None:
         return None
-    value = unicodedata.normalize("NFC", " ".join(value.split()))
-    return value or None
+    value = " ".join(value.translate(_BIDI_CONTROLS).split())
+    start, end = 0, len(value)
+    while start < end and (_is_invisible(value[start]) or value[start].isspace()):
+        start += 1
+    while end > start and (_is_invisible(value[end - 1]) or value[end - 1].isspace()):
+        end -= 1
+    return unicodedata.normalize("NFC", value[start:end]) or None
 
 
 def clean_email(value: str | None) -> str | None:

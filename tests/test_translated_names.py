@@ -215,3 +215,43 @@ def test_reports_name_projects_and_sites_in_the_report_language(app, db):
     assert (TITLE_AR, SITE_AR) in arabic
     english, _sites = rows("en")
     assert (TITLE, SITE) in english
+
+
+# --- invisible and direction characters -------------------------------------------------------
+
+
+def test_names_made_only_of_invisible_characters_are_no_names(db):
+    from aljisr.text import clean_text
+
+    for blank in ("\u200f", "\u200b \u200b", " \u061c ", "\ufeff", "\u202e"):
+        assert clean_text(blank) is None
+    # marks at the ends are trimmed; joiners inside a word are kept; overrides are dropped
+    assert clean_text("\u200fمدرسة أنوال\u200f") == "مدرسة أنوال"
+    assert clean_text("می\u200cخواهم") == "می\u200cخواهم"
+    assert clean_text("Léa \u202ereversed\u202c") == "Léa reversed"
+
+    project = factories.project(title=TITLE, title_ar="\u200f\u200b")
+    site = factories.site(name=SITE, name_ar="\u061c")
+    assert project.title_ar is None and project.title_in("ar") == TITLE
+    assert site.name_ar is None and site.name_in("ar") == SITE
+
+
+def test_an_invisible_title_is_refused_beside_the_field(as_role, db):
+    client, _user = as_role("coordinator")
+    site = factories.site()
+    db.session.commit()
+    response = client.post("/projects/new", data=project_data(site.id, title="\u200f\u200b"))
+    html = response.get_data(as_text=True)
+    assert response.status_code in (200, 422) and 'id="title-error"' in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Project)) == 0
+
+
+def test_a_sending_partner_reads_projects_in_its_language(as_role, db):
+    client, user = as_role("sending")
+    placement = _translated_placement()
+    placement.volunteer.sending_organisation = user.organisation
+    db.session.commit()
+    url = f"/partner/volunteers/{placement.volunteer_id}"
+    french = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert TITLE_FR.replace("'", "&#39;") in french and SITE_FR in french
+    assert TITLE not in french

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from aljisr import audit
-from aljisr.database import utcnow
+from aljisr.database import assign, utcnow
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.formfields import is_country
@@ -67,8 +67,7 @@ def _role_in_use(organisation: Organisation) -> str | None:
 def _apply(organisation: Organisation, values: Mapping[str, Any]) -> list[str]:
     changed = []
     for name in FIELDS:
-        if name in values and getattr(organisation, name) != values[name]:
-            setattr(organisation, name, values[name])
+        if name in values and assign(organisation, name, values[name]):
             changed.append(name)
     return changed
 

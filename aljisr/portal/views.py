@@ -29,7 +29,7 @@ from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours import services as hours_services
 from aljisr.hours.services import association_today, log_hours
-from aljisr.i18n import _, format_date
+from aljisr.i18n import _, current_language, format_date
 from aljisr.listing import parse_page
 from aljisr.permissions import Permission, require
 from aljisr.placements.models import Placement
@@ -50,7 +50,9 @@ def _me() -> Volunteer:
 
 
 def _placement_label(placement: Placement) -> str:
-    return (f"{placement.project.title} · {placement.project.site.name} · "
+    language = current_language()
+    project = placement.project
+    return (f"{project.title_in(language)} · {project.site.name_in(language)} · "
             f"{format_date(placement.start_date)} – {format_date(placement.end_date)}")
 
 

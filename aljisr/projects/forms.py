@@ -62,12 +62,13 @@ def _language_options(_form: Any, field: Any) -> list[SelectChoice]:
 class ProjectForm(FlaskForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(), Length(max=300)],
-        description=_l("As the association writes it: shown in English, and in any language "
-                       "without a title of its own below."),
+        description=_l("As the association writes it: shown on staff pages and English "
+                       "certificates, and in any language without a title of its own below."),
+        render_kw={"dir": "auto"},
     )
     title_fr = StringField(
         _l("Title in French"), validators=[Optional(), Length(max=300)],
-        render_kw={"lang": "fr"},
+        render_kw={"lang": "fr", "dir": "ltr"},
         description=_l("Printed on French certificates. Leave empty when it is the same."),
     )
     title_ar = StringField(

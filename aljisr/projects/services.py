@@ -14,7 +14,7 @@ import pycountry
 import sqlalchemy as sa
 
 from aljisr import audit
-from aljisr.database import utcnow
+from aljisr.database import assign, utcnow
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, format_date, ngettext
@@ -150,10 +150,9 @@ def _apply(project: Project, values: Mapping[str, Any]) -> list[str]:
                 value = sorted(set(value))
         if name == "description":
             value = (value or "").strip() or None
-        if name in ("title_fr", "title_ar"):
-            value = clean_text(value)  # as stored: "" and spaces are no title
-        if getattr(project, name) != value:
-            setattr(project, name, value)
+        if name == "required_languages" and set(value) == set(project.required_languages or []):
+            continue  # the same languages listed in another order
+        if assign(project, name, value):
             changed.append(name)
     return changed
 

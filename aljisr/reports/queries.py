@@ -37,7 +37,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
-from aljisr.i18n import _, get_locale
+from aljisr.i18n import _, current_language
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import SDG_TITLES, Project, ProjectSDG, Theme
@@ -191,7 +191,7 @@ def organisation_condition(organisation: Organisation) -> Any:
 def _facts(period: Period, condition: Any) -> Any:
     """One row per placement in the period: ids, names, clamped days and approved hours.
     Project titles and site names are in the current language where they have one."""
-    language = str(get_locale() or "en").split("_")[0]
+    language = current_language()
     start = sa.literal(period.start, sa.Date)
     end = sa.literal(period.end, sa.Date)
     approved = (

@@ -21,12 +21,13 @@ def _kind_options() -> list[SelectChoice]:
 class SiteForm(FlaskForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(), Length(max=200)],
-        description=_l("As the association writes it: shown in English, and in any language "
-                       "without a name of its own below."),
+        description=_l("As the association writes it: shown on staff pages and English "
+                       "certificates, and in any language without a name of its own below."),
+        render_kw={"dir": "auto"},
     )
     name_fr = StringField(
         _l("Name in French"), validators=[Optional(), Length(max=200)],
-        render_kw={"lang": "fr"},
+        render_kw={"lang": "fr", "dir": "ltr"},
         description=_l("Printed on French certificates. Leave empty when it is the same."),
     )
     name_ar = StringField(

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from aljisr import audit
-from aljisr.database import utcnow
+from aljisr.database import assign, utcnow
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, ngettext
@@ -46,10 +46,7 @@ def _apply(site: Site, values: Mapping[str, Any]) -> list[str]:
         value = values[name]
         if name in ("address", "region", "notes"):
             value = (value or "").strip() or None
-        if name in ("name_fr", "name_ar"):
-            value = clean_text(value)  # as stored: "" and spaces are no name
-        if getattr(site, name) != value:
-            setattr(site, name, value)
+        if assign(site, name, value):
             changed.append(name)
     return changed
 

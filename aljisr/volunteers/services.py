@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from aljisr import audit
 from aljisr.auth.models import User
-from aljisr.database import utcnow
+from aljisr.database import assign, utcnow
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.formfields import is_country
@@ -227,8 +227,7 @@ def _apply(volunteer: Volunteer, values: Mapping[str, Any]) -> list[str]:
         value = values[name]
         if name in ("skills", "interests"):
             value = list(value or [])
-        if getattr(volunteer, name) != value:
-            setattr(volunteer, name, value)
+        if assign(volunteer, name, value):
             changed.append(name)
     if "languages" in values and _set_languages(volunteer, values["languages"]):
         changed.append("languages")
