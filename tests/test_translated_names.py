@@ -255,3 +255,15 @@ def test_a_sending_partner_reads_projects_in_its_language(as_role, db):
     french = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert TITLE_FR.replace("'", "&#39;") in french and SITE_FR in french
     assert TITLE not in french
+
+
+def test_a_bilingual_certificate_without_arabic_titles_repeats_the_french_ones(app, db):
+    coordinator = factories.user(Role.COORDINATOR)
+    site = factories.site(name=SITE, name_fr=SITE_FR, city="Tiznit")
+    project = factories.project(site, title=TITLE, title_fr=TITLE_FR, start_date=START,
+                                end_date=END, status=ProjectStatus.COMPLETED)
+    cert = services.issue_certificate(completed_placement(project=project), actor=coordinator,
+                                      language="ar", bilingual=True, today=ISSUED)
+    assert (cert.snapshot["project_title"], cert.snapshot["project_title_ar"]) == (TITLE_FR, None)
+    assert cert.snapshot["site_name_ar"] is None
+    assert TITLE not in _text(services.certificate_pdf(cert))

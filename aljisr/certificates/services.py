@@ -382,10 +382,11 @@ def build_snapshot(
     issue_place = localised(place, "fr" if bilingual else language)
     issue_place_ar = localised(place, "ar") if bilingual else None
     # the project and site as named in the certificate's language (French and Arabic lines
-    # on a bilingual one), frozen like the rest
+    # on a bilingual one, whose Arabic line repeats the French form when there is no Arabic
+    # one rather than switch to a third language), frozen like the rest
     line_language = "fr" if bilingual else language
-    project_title_ar = project.title_in("ar") if bilingual else None
-    site_name_ar = site.name_in("ar") if bilingual else None
+    project_title_ar = project.title_ar if bilingual else None
+    site_name_ar = site.name_ar if bilingual else None
     return CertificateSnapshot(
         serial=serial,
         verification_url=verification_url(code),
@@ -395,10 +396,9 @@ def build_snapshot(
         volunteer_name=volunteer.full_name,
         volunteer_name_ar=name_ar,
         project_title=project.title_in(line_language),
-        project_title_ar=(project_title_ar if project_title_ar != project.title_in(line_language)
-                          else None),
+        project_title_ar=project_title_ar,
         site_name=site.name_in(line_language),
-        site_name_ar=site_name_ar if site_name_ar != site.name_in(line_language) else None,
+        site_name_ar=site_name_ar,
         site_city=site.city or "",
         start_date=placement.start_date,
         end_date=placement.end_date,
