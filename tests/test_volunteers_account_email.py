@@ -138,3 +138,14 @@ def test_editing_a_volunteer_who_has_a_sign_in_account_still_works(as_role, db, 
     assert response.status_code == 302
     db.session.refresh(volunteer)
     assert volunteer.notes == "Arrives Monday" and volunteer.email == "olga@example.org"
+
+
+def test_the_clash_is_named_together_with_the_other_fields_errors(as_role, db):
+    client, user = as_role("coordinator")
+    response = client.post("/volunteers/new", data=form_data(
+        email=user.email.upper(), date_of_birth="2999-01-01"))
+    html = response.get_data(as_text=True)
+    assert 'id="date_of_birth-error"' in html
+    email_error = html.split('id="email-error"', 1)
+    assert len(email_error) == 2 and "staff or partner account" in email_error[1][:400]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Volunteer)) == 0

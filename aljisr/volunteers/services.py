@@ -180,7 +180,7 @@ def _validate(values: Mapping[str, Any]) -> None:
 NON_VOLUNTEER_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.PARTNER)
 
 
-def _refuse_account_email(email: str | None, volunteer: Volunteer | None) -> None:
+def refuse_account_email(email: str | None, volunteer: Volunteer | None) -> None:
     """Refuse an e-mail address that belongs to a staff or partner login (any case, deactivated
     logins included); the volunteer's own linked account never counts.
 
@@ -260,7 +260,7 @@ def create_volunteer(
     :raises DuplicateSuspected: likely duplicates exist (see :func:`find_likely_duplicates`).
     """
     _validate(values)
-    _refuse_account_email(values.get("email"), None)
+    refuse_account_email(values.get("email"), None)
     duplicates = _check_duplicates(values, None, confirm_duplicates)
     volunteer = Volunteer(status=VolunteerStatus.APPLICANT, skills=[], interests=[])
     _apply(volunteer, values)
@@ -305,7 +305,7 @@ def update_volunteer(
         raise NotAllowed(_("Use the Archive and Restore buttons to archive a volunteer."),
                          field="status")
     if "email" in values and clean_email(values["email"]) != volunteer.email:
-        _refuse_account_email(values["email"], volunteer)
+        refuse_account_email(values["email"], volunteer)
     merged = {name: values.get(name, getattr(volunteer, name)) for name in IDENTITY_FIELDS}
     duplicates = (
         _check_duplicates(merged, volunteer.id, confirm_duplicates)

@@ -15,6 +15,7 @@ from aljisr.formfields import country_choices, grouped_language_options
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
 from aljisr.permissions import Permission, require
+from aljisr.text import clean_email
 from aljisr.volunteers import queries, services
 from aljisr.volunteers.forms import (
     AnonymiseForm,
@@ -74,9 +75,24 @@ def _prepare(form: VolunteerForm, volunteer: Volunteer | None) -> None:
         del form.status  # archived: restore with the button, not by editing the status
 
 
+def _name_email_clash(form: VolunteerForm, volunteer: Volunteer | None) -> None:
+    """With other fields in error, still name an address that belongs to a staff or partner
+    login beside the e-mail now, not on the next try (as the service checks it on saving:
+    a new address only)."""
+    if form.email.errors or (volunteer is not None
+                             and clean_email(form.email.data) == volunteer.email):
+        return
+    try:
+        services.refuse_account_email(form.email.data, volunteer)
+    except DomainError as error:
+        form.email.errors.append(error.message)
+
+
 def _save(form: VolunteerForm, volunteer: Volunteer | None) -> Any:
     """Validate and save; return a redirect, or the duplicates found (to show) or None."""
     if not form.validate_on_submit():
+        if request.method == "POST":
+            _name_email_clash(form, volunteer)
         return None
     try:
         if volunteer is None:
