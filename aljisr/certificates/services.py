@@ -367,8 +367,9 @@ def build_snapshot(
     The place of issue (``ASSOCIATION_PLACE``), the project's title and the site's name are
     written in the certificate's language (:meth:`Project.title_in`, :meth:`Site.name_in`);
     on a bilingual certificate in French (``issue_place``, ``project_title``, ``site_name``)
-    and in Arabic (the ``_ar`` fields, None when both are spelt alike), each printed on its
-    own line.
+    and in Arabic (the ``_ar`` fields), each printed on its own line. ``issue_place_ar`` is
+    None when both are spelt alike; ``project_title_ar`` and ``site_name_ar`` when the
+    project or site has no Arabic form, and the Arabic line then repeats the French one.
     """
     volunteer = placement.volunteer
     project = placement.project

@@ -44,8 +44,9 @@ class CertificateSnapshot:
       Arabic-script spelling, printed under the name).
     - ``project_title``, ``site_name`` (in the certificate's language, in French on a
       bilingual one; ``project_title_ar`` and ``site_name_ar`` are the Arabic line's forms
-      on a bilingual certificate, None when spelt alike, as on every certificate issued
-      before they existed), ``site_city`` (may be empty), ``start_date``,
+      on a bilingual certificate, None when there is none, as on every certificate issued
+      before they existed: that line then prints the French form), ``site_city`` (may be
+      empty), ``start_date``,
       ``end_date``, ``hours`` (:class:`~decimal.Decimal` approved hours or None),
       ``contribution`` (short text of what the volunteer did, may be empty).
     - ``issue_place``, ``issue_date``, ``signatory_name``, ``signatory_role``,
