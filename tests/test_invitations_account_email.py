@@ -185,3 +185,22 @@ def test_create_user_command_refuses_a_volunteers_email(app, db):
     assert result.exit_code != 0
     assert STAFF_MESSAGE in result.output
     assert _users(db, "olga@example.org") == 0
+
+
+@pytest.mark.parametrize("role", ["coordinator", "partner"])
+def test_a_volunteer_login_cannot_become_staff_or_partner(db, as_role, role):
+    """A login with a volunteer's address (their own, made by invitation) keeps the volunteer
+    role: the admin's role change is refused beside the role, as a new login would be."""
+    admin, _ = as_role("admin")
+    host = factories.organisation(OrganisationKind.HOST)
+    factories.volunteer(email="olga@example.org")
+    user = create_user("olga@example.org", Role.VOLUNTEER, display_name="Olga")
+    db.session.commit()
+    response = admin.post(f"/admin/users/{user.id}", data={
+        "display_name": "Olga", "role": role,
+        "organisation": host.id if role == "partner" else 0, "active": "y"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "cannot become a staff or partner login" in _error_beside(html, "role")
+    db.session.refresh(user)
+    assert user.role is Role.VOLUNTEER and user.organisation_id is None

@@ -134,13 +134,21 @@ def update_user(
 
     :returns: the names of the fields that changed (audited as ``user.update``).
     :raises Conflict: ``field="organisation"`` as :func:`create_user`; ``field="role"`` or
-        ``"active"`` when an admin would lock themselves out.
+        ``"active"`` when an admin would lock themselves out; ``field="role"`` when a login
+        whose address belongs to a volunteer would become a staff or partner login (the rule
+        :func:`refuse_volunteer_email` applies to new logins).
     """
     _check_organisation(role, organisation_id)
     if user.id == actor.id and role is not Role.ADMIN:
         raise Conflict(_("You cannot take away your own administrator role."), field="role")
     if user.id == actor.id and not active:
         raise Conflict(_("You cannot deactivate your own account."), field="active")
+    if role is not Role.VOLUNTEER and role != user.role:
+        try:
+            refuse_volunteer_email(user.email, role)
+        except Conflict:
+            raise Conflict(_("This login's e-mail address belongs to a volunteer, so it cannot "
+                             "become a staff or partner login."), field="role") from None
     new = {"display_name": display_name, "role": role, "organisation_id": organisation_id,
            "active": active}
     changed = [name for name, value in new.items() if getattr(user, name) != value]
