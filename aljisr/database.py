@@ -72,6 +72,8 @@ def assign(record: Any, name: str, value: Any) -> bool:
     "" into None, lower-case e-mails...) and say whether the stored value changed: a form
     sending "" for an empty city, or the same text with other spaces, is no change to audit."""
     before = getattr(record, name)
+    if before is None and isinstance(value, str) and not value.strip():
+        return False  # a form's empty field where nothing was ever stored
     setattr(record, name, value)
     return bool(getattr(record, name) != before)
 

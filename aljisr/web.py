@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from aljisr.errors import DomainError
 from aljisr.extensions import db
+from aljisr.i18n import _
 
 
 def field_error(form: Any, error: DomainError) -> None:
@@ -24,8 +25,10 @@ def field_error(form: Any, error: DomainError) -> None:
 def save_form(
     form: Any, save: Callable[[], Any], success: str, target: Callable[[Any], str]
 ) -> Response | None:
-    """Validate ``form`` and run ``save`` (a service call returning the saved record), then
-    commit, flash ``success`` and redirect to ``target(record)``.
+    """Validate ``form`` and run ``save`` (a service call returning the saved record, or
+    ``(record, changed)`` for an edit, ``changed`` the names of the fields the service
+    changed), then commit, flash ``success`` (or "Nothing was changed." when an edit changed
+    nothing) and redirect to ``target(record)``.
 
     Returns None, so the view re-renders the form with what was typed, when the form is invalid
     or the service refuses (its message then stands beside the field it names).
@@ -39,6 +42,10 @@ def save_form(
         field_error(form, error)
         return None
     db.session.commit()
+    if isinstance(record, tuple):
+        record, changed = record
+        if not changed:
+            success = _("Nothing was changed.")
     flash(success, "success")
     return redirect(target(record))
 

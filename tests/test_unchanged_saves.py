@@ -58,3 +58,31 @@ def test_saving_an_organisation_unchanged_records_nothing(as_role, db):
                            data={**data, "name": f"  {data['name']}  "})
     assert response.status_code == 302
     assert _changes(db, "organisation.update") == []
+
+
+def test_a_first_save_of_a_record_made_elsewhere_records_no_empty_fields(as_role, db):
+    """Demo or imported records hold None where the form sends "": no change either."""
+    client, _user = as_role("coordinator")
+    volunteer = factories.volunteer(full_name="Léa Fontaine", email="lea@example.org",
+                                    phone=None, health_notes=None, notes=None)
+    db.session.commit()
+    html = client.get(f"/volunteers/{volunteer.id}/edit").get_data(as_text=True)
+    assert 'name="phone"' in html
+    from tests.test_registers_volunteers import form_data
+
+    data = form_data(full_name="Léa Fontaine", email="lea@example.org", phone="",
+                     health_notes="", notes="", dietary_notes="")
+    client.post(f"/volunteers/{volunteer.id}/edit", data=data)
+    changed = _changes(db, "volunteer.update")
+    assert all(not {"phone", "health_notes", "notes"} & set(c) for c in changed)
+
+
+def test_an_unchanged_save_says_nothing_was_changed(as_role, db):
+    client, _user = as_role("coordinator")
+    client.post("/sites/new", data=site_data())
+    site = db.session.scalar(sa.select(Site))
+    page = client.post(f"/sites/{site.id}/edit", data=site_data(), follow_redirects=True)
+    assert "Nothing was changed." in page.get_data(as_text=True)
+    page = client.post(f"/sites/{site.id}/edit", data=site_data(city="Tiznit"),
+                       follow_redirects=True)
+    assert "Changes saved." in page.get_data(as_text=True)

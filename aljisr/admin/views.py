@@ -77,7 +77,7 @@ def edit_user(user_id: int) -> Any:
         form.organisation.data = user.organisation_id or 0
     if form.validate_on_submit():
         try:
-            update_user(
+            changed = update_user(
                 user,
                 display_name=form.display_name.data,
                 role=Role(form.role.data),
@@ -90,7 +90,7 @@ def edit_user(user_id: int) -> Any:
             field_error(form, error)
         else:
             db.session.commit()
-            flash(_("Changes saved."), "success")
+            flash(_("Changes saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", form=form, user=user)
 

@@ -38,11 +38,11 @@ def detail(organisation_id: int) -> str:
 
 
 def _save(form: OrganisationForm, organisation: Organisation | None) -> Any:
-    def save() -> Organisation:
+    def save() -> Organisation | tuple[Organisation, list[str]]:
         if organisation is None:
             return services.create_organisation(form.values(), actor=current_user)
-        services.update_organisation(organisation, form.values(), actor=current_user)
-        return organisation
+        changed = services.update_organisation(organisation, form.values(), actor=current_user)
+        return organisation, changed
 
     return save_form(
         form,

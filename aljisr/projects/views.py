@@ -71,11 +71,10 @@ def _form(project: Project | None) -> ProjectForm:
 
 
 def _save(form: ProjectForm, project: Project | None) -> Any:
-    def save() -> Project:
+    def save() -> Project | tuple[Project, list[str]]:
         if project is None:
             return services.create_project(form.values(), actor=current_user)
-        services.update_project(project, form.values(), actor=current_user)
-        return project
+        return project, services.update_project(project, form.values(), actor=current_user)
 
     return save_form(
         form,

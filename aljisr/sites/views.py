@@ -51,11 +51,10 @@ def _form(site: Site | None) -> SiteForm:
 
 
 def _save(form: SiteForm, site: Site | None) -> Any:
-    def save() -> Site:
+    def save() -> Site | tuple[Site, list[str]]:
         if site is None:
             return services.create_site(form.values(), actor=current_user)
-        services.update_site(site, form.values(), actor=current_user)
-        return site
+        return site, services.update_site(site, form.values(), actor=current_user)
 
     return save_form(
         form,

@@ -101,11 +101,11 @@ def _save(form: VolunteerForm, volunteer: Volunteer | None) -> Any:
             )
             message = _("Volunteer registered.")
         else:
-            services.update_volunteer(
+            changed = services.update_volunteer(
                 volunteer, form.values(), actor=current_user,
                 confirm_duplicates=form.confirm_duplicates.data,
             )
-            message = _("Changes saved.")
+            message = _("Changes saved.") if changed else _("Nothing was changed.")
     except services.DuplicateSuspected as error:
         db.session.rollback()
         form[error.field].errors.append(error.message)
