@@ -319,7 +319,7 @@ def test_titles_are_translated_once_per_action_and_read_as_words():
 
 def details_of(page: str) -> list[str]:
     """Each listed event's details as plain text ("Label: value | Label: value")."""
-    cells = re.findall(r'<td class="small audit-details">(.*?)</td>', rows(page), re.S)
+    cells = re.findall(r'<td class="small audit-details"[^>]*>(.*?)</td>', rows(page), re.S)
     return [" | ".join(
         html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", line))).strip()
         for line in re.findall(r"<div><dt.*?</dd></div>", cell, re.S)

@@ -127,3 +127,15 @@ def test_report_fits_a_phone_in_english_and_arabic(phone):
         phone.goto("/hours/")
         if phone.locator("html").get_attribute("lang") != "en":
             choose_language(phone, "en")
+
+
+def test_audit_log_rows_are_cards_on_a_phone(phone):
+    """The log's six columns squeezed names to a letter a line at 390 px."""
+    sign_in(phone, "coordinator@aljisr.example.org")
+    phone.goto("/audit/")
+    scroll, inner = page_width(phone)
+    assert scroll <= inner, f"the audit log is {scroll} px wide on a {inner} px screen"
+    row = phone.locator("#audit-events tbody tr").first
+    who = row.locator('td[data-label="Who"]')
+    assert label_of(who) == '"Who"'
+    assert row.locator('td[data-label="Action"]').bounding_box()["width"] > PHONE["width"] / 2
