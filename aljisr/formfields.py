@@ -17,7 +17,7 @@ from babel import Locale, UnknownLocaleError
 from markupsafe import Markup, escape
 from wtforms import Field, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 
 from aljisr.i18n import _, _l, get_locale
@@ -313,3 +313,22 @@ def coerce_or_none(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 PLEASE_CHOOSE = _l("— choose —")
 NONE_CHOICE = _l("— none —")
+
+
+def french_and_arabic_fields(
+    french_label: Any, arabic_label: Any, max_length: int
+) -> tuple[StringField, StringField]:
+    """The optional French and Arabic forms of a record's title or name (a project's
+    ``title_fr``/``title_ar``, a site's ``name_fr``/``name_ar``): each typed in its own
+    direction whatever the page's, and printed on certificates of its language."""
+    french = StringField(
+        french_label, validators=[Optional(), Length(max=max_length)],
+        render_kw={"lang": "fr", "dir": "ltr"},
+        description=_l("Printed on French certificates. Leave empty when it is the same."),
+    )
+    arabic = StringField(
+        arabic_label, validators=[Optional(), Length(max=max_length)],
+        render_kw={"lang": "ar", "dir": "rtl"},
+        description=_l("Printed on Arabic certificates. Leave empty when it is the same."),
+    )
+    return french, arabic

@@ -30,6 +30,7 @@ from aljisr.formfields import (
     FilterSelectField,
     MultiCheckboxField,
     RangeEnd,
+    french_and_arabic_fields,
     grouped_language_options,
     optional_int,
 )
@@ -66,16 +67,8 @@ class ProjectForm(FlaskForm):
                        "certificates, and in any language without a title of its own below."),
         render_kw={"dir": "auto"},
     )
-    title_fr = StringField(
-        _l("Title in French"), validators=[Optional(), Length(max=300)],
-        render_kw={"lang": "fr", "dir": "ltr"},
-        description=_l("Printed on French certificates. Leave empty when it is the same."),
-    )
-    title_ar = StringField(
-        _l("Title in Arabic"), validators=[Optional(), Length(max=300)],
-        render_kw={"lang": "ar", "dir": "rtl"},
-        description=_l("Printed on Arabic certificates. Leave empty when it is the same."),
-    )
+    title_fr, title_ar = french_and_arabic_fields(_l("Title in French"), _l("Title in Arabic"),
+                                                  300)
     description = TextAreaField(_l("Description"), validators=[Optional()],
                                 render_kw={"rows": 4})
     site_id = SelectField(_l("Site"), coerce=optional_int, validators=[InputRequired()])

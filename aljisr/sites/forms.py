@@ -9,7 +9,7 @@ from wtforms import SearchField, SelectField, StringField, SubmitField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from aljisr.formfields import FilterSelectField, optional_int
+from aljisr.formfields import FilterSelectField, french_and_arabic_fields, optional_int
 from aljisr.i18n import _, _l
 from aljisr.sites.models import SITE_KIND_TITLES, SiteKind
 
@@ -25,16 +25,7 @@ class SiteForm(FlaskForm):
                        "certificates, and in any language without a name of its own below."),
         render_kw={"dir": "auto"},
     )
-    name_fr = StringField(
-        _l("Name in French"), validators=[Optional(), Length(max=200)],
-        render_kw={"lang": "fr", "dir": "ltr"},
-        description=_l("Printed on French certificates. Leave empty when it is the same."),
-    )
-    name_ar = StringField(
-        _l("Name in Arabic"), validators=[Optional(), Length(max=200)],
-        render_kw={"lang": "ar", "dir": "rtl"},
-        description=_l("Printed on Arabic certificates. Leave empty when it is the same."),
-    )
+    name_fr, name_ar = french_and_arabic_fields(_l("Name in French"), _l("Name in Arabic"), 200)
     kind = SelectField(_l("Kind"), choices=_kind_options)
     organisation_id = SelectField(_l("Host organisation"), coerce=optional_int,
                                   validators=[Optional()])
