@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -80,13 +80,19 @@ def format_datetime(value: datetime, format: str = "medium") -> str:  # noqa: A0
     flask-babel would use, has Africa/Casablanca at UTC+0 in late 2026 where the tz
     database has UTC+1. English and the default zone outside an app context.
     """
+    locale = get_locale() or "en"
+    local = _association_time(value)
+    return first_of_month(babel.dates.format_datetime(local, format, locale=locale), local,
+                          locale)
+
+
+def _association_time(value: datetime) -> datetime:
+    """``value`` on the association's clock; a naive one is taken as UTC, as timestamps are
+    stored (and as Babel reads it)."""
     from aljisr.dates import association_zone
 
-    locale = get_locale() or "en"
-    zone = association_zone()
-    text = babel.dates.format_datetime(value, format, tzinfo=zone, locale=locale)
-    local_day = value.astimezone(zone) if value.tzinfo is not None else value
-    return first_of_month(text, local_day, locale)
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(association_zone())
 
 
 def format_timestamp(value: datetime) -> str:
@@ -94,10 +100,8 @@ def format_timestamp(value: datetime) -> str:
     medium): "Nov 29, 2026, 4:22 PM", "29 nov. 2026, 16:22", with the Arabic comma in
     Arabic. The date reads as :func:`format_date` writes dates everywhere else ("1er" in
     French), the time is the locale's short time; both in the association's time zone."""
-    from aljisr.dates import association_zone
-
     locale = get_locale() or Locale("en")
-    local = value.astimezone(association_zone()) if value.tzinfo is not None else value
+    local = _association_time(value)
     time_text = babel.dates.format_time(local, "short", locale=locale)
     pattern = str(locale.datetime_formats["medium"])
     return pattern.replace("{1}", format_date(local.date())).replace("{0}", time_text)

@@ -182,12 +182,14 @@ NON_VOLUNTEER_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.PARTNER)
 
 def refuse_account_email(email: str | None, volunteer: Volunteer | None) -> None:
     """Refuse an e-mail address that belongs to a staff or partner login (any case, deactivated
-    logins included); the volunteer's own linked account never counts.
+    logins included) for ``volunteer`` (None: a new one). The volunteer's own linked account
+    never counts, and neither does the address ``volunteer`` already has (an unchanged
+    address is not checked again).
 
     :raises Conflict: ``field="email"``.
     """
     email = clean_email(email)
-    if not email:
+    if not email or (volunteer is not None and email == volunteer.email):
         return
     # logins store their address trimmed and lower-cased (User._clean_email), as clean_email
     stmt = sa.select(User.id).where(User.email == email, User.role.in_(NON_VOLUNTEER_ROLES))
@@ -304,7 +306,7 @@ def update_volunteer(
     ):
         raise NotAllowed(_("Use the Archive and Restore buttons to archive a volunteer."),
                          field="status")
-    if "email" in values and clean_email(values["email"]) != volunteer.email:
+    if "email" in values:
         refuse_account_email(values["email"], volunteer)
     merged = {name: values.get(name, getattr(volunteer, name)) for name in IDENTITY_FIELDS}
     duplicates = (

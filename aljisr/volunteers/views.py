@@ -15,7 +15,6 @@ from aljisr.formfields import country_choices, grouped_language_options
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
 from aljisr.permissions import Permission, require
-from aljisr.text import clean_email
 from aljisr.volunteers import queries, services
 from aljisr.volunteers.forms import (
     AnonymiseForm,
@@ -77,10 +76,8 @@ def _prepare(form: VolunteerForm, volunteer: Volunteer | None) -> None:
 
 def _name_email_clash(form: VolunteerForm, volunteer: Volunteer | None) -> None:
     """With other fields in error, still name an address that belongs to a staff or partner
-    login beside the e-mail now, not on the next try (as the service checks it on saving:
-    a new address only)."""
-    if form.email.errors or (volunteer is not None
-                             and clean_email(form.email.data) == volunteer.email):
+    login beside the e-mail now, not on the next try."""
+    if form.email.errors:
         return
     try:
         services.refuse_account_email(form.email.data, volunteer)
