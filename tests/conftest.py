@@ -76,6 +76,8 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         "PUBLIC_BASE_URL": "https://aljisr.example.org",
+        # one round: test users cost microseconds; test_auth keeps one test on the real scrypt
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
 
 

@@ -121,6 +121,18 @@ def test_password_is_hashed(db):
     assert not user.check_password("other")
 
 
+def test_production_hashes_with_scrypt(app, db):
+    """The suite hashes with one PBKDF2 round for speed; the app's own default is scrypt."""
+    from aljisr.config import Defaults
+
+    assert Defaults.PASSWORD_HASH_METHOD == "scrypt"
+    app.config["PASSWORD_HASH_METHOD"] = Defaults.PASSWORD_HASH_METHOD
+    user = factories.user(password="s3cret-long-enough")
+    assert user.password_hash.startswith("scrypt:")
+    assert user.check_password("s3cret-long-enough")
+    assert not user.check_password("other")
+
+
 def test_email_is_unique_case_insensitively(db):
     factories.user(email="Same@Example.org")
     from sqlalchemy.exc import IntegrityError

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -59,8 +60,11 @@ class User(UserMixin, TimestampMixin, db.Model):
         return clean_text(value)
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash of ``password`` (werkzeug's scrypt default)."""
-        self.password_hash = generate_password_hash(password)
+        """Store a salted hash of ``password`` with the ``PASSWORD_HASH_METHOD`` setting
+        (werkzeug's scrypt by default; the test suite sets a one-round PBKDF2 to stay fast)."""
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        )
 
     def check_password(self, password: str) -> bool:
         """Return whether ``password`` matches; always False for accounts without one."""

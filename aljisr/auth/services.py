@@ -6,6 +6,7 @@ import functools
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from aljisr import audit
@@ -20,10 +21,10 @@ from aljisr.volunteers.models import Volunteer
 
 
 @functools.cache
-def _dummy_hash() -> str:
-    """A hash of a random string: checking it costs as much as a real check, so a wrong
-    e-mail address takes as long as a wrong password (no account enumeration by timing)."""
-    return generate_password_hash(secrets.token_hex(16))
+def _dummy_hash(method: str) -> str:
+    """A hash of a random string with ``method``: checking it costs as much as a real check, so
+    a wrong e-mail address takes as long as a wrong password (no account enumeration by timing)."""
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -38,7 +39,7 @@ def authenticate(email: str, password: str) -> User | None:
     """
     user = find_user_by_email(email)
     if user is None or not user.password_hash:
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not user.check_password(password) or not user.active:
         return None
