@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app aljisr
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres install translations lint bench clean
+.PHONY: run test test-sqlite test-postgres install translations lint bench bench-load clean
 
 ## run: install, migrate, load the demo data and serve on 127.0.0.1:$(PORT)
 # Certificates' QR codes point at the served address unless ALJISR_PUBLIC_BASE_URL says otherwise.
@@ -52,6 +52,11 @@ lint: install
 ## bench: benchmarks (never part of make test); writes bench/results.json (BENCH_ARGS="--runs 31" or "--postgres URL")
 bench: install translations
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## bench-load: 50 signed-in coordinators for 60 s on gunicorn + PostgreSQL at full size (bench/load.py)
+bench-load: install translations
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -115,6 +115,7 @@ BLUEPRINT_MODULES = (
     "aljisr.main.views",
     "aljisr.admin.views",
     "aljisr.admin.audit",
+    "aljisr.backup.views",
     "aljisr.volunteers.views",
     "aljisr.organisations.views",
     "aljisr.sites.views",

@@ -21,11 +21,14 @@ BABEL_CFG = Path(__file__).parent / "babel.cfg"
 
 def register(app: Flask) -> None:
     """Attach the commands to ``app.cli``."""
+    from aljisr.backup.cli import backup_command, restore_command
     from aljisr.certificates.cli import certificates_cli
     from aljisr.volunteers.cli import volunteers_cli
 
     app.cli.add_command(certificates_cli)
     app.cli.add_command(volunteers_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
     @app.cli.command("init-db")
     def init_db() -> None:

@@ -54,6 +54,10 @@ class Defaults:
     MAIL_SENDER = "Al Jisr <no-reply@aljisr.example.org>"
     #: Rows per page in registers.
     PAGE_SIZE = 25
+    #: Folder of ``flask backup`` archives; None means ``instance/backups``.
+    BACKUP_DIR: str | None = None
+    #: The ``pg_dump`` program for PostgreSQL backups (a name on PATH, or a path).
+    PG_DUMP = "pg_dump"
     #: werkzeug ``generate_password_hash`` method for new passwords. Keep scrypt in production;
     #: the test suite sets a one-round PBKDF2 (each scrypt hash costs about 0.4 s).
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password

@@ -2,6 +2,7 @@
 
 from aljisr.audit import AuditEvent
 from aljisr.auth.models import User
+from aljisr.backup.models import BackupRun
 from aljisr.certificates.models import Certificate
 from aljisr.hours.models import HoursEntry
 from aljisr.mail import OutboxMessage
@@ -13,6 +14,7 @@ from aljisr.volunteers.models import Volunteer, VolunteerLanguage
 
 __all__ = [
     "AuditEvent",
+    "BackupRun",
     "Certificate",
     "HoursEntry",
     "Organisation",

@@ -56,6 +56,7 @@ class Permission(enum.StrEnum):
     VIEW_ORGANISATION_REPORTS = "view_organisation_reports"  # staff: any; partners: their own
     VIEW_AUDIT_LOG = "view_audit_log"
     READ_OUTBOX = "read_outbox"
+    READ_BACKUPS = "read_backups"  # the backup runs' times, sizes and results
     VOLUNTEER_PORTAL = "volunteer_portal"  # own placements, own hours, own certificates
     PARTNER_PORTAL = "partner_portal"  # own organisation's volunteers and reports
     HOST_HOURS = "host_hours"  # confirm or query hours at own sites (host organisations)
@@ -72,7 +73,10 @@ _COORDINATOR = {
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(_COORDINATOR | {Permission.MANAGE_USERS, Permission.READ_OUTBOX}),
+    Role.ADMIN: frozenset(
+        _COORDINATOR
+        | {Permission.MANAGE_USERS, Permission.READ_OUTBOX, Permission.READ_BACKUPS}
+    ),
     Role.COORDINATOR: frozenset(_COORDINATOR),
     Role.VOLUNTEER: frozenset({Permission.VOLUNTEER_PORTAL}),
     Role.PARTNER: frozenset(

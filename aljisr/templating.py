@@ -51,6 +51,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("auth.invitations_index", _l("Invitations"), Permission.MANAGE_REGISTERS, more=True),
     NavItem("admin.users", _l("Users"), Permission.MANAGE_USERS, more=True),
     NavItem("admin.outbox", _l("Outbox"), Permission.READ_OUTBOX, more=True),
+    NavItem("backups.index", _l("Backups"), Permission.READ_BACKUPS, more=True),
     NavItem("portal.hours", _l("My hours"), Permission.VOLUNTEER_PORTAL),
     NavItem("portal.certificates", _l("My certificates"), Permission.VOLUNTEER_PORTAL),
     NavItem("portal.profile", _l("My profile"), Permission.VOLUNTEER_PORTAL),
@@ -77,6 +78,17 @@ def language_name(code: str | None) -> str:
 def date_text(value: date | None, format: str = "medium") -> str:  # noqa: A002
     """The ``date`` filter: a date in the interface language, "" for None."""
     return format_date(value, format) if value else ""
+
+
+def file_size(size: int | None) -> str:
+    """``size`` bytes in the reader's language: "12.3 MB", "12,3 Mo"; "" for None."""
+    if size is None:
+        return ""
+    from flask_babel import format_decimal
+
+    if size < 1024 * 1024:
+        return _("%(number)s KB", number=format_decimal(size / 1024, format="#,##0.0"))
+    return _("%(number)s MB", number=format_decimal(size / 1024 / 1024, format="#,##0.0"))
 
 
 def status_badge(status: Any) -> Markup:
@@ -149,6 +161,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["timestamp"] = format_timestamp
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["language"] = language_name
+    app.jinja_env.filters["filesize"] = file_size
     app.jinja_env.globals["list_url"] = list_url
     app.jinja_env.globals["status_badge"] = status_badge
     app.jinja_env.globals["date_range"] = date_range

@@ -93,6 +93,7 @@ ROWS: list[Row] = [
     row("GET", "/admin/users/new",                  LOGIN, 403,  403,  403,  403,  200),
     row("POST", "/admin/users/new",                 LOGIN, 403,  403,  403,  403,  200),
     row("GET", "/admin/outbox",                     LOGIN, 403,  403,  403,  403,  200),
+    row("GET", "/admin/backups",                    LOGIN, 403,  403,  403,  403,  200),
     row("GET", "/admin/users/{coordinator_user}",   LOGIN, 403,  403,  403,  403,  200),
     row("POST", "/admin/users/{coordinator_user}",  LOGIN, 403,  403,  403,  403,  302),
     row("GET", "/audit/",                           LOGIN, 403,  403,  403,  200,  200),

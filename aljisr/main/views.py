@@ -9,10 +9,11 @@ from babel.dates import get_month_names
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from aljisr.backup.queries import backup_health
 from aljisr.dates import today as local_today
 from aljisr.i18n import get_locale
 from aljisr.main import queries
-from aljisr.permissions import Permission, Role, require
+from aljisr.permissions import Permission, Role, has_permission, require
 
 bp = Blueprint("main", __name__)
 
@@ -31,7 +32,12 @@ CAPACITY_SHOWN = 6
 def home() -> str:
     today = local_today()
     if current_user.is_staff:
-        return render_template("main/overview.html", today=today, **_overview(today))
+        backups = (
+            backup_health() if has_permission(current_user, Permission.READ_BACKUPS) else None
+        )
+        return render_template(
+            "main/overview.html", today=today, backups=backups, **_overview(today)
+        )
     groups = queries.split_by_time(queries.placements_of(current_user), today)
     if current_user.role is Role.VOLUNTEER:
         return render_template("main/volunteer_home.html", groups=groups, today=today)

@@ -1,0 +1,22 @@
+"""Recording backups (flush, never commit)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aljisr.backup.models import BackupRun
+from aljisr.database import utcnow
+from aljisr.extensions import db
+
+
+def record_run(started_at: datetime, *, path: str | None = None, size_bytes: int | None = None,
+               error: str | None = None) -> BackupRun:
+    """Add the record of a backup that started at ``started_at`` (aware UTC) and ended now:
+    a success when ``error`` is None. Flushes; the caller commits."""
+    run = BackupRun(
+        started_at=started_at, finished_at=utcnow(), ok=error is None, path=path,
+        size_bytes=size_bytes, error=error,
+    )
+    db.session.add(run)
+    db.session.flush()
+    return run
