@@ -231,3 +231,25 @@ def test_a_form_sent_after_the_session_ended_says_it_was_not_saved(app, db, clie
     assert parse_qs(location.query) == {"next": ["/volunteers/?q=l%C3%A9a"]}
     assert "Please sign in to see this page." in client.get(
         response.headers["Location"]).get_data(as_text=True)
+
+
+def test_language_chosen_on_the_sign_in_page_survives_signing_in(client, db):
+    """A user with no saved language who picks French on the sign-in page stays in French
+    once signed in (signing in starts a fresh session), and French becomes their language."""
+    user = factories.user()
+    db.session.commit()
+    assert user.locale is None
+    client.post("/language", data={"language": "fr", "next": "/login"})
+    assert 'lang="fr"' in client.get("/login").get_data(as_text=True)
+    assert _post_login(client, user.email, PASSWORD).headers["Location"] == "/home"
+    assert 'lang="fr"' in client.get("/home").get_data(as_text=True)
+    assert db.session.get(User, user.id).locale == "fr"
+
+
+def test_a_saved_language_wins_over_the_sign_in_page(client, db):
+    user = factories.user(locale="ar")
+    db.session.commit()
+    client.post("/language", data={"language": "fr", "next": "/login"})
+    _post_login(client, user.email, PASSWORD)
+    assert 'lang="ar"' in client.get("/home").get_data(as_text=True)
+    assert db.session.get(User, user.id).locale == "ar"

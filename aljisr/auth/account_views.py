@@ -19,7 +19,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -34,7 +34,8 @@ from aljisr.auth.account_forms import (
 )
 from aljisr.auth.invitations import InvalidLink, LinkPurpose
 from aljisr.auth.models import User
-from aljisr.auth.views import bp
+from aljisr.auth.services import keep_language
+from aljisr.auth.views import bp, start_session
 from aljisr.errors import DomainError
 from aljisr.extensions import db, limiter
 from aljisr.i18n import LANGUAGES, _, get_locale
@@ -63,8 +64,7 @@ def _sign_in_again(user: User) -> None:
     """Start a fresh session for ``user`` under their new session version (keeps remember-me)."""
     remember = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME",
                                                                 "remember_token")))
-    session.clear()
-    login_user(user, remember=remember)
+    start_session(user, remember=remember)
 
 
 # --- one-time links -------------------------------------------------------------------------
@@ -88,8 +88,8 @@ def _use_link(token: str, purpose: LinkPurpose, template: str) -> Any:
             db.session.rollback()
             _form_error(form, error, "password")
         else:
-            session.clear()
-            login_user(user)
+            keep_language(user, session.get("locale"))
+            start_session(user, remember=False)
             db.session.commit()
             flash(_("Your password is saved. Welcome!") if purpose is LinkPurpose.INVITATION
                   else _("Your password is changed."), "success")

@@ -14,7 +14,7 @@ from aljisr.auth.models import User
 from aljisr.database import utcnow
 from aljisr.errors import Conflict
 from aljisr.extensions import db
-from aljisr.i18n import _
+from aljisr.i18n import LANGUAGES, _
 from aljisr.permissions import Role
 from aljisr.text import clean_email
 from aljisr.volunteers.models import Volunteer
@@ -46,6 +46,13 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     audit.record(user, "auth.login", user)
     return user
+
+
+def keep_language(user: User, language: str | None) -> None:
+    """Make ``language`` (chosen before signing in, e.g. on the sign-in page) ``user``'s
+    language when they have none saved; a saved choice stays. Unknown codes are ignored."""
+    if user.locale is None and language in LANGUAGES:
+        user.locale = language
 
 
 def create_user(

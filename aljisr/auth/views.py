@@ -21,9 +21,9 @@ from werkzeug.wrappers import Response
 
 from aljisr.auth.forms import LanguageForm, LoginForm
 from aljisr.auth.models import User
-from aljisr.auth.services import authenticate, end_all_sessions
+from aljisr.auth.services import authenticate, end_all_sessions, keep_language
 from aljisr.extensions import db, limiter
-from aljisr.i18n import _
+from aljisr.i18n import LANGUAGES, _
 from aljisr.permissions import Permission, public, require
 from aljisr.urls import is_safe_next
 
@@ -39,6 +39,16 @@ def load_user(session_id: str) -> User | None:
         sa.select(User).where(User.id == int(user_id), User.session_version == int(version))
     )
     return user if user is not None and user.active else None
+
+
+def start_session(user: User, *, remember: bool) -> None:
+    """Sign ``user`` in on a fresh session (none of the old session's data, so no fixation),
+    keeping only the language chosen before signing in."""
+    language = session.get("locale")
+    session.clear()
+    if language in LANGUAGES:
+        session["locale"] = language
+    login_user(user, remember=remember)
 
 
 def _login_limit() -> str:
@@ -60,8 +70,8 @@ def login() -> Any:
         if user is None:
             form.password.errors.append(_("E-mail or password is wrong."))
         else:
-            session.clear()  # a fresh session on sign-in (no fixation)
-            login_user(user, remember=form.remember.data)
+            keep_language(user, session.get("locale"))
+            start_session(user, remember=form.remember.data)
             db.session.commit()
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for("main.home"))
