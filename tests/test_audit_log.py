@@ -329,7 +329,7 @@ def details_of(page: str) -> list[str]:
 @pytest.fixture
 def history(db):
     """Events recorded by the real services, as a coordinator's day would leave them."""
-    from aljisr.auth import services as auth_services
+    from aljisr.auth.services import accounts as auth_services
     from aljisr.certificates import services as certificate_services
     from aljisr.hours import services as hours_services
     from aljisr.permissions import Role
