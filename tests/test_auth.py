@@ -48,7 +48,11 @@ def test_unknown_email_and_empty_fields(client, db):
 def test_inactive_user_cannot_sign_in(client, db):
     user = factories.user(active=False)
     db.session.commit()
-    assert _post_login(client, user.email, PASSWORD).status_code == 200
+    response = _post_login(client, user.email, PASSWORD)
+    assert response.status_code == 200
+    assert "E-mail or password is wrong." in response.get_data(as_text=True)  # nothing more said
+    assert client.get("/home").status_code == 302  # not signed in
+    assert db.session.get(User, user.id).last_login_at is None
 
 
 @pytest.mark.parametrize(
@@ -89,15 +93,24 @@ def test_next_from_query_string_survives_the_form(client):
 
 
 def test_logout_really_ends_the_session(app, client, db):
-    user = factories.user()
+    user = factories.user(display_name="Nadia Berrada")
     db.session.commit()
     _post_login(client, user.email, PASSWORD)
+    assert "Nadia Berrada" in client.get("/home").get_data(as_text=True)
     stolen = client.get_cookie("session").value
-    assert client.post("/logout").status_code == 302
-    assert client.get("/home").status_code == 302
+    version = user.session_version
+    response = client.post("/logout")
+    assert response.headers["Location"] == "/login"
+    page = client.get("/login").get_data(as_text=True)
+    assert "You are signed out." in page and "Nadia Berrada" not in page
+    assert client.get("/home").headers["Location"] == "/login?next=/home"
+    db.session.expire_all()
+    assert db.session.get(User, user.id).session_version == version + 1
     replay = app.test_client()
     replay.set_cookie("session", stolen)
-    assert replay.get("/home").status_code == 302  # the old cookie is worthless
+    response = replay.get("/home")  # the old cookie is worthless
+    assert response.headers["Location"] == "/login?next=/home"
+    assert "Nadia Berrada" not in replay.get("/login").get_data(as_text=True)
 
 
 def test_logout_needs_post(as_role):
