@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from aljisr.auth.models import User
+from aljisr.permissions import Role
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -266,3 +267,71 @@ def test_a_saved_language_wins_over_the_sign_in_page(client, db):
     _post_login(client, user.email, PASSWORD)
     assert 'lang="ar"' in client.get("/home").get_data(as_text=True)
     assert db.session.get(User, user.id).locale == "ar"
+
+
+class TestSignInLimits:
+    """Failed sign-ins are limited per client address and per account, with the settings'
+    own defaults (``LOGIN_RATE_LIMIT``, ``LOGIN_ACCOUNT_RATE_LIMIT``); successes cost nothing."""
+
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RATELIMIT_ENABLED": True}
+
+    @staticmethod
+    def sign_in(app, email, password, address):
+        client = app.test_client()
+        return client.post("/login", data={"email": email, "password": password},
+                           environ_base={"REMOTE_ADDR": address})
+
+    def test_the_defaults(self):
+        from aljisr.config import Defaults
+
+        assert Defaults.LOGIN_RATE_LIMIT == "30 per minute; 300 per hour"
+        assert Defaults.LOGIN_ACCOUNT_RATE_LIMIT == "5 per minute; 20 per hour"
+
+    def test_one_account_locked_does_not_lock_out_a_school_sharing_its_address(self, app, db):
+        school = "203.0.113.7"
+        pupils = [factories.user(Role.VOLUNTEER) for _ in range(40)]
+        guessed, teacher = pupils[0], factories.user()
+        db.session.commit()
+        for _ in range(5):
+            response = self.sign_in(app, guessed.email, "wrong password", school)
+            assert "E-mail or password is wrong." in response.get_data(as_text=True)
+        # that account is now locked, even with the right password...
+        response = self.sign_in(app, guessed.email, PASSWORD, school)
+        assert response.status_code == 429
+        assert "Too many attempts" in response.get_data(as_text=True)
+        # ...but the teacher and the whole class (more than the address allows failures) sign in
+        # from the same address, after a typo each for half of them
+        assert self.sign_in(app, teacher.email, PASSWORD, school).headers["Location"] == "/home"
+        for number, pupil in enumerate(pupils[1:]):
+            if number % 2:
+                assert self.sign_in(app, pupil.email, "typo", school).status_code == 200
+            assert self.sign_in(app, pupil.email, PASSWORD, school).status_code == 302
+        assert db.session.get(User, teacher.id).last_login_at is not None
+
+    def test_guessing_one_password_from_many_addresses_is_limited(self, app, db):
+        victim, other = factories.user(email="victim@example.org"), factories.user()
+        db.session.commit()
+        typed = ["victim@example.org", " VICTIM@example.org", "Victim@Example.org ",
+                 "victim@example.org", "victim@EXAMPLE.ORG"]  # one account, however typed
+        for number, email in enumerate(typed):
+            response = self.sign_in(app, email, f"guess {number}", f"198.51.100.{number + 1}")
+            assert response.status_code == 200
+        response = self.sign_in(app, "victim@example.org", PASSWORD, "198.51.100.99")
+        assert response.status_code == 429  # the right password too, from a fresh address
+        assert db.session.get(User, victim.id).last_login_at is None
+        # other accounts, from any of those addresses, are not affected
+        assert self.sign_in(app, other.email, PASSWORD, "198.51.100.1").status_code == 302
+
+    def test_many_accounts_guessed_from_one_address_are_limited(self, app, db):
+        """Trying one password on many accounts (no account reaching its own limit) is
+        stopped by the per-address limit; other addresses are not affected."""
+        user = factories.user()
+        db.session.commit()
+        attacker = "192.0.2.66"
+        for number in range(30):
+            response = self.sign_in(app, f"person{number}@example.org", "Summer2026!", attacker)
+            assert response.status_code == 200
+        assert self.sign_in(app, user.email, PASSWORD, attacker).status_code == 429
+        assert self.sign_in(app, user.email, PASSWORD, "192.0.2.67").status_code == 302

@@ -372,10 +372,18 @@ class TestRateLimit:
 
         def guess():
             return client.post("/account/password", data={
-                "current_password": "wrong guess", "new_password": "a new long password",
+                "current_password": "wrong guess", "password": "a new long password",
                 "confirm": "a new long password"}).status_code
 
         assert [guess() for _ in range(3)] == [200, 200, 429]
+
+    def test_a_form_refused_for_another_reason_is_no_guess(self, as_role):
+        client, _ = as_role("volunteer")
+        for _ in range(3):  # the two new passwords differ: no password was checked
+            response = client.post("/account/password", data={
+                "current_password": "wrong guess", "password": "a new long password",
+                "confirm": "another long password"})
+            assert "The two passwords differ." in response.get_data(as_text=True)
 
     def test_forgot_password_is_rate_limited(self, client, db):
         def ask():

@@ -46,6 +46,7 @@ from aljisr.extensions import db, limiter
 from aljisr.i18n import LANGUAGES, _, get_locale
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, Role, public, require
+from aljisr.text import clean_email
 from aljisr.urls import is_safe_next
 from aljisr.volunteers.models import Volunteer
 
@@ -53,10 +54,32 @@ bp = Blueprint("auth", __name__)
 
 
 # --- rate limits (each defined once) ---------------------------------------------------------
+#
+# Password guesses are limited twice, and only failed guesses count:
+#
+# - per client address (``LOGIN_RATE_LIMIT``), generous, because a school or an office signs
+#   in from one shared address: one pupil's typos must not lock out the class;
+# - per account (``LOGIN_ACCOUNT_RATE_LIMIT``), keyed by the e-mail address typed, normalised
+#   as accounts store it (trimmed, lower-case), so guessing one account's password from many
+#   addresses stays limited. An unknown address counts like a known one (no enumeration).
+#
+# Flask-Limiter's ``deduct_when`` makes a limit count only the requests it approves: before
+# the view runs, the limit is tested without counting (a request over it answers 429, even
+# with the right password); after the view, the attempt is counted when the view set
+# ``g.password_guess_failed``. A flag set by the view, rather than the response's status,
+# says exactly "a password was checked and was wrong": a form refused for a missing field or
+# a bad CSRF token checks no password, and successful sign-ins (a class signing in at 9:00)
+# cost nothing. Two wrong guesses racing in the same instant may both be let through; the
+# limit is exceeded by at most the number of concurrent requests.
 
 def _login_limit() -> str:
-    """Guesses of a password allowed per client address (config ``LOGIN_RATE_LIMIT``)."""
+    """Failed password guesses allowed per client address (config ``LOGIN_RATE_LIMIT``)."""
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _account_limit() -> str:
+    """Failed password guesses allowed per account (config ``LOGIN_ACCOUNT_RATE_LIMIT``)."""
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
 
 
 def _reset_limit() -> str:
@@ -65,8 +88,24 @@ def _reset_limit() -> str:
     return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
 
 
-#: Password guesses (signing in, the current password on the account page), per address.
-limit_password_guesses = limiter.limit(_login_limit, methods=["POST"])
+def _typed_account() -> str:
+    """Key of the per-account limit: ``"account:<e-mail typed, normalised>"``; empty when no
+    address was typed (Flask-Limiter then skips the limit; the form refuses the request)."""
+    email = clean_email(request.form.get("email"))
+    return f"account:{email}" if email else ""
+
+
+def _guess_failed(response: Response) -> bool:
+    """``deduct_when`` of the guess limits: whether the view found the password wrong."""
+    return bool(g.get("password_guess_failed"))
+
+
+#: Failed password guesses (signing in, the current password on the account page), per address.
+limit_guesses_per_address = limiter.limit(_login_limit, methods=["POST"],
+                                          deduct_when=_guess_failed)
+#: Failed sign-ins per account, whatever the address.
+limit_guesses_per_account = limiter.limit(_account_limit, methods=["POST"],
+                                          key_func=_typed_account, deduct_when=_guess_failed)
 #: Reset requests and one-time link submissions, per address.
 limit_link_requests = limiter.limit(_reset_limit, methods=["POST"])
 
@@ -102,7 +141,8 @@ def _form_error(form: Any, error: DomainError, default: str) -> None:
 # --- signing in and out, the language ---------------------------------------------------------
 
 @bp.route("/login", methods=["GET", "POST"])
-@limit_password_guesses
+@limit_guesses_per_address
+@limit_guesses_per_account
 @public
 def login() -> Any:
     g.no_store = True
@@ -114,6 +154,7 @@ def login() -> Any:
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            g.password_guess_failed = True
             form.password.errors.append(_("E-mail or password is wrong."))
         else:
             keep_language(user, session.get("locale"))
@@ -214,7 +255,7 @@ def forgot_password() -> Any:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@limit_password_guesses  # the current password must not be guessable
+@limit_guesses_per_address  # the current password must not be guessable
 @require(Permission.SIGNED_IN)
 def change_password() -> Any:
     """Change one's password; every other session of the account ends, this one continues."""
@@ -226,6 +267,7 @@ def change_password() -> Any:
             passwords.change_password(user, form.current_password.data, form.password.data)
         except DomainError as error:
             db.session.rollback()
+            g.password_guess_failed = error.field == "current_password"
             _form_error(form, error, "password")
         else:
             db.session.commit()
