@@ -341,10 +341,10 @@ def test_the_audit_page_knows_no_area():
 
 
 def test_titles_are_translated_once_per_action_and_read_as_words(app):
-    ACTION_TITLES = wording().action_titles  # noqa: N806
-    assert all(hasattr(title, "_func") for title in ACTION_TITLES.values())  # lazy: translated
-    english = [str(title) for title in ACTION_TITLES.values()]
-    placement = [str(t) for c, t in ACTION_TITLES.items() if c.startswith("placement.")]
+    titles_by_code = wording().action_titles
+    assert all(hasattr(title, "_func") for title in titles_by_code.values())  # lazy: translated
+    english = [str(title) for title in titles_by_code.values()]
+    placement = [str(t) for c, t in titles_by_code.items() if c.startswith("placement.")]
     others = [t for t in english if t not in placement]
     assert len(set(others)) == len(others)  # no two actions look alike
     assert not [t for t in english if "." in t or "_" in t]
