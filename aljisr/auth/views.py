@@ -7,6 +7,7 @@ defined once, at the top of this module.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,22 +56,7 @@ bp = Blueprint("auth", __name__)
 
 # --- rate limits (each defined once) ---------------------------------------------------------
 #
-# Password guesses are limited twice, and only failed guesses count:
-#
-# - per client address (``LOGIN_RATE_LIMIT``), generous, because a school or an office signs
-#   in from one shared address: one pupil's typos must not lock out the class;
-# - per account (``LOGIN_ACCOUNT_RATE_LIMIT``), keyed by the e-mail address typed, normalised
-#   as accounts store it (trimmed, lower-case), so guessing one account's password from many
-#   addresses stays limited. An unknown address counts like a known one (no enumeration).
-#
-# Flask-Limiter's ``deduct_when`` makes a limit count only the requests it approves: before
-# the view runs, the limit is tested without counting (a request over it answers 429, even
-# with the right password); after the view, the attempt is counted when the view set
-# ``g.password_guess_failed``. A flag set by the view, rather than the response's status,
-# says exactly "a password was checked and was wrong": a form refused for a missing field or
-# a bad CSRF token checks no password, and successful sign-ins (a class signing in at 9:00)
-# cost nothing. Two wrong guesses racing in the same instant may both be let through; the
-# limit is exceeded by at most the number of concurrent requests.
+# Password guesses are limited per client address and per account; see _guess_failed.
 
 def _login_limit() -> str:
     """Failed password guesses allowed per client address (config ``LOGIN_RATE_LIMIT``)."""
@@ -89,14 +75,35 @@ def _reset_limit() -> str:
 
 
 def _typed_account() -> str:
-    """Key of the per-account limit: ``"account:<e-mail typed, normalised>"``; empty when no
-    address was typed (Flask-Limiter then skips the limit; the form refuses the request)."""
+    """Key of the per-account limit: ``"account:"`` and a SHA-256 of the e-mail address typed,
+    normalised as accounts store it (trimmed, lower-case), so the limiter's storage (Redis in
+    production) holds no address; empty when no address was typed (Flask-Limiter then skips
+    the limit, and the form refuses the request)."""
     email = clean_email(request.form.get("email"))
-    return f"account:{email}" if email else ""
+    return f"account:{hashlib.sha256(email.encode()).hexdigest()}" if email else ""
 
 
 def _guess_failed(response: Response) -> bool:
-    """``deduct_when`` of the guess limits: whether the view found the password wrong."""
+    """``deduct_when`` of the two guess limits: whether the view found a password wrong.
+
+    Password guesses are limited twice, and only failed guesses count:
+
+    - per client address (``LOGIN_RATE_LIMIT``), generously, because a school or an office
+      signs in from one shared address: one person's typos, or one account under attack, must
+      not lock out everyone else there;
+    - per account (``LOGIN_ACCOUNT_RATE_LIMIT``), keyed by the address typed (see
+      :func:`_typed_account`), so guessing one account's password from many addresses stays
+      limited. An address without an account counts like one with (no enumeration).
+
+    Flask-Limiter's ``deduct_when`` makes a limit count only the requests it approves: before
+    the view runs, each limit is tested without counting (a request over either answers 429,
+    even with the right password); after the view, the request is counted when this returns
+    True. The view sets ``g.password_guess_failed`` rather than this reading the response's
+    status: it says exactly "a password was checked and was wrong", whereas a form refused for
+    a missing field or an expired CSRF token checked none, and successful sign-ins (a class
+    signing in at 9:00) must cost nothing. Two wrong guesses sent in the same instant may both
+    pass the test, so a limit can be exceeded by at most the number of concurrent requests.
+    """
     return bool(g.get("password_guess_failed"))
 
 
