@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
     register_blueprints(app)
+    register_audit_wording()
     register_request_hooks(app)
     register_templating(app)
     register_error_pages(app)
@@ -128,6 +129,31 @@ BLUEPRINT_MODULES = (
     "aljisr.portal.views",
     "aljisr.partners.views",
 )
+
+
+#: Modules declaring an area's audit wording (``WORDING``, see :mod:`aljisr.audit`); the
+#: audit log page lists record types in this order.
+AUDIT_WORDING_MODULES = (
+    "aljisr.placements.audit",
+    "aljisr.volunteers.audit",
+    "aljisr.projects.audit",
+    "aljisr.organisations.audit",
+    "aljisr.sites.audit",
+    "aljisr.hours.audit",
+    "aljisr.certificates.audit",
+    "aljisr.auth.audit",
+    "aljisr.seed",
+)
+
+
+def register_audit_wording() -> None:
+    """Register each area's audit wording, which the audit pages read."""
+    from importlib import import_module
+
+    from aljisr import audit
+
+    for module in AUDIT_WORDING_MODULES:
+        audit.register(module, import_module(module).WORDING)
 
 
 def register_blueprints(app: Flask) -> None:

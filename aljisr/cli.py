@@ -59,7 +59,7 @@ def register(app: Flask) -> None:
         email: str, role: str, display_name: str | None, organisation_id: int | None, password: str
     ) -> None:
         """Create a user with ROLE; prompts for the password when --password is omitted."""
-        from aljisr.auth.services import create_user
+        from aljisr.auth.services.accounts import create_user
 
         try:
             user = create_user(

@@ -28,8 +28,13 @@ class Defaults:
     #: Flask-Limiter storage; ``memory://`` per process, ``redis://host:6379`` when scaled out.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    #: Login attempts allowed per client address.
-    LOGIN_RATE_LIMIT = "10 per minute"
+    #: Failed password guesses allowed per client address (successful sign-ins do not count).
+    #: Generous: a school or an office signs in from one shared address, and one person's typos
+    #: must not lock out the others; the per-account limit below stops guessing one password.
+    LOGIN_RATE_LIMIT = "30 per minute; 300 per hour"
+    #: Failed sign-ins allowed per account (the e-mail address typed, whatever the client
+    #: address). Past it, that account cannot sign in until the window ends.
+    LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute; 20 per hour"
     #: Password-reset requests and one-time link submissions allowed per client address.
     PASSWORD_RESET_RATE_LIMIT = "5 per minute"  # noqa: S105 (a rate, not a password)
     #: Verification-code look-ups allowed per client address (guessing is rate-limited).

@@ -6,15 +6,21 @@ import logging
 import smtplib
 from datetime import datetime
 from email.message import EmailMessage
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aljisr.database import UTCDateTime, utcnow
 from aljisr.extensions import db
+from aljisr.i18n import LANGUAGES
 
 log = logging.getLogger(__name__)
+
+
+if TYPE_CHECKING:
+    from aljisr.auth.models import User
 
 
 class OutboxMessage(db.Model):
@@ -58,3 +64,19 @@ def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
     entry = OutboxMessage(recipient=recipient, subject=subject, body=body, transport=transport)
     db.session.add(entry)
     return entry
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL for links in e-mails: ``PUBLIC_BASE_URL`` + path when it is set, else
+    the current request's scheme and host (``url_for(_external=True)``)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def mail_locale(user: User) -> str:
+    """The language to write to ``user`` in: theirs, else the association's default."""
+    if user.locale in LANGUAGES:
+        return user.locale
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")

@@ -24,6 +24,7 @@ from aljisr.auth.models import User
 from aljisr.dates import today as local_today
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.i18n import _l
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
@@ -33,6 +34,22 @@ from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerLanguage
 
 DEMO_PASSWORD = "demo-aljisr"  # noqa: S105 (public demo logins, README)
 DEMO_DOMAIN = "aljisr.example.org"
+
+#: How loading the demo data reads in the audit log (see :mod:`aljisr.audit`): ``demo.seed``
+#: counts what it created.
+WORDING = audit.AuditWording(
+    actions={"demo.seed": _l("Demo data loaded")},
+    action_key_labels={"demo.seed": {
+        "organisations": _l("Organisations"),
+        "sites": _l("Sites"),
+        "projects": _l("Projects"),
+        "volunteers": _l("Volunteers"),
+        "users": _l("Users"),
+        "placements": _l("Placements"),
+        "hours": _l("Hours entries"),
+        "certificates": _l("Certificates"),
+    }},
+)
 
 ORGANISATIONS: list[dict[str, Any]] = [
     # the partner foundation named by the association (funder of school supplies)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from aljisr.auth.invitations import LinkPurpose, issue_token
+from aljisr.auth.services.passwords import LinkPurpose, issue_token
 from aljisr.certificates.services import issue_certificate
 from aljisr.dates import today as local_today
 from aljisr.hours.models import HoursEntry, HoursStatus

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from aljisr.auth.models import User
+from aljisr.permissions import Role
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -48,7 +49,11 @@ def test_unknown_email_and_empty_fields(client, db):
 def test_inactive_user_cannot_sign_in(client, db):
     user = factories.user(active=False)
     db.session.commit()
-    assert _post_login(client, user.email, PASSWORD).status_code == 200
+    response = _post_login(client, user.email, PASSWORD)
+    assert response.status_code == 200
+    assert "E-mail or password is wrong." in response.get_data(as_text=True)  # nothing more said
+    assert client.get("/home").status_code == 302  # not signed in
+    assert db.session.get(User, user.id).last_login_at is None
 
 
 @pytest.mark.parametrize(
@@ -89,15 +94,24 @@ def test_next_from_query_string_survives_the_form(client):
 
 
 def test_logout_really_ends_the_session(app, client, db):
-    user = factories.user()
+    user = factories.user(display_name="Nadia Berrada")
     db.session.commit()
     _post_login(client, user.email, PASSWORD)
+    assert "Nadia Berrada" in client.get("/home").get_data(as_text=True)
     stolen = client.get_cookie("session").value
-    assert client.post("/logout").status_code == 302
-    assert client.get("/home").status_code == 302
+    version = user.session_version
+    response = client.post("/logout")
+    assert response.headers["Location"] == "/login"
+    page = client.get("/login").get_data(as_text=True)
+    assert "You are signed out." in page and "Nadia Berrada" not in page
+    assert client.get("/home").headers["Location"] == "/login?next=/home"
+    db.session.expire_all()
+    assert db.session.get(User, user.id).session_version == version + 1
     replay = app.test_client()
     replay.set_cookie("session", stolen)
-    assert replay.get("/home").status_code == 302  # the old cookie is worthless
+    response = replay.get("/home")  # the old cookie is worthless
+    assert response.headers["Location"] == "/login?next=/home"
+    assert "Nadia Berrada" not in replay.get("/login").get_data(as_text=True)
 
 
 def test_logout_needs_post(as_role):
@@ -231,3 +245,97 @@ def test_a_form_sent_after_the_session_ended_says_it_was_not_saved(app, db, clie
     assert parse_qs(location.query) == {"next": ["/volunteers/?q=l%C3%A9a"]}
     assert "Please sign in to see this page." in client.get(
         response.headers["Location"]).get_data(as_text=True)
+
+
+def test_language_chosen_on_the_sign_in_page_survives_signing_in(client, db):
+    """A user with no saved language who picks French on the sign-in page stays in French
+    once signed in (signing in starts a fresh session), and French becomes their language."""
+    user = factories.user()
+    db.session.commit()
+    assert user.locale is None
+    client.post("/language", data={"language": "fr", "next": "/login"})
+    assert 'lang="fr"' in client.get("/login").get_data(as_text=True)
+    assert _post_login(client, user.email, PASSWORD).headers["Location"] == "/home"
+    assert 'lang="fr"' in client.get("/home").get_data(as_text=True)
+    assert db.session.get(User, user.id).locale == "fr"
+
+
+def test_a_saved_language_wins_over_the_sign_in_page(client, db):
+    user = factories.user(locale="ar")
+    db.session.commit()
+    client.post("/language", data={"language": "fr", "next": "/login"})
+    _post_login(client, user.email, PASSWORD)
+    assert 'lang="ar"' in client.get("/home").get_data(as_text=True)
+    assert db.session.get(User, user.id).locale == "ar"
+
+
+class TestSignInLimits:
+    """Failed sign-ins are limited per client address and per account, with the settings'
+    own defaults (``LOGIN_RATE_LIMIT``, ``LOGIN_ACCOUNT_RATE_LIMIT``); successes cost nothing."""
+
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RATELIMIT_ENABLED": True}
+
+    @staticmethod
+    def sign_in(app, email, password, address):
+        client = app.test_client()
+        return client.post("/login", data={"email": email, "password": password},
+                           environ_base={"REMOTE_ADDR": address})
+
+    @staticmethod
+    def refused(response):
+        """A wrong password's answer (the form again, whatever its status), not a 429."""
+        return "E-mail or password is wrong." in response.get_data(as_text=True)
+
+    def test_the_defaults(self):
+        from aljisr.config import Defaults
+
+        assert Defaults.LOGIN_RATE_LIMIT == "30 per minute; 300 per hour"
+        assert Defaults.LOGIN_ACCOUNT_RATE_LIMIT == "5 per minute; 20 per hour"
+
+    def test_one_account_locked_does_not_lock_out_a_school_sharing_its_address(self, app, db):
+        school = "203.0.113.7"
+        pupils = [factories.user(Role.VOLUNTEER) for _ in range(40)]
+        guessed, teacher = pupils[0], factories.user()
+        db.session.commit()
+        for _ in range(5):
+            assert self.refused(self.sign_in(app, guessed.email, "wrong password", school))
+        # that account is now locked, even with the right password...
+        response = self.sign_in(app, guessed.email, PASSWORD, school)
+        assert response.status_code == 429
+        assert "Too many attempts" in response.get_data(as_text=True)
+        # ...but the teacher and the whole class (more than the address allows failures) sign in
+        # from the same address, after a typo each for half of them
+        assert self.sign_in(app, teacher.email, PASSWORD, school).headers["Location"] == "/home"
+        for number, pupil in enumerate(pupils[1:]):
+            if number % 2:
+                assert self.refused(self.sign_in(app, pupil.email, "typo", school))
+            assert self.sign_in(app, pupil.email, PASSWORD, school).status_code == 302
+        assert db.session.get(User, teacher.id).last_login_at is not None
+
+    def test_guessing_one_password_from_many_addresses_is_limited(self, app, db):
+        victim, other = factories.user(email="victim@example.org"), factories.user()
+        db.session.commit()
+        typed = ["victim@example.org", " VICTIM@example.org", "Victim@Example.org ",
+                 "victim@example.org", "victim@EXAMPLE.ORG"]  # one account, however typed
+        for number, email in enumerate(typed):
+            assert self.refused(
+                self.sign_in(app, email, f"guess {number}", f"198.51.100.{number + 1}"))
+        response = self.sign_in(app, "victim@example.org", PASSWORD, "198.51.100.99")
+        assert response.status_code == 429  # the right password too, from a fresh address
+        assert db.session.get(User, victim.id).last_login_at is None
+        # other accounts, from any of those addresses, are not affected
+        assert self.sign_in(app, other.email, PASSWORD, "198.51.100.1").status_code == 302
+
+    def test_many_accounts_guessed_from_one_address_are_limited(self, app, db):
+        """Trying one password on many accounts (no account reaching its own limit) is
+        stopped by the per-address limit; other addresses are not affected."""
+        user = factories.user()
+        db.session.commit()
+        attacker = "192.0.2.66"
+        for number in range(30):
+            assert self.refused(
+                self.sign_in(app, f"person{number}@example.org", "Summer2026!", attacker))
+        assert self.sign_in(app, user.email, PASSWORD, attacker).status_code == 429
+        assert self.sign_in(app, user.email, PASSWORD, "192.0.2.67").status_code == 302

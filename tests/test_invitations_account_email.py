@@ -10,9 +10,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from aljisr.auth import invitations
 from aljisr.auth.models import User
-from aljisr.auth.services import create_user
+from aljisr.auth.services import invitations
+from aljisr.auth.services.accounts import create_user
 from aljisr.errors import Conflict
 from aljisr.mail import OutboxMessage
 from aljisr.organisations.models import OrganisationKind

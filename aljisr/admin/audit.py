@@ -3,7 +3,8 @@
 Filters: subject (type and id), actor (name or e-mail), action (a prefix such as
 ``placement``, an exact ``placement.cancel``, or an action's title in the interface language,
 "Cancelled"), date range in the association's time zone. Titles and details in words come
-from :mod:`aljisr.admin.audit_display`.
+from :mod:`aljisr.admin.audit_display`, which reads what each area declares
+(:func:`aljisr.audit.wording`).
 
 A filter typed wrongly shows its message beside the field; the list is then not shown, so a
 half-applied filter never passes for the whole answer.
@@ -23,12 +24,12 @@ from wtforms import DateField, IntegerField, SearchField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from aljisr.admin.audit_display import (
-    SUBJECT_TYPES,
     DetailLine,
     actions_titled,
     describe_details,
     record_names,
     record_url,
+    subject_types,
 )
 from aljisr.admin.audit_display import action_title as _action_title
 from aljisr.audit import AuditEvent
@@ -66,7 +67,7 @@ class AuditFilterForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.subject_type.choices = [("", _("Any"))] + [
-            (key, str(title)) for key, title in SUBJECT_TYPES.items()
+            (key, str(title)) for key, title in subject_types().items()
         ]
 
     def validate_subject_id(self, field: Any) -> None:
@@ -186,6 +187,6 @@ def index() -> str:
         form=form,
         page=page,
         names=record_names(page.items) if page is not None else {},
-        subject_types=SUBJECT_TYPES,
+        subject_types=subject_types(),
         known_actions=_known_actions(),
     )

@@ -6,6 +6,10 @@ module turns them into text for people: translated titles, translated labels for
 keys, the field labels of the forms for the names in a ``changed`` list, dates in the
 interface language, numbers, status titles, and links to the records the viewer may open.
 
+Every area declares its own words (titles, record names, labels, value titles) beside its
+code; this module only reads them from the registry (:func:`aljisr.audit.wording`) and knows
+no area. Its own words are those of any event: "Fields changed", "Status", "Before"...
+
 Stored details are history: rows written by older code, hand-made rows, ``None``, nested
 values. :func:`describe_details` shows whatever it finds (an unknown key under a readable
 form of its name) and never raises.
@@ -13,7 +17,6 @@ form of its name) and never raises.
 
 from __future__ import annotations
 
-import enum
 import json
 import logging
 import re
@@ -21,7 +24,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +32,7 @@ from flask import current_app, g, has_request_context
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from aljisr.audit import wording
 from aljisr.i18n import (
     _,
     _l,
@@ -42,149 +45,22 @@ from aljisr.i18n import (
 
 log = logging.getLogger(__name__)
 
-#: Readable name of every action a service records (``tests/test_audit_log.py`` fails when a
-#: recorded action is missing here). Placement titles are short because the placement page's
-#: history shows them under the placement itself.
-ACTION_TITLES: dict[str, Any] = {
-    "placement.propose": _l("Proposed"),
-    "placement.confirm": _l("Confirmed"),
-    "placement.start": _l("Started"),
-    "placement.complete": _l("Completed"),
-    "placement.cancel": _l("Cancelled"),
-    "placement.withdraw": _l("Withdrawn"),
-    "placement.change_dates": _l("Dates changed"),
-    "placement.override_overlap": _l("Overlap allowed"),
-    "volunteer.create": _l("Volunteer added"),
-    "volunteer.update": _l("Volunteer updated"),
-    "volunteer.archive": _l("Volunteer archived"),
-    "volunteer.unarchive": _l("Volunteer restored"),
-    "volunteer.anonymise": _l("Volunteer anonymised"),
-    "organisation.create": _l("Organisation added"),
-    "organisation.update": _l("Organisation updated"),
-    "organisation.archive": _l("Organisation archived"),
-    "organisation.unarchive": _l("Organisation restored"),
-    "site.create": _l("Site added"),
-    "site.update": _l("Site updated"),
-    "site.archive": _l("Site archived"),
-    "site.unarchive": _l("Site restored"),
-    "project.create": _l("Project created"),
-    "project.update": _l("Project updated"),
-    "project.archive": _l("Project archived"),
-    "project.unarchive": _l("Project restored"),
-    "hours.log": _l("Hours logged"),
-    "hours.approve": _l("Hours approved"),
-    "hours.reject": _l("Hours rejected"),
-    "hours.withdraw": _l("Hours entry withdrawn"),
-    "hours.host_confirm": _l("Hours confirmed by the host"),
-    "hours.host_query": _l("Hours queried by the host"),
-    "certificate.issue": _l("Certificate issued"),
-    "certificate.supersede": _l("Certificate superseded"),
-    "certificate.revoke": _l("Certificate revoked"),
-    "user.create": _l("User created"),
-    "user.update": _l("User updated"),
-    "user.invite": _l("Invitation sent"),
-    "auth.invitation_accept": _l("Invitation accepted"),
-    "auth.login": _l("Signed in"),
-    "auth.password_reset_request": _l("Password reset link sent"),
-    "auth.password_reset": _l("Password reset"),
-    "auth.password_change": _l("Password changed"),
-    "demo.seed": _l("Demo data loaded"),
-}
-
-#: Record types found in the log (``AuditEvent.subject_type`` is the table name).
-SUBJECT_TYPES: dict[str, Any] = {
-    "placements": _l("Placement"),
-    "volunteers": _l("Volunteer"),
-    "projects": _l("Project"),
-    "organisations": _l("Organisation"),
-    "sites": _l("Site"),
-    "hours_entries": _l("Hours entry"),
-    "certificates": _l("Certificate"),
-    "users": _l("User"),
-}
-
-#: Page of each record type: (endpoint, name of its id argument). A link is shown only when
-#: the viewer holds the permission that page declares (see :func:`record_url`).
-SUBJECT_ENDPOINTS: dict[str, tuple[str, str]] = {
-    "placements": ("placements.detail", "placement_id"),
-    "volunteers": ("volunteers.detail", "volunteer_id"),
-    "projects": ("projects.detail", "project_id"),
-    "organisations": ("organisations.detail", "organisation_id"),
-    "sites": ("sites.detail", "site_id"),
-    "certificates": ("certificates.detail", "certificate_id"),
-    "users": ("admin.edit_user", "user_id"),
-}
-
-#: Detail keys holding the id (or a list of ids) of a record: key -> record type.
-ID_KEYS: dict[str, str] = {
-    "placement_id": "placements",
-    "volunteer_id": "volunteers",
-    "project_id": "projects",
-    "organisation_id": "organisations",
-    "sending_organisation_id": "organisations",
-    "partner_id": "organisations",
-    "site_id": "sites",
-    "parent_id": "projects",
-    "overlapping_placement_ids": "placements",
-    "duplicates_confirmed": "volunteers",
-}
-
-#: Labels of detail keys, when the form of the record's type has no field of that name.
+#: Labels of detail keys any area may store (each area declares its own keys' labels, see
+#: :class:`aljisr.audit.AuditWording`), when the form of the record's type has no such field.
 KEY_LABELS: dict[str, Any] = {
-    "placement_id": _l("Placement"),
-    "volunteer_id": _l("Volunteer"),
-    "project_id": _l("Project"),
-    "organisation_id": _l("Organisation"),
-    "site_id": _l("Site"),
-    "overlapping_placement_ids": _l("Overlaps with"),
-    "duplicates_confirmed": _l("Not a duplicate of"),
     "changed": _l("Fields changed"),
-    "serial": _l("Serial number"),
-    "replaces": _l("Replaces"),
-    "by": _l("Replaced by"),
     "previous_status": _l("Previous status"),
     "status": _l("Status"),
-    "role": _l("Role"),
     "kind": _l("Kind"),
     "language": _l("Language"),
-    "hours": _l("Hours"),
-    "work_date": _l("Date"),
     "start_date": _l("First day"),
     "end_date": _l("Last day"),
-    "activity": _l("Activity"),
-    "capacity": _l("Capacity"),
-    "display_name": _l("Name"),
     "from": _l("Before"),
     "to": _l("After"),
 }
 
-#: ``demo.seed`` counts what it created: key -> label.
-COUNT_LABELS: dict[str, Any] = {
-    "organisations": _l("Organisations"),
-    "sites": _l("Sites"),
-    "projects": _l("Projects"),
-    "volunteers": _l("Volunteers"),
-    "users": _l("Users"),
-    "placements": _l("Placements"),
-    "hours": _l("Hours entries"),
-    "certificates": _l("Certificates"),
-}
-
-#: Keys holding a certificate's serial number (linked to the certificates list searched for it).
-SERIAL_KEYS = frozenset({"serial", "replaces", "by"})
-
-#: Keys whose values "True"/"False" (as stored by ``user.update``) mean yes or no.
-BOOLEAN_KEYS = frozenset({"active", "bilingual", "archived"})
-
-#: Keys whose values are amounts, sometimes stored as text ("7.50").
-NUMBER_KEYS = frozenset({"hours", "capacity", "phase_number"})
-
-#: Actions whose two-item lists are (before, after): ``None`` for every key but ``changed``.
-CHANGE_PAIRS: dict[str, frozenset[str] | None] = {
-    "project.update": None,
-    "user.update": None,
-    "placement.complete": frozenset({"start_date", "end_date"}),
-}
+#: Keys whose values "True"/"False" mean yes or no, whatever the area.
+BOOLEAN_KEYS = frozenset({"archived"})
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_TIMESTAMP = re.compile(
@@ -209,7 +85,7 @@ class DetailLine:
 
 def action_title(action: str | None) -> str:
     """A readable, translated name for an audit action code (the code itself when unknown)."""
-    title = ACTION_TITLES.get(action or "")
+    title = wording().action_titles.get(action or "")
     return str(title) if title else (action or "")
 
 
@@ -219,14 +95,20 @@ def actions_titled(text: str) -> list[str]:
     wanted = text.strip().casefold()
     if not wanted:
         return []
-    return [code for code, title in ACTION_TITLES.items() if str(title).casefold() == wanted]
+    return [code for code, title in wording().action_titles.items()
+            if str(title).casefold() == wanted]
+
+
+def subject_types() -> dict[str, Any]:
+    """``{table: label}`` of the record types found in the log, in the areas' order."""
+    return {table: record.label for table, record in wording().records.items()}
 
 
 def subject_label(subject_type: str | None) -> str:
     """The translated name of a record type ("placements" -> "Placement"); unknown types as
     stored."""
-    label = SUBJECT_TYPES.get(subject_type or "")
-    return str(label) if label else (subject_type or "")
+    record = wording().records.get(subject_type or "")
+    return str(record.label) if record else (subject_type or "")
 
 
 # --- links -----------------------------------------------------------------------------------
@@ -253,20 +135,21 @@ def record_url(subject_type: str | None, record_id: Any) -> str | None:
     from aljisr.urls import url_if_exists
 
     number = _as_id(record_id)
-    target = SUBJECT_ENDPOINTS.get(subject_type or "")
+    record = wording().records.get(subject_type or "")
+    target = record.page if record else None
     if number is None or target is None or not may_open(target[0]):
         return None
     endpoint, arg = target
     return url_if_exists(endpoint, **{arg: number})
 
 
-def serial_url(serial: str) -> str | None:
-    """The certificates list searched for ``serial``, when the viewer may open it."""
+def search_url(endpoint: str, text: str) -> str | None:
+    """The list ``endpoint`` searched for ``text``, when the viewer may open it."""
     from aljisr.urls import url_if_exists
 
-    if not may_open("certificates.index"):
+    if not may_open(endpoint):
         return None
-    return url_if_exists("certificates.index", q=serial)
+    return url_if_exists(endpoint, q=text)
 
 
 def _as_id(value: Any) -> int | None:
@@ -281,65 +164,6 @@ def _as_id(value: Any) -> int | None:
     return None
 
 
-# --- field labels from the forms -------------------------------------------------------------
-
-
-def _form_labels(form_class: type) -> dict[str, Any]:
-    """``{field name: label}`` of a WTForms class, read from its unbound fields (lazy
-    strings, so they translate when shown)."""
-    from wtforms.fields.core import UnboundField
-
-    labels: dict[str, Any] = {}
-    for name in dir(form_class):
-        field = getattr(form_class, name, None)
-        if isinstance(field, UnboundField):
-            label = field.kwargs.get("label", field.args[0] if field.args else None)
-            if label:
-                labels[name] = label
-    return labels
-
-
-#: Stored key -> form field name, where they differ.
-_FIELD_ALIASES: dict[str, dict[str, str]] = {
-    "users": {"organisation_id": "organisation"},
-    "placements": {"volunteer_id": "volunteer", "project_id": "project"},
-}
-
-
-@cache
-def field_labels() -> dict[str, dict[str, Any]]:
-    """Labels users see in each record type's form: ``{subject type: {key: label}}``."""
-    from aljisr.admin.forms import EditUserForm, UserForm
-    from aljisr.certificates.forms import IssueForm
-    from aljisr.hours.forms import LogHoursForm
-    from aljisr.organisations.forms import OrganisationForm
-    from aljisr.placements.forms import PlacementForm
-    from aljisr.projects.forms import ProjectForm
-    from aljisr.sites.forms import SiteForm
-    from aljisr.volunteers.forms import VolunteerForm
-
-    forms: dict[str, list[type]] = {
-        "volunteers": [VolunteerForm],
-        "projects": [ProjectForm],
-        "sites": [SiteForm],
-        "organisations": [OrganisationForm],
-        "users": [UserForm, EditUserForm],
-        "placements": [PlacementForm],
-        "hours_entries": [LogHoursForm],
-        "certificates": [IssueForm],
-    }
-    result: dict[str, dict[str, Any]] = {}
-    for subject_type, classes in forms.items():
-        labels: dict[str, Any] = {}
-        for form_class in classes:
-            labels.update(_form_labels(form_class))
-        for key, name in _FIELD_ALIASES.get(subject_type, {}).items():
-            if name in labels:
-                labels[key] = labels[name]
-        result[subject_type] = labels
-    return result
-
-
 def _humanised(key: str) -> str:
     """An unknown key made readable: "some_key" -> "Some key"."""
     text = re.sub(r"[_\.]+", " ", key).strip()
@@ -349,50 +173,16 @@ def _humanised(key: str) -> str:
 # --- values ----------------------------------------------------------------------------------
 
 
-def _status_enums() -> dict[str, type[enum.Enum]]:
-    from aljisr.certificates.models import CertificateStatus
-    from aljisr.hours.models import HoursStatus
-    from aljisr.placements.models import PlacementStatus
-    from aljisr.projects.models import ProjectStatus
-    from aljisr.volunteers.models import VolunteerStatus
-
-    return {
-        "placements": PlacementStatus,
-        "projects": ProjectStatus,
-        "hours_entries": HoursStatus,
-        "volunteers": VolunteerStatus,
-        "certificates": CertificateStatus,
-    }
-
-
-@cache
-def _enums() -> dict[tuple[str, str], type[enum.Enum]]:
-    """``{(subject type, key): enum with a .title}`` for values stored as enum values."""
-    from aljisr.certificates.models import CertificateKind
-    from aljisr.organisations.models import OrganisationKind
-    from aljisr.permissions import Role
-    from aljisr.projects.models import Theme
-    from aljisr.sites.models import SiteKind
-
-    table: dict[tuple[str, str], type[enum.Enum]] = {}
-    for subject_type, status in _status_enums().items():
-        for key in ("status", "previous_status", "from", "to"):
-            table[subject_type, key] = status
-    table["users", "role"] = Role
-    table["certificates", "kind"] = CertificateKind
-    table["sites", "kind"] = SiteKind
-    table["organisations", "kind"] = OrganisationKind
-    table["projects", "theme"] = Theme
-    return table
-
-
 class _Describer:
     """Formats the details of one event (its action and record type give keys their sense)."""
 
     def __init__(self, action: str, subject_type: str) -> None:
         self.action = action
         self.subject_type = subject_type
-        self.fields = field_labels().get(subject_type, {})
+        self.wording = wording()
+        self.record = self.wording.records.get(subject_type)
+        self.fields = self.wording.field_labels.get(subject_type, {})
+        self.action_labels = self.wording.action_key_labels.get(action, {})
         self.arrow = "←" if text_direction(str(get_locale() or "en")) == "rtl" else "→"
 
     # labels
@@ -400,9 +190,8 @@ class _Describer:
     def label(self, key: Any) -> str:
         if not isinstance(key, str):
             return str(key)
-        if self.action == "demo.seed" and key in COUNT_LABELS:
-            return str(COUNT_LABELS[key])
-        label = self.fields.get(key) or KEY_LABELS.get(key)
+        label = (self.action_labels.get(key) or self.fields.get(key)
+                 or self.wording.key_labels.get(key) or KEY_LABELS.get(key))
         return str(label) if label else _humanised(key)
 
     # values
@@ -412,8 +201,8 @@ class _Describer:
             return _DASH
         if depth > _MAX_DEPTH:
             return escape(json.dumps(value, ensure_ascii=False, default=str))
-        if isinstance(key, str) and key in ID_KEYS:
-            links = self._links(ID_KEYS[key], value)
+        if isinstance(key, str) and key in self.wording.id_keys:
+            links = self._links(self.wording.id_keys[key], value)
             if links is not None:
                 return links
         if isinstance(value, Mapping):
@@ -434,11 +223,12 @@ class _Describer:
         )
 
     def _is_pair(self, key: Any, value: list[Any] | tuple[Any, ...]) -> bool:
-        if len(value) != 2 or key == "changed" or self.action not in CHANGE_PAIRS:
+        pairs = self.wording.change_pairs
+        if len(value) != 2 or key == "changed" or self.action not in pairs:
             return False
         if any(isinstance(item, Mapping | list | tuple) for item in value):
             return False
-        keys = CHANGE_PAIRS[self.action]
+        keys = pairs[self.action]
         return keys is None or key in keys
 
     def _field_name(self, name: Any) -> Markup:
@@ -479,20 +269,17 @@ class _Describer:
     def _scalar(self, key: Any, value: Any) -> Markup:
         if isinstance(value, bool):
             return escape(_("Yes") if value else _("No"))
-        if isinstance(key, str) and key in BOOLEAN_KEYS and value in ("True", "False"):
+        booleans = BOOLEAN_KEYS | self.wording.boolean_keys
+        if isinstance(key, str) and key in booleans and value in ("True", "False"):
             return escape(_("Yes") if value == "True" else _("No"))
         if value == "None":  # str(None) in some "before → after" pairs
             return _DASH
         if isinstance(value, str) and isinstance(key, str):
-            title = self._enum_title(key, value)
+            title = self._value_title(key, value)
             if title is not None:
                 return escape(title)
-            if key == "language" and self.subject_type == "certificates":
-                from aljisr.templating import language_name
-
-                return escape(language_name(value))
-            if key in SERIAL_KEYS:
-                url = serial_url(value)
+            if key in self.wording.search_keys:
+                url = search_url(self.wording.search_keys[key], value)
                 if url:
                     return Markup('<a href="{}"><bdi>{}</bdi></a>').format(url, value)
         if isinstance(value, int | float | Decimal):
@@ -505,7 +292,7 @@ class _Describer:
             if moment is not None:
                 return Markup('<span class="text-nowrap">{}</span>').format(
                     format_datetime(moment, TIMESTAMP_FORMAT))
-            if key in NUMBER_KEYS:
+            if key in self.wording.number_keys:
                 try:
                     return escape(_number(Decimal(value)))
                 except (InvalidOperation, ValueError):
@@ -513,14 +300,11 @@ class _Describer:
             return Markup("<bdi>{}</bdi>").format(value)
         return escape(str(value))
 
-    def _enum_title(self, key: str, value: str) -> str | None:
-        kind = _enums().get((self.subject_type, key))
-        if kind is None:
-            return None
-        try:
-            return str(kind(value).title)  # type: ignore[attr-defined]
-        except (ValueError, KeyError, AttributeError):
-            return None
+    def _value_title(self, key: str, value: str) -> str | None:
+        """The title the record type's area gives a stored value (a status, a kind, a
+        language), or None."""
+        title = self.record.values.get(key) if self.record else None
+        return title(value) if title else None
 
 
 def labelled(label: str) -> str:
@@ -630,52 +414,29 @@ def _safe_line(make: Callable[[], DetailLine], label: str, value: Any) -> Detail
 def record_names(events: Iterable[Any]) -> dict[tuple[str, int], str]:
     """``{(subject_type, id): what the record is called}`` for the events' records, so the
     log reads "Volunteer: Léa Fontaine" instead of "Volunteer 44". One query (a UNION of one
-    SELECT per record type present), whatever the number of events; records deleted since
-    are simply absent. Placements are named "volunteer · project", hours entries by their
-    volunteer, certificates by serial number, users by display name."""
-    from aljisr.auth.models import User
-    from aljisr.certificates.models import Certificate
+    SELECT per record type present, each declared by the type's area as
+    :attr:`aljisr.audit.RecordWording.names`), whatever the number of events; records deleted
+    since, and types whose area names none, are simply absent."""
     from aljisr.extensions import db
-    from aljisr.hours.models import HoursEntry
-    from aljisr.organisations.models import Organisation
-    from aljisr.placements.models import Placement
-    from aljisr.projects.models import Project
-    from aljisr.sites.models import Site
-    from aljisr.volunteers.models import Volunteer
 
     ids: dict[str, set[int]] = {}
     for event in events:
         if event.subject_type and event.subject_id is not None:
             ids.setdefault(event.subject_type, set()).add(event.subject_id)
-    if not ids:
-        return {}
+    records = wording().records
     label = sa.String()
-    named = {
-        "volunteers": (Volunteer.id, Volunteer.full_name, None),
-        "projects": (Project.id, Project.title, None),
-        "organisations": (Organisation.id, Organisation.name, None),
-        "sites": (Site.id, Site.name, None),
-        "certificates": (Certificate.id, Certificate.serial, None),
-        "users": (User.id, User.display_name, None),
-        "hours_entries": (HoursEntry.id, Volunteer.full_name,
-                          (Volunteer, Volunteer.id == HoursEntry.volunteer_id)),
-    }
     selects = []
     for kind, wanted in ids.items():
-        if kind == "placements":
-            selects.append(
-                sa.select(sa.literal(kind, label), Placement.id,
-                          sa.type_coerce(Volunteer.full_name + " · " + Project.title, label))
-                .join(Volunteer, Volunteer.id == Placement.volunteer_id)
-                .join(Project, Project.id == Placement.project_id)
-                .where(Placement.id.in_(wanted))
-            )
-        elif kind in named:
-            key, name, join = named[kind]
-            select = sa.select(sa.literal(kind, label), key, sa.type_coerce(name, label))
-            if join is not None:
-                select = select.join(*join)
-            selects.append(select.where(key.in_(wanted)))
+        record = records.get(kind)
+        if record is None or record.names is None:
+            continue
+        named = record.names()
+        id_column, name = named.selected_columns
+        selects.append(
+            named.with_only_columns(sa.literal(kind, label), id_column,
+                                    sa.type_coerce(name, label), maintain_column_froms=True)
+            .where(id_column.in_(wanted))
+        )
     if not selects:
         return {}
     rows = db.session.execute(sa.union_all(*selects)).all()

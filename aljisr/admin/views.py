@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from aljisr.admin.forms import EditUserForm, UserForm
 from aljisr.auth.models import User
-from aljisr.auth.services import create_user, update_user
+from aljisr.auth.services.accounts import create_user, update_user
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _

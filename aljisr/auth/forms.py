@@ -1,11 +1,19 @@
-"""Sign-in and account forms."""
+"""Forms of the auth area: signing in and the language, passwords, invitations."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from aljisr.i18n import LANGUAGES, _l
 
@@ -13,6 +21,9 @@ from aljisr.i18n import LANGUAGES, _l
 def strip(value: str | None) -> str | None:
     """Form filter: drop surrounding white space."""
     return value.strip() if isinstance(value, str) else value
+
+
+# --- signing in ------------------------------------------------------------------------------
 
 
 class LoginForm(FlaskForm):
@@ -31,3 +42,72 @@ class LanguageForm(FlaskForm):
     )
     next = HiddenField()
     submit = SubmitField(_l("Change language"))
+
+
+# --- passwords -------------------------------------------------------------------------------
+
+_PASSWORD_HELP = _l("At least 10 characters. A few unrelated words make a good one.")
+
+
+class SetPasswordForm(FlaskForm):
+    """Choose a password from an invitation or reset link."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
+                             description=_PASSWORD_HELP,
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Save my password"))
+
+
+class ChangePasswordForm(FlaskForm):
+    """Change one's own password (signed in)."""
+
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(), Length(max=200)],
+                                     render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
+                             description=_PASSWORD_HELP,
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Change my password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[strip], render_kw={"autocomplete": "email"})
+    submit = SubmitField(_l("Send me a link"))
+
+
+# --- invitations -----------------------------------------------------------------------------
+
+
+def language_choices() -> list[SelectChoice]:
+    """The interface languages, each labelled in its own language."""
+    return [SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()]
+
+
+class InviteVolunteerForm(FlaskForm):
+    language = SelectField(_l("Language of the e-mail"), choices=language_choices())
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class InvitePartnerForm(FlaskForm):
+    organisation = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
+    display_name = StringField(_l("Contact's name"), validators=[DataRequired(), Length(max=200)],
+                               filters=[strip])
+    email = EmailField(_l("Contact's e-mail"),
+                       validators=[DataRequired(), Email(), Length(max=254)], filters=[strip])
+    language = SelectField(_l("Language of the e-mail"), choices=language_choices())
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class ResendInvitationForm(FlaskForm):
+    submit = SubmitField(_l("Send again"))

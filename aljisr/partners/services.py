@@ -26,7 +26,6 @@ from flask import current_app, render_template
 from sqlalchemy.orm import joinedload, lazyload
 
 from aljisr import audit
-from aljisr.auth.invitations import absolute_url, mail_locale
 from aljisr.auth.models import User
 from aljisr.certificates.models import Certificate
 from aljisr.database import utcnow
@@ -36,7 +35,7 @@ from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.hours.services import approved_totals_by_placement
 from aljisr.i18n import _, force_locale
 from aljisr.listing import Page, paginate, search_clause
-from aljisr.mail import send_mail
+from aljisr.mail import absolute_url, mail_locale, send_mail
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement
 from aljisr.projects.models import Project

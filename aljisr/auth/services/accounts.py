@@ -1,51 +1,21 @@
-"""Account services: authentication and user creation. No request objects here."""
+"""Logins created and changed by administrators (the admin pages and the ``create-user``
+command); a volunteer's or partner's own login is created by an invitation
+(:mod:`aljisr.auth.services.invitations`)."""
 
 from __future__ import annotations
 
-import functools
-import secrets
-
 import sqlalchemy as sa
-from flask import current_app
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from aljisr import audit
 from aljisr.auth.models import User
-from aljisr.database import utcnow
+from aljisr.auth.queries import find_user_by_email
+from aljisr.auth.services.signin import end_all_sessions
 from aljisr.errors import Conflict
 from aljisr.extensions import db
 from aljisr.i18n import _
 from aljisr.permissions import Role
 from aljisr.text import clean_email
 from aljisr.volunteers.models import Volunteer
-
-
-@functools.cache
-def _dummy_hash(method: str) -> str:
-    """A hash of a random string with ``method``: checking it costs as much as a real check, so
-    a wrong e-mail address takes as long as a wrong password (no account enumeration by timing)."""
-    return generate_password_hash(secrets.token_hex(16), method=method)
-
-
-def find_user_by_email(email: str) -> User | None:
-    """Return the user with this e-mail (case-insensitive, trimmed), or None."""
-    return db.session.scalar(sa.select(User).where(User.email == clean_email(email)))
-
-
-def authenticate(email: str, password: str) -> User | None:
-    """Return the active user whose e-mail and password match, else None.
-
-    Records ``auth.login`` on success. Takes about the same time whether or not the account exists.
-    """
-    user = find_user_by_email(email)
-    if user is None or not user.password_hash:
-        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
-        return None
-    if not user.check_password(password) or not user.active:
-        return None
-    user.last_login_at = utcnow()
-    audit.record(user, "auth.login", user)
-    return user
 
 
 def create_user(
@@ -165,8 +135,3 @@ def update_user(
     audit.record(actor, "user.update", user, details={
         name: [before[name], str(getattr(new[name], "value", new[name]))] for name in changed})
     return changed
-
-
-def end_all_sessions(user: User) -> None:
-    """Invalidate every session of ``user`` (their session id embeds this version)."""
-    user.session_version += 1

@@ -1,4 +1,4 @@
-"""Invitations and passwords: one-time signed links, password reset and password change.
+"""Passwords: one-time signed links (invitation and reset), setting and changing a password.
 
 A link carries a token signed with the application's ``SECRET_KEY`` by itsdangerous'
 ``URLSafeTimedSerializer`` (https://itsdangerous.palletsprojects.com/en/stable/url_safe/),
@@ -13,7 +13,7 @@ refused when:
 
 Invitation and reset links are signed with different salts, so one cannot stand for the other.
 Setting or changing a password also bumps ``session_version`` (see
-:func:`aljisr.auth.services.end_all_sessions`), which ends every other session of the user.
+:func:`aljisr.auth.services.signin.end_all_sessions`), which ends every other session of the user.
 
 Services here flush but never commit. Mail goes through :func:`aljisr.mail.send_mail`, in the
 recipient's language (``force_locale``), with absolute links (``PUBLIC_BASE_URL`` when set).
@@ -23,32 +23,23 @@ from __future__ import annotations
 
 import enum
 from datetime import timedelta
-from typing import Any
 
-import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from aljisr import audit
 from aljisr.auth.models import User
-from aljisr.auth.services import create_user, end_all_sessions, find_user_by_email
+from aljisr.auth.queries import find_user_by_email
+from aljisr.auth.services.signin import end_all_sessions
 from aljisr.database import utcnow
-from aljisr.errors import Conflict, DomainError, NotAllowed
+from aljisr.errors import DomainError
 from aljisr.extensions import db
-from aljisr.i18n import LANGUAGES, _, force_locale, format_datetime
-from aljisr.mail import send_mail
-from aljisr.organisations.models import Organisation, OrganisationKind
-from aljisr.permissions import Role
-from aljisr.volunteers.models import Volunteer
+from aljisr.i18n import _, force_locale, format_datetime
+from aljisr.mail import absolute_url, mail_locale, send_mail
 
 #: Shortest password accepted anywhere (same as the admin's user form).
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
-
-#: Organisation kinds whose contacts may be invited as partner users (DESIGN.md §3 has a
-#: column for sending and for host organisations; funders have no portal).
-INVITABLE_KINDS = (OrganisationKind.SENDING, OrganisationKind.HOST)
-
 
 class LinkPurpose(enum.StrEnum):
     """What a one-time link is for; each purpose signs with its own salt."""
@@ -157,23 +148,9 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     db.session.flush()
 
 
-def absolute_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL for links in e-mails: ``PUBLIC_BASE_URL`` + path when it is set, else
-    the current request's scheme and host (``url_for(_external=True)``)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
-
-
-def mail_locale(user: User) -> str:
-    """The language to write to ``user`` in: theirs, else the association's default."""
-    if user.locale in LANGUAGES:
-        return user.locale
-    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
-
-
-def _send_link(user: User, purpose: LinkPurpose, *, actor: User | None) -> None:
+def send_link(user: User, purpose: LinkPurpose, *, actor: User | None) -> None:
+    """E-mail ``user`` a new one-time link for ``purpose`` in their language (earlier links
+    stop working), and record ``user.invite`` or ``auth.password_reset_request``."""
     token = issue_token(user, purpose)
     hours = int(current_app.config["TOKEN_MAX_AGE_HOURS"])
     if purpose is LinkPurpose.INVITATION:
@@ -197,23 +174,6 @@ def _send_link(user: User, purpose: LinkPurpose, *, actor: User | None) -> None:
     audit.record(actor, action, user)
 
 
-def send_invitation(user: User, *, actor: User | None) -> None:
-    """E-mail ``user`` a link that sets their password; earlier links stop working.
-
-    :raises NotAllowed: the user already has a password (they can reset it instead) or is
-        deactivated.
-    """
-    if user.password_hash:
-        raise NotAllowed(
-            _("%(email)s already has a password; they can use “Forgot your password?”.",
-              email=user.email),
-            field="email",
-        )
-    if not user.active:
-        raise NotAllowed(_("This account is deactivated."), field="email")
-    _send_link(user, LinkPurpose.INVITATION, actor=actor)
-
-
 def request_password_reset(email: str) -> bool:
     """E-mail a reset link when an active account has this address; do nothing otherwise.
 
@@ -223,95 +183,5 @@ def request_password_reset(email: str) -> bool:
     user = find_user_by_email(email or "")
     if user is None or not user.active:
         return False
-    _send_link(user, LinkPurpose.RESET, actor=None)
+    send_link(user, LinkPurpose.RESET, actor=None)
     return True
-
-
-def _check_locale(locale: str | None) -> str | None:
-    return locale if locale in LANGUAGES else None
-
-
-def invite_volunteer(volunteer: Volunteer, *, locale: str | None, actor: User) -> User:
-    """Create (or find) the volunteer's login and e-mail them an invitation.
-
-    The login takes the volunteer's e-mail address, the volunteer role, and is linked to the
-    volunteer record. Inviting again before the volunteer set a password sends a new link and
-    retires the old one.
-
-    :raises DomainError: field ``email`` when the volunteer has no e-mail address.
-    :raises NotAllowed: the volunteer is archived or anonymised, or already has a password.
-    :raises Conflict: another login already uses that e-mail address.
-    """
-    if volunteer.archived_at is not None or volunteer.anonymised_at is not None:
-        raise NotAllowed(_("This volunteer is archived."), field="email")
-    if not volunteer.email:
-        raise DomainError(
-            _("This volunteer has no e-mail address; add one to their profile first."),
-            field="email",
-        )
-    user = volunteer.user
-    if user is None:
-        existing = find_user_by_email(volunteer.email)
-        if existing is not None:
-            raise Conflict(_("Another account already uses %(email)s.", email=volunteer.email),
-                           field="email")
-        user = create_user(volunteer.email, Role.VOLUNTEER, display_name=volunteer.full_name,
-                           actor=actor)
-        volunteer.user = user
-    if _check_locale(locale):
-        user.locale = locale
-    send_invitation(user, actor=actor)
-    db.session.flush()
-    return user
-
-
-def invite_partner_contact(
-    organisation: Organisation,
-    email: str,
-    display_name: str,
-    *,
-    locale: str | None,
-    actor: User,
-) -> User:
-    """Create a partner login for a contact of ``organisation`` and e-mail them an invitation.
-
-    Inviting the same address of the same organisation again, before a password was set, sends
-    a new link (retiring the old one).
-
-    :raises NotAllowed: the organisation is archived or not a sending or host organisation.
-    :raises Conflict: ``field="email"`` when the address belongs to another account, or to a
-        volunteer record (any case; a partner login needs its own address, see
-        :func:`aljisr.auth.services.refuse_volunteer_email`).
-    """
-    if organisation.archived_at is not None:
-        raise NotAllowed(_("This organisation is archived."), field="organisation")
-    if organisation.kind not in INVITABLE_KINDS:
-        raise NotAllowed(
-            _("Only sending and host organisations have a partner portal."), field="organisation"
-        )
-    user = find_user_by_email(email)
-    if user is not None:
-        if user.role is not Role.PARTNER or user.organisation_id != organisation.id:
-            raise Conflict(_("Another account already uses %(email)s.", email=email),
-                           field="email")
-    else:
-        user = create_user(email, Role.PARTNER, display_name=display_name,
-                           organisation_id=organisation.id, actor=actor)
-    if _check_locale(locale):
-        user.locale = locale
-    send_invitation(user, actor=actor)
-    db.session.flush()
-    return user
-
-
-def pending_invitations(limit: int = 200) -> list[User]:
-    """Active non-staff logins that have no password yet (invited, not accepted), newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.password_hash.is_(None), User.active.is_(True),
-                   User.role.in_((Role.VOLUNTEER, Role.PARTNER)))
-            .order_by(User.created_at.desc(), User.id.desc())
-            .limit(limit)
-        )
-    )
