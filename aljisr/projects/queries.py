@@ -12,11 +12,10 @@ from flask import abort
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from aljisr.extensions import db
-from aljisr.listing import Page, Sort, order_by, paginate, search_clause
+from aljisr.listing import Page, Sort, archived_clause, order_by, paginate, search_clause
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.projects.models import Project, ProjectStatus, Theme
 from aljisr.sites.models import Site
-from aljisr.volunteers.queries import archived_clause
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "title": (Project.search_key,),

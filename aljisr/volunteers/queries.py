@@ -12,7 +12,7 @@ from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from aljisr.extensions import db
-from aljisr.listing import Page, Sort, order_by, paginate, search_clause
+from aljisr.listing import Page, Sort, archived_clause, order_by, paginate, search_clause
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerLanguage, VolunteerStatus
 
@@ -26,15 +26,6 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "created": (Volunteer.created_at,),
 }
 DEFAULT_SORT = "name"
-
-
-def archived_clause(column: Any, show: str | None) -> Any:
-    """``show``: "" or None -> current records only, "archived" -> archived only, "all"."""
-    if show == "all":
-        return sa.true()
-    if show == "archived":
-        return column.is_not(None)
-    return column.is_(None)
 
 
 def json_list_contains(column: Any, value: str) -> Any:
