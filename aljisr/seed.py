@@ -932,7 +932,7 @@ def _certificates(today: date, coordinator: User) -> int:
     a contribution text), issued by the coordinator ten days after each placement ended."""
     from aljisr.certificates.models import CertificateKind
     from aljisr.certificates.services import issue_certificate, valid_certificate_for
-    from aljisr.hours.services import approved_totals_by_placement
+    from aljisr.hours.queries import approved_totals_by_placement
 
     completed = db.session.scalars(
         sa.select(Placement)

@@ -1,7 +1,7 @@
 """Certificate rules (DESIGN.md §2, "Certificates"): issue, re-issue, revoke, batch, ZIP.
 
 - An **hours** certificate needs a completed placement with approved hours (> 0, summed in SQL
-  by :func:`aljisr.hours.services.approved_totals_by_placement`); a **participation**
+  by :func:`aljisr.hours.queries.approved_totals_by_placement`); a **participation**
   certificate needs a completed placement only.
 - A placement has at most one *valid* certificate: to change one, re-issue it (the old one is
   then *superseded* and points at its successor); revoking keeps the record with a reason.
@@ -50,7 +50,7 @@ from aljisr.config import signatory_role_texts
 from aljisr.database import utcnow
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
-from aljisr.hours.services import approved_totals_by_placement
+from aljisr.hours.queries import approved_totals_by_placement
 from aljisr.i18n import _, force_locale
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus

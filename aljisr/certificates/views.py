@@ -29,7 +29,7 @@ from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.dates import today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
-from aljisr.hours.services import approved_totals_by_placement, submitted_totals_by_placement
+from aljisr.hours.queries import approved_totals_by_placement, submitted_totals_by_placement
 from aljisr.i18n import _
 from aljisr.listing import parse_page
 from aljisr.permissions import Permission, require

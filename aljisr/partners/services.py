@@ -33,7 +33,7 @@ from aljisr.database import utcnow
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
-from aljisr.hours.services import approved_totals_by_placement
+from aljisr.hours.queries import approved_totals_by_placement
 from aljisr.i18n import _, force_locale
 from aljisr.listing import Page, paginate, search_clause
 from aljisr.mail import send_mail
