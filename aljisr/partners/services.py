@@ -29,6 +29,7 @@ from aljisr import audit
 from aljisr.auth.invitations import absolute_url, mail_locale
 from aljisr.auth.models import User
 from aljisr.certificates.models import Certificate
+from aljisr.certificates.queries import certificates_for
 from aljisr.database import utcnow
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
@@ -42,7 +43,6 @@ from aljisr.placements.models import Placement
 from aljisr.projects.models import Project
 from aljisr.scopes import (
     HOST_VISIBLE_STATUSES,
-    certificates_for,
     hours_entries_for,
     hours_entry_filter,
     placements_for,
@@ -175,7 +175,7 @@ def volunteer_detail(user: User, volunteer: Volunteer, today: date) -> Volunteer
               if user.is_sending_partner else {})
     certificates = list(
         db.session.scalars(
-            certificates_for(user)
+            certificates_for(user, for_download=False)
             .where(Certificate.volunteer_id == volunteer.id)
             .options(joinedload(Certificate.placement).joinedload(Placement.project))
             .order_by(Certificate.issue_date.desc(), Certificate.id.desc())

@@ -19,13 +19,14 @@ from sqlalchemy.orm import joinedload
 
 from aljisr.auth.models import User
 from aljisr.certificates.models import Certificate
+from aljisr.certificates.queries import certificates_for
 from aljisr.database import utcnow
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.listing import Page, paginate
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import Project
-from aljisr.scopes import certificates_for, hours_entries_for, placements_for, volunteers_for
+from aljisr.scopes import hours_entries_for, placements_for, volunteers_for
 from aljisr.volunteers.models import Volunteer
 from aljisr.volunteers.services import update_volunteer
 
@@ -118,7 +119,7 @@ def hours_totals(user: User, placement_id: int | None = None) -> dict[HoursStatu
 
 def own_certificates(user: User, placement_id: int | None = None) -> list[Certificate]:
     """``user``'s certificates, newest first (with their placement and project)."""
-    stmt = certificates_for(user).options(
+    stmt = certificates_for(user, for_download=False).options(
         joinedload(Certificate.placement).joinedload(Placement.project)
     )
     if placement_id is not None:
@@ -175,7 +176,8 @@ def export_data(user: User, volunteer: Volunteer) -> dict[str, Any]:
     )
     certificates = list(
         db.session.scalars(
-            certificates_for(user).order_by(Certificate.issue_date, Certificate.id)
+            certificates_for(user, for_download=False)
+            .order_by(Certificate.issue_date, Certificate.id)
         )
     )
     sender = volunteer.sending_organisation
