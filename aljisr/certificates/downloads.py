@@ -1,5 +1,6 @@
 """The files a certificate is downloaded as: the PDF of one certificate (drawn from its
-stored snapshot), the ZIP of several, and their file names."""
+stored snapshot), the ZIP of several, and their file names. The views send them with
+:func:`aljisr.downloads.send_download`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable
-from urllib.parse import quote
 
 from aljisr.certificates.models import Certificate
 from aljisr.certificates.pdf import render_certificate
@@ -38,7 +38,7 @@ def certificate_filename(cert: Certificate) -> str:
 
 
 def ascii_filename(cert: Certificate) -> str:
-    """The file name for clients that ignore RFC 5987 ``filename*``: the holder's name only
+    """The file name for clients that ignore ``filename*`` (RFC 6266 §4.3): the holder's name only
     if it is Latin script (accents dropped), else just the serial number."""
     name = (cert.snapshot or {}).get("volunteer_name") or ""
     folded = unicodedata.normalize("NFKD", name)
@@ -48,13 +48,6 @@ def ascii_filename(cert: Certificate) -> str:
         if part:
             return f"certificate_{cert.serial}_{part}.pdf"
     return f"certificate_{cert.serial}.pdf"
-
-
-def content_disposition(cert: Certificate) -> str:
-    """``attachment; filename="<ASCII>"; filename*=UTF-8''<percent-encoded UTF-8>``
-    (RFC 6266 with the RFC 5987 encoding), so non-ASCII names survive the download."""
-    quoted = quote(certificate_filename(cert), safe="!#$&+-.^_`|~")
-    return f"attachment; filename=\"{ascii_filename(cert)}\"; filename*=UTF-8''{quoted}"
 
 
 def certificates_zip(certificates: Iterable[Certificate]) -> bytes:
@@ -77,3 +70,11 @@ def certificates_zip(certificates: Iterable[Certificate]) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, certificate_pdf(cert))
     return buffer.getvalue()
+
+
+__all__ = [
+    "ascii_filename",
+    "certificate_filename",
+    "certificate_pdf",
+    "certificates_zip",
+]

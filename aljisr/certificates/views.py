@@ -27,6 +27,7 @@ from aljisr.certificates.forms import BatchForm, CertificateFilterForm, IssueFor
 from aljisr.certificates.models import Certificate, CertificateKind
 from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.dates import today
+from aljisr.downloads import send_download
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours.queries import approved_totals_by_placement, submitted_totals_by_placement
@@ -241,10 +242,11 @@ def batch(project_id: int) -> Any:
             certificates = queries.valid_certificates_of_project(project)
             if certificates:
                 g.no_store = True
-                body = downloads.certificates_zip(certificates)
-                name = f"certificates_project-{project.id}_{today().isoformat()}.zip"
-                response = Response(body, mimetype="application/zip")
-                response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+                response = send_download(
+                    downloads.certificates_zip(certificates),
+                    f"certificates_project-{project.id}_{today().isoformat()}.zip",
+                    "application/zip",
+                )
                 response.headers["X-Certificates-Issued"] = str(len(issued))
                 return response
             form.form_errors.append(
@@ -276,6 +278,9 @@ def download(certificate_id: int) -> Response:
     holder's sending organisation); anything else is a 404."""
     cert: Certificate = queries.get_for_download(current_user, certificate_id)
     g.no_store = True
-    response = Response(downloads.certificate_pdf(cert), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = downloads.content_disposition(cert)
-    return response
+    return send_download(
+        downloads.certificate_pdf(cert),
+        downloads.certificate_filename(cert),
+        "application/pdf",
+        ascii_name=downloads.ascii_filename(cert),
+    )

@@ -26,6 +26,7 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from aljisr.downloads import send_download
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours import services as hours_services
@@ -233,7 +234,6 @@ def export() -> Response:
     g.no_store = True
     data = data_export.export_data(current_user, volunteer)
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
-    filename = f"aljisr-my-data-{association_today().isoformat()}.json"
-    response = Response(body.encode("utf-8"), content_type="application/json; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return send_download(body.encode("utf-8"),
+                         f"aljisr-my-data-{association_today().isoformat()}.json",
+                         "application/json; charset=utf-8")
