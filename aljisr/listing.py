@@ -40,6 +40,19 @@ def search_clause(column: Any, query: str | None) -> Any:
     return sa.and_(*(column.contains(term, autoescape=True) for term in terms))
 
 
+def archived_clause(column: Any, show: str | None) -> Any:
+    """A WHERE clause on a register's ``archived_at`` ``column`` for its "archived" filter.
+
+    ``show``: "" or None -> current records only (``archived_at IS NULL``), "archived" ->
+    archived only, "all" -> both (``sa.true()``).
+    """
+    if show == "all":
+        return sa.true()
+    if show == "archived":
+        return column.is_not(None)
+    return column.is_(None)
+
+
 @dataclass(frozen=True)
 class Sort:
     """A whitelisted sort: ``key`` as it appears in the URL, ``direction`` "asc" or "desc"."""

@@ -2,7 +2,8 @@
 
 Each function returns a ``Select`` already restricted to the caller's scope, so views never
 load a record first and check afterwards; a record outside the scope simply is not found (404).
-Staff (admin, coordinator) see everything.
+Staff (admin, coordinator) see everything. The certificates' scope, whose rule also depends on
+the use (a list or a download), is :func:`aljisr.certificates.queries.certificates_for`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from aljisr.auth.models import User
-from aljisr.certificates.models import Certificate
 from aljisr.dates import today as local_today
 from aljisr.hours.models import HoursEntry
 from aljisr.organisations.models import Organisation, OrganisationKind
@@ -139,31 +139,8 @@ def hours_entries_for(user: User) -> sa.Select[tuple[HoursEntry]]:
     return sa.select(HoursEntry).where(hours_entry_filter(user))
 
 
-def certificate_filter(user: User) -> Any:
-    """A WHERE clause on ``Certificate`` (DESIGN.md §3): staff all, volunteers their own,
-    sending partners those of the volunteers they sent, host partners none."""
-    if user.is_staff:
-        return sa.true()
-    if user.role is Role.VOLUNTEER:
-        return Certificate.volunteer_id.in_(
-            sa.select(Volunteer.id).where(Volunteer.user_id == user.id)
-        )
-    if user.is_sending_partner:
-        return Certificate.volunteer_id.in_(
-            sa.select(Volunteer.id).where(Volunteer.sending_organisation_id == user.organisation_id)
-        )
-    return _NOTHING
-
-
-def certificates_for(user: User) -> sa.Select[tuple[Certificate]]:
-    """Certificates visible to ``user``."""
-    return sa.select(Certificate).where(certificate_filter(user))
-
-
 __all__ = [
     "HOST_VISIBLE_STATUSES",
-    "certificate_filter",
-    "certificates_for",
     "hours_entries_for",
     "hours_entry_filter",
     "OrganisationKind",

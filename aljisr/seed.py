@@ -948,8 +948,9 @@ def _certificates(today: date, coordinator: User) -> int:
     English, French and Arabic in turn (Arabic ones of Moroccan volunteers bilingual, without
     a contribution text), issued by the coordinator ten days after each placement ended."""
     from aljisr.certificates.models import CertificateKind
-    from aljisr.certificates.services import issue_certificate, valid_certificate_for
-    from aljisr.hours.services import approved_totals_by_placement
+    from aljisr.certificates.queries import valid_certificate_for
+    from aljisr.certificates.services import issue_certificate
+    from aljisr.hours.queries import approved_totals_by_placement
 
     completed = db.session.scalars(
         sa.select(Placement)

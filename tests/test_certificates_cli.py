@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from aljisr.certificates import services
+from aljisr.certificates import downloads, services
 from aljisr.certificates.models import Certificate, CertificateStatus
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
@@ -79,7 +79,7 @@ def test_pdf_writes_the_certificate(app, db, tmp_path):
     out = tmp_path / "out.pdf"
     result = _run(app, db, "pdf", cert.serial.lower(), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert out.read_bytes() == services.certificate_pdf(cert)
+    assert out.read_bytes() == downloads.certificate_pdf(cert)
     assert cert.serial in pdf_text(out.read_bytes())
 
     result = _run(app, db, "pdf", "AJ-1999-0001", "--out", str(tmp_path / "x.pdf"))

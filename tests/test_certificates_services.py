@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from aljisr.audit import AuditEvent
-from aljisr.certificates import services
+from aljisr.certificates import codes, downloads, queries, services
 from aljisr.certificates.models import Certificate, CertificateKind, CertificateStatus
 from aljisr.database import write_intent
 from aljisr.errors import Conflict, DomainError, NotAllowed
@@ -104,14 +104,14 @@ def test_bilingual_certificate_names_the_place_in_each_line_s_script(app, db, co
 
 
 def test_verification_codes_are_long_random_and_url_safe(db, coordinator):
-    codes = {
+    issued = {
         services.issue_certificate(completed_placement(), actor=coordinator).verification_code
         for _ in range(5)
     }
-    assert len(codes) == 5
-    for code in codes:
+    assert len(issued) == 5
+    for code in issued:
         assert len(code) >= 22  # >= 128 bits in base64
-        assert services.normalise_code(code) == code
+        assert codes.normalise_code(code) == code
 
 
 def test_a_name_written_twice_in_arabic_is_not_repeated(db, coordinator):
@@ -335,7 +335,7 @@ def test_signatory_role_text_is_configured_per_language(
 def test_configured_signatory_role_prints_on_the_pdf(app, db, coordinator):
     app.config["CERTIFICATE_SIGNATORY_ROLE"] = GENDERED_ROLE
     cert = services.issue_certificate(completed_placement(), actor=coordinator, language="fr")
-    text = pdf_text(services.certificate_pdf(cert))
+    text = pdf_text(downloads.certificate_pdf(cert))
     assert "Coordinatrice" in text and "Coordinateur" not in text
 
 
@@ -453,7 +453,7 @@ def test_batch_issues_for_completed_placements_without_a_valid_certificate(db, c
     participation = services.batch_issue(project, actor=coordinator, kind="participation")
     assert [c.placement_id for c in participation] == [no_hours.id]
     assert services.batch_issue(project, actor=coordinator) == []
-    assert len(services.valid_certificates_of_project(project)) == 3
+    assert len(queries.valid_certificates_of_project(project)) == 3
 
 
 def test_zip_has_one_readable_pdf_per_certificate(db, coordinator):
@@ -465,7 +465,7 @@ def test_zip_has_one_readable_pdf_per_certificate(db, coordinator):
         )
         for name in names
     ]
-    data = services.certificates_zip(certificates)
+    data = downloads.certificates_zip(certificates)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         entries = archive.namelist()
         assert entries == [
@@ -475,19 +475,19 @@ def test_zip_has_one_readable_pdf_per_certificate(db, coordinator):
         ]
         first = archive.read(entries[0])
     assert first.startswith(b"%PDF") and "Ольга Петренко" in pdf_text(first)
-    assert services.certificates_zip(certificates) == data  # deterministic
+    assert downloads.certificates_zip(certificates) == data  # deterministic
 
 
 def test_pdf_is_drawn_from_the_snapshot_not_the_current_records(db, coordinator):
     volunteer = factories.volunteer(full_name="Ольга Петренко")
     placement = completed_placement(volunteer, hours=("6", "6"))
     cert = services.issue_certificate(placement, actor=coordinator, today=ISSUED)
-    before = services.certificate_pdf(cert)
+    before = downloads.certificate_pdf(cert)
     volunteer.full_name = "Olga Someone-Else"
     placement.project.title = "Another title"
     factories.hours(placement, date(2025, 9, 25), "8")
     db.session.flush()
-    after = services.certificate_pdf(cert)
+    after = downloads.certificate_pdf(cert)
     assert after == before
     text = pdf_text(after)
     assert "Ольга Петренко" in text and "12" in text
@@ -511,11 +511,8 @@ def test_file_names_are_readable_and_safe(db, coordinator, name, unicode_name, a
     cert = services.issue_certificate(
         completed_placement(factories.volunteer(full_name=name)), actor=coordinator, today=ISSUED
     )
-    assert services.certificate_filename(cert) == unicode_name
-    assert services.ascii_filename(cert) == ascii_name
-    header = services.content_disposition(cert)
-    assert header.startswith(f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'')
-    assert header.isascii()
+    assert downloads.certificate_filename(cert) == unicode_name
+    assert downloads.ascii_filename(cert) == ascii_name
 
 
 @pytest.mark.parametrize(
@@ -535,7 +532,7 @@ def test_file_names_are_readable_and_safe(db, coordinator, name, unicode_name, a
     ],
 )
 def test_typed_codes_are_normalised(typed, expected):
-    assert services.normalise_code(typed) == expected
+    assert codes.normalise_code(typed) == expected
 
 
 def test_submitted_hours_entries_alone_do_not_make_an_hours_certificate(db, coordinator):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from babel.dates import format_date
 
-from aljisr.certificates import services
+from aljisr.certificates import queries, services
 from aljisr.certificates.models import CertificateStatus
 from aljisr.dates import today
 from aljisr.extensions import babel
@@ -141,7 +141,7 @@ def test_following_the_chain_takes_the_same_queries_whatever_its_length(client, 
 def test_following_the_chain_is_bounded(client, db, issued, monkeypatch):
     first, coordinator = issued
     chain = _chain(db, first, coordinator, 4)
-    monkeypatch.setattr(services, "SUCCESSOR_DEPTH", 2)
+    monkeypatch.setattr(queries, "SUCCESSOR_DEPTH", 2)
     _response, html = _page(client, first.verification_code)
     assert _successor_text(html) == PLAIN_SUCCESSOR
     monkeypatch.undo()

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from aljisr.audit import AuditEvent
 from aljisr.database import write_intent
 from aljisr.errors import DomainError, NotAllowed
-from aljisr.hours import services
+from aljisr.hours import queries, services
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
@@ -267,15 +267,15 @@ def test_totals_count_approved_hours_only_each_entry_once(db, staff):
     factories.hours(p3, date(2026, 9, 2), "5", HoursStatus.SUBMITTED)
     empty = factories.placement(start_date=START, end_date=END)
 
-    assert services.placement_total(p1) == Decimal("5.75")
-    assert services.placement_total(empty) == Decimal("0")
-    assert services.volunteer_total(volunteer) == Decimal("6.75")
-    assert services.project_total(project) == Decimal("11.75")
-    assert services.project_total(other_project) == Decimal("1")
-    assert services.approved_totals_by_placement([p1.id, p2.id, p3.id, empty.id]) == {
+    assert queries.placement_total(p1) == Decimal("5.75")
+    assert queries.placement_total(empty) == Decimal("0")
+    assert queries.volunteer_total(volunteer) == Decimal("6.75")
+    assert queries.project_total(project) == Decimal("11.75")
+    assert queries.project_total(other_project) == Decimal("1")
+    assert queries.approved_totals_by_placement([p1.id, p2.id, p3.id, empty.id]) == {
         p1.id: Decimal("5.75"), p2.id: Decimal("1"), p3.id: Decimal("6"), empty.id: 0,
     }
-    assert services.approved_totals_by_project([]) == {}
+    assert queries.approved_totals_by_project([]) == {}
 
 
 # --- concurrency --------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import pytest
 
 from aljisr.errors import Conflict
 from aljisr.placements.models import Placement, PlacementStatus
-from aljisr.placements.services import check_capacity_change, peak_occupancy, propose_placement
+from aljisr.placements.queries import peak_occupancy
+from aljisr.placements.services import check_capacity_change, propose_placement
 from tests import factories
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from aljisr.certificates.models import Certificate, CertificateKind
+from aljisr.certificates.models import Certificate, CertificateKind, CertificateStatus
+from aljisr.certificates.queries import certificates_for
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
-from aljisr.scopes import certificates_for, hours_entries_for
+from aljisr.scopes import hours_entries_for
 from tests import factories
 
 
@@ -45,10 +46,33 @@ def test_hours_and_certificates_scoped_by_role(db):
     staff = factories.user(Role.COORDINATOR)
     db.session.flush()
     assert _ids(db, hours_entries_for(volunteer_user)) == {entry_mine.id}
-    assert _ids(db, certificates_for(volunteer_user)) == {cert_mine.id}
+    assert _ids(db, certificates_for(volunteer_user, for_download=False)) == {cert_mine.id}
     assert _ids(db, hours_entries_for(sending_user)) == {entry_mine.id}
-    assert _ids(db, certificates_for(sending_user)) == {cert_mine.id}
+    assert _ids(db, certificates_for(sending_user, for_download=False)) == {cert_mine.id}
     assert _ids(db, hours_entries_for(host_user)) == {entry_mine.id}
-    assert _ids(db, certificates_for(host_user)) == set()
+    assert _ids(db, certificates_for(host_user, for_download=False)) == set()
     assert _ids(db, hours_entries_for(staff)) == {entry_mine.id, entry_theirs.id}
-    assert _ids(db, certificates_for(staff)) == {cert_mine.id, cert_theirs.id}
+    assert _ids(db, certificates_for(staff, for_download=False)) == {cert_mine.id, cert_theirs.id}
+
+
+def test_one_certificate_scope_lists_every_status_and_downloads_valid_only_outside_staff(db):
+    """Lists show a volunteer or a sending partner their superseded and revoked certificates
+    too; downloads give them the valid ones only; staff get every status either way."""
+    sender = factories.organisation(OrganisationKind.SENDING)
+    mine = factories.volunteer(sender)
+    valid = _certificate(db, mine, 1)
+    revoked = _certificate(db, mine, 2)
+    revoked.status = CertificateStatus.REVOKED
+    superseded = _certificate(db, mine, 3)
+    superseded.status = CertificateStatus.SUPERSEDED
+    volunteer_user = factories.user(Role.VOLUNTEER)
+    mine.user = volunteer_user
+    sending_user = factories.user(Role.PARTNER, organisation=sender)
+    staff = factories.user(Role.COORDINATOR)
+    db.session.flush()
+    every = {valid.id, revoked.id, superseded.id}
+    for user in (volunteer_user, sending_user):
+        assert _ids(db, certificates_for(user, for_download=False)) == every
+        assert _ids(db, certificates_for(user, for_download=True)) == {valid.id}
+    assert _ids(db, certificates_for(staff, for_download=False)) == every
+    assert _ids(db, certificates_for(staff, for_download=True)) == every

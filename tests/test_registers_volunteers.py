@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from aljisr.audit import AuditEvent
 from aljisr.organisations.models import OrganisationKind
 from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerStatus
-from aljisr.volunteers.services import find_likely_duplicates, name_key
+from aljisr.volunteers.queries import find_likely_duplicates, name_key
 from tests import factories
 
 

@@ -240,13 +240,13 @@ def test_non_ascii_organisation_name_uses_rfc_5987_filename(as_role, db):
 
     assert unquote(encoded) == "aljisr-report_جمعية-الجسر-تطوان_2026-01-01_2026-06-30.csv"
     assert disposition.startswith(
-        'attachment; filename="aljisr-report_2026-01-01_2026-06-30.csv"; ')
+        "attachment; filename=aljisr-report_2026-01-01_2026-06-30.csv; ")
 
     org.name = "Crèche Éole"
     db.session.commit()
     disposition = client.get(_url(org, "pdf")).headers["Content-Disposition"]
     assert disposition == (
-        'attachment; filename="aljisr-report_Creche-Eole_2026-01-01_2026-06-30.pdf"; '
+        "attachment; filename=aljisr-report_Creche-Eole_2026-01-01_2026-06-30.pdf; "
         "filename*=UTF-8''aljisr-report_Cr%C3%A8che-%C3%89ole_2026-01-01_2026-06-30.pdf")
 
 

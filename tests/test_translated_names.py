@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from aljisr.audit import AuditEvent
-from aljisr.certificates import services
+from aljisr.certificates import downloads, services
 from aljisr.certificates.pdf import render_certificate
 from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.permissions import Role
@@ -107,20 +107,20 @@ def test_certificates_print_the_title_and_site_of_their_language(app, db):
     french = services.issue_certificate(placement, actor=coordinator, language="fr",
                                         today=ISSUED)
     assert (french.snapshot["project_title"], french.snapshot["site_name"]) == (TITLE_FR, SITE_FR)
-    text = _text(services.certificate_pdf(french))
+    text = _text(downloads.certificate_pdf(french))
     assert TITLE_FR in text and SITE_FR in text and TITLE not in text
 
     services.revoke_certificate(french, "test the Arabic one", actor=coordinator)
     arabic = services.issue_certificate(placement, actor=coordinator, language="ar",
                                         today=ISSUED)
     assert arabic.snapshot["project_title"] == TITLE_AR
-    text = _text(services.certificate_pdf(arabic))
+    text = _text(downloads.certificate_pdf(arabic))
     assert TITLE_AR in text and SITE_AR in text and TITLE not in text
 
     services.revoke_certificate(arabic, "test the English one", actor=coordinator)
     english = services.issue_certificate(placement, actor=coordinator, language="en",
                                          today=ISSUED)
-    text = _text(services.certificate_pdf(english))
+    text = _text(downloads.certificate_pdf(english))
     assert TITLE in text and SITE in text and TITLE_AR not in text
 
 
@@ -145,18 +145,18 @@ def test_a_project_without_other_titles_prints_its_title_everywhere(app, db):
                                       bilingual=True, today=ISSUED)
     title = cert.snapshot["project_title"]
     assert title.startswith("Project") and cert.snapshot["project_title_ar"] is None
-    assert title in _text(services.certificate_pdf(cert))
+    assert title in _text(downloads.certificate_pdf(cert))
 
 
 def test_an_issued_certificate_keeps_the_titles_it_was_issued_with(app, db):
     coordinator = factories.user(Role.COORDINATOR)
     placement = _translated_placement()
     cert = services.issue_certificate(placement, actor=coordinator, language="fr", today=ISSUED)
-    before = services.certificate_pdf(cert)
+    before = downloads.certificate_pdf(cert)
     placement.project.title_fr = "Un tout autre titre"
     placement.project.site.name_fr = "Un autre lieu"
     db.session.flush()
-    assert services.certificate_pdf(cert) == before
+    assert downloads.certificate_pdf(cert) == before
 
 
 def test_verification_page_names_the_project_in_arabic_for_arabic_readers(client, db):
@@ -266,4 +266,4 @@ def test_a_bilingual_certificate_without_arabic_titles_repeats_the_french_ones(a
                                       language="ar", bilingual=True, today=ISSUED)
     assert (cert.snapshot["project_title"], cert.snapshot["project_title_ar"]) == (TITLE_FR, None)
     assert cert.snapshot["site_name_ar"] is None
-    assert TITLE not in _text(services.certificate_pdf(cert))
+    assert TITLE not in _text(downloads.certificate_pdf(cert))

@@ -16,6 +16,7 @@ from aljisr.errors import DomainError, NotAllowed
 from aljisr.mail import OutboxMessage, send_mail
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
+from aljisr.volunteers import queries as volunteer_queries
 from aljisr.volunteers import services
 from aljisr.volunteers.models import Volunteer, VolunteerLanguage, VolunteerStatus
 from tests import factories
@@ -220,11 +221,11 @@ def test_past_retention_lists_only_volunteers_without_recent_placements(db):
     _registered(young, 1)
     db.session.flush()
     services.anonymise_volunteer(gone, actor=None, reason="Request")
-    names = [v.full_name for v in services.volunteers_past_retention(5, now)]
+    names = [v.full_name for v in volunteer_queries.volunteers_past_retention(5, now)]
     assert sorted(names) == ["Old, no placement", "Old, placement long ago"]
-    assert [v.full_name for v in services.volunteers_past_retention(10, now)] == []
+    assert [v.full_name for v in volunteer_queries.volunteers_past_retention(10, now)] == []
     with pytest.raises(ValueError):
-        services.volunteers_past_retention(0, now)
+        volunteer_queries.volunteers_past_retention(0, now)
 
 
 def test_command_lists_then_anonymises(db, app):

@@ -182,7 +182,8 @@ def _verify_certificates() -> int:
     """Draw every certificate from its snapshot and look it up by its code again; return how
     many. :class:`RestoreError` names the first that does not come back the same."""
     from aljisr.certificates.models import Certificate
-    from aljisr.certificates.services import certificate_pdf, find_by_code
+    from aljisr.certificates.downloads import certificate_pdf
+    from aljisr.certificates.queries import find_by_code
 
     count = 0
     for cert in db.session.scalars(sa.select(Certificate).order_by(Certificate.id)):

@@ -13,7 +13,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from aljisr.certificates import services
+from aljisr.certificates import downloads, queries, services
 from aljisr.certificates.models import Certificate, CertificateKind
 from aljisr.database import write_intent
 from aljisr.errors import DomainError
@@ -83,9 +83,9 @@ def issue_command(
               required=True, help="File to write the PDF to.")
 def pdf_command(serial: str, out: Path) -> None:
     """Write the PDF of the certificate SERIAL (from its stored snapshot) to --out."""
-    cert = services.find_by_serial(serial)
+    cert = queries.find_by_serial(serial)
     if cert is None:
         raise click.ClickException(f"No certificate with serial {serial}.")
-    data = services.certificate_pdf(cert)
+    data = downloads.certificate_pdf(cert)
     out.write_bytes(data)
     click.echo(f"Wrote {out} ({len(data)} bytes, status {cert.status.value}).")

@@ -1,6 +1,7 @@
-"""Reads behind the certificates pages: the list, the detail page, the partials on the volunteer
-and placement pages, and the download scope (DESIGN.md §3: staff all, a volunteer their own,
-a sending partner those of the volunteers it sent, nobody else)."""
+"""Certificate reads: the one certificate scope (:func:`certificates_for`, DESIGN.md §3: staff
+all, a volunteer their own, a sending partner those of the volunteers it sent, nobody else),
+the list and detail pages, the sections on the volunteer and placement pages, what a batch
+would issue, and the look-ups by verification code, serial number and successor."""
 
 from __future__ import annotations
 
@@ -21,43 +22,44 @@ from aljisr.projects.models import Project
 from aljisr.volunteers.models import Volunteer
 
 
-def certificate_filter(user: Any) -> Any:
-    """A WHERE clause on ``Certificate`` for the certificates ``user`` may download.
+def certificates_for(user: Any, *, for_download: bool) -> sa.Select[tuple[Certificate]]:
+    """The certificates ``user`` may see, as a ``Select`` scoped in SQL (DESIGN.md §3): the
+    one certificate scope, every page and download reads through it.
 
-    Staff: all. A volunteer: their own valid ones. A sending partner: the valid ones of the
-    volunteers it sent. Anyone else (host partners): none. Superseded and revoked certificates
-    stay with staff, so nobody outside hands on a replaced or withdrawn document.
+    Whose: staff all; a volunteer their own; a sending partner those of the volunteers it
+    sent; anyone else (host partners) none.
+
+    Which statuses, the one difference between the two uses, said by every caller:
+
+    - ``for_download=False`` (lists: the volunteer portal, the volunteer's data export, a
+      sending partner's page of a volunteer): every status, so a superseded or revoked
+      certificate is listed as such.
+    - ``for_download=True`` (the PDF download): outside staff, *valid* certificates only, so
+      that nobody outside hands on a replaced or withdrawn document. Staff download all.
     """
     if getattr(user, "is_staff", False):
-        return sa.true()
-    valid = Certificate.status == CertificateStatus.VALID
+        return sa.select(Certificate)
     if user.role is Role.VOLUNTEER:
-        return sa.and_(
-            valid,
-            Certificate.volunteer_id.in_(
-                sa.select(Volunteer.id).where(Volunteer.user_id == user.id)
-            ),
+        whose = Certificate.volunteer_id.in_(
+            sa.select(Volunteer.id).where(Volunteer.user_id == user.id)
         )
-    if user.is_sending_partner:
-        return sa.and_(
-            valid,
-            Certificate.volunteer_id.in_(
-                sa.select(Volunteer.id).where(
-                    Volunteer.sending_organisation_id == user.organisation_id
-                )
-            ),
+    elif user.is_sending_partner:
+        whose = Certificate.volunteer_id.in_(
+            sa.select(Volunteer.id).where(Volunteer.sending_organisation_id == user.organisation_id)
         )
-    return sa.false()
+    else:
+        return sa.select(Certificate).where(sa.false())
+    if for_download:
+        whose = sa.and_(whose, Certificate.status == CertificateStatus.VALID)
+    return sa.select(Certificate).where(whose)
 
 
-def certificates_for(user: Any) -> sa.Select[tuple[Certificate]]:
-    """Certificates ``user`` may see and download (see :func:`certificate_filter`)."""
-    return sa.select(Certificate).where(certificate_filter(user))
-
-
-def get_for(user: Any, certificate_id: int) -> Certificate:
-    """The certificate if ``user`` may have it, else 404 (unknown and out of scope alike)."""
-    cert = db.session.scalar(certificates_for(user).where(Certificate.id == certificate_id))
+def get_for_download(user: Any, certificate_id: int) -> Certificate:
+    """The certificate if ``user`` may download it (:func:`certificates_for` with
+    ``for_download=True``), else 404 (unknown and out of scope alike)."""
+    cert = db.session.scalar(
+        certificates_for(user, for_download=True).where(Certificate.id == certificate_id)
+    )
     if cert is None:
         abort(404)
     return cert
@@ -191,3 +193,88 @@ def for_placement(placement_id: int) -> Sequence[Certificate]:
         .where(Certificate.placement_id == placement_id)
         .order_by(Certificate.issue_date.desc(), Certificate.id.desc())
     ).all()
+
+
+def valid_certificate_for(placement: Placement) -> Certificate | None:
+    """The placement's valid certificate, if it has one."""
+    return db.session.scalar(
+        sa.select(Certificate).where(
+            Certificate.placement_id == placement.id,
+            Certificate.status == CertificateStatus.VALID,
+        )
+    )
+
+
+def placements_awaiting_certificate(project: Project) -> list[Placement]:
+    """Completed placements of ``project`` without a valid certificate, by start date, with
+    their volunteer loaded (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(Placement)
+            .where(Placement.project_id == project.id, _awaiting_clause())
+            .options(joinedload(Placement.volunteer))
+            .order_by(Placement.start_date, Placement.id)
+        )
+    )
+
+
+def valid_certificates_of_project(project: Project) -> Sequence[Certificate]:
+    """The project's valid certificates, by serial."""
+    return db.session.scalars(
+        sa.select(Certificate)
+        .join(Placement, Placement.id == Certificate.placement_id)
+        .where(Placement.project_id == project.id, Certificate.status == CertificateStatus.VALID)
+        .order_by(Certificate.year, Certificate.sequence)
+    ).all()
+
+
+def find_by_code(code: str) -> Certificate | None:
+    """The certificate with this verification code (exact match), or None."""
+    return db.session.scalar(sa.select(Certificate).where(Certificate.verification_code == code))
+
+
+#: Most re-issues followed from a superseded certificate to the one now in force.
+SUCCESSOR_DEPTH = 32
+
+
+def current_successor(cert: Certificate) -> Certificate | None:
+    """The certificate now in force in place of a superseded ``cert``: the end of its chain of
+    re-issues (``superseded_by``, followed whatever the statuses along the way), or None.
+
+    The end is the first certificate that nothing supersedes: *valid* or *revoked* (a
+    certificate revoked after being re-issued keeps its pointer, so the chain goes on past it;
+    the caller checks the status all the same).
+
+    One query (a recursive CTE) whatever the chain's length, following at most
+    :data:`SUCCESSOR_DEPTH` re-issues: None if ``cert`` points nowhere, or if no end is found
+    within that many steps (a longer chain, or a loop that the services never make).
+    """
+    if cert.superseded_by_id is None:
+        return None
+    one = sa.literal_column("1", sa.Integer)
+    chain = (
+        sa.select(Certificate.id.label("id"), one.label("depth"))
+        .where(Certificate.id == cert.superseded_by_id)
+        .cte("successors", recursive=True)
+    )
+    chain = chain.union_all(
+        sa.select(Certificate.superseded_by_id, chain.c.depth + one)
+        .join(chain, Certificate.id == chain.c.id)
+        .where(Certificate.superseded_by_id.is_not(None), chain.c.depth < SUCCESSOR_DEPTH)
+    )
+    last = db.session.scalar(
+        sa.select(Certificate)
+        .join(chain, Certificate.id == chain.c.id)
+        .order_by(chain.c.depth.desc())
+        .limit(1)
+    )
+    if last is None or last.superseded_by_id is not None:
+        return None
+    return last
+
+
+def find_by_serial(serial: str) -> Certificate | None:
+    """The certificate with this serial number (case and surrounding spaces ignored)."""
+    return db.session.scalar(
+        sa.select(Certificate).where(Certificate.serial == serial.strip().upper())
+    )

@@ -1,7 +1,7 @@
-"""Certificate rules (DESIGN.md §2, "Certificates"): issue, re-issue, revoke, batch, ZIP.
+"""Certificate rules (DESIGN.md §2, "Certificates"): issue, re-issue, revoke, batch.
 
 - An **hours** certificate needs a completed placement with approved hours (> 0, summed in SQL
-  by :func:`aljisr.hours.services.approved_totals_by_placement`); a **participation**
+  by :func:`aljisr.hours.queries.approved_totals_by_placement`); a **participation**
   certificate needs a completed placement only.
 - A placement has at most one *valid* certificate: to change one, re-issue it (the old one is
   then *superseded* and points at its successor); revoking keeps the record with a reason.
@@ -15,7 +15,9 @@
   PostgreSQL; on SQLite the caller's transaction starts with ``BEGIN IMMEDIATE``: every POST
   request does, other callers wrap the work in :func:`aljisr.database.write_intent`), so two
   coordinators cannot both issue the valid certificate of one placement.
-- Verification codes are 144 random bits (:func:`secrets.token_urlsafe`, 24 characters).
+- Serial numbers and verification codes are made by :mod:`aljisr.certificates.codes`; the
+  look-ups are in :mod:`aljisr.certificates.queries`, the PDF and ZIP files in
+  :mod:`aljisr.certificates.downloads`.
 
 Services flush but never commit, record every change with :func:`aljisr.audit.record`, and
 raise :class:`~aljisr.errors.DomainError` subclasses whose ``field`` names the form field the
@@ -24,33 +26,26 @@ message belongs beside.
 
 from __future__ import annotations
 
-import io
 import logging
-import re
-import secrets
-import unicodedata
-import zipfile
-from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from babel import Locale
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from aljisr import audit, dates
 from aljisr.auth.models import User
+from aljisr.certificates.codes import format_serial, new_verification_code, verification_url
 from aljisr.certificates.models import Certificate, CertificateKind, CertificateStatus
-from aljisr.certificates.pdf import render_certificate
+from aljisr.certificates.queries import placements_awaiting_certificate, valid_certificate_for
 from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.config import signatory_role_texts
 from aljisr.database import utcnow
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
-from aljisr.hours.services import approved_totals_by_placement
+from aljisr.hours.queries import approved_totals_by_placement
 from aljisr.i18n import _, force_locale
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
@@ -71,78 +66,11 @@ BILINGUAL_DEFAULT_LANGUAGE = "ar"
 CONTRIBUTION_MAX_LENGTH = 300
 #: Longest revocation reason.
 REASON_MAX_LENGTH = 1000
-#: Random bytes in a verification code (18 bytes = 144 bits = 24 URL-safe characters).
-CODE_BYTES = 18
-#: A typed verification code: URL-safe base64 characters (see :func:`normalise_code`).
-CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-#: Most re-issues followed from a superseded certificate to the one now in force.
-SUCCESSOR_DEPTH = 32
 #: How often a serial number is retried when a concurrent issue took it first.
 SERIAL_ATTEMPTS = 8
-SERIAL_PREFIX = "AJ"
-#: Something shaped like a serial number (:func:`format_serial`), as people type it: any
-#: case, hyphens, dashes or nothing between the parts, digits of any script.
-SERIAL_SHAPE = re.compile(
-    re.escape(SERIAL_PREFIX) + r"[-\u2010-\u2015]?\d{4}[-\u2010-\u2015]?\d{1,12}", re.IGNORECASE
-)
 
 
 # --- small helpers ----------------------------------------------------------------------------
-
-
-def format_serial(year: int, sequence: int) -> str:
-    """``AJ-2026-0007``: prefix, issue year, per-year sequence (at least four digits)."""
-    return f"{SERIAL_PREFIX}-{year}-{sequence:04d}"
-
-
-def new_verification_code() -> str:
-    """A fresh unguessable public code (144 random bits from :mod:`secrets`)."""
-    return secrets.token_urlsafe(CODE_BYTES)
-
-
-def normalise_code(typed: str | None) -> str | None:
-    """Return the code in what someone typed or pasted, or None if it cannot be one.
-
-    Spaces anywhere are dropped (codes are often read aloud or copied from paper), and a
-    pasted verification URL is reduced to its last path segment. The result has 16 to 64
-    URL-safe base64 characters (``A-Z a-z 0-9 _ -``).
-    """
-    if not typed:
-        return None
-    text = "".join(typed.split())
-    if "/" in text:
-        text = text.split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
-    return text if CODE_PATTERN.fullmatch(text) else None
-
-
-def looks_like_serial(typed: str | None) -> bool:
-    """True if ``typed`` (spaces ignored) has the shape of a serial number, e.g. "AJ-2026-0004"
-    or "aj 2026 4".
-
-    Shape only: no look-up, so the answer says nothing about whether such a certificate exists
-    (the public verification form must not tell serial numbers apart).
-    """
-    return bool(typed) and SERIAL_SHAPE.fullmatch("".join(typed.split())) is not None
-
-
-def verification_url(code: str) -> str:
-    """The public URL of ``/verify/<code>`` printed on the certificate and in its QR code.
-
-    ``PUBLIC_BASE_URL`` (e.g. ``https://aljisr.example.org``) when set; otherwise the current
-    request's host, or ``SERVER_NAME``; outside both (a CLI run without configuration) it
-    falls back to ``http://localhost:5000`` and logs a warning.
-    """
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        path = current_app.url_map.bind(
-            "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/"
-        ).build("verify.certificate", {"code": code})
-        return base.rstrip("/") + path
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for("verify.certificate", code=code, _external=True)
-    log.warning("PUBLIC_BASE_URL is not set: certificate URLs point at http://localhost:5000")
-    path = current_app.url_map.bind("localhost").build("verify.certificate", {"code": code})
-    return "http://localhost:5000" + path
 
 
 def _check_language(language: str | None, bilingual: bool) -> str:
@@ -274,16 +202,6 @@ def _lock_placement(placement: Placement) -> None:
     """Serialise issuing for one placement (row lock; BEGIN IMMEDIATE does it on SQLite)."""
     db.session.execute(
         sa.select(Placement.id).where(Placement.id == placement.id).with_for_update()
-    )
-
-
-def valid_certificate_for(placement: Placement) -> Certificate | None:
-    """The placement's valid certificate, if it has one."""
-    return db.session.scalar(
-        sa.select(Certificate).where(
-            Certificate.placement_id == placement.id,
-            Certificate.status == CertificateStatus.VALID,
-        )
     )
 
 
@@ -625,26 +543,6 @@ def revoke_certificate(cert: Certificate, reason: str | None, *, actor: Any) -> 
 # --- batches ----------------------------------------------------------------------------------
 
 
-def placements_awaiting_certificate(project: Project) -> list[Placement]:
-    """Completed placements of ``project`` without a valid certificate, by start date, with
-    their volunteer loaded (one query)."""
-    return list(
-        db.session.scalars(
-            sa.select(Placement)
-            .where(
-                Placement.project_id == project.id,
-                Placement.status == PlacementStatus.COMPLETED,
-                ~sa.exists().where(
-                    Certificate.placement_id == Placement.id,
-                    Certificate.status == CertificateStatus.VALID,
-                ),
-            )
-            .options(joinedload(Placement.volunteer))
-            .order_by(Placement.start_date, Placement.id)
-        )
-    )
-
-
 def batch_issue(
     project: Project,
     *,
@@ -683,158 +581,18 @@ def batch_issue(
     ]
 
 
-# --- files ------------------------------------------------------------------------------------
-
-
-def certificate_pdf(cert: Certificate) -> bytes:
-    """The certificate's PDF, drawn from its stored snapshot only (never current records)."""
-    return render_certificate(CertificateSnapshot.from_dict(cert.snapshot))
-
-
-_UNSAFE = re.compile(r"[^\w.-]+")
-
-
-def _file_part(text: str) -> str:
-    """Letters and digits of any script, hyphens for spaces and everything else."""
-    text = unicodedata.normalize("NFC", text)
-    return re.sub(r"-{2,}", "-", _UNSAFE.sub("-", text)).strip("-._")[:80].strip("-._")
-
-
-def certificate_filename(cert: Certificate) -> str:
-    """``certificate_AJ-2026-0007_Ольга-Петренко.pdf``: readable, safe in any file system."""
-    name = _file_part((cert.snapshot or {}).get("volunteer_name") or "")
-    return f"certificate_{cert.serial}_{name}.pdf" if name else f"certificate_{cert.serial}.pdf"
-
-
-def ascii_filename(cert: Certificate) -> str:
-    """The file name for clients that ignore RFC 5987 ``filename*``: the holder's name only
-    if it is Latin script (accents dropped), else just the serial number."""
-    name = (cert.snapshot or {}).get("volunteer_name") or ""
-    folded = unicodedata.normalize("NFKD", name)
-    letters = [c for c in folded if c.isalpha()]
-    if letters and all(c.isascii() for c in letters):
-        part = _file_part(folded.encode("ascii", "ignore").decode("ascii"))
-        if part:
-            return f"certificate_{cert.serial}_{part}.pdf"
-    return f"certificate_{cert.serial}.pdf"
-
-
-def content_disposition(cert: Certificate) -> str:
-    """``attachment; filename="<ASCII>"; filename*=UTF-8''<percent-encoded UTF-8>``
-    (RFC 6266 with the RFC 5987 encoding), so non-ASCII names survive the download."""
-    quoted = quote(certificate_filename(cert), safe="!#$&+-.^_`|~")
-    return f"attachment; filename=\"{ascii_filename(cert)}\"; filename*=UTF-8''{quoted}"
-
-
-def certificates_zip(certificates: Iterable[Certificate]) -> bytes:
-    """A ZIP of the certificates' PDFs, one ``certificate_<serial>_<name>.pdf`` each.
-
-    Entries are dated with the issue date, so the same certificates give the same bytes.
-    Names are UTF-8 (the ZIP's language-encoding flag is set for non-ASCII names).
-    """
-    buffer = io.BytesIO()
-    seen: set[str] = set()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for cert in certificates:
-            name = certificate_filename(cert)
-            if name in seen:  # cannot happen with unique serials; never overwrite anyway
-                name = f"{cert.id}_{name}"
-            seen.add(name)
-            stamp = (cert.issue_date.year, cert.issue_date.month, cert.issue_date.day, 0, 0, 0)
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, certificate_pdf(cert))
-    return buffer.getvalue()
-
-
-# --- reads shared by pages and the CLI --------------------------------------------------------
-
-
-def valid_certificates_of_project(project: Project) -> Sequence[Certificate]:
-    """The project's valid certificates, by serial."""
-    return db.session.scalars(
-        sa.select(Certificate)
-        .join(Placement, Placement.id == Certificate.placement_id)
-        .where(Placement.project_id == project.id, Certificate.status == CertificateStatus.VALID)
-        .order_by(Certificate.year, Certificate.sequence)
-    ).all()
-
-
-def find_by_code(code: str) -> Certificate | None:
-    """The certificate with this verification code (exact match), or None."""
-    return db.session.scalar(sa.select(Certificate).where(Certificate.verification_code == code))
-
-
-def current_successor(cert: Certificate) -> Certificate | None:
-    """The certificate now in force in place of a superseded ``cert``: the end of its chain of
-    re-issues (``superseded_by``, followed whatever the statuses along the way), or None.
-
-    The end is the first certificate that nothing supersedes: *valid* or *revoked* (a
-    certificate revoked after being re-issued keeps its pointer, so the chain goes on past it;
-    the caller checks the status all the same).
-
-    One query (a recursive CTE) whatever the chain's length, following at most
-    :data:`SUCCESSOR_DEPTH` re-issues: None if ``cert`` points nowhere, or if no end is found
-    within that many steps (a longer chain, or a loop that the services never make).
-    """
-    if cert.superseded_by_id is None:
-        return None
-    one = sa.literal_column("1", sa.Integer)
-    chain = (
-        sa.select(Certificate.id.label("id"), one.label("depth"))
-        .where(Certificate.id == cert.superseded_by_id)
-        .cte("successors", recursive=True)
-    )
-    chain = chain.union_all(
-        sa.select(Certificate.superseded_by_id, chain.c.depth + one)
-        .join(chain, Certificate.id == chain.c.id)
-        .where(Certificate.superseded_by_id.is_not(None), chain.c.depth < SUCCESSOR_DEPTH)
-    )
-    last = db.session.scalar(
-        sa.select(Certificate)
-        .join(chain, Certificate.id == chain.c.id)
-        .order_by(chain.c.depth.desc())
-        .limit(1)
-    )
-    if last is None or last.superseded_by_id is not None:
-        return None
-    return last
-
-
-def find_by_serial(serial: str) -> Certificate | None:
-    """The certificate with this serial number (case and surrounding spaces ignored)."""
-    return db.session.scalar(
-        sa.select(Certificate).where(Certificate.serial == serial.strip().upper())
-    )
-
-
 __all__ = [
     "CONTRIBUTION_MAX_LENGTH",
     "AlreadyCertified",
     "BILINGUAL_DEFAULT_LANGUAGE",
     "BILINGUAL_LANGUAGES",
     "LANGUAGES",
-    "ascii_filename",
+    "REASON_MAX_LENGTH",
     "batch_issue",
     "build_snapshot",
-    "certificate_filename",
-    "certificate_pdf",
-    "certificates_zip",
-    "content_disposition",
-    "current_successor",
-    "find_by_code",
-    "find_by_serial",
-    "format_serial",
     "issue_certificate",
     "kept_language",
-    "looks_like_serial",
-    "new_verification_code",
-    "normalise_code",
-    "placements_awaiting_certificate",
     "reissue_certificate",
     "revoke_certificate",
     "signatory_for",
-    "valid_certificate_for",
-    "verification_url",
 ]

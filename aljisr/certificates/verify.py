@@ -18,7 +18,7 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from aljisr.certificates import services
+from aljisr.certificates import codes, queries
 from aljisr.certificates.forms import VerifyForm
 from aljisr.certificates.models import CertificateStatus
 from aljisr.certificates.snapshot import CertificateSnapshot
@@ -78,12 +78,12 @@ def form() -> Any:
     if "code" in request.args:
         typed = form.code.data or ""
         # A serial number is recognised by its shape before anything else, and never looked up.
-        code = None if services.looks_like_serial(typed) else services.normalise_code(typed)
+        code = None if codes.looks_like_serial(typed) else codes.normalise_code(typed)
         if code:
             return redirect(url_for("verify.certificate", code=code))
         if not typed.strip():
             message = _("Enter the verification code.")
-        elif services.looks_like_serial(typed):
+        elif codes.looks_like_serial(typed):
             message = _serial_typed()
         else:
             message = _("This is not a verification code: it has 16 to 64 letters, digits, "
@@ -99,18 +99,18 @@ def form() -> Any:
 def certificate(code: str) -> Any:
     """Status and facts of the certificate with this code (200, whatever its status); an
     unknown code answers 404 with the form, the code in it, and a message beside it."""
-    cert = services.find_by_code(code)
+    cert = queries.find_by_code(code)
     if cert is None:
         form = VerifyForm(data={"code": code})
         form.code.errors = [
-            _serial_typed() if services.looks_like_serial(code)
+            _serial_typed() if codes.looks_like_serial(code)
             else _("No certificate has this code. Check that it is typed exactly as printed: "
                    "capital and small letters are different.")
         ]
         return render_template("public/verify.html", form=form), 404
     facts = CertificateSnapshot.from_dict(cert.snapshot)
     successor = (
-        services.current_successor(cert) if cert.status is CertificateStatus.SUPERSEDED else None
+        queries.current_successor(cert) if cert.status is CertificateStatus.SUPERSEDED else None
     )
     return render_template(
         "public/verify_result.html", cert=cert, facts=facts, successor=successor

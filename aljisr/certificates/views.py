@@ -22,14 +22,15 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from aljisr.certificates import queries, services
+from aljisr.certificates import downloads, queries, services
 from aljisr.certificates.forms import BatchForm, CertificateFilterForm, IssueForm, RevokeForm
 from aljisr.certificates.models import Certificate, CertificateKind
 from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.dates import today
+from aljisr.downloads import send_download
 from aljisr.errors import DomainError
 from aljisr.extensions import db
-from aljisr.hours.services import approved_totals_by_placement, submitted_totals_by_placement
+from aljisr.hours.queries import approved_totals_by_placement, submitted_totals_by_placement
 from aljisr.i18n import _
 from aljisr.listing import parse_page
 from aljisr.permissions import Permission, require
@@ -147,7 +148,7 @@ def issue(placement_id: int) -> Any:
         placement=placement,
         hours=hours,
         waiting=submitted_totals_by_placement([placement.id])[placement.id],
-        existing=services.valid_certificate_for(placement),
+        existing=queries.valid_certificate_for(placement),
         old=None,
     )
 
@@ -238,20 +239,21 @@ def batch(project_id: int) -> Any:
             _field_error(form, error)
         else:
             db.session.commit()
-            certificates = services.valid_certificates_of_project(project)
+            certificates = queries.valid_certificates_of_project(project)
             if certificates:
                 g.no_store = True
-                body = services.certificates_zip(certificates)
-                name = f"certificates_project-{project.id}_{today().isoformat()}.zip"
-                response = Response(body, mimetype="application/zip")
-                response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+                response = send_download(
+                    downloads.certificates_zip(certificates),
+                    f"certificates_project-{project.id}_{today().isoformat()}.zip",
+                    "application/zip",
+                )
                 response.headers["X-Certificates-Issued"] = str(len(issued))
                 return response
             form.form_errors.append(
                 _("No certificate to download: no completed placement of this project can "
                   "receive one of this kind.")
             )
-    pending = services.placements_awaiting_certificate(project)
+    pending = queries.placements_awaiting_certificate(project)
     totals = approved_totals_by_placement(p.id for p in pending)
     waiting = submitted_totals_by_placement(p.id for p in pending)
     return render_template(
@@ -262,7 +264,7 @@ def batch(project_id: int) -> Any:
         totals=totals,
         waiting=waiting,
         waiting_count=sum(1 for hours in waiting.values() if hours > 0),
-        existing=services.valid_certificates_of_project(project),
+        existing=queries.valid_certificates_of_project(project),
     )
 
 
@@ -274,8 +276,11 @@ def batch(project_id: int) -> Any:
 def download(certificate_id: int) -> Response:
     """The PDF, drawn from the stored snapshot. Scoped in SQL (staff: all; the holder; the
     holder's sending organisation); anything else is a 404."""
-    cert: Certificate = queries.get_for(current_user, certificate_id)
+    cert: Certificate = queries.get_for_download(current_user, certificate_id)
     g.no_store = True
-    response = Response(services.certificate_pdf(cert), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = services.content_disposition(cert)
-    return response
+    return send_download(
+        downloads.certificate_pdf(cert),
+        downloads.certificate_filename(cert),
+        "application/pdf",
+        ascii_name=downloads.ascii_filename(cert),
+    )

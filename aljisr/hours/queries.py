@@ -1,4 +1,5 @@
-"""Read queries of the hours pages: the review queue and a placement's entries.
+"""Read queries of the hours pages (the review queue, a placement's entries) and the hours
+totals every area reads (approved and submitted hours by placement, volunteer or project).
 
 Each function issues a fixed number of SQL statements whatever the amount of data (rows are
 eager-loaded, sums are computed in SQL), so pages keep a constant query count.
@@ -235,3 +236,78 @@ def placement_hours(placement_id: int) -> PlacementHours:
     for status, total in rows:
         setattr(result, HoursStatus(status).value, Decimal(str(total)).quantize(Decimal("0.01")))
     return result
+
+
+# --- totals (SQL) -----------------------------------------------------------------------------
+
+#: Hours are kept to the hundredth.
+_CENT = Decimal("0.01")
+
+
+def day_total(
+    volunteer_id: int,
+    work_date: date,
+    statuses: Iterable[HoursStatus] = (HoursStatus.SUBMITTED, HoursStatus.APPROVED),
+    exclude_id: int | None = None,
+) -> Decimal:
+    """Hours of ``volunteer_id`` on ``work_date`` in entries with one of ``statuses``."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(HoursEntry.hours), 0)).where(
+        HoursEntry.volunteer_id == volunteer_id,
+        HoursEntry.work_date == work_date,
+        HoursEntry.status.in_(list(statuses)),
+    )
+    if exclude_id is not None:
+        query = query.where(HoursEntry.id != exclude_id)
+    return Decimal(str(db.session.scalar(query) or 0)).quantize(_CENT)
+
+
+def _hours_sum_by(column: Any, ids: Iterable[int], join_placements: bool,
+                  status: HoursStatus = HoursStatus.APPROVED) -> dict[int, Decimal]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    query = sa.select(column, sa.func.sum(HoursEntry.hours)).where(
+        HoursEntry.status == status, column.in_(ids)
+    )
+    if join_placements:
+        query = query.join(Placement, Placement.id == HoursEntry.placement_id)
+    rows = db.session.execute(query.group_by(column)).all()
+    totals = {i: Decimal("0.00") for i in ids}
+    totals.update({key: Decimal(str(total)).quantize(_CENT) for key, total in rows})
+    return totals
+
+
+def approved_totals_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``{placement_id: approved hours}`` for each id given (0.00 when none), one query."""
+    return _hours_sum_by(HoursEntry.placement_id, placement_ids, False)
+
+
+def submitted_totals_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``{placement_id: hours submitted and not yet reviewed}`` (0.00 when none), one query:
+    hours that an hours certificate issued now would leave out."""
+    return _hours_sum_by(HoursEntry.placement_id, placement_ids, False, HoursStatus.SUBMITTED)
+
+
+def approved_totals_by_volunteer(volunteer_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``{volunteer_id: approved hours}`` across all of each volunteer's placements."""
+    return _hours_sum_by(HoursEntry.volunteer_id, volunteer_ids, False)
+
+
+def approved_totals_by_project(project_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``{project_id: approved hours}`` across all placements of each project."""
+    return _hours_sum_by(Placement.project_id, project_ids, True)
+
+
+def placement_total(placement: Placement) -> Decimal:
+    """Approved hours of one placement."""
+    return approved_totals_by_placement([placement.id])[placement.id]
+
+
+def volunteer_total(volunteer: Volunteer) -> Decimal:
+    """Approved hours of one volunteer, all placements together."""
+    return approved_totals_by_volunteer([volunteer.id])[volunteer.id]
+
+
+def project_total(project: Any) -> Decimal:
+    """Approved hours given on one project, all placements together."""
+    return approved_totals_by_project([project.id])[project.id]

@@ -1,4 +1,5 @@
-"""Hours: logging, review and approved totals (DESIGN.md §2, "Hours").
+"""Hours: logging and review (DESIGN.md §2, "Hours"); the totals are read by
+:mod:`aljisr.hours.queries`.
 
 Rules enforced here, for every caller (coordinator pages, the volunteer portal, imports):
 
@@ -37,6 +38,7 @@ from aljisr.database import utcnow
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursMonthTotal, HoursStatus
+from aljisr.hours.queries import day_total
 from aljisr.i18n import _, format_date, format_decimal
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
@@ -133,23 +135,6 @@ def _lock_volunteer(volunteer_id: int) -> None:
     db.session.execute(
         sa.select(Volunteer.id).where(Volunteer.id == volunteer_id).with_for_update()
     )
-
-
-def day_total(
-    volunteer_id: int,
-    work_date: date,
-    statuses: Iterable[HoursStatus] = (HoursStatus.SUBMITTED, HoursStatus.APPROVED),
-    exclude_id: int | None = None,
-) -> Decimal:
-    """Hours of ``volunteer_id`` on ``work_date`` in entries with one of ``statuses``."""
-    query = sa.select(sa.func.coalesce(sa.func.sum(HoursEntry.hours), 0)).where(
-        HoursEntry.volunteer_id == volunteer_id,
-        HoursEntry.work_date == work_date,
-        HoursEntry.status.in_(list(statuses)),
-    )
-    if exclude_id is not None:
-        query = query.where(HoursEntry.id != exclude_id)
-    return Decimal(str(db.session.scalar(query) or 0)).quantize(_CENT)
 
 
 def _check_day_limit(already: Decimal, amount: Decimal, field_name: str | None) -> None:
@@ -365,44 +350,7 @@ def bulk_review(
     return result
 
 
-# --- approved totals (SQL) --------------------------------------------------------------------
-
-
-def _hours_sum_by(column: Any, ids: Iterable[int], join_placements: bool,
-                  status: HoursStatus = HoursStatus.APPROVED) -> dict[int, Decimal]:
-    ids = list(set(ids))
-    if not ids:
-        return {}
-    query = sa.select(column, sa.func.sum(HoursEntry.hours)).where(
-        HoursEntry.status == status, column.in_(ids)
-    )
-    if join_placements:
-        query = query.join(Placement, Placement.id == HoursEntry.placement_id)
-    rows = db.session.execute(query.group_by(column)).all()
-    totals = {i: Decimal("0.00") for i in ids}
-    totals.update({key: Decimal(str(total)).quantize(_CENT) for key, total in rows})
-    return totals
-
-
-def approved_totals_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal]:
-    """``{placement_id: approved hours}`` for each id given (0.00 when none), one query."""
-    return _hours_sum_by(HoursEntry.placement_id, placement_ids, False)
-
-
-def submitted_totals_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal]:
-    """``{placement_id: hours submitted and not yet reviewed}`` (0.00 when none), one query:
-    hours that an hours certificate issued now would leave out."""
-    return _hours_sum_by(HoursEntry.placement_id, placement_ids, False, HoursStatus.SUBMITTED)
-
-
-def approved_totals_by_volunteer(volunteer_ids: Iterable[int]) -> dict[int, Decimal]:
-    """``{volunteer_id: approved hours}`` across all of each volunteer's placements."""
-    return _hours_sum_by(HoursEntry.volunteer_id, volunteer_ids, False)
-
-
-def approved_totals_by_project(project_ids: Iterable[int]) -> dict[int, Decimal]:
-    """``{project_id: approved hours}`` across all placements of each project."""
-    return _hours_sum_by(Placement.project_id, project_ids, True)
+# --- repair -----------------------------------------------------------------------------------
 
 
 def rebuild_month_totals() -> int:
@@ -430,36 +378,14 @@ def rebuild_month_totals() -> int:
     return len(months)
 
 
-def placement_total(placement: Placement) -> Decimal:
-    """Approved hours of one placement."""
-    return approved_totals_by_placement([placement.id])[placement.id]
-
-
-def volunteer_total(volunteer: Volunteer) -> Decimal:
-    """Approved hours of one volunteer, all placements together."""
-    return approved_totals_by_volunteer([volunteer.id])[volunteer.id]
-
-
-def project_total(project: Any) -> Decimal:
-    """Approved hours given on one project, all placements together."""
-    return approved_totals_by_project([project.id])[project.id]
-
-
 __all__ = [
     "MAX_HOURS_PER_DAY",
     "BulkResult",
     "approve_hours",
-    "approved_totals_by_placement",
-    "approved_totals_by_project",
-    "approved_totals_by_volunteer",
     "association_today",
     "bulk_review",
-    "day_total",
     "log_hours",
     "parse_hours",
-    "placement_total",
-    "project_total",
     "rebuild_month_totals",
     "reject_hours",
-    "volunteer_total",
 ]

@@ -11,12 +11,11 @@ from flask import abort
 from sqlalchemy.orm import joinedload
 
 from aljisr.extensions import db
-from aljisr.listing import Page, Sort, order_by, paginate, search_clause
+from aljisr.listing import Page, Sort, archived_clause, order_by, paginate, search_clause
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import Volunteer
-from aljisr.volunteers.queries import archived_clause
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "name": (Organisation.search_key,),

@@ -19,7 +19,7 @@ from aljisr.formfields import is_country
 from aljisr.i18n import _, ngettext
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.models import Placement
-from aljisr.placements.services import ongoing_placements
+from aljisr.placements.queries import ongoing_placements
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
 from aljisr.text import clean_text

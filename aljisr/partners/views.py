@@ -1,6 +1,6 @@
 """The partner portal (/partner): our volunteers, and hours at our sites (host organisations).
 
-Reads go through :mod:`aljisr.partners.services`, built on :mod:`aljisr.scopes`: a volunteer
+Reads go through :mod:`aljisr.partners.queries`, built on :mod:`aljisr.scopes`: a volunteer
 or an hours entry outside the organisation's scope is a 404.
 """
 
@@ -21,41 +21,24 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import SubmitField, TextAreaField
-from wtforms.validators import DataRequired
 
 from aljisr.dates import today as local_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours.models import HoursStatus
-from aljisr.i18n import _, _l, ngettext
+from aljisr.i18n import _, ngettext
 from aljisr.listing import parse_page
-from aljisr.partners import services
+from aljisr.partners import queries, services
+from aljisr.partners.forms import ConfirmHoursForm, QueryHoursForm
 from aljisr.permissions import Permission, require
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 
 
-class QueryHoursForm(FlaskForm):
-    message = TextAreaField(
-        _l("What is wrong with these hours?"),
-        validators=[DataRequired(message=_l("Say what is wrong with these hours."))],
-        render_kw={"rows": 4, "maxlength": services.QUERY_MAX_LENGTH},
-        description=_l("The association's coordinators see your message beside this entry "
-                       "when they review hours."),
-    )
-    submit = SubmitField(_l("Send the query"))
-
-
-class ConfirmHoursForm(FlaskForm):
-    """Only the CSRF token: the selected entries are read from ``entry_ids`` / ``only``."""
-
-
 @bp.app_template_global()
 def partner_sees_volunteer(placement: Any, today: date | None = None) -> bool:
     """Whether the signed-in partner may open the page of ``placement``'s volunteer."""
-    return services.sees_volunteer(current_user, placement, today or local_today())
+    return queries.sees_volunteer(current_user, placement, today or local_today())
 
 
 @bp.route("/volunteers")
@@ -65,8 +48,8 @@ def volunteers() -> str:
     g.no_store = True
     today = local_today()
     q = (request.args.get("q") or "").strip()[:200]
-    page = services.volunteer_page(current_user, q, parse_page(request.args), today)
-    placements = services.placements_by_volunteer(current_user, [v.id for v in page.items])
+    page = queries.volunteer_page(current_user, q, parse_page(request.args), today)
+    placements = queries.placements_by_volunteer(current_user, [v.id for v in page.items])
     return render_template(
         "partners/volunteers.html", page=page, placements=placements, q=q, today=today,
     )
@@ -78,8 +61,8 @@ def volunteer(volunteer_id: int) -> str:
     """One volunteer, showing only what the organisation may see."""
     g.no_store = True
     today = local_today()
-    found = services.volunteer_for_partner(current_user, volunteer_id, today) or abort(404)
-    detail = services.volunteer_detail(current_user, found, today)
+    found = queries.volunteer_for_partner(current_user, volunteer_id, today) or abort(404)
+    detail = queries.volunteer_detail(current_user, found, today)
     return render_template(
         "partners/volunteer.html", detail=detail, v=detail.volunteer, today=today,
         can_download="certificates.download" in current_app.view_functions,
@@ -88,7 +71,7 @@ def volunteer(volunteer_id: int) -> str:
 
 def _hours_state() -> str:
     state = request.args.get("state", "to_confirm")
-    return state if state in services.HOURS_STATES else "to_confirm"
+    return state if state in queries.HOURS_STATES else "to_confirm"
 
 
 @bp.route("/hours")
@@ -99,9 +82,9 @@ def hours() -> str:
     state = _hours_state()
     return render_template(
         "partners/hours.html",
-        page=services.host_hours_page(current_user, state, parse_page(request.args)),
+        page=queries.host_hours_page(current_user, state, parse_page(request.args)),
         state=state,
-        counts=services.count_host_hours(current_user),
+        counts=queries.count_host_hours(current_user),
         form=ConfirmHoursForm(),
         today=local_today(),
     )
@@ -127,7 +110,7 @@ def confirm_hours() -> Any:
     if not wanted:
         flash(_("Tick the entries to confirm first."), "warning")
         return redirect(back)
-    entries = services.hours_entries_for_host(current_user, wanted)
+    entries = queries.hours_entries_for_host(current_user, wanted)
     if len(entries) != len(wanted):
         abort(404)  # an id outside our sites: never confirm part of a tampered list
     done, refused = 0, []
@@ -159,7 +142,7 @@ def _query_sent_message(entry: Any) -> str:
 @require(Permission.HOST_HOURS)
 def query_hours(entry_id: int) -> Any:
     """Query one entry at our sites with a message to the coordinators."""
-    entries = services.hours_entries_for_host(current_user, [entry_id])
+    entries = queries.hours_entries_for_host(current_user, [entry_id])
     if not entries:
         abort(404)
     entry = entries[0]

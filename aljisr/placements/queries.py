@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from aljisr.audit import AuditEvent
 from aljisr.extensions import db
@@ -29,8 +29,13 @@ from aljisr.placements.matching import (
     rank,
     score,
 )
-from aljisr.placements.models import LIVE_STATUSES, Placement, PlacementStatus
-from aljisr.placements.services import Peak, peak_occupancy
+from aljisr.placements.models import (
+    LIVE_STATUSES,
+    ONGOING_STATUSES,
+    Placement,
+    PlacementStatus,
+    is_live,
+)
 from aljisr.projects.models import Project, ProjectStatus
 from aljisr.scopes import placement_filter, placements_for, projects_for, sites_for
 from aljisr.sites.models import Site
@@ -437,3 +442,97 @@ def match_volunteer(volunteer: Volunteer, today: date) -> tuple[list[Match], lis
     """(ranked, excluded) projects for ``volunteer``."""
     profile = candidate_profile(volunteer)
     return rank((score(profile, p) for p in projects_to_match(today)), by="project")
+
+
+# --- capacity, overlap and ongoing placements (also read by the services' checks) -----------
+
+
+@dataclass(frozen=True)
+class Peak:
+    """The most live placements on a single day: ``count`` on ``day`` (None when no placement)."""
+
+    count: int
+    day: date | None
+
+
+def ongoing_placements(*where: Any) -> int:
+    """How many placements matching ``where`` (SQL conditions on placements, joined to their
+    project) are proposed, confirmed or active: a volunteer, project, site or organisation
+    with one cannot be archived."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Placement).join(Project)
+        .where(Placement.status.in_(ONGOING_STATUSES), *where)
+    ) or 0
+
+
+def peak_occupancy(
+    project_id: int,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    exclude_placement_id: int | None = None,
+) -> Peak:
+    """The most live placements of a project on any single day of ``start``..``end`` (inclusive;
+    None = unbounded), in one SQL query.
+
+    The number of placements running is a step function that only rises on a placement's first
+    day, so its maximum over a range is reached on the range's first day or on the first day of a
+    placement starting inside it: count the placements covering each such day and keep the
+    largest. Work grows with the square of the project's placements, not with the days.
+    """
+    live = (Placement.project_id == project_id, is_live(Placement.status))
+    in_range: list[Any] = []
+    if start is not None:
+        in_range.append(Placement.end_date >= start)
+    if end is not None:
+        in_range.append(Placement.start_date <= end)
+    if exclude_placement_id is not None:
+        in_range.append(Placement.id != exclude_placement_id)
+    day: Any = Placement.start_date
+    if start is not None:
+        day = sa.case(
+            (Placement.start_date < sa.literal(start, sa.Date), sa.literal(start, sa.Date)),
+            else_=Placement.start_date,
+        )
+    points = sa.select(day.label("day")).where(*live, *in_range).distinct().subquery("points")
+    other = aliased(Placement, name="other")
+    covering = [
+        other.project_id == project_id,
+        is_live(other.status),
+        other.start_date <= points.c.day,
+        other.end_date >= points.c.day,
+    ]
+    if exclude_placement_id is not None:
+        covering.append(other.id != exclude_placement_id)
+    count = sa.func.count(other.id).label("n")
+    row = db.session.execute(
+        sa.select(points.c.day, count)
+        .join(other, sa.and_(*covering))
+        .group_by(points.c.day)
+        .order_by(count.desc(), points.c.day)
+        .limit(1)
+    ).first()
+    if row is None:
+        return Peak(0, None)
+    return Peak(int(row.n), row.day)
+
+
+def overlapping_placements(
+    volunteer_id: int, start: date, end: date, *, exclude_placement_id: int | None = None
+) -> list[Any]:
+    """Live placements of the volunteer sharing at least one day with ``start``..``end``
+    (inclusive): rows of (id, start_date, end_date, project title)."""
+    query = (
+        sa.select(Placement.id, Placement.start_date, Placement.end_date, Project.title)
+        .join(Project, Project.id == Placement.project_id)
+        .where(
+            Placement.volunteer_id == volunteer_id,
+            Placement.status.in_(LIVE_STATUSES),
+            Placement.start_date <= end,
+            Placement.end_date >= start,
+        )
+        .order_by(Placement.start_date)
+    )
+    if exclude_placement_id is not None:
+        query = query.where(Placement.id != exclude_placement_id)
+    return list(db.session.execute(query).all())

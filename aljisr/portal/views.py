@@ -1,7 +1,8 @@
 """The volunteer portal (/me): my placements, my hours, my certificates, my details, my data.
 
 Every page needs :attr:`Permission.VOLUNTEER_PORTAL` and reads through the volunteer's own
-scope (:mod:`aljisr.scopes`): another volunteer's placement, hours entry or certificate is a 404.
+scope (:mod:`aljisr.portal.queries`): another volunteer's placement, hours entry or
+certificate is a 404.
 No form here takes a volunteer id; whose record is written follows from the signed-in user.
 """
 
@@ -25,6 +26,7 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from aljisr.downloads import send_download
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours import services as hours_services
@@ -33,7 +35,7 @@ from aljisr.i18n import _, current_language, format_date
 from aljisr.listing import parse_page
 from aljisr.permissions import Permission, require
 from aljisr.placements.models import Placement
-from aljisr.portal import services
+from aljisr.portal import data_export, queries, services
 from aljisr.portal.forms import PortalLogHoursForm, ProfileForm
 from aljisr.volunteers.models import Volunteer
 from aljisr.web import run_action
@@ -43,7 +45,7 @@ bp = Blueprint("portal", __name__, url_prefix="/me")
 
 def _me() -> Volunteer:
     """The signed-in volunteer's record; a friendly 404 page when the account has none."""
-    volunteer = services.own_volunteer(current_user)
+    volunteer = queries.own_volunteer(current_user)
     if volunteer is None:
         abort(Response(render_template("portal/no_profile.html"), 404))
     return volunteer
@@ -90,7 +92,7 @@ def _posted_placement() -> Placement | None:
         placement_id = int(request.form.get("placement", ""))
     except ValueError:
         return None
-    return services.own_placement(current_user, placement_id) or abort(404)
+    return queries.own_placement(current_user, placement_id) or abort(404)
 
 
 @bp.route("/hours", methods=["GET", "POST"])
@@ -100,7 +102,7 @@ def hours() -> Any:
     _me()
     g.no_store = True
     today = association_today()
-    current = services.current_placements(current_user, today)
+    current = queries.current_placements(current_user, today)
     placement = _posted_placement() if request.method == "POST" else None
     form = PortalLogHoursForm()
     _prepare_log_form(form, current, today)
@@ -108,7 +110,7 @@ def hours() -> Any:
     if form.validate_on_submit():
         if placement is None:
             form.placement.errors = [_("Choose the placement.")]
-        elif not services.is_current(placement, today):
+        elif not queries.is_current(placement, today):
             form.placement.errors = [_("You can log hours only on a current placement.")]
         elif _log(form, placement):
             return redirect(url_for("portal.hours"))
@@ -119,8 +121,8 @@ def hours() -> Any:
         "portal/hours.html",
         form=form,
         current=current,
-        page=services.hours_page(current_user, parse_page(request.args)),
-        totals=services.hours_totals(current_user),
+        page=queries.hours_page(current_user, parse_page(request.args)),
+        totals=queries.hours_totals(current_user),
         today=today,
     ), status
 
@@ -130,7 +132,7 @@ def hours() -> Any:
 def hours_entry(entry_id: int) -> str:
     """One of my hours entries, with its review."""
     _me()
-    entry = services.own_hours_entry(current_user, entry_id) or abort(404)
+    entry = queries.own_hours_entry(current_user, entry_id) or abort(404)
     return render_template("portal/hours_entry.html", entry=entry)
 
 
@@ -139,7 +141,7 @@ def hours_entry(entry_id: int) -> str:
 def withdraw_hours(entry_id: int) -> Response:
     """Withdraw one of my entries that still waits for review."""
     _me()
-    entry = services.own_hours_entry(current_user, entry_id) or abort(404)
+    entry = queries.own_hours_entry(current_user, entry_id) or abort(404)
     return run_action(
         lambda: hours_services.withdraw_hours(entry, actor=current_user),
         _("Entry withdrawn."),
@@ -154,9 +156,9 @@ def placement(placement_id: int) -> Any:
     log more while it is current."""
     _me()
     g.no_store = True
-    found = services.own_placement(current_user, placement_id) or abort(404)
+    found = queries.own_placement(current_user, placement_id) or abort(404)
     today = association_today()
-    current = services.is_current(found, today)
+    current = queries.is_current(found, today)
     form = PortalLogHoursForm()
     _prepare_log_form(form, [found] if current else [], today)
     form.placement.data = found.id
@@ -172,9 +174,9 @@ def placement(placement_id: int) -> Any:
         placement=found,
         current=current,
         form=form,
-        page=services.hours_page(current_user, parse_page(request.args), found.id),
-        totals=services.hours_totals(current_user, found.id),
-        certificates=services.own_certificates(current_user, found.id),
+        page=queries.hours_page(current_user, parse_page(request.args), found.id),
+        totals=queries.hours_totals(current_user, found.id),
+        certificates=queries.own_certificates(current_user, found.id),
         can_download="certificates.download" in current_app.view_functions,
         today=today,
     ), status
@@ -187,7 +189,7 @@ def certificates() -> str:
     _me()
     return render_template(
         "portal/certificates.html",
-        certificates=services.own_certificates(current_user),
+        certificates=queries.own_certificates(current_user),
         can_download="certificates.download" in current_app.view_functions,
     )
 
@@ -230,9 +232,8 @@ def export() -> Response:
     """Everything the association holds about me, as a JSON file (UTF-8, characters kept)."""
     volunteer = _me()
     g.no_store = True
-    data = services.export_data(current_user, volunteer)
+    data = data_export.export_data(current_user, volunteer)
     body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
-    filename = f"aljisr-my-data-{association_today().isoformat()}.json"
-    response = Response(body.encode("utf-8"), content_type="application/json; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return send_download(body.encode("utf-8"),
+                         f"aljisr-my-data-{association_today().isoformat()}.json",
+                         "application/json; charset=utf-8")

@@ -12,11 +12,11 @@ from flask import abort
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from aljisr.extensions import db
-from aljisr.listing import Page, Sort, order_by, paginate, search_clause
+from aljisr.listing import Page, Sort, archived_clause, order_by, paginate, search_clause
 from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.placements.models import LIVE_STATUSES, Placement
 from aljisr.projects.models import Project, ProjectStatus, Theme
 from aljisr.sites.models import Site
-from aljisr.volunteers.queries import archived_clause
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "title": (Project.search_key,),
@@ -133,3 +133,17 @@ def parent_options(project: Project | None) -> list[tuple[int, str]]:
         stmt = stmt.where(Project.id != project.id)
     rows = db.session.execute(stmt.order_by(Project.start_date.desc(), Project.id))
     return [(r.id, f"{r.title} ({r.start_date.year})") for r in rows]
+
+
+# --- read by the services' checks ------------------------------------------------------------
+
+
+def placements_outside(project: Project, start: date, end: date) -> list[Placement]:
+    """Live placements (not cancelled or withdrawn) of ``project`` that do not lie within
+    ``start``..``end`` (inclusive), earliest first; one query."""
+    return list(db.session.scalars(
+        sa.select(Placement)
+        .where(Placement.project_id == project.id, Placement.status.in_(LIVE_STATUSES),
+               sa.or_(Placement.start_date < start, Placement.end_date > end))
+        .order_by(Placement.start_date, Placement.id)
+    ))

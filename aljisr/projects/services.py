@@ -19,9 +19,11 @@ from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, format_date, ngettext
 from aljisr.organisations.models import Organisation, OrganisationKind
-from aljisr.placements.models import LIVE_STATUSES, Placement
-from aljisr.placements.services import check_capacity_change, lock_project, ongoing_placements
+from aljisr.placements.models import Placement
+from aljisr.placements.queries import ongoing_placements
+from aljisr.placements.services import check_capacity_change, lock_project
 from aljisr.projects.models import SDG_TITLES, Project, ProjectStatus, Theme
+from aljisr.projects.queries import placements_outside
 from aljisr.sites.models import Site
 from aljisr.text import clean_text
 
@@ -107,17 +109,6 @@ def _check_parent(parent_id: int | None, project: Project | None) -> None:
         if row is None:
             raise DomainError(_("Choose the project this one is a phase of."), field="parent_id")
         cursor = row.parent_id
-
-
-def placements_outside(project: Project, start: date, end: date) -> list[Placement]:
-    """Live placements (not cancelled or withdrawn) of ``project`` that do not lie within
-    ``start``..``end`` (inclusive), earliest first; one query."""
-    return list(db.session.scalars(
-        sa.select(Placement)
-        .where(Placement.project_id == project.id, Placement.status.in_(LIVE_STATUSES),
-               sa.or_(Placement.start_date < start, Placement.end_date > end))
-        .order_by(Placement.start_date, Placement.id)
-    ))
 
 
 def _check_dates_against_placements(project: Project, start: date, end: date) -> None:

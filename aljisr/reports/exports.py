@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from babel import Locale, UnknownLocaleError, localedata
 from babel.numbers import get_decimal_symbol
@@ -102,8 +101,9 @@ def filename(report: Report, extension: str, *, ascii_only: bool = False) -> str
     """``<prefix>_<organisation>_<start>_<end>.<extension>``, e.g.
     ``aljisr-report_Passerelles-Solidaires_2026-01-01_2026-06-30.csv``; the organisation part
     is left out when the report has none (annual report). Non-ASCII names stay as they are
-    (sent as RFC 6266 / RFC 5987 ``filename*=UTF-8''...``); ``ascii_only`` gives the fallback
-    for old clients: accents dropped, other scripts left out."""
+    (:func:`aljisr.downloads.send_download` sends them as ``filename*=UTF-8''...``);
+    ``ascii_only`` gives the fallback for old clients: accents dropped, other scripts left
+    out."""
     name = slugify(report.slug_name)
     if ascii_only:
         name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -111,17 +111,6 @@ def filename(report: Report, extension: str, *, ascii_only: bool = False) -> str
     parts = [report.file_prefix, name,
              report.period.start.isoformat(), report.period.end.isoformat()]
     return "_".join(p for p in parts if p) + "." + extension
-
-
-def content_disposition(report: Report, extension: str) -> str:
-    """``Content-Disposition`` for downloading the report: ``attachment; filename=...`` and,
-    when the name is not ASCII, ``filename*=UTF-8''<percent-encoded>`` (RFC 6266 section 4.3,
-    RFC 5987) with an ASCII ``filename`` for clients that do not read ``filename*``."""
-    name = filename(report, extension)
-    if name.isascii():
-        return f"attachment; filename={name}"
-    fallback = filename(report, extension, ascii_only=True)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 # --------------------------------------------------------------------------- CSV

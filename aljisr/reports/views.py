@@ -15,7 +15,6 @@ and the values as typed (status 400). Reports hold personal data: responses are 
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,13 +26,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from aljisr.dates import today as local_today
+from aljisr.downloads import send_download
 from aljisr.extensions import db
 from aljisr.i18n import _, format_decimal, get_locale, text_direction
 from aljisr.organisations.models import Organisation
@@ -80,12 +79,8 @@ def _download(report: queries.Report, fmt: str) -> Any:
     else:
         data = report_pdf(report, association=_(current_app.config["ASSOCIATION_NAME"]),
                           generated=local_today(), direction=_direction())
-    response = send_file(io.BytesIO(data), mimetype=_MIMETYPES[fmt], as_attachment=True,
-                         download_name=exports.filename(report, fmt), max_age=0)
-    # Werkzeug's download_name already sends filename*=UTF-8''... (RFC 5987) for non-ASCII
-    # names; this keeps that and gives a readable ASCII fallback instead of "report_--_...".
-    response.headers["Content-Disposition"] = exports.content_disposition(report, fmt)
-    return response
+    return send_download(data, exports.filename(report, fmt), _MIMETYPES[fmt],
+                         ascii_name=exports.filename(report, fmt, ascii_only=True))
 
 
 def _scoped_organisation(organisation_id: int) -> Organisation:

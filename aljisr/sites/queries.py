@@ -10,11 +10,10 @@ from flask import abort
 from sqlalchemy.orm import contains_eager, joinedload
 
 from aljisr.extensions import db
-from aljisr.listing import Page, Sort, order_by, paginate, search_clause
+from aljisr.listing import Page, Sort, archived_clause, order_by, paginate, search_clause
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site, SiteKind
-from aljisr.volunteers.queries import archived_clause
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "name": (Site.search_key,),

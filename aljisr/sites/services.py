@@ -17,7 +17,7 @@ from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, ngettext
 from aljisr.organisations.models import Organisation, OrganisationKind
-from aljisr.placements.services import ongoing_placements
+from aljisr.placements.queries import ongoing_placements
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site, SiteKind
 from aljisr.text import clean_text

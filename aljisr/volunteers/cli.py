@@ -23,7 +23,8 @@ def anonymise_expired(years: int | None, yes: bool) -> None:
     """List, then with --yes anonymise, the volunteers past the retention period: registered
     more than YEARS years ago, with no placement ending within those years. Volunteers with
     a placement still proposed, confirmed or active are skipped and listed."""
-    from aljisr.volunteers.services import anonymise_volunteer, volunteers_past_retention
+    from aljisr.volunteers.queries import volunteers_past_retention
+    from aljisr.volunteers.services import anonymise_volunteer
 
     years = years or int(current_app.config["PERSONAL_DATA_RETENTION_YEARS"])
     due = volunteers_past_retention(years, today())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,8 +12,10 @@ from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from aljisr.extensions import db
-from aljisr.listing import Page, Sort, order_by, paginate, search_clause
+from aljisr.listing import Page, Sort, archived_clause, order_by, paginate, search_clause
 from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.placements.models import Placement
+from aljisr.text import clean_email, clean_text
 from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerLanguage, VolunteerStatus
 
 #: Sort keys accepted in the URL -> columns (anything else falls back to "name").
@@ -26,15 +28,6 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "created": (Volunteer.created_at,),
 }
 DEFAULT_SORT = "name"
-
-
-def archived_clause(column: Any, show: str | None) -> Any:
-    """``show``: "" or None -> current records only, "archived" -> archived only, "all"."""
-    if show == "all":
-        return sa.true()
-    if show == "archived":
-        return column.is_not(None)
-    return column.is_(None)
 
 
 def json_list_contains(column: Any, value: str) -> Any:
@@ -139,3 +132,98 @@ def sending_organisation_options(include_id: int | None = None) -> list[tuple[in
     )
     rows = db.session.execute(stmt.order_by(Organisation.search_key))
     return [(row.id, row.name) for row in rows]
+
+
+# --- likely duplicates (read by the services' check before a save) -------------------------
+
+
+def name_key(name: str | None) -> str:
+    """A name compared for duplicates: NFC-normalised, spaces collapsed, case-folded.
+
+    "  YASMINE  Haddad" and "yasmine haddad" give the same key; "Élodie" and "Elodie" do not
+    (an accent may be the only difference between two people's names).
+    """
+    return (clean_text(name) or "").casefold()
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """An existing volunteer who looks like the one being saved, and why."""
+
+    volunteer: Volunteer
+    same_email: bool
+    same_name_and_birth: bool
+
+
+def find_likely_duplicates(
+    full_name: str | None,
+    email: str | None,
+    date_of_birth: date | None,
+    *,
+    exclude_id: int | None = None,
+) -> list[LikelyDuplicate]:
+    """Volunteers (archived ones included) who are probably the same person.
+
+    A volunteer matches when the e-mail is the same in any case, or when the name is the same
+    after NFC normalisation and case folding (:func:`name_key`) *and* the date of birth is the
+    same. One query: candidates are narrowed by e-mail or birth date in SQL, then names compared
+    in Python (case folding is not portable SQL).
+
+    :param exclude_id: the volunteer being edited, never its own duplicate.
+    :returns: matches ordered by name, e-mail matches first.
+    """
+    email = clean_email(email)
+    conditions = []
+    if email:
+        conditions.append(sa.func.lower(Volunteer.email) == email)
+    if date_of_birth and clean_text(full_name):
+        conditions.append(Volunteer.date_of_birth == date_of_birth)
+    if not conditions:
+        return []
+    stmt = sa.select(Volunteer).where(sa.or_(*conditions))
+    if exclude_id is not None:
+        stmt = stmt.where(Volunteer.id != exclude_id)
+    wanted = name_key(full_name)
+    found = []
+    for volunteer in db.session.scalars(stmt.order_by(Volunteer.search_key, Volunteer.id)):
+        same_email = bool(email) and (volunteer.email or "").lower() == email
+        same_name = (
+            date_of_birth is not None
+            and volunteer.date_of_birth == date_of_birth
+            and name_key(volunteer.full_name) == wanted
+        )
+        if same_email or same_name:
+            found.append(LikelyDuplicate(volunteer, same_email, same_name))
+    found.sort(key=lambda d: not d.same_email)
+    return found
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+def volunteers_past_retention(years: int, today: date) -> list[Volunteer]:
+    """Volunteers whose data the association no longer needs: not yet anonymised, registered
+    more than ``years`` years before ``today``, and with no placement ending (or still to
+    come) within those years. Oldest first.
+
+    :param years: the retention period the association has declared (at least 1).
+    :raises ValueError: ``years`` is less than 1.
+    """
+    if years < 1:
+        raise ValueError("the retention period is at least one year")
+    try:
+        cutoff = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - years, day=28)
+    recent = sa.select(Placement.id).where(
+        Placement.volunteer_id == Volunteer.id, Placement.end_date >= cutoff
+    )
+    return list(db.session.scalars(
+        sa.select(Volunteer)
+        .where(
+            Volunteer.anonymised_at.is_(None),
+            Volunteer.created_at < datetime.combine(cutoff, time.min, tzinfo=UTC),
+            ~recent.exists(),
+        )
+        .order_by(Volunteer.created_at, Volunteer.id)
+    ))

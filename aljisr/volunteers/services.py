@@ -8,8 +8,6 @@ change with :func:`aljisr.audit.record`, flush but never commit.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,7 +22,7 @@ from aljisr.i18n import _
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement
-from aljisr.placements.services import ongoing_placements
+from aljisr.placements.queries import ongoing_placements
 from aljisr.projects.models import Theme
 from aljisr.text import clean_email, clean_text
 from aljisr.volunteers.models import (
@@ -34,6 +32,7 @@ from aljisr.volunteers.models import (
     VolunteerLanguage,
     VolunteerStatus,
 )
+from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates, name_key
 
 #: Profile attributes the services accept (plus ``languages``: {ISO 639-1 code: level}).
 FIELDS = (
@@ -50,67 +49,6 @@ IDENTITY_FIELDS = ("full_name", "email", "date_of_birth")
 # --------------------------------------------------------------------------------------------
 # Likely duplicates
 # --------------------------------------------------------------------------------------------
-
-
-def name_key(name: str | None) -> str:
-    """A name compared for duplicates: NFC-normalised, spaces collapsed, case-folded.
-
-    "  YASMINE  Haddad" and "yasmine haddad" give the same key; "Élodie" and "Elodie" do not
-    (an accent may be the only difference between two people's names).
-    """
-    return (clean_text(name) or "").casefold()
-
-
-@dataclass(frozen=True)
-class LikelyDuplicate:
-    """An existing volunteer who looks like the one being saved, and why."""
-
-    volunteer: Volunteer
-    same_email: bool
-    same_name_and_birth: bool
-
-
-def find_likely_duplicates(
-    full_name: str | None,
-    email: str | None,
-    date_of_birth: date | None,
-    *,
-    exclude_id: int | None = None,
-) -> list[LikelyDuplicate]:
-    """Volunteers (archived ones included) who are probably the same person.
-
-    A volunteer matches when the e-mail is the same in any case, or when the name is the same
-    after NFC normalisation and case folding (:func:`name_key`) *and* the date of birth is the
-    same. One query: candidates are narrowed by e-mail or birth date in SQL, then names compared
-    in Python (case folding is not portable SQL).
-
-    :param exclude_id: the volunteer being edited, never its own duplicate.
-    :returns: matches ordered by name, e-mail matches first.
-    """
-    email = clean_email(email)
-    conditions = []
-    if email:
-        conditions.append(sa.func.lower(Volunteer.email) == email)
-    if date_of_birth and clean_text(full_name):
-        conditions.append(Volunteer.date_of_birth == date_of_birth)
-    if not conditions:
-        return []
-    stmt = sa.select(Volunteer).where(sa.or_(*conditions))
-    if exclude_id is not None:
-        stmt = stmt.where(Volunteer.id != exclude_id)
-    wanted = name_key(full_name)
-    found = []
-    for volunteer in db.session.scalars(stmt.order_by(Volunteer.search_key, Volunteer.id)):
-        same_email = bool(email) and (volunteer.email or "").lower() == email
-        same_name = (
-            date_of_birth is not None
-            and volunteer.date_of_birth == date_of_birth
-            and name_key(volunteer.full_name) == wanted
-        )
-        if same_email or same_name:
-            found.append(LikelyDuplicate(volunteer, same_email, same_name))
-    found.sort(key=lambda d: not d.same_email)
-    return found
 
 
 class DuplicateSuspected(Conflict):
@@ -448,34 +386,6 @@ def anonymise_volunteer(volunteer: Volunteer, *, actor: Any, reason: str) -> Non
         user.token_version += 1
     db.session.flush()
     audit.record(actor, "volunteer.anonymise", volunteer, reason=reason)
-
-
-def volunteers_past_retention(years: int, today: date) -> list[Volunteer]:
-    """Volunteers whose data the association no longer needs: not yet anonymised, registered
-    more than ``years`` years before ``today``, and with no placement ending (or still to
-    come) within those years. Oldest first.
-
-    :param years: the retention period the association has declared (at least 1).
-    :raises ValueError: ``years`` is less than 1.
-    """
-    if years < 1:
-        raise ValueError("the retention period is at least one year")
-    try:
-        cutoff = today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        cutoff = today.replace(year=today.year - years, day=28)
-    recent = sa.select(Placement.id).where(
-        Placement.volunteer_id == Volunteer.id, Placement.end_date >= cutoff
-    )
-    return list(db.session.scalars(
-        sa.select(Volunteer)
-        .where(
-            Volunteer.anonymised_at.is_(None),
-            Volunteer.created_at < datetime.combine(cutoff, time.min, tzinfo=UTC),
-            ~recent.exists(),
-        )
-        .order_by(Volunteer.created_at, Volunteer.id)
-    ))
 
 
 def rebuild_volunteer_counts() -> int:

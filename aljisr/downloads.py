@@ -1,0 +1,60 @@
+"""Files sent as downloads, with one way to name them.
+
+Every download (a certificate's PDF, a ZIP of certificates, a report's CSV, XLSX or PDF, a
+volunteer's data export) goes through :func:`send_download`, so that its
+``Content-Disposition`` header is built by Werkzeug (:func:`flask.send_file` with
+``download_name``) and never by hand: parameter values are quoted where they need it
+(RFC 9110 §5.6.4), so a name holding ``;`` or ``=`` (an organisation called
+``x;filename=evil.exe;``) stays one file name with its extension, and a name outside ASCII is
+sent as ``filename*=UTF-8''<percent-encoded>`` (RFC 6266 §4.3, encoding of RFC 8187) beside an
+ASCII ``filename`` for clients that do not read ``filename*``.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+from flask import Response, send_file
+
+#: Characters left as they are in a ``filename*`` value: RFC 8187 ``attr-char`` (the set
+#: Werkzeug's ``send_file`` uses).
+_ATTR_CHARS = "!#$&+-.^_`|~"
+
+
+def send_download(
+    data: bytes, download_name: str, mimetype: str, *, ascii_name: str | None = None
+) -> Response:
+    """A response that downloads ``data`` as the file ``download_name`` (an attachment).
+
+    :param data: the file's bytes.
+    :param download_name: the file name the browser saves, in any script (the caller keeps
+        path separators and control characters out of it).
+    :param mimetype: the ``Content-Type``, e.g. ``"application/pdf"`` or
+        ``"application/json; charset=utf-8"``.
+    :param ascii_name: the ASCII ``filename`` for clients that ignore ``filename*``, when
+        ``download_name`` is not ASCII (e.g. the name with accents dropped and other scripts
+        left out). Without it, Werkzeug's fallback: ``download_name`` with its non-ASCII
+        characters dropped.
+
+    Not cached by shared caches (``max_age=0``); views of personal files also set
+    ``g.no_store``.
+    """
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=download_name,
+        max_age=0,
+    )
+    if ascii_name is not None and not download_name.isascii():
+        response.headers.set(
+            "Content-Disposition",
+            "attachment",
+            filename=ascii_name,
+            **{"filename*": "UTF-8''" + quote(download_name, safe=_ATTR_CHARS)},
+        )
+    return response
+
+
+__all__ = ["send_download"]

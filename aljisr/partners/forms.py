@@ -1,0 +1,25 @@
+"""The partner portal's forms: querying an hours entry, confirming hours entries."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired
+
+from aljisr.i18n import _l
+from aljisr.partners.services import QUERY_MAX_LENGTH
+
+
+class QueryHoursForm(FlaskForm):
+    message = TextAreaField(
+        _l("What is wrong with these hours?"),
+        validators=[DataRequired(message=_l("Say what is wrong with these hours."))],
+        render_kw={"rows": 4, "maxlength": QUERY_MAX_LENGTH},
+        description=_l("The association's coordinators see your message beside this entry "
+                       "when they review hours."),
+    )
+    submit = SubmitField(_l("Send the query"))
+
+
+class ConfirmHoursForm(FlaskForm):
+    """Only the CSRF token: the selected entries are read from ``entry_ids`` / ``only``."""

@@ -1,0 +1,130 @@
+"""The volunteer's data export (/me/export): everything the association holds about the
+signed-in volunteer, as plain JSON-ready values (format ``aljisr-volunteer-export/1``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from aljisr.auth.models import User
+from aljisr.database import utcnow
+from aljisr.portal import queries
+from aljisr.volunteers.models import Volunteer
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if value is not None and hasattr(value, "isoformat") else value
+
+
+def _enum(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def export_data(user: User, volunteer: Volunteer) -> dict[str, Any]:
+    """Everything the association holds about ``volunteer`` (the signed-in ``user``), as plain
+    JSON-ready values: account, profile, languages, placements, hours entries, certificates.
+
+    Every list is read through the volunteer's own scope. Dates are ISO 8601, timestamps UTC,
+    hours decimal strings ("3.50"). Issued certificates are listed by serial and status.
+    """
+    records = queries.own_records(user)
+    placements, entries, certificates = (
+        records.placements, records.hours_entries, records.certificates
+    )
+    sender = volunteer.sending_organisation
+    return {
+        "format": "aljisr-volunteer-export/1",
+        "exported_at": _iso(utcnow()),
+        "association": current_app.config["ASSOCIATION_NAME"],
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "language": user.locale,
+            "created_at": _iso(user.created_at),
+            "last_login_at": _iso(user.last_login_at),
+        },
+        "profile": {
+            "id": volunteer.id,
+            "full_name": volunteer.full_name,
+            "name_ar": volunteer.name_ar,
+            "email": volunteer.email,
+            "phone": volunteer.phone,
+            "date_of_birth": _iso(volunteer.date_of_birth),
+            "nationality": volunteer.nationality,
+            "sending_organisation": (
+                {"name": sender.name, "country": sender.country} if sender else None
+            ),
+            "status": _enum(volunteer.status),
+            "skills": list(volunteer.skills or []),
+            "interests": list(volunteer.interests or []),
+            "available_from": _iso(volunteer.available_from),
+            "available_to": _iso(volunteer.available_to),
+            "emergency_contact_name": volunteer.emergency_contact_name,
+            "emergency_contact_phone": volunteer.emergency_contact_phone,
+            "dietary_notes": volunteer.dietary_notes,
+            "health_notes": volunteer.health_notes,
+            "consent_date": _iso(volunteer.consent_date),
+            "notes": volunteer.notes,
+            "created_at": _iso(volunteer.created_at),
+            "updated_at": _iso(volunteer.updated_at),
+        },
+        "languages": [
+            {"code": lang.code, "level": _enum(lang.level)} for lang in volunteer.languages
+        ],
+        "placements": [
+            {
+                "id": p.id,
+                "project": p.project.title,
+                "theme": _enum(p.project.theme),
+                "site": {
+                    "name": p.project.site.name,
+                    "address": p.project.site.address,
+                    "city": p.project.site.city,
+                },
+                "start_date": _iso(p.start_date),
+                "end_date": _iso(p.end_date),
+                "role": p.role,
+                "status": _enum(p.status),
+                "status_reason": p.status_reason,
+                "notes": p.notes,
+                "coordinator": (
+                    {"name": p.coordinator.display_name, "email": p.coordinator.email}
+                    if p.coordinator else None
+                ),
+            }
+            for p in placements
+        ],
+        "hours": [
+            {
+                "id": e.id,
+                "placement_id": e.placement_id,
+                "work_date": _iso(e.work_date),
+                "hours": str(e.hours),
+                "activity": e.activity,
+                "status": _enum(e.status),
+                "rejection_reason": e.rejection_reason,
+                "reviewed_at": _iso(e.reviewed_at),
+                "host_confirmed_at": _iso(e.host_confirmed_at),
+                "host_query": e.host_query,
+                "created_at": _iso(e.created_at),
+            }
+            for e in entries
+        ],
+        "certificates": [
+            {
+                "serial": c.serial,
+                "status": _enum(c.status),
+                "kind": _enum(c.kind),
+                "issue_date": _iso(c.issue_date),
+                "language": c.language,
+                "placement_id": c.placement_id,
+                "verification_code": c.verification_code,
+                "revoked_reason": c.revoked_reason,
+            }
+            for c in certificates
+        ],
+    }
+
+
+__all__ = ["export_data"]
