@@ -244,7 +244,7 @@ class MatrixWorld:
         org_o = factories.organisation(OrganisationKind.SENDING, name="Sender O")
         org_h = factories.organisation(OrganisationKind.HOST, name="Host H")
         org_h2 = factories.organisation(OrganisationKind.HOST, name="Host H2")
-        org_spare = factories.organisation(OrganisationKind.PARTNER, name="Spare foundation")
+        org_spare = factories.organisation(OrganisationKind.FUNDER, name="Spare foundation")
         site_h = factories.site(org_h, name="Site H")
         site_o = factories.site(org_h2, name="Site O")
         site_spare = factories.site(None, name="Spare site")

@@ -234,7 +234,7 @@ def test_a_site_with_ongoing_placements_cannot_be_archived(as_role, db):
     assert site.archived_at is None
 
 
-@pytest.mark.parametrize("role_in_placement", ["sending", "host", "partner"])
+@pytest.mark.parametrize("role_in_placement", ["sending", "host", "funder"])
 def test_an_organisation_in_an_ongoing_placement_cannot_be_archived(as_role, db,
                                                                     role_in_placement):
     client, _user = as_role("coordinator")
@@ -245,7 +245,7 @@ def test_an_organisation_in_an_ongoing_placement_cannot_be_archived(as_role, db,
         placement = factories.placement(project_=factories.project(
             factories.site(organisation)))
     else:
-        placement = factories.placement(project_=factories.project(partner=organisation))
+        placement = factories.placement(project_=factories.project(funder=organisation))
     db.session.commit()
     html = client.post(f"/organisations/{organisation.id}/archive",
                        follow_redirects=True).get_data(as_text=True)

@@ -122,7 +122,7 @@ ID_KEYS: dict[str, str] = {
     "project_id": "projects",
     "organisation_id": "organisations",
     "sending_organisation_id": "organisations",
-    "partner_id": "organisations",
+    "funder_id": "organisations",
     "site_id": "sites",
     "parent_id": "projects",
     "overlapping_placement_ids": "placements",

@@ -25,7 +25,7 @@ class OrganisationKind(enum.StrEnum):
 
     SENDING = "sending"
     HOST = "host"
-    PARTNER = "partner"
+    FUNDER = "funder"
 
     @property
     def title(self) -> str:
@@ -33,7 +33,7 @@ class OrganisationKind(enum.StrEnum):
             {
                 "sending": _l("Sending organisation"),
                 "host": _l("Host organisation"),
-                "partner": _l("Partner"),
+                "funder": _l("Funder"),
             }[self.value]
         )
 

@@ -44,7 +44,7 @@ def organisation_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page
         Organisation,
         _count(Site, Site.organisation_id).label("sites"),
         _count(Volunteer, Volunteer.sending_organisation_id).label("volunteers"),
-        _count(Project, Project.partner_id).label("projects"),
+        _count(Project, Project.funder_id).label("projects"),
     ).where(
         archived_clause(Organisation.archived_at, filters.get("archived")),
         search_clause(Organisation.search_key, filters.get("q")),
@@ -89,6 +89,6 @@ def organisation_links(organisation: Organisation) -> dict[str, Linked]:
         "volunteers": _linked(
             sa.select(Volunteer).where(Volunteer.sending_organisation_id == organisation.id),
             (Volunteer.search_key, Volunteer.id)),
-        "projects": _linked(sa.select(Project).where(Project.partner_id == organisation.id),
+        "projects": _linked(sa.select(Project).where(Project.funder_id == organisation.id),
                             (Project.start_date.desc(), Project.id), (joinedload(Project.site),)),
     }

@@ -54,9 +54,9 @@ def _role_in_use(organisation: Organisation) -> str | None:
             .where(Site.organisation_id == organisation.id),
             _("Sites belong to it; it must stay a host organisation."),
         ),
-        OrganisationKind.PARTNER: (
+        OrganisationKind.FUNDER: (
             sa.select(sa.func.count()).select_from(Project)
-            .where(Project.partner_id == organisation.id),
+            .where(Project.funder_id == organisation.id),
             _("It is the partner of projects; it must stay a partner."),
         ),
     }
@@ -119,7 +119,7 @@ def archive_organisation(organisation: Organisation, *, actor: Any) -> None:
         Placement.volunteer_id.in_(
             sa.select(Volunteer.id).where(Volunteer.sending_organisation_id == organisation.id)),
         Project.site_id.in_(sa.select(Site.id).where(Site.organisation_id == organisation.id)),
-        Project.partner_id == organisation.id,
+        Project.funder_id == organisation.id,
     ))
     if ongoing:
         raise NotAllowed(ngettext(

@@ -112,8 +112,8 @@ class Project(TimestampMixin, db.Model):
     site_id: Mapped[int] = mapped_column(
         sa.ForeignKey("sites.id", ondelete="RESTRICT"), index=True
     )
-    #: A funder or programme partner (organisation of kind "partner"), if any.
-    partner_id: Mapped[int | None] = mapped_column(
+    #: The funder (an organisation of kind "funder") that finances or supports it, if any.
+    funder_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
     #: The parent project when this is a phase ("first step", "second step").
@@ -137,7 +137,7 @@ class Project(TimestampMixin, db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     site: Mapped[Site] = relationship(back_populates="projects")
-    partner: Mapped[Organisation | None] = relationship()
+    funder: Mapped[Organisation | None] = relationship()
     parent: Mapped[Project | None] = relationship(remote_side=[id], back_populates="phases")
     phases: Mapped[list[Project]] = relationship(
         back_populates="parent", order_by="Project.phase_number"

@@ -26,7 +26,7 @@ from aljisr.sites.models import Site
 from aljisr.text import clean_text
 
 #: Attributes the services accept (``sdgs``: list of goal numbers 1-17).
-FIELDS = ("title", "title_fr", "title_ar", "description", "site_id", "partner_id", "parent_id",
+FIELDS = ("title", "title_fr", "title_ar", "description", "site_id", "funder_id", "parent_id",
           "phase_number", "theme", "status", "start_date", "end_date", "capacity",
           "required_skills", "required_languages", "sdgs")
 
@@ -64,7 +64,7 @@ def _validate(values: Mapping[str, Any], project: Project | None) -> None:
     if phase is not None and phase < 1:
         raise DomainError(_("Phases are numbered from 1."), field="phase_number")
     _check_site(values, project)
-    _check_partner(values.get("partner_id"))
+    _check_funder(values.get("funder_id"))
     _check_parent(values.get("parent_id"), project)
 
 
@@ -82,12 +82,12 @@ def _check_site(values: Mapping[str, Any], project: Project | None) -> None:
         raise DomainError(_("This site is archived; restore it first."), field="site_id")
 
 
-def _check_partner(partner_id: int | None) -> None:
-    if partner_id is None:
+def _check_funder(funder_id: int | None) -> None:
+    if funder_id is None:
         return
-    kind = db.session.scalar(sa.select(Organisation.kind).where(Organisation.id == partner_id))
-    if kind is not OrganisationKind.PARTNER:
-        raise DomainError(_("Choose a partner organisation."), field="partner_id")
+    kind = db.session.scalar(sa.select(Organisation.kind).where(Organisation.id == funder_id))
+    if kind is not OrganisationKind.FUNDER:
+        raise DomainError(_("Choose a partner organisation."), field="funder_id")
 
 
 def _check_parent(parent_id: int | None, project: Project | None) -> None:

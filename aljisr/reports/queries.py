@@ -185,7 +185,7 @@ def organisation_condition(organisation: Organisation) -> Any:
         return Volunteer.sending_organisation_id == organisation.id
     if organisation.kind is OrganisationKind.HOST:
         return Site.organisation_id == organisation.id
-    return Project.partner_id == organisation.id
+    return Project.funder_id == organisation.id
 
 
 def _facts(period: Period, condition: Any) -> Any:
