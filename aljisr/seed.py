@@ -1,5 +1,5 @@
 """Demo data: the association's real sites and projects (../shared/seed/) with invented but
-plausible people, partners, placements and hours.
+plausible people, organisations, placements and hours.
 
 Facts come from the association's own text: its five sites, nine projects (two of them in two
 phases) and the UK foundation that funded school supplies. Dates, organisations other than that
@@ -35,7 +35,7 @@ DEMO_PASSWORD = "demo-aljisr"  # noqa: S105 (public demo logins, README)
 DEMO_DOMAIN = "aljisr.example.org"
 
 ORGANISATIONS: list[dict[str, Any]] = [
-    # the partner foundation named by the association (funder of school supplies)
+    # the foundation named by the association as the funder of school supplies
     {
         "key": "bffs",
         "name": "British Foundation for Schools",

@@ -1,4 +1,4 @@
-"""Partner bodies: sending organisations, host organisations and other partners."""
+"""Organisations: sending organisations, host organisations and funders."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 class OrganisationKind(enum.StrEnum):
-    """DESIGN.md §1: sending (abroad), host (receives volunteers), partner (funder, programme)."""
+    """DESIGN.md §1: sending (abroad), host (receives volunteers), funder (finances or supports
+    projects). Sending and host organisations have partner logins; funders do not."""
 
     SENDING = "sending"
     HOST = "host"
@@ -39,7 +40,8 @@ class OrganisationKind(enum.StrEnum):
 
 
 class Organisation(TimestampMixin, db.Model):
-    """A partner body. Archived, never deleted, once anything refers to it."""
+    """A sending or host organisation, or a funder. Archived, never deleted, once anything
+    refers to it."""
 
     __tablename__ = "organisations"
 

@@ -36,7 +36,7 @@ def _count(model: Any, column: Any) -> Any:
 
 
 def organisation_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
-    """One page of (organisation, sites, volunteers sent, partner projects) rows: 2 queries.
+    """One page of (organisation, sites, volunteers sent, projects funded) rows: 2 queries.
 
     :param filters: q, kind, country, archived ("", "archived", "all").
     """
@@ -81,7 +81,7 @@ def _linked(stmt: sa.Select[Any], order: Any, options: tuple[Any, ...] = ()) -> 
 
 
 def organisation_links(organisation: Organisation) -> dict[str, Linked]:
-    """Its sites, the volunteers it sent and the projects it is partner of (at most 6 queries,
+    """Its sites, the volunteers it sent and the projects it funds (at most 6 queries,
     whatever their number)."""
     return {
         "sites": _linked(sa.select(Site).where(Site.organisation_id == organisation.id),

@@ -73,8 +73,8 @@ class ProjectForm(FlaskForm):
                                 render_kw={"rows": 4})
     site_id = SelectField(_l("Site"), coerce=optional_int, validators=[InputRequired()])
     funder_id = SelectField(
-        _l("Partner"), coerce=optional_int, validators=[Optional()],
-        description=_l("A funder or programme partner, if any."),
+        _l("Funder"), coerce=optional_int, validators=[Optional()],
+        description=_l("The organisation that finances or supports the project, if any."),
     )
     parent_id = SelectField(
         _l("Phase of"), coerce=optional_int, validators=[Optional()],

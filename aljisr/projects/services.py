@@ -87,7 +87,7 @@ def _check_funder(funder_id: int | None) -> None:
         return
     kind = db.session.scalar(sa.select(Organisation.kind).where(Organisation.id == funder_id))
     if kind is not OrganisationKind.FUNDER:
-        raise DomainError(_("Choose a partner organisation."), field="funder_id")
+        raise DomainError(_("Choose a funder."), field="funder_id")
 
 
 def _check_parent(parent_id: int | None, project: Project | None) -> None:

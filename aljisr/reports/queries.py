@@ -15,7 +15,7 @@ A report covers an inclusive period ``[start, end]`` (DESIGN.md §2: dates are i
 
 Which placements belong to an organisation depends on its kind (:func:`organisation_condition`):
 a sending organisation's are those of the volunteers it sent, a host organisation's those on
-projects at its sites, a partner's (funder's) those on the projects it funds.
+projects at its sites, a funder's those on the projects it funds.
 
 Every report runs a fixed number of statements whatever its number of rows: one for the
 summary, one ``GROUP BY`` per breakdown and one for the detail rows (a test counts them).
