@@ -37,7 +37,7 @@ from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import LANGUAGES, _, force_locale, format_datetime
 from aljisr.mail import send_mail
-from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.organisations.models import PARTNER_KINDS, Organisation
 from aljisr.permissions import Role
 from aljisr.volunteers.models import Volunteer
 
@@ -47,7 +47,7 @@ MAX_PASSWORD_LENGTH = 200
 
 #: Organisation kinds whose contacts may be invited as partner users (DESIGN.md §3 has a
 #: column for sending and for host organisations; funders have no portal).
-INVITABLE_KINDS = (OrganisationKind.SENDING, OrganisationKind.HOST)
+INVITABLE_KINDS = PARTNER_KINDS
 
 
 class LinkPurpose(enum.StrEnum):

@@ -39,6 +39,10 @@ class OrganisationKind(enum.StrEnum):
         )
 
 
+#: Kinds whose contacts have partner logins (docs/architecture.md §3): funders have none.
+PARTNER_KINDS = (OrganisationKind.SENDING, OrganisationKind.HOST)
+
+
 class Organisation(TimestampMixin, db.Model):
     """A sending or host organisation, or a funder. Archived, never deleted, once anything
     refers to it."""
