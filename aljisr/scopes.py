@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from aljisr.auth.models import User
 from aljisr.certificates.models import Certificate
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.hours.models import HoursEntry
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.permissions import Role
@@ -71,7 +71,7 @@ def volunteer_filter(user: User, today: date | None = None) -> Any:
     if user.is_sending_partner:
         return Volunteer.sending_organisation_id == user.organisation_id
     if user.is_host_partner:
-        today = today or local_today()
+        today = today or association_today()
         return Volunteer.id.in_(
             sa.select(Placement.volunteer_id)
             .join(Project, Project.id == Placement.project_id)

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from aljisr import audit
 from aljisr.auth.models import User
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.organisations.models import Organisation, OrganisationKind
@@ -686,7 +686,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
 
     :returns: how many records of each kind were created by this call (0s on a second run).
     """
-    today = today or local_today()
+    today = today or association_today()
     rng = random.Random(2014)  # the association's founding year: reproducible demo
     created: dict[str, int] = dict.fromkeys(
         ("organisations", "sites", "projects", "volunteers", "users", "placements", "hours"), 0

@@ -133,13 +133,13 @@ def generate(url: str, scale: float = 1.0, seed: int = 2014, today: date | None 
 
     from aljisr import create_app
     from aljisr.auth.models import User
-    from aljisr.dates import today as local_today
+    from aljisr.dates import association_today
     from aljisr.extensions import db
     from aljisr.permissions import Role
 
     started = time.perf_counter()
     rng = random.Random(seed)
-    today = today or local_today()
+    today = today or association_today()
     n = sizes(scale)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():

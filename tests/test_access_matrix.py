@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from aljisr.auth.invitations import LinkPurpose, issue_token
 from aljisr.certificates.services import issue_certificate
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
@@ -238,7 +238,7 @@ class MatrixWorld:
     """
 
     def __init__(self, app: Any) -> None:
-        today = local_today()
+        today = association_today()
         self.app = app
         org_s = factories.organisation(OrganisationKind.SENDING, name="Sender S")
         org_o = factories.organisation(OrganisationKind.SENDING, name="Sender O")

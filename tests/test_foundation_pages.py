@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from aljisr.auth.models import User
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
@@ -58,7 +58,7 @@ def _world(db):
     send_b = factories.organisation(OrganisationKind.SENDING, name="Sender B")
     host_a = factories.organisation(OrganisationKind.HOST, name="Host A")
     host_b = factories.organisation(OrganisationKind.HOST, name="Host B")
-    d = today()
+    d = association_today()
     proj_a = factories.project(
         factories.site(host_a),
         title="Project at host A",

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from aljisr.audit import AuditEvent
 from aljisr.certificates import services as certificate_services
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.mail import OutboxMessage, send_mail
 from aljisr.permissions import Role
@@ -201,7 +201,7 @@ def _registered(volunteer, years_ago: float):
 
 
 def test_past_retention_lists_only_volunteers_without_recent_placements(db):
-    now = today()
+    now = association_today()
     old_quiet = factories.volunteer(full_name="Old, no placement")
     old_past = factories.volunteer(full_name="Old, placement long ago")
     factories.placement(old_past, status=PlacementStatus.COMPLETED,

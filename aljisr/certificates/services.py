@@ -442,7 +442,7 @@ def _issue(
             ),
             existing,
         )
-    issue_date = today or dates.today()
+    issue_date = today or dates.association_today()
     signatory = signatory_for(actor, language, bilingual)
     year = issue_date.year
     _lock_serials(year)

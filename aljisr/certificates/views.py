@@ -26,7 +26,7 @@ from aljisr.certificates import queries, services
 from aljisr.certificates.forms import BatchForm, CertificateFilterForm, IssueForm, RevokeForm
 from aljisr.certificates.models import Certificate, CertificateKind
 from aljisr.certificates.snapshot import CertificateSnapshot
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours.services import approved_totals_by_placement, submitted_totals_by_placement
@@ -242,7 +242,7 @@ def batch(project_id: int) -> Any:
             if certificates:
                 g.no_store = True
                 body = services.certificates_zip(certificates)
-                name = f"certificates_project-{project.id}_{today().isoformat()}.zip"
+                name = f"certificates_project-{project.id}_{association_today().isoformat()}.zip"
                 response = Response(body, mimetype="application/zip")
                 response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
                 response.headers["X-Certificates-Issued"] = str(len(issued))

@@ -9,7 +9,7 @@ from babel.dates import get_month_names
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.i18n import get_locale
 from aljisr.main import queries
 from aljisr.permissions import Permission, Role, require
@@ -29,7 +29,7 @@ CAPACITY_SHOWN = 6
 @bp.route("/home")
 @require(Permission.SIGNED_IN)
 def home() -> str:
-    today = local_today()
+    today = association_today()
     if current_user.is_staff:
         return render_template("main/overview.html", today=today, **_overview(today))
     groups = queries.split_by_time(queries.placements_of(current_user), today)

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from aljisr import audit
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, format_date
@@ -507,12 +507,12 @@ def transition(
     ``today`` the last day (the old one is in the audit details), so certificates, reports and
     capacity tell what really happened.
 
-    :param today: the association's date (default :func:`aljisr.dates.today`).
+    :param today: the association's date (default :func:`aljisr.dates.association_today`).
     :raises NotAllowed: ``field="status"`` for a move off the allowed path (e.g. completed ->
         active, proposed -> completed, cancelled -> confirmed) or a start before the first day;
         ``field="reason"`` when cancelling or withdrawing without a reason.
     """
-    today = today or local_today()
+    today = today or association_today()
     new_status = PlacementStatus(new_status)
     reason = _clean_reason(reason)
     current = _lock_placement(placement)

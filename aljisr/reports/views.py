@@ -33,7 +33,7 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.extensions import db
 from aljisr.i18n import _, format_decimal, get_locale, text_direction
 from aljisr.organisations.models import Organisation
@@ -79,7 +79,7 @@ def _download(report: queries.Report, fmt: str) -> Any:
         data = exports.report_xlsx(report, rtl=_direction() == "rtl")
     else:
         data = report_pdf(report, association=_(current_app.config["ASSOCIATION_NAME"]),
-                          generated=local_today(), direction=_direction())
+                          generated=association_today(), direction=_direction())
     response = send_file(io.BytesIO(data), mimetype=_MIMETYPES[fmt], as_attachment=True,
                          download_name=exports.filename(report, fmt), max_age=0)
     # Werkzeug's download_name already sends filename*=UTF-8''... (RFC 5987) for non-ASCII
@@ -104,7 +104,7 @@ def _organisation_page(organisation: Organisation) -> Any:
         form = PeriodForm(formdata=request.args)
         valid = form.validate()
     else:
-        start, end = PeriodForm.default_period(local_today())
+        start, end = PeriodForm.default_period(association_today())
         form = PeriodForm(formdata=None, start=start, end=end)
         valid = True
     if not valid:
@@ -131,7 +131,7 @@ def _download_links(period: queries.Period | None = None) -> list[tuple[str, str
 @require(Permission.VIEW_REPORTS_ALL)
 def index() -> Any:
     """Staff: pick an organisation and a period, or a year for the annual report."""
-    today = local_today()
+    today = association_today()
     start, end = PeriodForm.default_period(today)
     organisations = db.session.execute(
         sa.select(Organisation.id, Organisation.name, Organisation.kind,
