@@ -143,7 +143,7 @@ def test_csv_conventions_come_from_cldr_for_the_associations_region():
 
 
 def test_tab_and_carriage_return_cells_are_neutralised_in_csv_and_kept_as_text_in_xlsx(app):
-    row = queries.PlacementRow(1, "\tTab", "\rReturn", "=1+1", "-x", date(2026, 1, 1),
+    row = queries.ReportPlacement(1, "\tTab", "\rReturn", "=1+1", "-x", date(2026, 1, 1),
                                date(2026, 1, 2), 2, Decimal("1.50"))
     report = queries.Report("Activity report", "Org", "Sending organisation",
                             queries.Period(date(2026, 1, 1), date(2026, 1, 31)),

@@ -114,7 +114,7 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
-class PlacementRow:
+class ReportPlacement:
     """One placement of a report. ``nationality`` is the country name (may be empty)."""
 
     placement_id: int
@@ -144,7 +144,7 @@ class Report:
     totals: Totals
     breakdowns: tuple[Breakdown, ...]
     chart: Breakdown | None
-    rows: tuple[PlacementRow, ...] = field(default=())
+    rows: tuple[ReportPlacement, ...] = field(default=())
     show_rows: bool = True
     file_prefix: str = "aljisr-report"
     slug_name: str = ""
@@ -315,7 +315,7 @@ def by_sdg(facts: Any) -> Breakdown:
 
 
 def placement_rows(facts: Any,
-                   country_name: Callable[[str | None], str]) -> tuple[PlacementRow, ...]:
+                   country_name: Callable[[str | None], str]) -> tuple[ReportPlacement, ...]:
     """The detail rows, one per placement, in time order: start date, project, name (one
     statement)."""
     query = sa.select(facts).order_by(
@@ -323,7 +323,7 @@ def placement_rows(facts: Any,
         facts.c.volunteer_name, facts.c.placement_id,
     )
     return tuple(
-        PlacementRow(
+        ReportPlacement(
             placement_id=row.placement_id,
             volunteer=row.volunteer_name,
             nationality=country_name(row.nationality) if row.nationality else "",
