@@ -1,4 +1,4 @@
-"""What each role may see, as SQL (DESIGN.md §3).
+"""What each role may see, as SQL (docs/architecture.md §3.3).
 
 Each function returns a ``Select`` already restricted to the caller's scope, so views never
 load a record first and check afterwards; a record outside the scope simply is not found (404).
@@ -140,8 +140,8 @@ def hours_entries_for(user: User) -> sa.Select[tuple[HoursEntry]]:
 
 
 def certificate_filter(user: User) -> Any:
-    """A WHERE clause on ``Certificate`` (DESIGN.md §3): staff all, volunteers their own,
-    sending partners those of the volunteers they sent, host partners none."""
+    """A WHERE clause on ``Certificate`` (docs/architecture.md §3.2): staff all, volunteers
+    their own, sending partners those of the volunteers they sent, host partners none."""
     if user.is_staff:
         return sa.true()
     if user.role is Role.VOLUNTEER:

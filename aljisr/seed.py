@@ -1,4 +1,4 @@
-"""Demo data: the association's real sites and projects (../shared/seed/) with invented but
+"""Demo data: the association's real sites and projects (from its own public text) with invented but
 plausible people, organisations, placements and hours.
 
 Facts come from the association's own text: its five sites, nine projects (two of them in two

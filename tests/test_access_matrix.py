@@ -7,8 +7,8 @@ and method of ``app.url_map`` has at least one row (scoped endpoints one per own
 list: whoever adds an endpoint adds its row here.
 
 Reading a row: ``LOGIN`` is a redirect to the sign-in page; 403 a role without the permission;
-404 a record outside the caller's scope (DESIGN.md §3); 200/302/4xx what the page itself
-answers to the (empty or minimal) request made.
+404 a record outside the caller's scope (docs/architecture.md §3.3); 200/302/4xx what the page
+itself answers to the (empty or minimal) request made.
 """
 
 from __future__ import annotations

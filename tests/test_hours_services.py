@@ -1,4 +1,4 @@
-"""Hours rules (DESIGN.md §2): limits, review, approved totals, the daily limit under
+"""Hours rules (docs/architecture.md §2.5): limits, review, approved totals, the daily limit under
 concurrency. Run on SQLite and on PostgreSQL."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Anonymising a volunteer (DESIGN.md §2): personal data erased for good, history and issued
-certificates kept; on request from the volunteer's page, or past the retention period from the
-command line."""
+"""Anonymising a volunteer (docs/architecture.md §2.8, §6.6): personal data erased for good,
+history and issued certificates kept; on request from the volunteer's page, or past the
+retention period from the command line."""
 
 from __future__ import annotations
 

@@ -45,8 +45,8 @@ from aljisr.volunteers.models import Volunteer
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 
-#: Organisation kinds whose contacts may be invited as partner users (DESIGN.md §3 has a
-#: column for sending and for host organisations; funders have no portal).
+#: Organisation kinds whose contacts may be invited as partner users (docs/architecture.md
+#: §3.2 has a column for sending and for host organisations; funders have no portal).
 INVITABLE_KINDS = PARTNER_KINDS
 
 

@@ -1,6 +1,6 @@
 """Reads behind the certificates pages: the list, the detail page, the partials on the volunteer
-and placement pages, and the download scope (DESIGN.md §3: staff all, a volunteer their own,
-a sending partner those of the volunteers it sent, nobody else)."""
+and placement pages, and the download scope (docs/architecture.md §3.2: staff all, a volunteer
+their own, a sending partner those of the volunteers it sent, nobody else)."""
 
 from __future__ import annotations
 

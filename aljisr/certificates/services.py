@@ -1,4 +1,4 @@
-"""Certificate rules (DESIGN.md §2, "Certificates"): issue, re-issue, revoke, batch, ZIP.
+"""Certificate rules (docs/architecture.md §2.6): issue, re-issue, revoke, batch, ZIP.
 
 - An **hours** certificate needs a completed placement with approved hours (> 0, summed in SQL
   by :func:`aljisr.hours.services.approved_totals_by_placement`); a **participation**

@@ -1,4 +1,4 @@
-"""Hours: logging, review and approved totals (DESIGN.md §2, "Hours").
+"""Hours: logging, review and approved totals (docs/architecture.md §2.5).
 
 Rules enforced here, for every caller (coordinator pages, the volunteer portal, imports):
 

@@ -183,8 +183,8 @@ def projects_near_capacity(
     today: date, days: int = 30, threshold: float = 0.8
 ) -> list[ProjectLoad]:
     """Open or running projects whose peak booking over ``today``..``today + days - 1``
-    reaches ``threshold`` of their capacity (DESIGN.md §2: capacity is per single day, live
-    placements count), fullest first. Two queries.
+    reaches ``threshold`` of their capacity (docs/architecture.md §2.3: capacity is per single
+    day, live placements count), fullest first. Two queries.
 
     The first takes each running project's busiest day in the window from the
     ``project_bookings`` summary (live placements per project and day, kept by triggers: see

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 
 class OrganisationKind(enum.StrEnum):
-    """DESIGN.md §1: sending (abroad), host (receives volunteers), funder (finances or supports
-    projects). Sending and host organisations have partner logins; funders do not."""
+    """Sending (abroad), host (receives volunteers), funder (finances or supports projects):
+    docs/architecture.md §1. Sending and host organisations have partner logins; funders do
+    not."""
 
     SENDING = "sending"
     HOST = "host"
@@ -39,7 +40,7 @@ class OrganisationKind(enum.StrEnum):
         )
 
 
-#: Kinds whose contacts have partner logins (docs/architecture.md §3): funders have none.
+#: Kinds whose contacts have partner logins (docs/architecture.md §3.1): funders have none.
 PARTNER_KINDS = (OrganisationKind.SENDING, OrganisationKind.HOST)
 
 

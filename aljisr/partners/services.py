@@ -1,5 +1,5 @@
 """The partner portal: what a partner organisation sees of volunteers, and host confirmation of
-hours (DESIGN.md §3).
+hours (docs/architecture.md §3.2, §6.5).
 
 - A **sending** organisation sees the volunteers it sent: their profile without health notes
   (nor the coordinators' internal notes), their placements, approved hours and certificates.
@@ -196,7 +196,7 @@ def host_state_clause(state: str) -> Any:
 
     ``to_confirm``: waiting for the association's review (submitted), neither confirmed nor
     queried by the host. Once a coordinator approved or rejected an entry, the host's
-    confirmation no longer informs the review (DESIGN.md §3: the host confirms, the
+    confirmation no longer informs the review (docs/architecture.md §6.5: the host confirms, the
     coordinator approves), so approved entries leave the list; the host still sees them, and
     may confirm or query them, under ``all``. ``queried``: the host's query is open;
     ``confirmed``: confirmed by the host.

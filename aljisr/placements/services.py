@@ -1,4 +1,5 @@
-"""Placement rules (DESIGN.md §2): dates, overlap, capacity, and the status path.
+"""Placement rules: dates, overlap, capacity, and the status path (docs/architecture.md §2.2,
+§2.3, §2.4).
 
 Plain functions that take model objects and plain values, raise :class:`~aljisr.errors.DomainError`
 subclasses (with the form ``field`` they belong beside), record every change in the audit log,

@@ -127,7 +127,7 @@ class Project(TimestampMixin, db.Model):
     )
     start_date: Mapped[date]
     end_date: Mapped[date]
-    #: Most volunteers on the project on any single day (DESIGN.md §2, capacity).
+    #: Most volunteers on the project on any single day (docs/architecture.md §2.3).
     capacity: Mapped[int]
     #: Free-text skill names, e.g. ["carpentry", "painting"]; compared case-insensitively.
     required_skills: Mapped[list[str]] = mapped_column(sa.JSON, default=list)

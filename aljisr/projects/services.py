@@ -35,7 +35,8 @@ MAX_PHASE_DEPTH = 50
 
 
 def _validate(values: Mapping[str, Any], project: Project | None) -> None:
-    """Rules of the project itself (DESIGN.md §1-2); ``project`` is None on creation."""
+    """Rules of the project itself (docs/architecture.md §1, §2.2); ``project`` is None on
+    creation."""
     def current(name: str) -> Any:
         return values.get(name, getattr(project, name) if project is not None else None)
 
@@ -121,8 +122,8 @@ def placements_outside(project: Project, start: date, end: date) -> list[Placeme
 
 
 def _check_dates_against_placements(project: Project, start: date, end: date) -> None:
-    """Refuse new dates that would leave live placements outside the project (DESIGN.md §2:
-    a placement lies within its project's dates). Locks the project row first (PostgreSQL),
+    """Refuse new dates that would leave live placements outside the project (docs/architecture.md
+    §2.2: a placement lies within its project's dates). Locks the project row first (PostgreSQL),
     so no placement is booked between the check and the commit."""
     db.session.execute(sa.select(Project.id).where(Project.id == project.id).with_for_update())
     outside = placements_outside(project, start, end)

@@ -1,6 +1,7 @@
 """Read-only queries behind the reports: totals in SQL, one query for the detail rows.
 
-A report covers an inclusive period ``[start, end]`` (DESIGN.md §2: dates are inclusive).
+A report covers an inclusive period ``[start, end]`` (docs/architecture.md §2.1: dates are
+inclusive).
 
 - A placement is **in the period** when its own inclusive range overlaps it
   (``placement.start <= end and start <= placement.end``) and its status is one of
@@ -11,7 +12,7 @@ A report covers an inclusive period ``[start, end]`` (DESIGN.md §2: dates are i
 - **Approved hours** are the hours of entries with status ``approved`` whose ``work_date`` is
   in the period, both ends included (an entry on the last day counts). They are summed per
   placement in a sub-query *before* any join, so each entry counts once however many rows the
-  joins produce. Submitted and rejected hours never count (DESIGN.md §2, hours).
+  joins produce. Submitted and rejected hours never count (docs/architecture.md §2.5).
 
 Which placements belong to an organisation depends on its kind (:func:`organisation_condition`):
 a sending organisation's are those of the volunteers it sent, a host organisation's those on
