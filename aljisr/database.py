@@ -92,7 +92,7 @@ def enum_column(enum_cls: type[enum.Enum], **kw: Any) -> sa.Enum:
 
 
 #: True while the current unit of work will write; on SQLite its transaction then starts with
-#: ``BEGIN IMMEDIATE`` so two writers never both pass a check (DESIGN.md §2, capacity).
+#: ``BEGIN IMMEDIATE`` so two writers never both pass a check (docs/architecture.md §2.3).
 _write_intent: ContextVar[bool] = ContextVar("aljisr_write_intent", default=False)
 
 

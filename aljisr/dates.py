@@ -20,6 +20,6 @@ def association_zone() -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def today() -> date:
+def association_today() -> date:
     """Today's date in the association's time zone."""
     return datetime.now(association_zone()).date()

@@ -10,7 +10,7 @@ from aljisr.i18n import _l
 
 
 class DomainError(Exception):
-    """A rule of DESIGN.md §2 refused an operation.
+    """A rule of docs/architecture.md §2 refused an operation.
 
     ``message`` is a translated, user-facing sentence; ``field`` names the form field it belongs
     beside (or None for the form as a whole).

@@ -1,4 +1,5 @@
-"""Roles, the permissions each role holds, and the ``require`` decorator (DESIGN.md §3).
+"""Roles, the permissions each role holds, and the ``require`` decorator
+(docs/architecture.md §3.1).
 
 Every view declares exactly one permission with :func:`require` (or :func:`public` for pages
 without login). ``tests/test_permissions.py`` walks ``app.url_map`` and fails on any endpoint

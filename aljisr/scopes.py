@@ -1,4 +1,4 @@
-"""What each role may see, as SQL (DESIGN.md §3).
+"""What each role may see, as SQL (docs/architecture.md §3.3).
 
 Each function returns a ``Select`` already restricted to the caller's scope, so views never
 load a record first and check afterwards; a record outside the scope simply is not found (404).
@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from aljisr.auth.models import User
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.hours.models import HoursEntry
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.permissions import Role
@@ -71,7 +71,7 @@ def volunteer_filter(user: User, today: date | None = None) -> Any:
     if user.is_sending_partner:
         return Volunteer.sending_organisation_id == user.organisation_id
     if user.is_host_partner:
-        today = today or local_today()
+        today = today or association_today()
         return Volunteer.id.in_(
             sa.select(Placement.volunteer_id)
             .join(Project, Project.id == Placement.project_id)

@@ -1,5 +1,5 @@
-"""Demo data: the association's real sites and projects (../shared/seed/) with invented but
-plausible people, partners, placements and hours.
+"""Demo data: the association's real sites and projects (from its own public text) with invented but
+plausible people, organisations, placements and hours.
 
 Facts come from the association's own text: its five sites, nine projects (two of them in two
 phases) and the UK foundation that funded school supplies. Dates, organisations other than that
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from aljisr import audit
 from aljisr.auth.models import User
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.i18n import _l
@@ -52,11 +52,11 @@ WORDING = audit.AuditWording(
 )
 
 ORGANISATIONS: list[dict[str, Any]] = [
-    # the partner foundation named by the association (funder of school supplies)
+    # the foundation named by the association as the funder of school supplies
     {
         "key": "bffs",
         "name": "British Foundation for Schools",
-        "kind": OrganisationKind.PARTNER,
+        "kind": OrganisationKind.FUNDER,
         "country": "GB",
         "city": "London",
     },
@@ -237,7 +237,7 @@ def _projects(today: date) -> list[dict[str, Any]]:
             "dates": (date(2020, 10, 5), date(2020, 12, 18)),
             "capacity": 4,
             "status": ProjectStatus.COMPLETED,
-            "partner": "bffs",
+            "funder": "bffs",
             "skills": ["logistics"],
             "languages": ["ar", "fr"],
         },
@@ -703,7 +703,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
 
     :returns: how many records of each kind were created by this call (0s on a second run).
     """
-    today = today or local_today()
+    today = today or association_today()
     rng = random.Random(2014)  # the association's founding year: reproducible demo
     created: dict[str, int] = dict.fromkeys(
         ("organisations", "sites", "projects", "volunteers", "users", "placements", "hours"), 0
@@ -742,7 +742,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
                 "capacity": spec["capacity"],
                 "phase_number": spec.get("phase"),
                 "parent": projects.get(spec.get("parent", "")),
-                "partner": orgs.get(spec.get("partner", "")),
+                "funder": orgs.get(spec.get("funder", "")),
                 "required_skills": spec["skills"],
                 "required_languages": spec["languages"],
                 "description": None,

@@ -17,7 +17,7 @@ def _is_invisible(char: str) -> bool:
 
 
 def clean_text(value: str | None) -> str | None:
-    """Trim and NFC-normalise free text (DESIGN.md §2, names): runs of spaces become one,
+    """Trim and NFC-normalise free text (docs/architecture.md §2.7): runs of spaces become one,
     explicit bidi embeddings, overrides and isolates are dropped, invisible format characters
     at either end are trimmed; what is left empty (or made only of such characters, as text
     pasted from a word processor can be) becomes None."""

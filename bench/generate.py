@@ -133,13 +133,13 @@ def generate(url: str, scale: float = 1.0, seed: int = 2014, today: date | None 
 
     from aljisr import create_app
     from aljisr.auth.models import User
-    from aljisr.dates import today as local_today
+    from aljisr.dates import association_today
     from aljisr.extensions import db
     from aljisr.permissions import Role
 
     started = time.perf_counter()
     rng = random.Random(seed)
-    today = today or local_today()
+    today = today or association_today()
     n = sizes(scale)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():
@@ -155,7 +155,7 @@ def generate(url: str, scale: float = 1.0, seed: int = 2014, today: date | None 
                 conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
             # --- organisations and sites ---------------------------------------------------------
             orgs = []
-            kinds = ["sending"] * 5 + ["host"] * 4 + ["partner"]
+            kinds = ["sending"] * 5 + ["host"] * 4 + ["funder"]
             for i in range(n["organisations"]):
                 kind = kinds[i % len(kinds)]
                 country = "MA" if kind == "host" else rng.choice(NATIONALITIES)[0]
@@ -166,7 +166,7 @@ def generate(url: str, scale: float = 1.0, seed: int = 2014, today: date | None 
             counts["organisations"] = _insert(conn, t["organisations"], orgs)
             sending = [o["id"] for o in orgs if o["kind"] == "sending"] or [1]
             hosts = [o["id"] for o in orgs if o["kind"] == "host"] or [None]
-            partners = [o["id"] for o in orgs if o["kind"] == "partner"]
+            funders = [o["id"] for o in orgs if o["kind"] == "funder"]
             sites = []
             for i in range(n["sites"]):
                 kind = SITE_KINDS[i % len(SITE_KINDS)]
@@ -193,7 +193,7 @@ def generate(url: str, scale: float = 1.0, seed: int = 2014, today: date | None 
                 title = f"{rng.choice(VERBS)} {rng.choice(sites)['name']} ({i + 1})"
                 projects.append({
                     "id": i + 1, "title": title, "site_id": rng.randrange(1, n["sites"] + 1),
-                    "partner_id": rng.choice(partners) if partners and rng.random() < 0.2 else None,
+                    "funder_id": rng.choice(funders) if funders and rng.random() < 0.2 else None,
                     "theme": rng.choice(THEMES), "status": status, "start_date": start,
                     "end_date": end, "capacity": rng.randrange(30, 70),
                     "required_skills": rng.sample(SKILLS, rng.randrange(0, 3)),

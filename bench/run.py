@@ -107,13 +107,13 @@ def _dataset(label: str, scale: float, postgres: str | None, regenerate: bool) -
     else:
         url = generate.sqlite_url(generate.DATA_DIR / f"{label}.sqlite3")
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-    from aljisr.dates import today
+    from aljisr.dates import association_today
 
     fresh = (
         meta.get("version") == generate.GENERATOR_VERSION
         and meta.get("schema") == generate.schema_head()
         and meta.get("scale") == scale
-        and meta.get("today") == today().isoformat()
+        and meta.get("today") == association_today().isoformat()
         and (postgres or Path(sa.make_url(url).database or "").exists())
     )
     if regenerate or not fresh:

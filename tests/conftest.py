@@ -66,6 +66,19 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database of its own (a SQLite file, or a fresh PostgreSQL database
+    when ``ALJISR_TEST_DATABASE_URL`` is set), for tests that run migrations step by step."""
+    server = os.environ.get(PG_ENV)
+    if not server:
+        yield "sqlite:///" + str(tmp_path / "empty.sqlite3")
+        return
+    url, name = _fresh_postgres_database(server)
+    yield url
+    _drop_postgres_database(server, name)
+
+
+@pytest.fixture
 def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
     """Settings for the test app; override this fixture to change them."""
     return {

@@ -7,8 +7,8 @@ and method of ``app.url_map`` has at least one row (scoped endpoints one per own
 list: whoever adds an endpoint adds its row here.
 
 Reading a row: ``LOGIN`` is a redirect to the sign-in page; 403 a role without the permission;
-404 a record outside the caller's scope (DESIGN.md §3); 200/302/4xx what the page itself
-answers to the (empty or minimal) request made.
+404 a record outside the caller's scope (docs/architecture.md §3.3); 200/302/4xx what the page
+itself answers to the (empty or minimal) request made.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from aljisr.auth.services.passwords import LinkPurpose, issue_token
 from aljisr.certificates.services import issue_certificate
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
@@ -239,13 +239,13 @@ class MatrixWorld:
     """
 
     def __init__(self, app: Any) -> None:
-        today = local_today()
+        today = association_today()
         self.app = app
         org_s = factories.organisation(OrganisationKind.SENDING, name="Sender S")
         org_o = factories.organisation(OrganisationKind.SENDING, name="Sender O")
         org_h = factories.organisation(OrganisationKind.HOST, name="Host H")
         org_h2 = factories.organisation(OrganisationKind.HOST, name="Host H2")
-        org_spare = factories.organisation(OrganisationKind.PARTNER, name="Spare foundation")
+        org_spare = factories.organisation(OrganisationKind.FUNDER, name="Spare foundation")
         site_h = factories.site(org_h, name="Site H")
         site_o = factories.site(org_h2, name="Site O")
         site_spare = factories.site(None, name="Spare site")

@@ -12,7 +12,7 @@ import pytest
 from werkzeug.http import parse_options_header
 
 from aljisr.certificates import services
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.organisations.models import OrganisationKind
 from tests import factories
 from tests.certificates_support import ISSUED, completed_placement
@@ -74,7 +74,7 @@ def test_a_batch_downloads_as_one_zip_of_one_pdf_per_volunteer(as_role, db):
                            data={"kind": "hours", "language": "en"})
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert _saved_as(response) == (
-        f"certificates_project-{placement.project.id}_{today().isoformat()}.zip"
+        f"certificates_project-{placement.project.id}_{association_today().isoformat()}.zip"
     )
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         names = sorted(archive.namelist())
@@ -90,5 +90,5 @@ def test_my_data_downloads_as_one_json_file_whatever_i_am_called(as_role, db):
     response = client.get("/me/export")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
-    assert _saved_as(response) == f"aljisr-my-data-{today().isoformat()}.json"
+    assert _saved_as(response) == f"aljisr-my-data-{association_today().isoformat()}.json"
     assert HOSTILE in response.get_data(as_text=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from aljisr.auth.models import User
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
@@ -56,7 +58,7 @@ def _world(db):
     send_b = factories.organisation(OrganisationKind.SENDING, name="Sender B")
     host_a = factories.organisation(OrganisationKind.HOST, name="Host A")
     host_b = factories.organisation(OrganisationKind.HOST, name="Host B")
-    d = today()
+    d = association_today()
     proj_a = factories.project(
         factories.site(host_a),
         title="Project at host A",
@@ -375,3 +377,20 @@ def test_every_status_badge_has_a_colour():
     values = {s.value for e in (CertificateStatus, HoursStatus, PlacementStatus, ProjectStatus,
                                 VolunteerStatus) for s in e}
     assert values - styled == set()
+
+
+def test_a_funder_has_no_partner_login(as_role, db):
+    from aljisr.auth.services import create_user
+    from aljisr.errors import Conflict
+
+    client, _ = as_role("admin")
+    funder = factories.organisation(OrganisationKind.FUNDER, name="British Foundation")
+    factories.organisation(OrganisationKind.HOST, name="Centre Maggamane")
+    db.session.commit()
+    html = client.get("/admin/users/new").get_data(as_text=True)
+    assert "Centre Maggamane" in html and "British Foundation" not in html
+    with pytest.raises(Conflict) as refused:
+        create_user("f@example.org", Role.PARTNER, organisation_id=funder.id)
+    assert refused.value.field == "organisation"
+    db.session.rollback()
+    assert db.session.query(User).filter_by(email="f@example.org").count() == 0

@@ -11,11 +11,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.hours.models import HoursEntry, HoursStatus
 from tests import factories
 
-D = today()
+D = association_today()
 QUERY = "status=submitted&sort=hours&dir=asc"
 
 

@@ -1,4 +1,4 @@
-"""Hours rules (DESIGN.md §2): limits, review, approved totals, the daily limit under
+"""Hours rules (docs/architecture.md §2.5): limits, review, approved totals, the daily limit under
 concurrency. Run on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from aljisr.audit import AuditEvent
 from aljisr.database import write_intent
+from aljisr.dates import association_today
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.hours import queries, services
 from aljisr.hours.models import HoursEntry, HoursStatus
@@ -94,10 +95,10 @@ def test_first_last_and_today_are_accepted(db, staff):
 
 def test_default_today_is_the_association_date(db, staff):
     p = factories.placement(start_date=date(2020, 1, 1), end_date=date(2099, 12, 31))
-    tomorrow = services.association_today() + timedelta(days=1)
+    tomorrow = association_today() + timedelta(days=1)
     with pytest.raises(DomainError):
         services.log_hours(p, tomorrow, "2", "Work", actor=staff)
-    assert services.log_hours(p, services.association_today(), "2", "Work", actor=staff).id
+    assert services.log_hours(p, association_today(), "2", "Work", actor=staff).id
 
 
 @pytest.mark.parametrize("activity", ["", "   ", None, "x" * 501])

@@ -11,14 +11,14 @@ import pytest
 import sqlalchemy as sa
 from flask import render_template_string
 
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.placements.models import PlacementStatus
 from tests import factories
 from tests.a11y import unlabelled_controls
 from tests.sql import statements_sent
 
-D = today()
+D = association_today()
 
 
 @pytest.fixture

@@ -262,7 +262,7 @@ def test_partner_invitation_errors_sit_beside_fields(db, as_role):
     coordinator, _ = as_role("coordinator")
     host = factories.organisation(OrganisationKind.HOST)
     other = factories.organisation(OrganisationKind.SENDING)
-    funder = factories.organisation(OrganisationKind.PARTNER, name="Funder Foundation")
+    funder = factories.organisation(OrganisationKind.FUNDER, name="Funder Foundation")
     factories.user(Role.PARTNER, organisation=other, email="contact@example.org")
     db.session.commit()
     html = coordinator.get("/invitations/partner").get_data(as_text=True)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import ProjectStatus, Theme
 from aljisr.volunteers.models import VolunteerStatus
@@ -167,7 +167,7 @@ class TestForVolunteer:
 
     def test_projects_ranked_and_excluded(self, coordinator, db):
         client, _ = coordinator
-        today = local_today()
+        today = association_today()
         soon = today + timedelta(days=10)
         volunteer = factories.volunteer(
             full_name="Yasmine Haddad",
@@ -218,7 +218,7 @@ class TestForVolunteer:
 
     def test_archived_volunteer_has_every_project_excluded(self, coordinator, db):
         client, _ = coordinator
-        soon = local_today() + timedelta(days=10)
+        soon = association_today() + timedelta(days=10)
         factories.project(title="Any", start_date=soon, end_date=soon + timedelta(days=9))
         volunteer = factories.volunteer(status=VolunteerStatus.ARCHIVED)
         page = text(client.get(f"/placements/match/volunteer/{volunteer.id}"))
@@ -240,7 +240,7 @@ def test_lists_on_the_matching_page_use_the_languages_own_comma(as_role, db):
 
 def test_a_running_project_is_suggested_from_today_not_from_its_first_day(as_role, db):
     client, _ = as_role("coordinator")
-    today = local_today()
+    today = association_today()
     project = factories.project(title="Running school", start_date=today - timedelta(days=40),
                                 end_date=today + timedelta(days=40), capacity=5)
     volunteer = factories.volunteer(available_from=today - timedelta(days=60),

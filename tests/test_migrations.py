@@ -1,11 +1,24 @@
-"""Migrations have one head and produce exactly the schema the models describe."""
+"""Migrations have one head, produce exactly the schema the models describe, and keep the data
+written under the schema they change."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
+from flask_migrate import downgrade, upgrade
+
+from aljisr import create_app
+from aljisr.audit import AuditEvent
+from aljisr.extensions import db
+from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.projects.models import Project
 
 
 def test_one_head(app):
@@ -28,3 +41,62 @@ def test_revision_files_are_date_prefixed(app):
     for script in ScriptDirectory.from_config(config).walk_revisions():
         name = script.path.rsplit("/", 1)[-1]
         assert name[:8].isdigit(), name
+
+
+BEFORE_FUNDER = "5d0c1e7a9b21"  # the revision before organisations of kind "partner" became funders
+
+
+def _old_schema_rows(conn) -> None:
+    """Rows as the schema before the funder revision stored them: a funder of kind 'partner'
+    linked by ``projects.partner_id``, and an audit event naming that column."""
+    stamp = {"created_at": datetime(2026, 11, 1, 9, 0), "updated_at": datetime(2026, 11, 1, 9, 0)}
+    conn.execute(sa.text(
+        "INSERT INTO organisations (id, name, kind, search_key, created_at, updated_at) "
+        "VALUES (1, 'British Foundation for Schools', 'partner', 'british', :created_at, "
+        ":updated_at), (2, 'Centre', 'host', 'centre', :created_at, :updated_at)"), stamp)
+    conn.execute(sa.text(
+        "INSERT INTO sites (id, name, kind, organisation_id, search_key, created_at, updated_at) "
+        "VALUES (1, 'School', 'school', 2, 'school', :created_at, :updated_at)"), stamp)
+    conn.execute(sa.text(
+        "INSERT INTO projects (id, title, site_id, partner_id, theme, status, start_date, "
+        "end_date, capacity, required_skills, required_languages, search_key, created_at, "
+        "updated_at) VALUES (1, 'School supplies', 1, 1, 'education', 'completed', "
+        "'2020-10-05', '2020-12-18', 4, '[]', '[]', 'school', :created_at, :updated_at)"), stamp)
+    conn.execute(sa.text(
+        "INSERT INTO audit_events (occurred_at, action, subject_type, subject_id, details) "
+        "VALUES (:created_at, 'project.update', 'projects', 1, :details)"),
+        {**stamp, "details": json.dumps({"changed": ["title", "partner_id"]})})
+
+
+def test_funders_keep_their_projects_through_the_funder_revision(empty_database_url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": empty_database_url})
+    with app.app_context():
+        upgrade(revision=BEFORE_FUNDER)
+        with db.engine.begin() as conn:
+            _old_schema_rows(conn)
+        upgrade()
+
+        funder = db.session.get(Organisation, 1)
+        assert funder.kind is OrganisationKind.FUNDER
+        project = db.session.get(Project, 1)
+        assert project.funder_id == 1 and project.funder is funder
+        assert project.site.organisation.kind is OrganisationKind.HOST
+        event = db.session.scalar(sa.select(AuditEvent))
+        assert event.details == {"changed": ["title", "funder_id"]}
+        db.session.rollback()
+        # the renamed link still refuses a missing organisation, and the kind a retired value
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE projects SET funder_id = 99 WHERE id = 1"))
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE organisations SET kind = 'partner' WHERE id = 1"))
+
+        downgrade(revision=BEFORE_FUNDER)
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT kind FROM organisations WHERE id = 1")).scalar() \
+                == "partner"
+            assert conn.execute(sa.text("SELECT partner_id FROM projects")).scalar() == 1
+            details = conn.execute(sa.text("SELECT details FROM audit_events")).scalar()
+        assert (json.loads(details) if isinstance(details, str) else details) == {
+            "changed": ["title", "partner_id"]}
+        db.session.remove()
+        db.engine.dispose()

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from aljisr.database import utcnow
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.hours.models import HoursStatus
 from aljisr.main import queries
 from aljisr.placements.models import PlacementStatus
@@ -22,7 +22,7 @@ from aljisr.volunteers.models import VolunteerStatus
 from tests import factories
 from tests.sql import statements_sent
 
-D = today()
+D = association_today()
 
 
 def _project(capacity=5, start=-60, end=60, **kw):

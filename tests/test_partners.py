@@ -11,7 +11,7 @@ from babel import dates as babel_dates
 
 from aljisr.audit import AuditEvent
 from aljisr.certificates.models import Certificate, CertificateKind
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.mail import OutboxMessage
 from aljisr.organisations.models import OrganisationKind
@@ -31,7 +31,7 @@ class World:
     """
 
     def __init__(self, app, db):
-        today = local_today()
+        today = association_today()
         self.sender = factories.organisation(OrganisationKind.SENDING, name="Passerelles")
         self.host = factories.organisation(OrganisationKind.HOST, name="Maggamane Association")
         other = factories.organisation(OrganisationKind.SENDING, name="Other Sender")
@@ -162,10 +162,10 @@ def test_host_sees_nothing_after_the_placement(world, db):
     assert f"/partner/volunteers/{world.pat.id}" not in home  # ... without the person's page
     assert f"/partner/volunteers/{world.ana.id}" in home
 
-    world.p_ana.end_date = local_today() - timedelta(days=1)
+    world.p_ana.end_date = association_today() - timedelta(days=1)
     db.session.commit()
     assert world.hosting.get(f"/partner/volunteers/{world.ana.id}").status_code == 404
-    world.p_ana.end_date = local_today() + timedelta(days=5)
+    world.p_ana.end_date = association_today() + timedelta(days=5)
     world.p_ana.status = PlacementStatus.WITHDRAWN
     db.session.commit()
     assert world.hosting.get(f"/partner/volunteers/{world.ana.id}").status_code == 404
@@ -292,11 +292,11 @@ def _count(html, state):
 
 
 def test_to_confirm_holds_only_entries_waiting_for_review_and_for_the_host(world, db):
-    elsewhere = factories.hours(world.p_xen, local_today() - timedelta(days=4), "3",
+    elsewhere = factories.hours(world.p_xen, association_today() - timedelta(days=4), "3",
                                 HoursStatus.SUBMITTED)
-    confirmed = factories.hours(world.p_ana, local_today() - timedelta(days=5), "1",
+    confirmed = factories.hours(world.p_ana, association_today() - timedelta(days=5), "1",
                                 HoursStatus.SUBMITTED)
-    queried = factories.hours(world.p_ana, local_today() - timedelta(days=6), "1",
+    queried = factories.hours(world.p_ana, association_today() - timedelta(days=6), "1",
                               HoursStatus.SUBMITTED)
     db.session.commit()
     assert world.hosting.post("/partner/hours/confirm", data={"only": confirmed.id}).status_code \
@@ -324,7 +324,7 @@ def test_to_confirm_holds_only_entries_waiting_for_review_and_for_the_host(world
 def test_to_confirm_count_matches_its_list_across_pages(world, db, app):
     app.config["PAGE_SIZE"] = 2
     for days in (4, 5, 6, 7):
-        factories.hours(world.p_ana, local_today() - timedelta(days=days), "1",
+        factories.hours(world.p_ana, association_today() - timedelta(days=days), "1",
                         HoursStatus.SUBMITTED)
     db.session.commit()
     html = _html(world.hosting.get("/partner/hours"))

@@ -1,4 +1,4 @@
-"""Every endpoint declares a permission; roles hold what DESIGN.md §3 says."""
+"""Every endpoint declares a permission; roles hold what docs/architecture.md §3.1 says."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Capacity (DESIGN.md §2): the most volunteers on any single day, never exceeded, never
-lowered below what is booked."""
+"""Capacity (docs/architecture.md §2.3): the most volunteers on any single day, never exceeded,
+never lowered below what is booked."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Two coordinators racing for the last place (DESIGN.md §2): exactly one placement is made,
-the other request gets the message (status 200, never 500). Real threads, real database
+"""Two coordinators racing for the last place (docs/architecture.md §2.3): exactly one placement
+is made, the other request gets the message (status 200, never 500). Real threads, real database
 (SQLite: ``BEGIN IMMEDIATE`` on POST; PostgreSQL: ``SELECT ... FOR UPDATE`` on the project).
 
 The capacity count is slowed down so that, without the lock, both requests would count the

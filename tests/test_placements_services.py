@@ -1,5 +1,6 @@
-"""Placement rules (DESIGN.md §2): dates inside the project, no overlapping live placements
-unless overridden with a reason, the status path, and who/when/why in the audit log."""
+"""Placement rules (docs/architecture.md §2.2, §2.4): dates inside the project, no overlapping
+live placements unless overridden with a reason, the status path, and who/when/why in the audit
+log."""
 
 from __future__ import annotations
 

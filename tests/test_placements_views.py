@@ -12,7 +12,7 @@ from flask import render_template
 from flask_login import login_user
 
 from aljisr.audit import AuditEvent
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.hours.models import HoursStatus
 from aljisr.placements.models import Placement, PlacementStatus
 from tests import factories
@@ -450,8 +450,8 @@ def test_a_refused_start_is_shown_above_the_buttons_not_on_the_note(coordinator,
     """Starting before the first day is refused by a rule of the move, not by the note: the
     message stands above the button and the note box is not marked wrong."""
     client, _ = coordinator
-    soon = factories.project(start_date=today() + timedelta(days=10),
-                             end_date=today() + timedelta(days=40))
+    soon = factories.project(start_date=association_today() + timedelta(days=10),
+                             end_date=association_today() + timedelta(days=40))
     placement = factories.placement(project_=soon, status=S.CONFIRMED)
     db.session.commit()
     response = client.post(f"/placements/{placement.id}/status",
@@ -466,8 +466,8 @@ def test_a_refused_start_is_shown_above_the_buttons_not_on_the_note(coordinator,
 
 def test_completing_early_asks_before_moving_the_last_day(coordinator, db):
     client, _ = coordinator
-    running = factories.project(start_date=today() - timedelta(days=10),
-                                end_date=today() + timedelta(days=40))
+    running = factories.project(start_date=association_today() - timedelta(days=10),
+                                end_date=association_today() + timedelta(days=40))
     early = factories.placement(project_=running, status=S.ACTIVE)
     db.session.commit()
     html = client.get(f"/placements/{early.id}").get_data(as_text=True)
@@ -537,7 +537,7 @@ def test_cancel_and_withdraw_say_how_they_differ(coordinator, september, db):
 
 def test_proposing_dates_that_are_over_says_how_to_record_them(coordinator, db):
     client, _ = coordinator
-    now = today()
+    now = association_today()
     project = factories.project(start_date=now - timedelta(days=90),
                                 end_date=now + timedelta(days=90))
     volunteer = factories.volunteer()

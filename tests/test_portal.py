@@ -12,7 +12,7 @@ from flask import url_for
 
 from aljisr.audit import AuditEvent
 from aljisr.certificates.models import Certificate, CertificateKind, CertificateStatus
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
@@ -26,7 +26,7 @@ class World:
     """Two volunteers (A and B), each with a login, a current placement and a certificate."""
 
     def __init__(self, app, db):
-        today = local_today()
+        today = association_today()
         self.today = today
         self.sender = factories.organisation(OrganisationKind.SENDING, name="Passerelles")
         self.other_sender = factories.organisation(OrganisationKind.SENDING)
@@ -66,7 +66,7 @@ class World:
                            verification_code=f"verify-{n}", kind=CertificateKind.HOURS,
                            language="en", volunteer_id=volunteer.id,
                            placement_id=placement.id if placement else None,
-                           issue_date=local_today(), snapshot={"name": volunteer.full_name})
+                           issue_date=association_today(), snapshot={"name": volunteer.full_name})
         db.session.add(cert)
         db.session.flush()
         return cert
@@ -78,7 +78,7 @@ def world(app, db):
 
 
 def _log(client, path, placement, **extra):
-    data = {"work_date": local_today().isoformat(), "hours": "2.5",
+    data = {"work_date": association_today().isoformat(), "hours": "2.5",
             "activity": "Ateliers de peinture avec les élèves", **extra}
     if placement is not None:
         data["placement"] = placement
@@ -134,7 +134,7 @@ def test_volunteer_logs_hours_which_are_submitted_for_review(world, db):
     assert response.status_code == 302 and response.headers["Location"] == "/me/hours"
     new = _entries(db, world.a)[-1]
     assert new.status is HoursStatus.SUBMITTED
-    assert new.hours == Decimal("2.50") and new.work_date == local_today()
+    assert new.hours == Decimal("2.50") and new.work_date == association_today()
     assert new.submitted_by_id == world.user_a.id and new.placement_id == world.placement_a.id
     html = world.client_a.get("/me/hours").get_data(as_text=True)
     assert "Ateliers de peinture avec les élèves" in html
@@ -188,7 +188,7 @@ def test_only_current_placements_take_hours(world, db):
 def test_hours_rules_show_beside_the_field_and_keep_what_was_typed(world, db, field, value,
                                                                    message):
     if field == "work_date":
-        value = (local_today() + timedelta(days=int(value))).isoformat()
+        value = (association_today() + timedelta(days=int(value))).isoformat()
     response = _log(world.client_a, "/me/hours", world.placement_a.id, **{field: value})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -199,7 +199,7 @@ def test_hours_rules_show_beside_the_field_and_keep_what_was_typed(world, db, fi
 
 
 def test_daily_limit_across_entries(world, db):
-    factories.hours(world.placement_a, local_today(), "22", HoursStatus.APPROVED)
+    factories.hours(world.placement_a, association_today(), "22", HoursStatus.APPROVED)
     db.session.commit()
     response = _log(world.client_a, "/me/hours", world.placement_a.id, hours="3")
     assert response.status_code == 422

@@ -1,4 +1,5 @@
-"""Scopes added for the portals: hours entries and certificates per role (DESIGN.md §3)."""
+"""Scopes added for the portals: hours entries and certificates per role
+(docs/architecture.md §3.2)."""
 
 from __future__ import annotations
 

@@ -328,11 +328,11 @@ def count_queries():
 
 def _populate(n: int) -> None:
     host = factories.organisation(OrganisationKind.HOST)
-    partner = factories.organisation(OrganisationKind.PARTNER)
+    funder = factories.organisation(OrganisationKind.FUNDER)
     for _i in range(n):
         sender = factories.organisation(OrganisationKind.SENDING)
         site = factories.site(host)
-        parent = factories.project(site, partner=partner)
+        parent = factories.project(site, funder=funder)
         factories.project(site, parent=parent, phase_number=2)
         factories.volunteer(sender, languages={"fr": "B2", "en": "native"})
 

@@ -234,7 +234,7 @@ def test_a_site_with_ongoing_placements_cannot_be_archived(as_role, db):
     assert site.archived_at is None
 
 
-@pytest.mark.parametrize("role_in_placement", ["sending", "host", "partner"])
+@pytest.mark.parametrize("role_in_placement", ["sending", "host", "funder"])
 def test_an_organisation_in_an_ongoing_placement_cannot_be_archived(as_role, db,
                                                                     role_in_placement):
     client, _user = as_role("coordinator")
@@ -245,7 +245,7 @@ def test_an_organisation_in_an_ongoing_placement_cannot_be_archived(as_role, db,
         placement = factories.placement(project_=factories.project(
             factories.site(organisation)))
     else:
-        placement = factories.placement(project_=factories.project(partner=organisation))
+        placement = factories.placement(project_=factories.project(funder=organisation))
     db.session.commit()
     html = client.post(f"/organisations/{organisation.id}/archive",
                        follow_redirects=True).get_data(as_text=True)
@@ -258,3 +258,21 @@ def test_an_organisation_in_an_ongoing_placement_cannot_be_archived(as_role, db,
     assert client.post(f"/organisations/{organisation.id}/archive").status_code == 302
     db.session.refresh(organisation)
     assert organisation.archived_at is not None
+
+
+def test_a_funder_is_called_a_funder_in_every_language(as_role, db):
+    client, _user = as_role("coordinator")
+    funder = factories.organisation(OrganisationKind.FUNDER, name="British Foundation")
+    project = factories.project(funder=funder)
+    db.session.commit()
+    html = client.post(f"/organisations/{funder.id}/edit",
+                       data=org_data(name="British Foundation", kind="host")).get_data(as_text=True)
+    assert "It funds projects; it must stay a funder." in html.split('id="kind-error"', 1)[1][:300]
+    html = client.get(f"/organisations/{funder.id}").get_data(as_text=True)
+    assert "Projects funded" in html and "Funder" in html and "Partner" not in html
+    client.post("/language", data={"language": "fr", "next": "/home"})
+    html = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Bailleur de fonds" in html and "Partenaire" not in html
+    client.post("/language", data={"language": "ar", "next": "/home"})
+    html = client.get(f"/projects/{project.id}/edit").get_data(as_text=True)
+    assert "جهة مموِّلة" in html and "شريك" not in html

@@ -18,7 +18,7 @@ def project_data(site, **overrides):
     data = {
         "title": "Renovations and decorations at Anwal primary school",
         "description": "Painting classrooms and the courtyard wall.",
-        "site_id": str(site), "partner_id": "", "parent_id": "", "phase_number": "",
+        "site_id": str(site), "funder_id": "", "parent_id": "", "phase_number": "",
         "theme": "construction", "sdgs": ["4", "6"], "start_date": "2026-09-01",
         "end_date": "2026-09-30", "capacity": "5", "status": "open",
         "required_skills": "painting, plumbing", "required_languages": ["fr", "ar"],
@@ -44,20 +44,20 @@ def error_beside(html, field):
     return parts[1][:400]
 
 
-def test_create_project_with_sdgs_partner_and_phase(as_role, db):
+def test_create_project_with_sdgs_funder_and_phase(as_role, db):
     client, user = as_role("coordinator")
     site = factories.site(name="Anwal primary school")
-    partner = factories.organisation(OrganisationKind.PARTNER, name="British Foundation")
+    funder = factories.organisation(OrganisationKind.FUNDER, name="British Foundation")
     parent = factories.project(site, title="First step", phase_number=1)
     db.session.commit()
     html = client.get(f"/projects/new?site={site.id}").get_data(as_text=True)
     assert "British Foundation" in html and "4. Quality education" in html
     response = client.post("/projects/new", data=project_data(
-        site.id, partner_id=str(partner.id), parent_id=str(parent.id), phase_number="2"))
+        site.id, funder_id=str(funder.id), parent_id=str(parent.id), phase_number="2"))
     assert response.status_code == 302
     project = db.session.scalar(sa.select(Project).where(Project.id != parent.id))
     assert project.sdgs == [4, 6]
-    assert project.partner_id == partner.id and project.parent_id == parent.id
+    assert project.funder_id == funder.id and project.parent_id == parent.id
     assert project.phase_number == 2 and project.theme is Theme.CONSTRUCTION
     assert project.required_skills == ["painting", "plumbing"]
     assert project.required_languages == ["fr", "ar"]
@@ -82,7 +82,7 @@ def test_create_project_with_sdgs_partner_and_phase(as_role, db):
         ({"sdgs": ["4", "18"]}, "sdgs", "not a valid choice"),
         ({"required_languages": ["xx"]}, "required_languages", "not a valid choice"),
         ({"phase_number": "0"}, "phase_number", "numbered from 1"),
-        ({"partner_id": "424242"}, "partner_id", "Not a valid choice."),
+        ({"funder_id": "424242"}, "funder_id", "Not a valid choice."),
     ],
 )
 def test_bad_project_input_beside_field_values_kept_nothing_saved(as_role, db, overrides,
@@ -103,18 +103,18 @@ def test_bad_project_input_beside_field_values_kept_nothing_saved(as_role, db, o
     assert actions(db) == []
 
 
-def test_partner_must_be_a_partner_organisation(db, app):
+def test_the_funder_must_be_a_funder(db, app):
     from aljisr.errors import DomainError
     from aljisr.projects.services import create_project
 
     site = factories.site()
     sender = factories.organisation(OrganisationKind.SENDING)
-    values = {"title": "X", "site_id": site.id, "partner_id": sender.id, "theme": Theme.SOCIAL,
+    values = {"title": "X", "site_id": site.id, "funder_id": sender.id, "theme": Theme.SOCIAL,
               "status": ProjectStatus.DRAFT, "start_date": date(2026, 1, 1),
               "end_date": date(2026, 1, 2), "capacity": 1}
     with pytest.raises(DomainError) as caught:
         create_project(values, actor=None)
-    assert caught.value.field == "partner_id"
+    assert caught.value.field == "funder_id"
 
 
 def test_a_project_cannot_be_a_phase_of_its_own_phase(as_role, db):
@@ -190,12 +190,12 @@ def test_lowering_capacity_below_bookings_is_refused_beside_capacity(as_role, db
     assert project.capacity == 2
 
 
-def test_project_detail_shows_site_partner_phases_and_sdgs(as_role, db):
+def test_project_detail_shows_site_funder_phases_and_sdgs(as_role, db):
     client, _user = as_role("coordinator")
-    partner = factories.organisation(OrganisationKind.PARTNER, name="British Foundation")
+    funder = factories.organisation(OrganisationKind.FUNDER, name="British Foundation")
     site = factories.site(name="Maggamane centre")
     first = factories.project(site, title="Multidisciplinary room, first step", phase_number=1,
-                              partner=partner, required_skills=["masonry"],
+                              funder=funder, required_skills=["masonry"],
                               required_languages=["fr"])
     first.sdgs = [4, 11]
     second = factories.project(site, title="Multidisciplinary room, second step",
@@ -203,7 +203,7 @@ def test_project_detail_shows_site_partner_phases_and_sdgs(as_role, db):
     db.session.commit()
     html = client.get(f"/projects/{first.id}").get_data(as_text=True)
     assert f'href="/sites/{site.id}"' in html
-    assert f'href="/organisations/{partner.id}"' in html
+    assert f'href="/organisations/{funder.id}"' in html
     assert f'href="/projects/{second.id}"' in html
     assert "Quality education" in html and "Sustainable cities and communities" in html
     assert "masonry" in html and "French" in html

@@ -143,7 +143,7 @@ def test_csv_conventions_come_from_cldr_for_the_associations_region():
 
 
 def test_tab_and_carriage_return_cells_are_neutralised_in_csv_and_kept_as_text_in_xlsx(app):
-    row = queries.PlacementRow(1, "\tTab", "\rReturn", "=1+1", "-x", date(2026, 1, 1),
+    row = queries.ReportPlacement(1, "\tTab", "\rReturn", "=1+1", "-x", date(2026, 1, 1),
                                date(2026, 1, 2), 2, Decimal("1.50"))
     report = queries.Report("Activity report", "Org", "Sending organisation",
                             queries.Period(date(2026, 1, 1), date(2026, 1, 31)),
@@ -408,3 +408,19 @@ def test_pdf_chart_values_match_the_tables_and_a_one_day_period_is_singular(
                                          "start=2026-01-05&end=2026-01-05")).data)
     assert "January 5, 2026 to January 5, 2026 inclusive (1 day)" in " ".join(one_day.split())
     assert _("Approved hours") in one_day
+
+
+def test_a_funders_report_names_it_a_funder_in_the_readers_language(as_role, db):
+    client, _ = as_role("coordinator")
+    funder = factories.organisation(OrganisationKind.FUNDER, name="British Foundation")
+    project = factories.project(funder=funder, start_date=date(2026, 1, 1),
+                                end_date=date(2026, 6, 30))
+    factories.placement(factories.volunteer(None, full_name="Inès Benali"), project,
+                        start_date=date(2026, 1, 1), end_date=date(2026, 6, 30))
+    db.session.commit()
+    url = f"/reports/organisations/{funder.id}?start=2026-01-01&end=2026-06-30&format=pdf"
+    text = _pdf_text(client.get(url).data)
+    assert "Funder" in text and "Partner" not in text and "Inès Benali" in text
+    client.post("/language", data={"language": "fr", "next": "/home"})
+    text = _pdf_text(client.get(url).data)
+    assert "Bailleur de fonds" in text and "Partenaire" not in text

@@ -1,6 +1,6 @@
-"""Anonymising a volunteer (DESIGN.md §2): personal data erased for good, history and issued
-certificates kept; on request from the volunteer's page, or past the retention period from the
-command line."""
+"""Anonymising a volunteer (docs/architecture.md §2.8, §6.6): personal data erased for good,
+history and issued certificates kept; on request from the volunteer's page, or past the
+retention period from the command line."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from aljisr.audit import AuditEvent
 from aljisr.certificates import services as certificate_services
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.mail import OutboxMessage, send_mail
 from aljisr.permissions import Role
@@ -202,7 +202,7 @@ def _registered(volunteer, years_ago: float):
 
 
 def test_past_retention_lists_only_volunteers_without_recent_placements(db):
-    now = today()
+    now = association_today()
     old_quiet = factories.volunteer(full_name="Old, no placement")
     old_past = factories.volunteer(full_name="Old, placement long ago")
     factories.placement(old_past, status=PlacementStatus.COMPLETED,

@@ -17,7 +17,7 @@ from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _
 from aljisr.mail import OutboxMessage
-from aljisr.organisations.models import Organisation
+from aljisr.organisations.models import PARTNER_KINDS, Organisation
 from aljisr.permissions import Permission, Role, require
 from aljisr.web import field_error
 
@@ -60,7 +60,7 @@ def new_user() -> Any:
 def _organisation_choices() -> list[SelectChoice]:
     organisations = db.session.execute(
         sa.select(Organisation.id, Organisation.name)
-        .where(Organisation.archived_at.is_(None))
+        .where(Organisation.archived_at.is_(None), Organisation.kind.in_(PARTNER_KINDS))
         .order_by(Organisation.name)
     ).all()
     return [SelectChoice(0, "—")] + [SelectChoice(o.id, o.name) for o in organisations]

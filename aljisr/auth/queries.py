@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from aljisr.auth.models import User
 from aljisr.extensions import db
 from aljisr.listing import search_clause
-from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.organisations.models import PARTNER_KINDS, Organisation
 from aljisr.permissions import Role
 from aljisr.text import clean_email
 from aljisr.volunteers.models import Volunteer
 
-#: Organisation kinds whose contacts may be invited as partner users (DESIGN.md §3 has a
-#: column for sending and for host organisations; funders have no portal).
-INVITABLE_KINDS = (OrganisationKind.SENDING, OrganisationKind.HOST)
+#: Organisation kinds whose contacts may be invited as partner users (docs/architecture.md
+#: §3.2 has a column for sending and for host organisations; funders have no portal).
+INVITABLE_KINDS = PARTNER_KINDS
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -181,8 +181,8 @@ def _prepare_schema(revision: str) -> None:
 def _verify_certificates() -> int:
     """Draw every certificate from its snapshot and look it up by its code again; return how
     many. :class:`RestoreError` names the first that does not come back the same."""
-    from aljisr.certificates.models import Certificate
     from aljisr.certificates.downloads import certificate_pdf
+    from aljisr.certificates.models import Certificate
     from aljisr.certificates.queries import find_by_code
 
     count = 0

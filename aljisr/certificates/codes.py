@@ -1,5 +1,5 @@
 """Serial numbers and verification codes: how they are made, how a typed one is read, and the
-public URL a code opens (DESIGN.md §2, "Certificates").
+public URL a code opens (docs/architecture.md §2.6).
 
 - Serial numbers are ``AJ-<year>-<sequence>`` (sequence per issue year, at least 4 digits);
   :mod:`aljisr.certificates.services` gives them out.

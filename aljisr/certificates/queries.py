@@ -1,6 +1,6 @@
-"""Certificate reads: the one certificate scope (:func:`certificates_for`, DESIGN.md §3: staff
-all, a volunteer their own, a sending partner those of the volunteers it sent, nobody else),
-the list and detail pages, the sections on the volunteer and placement pages, what a batch
+"""Certificate reads: the one certificate scope (:func:`certificates_for`, docs/architecture.md
+§3.2: staff all, a volunteer their own, a sending partner those of the volunteers it sent, nobody
+else), the list and detail pages, the sections on the volunteer and placement pages, what a batch
 would issue, and the look-ups by verification code, serial number and successor."""
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from aljisr.volunteers.models import Volunteer
 
 
 def certificates_for(user: Any, *, for_download: bool) -> sa.Select[tuple[Certificate]]:
-    """The certificates ``user`` may see, as a ``Select`` scoped in SQL (DESIGN.md §3): the
-    one certificate scope, every page and download reads through it.
+    """The certificates ``user`` may see, as a ``Select`` scoped in SQL (docs/architecture.md
+    §3.2): the one certificate scope, every page and download reads through it.
 
     Whose: staff all; a volunteer their own; a sending partner those of the volunteers it
     sent; anyone else (host partners) none.

@@ -1,4 +1,4 @@
-"""Certificate rules (DESIGN.md §2, "Certificates"): issue, re-issue, revoke, batch.
+"""Certificate rules (docs/architecture.md §2.6): issue, re-issue, revoke, batch.
 
 - An **hours** certificate needs a completed placement with approved hours (> 0, summed in SQL
   by :func:`aljisr.hours.queries.approved_totals_by_placement`); a **participation**
@@ -360,7 +360,7 @@ def _issue(
             ),
             existing,
         )
-    issue_date = today or dates.today()
+    issue_date = today or dates.association_today()
     signatory = signatory_for(actor, language, bilingual)
     year = issue_date.year
     _lock_serials(year)

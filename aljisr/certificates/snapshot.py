@@ -2,7 +2,7 @@
 
 Issuing a certificate copies everything it shows into a :class:`CertificateSnapshot`;
 later edits of the volunteer, project or site never change an issued certificate
-(DESIGN.md §2). The snapshot is stored as JSON (:meth:`CertificateSnapshot.to_dict`,
+(docs/architecture.md §2.6). The snapshot is stored as JSON (:meth:`CertificateSnapshot.to_dict`,
 :meth:`CertificateSnapshot.from_dict`) and is the only input of the PDF builder
 (:func:`aljisr.certificates.pdf.render_certificate`).
 """

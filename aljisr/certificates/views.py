@@ -26,7 +26,7 @@ from aljisr.certificates import downloads, queries, services
 from aljisr.certificates.forms import BatchForm, CertificateFilterForm, IssueForm, RevokeForm
 from aljisr.certificates.models import Certificate, CertificateKind
 from aljisr.certificates.snapshot import CertificateSnapshot
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.downloads import send_download
 from aljisr.errors import DomainError
 from aljisr.extensions import db
@@ -244,7 +244,7 @@ def batch(project_id: int) -> Any:
                 g.no_store = True
                 response = send_download(
                     downloads.certificates_zip(certificates),
-                    f"certificates_project-{project.id}_{today().isoformat()}.zip",
+                    f"certificates_project-{project.id}_{association_today().isoformat()}.zip",
                     "application/zip",
                 )
                 response.headers["X-Certificates-Issued"] = str(len(issued))

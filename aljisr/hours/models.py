@@ -39,7 +39,7 @@ class HoursEntry(TimestampMixin, db.Model):
     """``hours`` (0 < h <= 24, two decimals) given on ``work_date`` for a placement.
 
     ``volunteer_id`` repeats the placement's volunteer so the per-volunteer daily limit
-    (24 h across all entries, DESIGN.md §2) is one indexed query.
+    (24 h across all entries, docs/architecture.md §2.5) is one indexed query.
     """
 
     __tablename__ = "hours_entries"

@@ -1,4 +1,4 @@
-"""Hours: logging and review (DESIGN.md §2, "Hours"); the totals are read by
+"""Hours: logging and review (docs/architecture.md §2.5); the totals are read by
 :mod:`aljisr.hours.queries`.
 
 Rules enforced here, for every caller (coordinator pages, the volunteer portal, imports):
@@ -52,11 +52,6 @@ ACTIVITY_MAX_LENGTH = 500
 #: Placements that take hours.
 LOGGABLE_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
 _CENT = Decimal("0.01")
-
-
-def association_today() -> date:
-    """Today's date where the association works (see :func:`aljisr.dates.today`)."""
-    return dates.today()
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -174,14 +169,14 @@ def log_hours(
     from the portal) are submitted for review.
 
     :param hours: Decimal, int or string; at most two decimals, ``0 < hours <= 24``.
-    :param today: the current date (defaults to :func:`association_today`).
+    :param today: the current date (defaults to :func:`aljisr.dates.association_today`).
     :raises DomainError: field ``"work_date"`` (future, or outside the placement's dates),
         ``"hours"`` (format, range, or over 24 h that day for the volunteer across entries
         that are not rejected), ``"activity"`` (empty or too long).
     :raises NotAllowed: (no field) when the placement is not active or completed, or the actor
         may not log for it (a volunteer for someone else's placement, a partner user).
     """
-    today = today or association_today()
+    today = today or dates.association_today()
     _check_actor(actor, placement)
     if placement.status not in LOGGABLE_STATUSES:
         raise NotAllowed(
@@ -240,7 +235,7 @@ def approve_hours(entry: HoursEntry, *, actor: Any, today: date | None = None) -
         future, or approving would put the volunteer's approved hours that day over 24.
     """
     _require_submitted(entry)
-    today = today or association_today()
+    today = today or dates.association_today()
     placement = entry.placement
     try:
         _check_date(placement, entry.work_date, today)
@@ -331,7 +326,7 @@ def bulk_review(
     if action == "reject" and not clean_text(reason):
         raise DomainError(_("Give a reason for the rejection."), "reason")
     result = BulkResult()
-    today = today or association_today()
+    today = today or dates.association_today()
     # Approve in a stable order so the 24-hour check sees earlier approvals of the batch.
     for entry in sorted(entries, key=lambda e: (e.work_date, e.id)):
         if action == "approve" and entry.host_query and entry.status is HoursStatus.SUBMITTED:
@@ -382,7 +377,6 @@ __all__ = [
     "MAX_HOURS_PER_DAY",
     "BulkResult",
     "approve_hours",
-    "association_today",
     "bulk_review",
     "log_hours",
     "parse_hours",

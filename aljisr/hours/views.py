@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours import queries, services
@@ -204,7 +205,7 @@ def log_for_placement(placement_id: int) -> Any:
     """Log hours for a placement (approved at once: a coordinator logs them)."""
     placement = _placement_or_404(placement_id)
     form = LogHoursForm()
-    today = services.association_today()
+    today = association_today()
     latest = min(placement.end_date, today)
     form.work_date.render_kw = {
         **(form.work_date.render_kw or {}),

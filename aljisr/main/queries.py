@@ -67,7 +67,7 @@ def overview_counts(today: date) -> OverviewCounts:
 
 
 @dataclass(frozen=True)
-class PlacementRow:
+class OverviewPlacement:
     """What the overview shows of one placement (plain columns, no ORM objects to build)."""
 
     id: int
@@ -81,7 +81,7 @@ class PlacementRow:
     site_name: str
 
 
-def _placement_rows(page: Any, order: list[Any]) -> list[tuple[PlacementRow, int]]:
+def _overview_placements(page: Any, order: list[Any]) -> list[tuple[OverviewPlacement, int]]:
     """Rows of the placements whose ids ``page`` (a subquery with ``id`` and ``total``)
     selects, with volunteer, project and site names: one query."""
     rows = db.session.execute(
@@ -96,7 +96,7 @@ def _placement_rows(page: Any, order: list[Any]) -> list[tuple[PlacementRow, int
         .join(Site, Site.id == Project.site_id)
         .order_by(*order)
     ).all()
-    return [(PlacementRow(*row[:9]), int(row[9])) for row in rows]
+    return [(OverviewPlacement(*row[:9]), int(row[9])) for row in rows]
 
 
 def _page_of(where: list[Any], order: list[Any], limit: int, total: bool = True) -> Any:
@@ -112,7 +112,7 @@ def _page_of(where: list[Any], order: list[Any], limit: int, total: bool = True)
     )
 
 
-def current_placements(today: date, limit: int = 6) -> list[PlacementRow]:
+def current_placements(today: date, limit: int = 6) -> list[OverviewPlacement]:
     """The first ``limit`` active placements running today, ending soonest first (the full
     number is ``OverviewCounts.placements_today``); one query."""
     order = [Placement.end_date, Placement.id]
@@ -123,7 +123,7 @@ def current_placements(today: date, limit: int = 6) -> list[PlacementRow]:
         limit,
         total=False,
     )
-    return [row for row, _total in _placement_rows(page, order)]
+    return [row for row, _total in _overview_placements(page, order)]
 
 
 @dataclass(frozen=True)
@@ -133,9 +133,9 @@ class Movements:
 
     first: date
     last: date
-    arrivals: list[PlacementRow]
+    arrivals: list[OverviewPlacement]
     arrivals_total: int
-    departures: list[PlacementRow]
+    departures: list[OverviewPlacement]
     departures_total: int
 
 
@@ -150,11 +150,12 @@ def movements(today: date, days: int = 14, limit: int = 6) -> Movements:
     the total (``count() OVER ()``)."""
     last = today + timedelta(days=days - 1)
 
-    def fetch(column: Any, statuses: tuple[PlacementStatus, ...]) -> tuple[list[PlacementRow], int]:
+    def fetch(column: Any,
+              statuses: tuple[PlacementStatus, ...]) -> tuple[list[OverviewPlacement], int]:
         order = [column, Placement.id]
         page = _page_of([Placement.status.in_(statuses), column >= today, column <= last],
                         order, limit)
-        rows = _placement_rows(page, order)
+        rows = _overview_placements(page, order)
         return [row for row, _total in rows], (rows[0][1] if rows else 0)
 
     arrivals, arrivals_total = fetch(Placement.start_date, ARRIVING_STATUSES)
@@ -182,8 +183,8 @@ def projects_near_capacity(
     today: date, days: int = 30, threshold: float = 0.8
 ) -> list[ProjectLoad]:
     """Open or running projects whose peak booking over ``today``..``today + days - 1``
-    reaches ``threshold`` of their capacity (DESIGN.md §2: capacity is per single day, live
-    placements count), fullest first. Two queries.
+    reaches ``threshold`` of their capacity (docs/architecture.md §2.3: capacity is per single
+    day, live placements count), fullest first. Two queries.
 
     The first takes each running project's busiest day in the window from the
     ``project_bookings`` summary (live placements per project and day, kept by triggers: see

@@ -10,7 +10,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from aljisr.backup.queries import backup_health
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.i18n import get_locale
 from aljisr.main import queries
 from aljisr.permissions import Permission, Role, has_permission, require
@@ -30,7 +30,7 @@ CAPACITY_SHOWN = 6
 @bp.route("/home")
 @require(Permission.SIGNED_IN)
 def home() -> str:
-    today = local_today()
+    today = association_today()
     if current_user.is_staff:
         backups = (
             backup_health() if has_permission(current_user, Permission.READ_BACKUPS) else None

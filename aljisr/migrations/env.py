@@ -91,14 +91,31 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite: batch mode recreates a table (copy, DROP, rename), and with foreign keys on
+        # dropping a table that other rows refer to fails. SQLite honours the pragma only
+        # outside a transaction, so it is set on the driver's connection (autocommit, see
+        # aljisr.database.configure_sqlite) before any migration begins one. Every reference
+        # is checked once the migrations are done, and the connection is then discarded
+        # rather than handed back to the pool with its foreign keys off.
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            connection.connection.driver_connection.execute('PRAGMA foreign_keys=OFF')
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql('PRAGMA foreign_key_check').all()
+                if broken:
+                    raise RuntimeError(f'migrations broke foreign keys: {broken[:5]}')
+        finally:
+            if sqlite:
+                connection.invalidate()
 
 
 if context.is_offline_mode():

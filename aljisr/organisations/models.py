@@ -1,4 +1,4 @@
-"""Partner bodies: sending organisations, host organisations and other partners."""
+"""Organisations: sending organisations, host organisations and funders."""
 
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ if TYPE_CHECKING:
 
 
 class OrganisationKind(enum.StrEnum):
-    """DESIGN.md §1: sending (abroad), host (receives volunteers), partner (funder, programme)."""
+    """Sending (abroad), host (receives volunteers), funder (finances or supports projects):
+    docs/architecture.md §1. Sending and host organisations have partner logins; funders do
+    not."""
 
     SENDING = "sending"
     HOST = "host"
-    PARTNER = "partner"
+    FUNDER = "funder"
 
     @property
     def title(self) -> str:
@@ -33,13 +35,18 @@ class OrganisationKind(enum.StrEnum):
             {
                 "sending": _l("Sending organisation"),
                 "host": _l("Host organisation"),
-                "partner": _l("Partner"),
+                "funder": _l("Funder"),
             }[self.value]
         )
 
 
+#: Kinds whose contacts have partner logins (docs/architecture.md §3.1): funders have none.
+PARTNER_KINDS = (OrganisationKind.SENDING, OrganisationKind.HOST)
+
+
 class Organisation(TimestampMixin, db.Model):
-    """A partner body. Archived, never deleted, once anything refers to it."""
+    """A sending or host organisation, or a funder. Archived, never deleted, once anything
+    refers to it."""
 
     __tablename__ = "organisations"
 

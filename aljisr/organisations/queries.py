@@ -35,7 +35,7 @@ def _count(model: Any, column: Any) -> Any:
 
 
 def organisation_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
-    """One page of (organisation, sites, volunteers sent, partner projects) rows: 2 queries.
+    """One page of (organisation, sites, volunteers sent, projects funded) rows: 2 queries.
 
     :param filters: q, kind, country, archived ("", "archived", "all").
     """
@@ -43,7 +43,7 @@ def organisation_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page
         Organisation,
         _count(Site, Site.organisation_id).label("sites"),
         _count(Volunteer, Volunteer.sending_organisation_id).label("volunteers"),
-        _count(Project, Project.partner_id).label("projects"),
+        _count(Project, Project.funder_id).label("projects"),
     ).where(
         archived_clause(Organisation.archived_at, filters.get("archived")),
         search_clause(Organisation.search_key, filters.get("q")),
@@ -80,7 +80,7 @@ def _linked(stmt: sa.Select[Any], order: Any, options: tuple[Any, ...] = ()) -> 
 
 
 def organisation_links(organisation: Organisation) -> dict[str, Linked]:
-    """Its sites, the volunteers it sent and the projects it is partner of (at most 6 queries,
+    """Its sites, the volunteers it sent and the projects it funds (at most 6 queries,
     whatever their number)."""
     return {
         "sites": _linked(sa.select(Site).where(Site.organisation_id == organisation.id),
@@ -88,6 +88,6 @@ def organisation_links(organisation: Organisation) -> dict[str, Linked]:
         "volunteers": _linked(
             sa.select(Volunteer).where(Volunteer.sending_organisation_id == organisation.id),
             (Volunteer.search_key, Volunteer.id)),
-        "projects": _linked(sa.select(Project).where(Project.partner_id == organisation.id),
+        "projects": _linked(sa.select(Project).where(Project.funder_id == organisation.id),
                             (Project.start_date.desc(), Project.id), (joinedload(Project.site),)),
     }

@@ -54,10 +54,10 @@ def _role_in_use(organisation: Organisation) -> str | None:
             .where(Site.organisation_id == organisation.id),
             _("Sites belong to it; it must stay a host organisation."),
         ),
-        OrganisationKind.PARTNER: (
+        OrganisationKind.FUNDER: (
             sa.select(sa.func.count()).select_from(Project)
-            .where(Project.partner_id == organisation.id),
-            _("It is the partner of projects; it must stay a partner."),
+            .where(Project.funder_id == organisation.id),
+            _("It funds projects; it must stay a funder."),
         ),
     }
     stmt, message = checks[organisation.kind]
@@ -89,7 +89,7 @@ def create_organisation(values: Mapping[str, Any], *, actor: Any) -> Organisatio
 def update_organisation(organisation: Organisation, values: Mapping[str, Any], *,
                         actor: Any) -> list[str]:
     """Change an organisation. Its kind cannot change while it plays that role (volunteers
-    sent, sites, projects as partner).
+    sent, sites, projects funded).
 
     :returns: names of the fields that changed.
     :raises DomainError: a value breaks a rule (``field`` says which).
@@ -110,7 +110,7 @@ def archive_organisation(organisation: Organisation, *, actor: Any) -> None:
     """Archive: it leaves lists and choices, stays viewable; nothing else changes.
 
     :raises NotAllowed: already archived, or a placement it takes part in (its volunteer's,
-        at its site, or on a project it partners) is proposed, confirmed or active: the
+        at its site, or on a project it funds) is proposed, confirmed or active: the
         organisation would leave the filters while its volunteers are still expected.
     """
     if organisation.archived_at is not None:
@@ -119,7 +119,7 @@ def archive_organisation(organisation: Organisation, *, actor: Any) -> None:
         Placement.volunteer_id.in_(
             sa.select(Volunteer.id).where(Volunteer.sending_organisation_id == organisation.id)),
         Project.site_id.in_(sa.select(Site.id).where(Site.organisation_id == organisation.id)),
-        Project.partner_id == organisation.id,
+        Project.funder_id == organisation.id,
     ))
     if ongoing:
         raise NotAllowed(ngettext(

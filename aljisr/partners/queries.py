@@ -1,5 +1,5 @@
 """The partner portal's reads: what a partner organisation sees of volunteers, and the hours
-entries at a host organisation's sites (DESIGN.md §3).
+entries at a host organisation's sites (docs/architecture.md §3.2).
 
 - A **sending** organisation sees the volunteers it sent: their profile without health notes
   (nor the coordinators' internal notes), their placements, approved hours and certificates.
@@ -183,8 +183,8 @@ def host_state_clause(state: str) -> Any:
 
     ``to_confirm``: waiting for the association's review (submitted), neither confirmed nor
     queried by the host. Once a coordinator approved or rejected an entry, the host's
-    confirmation no longer informs the review (DESIGN.md §3: the host confirms, the
-    coordinator approves), so approved entries leave the list; the host still sees them, and
+    confirmation no longer informs the review (docs/architecture.md §6.5: the host confirms,
+    the coordinator approves), so approved entries leave the list; the host still sees them, and
     may confirm or query them, under ``all``. ``queried``: the host's query is open;
     ``confirmed``: confirmed by the host.
     """

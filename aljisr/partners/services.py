@@ -1,6 +1,6 @@
 """The partner portal's writes: a host organisation confirms hours entries at its sites, or
 queries them with a message that the coordinators see beside the entry in their review queue
-(DESIGN.md §3). What partners see is read by :mod:`aljisr.partners.queries`.
+(docs/architecture.md §3.2, §6.5). What partners see is read by :mod:`aljisr.partners.queries`.
 
 Services flush but never commit.
 """

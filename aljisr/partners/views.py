@@ -22,7 +22,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours.models import HoursStatus
@@ -38,7 +38,7 @@ bp = Blueprint("partners", __name__, url_prefix="/partner")
 @bp.app_template_global()
 def partner_sees_volunteer(placement: Any, today: date | None = None) -> bool:
     """Whether the signed-in partner may open the page of ``placement``'s volunteer."""
-    return queries.sees_volunteer(current_user, placement, today or local_today())
+    return queries.sees_volunteer(current_user, placement, today or association_today())
 
 
 @bp.route("/volunteers")
@@ -46,7 +46,7 @@ def partner_sees_volunteer(placement: Any, today: date | None = None) -> bool:
 def volunteers() -> str:
     """The volunteers the organisation sent (sending) or hosts right now (host)."""
     g.no_store = True
-    today = local_today()
+    today = association_today()
     q = (request.args.get("q") or "").strip()[:200]
     page = queries.volunteer_page(current_user, q, parse_page(request.args), today)
     placements = queries.placements_by_volunteer(current_user, [v.id for v in page.items])
@@ -60,7 +60,7 @@ def volunteers() -> str:
 def volunteer(volunteer_id: int) -> str:
     """One volunteer, showing only what the organisation may see."""
     g.no_store = True
-    today = local_today()
+    today = association_today()
     found = queries.volunteer_for_partner(current_user, volunteer_id, today) or abort(404)
     detail = queries.volunteer_detail(current_user, found, today)
     return render_template(
@@ -86,7 +86,7 @@ def hours() -> str:
         state=state,
         counts=queries.count_host_hours(current_user),
         form=ConfirmHoursForm(),
-        today=local_today(),
+        today=association_today(),
     )
 
 

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 
 class PlacementStatus(enum.StrEnum):
-    """DESIGN.md §2: proposed -> confirmed -> active -> completed; proposed/confirmed ->
-    cancelled; confirmed/active -> withdrawn."""
+    """proposed -> confirmed -> active -> completed; proposed/confirmed -> cancelled;
+    confirmed/active -> withdrawn (docs/architecture.md §2.4)."""
 
     PROPOSED = "proposed"
     CONFIRMED = "confirmed"
@@ -50,7 +50,7 @@ PLACEMENT_STATUS_TITLES = {
     PlacementStatus.WITHDRAWN: _l("Withdrawn"),
 }
 
-#: Allowed status changes (DESIGN.md §2).
+#: Allowed status changes (docs/architecture.md §2.4).
 TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
     PlacementStatus.PROPOSED: frozenset({PlacementStatus.CONFIRMED, PlacementStatus.CANCELLED}),
     PlacementStatus.CONFIRMED: frozenset(
@@ -150,8 +150,8 @@ class ProjectBooking(db.Model):
     triggers (migration ``project_bookings``, SQLite and PostgreSQL versions) add one on each
     day of a placement that is inserted live or becomes live, and take it off when it stops
     being live, changes dates or project, or is deleted, whoever writes (services, seed, bulk
-    imports). Live means :data:`LIVE_STATUSES` (DESIGN.md §2: capacity is per single day).
-    Days with no placement left have no row. Rebuild it with
+    imports). Live means :data:`LIVE_STATUSES` (docs/architecture.md §2.3: capacity is per
+    single day). Days with no placement left have no row. Rebuild it with
     :func:`aljisr.placements.services.rebuild_project_bookings`.
     """
 

@@ -82,7 +82,8 @@ DEFAULT_SORT = "start_date"
 
 @dataclass(frozen=True, slots=True)
 class PlacementRow:
-    """What a row of the placements list shows: plain values, no ORM object to build."""
+    """What a row of the placements register shows, as ``VolunteerRow`` and ``ProjectRow``
+    do for theirs: plain values, no ORM object to build."""
 
     id: int
     volunteer_id: int

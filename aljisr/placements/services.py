@@ -1,4 +1,5 @@
-"""Placement rules (DESIGN.md §2): dates, overlap, capacity, and the status path.
+"""Placement rules: dates, overlap, capacity, and the status path (docs/architecture.md §2.2,
+§2.3, §2.4).
 
 Plain functions that take model objects and plain values, raise :class:`~aljisr.errors.DomainError`
 subclasses (with the form ``field`` they belong beside), record every change in the audit log,
@@ -21,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from aljisr import audit
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, format_date
@@ -413,12 +414,12 @@ def transition(
     ``today`` the last day (the old one is in the audit details), so certificates, reports and
     capacity tell what really happened.
 
-    :param today: the association's date (default :func:`aljisr.dates.today`).
+    :param today: the association's date (default :func:`aljisr.dates.association_today`).
     :raises NotAllowed: ``field="status"`` for a move off the allowed path (e.g. completed ->
         active, proposed -> completed, cancelled -> confirmed) or a start before the first day;
         ``field="reason"`` when cancelling or withdrawing without a reason.
     """
-    today = today or local_today()
+    today = today or association_today()
     new_status = PlacementStatus(new_status)
     reason = _clean_reason(reason)
     current = _lock_placement(placement)

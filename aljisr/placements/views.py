@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _, _l, format_date
@@ -186,7 +186,7 @@ def _render_detail(
         reason_required=services.REASON_REQUIRED,
         verbs=services.TRANSITION_VERBS,
         can_change_dates=placement.status in services.DATES_CHANGEABLE,
-        today=local_today(),
+        today=association_today(),
         failed=failed,
         failed_form=form,
     )
@@ -255,7 +255,7 @@ def _default_dates(volunteer: Volunteer | None, project: Project | None) -> tupl
         return None, None
     if volunteer is not None:
         match = score(queries.candidate_profile(volunteer),
-                      queries.project_needs(project, local_today()))
+                      queries.project_needs(project, association_today()))
         if match.suggested_start:
             return match.suggested_start, match.suggested_end
     return project.start_date, project.end_date
@@ -317,7 +317,7 @@ def new() -> Any:
                     flash(_("%(name)s said they are available %(dates)s: check these dates "
                             "with them.", name=volunteer.full_name,
                             dates=_availability(volunteer)), "warning")
-                if placement.end_date < local_today():
+                if placement.end_date < association_today():
                     flash(_("These dates are over: the placement is recorded as proposed, "
                             "for the record. Confirm, start and complete it to issue its "
                             "certificate."), "warning")
@@ -374,13 +374,13 @@ def edit_dates(placement_id: int) -> Any:
 @require(Permission.MANAGE_PLACEMENTS)
 def match_for_project(project_id: int) -> str:
     project = _project_or_404(project_id)
-    ranked, excluded = queries.match_project(project, local_today())
+    ranked, excluded = queries.match_project(project, association_today())
     show_all = request.args.get("show") == "all"
     return render_template(
         "placements/match_project.html",
         project=project,
         peak=queries.project_occupancy(project.id),
-        today=local_today(),
+        today=association_today(),
         ranked=ranked if show_all else ranked[:MATCH_PAGE],
         ranked_total=len(ranked),
         excluded=excluded[:EXCLUDED_SHOWN],
@@ -394,7 +394,7 @@ def match_for_project(project_id: int) -> str:
 @require(Permission.MANAGE_PLACEMENTS)
 def match_for_volunteer(volunteer_id: int) -> str:
     volunteer = _volunteer_or_404(volunteer_id)
-    ranked, excluded = queries.match_volunteer(volunteer, local_today())
+    ranked, excluded = queries.match_volunteer(volunteer, association_today())
     show_all = request.args.get("show") == "all"
     return render_template(
         "placements/match_volunteer.html",

@@ -26,11 +26,12 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from aljisr.dates import association_today
 from aljisr.downloads import send_download
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours import services as hours_services
-from aljisr.hours.services import association_today, log_hours
+from aljisr.hours.services import log_hours
 from aljisr.i18n import _, current_language, format_date
 from aljisr.listing import parse_page
 from aljisr.permissions import Permission, require

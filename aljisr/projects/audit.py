@@ -27,7 +27,7 @@ WORDING = AuditWording(
         ),
     ),
     key_labels={"project_id": _l("Project"), "capacity": _l("Capacity")},
-    id_keys={"project_id": "projects", "parent_id": "projects", "partner_id": "organisations"},
+    id_keys={"project_id": "projects", "parent_id": "projects", "funder_id": "organisations"},
     number_keys=frozenset({"capacity", "phase_number"}),
     change_pairs={"project.update": None},
 )

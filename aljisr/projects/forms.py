@@ -72,9 +72,9 @@ class ProjectForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional()],
                                 render_kw={"rows": 4})
     site_id = SelectField(_l("Site"), coerce=optional_int, validators=[InputRequired()])
-    partner_id = SelectField(
-        _l("Partner"), coerce=optional_int, validators=[Optional()],
-        description=_l("A funder or programme partner, if any."),
+    funder_id = SelectField(
+        _l("Funder"), coerce=optional_int, validators=[Optional()],
+        description=_l("The organisation that finances or supports the project, if any."),
     )
     parent_id = SelectField(
         _l("Phase of"), coerce=optional_int, validators=[Optional()],
@@ -116,7 +116,7 @@ class ProjectForm(FlaskForm):
     def values(self) -> dict[str, Any]:
         """Model attribute -> cleaned value, for the services."""
         values = {name: self[name].data for name in (
-            "title", "title_fr", "title_ar", "description", "site_id", "partner_id", "parent_id",
+            "title", "title_fr", "title_ar", "description", "site_id", "funder_id", "parent_id",
             "phase_number", "start_date", "end_date", "capacity", "required_skills",
             "required_languages", "sdgs")}
         values["theme"] = Theme(self.theme.data)

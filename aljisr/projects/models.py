@@ -112,8 +112,8 @@ class Project(TimestampMixin, db.Model):
     site_id: Mapped[int] = mapped_column(
         sa.ForeignKey("sites.id", ondelete="RESTRICT"), index=True
     )
-    #: A funder or programme partner (organisation of kind "partner"), if any.
-    partner_id: Mapped[int | None] = mapped_column(
+    #: The funder (an organisation of kind "funder") that finances or supports it, if any.
+    funder_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
     #: The parent project when this is a phase ("first step", "second step").
@@ -127,7 +127,7 @@ class Project(TimestampMixin, db.Model):
     )
     start_date: Mapped[date]
     end_date: Mapped[date]
-    #: Most volunteers on the project on any single day (DESIGN.md §2, capacity).
+    #: Most volunteers on the project on any single day (docs/architecture.md §2.3).
     capacity: Mapped[int]
     #: Free-text skill names, e.g. ["carpentry", "painting"]; compared case-insensitively.
     required_skills: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
@@ -137,7 +137,7 @@ class Project(TimestampMixin, db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     site: Mapped[Site] = relationship(back_populates="projects")
-    partner: Mapped[Organisation | None] = relationship()
+    funder: Mapped[Organisation | None] = relationship()
     parent: Mapped[Project | None] = relationship(remote_side=[id], back_populates="phases")
     phases: Mapped[list[Project]] = relationship(
         back_populates="parent", order_by="Project.phase_number"

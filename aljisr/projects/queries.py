@@ -88,13 +88,13 @@ def project_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
 
 
 def get_project(project_id: int) -> Project:
-    """The project with site, partner, parent, phases and SDG tags, or 404 (3 queries)."""
+    """The project with site, funder, parent, phases and SDG tags, or 404 (3 queries)."""
     project = db.session.scalar(
         sa.select(Project)
         .where(Project.id == project_id)
         .options(
             joinedload(Project.site),
-            joinedload(Project.partner),
+            joinedload(Project.funder),
             joinedload(Project.parent),
             selectinload(Project.phases),
             selectinload(Project.sdg_tags),
@@ -113,10 +113,10 @@ def site_options(include_id: int | None = None) -> list[tuple[int, str]]:
     return [(r.id, r.name) for r in db.session.execute(stmt.order_by(Site.search_key))]
 
 
-def partner_options(include_id: int | None = None) -> list[tuple[int, str]]:
-    """(id, name) of current partner organisations, plus ``include_id``."""
+def funder_options(include_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of current funders, plus ``include_id``."""
     stmt = sa.select(Organisation.id, Organisation.name).where(
-        Organisation.kind == OrganisationKind.PARTNER,
+        Organisation.kind == OrganisationKind.FUNDER,
         sa.or_(Organisation.archived_at.is_(None), Organisation.id == (include_id or 0)),
     )
     return [(r.id, r.name) for r in db.session.execute(stmt.order_by(Organisation.search_key))]

@@ -28,7 +28,7 @@ from aljisr.sites.models import Site
 from aljisr.text import clean_text
 
 #: Attributes the services accept (``sdgs``: list of goal numbers 1-17).
-FIELDS = ("title", "title_fr", "title_ar", "description", "site_id", "partner_id", "parent_id",
+FIELDS = ("title", "title_fr", "title_ar", "description", "site_id", "funder_id", "parent_id",
           "phase_number", "theme", "status", "start_date", "end_date", "capacity",
           "required_skills", "required_languages", "sdgs")
 
@@ -37,7 +37,8 @@ MAX_PHASE_DEPTH = 50
 
 
 def _validate(values: Mapping[str, Any], project: Project | None) -> None:
-    """Rules of the project itself (DESIGN.md §1-2); ``project`` is None on creation."""
+    """Rules of the project itself (docs/architecture.md §1, §2.2); ``project`` is None on
+    creation."""
     def current(name: str) -> Any:
         return values.get(name, getattr(project, name) if project is not None else None)
 
@@ -66,7 +67,7 @@ def _validate(values: Mapping[str, Any], project: Project | None) -> None:
     if phase is not None and phase < 1:
         raise DomainError(_("Phases are numbered from 1."), field="phase_number")
     _check_site(values, project)
-    _check_partner(values.get("partner_id"))
+    _check_funder(values.get("funder_id"))
     _check_parent(values.get("parent_id"), project)
 
 
@@ -84,12 +85,12 @@ def _check_site(values: Mapping[str, Any], project: Project | None) -> None:
         raise DomainError(_("This site is archived; restore it first."), field="site_id")
 
 
-def _check_partner(partner_id: int | None) -> None:
-    if partner_id is None:
+def _check_funder(funder_id: int | None) -> None:
+    if funder_id is None:
         return
-    kind = db.session.scalar(sa.select(Organisation.kind).where(Organisation.id == partner_id))
-    if kind is not OrganisationKind.PARTNER:
-        raise DomainError(_("Choose a partner organisation."), field="partner_id")
+    kind = db.session.scalar(sa.select(Organisation.kind).where(Organisation.id == funder_id))
+    if kind is not OrganisationKind.FUNDER:
+        raise DomainError(_("Choose a funder."), field="funder_id")
 
 
 def _check_parent(parent_id: int | None, project: Project | None) -> None:
@@ -112,8 +113,8 @@ def _check_parent(parent_id: int | None, project: Project | None) -> None:
 
 
 def _check_dates_against_placements(project: Project, start: date, end: date) -> None:
-    """Refuse new dates that would leave live placements outside the project (DESIGN.md §2:
-    a placement lies within its project's dates). Locks the project row first (PostgreSQL),
+    """Refuse new dates that would leave live placements outside the project (docs/architecture.md
+    §2.2: a placement lies within its project's dates). Locks the project row first (PostgreSQL),
     so no placement is booked between the check and the commit."""
     db.session.execute(sa.select(Project.id).where(Project.id == project.id).with_for_update())
     outside = placements_outside(project, start, end)

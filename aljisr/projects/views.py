@@ -60,9 +60,9 @@ def _form(project: Project | None) -> ProjectForm:
     form.site_id.choices = [SelectChoice("", _("— choose —"))] + [
         SelectChoice(i, n) for i, n in queries.site_options(project.site_id if project else None)
     ]
-    form.partner_id.choices = [blank] + [
+    form.funder_id.choices = [blank] + [
         SelectChoice(i, n)
-        for i, n in queries.partner_options(project.partner_id if project else None)
+        for i, n in queries.funder_options(project.funder_id if project else None)
     ]
     form.parent_id.choices = [blank] + [
         SelectChoice(i, n) for i, n in queries.parent_options(project)

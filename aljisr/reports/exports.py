@@ -42,7 +42,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from aljisr.i18n import _, get_locale
-from aljisr.reports.queries import Breakdown, PlacementRow, Report, Totals
+from aljisr.reports.queries import Breakdown, Report, ReportPlacement, Totals
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV Injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -70,7 +70,7 @@ def column_titles() -> list[str]:
             _("Days in period"), _("Approved hours")]
 
 
-def row_values(row: PlacementRow) -> list[Any]:
+def row_values(row: ReportPlacement) -> list[Any]:
     """The cells of one placement row: text, dates, an int and a Decimal."""
     return [row.volunteer, row.nationality, row.project, row.site, row.start, row.end,
             row.days_in_period, row.approved_hours]

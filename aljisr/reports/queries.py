@@ -1,6 +1,7 @@
 """Read-only queries behind the reports: totals in SQL, one query for the detail rows.
 
-A report covers an inclusive period ``[start, end]`` (DESIGN.md §2: dates are inclusive).
+A report covers an inclusive period ``[start, end]`` (docs/architecture.md §2.1: dates are
+inclusive).
 
 - A placement is **in the period** when its own inclusive range overlaps it
   (``placement.start <= end and start <= placement.end``) and its status is one of
@@ -11,11 +12,11 @@ A report covers an inclusive period ``[start, end]`` (DESIGN.md §2: dates are i
 - **Approved hours** are the hours of entries with status ``approved`` whose ``work_date`` is
   in the period, both ends included (an entry on the last day counts). They are summed per
   placement in a sub-query *before* any join, so each entry counts once however many rows the
-  joins produce. Submitted and rejected hours never count (DESIGN.md §2, hours).
+  joins produce. Submitted and rejected hours never count (docs/architecture.md §2.5).
 
 Which placements belong to an organisation depends on its kind (:func:`organisation_condition`):
 a sending organisation's are those of the volunteers it sent, a host organisation's those on
-projects at its sites, a partner's (funder's) those on the projects it funds.
+projects at its sites, a funder's those on the projects it funds.
 
 Every report runs a fixed number of statements whatever its number of rows: one for the
 summary, one ``GROUP BY`` per breakdown and one for the detail rows (a test counts them).
@@ -114,7 +115,7 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
-class PlacementRow:
+class ReportPlacement:
     """One placement of a report. ``nationality`` is the country name (may be empty)."""
 
     placement_id: int
@@ -144,7 +145,7 @@ class Report:
     totals: Totals
     breakdowns: tuple[Breakdown, ...]
     chart: Breakdown | None
-    rows: tuple[PlacementRow, ...] = field(default=())
+    rows: tuple[ReportPlacement, ...] = field(default=())
     show_rows: bool = True
     file_prefix: str = "aljisr-report"
     slug_name: str = ""
@@ -185,7 +186,7 @@ def organisation_condition(organisation: Organisation) -> Any:
         return Volunteer.sending_organisation_id == organisation.id
     if organisation.kind is OrganisationKind.HOST:
         return Site.organisation_id == organisation.id
-    return Project.partner_id == organisation.id
+    return Project.funder_id == organisation.id
 
 
 def _facts(period: Period, condition: Any) -> Any:
@@ -315,7 +316,7 @@ def by_sdg(facts: Any) -> Breakdown:
 
 
 def placement_rows(facts: Any,
-                   country_name: Callable[[str | None], str]) -> tuple[PlacementRow, ...]:
+                   country_name: Callable[[str | None], str]) -> tuple[ReportPlacement, ...]:
     """The detail rows, one per placement, in time order: start date, project, name (one
     statement)."""
     query = sa.select(facts).order_by(
@@ -323,7 +324,7 @@ def placement_rows(facts: Any,
         facts.c.volunteer_name, facts.c.placement_id,
     )
     return tuple(
-        PlacementRow(
+        ReportPlacement(
             placement_id=row.placement_id,
             volunteer=row.volunteer_name,
             nationality=country_name(row.nationality) if row.nationality else "",

@@ -31,7 +31,7 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.downloads import send_download
 from aljisr.extensions import db
 from aljisr.i18n import _, format_decimal, get_locale, text_direction
@@ -78,7 +78,7 @@ def _download(report: queries.Report, fmt: str) -> Any:
         data = exports.report_xlsx(report, rtl=_direction() == "rtl")
     else:
         data = report_pdf(report, association=_(current_app.config["ASSOCIATION_NAME"]),
-                          generated=local_today(), direction=_direction())
+                          generated=association_today(), direction=_direction())
     return send_download(data, exports.filename(report, fmt), _MIMETYPES[fmt],
                          ascii_name=exports.filename(report, fmt, ascii_only=True))
 
@@ -99,7 +99,7 @@ def _organisation_page(organisation: Organisation) -> Any:
         form = PeriodForm(formdata=request.args)
         valid = form.validate()
     else:
-        start, end = PeriodForm.default_period(local_today())
+        start, end = PeriodForm.default_period(association_today())
         form = PeriodForm(formdata=None, start=start, end=end)
         valid = True
     if not valid:
@@ -126,7 +126,7 @@ def _download_links(period: queries.Period | None = None) -> list[tuple[str, str
 @require(Permission.VIEW_REPORTS_ALL)
 def index() -> Any:
     """Staff: pick an organisation and a period, or a year for the annual report."""
-    today = local_today()
+    today = association_today()
     start, end = PeriodForm.default_period(today)
     organisations = db.session.execute(
         sa.select(Organisation.id, Organisation.name, Organisation.kind,

@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from aljisr.dates import today
+from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 
@@ -27,7 +27,7 @@ def anonymise_expired(years: int | None, yes: bool) -> None:
     from aljisr.volunteers.services import anonymise_volunteer
 
     years = years or int(current_app.config["PERSONAL_DATA_RETENTION_YEARS"])
-    due = volunteers_past_retention(years, today())
+    due = volunteers_past_retention(years, association_today())
     if not due:
         click.echo(f"No volunteer is past the retention period ({years} years).")
         return

@@ -161,7 +161,7 @@ class VolunteerForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def validate_date_of_birth(self, field: Any) -> None:
-        if field.data and field.data > dates.today():
+        if field.data and field.data > dates.association_today():
             raise ValidationError(_("Give a date of birth in the past."))
         if field.data and field.data < date(1900, 1, 1):
             raise ValidationError(_("Check the year of birth: it is before 1900."))
@@ -171,7 +171,7 @@ class VolunteerForm(FlaskForm):
             raise ValidationError(_("The end of availability cannot be before its start."))
 
     def validate_consent_date(self, field: Any) -> None:
-        if field.data and field.data > dates.today():
+        if field.data and field.data > dates.association_today():
             raise ValidationError(_("The consent date cannot be in the future."))
 
     def validate_languages(self, field: Any) -> None:

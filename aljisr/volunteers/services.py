@@ -308,8 +308,8 @@ def unarchive_volunteer(volunteer: Volunteer, *, actor: Any) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Anonymisation (DESIGN.md §2: personal data is anonymised on request or after the retention
-# period, while issued certificates stay verifiable)
+# Anonymisation (docs/architecture.md §2.8: personal data is anonymised on request or after the
+# retention period, while issued certificates stay verifiable)
 # --------------------------------------------------------------------------------------------
 
 #: Most characters kept of the reason given for an anonymisation.

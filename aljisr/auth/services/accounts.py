@@ -13,6 +13,7 @@ from aljisr.auth.services.signin import end_all_sessions
 from aljisr.errors import Conflict
 from aljisr.extensions import db
 from aljisr.i18n import _
+from aljisr.organisations.models import PARTNER_KINDS, Organisation
 from aljisr.permissions import Role
 from aljisr.text import clean_email
 from aljisr.volunteers.models import Volunteer
@@ -32,7 +33,7 @@ def create_user(
     :raises Conflict: ``field="email"`` when the e-mail (case-insensitive) is already taken, or
         when a staff or partner login would take a volunteer's address (see
         :func:`refuse_volunteer_email`); ``field="organisation"`` when a partner user has no
-        organisation.
+        organisation, or one that is not a sending or host organisation (a funder).
     """
     if find_user_by_email(email) is not None:
         raise Conflict(_("A user with this e-mail already exists."), field="email")
@@ -82,6 +83,12 @@ def refuse_volunteer_email(email: str | None, role: Role) -> None:
 def _check_organisation(role: Role, organisation_id: int | None) -> None:
     if role is Role.PARTNER and organisation_id is None:
         raise Conflict(_("A partner user must belong to an organisation."), field="organisation")
+    if role is Role.PARTNER:
+        kind = db.session.scalar(
+            sa.select(Organisation.kind).where(Organisation.id == organisation_id))
+        if kind not in PARTNER_KINDS:  # a partner is a sending or host organisation's login
+            raise Conflict(_("Only sending and host organisations have a partner portal."),
+                           field="organisation")
     if role is not Role.PARTNER and organisation_id is not None:
         raise Conflict(
             _("Only partner users belong to an organisation; choose none for this role."),
