@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask import render_template_string
 
 from aljisr.dates import today
 from aljisr.hours.models import HoursEntry, HoursStatus
@@ -511,14 +510,14 @@ def test_log_for_a_proposed_placement_is_refused_and_unknown_is_404(coordinator,
 
 
 def test_placement_partial_shows_entries_and_approved_total(app, db, coordinator):
+    client, _ = coordinator
     p = _placement()
     factories.hours(p, D - timedelta(days=1), "3.5", activity="Approved work")
     factories.hours(p, D - timedelta(days=2), "2", activity="Also approved")
     _submitted(p, 3, "6", activity="Pending work")
     factories.hours(p, D - timedelta(days=4), "7", HoursStatus.REJECTED, activity="Refused work")
     db.session.commit()
-    with app.test_request_context("/"):
-        html = render_template_string('{% include "hours/_for_placement.html" %}', placement=p)
+    html = client.get(f"/placements/{p.id}").get_data(as_text=True)
     assert "Approved work" in html and "Pending work" in html and "Refused work" in html
     approved = re.search(r'data-total="approved"><bdi>(.*?)<', html).group(1)
     submitted = re.search(r'data-total="submitted"><bdi>(.*?)<', html).group(1)

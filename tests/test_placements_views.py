@@ -8,8 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import render_template
-from flask_login import login_user
 
 from aljisr.audit import AuditEvent
 from aljisr.dates import today
@@ -394,56 +392,33 @@ class TestChangeDates:
         assert "cannot change" in text(response)
 
 
-class TestPartials:
-    def render(self, app, user, template, **context):
-        with app.test_request_context():
-            login_user(user)
-            return render_template(template, **context)
+class TestSectionsOnOtherPages:
+    """The placements sections of the volunteer and project pages, read by those pages'
+    views."""
 
-    def test_volunteer_partial(self, app, db, september):
-        user = factories.user()
+    def test_volunteer_page_lists_placements(self, coordinator, db, september):
+        client, _ = coordinator
         volunteer = factories.volunteer()
         factories.placement(volunteer, september, status=S.CONFIRMED)
-        html = self.render(app, user, "placements/_for_volunteer.html", volunteer=volunteer)
+        db.session.commit()
+        html = text(client.get(f"/volunteers/{volunteer.id}"))
         assert "Peinture à l&#39;école" in html
         assert f"/placements/match/volunteer/{volunteer.id}" in html
         assert "Find projects" in html
 
-    def test_project_partial_with_occupancy(self, app, db, september):
-        user = factories.user()
+    def test_project_page_lists_placements_with_occupancy(self, coordinator, db, september):
+        client, _ = coordinator
         factories.placement(
             factories.volunteer(full_name="Amal"), september, start_date=d(9, 1), end_date=d(9, 15)
         )
         factories.placement(
             factories.volunteer(full_name="Zoé"), september, start_date=d(9, 15), end_date=d(9, 30)
         )
-        html = self.render(app, user, "placements/_for_project.html", project=september)
+        db.session.commit()
+        html = text(client.get(f"/projects/{september.id}"))
         assert "Amal" in html and "Zoé" in html
         assert "At most 2 of 2 places taken on one day" in html
         assert f"/placements/match/project/{september.id}" in html
-
-    def test_partials_do_not_query_per_row(self, app, db, september):
-        user = factories.user()
-        volunteer = factories.volunteer()
-        factories.placement(volunteer, september, start_date=d(9, 1), end_date=d(9, 2))
-        db.session.commit()
-
-        def count(template, **context):
-            db.session.expire_all()
-            with statements_sent(db.engine) as statements:
-                self.render(app, user, template, **context)
-            return len(statements)
-
-        small_v = count("placements/_for_volunteer.html", volunteer=volunteer)
-        small_p = count("placements/_for_project.html", project=september)
-        for month in (10, 11, 12):
-            other = factories.project(start_date=d(month, 1), end_date=d(month, 28))
-            factories.placement(volunteer, other, start_date=d(month, 1), end_date=d(month, 2))
-        for day in range(3, 12):
-            factories.placement(project_=september, start_date=d(9, day), end_date=d(9, day))
-        db.session.commit()
-        assert count("placements/_for_volunteer.html", volunteer=volunteer) == small_v
-        assert count("placements/_for_project.html", project=september) == small_p
 
 
 def test_a_refused_start_is_shown_above_the_buttons_not_on_the_note(coordinator, db):

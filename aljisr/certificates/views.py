@@ -39,22 +39,6 @@ from aljisr.projects.models import Project
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
 
-# --- partials on other areas' pages -----------------------------------------------------------
-
-
-@bp.app_template_global()
-def certificates_for_volunteer(volunteer: Any) -> queries.VolunteerCertificates:
-    """For ``certificates/_for_volunteer.html``: the volunteer's certificates and completed
-    placements awaiting one (2 queries)."""
-    return queries.for_volunteer(volunteer.id)
-
-
-@bp.app_template_global()
-def certificates_for_placement(placement: Any) -> Any:
-    """For ``certificates/_for_placement.html``: the placement's certificates (1 query)."""
-    return queries.for_placement(placement.id)
-
-
 # --- helpers ----------------------------------------------------------------------------------
 
 

@@ -35,12 +35,6 @@ def format_hours(amount: Decimal | None) -> str:
     return format_decimal(amount or 0, format="#,##0.##")
 
 
-@bp.app_template_global()
-def hours_for_placement(placement: Placement) -> queries.PlacementHours:
-    """Entries and totals of ``placement`` for ``hours/_for_placement.html`` (two queries)."""
-    return queries.placement_hours(placement.id)
-
-
 # --- the review queue -------------------------------------------------------------------------
 
 
@@ -242,10 +236,11 @@ def log_for_placement(placement_id: int) -> Any:
             "hours/log.html",
             form=form,
             placement=placement,
+            placement_hours=queries.placement_hours(placement.id),
             today=today,
         ),
         status,
     )
 
 
-__all__ = ["bp", "hours_for_placement"]
+__all__ = ["bp"]

@@ -13,12 +13,14 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from aljisr.certificates import queries as certificate_queries
 from aljisr.dates import today as local_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
+from aljisr.hours import queries as hours_queries
 from aljisr.i18n import _, _l, format_date
 from aljisr.listing import parse_page, parse_sort
-from aljisr.permissions import Permission, require
+from aljisr.permissions import Permission, has_permission, require
 from aljisr.placements import queries, services
 from aljisr.placements.forms import (
     STATUS_ANY,
@@ -75,21 +77,6 @@ def isodate(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
-
-
-@bp.app_template_global()
-def placements_for_volunteer(volunteer: Volunteer) -> list[Placement]:
-    """The volunteer's placements the current user may see, with project and site (1 query)."""
-    return queries.placements_of_volunteer(current_user, volunteer.id)
-
-
-@bp.app_template_global()
-def placements_for_project(project: Project) -> dict[str, Any]:
-    """The project's placements (with volunteers) and its peak occupancy (2 queries)."""
-    return {
-        "placements": queries.placements_on_project(current_user, project.id),
-        "peak": queries.project_occupancy(project.id),
-    }
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -178,10 +165,19 @@ def _render_detail(
     failed: PlacementStatus | None = None,
     form: TransitionForm | None = None,
 ) -> str:
+    """The placement page: its record, history, hours (2 queries) and, for a user who issues
+    certificates, its certificates (1 query)."""
+    certificates = (
+        certificate_queries.for_placement(placement.id)
+        if has_permission(current_user, Permission.ISSUE_CERTIFICATES)
+        else None
+    )
     return render_template(
         "placements/detail.html",
         placement=placement,
         history=queries.placement_history(placement.id),
+        placement_hours=hours_queries.placement_hours(placement.id),
+        placement_certificates=certificates,
         allowed=services.allowed_transitions(placement),
         reason_required=services.REASON_REQUIRED,
         verbs=services.TRANSITION_VERBS,

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
 from aljisr.permissions import Permission, require
+from aljisr.placements import queries as placement_queries
 from aljisr.projects import queries, services
 from aljisr.projects.forms import ProjectFilterForm, ProjectForm
 from aljisr.projects.models import SDG_TITLES, Project, Theme
@@ -50,8 +51,15 @@ def index() -> str:
 @bp.route("/<int:project_id>")
 @require(Permission.MANAGE_REGISTERS)
 def detail(project_id: int) -> str:
+    """The project's record, its placements with their volunteers and its peak occupancy
+    (2 queries)."""
     project = queries.get_project(project_id)
-    return render_template("projects/detail.html", project=project)
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        project_placements=placement_queries.placements_on_project(current_user, project.id),
+        occupancy=placement_queries.project_occupancy(project.id),
+    )
 
 
 def _form(project: Project | None) -> ProjectForm:

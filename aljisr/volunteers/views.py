@@ -9,12 +9,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from aljisr.certificates import queries as certificate_queries
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.formfields import country_choices, grouped_language_options
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
-from aljisr.permissions import Permission, require
+from aljisr.permissions import Permission, has_permission, require
+from aljisr.placements import queries as placement_queries
 from aljisr.volunteers import queries, services
 from aljisr.volunteers.forms import (
     AnonymiseForm,
@@ -61,8 +63,20 @@ def index() -> str:
 @bp.route("/<int:volunteer_id>")
 @require(Permission.MANAGE_REGISTERS)
 def detail(volunteer_id: int) -> str:
+    """The volunteer's record, placements (1 query) and, for a user who issues certificates,
+    certificates and completed placements awaiting one (2 queries)."""
     volunteer = queries.get_volunteer(volunteer_id)
-    return render_template("volunteers/detail.html", volunteer=volunteer)
+    certificates = (
+        certificate_queries.for_volunteer(volunteer.id)
+        if has_permission(current_user, Permission.ISSUE_CERTIFICATES)
+        else None
+    )
+    return render_template(
+        "volunteers/detail.html",
+        volunteer=volunteer,
+        volunteer_placements=placement_queries.placements_of_volunteer(current_user, volunteer.id),
+        volunteer_certificates=certificates,
+    )
 
 
 def _prepare(form: VolunteerForm, volunteer: Volunteer | None) -> None:
