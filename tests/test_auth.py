@@ -29,7 +29,7 @@ def test_bad_password_shows_message_beside_field_and_keeps_email(client, db):
     user = factories.user()
     db.session.commit()
     response = _post_login(client, user.email, "wrong password")
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "E-mail or password is wrong." in html
     assert 'id="password-error"' in html
@@ -48,7 +48,10 @@ def test_unknown_email_and_empty_fields(client, db):
 def test_inactive_user_cannot_sign_in(client, db):
     user = factories.user(active=False)
     db.session.commit()
-    assert _post_login(client, user.email, PASSWORD).status_code == 200
+    response = _post_login(client, user.email, PASSWORD)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "E-mail or password is wrong." in html and f'value="{user.email}"' in html
 
 
 @pytest.mark.parametrize(
@@ -181,7 +184,7 @@ class TestWithCsrfAndRateLimit:
             response = client.post(
                 "/login", data={"email": user.email, "password": "bad", "csrf_token": token}
             )
-            assert response.status_code == 200
+            assert response.status_code == 422
         response = client.post(
             "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
         )

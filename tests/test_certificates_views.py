@@ -136,7 +136,7 @@ def test_issue_errors_sit_beside_the_field_and_keep_what_was_typed(as_role, db):
         f"/certificates/issue/{placement.id}",
         data={"kind": "hours", "language": "ar", "contribution": "taught French"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "No approved hours to certify." in _field_error(html, "kind")
     assert "taught French" in html and '<option selected value="ar">' in html
@@ -150,7 +150,7 @@ def test_issuing_for_a_placement_not_completed_says_why(as_role, db):
     db.session.commit()
     response = client.post(f"/certificates/issue/{placement.id}",
                            data={"kind": "participation", "language": "en"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert ("A certificate can be issued once the placement is completed."
             in response.get_data(as_text=True))
     assert db.session.scalars(sa.select(Certificate)).all() == []
@@ -208,7 +208,7 @@ def test_reissue_from_the_page(as_role, db):
     # a superseded certificate cannot be re-issued again
     again = client.post(f"/certificates/{old.id}/reissue",
                         data={"kind": "hours", "language": "en"})
-    assert again.status_code == 200 and "Only a valid certificate" in again.get_data(as_text=True)
+    assert again.status_code == 422 and "Only a valid certificate" in again.get_data(as_text=True)
 
 
 def test_revoke_needs_a_reason_beside_the_field(as_role, db):
@@ -216,7 +216,7 @@ def test_revoke_needs_a_reason_beside_the_field(as_role, db):
     cert = _issue(completed_placement(), coordinator)
     db.session.commit()
     response = client.post(f"/certificates/{cert.id}/revoke", data={"reason": "   "})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Give the reason" in _field_error(response.get_data(as_text=True), "reason")
     db.session.refresh(cert)
     assert cert.status is CertificateStatus.VALID
@@ -263,7 +263,7 @@ def test_batch_with_nothing_to_download_says_so(as_role, db):
     db.session.commit()
     response = client.post(f"/certificates/batch/{project.id}",
                            data={"kind": "hours", "language": "en"})
-    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.status_code == 422 and response.mimetype == "text/html"
     assert "No certificate to download" in response.get_data(as_text=True)
 
 

@@ -139,7 +139,7 @@ def test_bulk_errors_are_shown_beside_their_rows_and_the_rest_is_done(coordinato
     response = client.post("/hours/", data={"entry": [fine.id, over_a.id, over_b.id],
                                             "action": "approve"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert _status(db, fine) is HoursStatus.APPROVED
     assert _status(db, over_a) is HoursStatus.APPROVED
     assert _status(db, over_b) is HoursStatus.SUBMITTED
@@ -576,7 +576,7 @@ def test_bulk_approval_leaves_entries_queried_by_the_host_for_review_one_by_one(
     response = client.post("/hours/", data={"entry": [plain.id, queried.id],
                                             "action": "approve"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert _status(db, plain) is HoursStatus.APPROVED
     assert _status(db, queried) is HoursStatus.SUBMITTED
     row = re.search(rf'<tr id="entry-{queried.id}".*?</tr>', html, re.S).group(0)

@@ -218,7 +218,7 @@ class TestDetailAndStatus:
         response = client.post(
             f"/placements/{placement.id}/status", data={"status": target, "reason": "try"}
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "placement cannot become" in text(response)
         assert placement.status is start
 
@@ -228,7 +228,7 @@ class TestDetailAndStatus:
         response = client.post(
             f"/placements/{placement.id}/status", data={"status": "cancelled", "reason": " "}
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "Say why the placement is cancelled" in text(response)
         assert placement.status is S.CONFIRMED
 
@@ -237,7 +237,7 @@ class TestDetailAndStatus:
         client, _ = coordinator
         placement = factories.placement(project_=september, status=S.PROPOSED)
         response = client.post(f"/placements/{placement.id}/status", data=data)
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert placement.status is S.PROPOSED
 
 
@@ -289,7 +289,7 @@ class TestPropose:
                 "role": "Mural painter",
             },
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         page = text(response)
         assert "the placement cannot start before" in page
         assert 'id="start_date-error"' in page
@@ -308,7 +308,7 @@ class TestPropose:
             "end_date": "2026-10-15",
         }
         response = client.post("/placements/new", data=data)
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "already placed" in text(response)
         response = client.post(
             "/placements/new", data={**data, "override_reason": "Mornings here, afternoons there"}
@@ -332,7 +332,7 @@ class TestPropose:
                 "end_date": "2026-09-30",
             },
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "The project is full on Sep 14, 2026: 2 of 2 places are taken" in text(response)
 
     @pytest.mark.parametrize(
@@ -352,7 +352,7 @@ class TestPropose:
     def test_bad_input_is_a_message(self, coordinator, data):
         client, _ = coordinator
         response = client.post("/placements/new", data=data)
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "invalid-feedback" in text(response)
 
 
@@ -368,7 +368,7 @@ class TestChangeDates:
             f"/placements/{placement.id}/dates",
             data={"start_date": "2026-09-05", "end_date": "2026-10-05", "reason": "Longer"},
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "cannot end after" in text(response)
         assert 'value="2026-10-05"' in text(response)
         response = client.post(
@@ -388,7 +388,7 @@ class TestChangeDates:
             f"/placements/{placement.id}/dates",
             data={"start_date": "2026-09-05", "end_date": "2026-09-25"},
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "cannot change" in text(response)
 
 
@@ -432,7 +432,7 @@ def test_a_refused_start_is_shown_above_the_buttons_not_on_the_note(coordinator,
     response = client.post(f"/placements/{placement.id}/status",
                            data={"status": "active", "reason": "arrived early"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     error = re.search(r'id="status-error"[^>]*>(.*?)</div></div>', html, re.S)
     assert error and "start it on that day or later" in error.group(1)
     assert 'id="reason-active-error"' not in html and "is-invalid" not in html

@@ -42,6 +42,7 @@ from aljisr.listing import search_clause
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, Role, public, require
 from aljisr.volunteers.models import Volunteer
+from aljisr.web import field_error, render_form
 
 
 def _login_limit() -> str:
@@ -52,11 +53,6 @@ def _login_limit() -> str:
 def _reset_limit() -> str:
     """Requests per client address for password resets and one-time links (config)."""
     return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
-
-
-def _form_error(form: Any, error: DomainError, default: str) -> None:
-    field = getattr(form, error.field or default, None) or getattr(form, default)
-    field.errors = [*field.errors, error.message]
 
 
 def _sign_in_again(user: User) -> None:
@@ -86,7 +82,7 @@ def _use_link(token: str, purpose: LinkPurpose, template: str) -> Any:
                                    purpose=purpose.value), 410
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error, "password")
+            field_error(form, error, "password")
         else:
             session.clear()
             login_user(user)
@@ -94,7 +90,7 @@ def _use_link(token: str, purpose: LinkPurpose, template: str) -> Any:
             flash(_("Your password is saved. Welcome!") if purpose is LinkPurpose.INVITATION
                   else _("Your password is changed."), "success")
             return redirect(url_for("main.home"))
-    return render_template(template, form=form, user=user)
+    return render_form(template, form, user=user)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -127,7 +123,7 @@ def forgot_password() -> Any:
                 "password. The link works once, for %(hours)d hours.",
                 hours=int(current_app.config["TOKEN_MAX_AGE_HOURS"])), "info")
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot_password.html", form=form)
+    return render_form("auth/forgot_password.html", form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -143,13 +139,13 @@ def change_password() -> Any:
             invitations.change_password(user, form.current_password.data, form.password.data)
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error, "password")
+            field_error(form, error, "password")
         else:
             db.session.commit()
             _sign_in_again(user)
             flash(_("Your password is changed. You are signed out everywhere else."), "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form)
+    return render_form("auth/change_password.html", form)
 
 
 # --- invitations (coordinators) -----------------------------------------------------------
@@ -200,12 +196,12 @@ def invite_volunteer(volunteer_id: int) -> Any:
             invitations.invite_volunteer(volunteer, locale=form.language.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "danger")
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=volunteer.email), "success")
             return redirect(url_for("auth.invitations_index"))
-    return render_template("auth/invite_volunteer.html", form=form, volunteer=volunteer)
+    return render_form("auth/invite_volunteer.html", form, volunteer=volunteer)
 
 
 @bp.route("/invitations/partner", methods=["GET", "POST"])
@@ -234,12 +230,12 @@ def invite_partner() -> Any:
             )
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error, "email")
+            field_error(form, error, "email")
         else:
             db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("auth.invitations_index"))
-    return render_template("auth/invite_partner.html", form=form)
+    return render_form("auth/invite_partner.html", form)
 
 
 @bp.route("/invitations/<int:user_id>/resend", methods=["POST"])

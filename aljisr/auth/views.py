@@ -11,7 +11,6 @@ from flask import (
     flash,
     g,
     redirect,
-    render_template,
     request,
     session,
     url_for,
@@ -26,6 +25,7 @@ from aljisr.extensions import db, limiter
 from aljisr.i18n import _
 from aljisr.permissions import Permission, public, require
 from aljisr.urls import is_safe_next
+from aljisr.web import field_error, render_form
 
 bp = Blueprint("auth", __name__)
 
@@ -58,14 +58,14 @@ def login() -> Any:
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
-            form.password.errors.append(_("E-mail or password is wrong."))
+            field_error(form, _("E-mail or password is wrong."), "password")
         else:
             session.clear()  # a fresh session on sign-in (no fixation)
             login_user(user, remember=form.remember.data)
             db.session.commit()
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for("main.home"))
-    return render_template("auth/login.html", form=form)
+    return render_form("auth/login.html", form)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -33,6 +33,7 @@ from aljisr.i18n import _, _l, ngettext
 from aljisr.listing import parse_page
 from aljisr.partners import services
 from aljisr.permissions import Permission, require
+from aljisr.web import render_form, save_form
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 
@@ -166,22 +167,10 @@ def query_hours(entry_id: int) -> Any:
     form = QueryHoursForm()
     if request.method == "GET" and entry.host_query:
         form.message.data = entry.host_query
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.query_hours(entry, form.message.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            target = form[error.field] if error.field in form else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_query_sent_message(entry), "success")
-            return redirect(url_for("partners.hours", state="queried"))
-    elif request.method == "POST":
-        status = 422
-    return render_template("partners/query_hours.html", entry=entry, form=form), status
+    done = save_form(
+        form,
+        lambda: services.query_hours(entry, form.message.data, actor=current_user),
+        _query_sent_message(entry),
+        lambda _result: url_for("partners.hours", state="queried"),
+    )
+    return done or render_form("partners/query_hours.html", form, entry=entry)

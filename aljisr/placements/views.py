@@ -2,7 +2,7 @@
 
 Thin views: parse the form, call one service of :mod:`aljisr.placements.services`, commit
 once, flash, redirect; a :class:`~aljisr.errors.DomainError` becomes an error beside its field
-and the form is shown again with what was typed (status 200, never 500).
+and the form is shown again with what was typed (status 422, never 500).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import Project
 from aljisr.scopes import projects_for, volunteers_for
 from aljisr.volunteers.models import Volunteer
+from aljisr.web import field_error, form_status, render_form
 
 bp = Blueprint("placements", __name__, url_prefix="/placements")
 
@@ -80,15 +81,6 @@ def isodate(value: str | None) -> date | None:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _put_error(form: Any, error: DomainError, fallback: str | None = None) -> None:
-    """Show a domain error beside its field (or ``fallback``, or above the form)."""
-    name = error.field if error.field in form else fallback
-    if name and name in form:
-        form[name].errors = [*form[name].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _placement_or_404(placement_id: int) -> Placement:
@@ -164,7 +156,7 @@ def _render_detail(
     *,
     failed: PlacementStatus | None = None,
     form: TransitionForm | None = None,
-) -> str:
+) -> tuple[str, int]:
     """The placement page: its record, history, hours (2 queries) and, for a user who issues
     certificates, its certificates (1 query)."""
     certificates = (
@@ -172,7 +164,7 @@ def _render_detail(
         if has_permission(current_user, Permission.ISSUE_CERTIFICATES)
         else None
     )
-    return render_template(
+    html = render_template(
         "placements/detail.html",
         placement=placement,
         history=queries.placement_history(placement.id),
@@ -186,11 +178,12 @@ def _render_detail(
         failed=failed,
         failed_form=form,
     )
+    return html, form_status(form)
 
 
 @bp.route("/<int:placement_id>")
 @require(Permission.MANAGE_PLACEMENTS)
-def detail(placement_id: int) -> str:
+def detail(placement_id: int) -> Any:
     return _render_detail(_placement_or_404(placement_id))
 
 
@@ -201,17 +194,15 @@ def transition(placement_id: int) -> Any:
     form = TransitionForm()
     target = form.target() if form.validate_on_submit() else None
     if target is None:
-        form.reason.errors = [*form.reason.errors, _("Choose one of the buttons.")]
+        field_error(form, _("Choose one of the buttons."), "reason")
         return _render_detail(placement, failed=None, form=form)
     try:
         services.transition(placement, target, actor=current_user, reason=form.reason.data)
     except DomainError as error:
         db.session.rollback()
         placement = _placement_or_404(placement_id)
-        if error.field == "reason":
-            form.reason.errors = [*form.reason.errors, error.message]
-        else:  # a rule of the move itself (its dates, its status): above the buttons
-            form.form_errors.append(error.message)
+        # a rule of the move itself (its dates, its status) stands above the buttons
+        field_error(form, error if error.field == "reason" else error.message)
         return _render_detail(placement, failed=target, form=form)
     db.session.commit()
     flash(str(DONE_MESSAGES[target]), "success")
@@ -287,9 +278,9 @@ def new() -> Any:
             projects_for(current_user).where(Project.id == form.project.data)
         )
         if volunteer is None:
-            form.volunteer.errors = [_("Choose a volunteer.")]
+            field_error(form, _("Choose a volunteer."), "volunteer")
         if project is None:
-            form.project.errors = [_("Choose a project.")]
+            field_error(form, _("Choose a project."), "project")
         if volunteer is not None and project is not None:
             try:
                 placement = services.propose_placement(
@@ -304,7 +295,7 @@ def new() -> Any:
                 )
             except DomainError as error:
                 db.session.rollback()
-                _put_error(form, error)
+                field_error(form, error)
             else:
                 db.session.commit()
                 flash(_("Placement proposed."), "success")
@@ -331,10 +322,10 @@ def _availability(volunteer: Volunteer) -> str:
     return _("until %(end)s", end=format_date(end))
 
 
-def _render_new(form: PlacementForm) -> str:
+def _render_new(form: PlacementForm) -> tuple[str, int]:
     form.volunteer.choices = _volunteer_choices()
     form.project.choices = _project_choices()
-    return render_template("placements/form.html", form=form)
+    return render_form("placements/form.html", form)
 
 
 @bp.route("/<int:placement_id>/dates", methods=["GET", "POST"])
@@ -355,12 +346,12 @@ def edit_dates(placement_id: int) -> Any:
         except DomainError as error:
             db.session.rollback()
             placement = _placement_or_404(placement_id)
-            _put_error(form, error)
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("Dates changed."), "success")
             return redirect(url_for("placements.detail", placement_id=placement_id))
-    return render_template("placements/dates.html", form=form, placement=placement)
+    return render_form("placements/dates.html", form, placement=placement)
 
 
 # --- matching --------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from aljisr.placements.models import Placement
 from aljisr.portal import services
 from aljisr.portal.forms import PortalLogHoursForm, ProfileForm
 from aljisr.volunteers.models import Volunteer
-from aljisr.web import run_action
+from aljisr.web import INVALID, field_error, render_form, run_action
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
 
@@ -73,10 +73,7 @@ def _log(form: PortalLogHoursForm, placement: Placement) -> bool:
                   actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        if error.field and error.field in form:
-            form[error.field].errors = [*form[error.field].errors, error.message]
-        else:
-            form.form_errors.append(error.message)
+        field_error(form, error)
         return False
     db.session.commit()
     flash(_("Hours logged and submitted for review."), "success")
@@ -104,25 +101,21 @@ def hours() -> Any:
     placement = _posted_placement() if request.method == "POST" else None
     form = PortalLogHoursForm()
     _prepare_log_form(form, current, today)
-    status = 200
     if form.validate_on_submit():
         if placement is None:
-            form.placement.errors = [_("Choose the placement.")]
+            field_error(form, _("Choose the placement."), "placement")
         elif not services.is_current(placement, today):
-            form.placement.errors = [_("You can log hours only on a current placement.")]
+            field_error(form, _("You can log hours only on a current placement."), "placement")
         elif _log(form, placement):
             return redirect(url_for("portal.hours"))
-        status = 422
-    elif request.method == "POST":
-        status = 422
-    return render_template(
+    return render_form(
         "portal/hours.html",
-        form=form,
+        form,
         current=current,
         page=services.hours_page(current_user, parse_page(request.args)),
         totals=services.hours_totals(current_user),
         today=today,
-    ), status
+    )
 
 
 @bp.route("/hours/<int:entry_id>")
@@ -162,7 +155,7 @@ def placement(placement_id: int) -> Any:
     form.placement.data = found.id
     status = 200
     if request.method == "POST":
-        status = 422
+        status = INVALID  # shown again: the placement is over, or the form has errors
         if not current:
             flash(_("You can log hours only on a current placement."), "danger")
         elif form.validate_on_submit() and _log(form, found):
@@ -201,27 +194,19 @@ def profile() -> Any:
     g.no_store = True
     form = ProfileForm(obj=volunteer)
     form.region = volunteer.nationality
-    status = 200
     if form.validate_on_submit():
         try:
             changed = services.update_own_profile(volunteer, form.values(), actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            target = form[error.field] if error.field in form else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-            status = 422
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("Your details are saved.") if changed else _("Nothing was changed."),
                   "success" if changed else "info")
             return redirect(url_for("portal.profile"))
-    elif request.method == "POST":
-        status = 422
     form.add_blank_language_rows()
-    return render_template("portal/profile.html", form=form, volunteer=volunteer), status
+    return render_form("portal/profile.html", form, volunteer=volunteer)
 
 
 @bp.route("/export")

@@ -15,7 +15,7 @@ from aljisr.placements import queries as placement_queries
 from aljisr.projects import queries, services
 from aljisr.projects.forms import ProjectFilterForm, ProjectForm
 from aljisr.projects.models import SDG_TITLES, Project, Theme
-from aljisr.web import run_action, save_form
+from aljisr.web import render_form, run_action, save_form
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -100,7 +100,7 @@ def new() -> Any:
         for arg, field in (("site", form.site_id), ("parent", form.parent_id)):
             if request.args.get(arg, "").isdigit():
                 field.data = int(request.args[arg])
-    return _save(form, None) or render_template("projects/form.html", form=form, project=None)
+    return _save(form, None) or render_form("projects/form.html", form, project=None)
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -108,8 +108,7 @@ def new() -> Any:
 def edit(project_id: int) -> Any:
     project = queries.get_project(project_id)
     form = _form(project)
-    return _save(form, project) or render_template("projects/form.html", form=form,
-                                                   project=project)
+    return _save(form, project) or render_form("projects/form.html", form, project=project)
 
 
 @bp.route("/<int:project_id>/archive", methods=["POST"])

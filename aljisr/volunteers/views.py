@@ -25,7 +25,7 @@ from aljisr.volunteers.forms import (
     level_label,
 )
 from aljisr.volunteers.models import Volunteer
-from aljisr.web import field_error, run_action, save_form
+from aljisr.web import field_error, render_form, run_action, save_form
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 
@@ -96,7 +96,7 @@ def _name_email_clash(form: VolunteerForm, volunteer: Volunteer | None) -> None:
     try:
         services.refuse_account_email(form.email.data, volunteer)
     except DomainError as error:
-        form.email.errors.append(error.message)
+        field_error(form, error, "email")
 
 
 def _save(form: VolunteerForm, volunteer: Volunteer | None) -> Any:
@@ -119,7 +119,7 @@ def _save(form: VolunteerForm, volunteer: Volunteer | None) -> Any:
             message = _("Changes saved.") if changed else _("Nothing was changed.")
     except services.DuplicateSuspected as error:
         db.session.rollback()
-        form[error.field].errors.append(error.message)
+        field_error(form, error)
         return error
     except DomainError as error:
         db.session.rollback()
@@ -139,7 +139,7 @@ def new() -> Any:
     if outcome is not None and not isinstance(outcome, services.DuplicateSuspected):
         return outcome
     form.add_blank_language_rows()
-    return render_template("volunteers/form.html", form=form, volunteer=None,
+    return render_form("volunteers/form.html", form, volunteer=None,
                            duplicates=getattr(outcome, "duplicates", None),
                            blocking=getattr(outcome, "blocking", False))
 
@@ -158,7 +158,7 @@ def edit(volunteer_id: int) -> Any:
     if outcome is not None and not isinstance(outcome, services.DuplicateSuspected):
         return outcome
     form.add_blank_language_rows()
-    return render_template("volunteers/form.html", form=form, volunteer=volunteer,
+    return render_form("volunteers/form.html", form, volunteer=volunteer,
                            duplicates=getattr(outcome, "duplicates", None),
                            blocking=getattr(outcome, "blocking", False))
 
@@ -202,4 +202,4 @@ def anonymise(volunteer_id: int) -> Any:
         )
         if done is not None:
             return done
-    return render_template("volunteers/anonymise.html", volunteer=volunteer, form=form)
+    return render_form("volunteers/anonymise.html", form, volunteer=volunteer)
