@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from aljisr.auth.forms import strip
+from aljisr.forms import AppForm
 from aljisr.i18n import LANGUAGES, _l
 
 
@@ -19,7 +19,7 @@ def language_choices() -> list[SelectChoice]:
 _PASSWORD_HELP = _l("At least 10 characters. A few unrelated words make a good one.")
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(AppForm):
     """Choose a password from an invitation or reset link."""
 
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
@@ -33,7 +33,7 @@ class SetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Save my password"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     """Change one's own password (signed in)."""
 
     current_password = PasswordField(_l("Current password"),
@@ -50,18 +50,18 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change my password"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AppForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
                        filters=[strip], render_kw={"autocomplete": "email"})
     submit = SubmitField(_l("Send me a link"))
 
 
-class InviteVolunteerForm(FlaskForm):
+class InviteVolunteerForm(AppForm):
     language = SelectField(_l("Language of the e-mail"), choices=language_choices())
     submit = SubmitField(_l("Send the invitation"))
 
 
-class InvitePartnerForm(FlaskForm):
+class InvitePartnerForm(AppForm):
     organisation = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
     display_name = StringField(_l("Contact's name"), validators=[DataRequired(), Length(max=200)],
                                filters=[strip])
@@ -71,5 +71,5 @@ class InvitePartnerForm(FlaskForm):
     submit = SubmitField(_l("Send the invitation"))
 
 
-class ResendInvitationForm(FlaskForm):
+class ResendInvitationForm(AppForm):
     submit = SubmitField(_l("Send again"))

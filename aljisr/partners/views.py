@@ -21,13 +21,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
 from aljisr.dates import today as local_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
+from aljisr.forms import AppForm
 from aljisr.hours.models import HoursStatus
 from aljisr.i18n import _, _l, ngettext
 from aljisr.listing import parse_page
@@ -38,7 +38,7 @@ from aljisr.web import render_form, save_form
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 
 
-class QueryHoursForm(FlaskForm):
+class QueryHoursForm(AppForm):
     message = TextAreaField(
         _l("What is wrong with these hours?"),
         validators=[DataRequired(message=_l("Say what is wrong with these hours."))],
@@ -49,7 +49,7 @@ class QueryHoursForm(FlaskForm):
     submit = SubmitField(_l("Send the query"))
 
 
-class ConfirmHoursForm(FlaskForm):
+class ConfirmHoursForm(AppForm):
     """Only the CSRF token: the selected entries are read from ``entry_ids`` / ``only``."""
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from aljisr.formfields import FilterSelectField, RangeEnd
+from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
 from aljisr.placements.models import PlacementStatus
 
@@ -38,7 +38,7 @@ class _DatesMixin:
             raise ValidationError(_("The last day cannot be before the first day."))
 
 
-class PlacementForm(_DatesMixin, FlaskForm):
+class PlacementForm(_DatesMixin, AppForm):
     """Propose a placement: who, where, from when to when (both days included)."""
 
     volunteer = SelectField(
@@ -85,7 +85,7 @@ class PlacementForm(_DatesMixin, FlaskForm):
             raise ValidationError(_("Choose a project."))
 
 
-class DatesForm(_DatesMixin, FlaskForm):
+class DatesForm(_DatesMixin, AppForm):
     """Move a placement's dates."""
 
     start_date = DateField(
@@ -110,7 +110,7 @@ class DatesForm(_DatesMixin, FlaskForm):
     submit = SubmitField(_l("Save dates"))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(AppForm):
     """One status change (the buttons on the detail page)."""
 
     status = HiddenField(validators=[InputRequired()])
@@ -128,7 +128,7 @@ class TransitionForm(FlaskForm):
 STATUS_ANY = ""
 
 
-class PlacementFilterForm(FlaskForm):
+class PlacementFilterForm(AppForm):
     """GET filters of the placement list (no CSRF: it changes nothing)."""
 
     class Meta:
