@@ -5,6 +5,7 @@ from aljisr.auth.models import User
 from aljisr.certificates.models import Certificate
 from aljisr.hours.models import HoursEntry
 from aljisr.mail import OutboxMessage
+from aljisr.once import FormToken
 from aljisr.organisations.models import Organisation
 from aljisr.placements.models import Placement
 from aljisr.projects.models import Project, ProjectSDG
@@ -14,6 +15,7 @@ from aljisr.volunteers.models import Volunteer, VolunteerLanguage
 __all__ = [
     "AuditEvent",
     "Certificate",
+    "FormToken",
     "HoursEntry",
     "Organisation",
     "OutboxMessage",

@@ -18,6 +18,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request
 from werkzeug.wrappers import Response
 
+from aljisr import once
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _
@@ -62,7 +63,9 @@ def save_form(
     """Validate ``form`` and run ``save`` (a service call returning the saved record, or
     ``(record, changed)`` for an edit, ``changed`` the names of the fields the service
     changed), then commit, flash ``success`` (or "Nothing was changed." when an edit changed
-    nothing) and redirect to ``target(record)``.
+    nothing) and redirect to ``target(record)``. A form with a one-time token
+    (:class:`aljisr.once.OneTimeField`) sent again after it was saved saves nothing and goes
+    to what the first sending saved.
 
     Returns None, so the view shows the form again with what was typed (through
     :func:`render_form`: 422), when the form is invalid or the service refuses (its message
@@ -70,19 +73,24 @@ def save_form(
     """
     if not form.validate_on_submit():
         return None
+    earlier = once.claim(form)
+    if earlier is not None:
+        return earlier
     try:
         record = save()
     except DomainError as error:
         db.session.rollback()
         field_error(form, error)
         return None
-    db.session.commit()
     if isinstance(record, tuple):
         record, changed = record
         if not changed:
             success = _("Nothing was changed.")
+    url = target(record)
+    once.settle(form, url)
+    db.session.commit()
     flash(success, "success")
-    return redirect(target(record))
+    return redirect(url)
 
 
 def run_action(action: Callable[[], Any], success: str, target: str) -> Response:

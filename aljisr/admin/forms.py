@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from aljisr.forms import AppForm
 from aljisr.i18n import _l
+from aljisr.once import OneTimeField
 from aljisr.permissions import ROLE_TITLES
 
 
@@ -25,6 +26,7 @@ class UserForm(AppForm):
         validators=[Optional(), Length(min=10, max=200)],
         description=_l("At least 10 characters. Leave empty to send an invitation later."),
     )
+    once = OneTimeField()
     submit = SubmitField(_l("Create user"))
 
 

@@ -14,6 +14,7 @@ from aljisr.forms import AppForm
 from aljisr.hours.models import HoursStatus
 from aljisr.hours.services import ACTIVITY_MAX_LENGTH, parse_hours
 from aljisr.i18n import _l
+from aljisr.once import OneTimeField
 
 
 class LogHoursForm(AppForm):
@@ -40,6 +41,7 @@ class LogHoursForm(AppForm):
         ],
         render_kw={"rows": 2, "maxlength": ACTIVITY_MAX_LENGTH},
     )
+    once = OneTimeField()
     submit = SubmitField(_l("Log hours"))
 
     def validate_hours(self, field: Any) -> None:

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from aljisr.formfields import FilterSelectField, PhoneNumber, country_choices
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
+from aljisr.once import OneTimeField
 from aljisr.organisations.models import OrganisationKind
 
 
@@ -64,6 +65,7 @@ class OrganisationForm(AppForm):
                           render_kw={"dir": "ltr", "inputmode": "url"})
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), validators=[Optional()], render_kw={"rows": 3})
+    once = OneTimeField()
     submit = SubmitField(_l("Save"))
 
     def validate_website(self, field: Any) -> None:

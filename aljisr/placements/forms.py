@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from aljisr.formfields import FilterSelectField, RangeEnd
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
+from aljisr.once import OneTimeField
 from aljisr.placements.models import PlacementStatus
 
 REASON_MAX_LENGTH = 2000
@@ -74,6 +75,7 @@ class PlacementForm(_DatesMixin, AppForm):
     notes = TextAreaField(
         _l("Notes"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 2}
     )
+    once = OneTimeField()
     submit = SubmitField(_l("Propose placement"))
 
     def validate_volunteer(self, field: Any) -> None:

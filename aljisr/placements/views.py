@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from aljisr import once
 from aljisr.certificates import queries as certificate_queries
 from aljisr.dates import today as local_today
 from aljisr.errors import DomainError
@@ -281,6 +282,9 @@ def new() -> Any:
             field_error(form, _("Choose a volunteer."), "volunteer")
         if project is None:
             field_error(form, _("Choose a project."), "project")
+        earlier = once.claim(form) if volunteer and project else None
+        if earlier is not None:
+            return earlier
         if volunteer is not None and project is not None:
             try:
                 placement = services.propose_placement(
@@ -297,6 +301,8 @@ def new() -> Any:
                 db.session.rollback()
                 field_error(form, error)
             else:
+                url = url_for("placements.detail", placement_id=placement.id)
+                once.settle(form, url)
                 db.session.commit()
                 flash(_("Placement proposed."), "success")
                 if services.outside_availability(volunteer, placement.start_date,
@@ -308,7 +314,7 @@ def new() -> Any:
                     flash(_("These dates are over: the placement is recorded as proposed, "
                             "for the record. Confirm, start and complete it to issue its "
                             "certificate."), "warning")
-                return redirect(url_for("placements.detail", placement_id=placement.id))
+                return redirect(url)
     return _render_new(form)
 
 

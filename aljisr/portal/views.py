@@ -36,7 +36,7 @@ from aljisr.placements.models import Placement
 from aljisr.portal import services
 from aljisr.portal.forms import PortalLogHoursForm, ProfileForm
 from aljisr.volunteers.models import Volunteer
-from aljisr.web import INVALID, field_error, render_form, run_action
+from aljisr.web import INVALID, field_error, render_form, run_action, save_form
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
 
@@ -65,19 +65,17 @@ def _prepare_log_form(form: PortalLogHoursForm, current: list[Placement], today:
     form.work_date.render_kw = {**(form.work_date.render_kw or {}), "max": today.isoformat()}
 
 
-def _log(form: PortalLogHoursForm, placement: Placement) -> bool:
-    """Log the form's hours on ``placement`` (submitted for review); False with the error
-    beside its field when a rule refuses them."""
-    try:
-        log_hours(placement, form.work_date.data, form.hours.data, form.activity.data,
-                  actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        field_error(form, error)
-        return False
-    db.session.commit()
-    flash(_("Hours logged and submitted for review."), "success")
-    return True
+def _log(form: PortalLogHoursForm, placement: Placement, target: str) -> Response | None:
+    """Log the form's hours on ``placement`` (submitted for review) and go to ``target``;
+    None with the error beside its field when a rule refuses them. The same form sent again
+    logs nothing (:mod:`aljisr.once`)."""
+    return save_form(
+        form,
+        lambda: log_hours(placement, form.work_date.data, form.hours.data, form.activity.data,
+                          actor=current_user),
+        _("Hours logged and submitted for review."),
+        lambda _entry: target,
+    )
 
 
 def _posted_placement() -> Placement | None:
@@ -106,8 +104,8 @@ def hours() -> Any:
             field_error(form, _("Choose the placement."), "placement")
         elif not services.is_current(placement, today):
             field_error(form, _("You can log hours only on a current placement."), "placement")
-        elif _log(form, placement):
-            return redirect(url_for("portal.hours"))
+        elif done := _log(form, placement, url_for("portal.hours")):
+            return done
     return render_form(
         "portal/hours.html",
         form,
@@ -158,8 +156,8 @@ def placement(placement_id: int) -> Any:
         status = INVALID  # shown again: the placement is over, or the form has errors
         if not current:
             flash(_("You can log hours only on a current placement."), "danger")
-        elif form.validate_on_submit() and _log(form, found):
-            return redirect(url_for("portal.placement", placement_id=found.id))
+        elif done := _log(form, found, url_for("portal.placement", placement_id=found.id)):
+            return done
     return render_template(
         "portal/placement.html",
         placement=found,

@@ -35,6 +35,7 @@ from aljisr.formfields import (
 )
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
+from aljisr.once import OneTimeField
 from aljisr.projects.models import (
     PROJECT_STATUS_TITLES,
     SDG_TITLES,
@@ -107,6 +108,7 @@ class ProjectForm(AppForm):
         render_kw={"size": 10},
         description=_l("Hold Ctrl (or ⌘) to choose several."),
     )
+    once = OneTimeField()
     submit = SubmitField(_l("Save"))
 
     def validate_end_date(self, field: Any) -> None:

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from aljisr.formfields import FilterSelectField, french_and_arabic_fields, optional_int
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
+from aljisr.once import OneTimeField
 from aljisr.sites.models import SITE_KIND_TITLES, SiteKind
 
 
@@ -33,6 +34,7 @@ class SiteForm(AppForm):
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=120)])
     notes = TextAreaField(_l("Notes"), validators=[Optional()], render_kw={"rows": 3})
+    once = OneTimeField()
     submit = SubmitField(_l("Save"))
 
     def values(self) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from aljisr.formfields import (
 )
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
+from aljisr.once import OneTimeField
 from aljisr.projects.models import THEME_TITLES
 from aljisr.volunteers.models import LanguageLevel, VolunteerStatus
 
@@ -158,6 +159,7 @@ class VolunteerForm(AppForm):
     confirm_duplicates = BooleanField(
         _l("Save anyway: this is a different person from the volunteers listed above")
     )
+    once = OneTimeField()
     submit = SubmitField(_l("Save"))
 
     def validate_date_of_birth(self, field: Any) -> None:

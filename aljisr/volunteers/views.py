@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from aljisr import once
 from aljisr.certificates import queries as certificate_queries
 from aljisr.errors import DomainError
 from aljisr.extensions import db
@@ -105,6 +106,9 @@ def _save(form: VolunteerForm, volunteer: Volunteer | None) -> Any:
         if request.method == "POST":
             _name_email_clash(form, volunteer)
         return None
+    earlier = once.claim(form)
+    if earlier is not None:
+        return earlier
     try:
         if volunteer is None:
             volunteer = services.create_volunteer(
@@ -125,9 +129,11 @@ def _save(form: VolunteerForm, volunteer: Volunteer | None) -> Any:
         db.session.rollback()
         field_error(form, error)
         return None
+    url = url_for("volunteers.detail", volunteer_id=volunteer.id)
+    once.settle(form, url)
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+    return redirect(url)
 
 
 @bp.route("/new", methods=["GET", "POST"])
