@@ -30,7 +30,6 @@ FILTER_KEYS = ("status", "host", "project", "site", "volunteer", "date_from", "d
 SORT_KEYS = ("sort", "dir")
 
 
-@bp.app_template_filter("hours")
 def format_hours(amount: Decimal | None) -> str:
     """Hours in the interface language: 3.5 -> "3.5" (en) or "3,5" (fr); 4.00 -> "4"."""
     return format_decimal(amount or 0, format="#,##0.##")

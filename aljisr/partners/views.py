@@ -53,7 +53,6 @@ class ConfirmHoursForm(AppForm):
     """Only the CSRF token: the selected entries are read from ``entry_ids`` / ``only``."""
 
 
-@bp.app_template_global()
 def partner_sees_volunteer(placement: Any, today: date | None = None) -> bool:
     """Whether the signed-in partner may open the page of ``placement``'s volunteer."""
     return services.sees_volunteer(current_user, placement, today or local_today())

@@ -63,16 +63,14 @@ TRANSITION_LABELS = {
 }
 
 
-# --- template globals for other areas' pages -------------------------------------------------
+# --- formatting for templates (registered in aljisr.templating) -------------------------------
 
 
-@bp.app_template_global()
 def transition_label(status: PlacementStatus) -> str:
     """The label of the button that moves a placement to ``status``."""
     return str(TRANSITION_LABELS[status])
 
 
-@bp.app_template_filter("isodate")
 def isodate(value: str | None) -> date | None:
     """ "2026-09-01" -> date(2026, 9, 1) (for dates kept as text in audit details)."""
     try:

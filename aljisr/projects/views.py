@@ -20,7 +20,6 @@ from aljisr.web import render_form, run_action, save_form
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 
-@bp.app_template_global()
 def theme_title(value: Any) -> str:
     """The translated title of a project theme ("education" -> "Education")."""
     try:
@@ -29,7 +28,6 @@ def theme_title(value: Any) -> str:
         return str(value)
 
 
-@bp.app_template_global()
 def sdg_title(goal: int) -> str:
     """The translated name of Sustainable Development Goal ``goal`` (1-17)."""
     return str(SDG_TITLES.get(goal, goal))

@@ -31,14 +31,12 @@ from aljisr.web import field_error, render_form, run_action, save_form
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 
 
-@bp.app_template_global()
 def anonymous_name(volunteer_id: int) -> str:
     """The name an anonymised volunteer is shown with ("#12")."""
     return services.anonymous_name(volunteer_id)
 
 
-@bp.app_template_filter("language_level")
-def _language_level(level: Any) -> str:
+def language_level(level: Any) -> str:
     """"B2 – Upper intermediate" for a LanguageLevel (CEFR)."""
     return level_label(level)
 
