@@ -30,6 +30,15 @@ class Conflict(DomainError):
     """The operation conflicts with existing data (overlap, capacity, duplicate)."""
 
 
+class UnstorableText(DomainError):
+    """Text holds a character no database can store (NUL, a lone surrogate; see
+    :func:`aljisr.text.unstorable`)."""
+
+    def __init__(self, field: str | None = None) -> None:
+        super().__init__(_l("This text contains an invisible character that cannot be saved "
+                            "(a NUL character). Remove it and send again."), field)
+
+
 ERROR_TITLES = {
     400: _l("Bad request"),
     403: _l("You do not have access to this page"),

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from aljisr.extensions import db
-from aljisr.text import search_key
+from aljisr.text import search_key, unstorable
 
 
 def search_terms(query: str | None) -> list[str]:
@@ -32,8 +32,11 @@ def search_clause(column: Any, query: str | None) -> Any:
     """A WHERE clause: every folded term of ``query`` occurs in ``column`` (a ``search_key``).
 
     LIKE wildcards typed by the user (``%``, ``_``) are escaped, so they match themselves.
-    Returns ``sa.true()`` for an empty query.
+    Returns ``sa.true()`` for an empty query, and ``sa.false()`` (no match) for one holding a
+    character no record can hold (:func:`aljisr.text.unstorable`: NUL, a lone surrogate).
     """
+    if unstorable(query):
+        return sa.false()
     terms = search_terms(query)
     if not terms:
         return sa.true()

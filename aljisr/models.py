@@ -6,6 +6,7 @@ from aljisr.backup.models import BackupRun
 from aljisr.certificates.models import Certificate
 from aljisr.hours.models import HoursEntry
 from aljisr.mail import OutboxMessage
+from aljisr.once import FormToken
 from aljisr.organisations.models import Organisation
 from aljisr.placements.models import Placement
 from aljisr.projects.models import Project, ProjectSDG
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEvent",
     "BackupRun",
     "Certificate",
+    "FormToken",
     "HoursEntry",
     "Organisation",
     "OutboxMessage",

@@ -1,4 +1,5 @@
-"""Jinja globals and filters: navigation by permission, direction, dates, countries."""
+"""Jinja globals and filters, all registered here: navigation by permission, direction, dates,
+countries, and each area's formatting helpers (none reads the database)."""
 
 from __future__ import annotations
 
@@ -130,7 +131,16 @@ def list_url(changes: dict[str, Any]) -> str:
 
 
 def init_templating(app: Flask) -> None:
-    """Register the globals and filters every template may use."""
+    """Register the globals and filters every template may use: the one place where they are
+    registered. They format and decide from what the view passed; none reads the database
+    (a view passes everything its template shows)."""
+    from aljisr.certificates.verify import isolated, ltr
+    from aljisr.hours.views import format_hours
+    from aljisr.partners.views import partner_sees_volunteer
+    from aljisr.placements.views import isodate, transition_label
+    from aljisr.projects.views import sdg_title, theme_title
+    from aljisr.reports.views import report_hours, report_number
+    from aljisr.volunteers.views import anonymous_name, language_level
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
@@ -162,8 +172,20 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["language"] = language_name
     app.jinja_env.filters["filesize"] = file_size
+    app.jinja_env.filters["hours"] = format_hours
+    app.jinja_env.filters["isodate"] = isodate
+    app.jinja_env.filters["language_level"] = language_level
+    app.jinja_env.filters["report_number"] = report_number
+    app.jinja_env.filters["report_hours"] = report_hours
     app.jinja_env.globals["list_url"] = list_url
     app.jinja_env.globals["status_badge"] = status_badge
     app.jinja_env.globals["date_range"] = date_range
     app.jinja_env.globals["url_if_exists"] = url_if_exists
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")
+    app.jinja_env.globals["transition_label"] = transition_label
+    app.jinja_env.globals["theme_title"] = theme_title
+    app.jinja_env.globals["sdg_title"] = sdg_title
+    app.jinja_env.globals["anonymous_name"] = anonymous_name
+    app.jinja_env.globals["partner_sees_volunteer"] = partner_sees_volunteer
+    app.jinja_env.globals["isolated"] = isolated
+    app.jinja_env.globals["ltr"] = ltr

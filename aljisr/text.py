@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Explicit bidirectional embeddings, overrides and isolates (Unicode UAX #9, section 2.1-2.4).
 #: Stored in a name they reorder it where it is printed ("reversed" drawn as "desrever"); the
 #: pages and certificates isolate every name themselves.
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+#: Characters no text column can store: NUL (PostgreSQL refuses it in text; SQLite would keep
+#: it and cut the text short in C programs) and lone UTF-16 surrogates (U+D800-U+DFFF, which
+#: have no UTF-8 encoding).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable(value: str | None) -> bool:
+    """Whether ``value`` holds a character a database cannot store (see ``_UNSTORABLE``):
+    "a\x00b" -> True, "Inès" -> False, None -> False."""
+    return bool(value) and _UNSTORABLE.search(value) is not None
 
 
 def _is_invisible(char: str) -> bool:

@@ -30,7 +30,7 @@ def test_bad_password_shows_message_beside_field_and_keeps_email(client, db):
     user = factories.user()
     db.session.commit()
     response = _post_login(client, user.email, "wrong password")
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "E-mail or password is wrong." in html
     assert 'id="password-error"' in html
@@ -50,8 +50,9 @@ def test_inactive_user_cannot_sign_in(client, db):
     user = factories.user(active=False)
     db.session.commit()
     response = _post_login(client, user.email, PASSWORD)
-    assert response.status_code == 200
-    assert "E-mail or password is wrong." in response.get_data(as_text=True)  # nothing more said
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "E-mail or password is wrong." in html and f'value="{user.email}"' in html
     assert client.get("/home").status_code == 302  # not signed in
     assert db.session.get(User, user.id).last_login_at is None
 
@@ -195,7 +196,7 @@ class TestWithCsrfAndRateLimit:
             response = client.post(
                 "/login", data={"email": user.email, "password": "bad", "csrf_token": token}
             )
-            assert response.status_code == 200
+            assert response.status_code == 422
         response = client.post(
             "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
         )

@@ -173,7 +173,7 @@ def test_the_issue_page_refuses_english_bilingual_beside_the_language(as_role, d
         data={"kind": "hours", "language": "en", "bilingual": "y",
               "contribution": "painted the library"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert _field_error(html, "language") == REFUSAL
     _assert_typed_values_kept(html, "painted the library")
@@ -189,7 +189,7 @@ def test_the_reissue_page_refuses_english_bilingual_beside_the_language(as_role,
         f"/certificates/{old.id}/reissue",
         data={"kind": "hours", "language": "en", "bilingual": "y", "contribution": "walls"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert _field_error(html, "language") == REFUSAL
     _assert_typed_values_kept(html, "walls")
@@ -203,7 +203,7 @@ def test_the_batch_page_refuses_english_bilingual_beside_the_language(as_role, d
     db.session.commit()
     response = client.post(f"/certificates/batch/{project.id}",
                            data={"kind": "hours", "language": "en", "bilingual": "y"})
-    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.status_code == 422 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
     assert _field_error(html, "language") == REFUSAL
     _assert_typed_values_kept(html)

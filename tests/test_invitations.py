@@ -190,7 +190,7 @@ def test_bad_passwords_are_refused_beside_the_field(app, db):
         ("", "", "This field is required."),
     ]:
         response = _set_password(client, path, password, confirm)
-        assert response.status_code == 200
+        assert response.status_code == 422
         html = response.get_data(as_text=True)
         assert message in html, message
         assert 'id="password-error"' in html or 'id="confirm-error"' in html
@@ -202,7 +202,7 @@ def test_volunteer_without_email_cannot_be_invited(db, as_role):
     volunteer = factories.volunteer(email=None)
     db.session.commit()
     response = _invite_volunteer(coordinator, volunteer)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "no e-mail address" in response.get_data(as_text=True)
     assert db.session.get(type(volunteer), volunteer.id).user_id is None
     assert _outbox(db) == []
@@ -375,7 +375,7 @@ class TestRateLimit:
                 "current_password": "wrong guess", "password": "a new long password",
                 "confirm": "a new long password"}).status_code
 
-        assert [guess() for _ in range(3)] == [200, 200, 429]
+        assert [guess() for _ in range(3)] == [422, 422, 429]
 
     def test_a_form_refused_for_another_reason_is_no_guess(self, as_role):
         client, _ = as_role("volunteer")
@@ -424,7 +424,7 @@ def test_wrong_current_password_is_shown_beside_the_field(app, db):
     response = client.post("/account/password", data={
         "current_password": "not it", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="current_password-error"' in html and "not your current password" in html
     assert db.session.get(User, user.id).check_password(PASSWORD)
     assert client.get("/home").status_code == 200

@@ -63,7 +63,7 @@ def test_partner_invitation_refuses_a_volunteers_email_in_another_case(db, as_ro
         "language": "ar"})
 
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert PARTNER_MESSAGE in _error_beside(html, "email")
     [email_input] = re.findall(r'<input[^>]*\bid="email"[^>]*>', html)
     assert 'aria-invalid="true"' in email_input and 'aria-describedby="email-error"' in email_input
@@ -159,7 +159,7 @@ def test_admin_new_user_refuses_a_volunteers_email_beside_the_field(db, as_role,
         "email": "OLGA@example.org", "display_name": "Olga P.", "role": role,
         "organisation": host.id if role == "partner" else 0, "password": ""})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in _error_beside(html, "email")
     assert 'value="OLGA@example.org"' in html and 'value="Olga P."' in html
     assert _selected(html, "role") == [role]
@@ -200,7 +200,7 @@ def test_a_volunteer_login_cannot_become_staff_or_partner(db, as_role, role):
         "display_name": "Olga", "role": role,
         "organisation": host.id if role == "partner" else 0, "active": "y"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "cannot become a staff or partner login" in _error_beside(html, "role")
     db.session.refresh(user)
     assert user.role is Role.VOLUNTEER and user.organisation_id is None

@@ -1,5 +1,5 @@
 """Two coordinators racing for the last place (docs/architecture.md §2.3): exactly one placement
-is made, the other request gets the message (status 200, never 500). Real threads, real database
+is made, the other request gets the message (status 422, never 500). Real threads, real database
 (SQLite: ``BEGIN IMMEDIATE`` on POST; PostgreSQL: ``SELECT ... FOR UPDATE`` on the project).
 
 The capacity count is slowed down so that, without the lock, both requests would count the
@@ -87,8 +87,8 @@ def test_two_coordinators_race_for_the_last_place(app, db, slow_count):
     )
 
     statuses = sorted(code for code, _ in results)
-    assert statuses == [200, 302], statuses
-    refused = next(body for code, body in results if code == 200)
+    assert statuses == [302, 422], statuses
+    refused = next(body for code, body in results if code == 422)
     assert "The project is full on" in refused
     assert "Propose a placement" in refused  # the form again, with what was typed
     db.session.rollback()  # end the test's own snapshot (SQLite keeps it for the transaction)
@@ -118,8 +118,8 @@ def test_one_volunteer_proposed_twice_at_once(app, db, slow_count):
         ],
     )
 
-    assert sorted(code for code, _ in results) == [200, 302]
-    refused = next(body for code, body in results if code == 200)
+    assert sorted(code for code, _ in results) == [302, 422]
+    refused = next(body for code, body in results if code == 422)
     assert "already placed" in refused
     db.session.rollback()  # end the test's own snapshot (SQLite keeps it for the transaction)
     count = db.session.scalar(

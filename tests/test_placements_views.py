@@ -8,8 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import render_template
-from flask_login import login_user
 
 from aljisr.audit import AuditEvent
 from aljisr.dates import association_today
@@ -220,7 +218,7 @@ class TestDetailAndStatus:
         response = client.post(
             f"/placements/{placement.id}/status", data={"status": target, "reason": "try"}
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "placement cannot become" in text(response)
         assert placement.status is start
 
@@ -230,7 +228,7 @@ class TestDetailAndStatus:
         response = client.post(
             f"/placements/{placement.id}/status", data={"status": "cancelled", "reason": " "}
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "Say why the placement is cancelled" in text(response)
         assert placement.status is S.CONFIRMED
 
@@ -239,7 +237,7 @@ class TestDetailAndStatus:
         client, _ = coordinator
         placement = factories.placement(project_=september, status=S.PROPOSED)
         response = client.post(f"/placements/{placement.id}/status", data=data)
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert placement.status is S.PROPOSED
 
 
@@ -291,7 +289,7 @@ class TestPropose:
                 "role": "Mural painter",
             },
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         page = text(response)
         assert "the placement cannot start before" in page
         assert 'id="start_date-error"' in page
@@ -310,7 +308,7 @@ class TestPropose:
             "end_date": "2026-10-15",
         }
         response = client.post("/placements/new", data=data)
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "already placed" in text(response)
         response = client.post(
             "/placements/new", data={**data, "override_reason": "Mornings here, afternoons there"}
@@ -334,7 +332,7 @@ class TestPropose:
                 "end_date": "2026-09-30",
             },
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "The project is full on Sep 14, 2026: 2 of 2 places are taken" in text(response)
 
     @pytest.mark.parametrize(
@@ -354,7 +352,7 @@ class TestPropose:
     def test_bad_input_is_a_message(self, coordinator, data):
         client, _ = coordinator
         response = client.post("/placements/new", data=data)
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "invalid-feedback" in text(response)
 
 
@@ -370,7 +368,7 @@ class TestChangeDates:
             f"/placements/{placement.id}/dates",
             data={"start_date": "2026-09-05", "end_date": "2026-10-05", "reason": "Longer"},
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "cannot end after" in text(response)
         assert 'value="2026-10-05"' in text(response)
         response = client.post(
@@ -390,60 +388,37 @@ class TestChangeDates:
             f"/placements/{placement.id}/dates",
             data={"start_date": "2026-09-05", "end_date": "2026-09-25"},
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "cannot change" in text(response)
 
 
-class TestPartials:
-    def render(self, app, user, template, **context):
-        with app.test_request_context():
-            login_user(user)
-            return render_template(template, **context)
+class TestSectionsOnOtherPages:
+    """The placements sections of the volunteer and project pages, read by those pages'
+    views."""
 
-    def test_volunteer_partial(self, app, db, september):
-        user = factories.user()
+    def test_volunteer_page_lists_placements(self, coordinator, db, september):
+        client, _ = coordinator
         volunteer = factories.volunteer()
         factories.placement(volunteer, september, status=S.CONFIRMED)
-        html = self.render(app, user, "placements/_for_volunteer.html", volunteer=volunteer)
+        db.session.commit()
+        html = text(client.get(f"/volunteers/{volunteer.id}"))
         assert "Peinture à l&#39;école" in html
         assert f"/placements/match/volunteer/{volunteer.id}" in html
         assert "Find projects" in html
 
-    def test_project_partial_with_occupancy(self, app, db, september):
-        user = factories.user()
+    def test_project_page_lists_placements_with_occupancy(self, coordinator, db, september):
+        client, _ = coordinator
         factories.placement(
             factories.volunteer(full_name="Amal"), september, start_date=d(9, 1), end_date=d(9, 15)
         )
         factories.placement(
             factories.volunteer(full_name="Zoé"), september, start_date=d(9, 15), end_date=d(9, 30)
         )
-        html = self.render(app, user, "placements/_for_project.html", project=september)
+        db.session.commit()
+        html = text(client.get(f"/projects/{september.id}"))
         assert "Amal" in html and "Zoé" in html
         assert "At most 2 of 2 places taken on one day" in html
         assert f"/placements/match/project/{september.id}" in html
-
-    def test_partials_do_not_query_per_row(self, app, db, september):
-        user = factories.user()
-        volunteer = factories.volunteer()
-        factories.placement(volunteer, september, start_date=d(9, 1), end_date=d(9, 2))
-        db.session.commit()
-
-        def count(template, **context):
-            db.session.expire_all()
-            with statements_sent(db.engine) as statements:
-                self.render(app, user, template, **context)
-            return len(statements)
-
-        small_v = count("placements/_for_volunteer.html", volunteer=volunteer)
-        small_p = count("placements/_for_project.html", project=september)
-        for month in (10, 11, 12):
-            other = factories.project(start_date=d(month, 1), end_date=d(month, 28))
-            factories.placement(volunteer, other, start_date=d(month, 1), end_date=d(month, 2))
-        for day in range(3, 12):
-            factories.placement(project_=september, start_date=d(9, day), end_date=d(9, day))
-        db.session.commit()
-        assert count("placements/_for_volunteer.html", volunteer=volunteer) == small_v
-        assert count("placements/_for_project.html", project=september) == small_p
 
 
 def test_a_refused_start_is_shown_above_the_buttons_not_on_the_note(coordinator, db):
@@ -457,7 +432,7 @@ def test_a_refused_start_is_shown_above_the_buttons_not_on_the_note(coordinator,
     response = client.post(f"/placements/{placement.id}/status",
                            data={"status": "active", "reason": "arrived early"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     error = re.search(r'id="status-error"[^>]*>(.*?)</div></div>', html, re.S)
     assert error and "start it on that day or later" in error.group(1)
     assert 'id="reason-active-error"' not in html and "is-invalid" not in html

@@ -82,7 +82,7 @@ def test_bad_organisation_input_beside_field_nothing_saved(as_role, db, override
     client, _user = as_role("coordinator")
     data = org_data(**overrides)
     response = client.post("/organisations/new", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in html.split(f'id="{field}-error"', 1)[1][:300]
     assert 'value="Jörg Weiß"' in html  # typed values kept
@@ -105,7 +105,7 @@ def test_edit_organisation_and_kind_locked_while_in_use(as_role, db):
     db.session.commit()
     response = client.post(f"/organisations/{org.id}/edit",
                            data=org_data(name="Passerelles", kind="host", phone=""))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "must stay a sending organisation" in response.get_data(as_text=True).split(
         'id="kind-error"', 1)[1][:300]
     db.session.refresh(org)
@@ -184,7 +184,7 @@ def test_create_site_with_host_organisation(as_role, db):
 def test_bad_site_input_beside_field_nothing_saved(as_role, db, overrides, field, message):
     client, _user = as_role("coordinator")
     response = client.post("/sites/new", data=site_data(**overrides))
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in html.split(f'id="{field}-error"', 1)[1][:300]
     assert "Tanger-Tétouan-Al Hoceïma" in html

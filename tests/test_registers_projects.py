@@ -92,7 +92,7 @@ def test_bad_project_input_beside_field_values_kept_nothing_saved(as_role, db, o
     db.session.commit()
     data = project_data(site.id, **overrides)
     response = client.post("/projects/new", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in error_beside(html, field)
     assert "Painting classrooms and the courtyard wall." in html
@@ -128,7 +128,7 @@ def test_a_project_cannot_be_a_phase_of_its_own_phase(as_role, db):
     response = client.post(f"/projects/{parent.id}/edit", data=project_data(
         site.id, title=parent.title, parent_id=str(child.id), start_date="2026-09-01",
         end_date="2026-12-31"))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "phase of itself" in error_beside(response.get_data(as_text=True), "parent_id")
     db.session.refresh(parent)
     assert parent.parent_id is None
@@ -148,7 +148,7 @@ def test_changing_dates_is_refused_when_live_placements_would_fall_outside(as_ro
 
     response = client.post(url, data={**data, "start_date": "2026-09-02",
                                       "end_date": "2026-12-31"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "would fall outside these dates" in error_beside(html, "start_date")
     assert 'value="2026-09-02"' in html
@@ -179,7 +179,7 @@ def test_lowering_capacity_below_bookings_is_refused_beside_capacity(as_role, db
     db.session.commit()
     data = project_data(site.id, title=project.title)
     response = client.post(f"/projects/{project.id}/edit", data={**data, "capacity": "1"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "cannot be lower than 2" in error_beside(html, "capacity")
     assert 'value="1"' in html

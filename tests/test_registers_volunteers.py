@@ -144,7 +144,7 @@ def test_bad_input_shows_message_beside_field_keeps_values_and_saves_nothing(
     client, _user = as_role("coordinator")
     data = form_data(**overrides)
     response = client.post("/volunteers/new", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     error = html.split(f'id="{field}-error"', 1)
     assert len(error) == 2, f"no error beside {field}"
@@ -205,7 +205,7 @@ def test_same_email_in_other_case_is_flagged_with_a_link_and_cannot_be_saved(as_
     db.session.commit()
     response = client.post("/volunteers/new", data=form_data(email="OLGA@Example.org",
                                                              confirm_duplicates="y"))
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="duplicates"' in html
     assert f'href="/volunteers/{existing.id}"' in html
@@ -221,7 +221,7 @@ def test_same_name_and_birth_date_needs_save_anyway(as_role, db):
     db.session.commit()
     data = form_data(full_name="ольга  ПЕТРЕНКО")
     response = client.post("/volunteers/new", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="duplicates"' in html and f'href="/volunteers/{existing.id}"' in html
     assert 'id="confirm_duplicates-error"' in html
@@ -243,7 +243,7 @@ def test_an_email_taken_by_a_concurrent_request_is_a_message_not_a_500(as_role, 
     # as if another coordinator saved the same address between the check and the insert
     monkeypatch.setattr(services, "find_likely_duplicates", lambda *a, **k: [])
     response = client.post("/volunteers/new", data=form_data(email="olga@example.org"))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "already has this e-mail address" in response.get_data(as_text=True).split(
         'id="email-error"', 1)[1][:300]
     assert count(db) == 1
@@ -279,7 +279,7 @@ def test_edit_with_bad_value_saves_nothing(as_role, db):
     db.session.commit()
     response = client.post(f"/volunteers/{volunteer.id}/edit", data=form_data(
         full_name="Léa Changed", email=volunteer.email, phone="0000"))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="phone-error"' in response.get_data(as_text=True)
     db.session.refresh(volunteer)
     assert volunteer.full_name == "Léa Fontaine" and volunteer.phone == "+33 6 12 34 56 78"
@@ -305,7 +305,7 @@ def test_edit_into_someone_elses_email_is_refused(as_role, db):
     db.session.commit()
     response = client.post(f"/volunteers/{second.id}/edit",
                            data=form_data(email="FIRST@example.org"))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert f'href="/volunteers/{first.id}"' in response.get_data(as_text=True)
     db.session.refresh(second)
     assert second.email == "second@example.org"
@@ -442,6 +442,6 @@ def test_wtforms_own_messages_speak_the_interface_language(as_role, db, locale, 
     user.locale = locale
     db.session.commit()
     response = client.post("/volunteers/new", data=form_data(**overrides))
-    assert response.status_code == 200  # the form again, with the message beside the field
+    assert response.status_code == 422  # the form again, with the message beside the field
     assert message in response.get_data(as_text=True)
     assert count(db) == 0

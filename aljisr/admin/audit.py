@@ -18,7 +18,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, IntegerField, SearchField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
@@ -37,14 +36,16 @@ from aljisr.auth.models import User
 from aljisr.dates import association_zone
 from aljisr.extensions import db
 from aljisr.formfields import FilterSelectField
+from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
 from aljisr.listing import paginate, parse_page
 from aljisr.permissions import Permission, require
+from aljisr.text import unstorable
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(AppForm):
     """GET filters (no CSRF: it changes nothing)."""
 
     class Meta:
@@ -103,6 +104,8 @@ def audit_query(filters: AuditFilters) -> sa.Select[Any]:
         query = query.where(AuditEvent.subject_type == filters.subject_type)
     if filters.subject_id is not None:
         query = query.where(AuditEvent.subject_id == filters.subject_id)
+    if unstorable(filters.actor) or unstorable(filters.action):
+        return query.where(sa.false())  # text no record can hold (NUL...): no match
     if filters.actor:
         text = filters.actor.strip()
         folded = text.lower()

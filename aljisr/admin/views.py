@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
@@ -13,13 +13,12 @@ from wtforms.fields.choices import SelectChoice
 from aljisr.admin.forms import EditUserForm, UserForm
 from aljisr.auth.models import User
 from aljisr.auth.services.accounts import create_user, update_user
-from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _
 from aljisr.mail import OutboxMessage
 from aljisr.organisations.models import PARTNER_KINDS, Organisation
 from aljisr.permissions import Permission, Role, require
-from aljisr.web import field_error
+from aljisr.web import render_form, save_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -38,23 +37,20 @@ def users() -> str:
 def new_user() -> Any:
     form = UserForm()
     form.organisation.choices = _organisation_choices()
-    if form.validate_on_submit():
-        try:
-            create_user(
-                form.email.data,
-                Role(form.role.data),
-                display_name=form.display_name.data,
-                password=form.password.data or None,
-                organisation_id=form.organisation.data or None,
-                actor=current_user,
-            )
-        except DomainError as error:
-            field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("User created."), "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form)
+    done = save_form(
+        form,
+        lambda: create_user(
+            form.email.data,
+            Role(form.role.data),
+            display_name=form.display_name.data,
+            password=form.password.data or None,
+            organisation_id=form.organisation.data or None,
+            actor=current_user,
+        ),
+        _("User created."),
+        lambda _user: url_for("admin.users"),
+    )
+    return done or render_form("admin/user_form.html", form)
 
 
 def _organisation_choices() -> list[SelectChoice]:
@@ -75,24 +71,20 @@ def edit_user(user_id: int) -> Any:
     if request.method == "GET":
         form.role.data = user.role.value
         form.organisation.data = user.organisation_id or 0
-    if form.validate_on_submit():
-        try:
-            changed = update_user(
-                user,
-                display_name=form.display_name.data,
-                role=Role(form.role.data),
-                organisation_id=form.organisation.data or None,
-                active=form.active.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Changes saved.") if changed else _("Nothing was changed."), "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_edit.html", form=form, user=user)
+    done = save_form(
+        form,
+        lambda: (user, update_user(
+            user,
+            display_name=form.display_name.data,
+            role=Role(form.role.data),
+            organisation_id=form.organisation.data or None,
+            active=form.active.data,
+            actor=current_user,
+        )),
+        _("Changes saved."),
+        lambda _user: url_for("admin.users"),
+    )
+    return done or render_form("admin/user_edit.html", form, user=user)
 
 
 @bp.route("/outbox")

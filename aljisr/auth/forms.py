@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from aljisr.forms import AppForm
 from aljisr.i18n import LANGUAGES, _l
 
 
@@ -26,7 +26,7 @@ def strip(value: str | None) -> str | None:
 # --- signing in ------------------------------------------------------------------------------
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = EmailField(
         _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip]
     )
@@ -36,7 +36,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(AppForm):
     language = SelectField(
         _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()]
     )
@@ -49,7 +49,7 @@ class LanguageForm(FlaskForm):
 _PASSWORD_HELP = _l("At least 10 characters. A few unrelated words make a good one.")
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(AppForm):
     """Choose a password from an invitation or reset link."""
 
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
@@ -63,7 +63,7 @@ class SetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Save my password"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     """Change one's own password (signed in)."""
 
     current_password = PasswordField(_l("Current password"),
@@ -80,7 +80,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change my password"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AppForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
                        filters=[strip], render_kw={"autocomplete": "email"})
     submit = SubmitField(_l("Send me a link"))
@@ -94,12 +94,12 @@ def language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()]
 
 
-class InviteVolunteerForm(FlaskForm):
+class InviteVolunteerForm(AppForm):
     language = SelectField(_l("Language of the e-mail"), choices=language_choices())
     submit = SubmitField(_l("Send the invitation"))
 
 
-class InvitePartnerForm(FlaskForm):
+class InvitePartnerForm(AppForm):
     organisation = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
     display_name = StringField(_l("Contact's name"), validators=[DataRequired(), Length(max=200)],
                                filters=[strip])
@@ -109,5 +109,5 @@ class InvitePartnerForm(FlaskForm):
     submit = SubmitField(_l("Send the invitation"))
 
 
-class ResendInvitationForm(FlaskForm):
+class ResendInvitationForm(AppForm):
     submit = SubmitField(_l("Send again"))

@@ -50,6 +50,7 @@ from aljisr.permissions import Permission, Role, public, require
 from aljisr.text import clean_email
 from aljisr.urls import is_safe_next
 from aljisr.volunteers.models import Volunteer
+from aljisr.web import field_error, render_form
 
 bp = Blueprint("auth", __name__)
 
@@ -140,11 +141,6 @@ def start_session(user: User, *, remember: bool) -> None:
     login_user(user, remember=remember)
 
 
-def _form_error(form: Any, error: DomainError, default: str) -> None:
-    field = getattr(form, error.field or default, None) or getattr(form, default)
-    field.errors = [*field.errors, error.message]
-
-
 # --- signing in and out, the language ---------------------------------------------------------
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -162,14 +158,14 @@ def login() -> Any:
         user = authenticate(form.email.data, form.password.data)
         if user is None:
             g.password_guess_failed = True
-            form.password.errors.append(_("E-mail or password is wrong."))
+            field_error(form, _("E-mail or password is wrong."), "password")
         else:
             keep_language(user, session.get("locale"))
             start_session(user, remember=form.remember.data)
             db.session.commit()
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for("main.home"))
-    return render_template("auth/login.html", form=form)
+    return render_form("auth/login.html", form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -217,7 +213,7 @@ def _use_link(token: str, purpose: LinkPurpose, template: str) -> Any:
                                    purpose=purpose.value), 410
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error, "password")
+            field_error(form, error, "password")
         else:
             keep_language(user, session.get("locale"))
             start_session(user, remember=False)
@@ -225,7 +221,7 @@ def _use_link(token: str, purpose: LinkPurpose, template: str) -> Any:
             flash(_("Your password is saved. Welcome!") if purpose is LinkPurpose.INVITATION
                   else _("Your password is changed."), "success")
             return redirect(url_for("main.home"))
-    return render_template(template, form=form, user=user)
+    return render_form(template, form, user=user)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -258,7 +254,7 @@ def forgot_password() -> Any:
                 "password. The link works once, for %(hours)d hours.",
                 hours=int(current_app.config["TOKEN_MAX_AGE_HOURS"])), "info")
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot_password.html", form=form)
+    return render_form("auth/forgot_password.html", form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -275,7 +271,7 @@ def change_password() -> Any:
         except DomainError as error:
             db.session.rollback()
             g.password_guess_failed = error.field == "current_password"
-            _form_error(form, error, "password")
+            field_error(form, error, "password")
         else:
             db.session.commit()
             # a fresh session under the new session version (keeps remember-me)
@@ -284,7 +280,7 @@ def change_password() -> Any:
             start_session(user, remember=remember)
             flash(_("Your password is changed. You are signed out everywhere else."), "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form)
+    return render_form("auth/change_password.html", form)
 
 
 # --- invitations (coordinators) ---------------------------------------------------------------
@@ -326,12 +322,12 @@ def invite_volunteer(volunteer_id: int) -> Any:
             invitations.invite_volunteer(volunteer, locale=form.language.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "danger")
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=volunteer.email), "success")
             return redirect(url_for("auth.invitations_index"))
-    return render_template("auth/invite_volunteer.html", form=form, volunteer=volunteer)
+    return render_form("auth/invite_volunteer.html", form, volunteer=volunteer)
 
 
 @bp.route("/invitations/partner", methods=["GET", "POST"])
@@ -354,12 +350,12 @@ def invite_partner() -> Any:
             )
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error, "email")
+            field_error(form, error, "email")
         else:
             db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("auth.invitations_index"))
-    return render_template("auth/invite_partner.html", form=form)
+    return render_form("auth/invite_partner.html", form)
 
 
 @bp.route("/invitations/<int:user_id>/resend", methods=["POST"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     SearchField,
@@ -20,6 +19,7 @@ from wtforms.validators import Length, Optional
 from aljisr.certificates.models import CertificateKind, CertificateStatus
 from aljisr.certificates.services import CONTRIBUTION_MAX_LENGTH, REASON_MAX_LENGTH
 from aljisr.formfields import FilterSelectField, optional_int
+from aljisr.forms import AppForm
 from aljisr.i18n import LANGUAGES, _l
 
 
@@ -41,7 +41,7 @@ BILINGUAL_DESCRIPTION = _l("Prints Arabic and French side by side; choose French
                            "the language.")
 
 
-class IssueForm(FlaskForm):
+class IssueForm(AppForm):
     """Issue or re-issue one certificate. Validation of the rules is the service's job."""
 
     kind = SelectField(_l("Kind"), choices=kind_options)
@@ -58,7 +58,7 @@ class IssueForm(FlaskForm):
     submit = SubmitField(_l("Issue certificate"))
 
 
-class BatchForm(FlaskForm):
+class BatchForm(AppForm):
     """Issue the certificates of every completed placement of a project at once."""
 
     kind = SelectField(_l("Kind"), choices=kind_options)
@@ -68,7 +68,7 @@ class BatchForm(FlaskForm):
     submit = SubmitField(_l("Issue and download ZIP"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(AppForm):
     reason = TextAreaField(
         _l("Reason"),
         validators=[Length(max=REASON_MAX_LENGTH)],
@@ -83,7 +83,7 @@ def _blank(label: Any) -> SelectChoice:
     return SelectChoice("", str(label))
 
 
-class CertificateFilterForm(FlaskForm):
+class CertificateFilterForm(AppForm):
     """The list's filter bar (GET, no CSRF); bad values are ignored with a message."""
 
     class Meta:
@@ -109,7 +109,7 @@ class CertificateFilterForm(FlaskForm):
         return {f.name: f.data for f in self if f.data not in (None, "") and not f.errors}
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(AppForm):
     """The public "type a code" form (GET, no CSRF: it only reads)."""
 
     class Meta:

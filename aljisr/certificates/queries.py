@@ -19,6 +19,7 @@ from aljisr.listing import Page, paginate, search_terms
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import Project
+from aljisr.text import unstorable
 from aljisr.volunteers.models import Volunteer
 
 
@@ -104,7 +105,10 @@ def certificate_page(filters: Mapping[str, Any], page: int) -> Page:
                 sa.select(Placement.id).where(Placement.project_id == filters["project"])
             )
         )
-    for term in search_terms(filters.get("q")):
+    q = filters.get("q")
+    if unstorable(q):
+        stmt = stmt.where(sa.false())  # text no record can hold (NUL...): no match
+    for term in [] if unstorable(q) else search_terms(q):
         stmt = stmt.where(
             sa.or_(
                 sa.func.lower(Certificate.serial).contains(term, autoescape=True),

@@ -49,12 +49,6 @@ def ltr(text: Any) -> Markup:
     return Markup('<bdi dir="ltr" class="text-nowrap">{}</bdi>').format(text)
 
 
-@bp.app_context_processor
-def _helpers() -> dict[str, Any]:
-    """``isolated`` and ``ltr`` for every template (the staff certificate page too)."""
-    return {"isolated": isolated, "ltr": ltr}
-
-
 def _serial_typed() -> str:
     return _("This looks like a certificate's serial number. The verification code is the "
              "other code printed under the QR code: the end of the verification address, "

@@ -36,35 +36,12 @@ from aljisr.listing import parse_page
 from aljisr.permissions import Permission, require
 from aljisr.placements.models import Placement
 from aljisr.projects.models import Project
+from aljisr.web import field_error, render_form
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
 
-# --- partials on other areas' pages -----------------------------------------------------------
-
-
-@bp.app_template_global()
-def certificates_for_volunteer(volunteer: Any) -> queries.VolunteerCertificates:
-    """For ``certificates/_for_volunteer.html``: the volunteer's certificates and completed
-    placements awaiting one (2 queries)."""
-    return queries.for_volunteer(volunteer.id)
-
-
-@bp.app_template_global()
-def certificates_for_placement(placement: Any) -> Any:
-    """For ``certificates/_for_placement.html``: the placement's certificates (1 query)."""
-    return queries.for_placement(placement.id)
-
-
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _field_error(form: Any, error: DomainError) -> None:
-    """Put a service's error beside its field (or above the form)."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _get_placement(placement_id: int) -> Placement:
@@ -137,14 +114,14 @@ def issue(placement_id: int) -> Any:
             db.session.rollback()
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("Certificate %(serial)s issued.", serial=cert.serial), "success")
             return redirect(url_for("certificates.detail", certificate_id=cert.id))
-    return render_template(
+    return render_form(
         "certificates/issue.html",
-        form=form,
+        form,
         placement=placement,
         hours=hours,
         waiting=submitted_totals_by_placement([placement.id])[placement.id],
@@ -177,7 +154,7 @@ def reissue(certificate_id: int) -> Any:
             )
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             db.session.commit()
             flash(
@@ -189,8 +166,8 @@ def reissue(certificate_id: int) -> Any:
     placement = old.placement
     hours = approved_totals_by_placement([placement.id])[placement.id] if placement else None
     waiting = submitted_totals_by_placement([placement.id])[placement.id] if placement else None
-    return render_template(
-        "certificates/issue.html", form=form, placement=placement, hours=hours, existing=None,
+    return render_form(
+        "certificates/issue.html", form, placement=placement, hours=hours, existing=None,
         old=old, waiting=waiting,
     )
 
@@ -205,12 +182,12 @@ def revoke(certificate_id: int) -> Any:
             services.revoke_certificate(cert, form.reason.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("Certificate %(serial)s revoked.", serial=cert.serial), "success")
             return redirect(url_for("certificates.detail", certificate_id=cert.id))
-    return render_template("certificates/revoke.html", form=form, cert=cert)
+    return render_form("certificates/revoke.html", form, cert=cert)
 
 
 # --- batch ------------------------------------------------------------------------------------
@@ -236,7 +213,7 @@ def batch(project_id: int) -> Any:
             )
         except DomainError as error:
             db.session.rollback()
-            _field_error(form, error)
+            field_error(form, error)
         else:
             db.session.commit()
             certificates = queries.valid_certificates_of_project(project)
@@ -249,16 +226,14 @@ def batch(project_id: int) -> Any:
                 )
                 response.headers["X-Certificates-Issued"] = str(len(issued))
                 return response
-            form.form_errors.append(
-                _("No certificate to download: no completed placement of this project can "
-                  "receive one of this kind.")
-            )
+            field_error(form, _("No certificate to download: no completed placement of this "
+                                "project can receive one of this kind."))
     pending = queries.placements_awaiting_certificate(project)
     totals = approved_totals_by_placement(p.id for p in pending)
     waiting = submitted_totals_by_placement(p.id for p in pending)
-    return render_template(
+    return render_form(
         "certificates/batch.html",
-        form=form,
+        form,
         project=project,
         pending=pending,
         totals=totals,

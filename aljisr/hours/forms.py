@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from aljisr.errors import DomainError
 from aljisr.formfields import FilterSelectField, RangeEnd, optional_int
+from aljisr.forms import AppForm
 from aljisr.hours.models import HoursStatus
 from aljisr.hours.services import ACTIVITY_MAX_LENGTH, parse_hours
 from aljisr.i18n import _l
+from aljisr.once import OneTimeField
 
 
-class LogHoursForm(FlaskForm):
+class LogHoursForm(AppForm):
     """Date, hours and activity. Formats are checked here; the rules (limits, dates within the
     placement, 24 hours a day) by :func:`aljisr.hours.services.log_hours`."""
 
@@ -40,6 +41,7 @@ class LogHoursForm(FlaskForm):
         ],
         render_kw={"rows": 2, "maxlength": ACTIVITY_MAX_LENGTH},
     )
+    once = OneTimeField()
     submit = SubmitField(_l("Log hours"))
 
     def validate_hours(self, field: Any) -> None:
@@ -55,7 +57,7 @@ class LogHoursForm(FlaskForm):
 STATUS_ANY = "all"
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(AppForm):
     """GET filters of the review queue (no CSRF: it changes nothing)."""
 
     class Meta:

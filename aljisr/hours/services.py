@@ -35,14 +35,14 @@ import sqlalchemy as sa
 
 from aljisr import audit, dates
 from aljisr.database import utcnow
-from aljisr.errors import DomainError, NotAllowed
+from aljisr.errors import DomainError, NotAllowed, UnstorableText
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursMonthTotal, HoursStatus
 from aljisr.hours.queries import day_total
 from aljisr.i18n import _, format_date, format_decimal
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
-from aljisr.text import clean_text
+from aljisr.text import clean_text, unstorable
 from aljisr.volunteers.models import Volunteer
 
 #: Most hours in one entry, and in one day for one volunteer across entries.
@@ -262,8 +262,11 @@ def reject_hours(entry: HoursEntry, reason: str | None, *, actor: Any) -> HoursE
     """Reject a submitted entry with a reason shown to the volunteer.
 
     :raises DomainError: (field ``"reason"``) when the reason is empty.
+    :raises UnstorableText: (field ``"reason"``) when it holds a NUL or a lone surrogate.
     :raises NotAllowed: when the entry is not submitted.
     """
+    if unstorable(reason):
+        raise UnstorableText("reason")
     text = clean_text(reason)
     if not text:
         raise DomainError(_("Give a reason for the rejection."), "reason")

@@ -21,6 +21,7 @@ from aljisr.listing import Sort, parse_page, parse_sort
 from aljisr.permissions import Permission, require
 from aljisr.placements.models import Placement
 from aljisr.scopes import placements_for
+from aljisr.web import INVALID, render_form, save_form
 
 bp = Blueprint("hours", __name__, url_prefix="/hours")
 
@@ -30,16 +31,9 @@ FILTER_KEYS = ("status", "host", "project", "site", "volunteer", "date_from", "d
 SORT_KEYS = ("sort", "dir")
 
 
-@bp.app_template_filter("hours")
 def format_hours(amount: Decimal | None) -> str:
     """Hours in the interface language: 3.5 -> "3.5" (en) or "3,5" (fr); 4.00 -> "4"."""
     return format_decimal(amount or 0, format="#,##0.##")
-
-
-@bp.app_template_global()
-def hours_for_placement(placement: Placement) -> queries.PlacementHours:
-    """Entries and totals of ``placement`` for ``hours/_for_placement.html`` (two queries)."""
-    return queries.placement_hours(placement.id)
 
 
 # --- the review queue -------------------------------------------------------------------------
@@ -137,7 +131,7 @@ def queue() -> Any:
         )
     except DomainError as error:
         db.session.rollback()
-        return _render_queue(general_error=error.message, status=422)
+        return _render_queue(general_error=error.message, status=INVALID)
     db.session.commit()
     if result.done:
         count = len(result.done)
@@ -157,7 +151,7 @@ def queue() -> Any:
         ),
         "danger",
     )
-    return _render_queue(errors=result.errors, status=200 if result.done else 422)
+    return _render_queue(errors=result.errors, status=INVALID)
 
 
 @bp.route("/<int:entry_id>/review", methods=["GET", "POST"])
@@ -186,7 +180,7 @@ def review(entry_id: int) -> Any:
             raise DomainError(_("Choose approve or reject."), "action")
     except DomainError as error:
         db.session.rollback()
-        return _render_queue(errors={entry_id: error.message}, status=422)
+        return _render_queue(errors={entry_id: error.message}, status=INVALID)
     db.session.commit()
     flash(_("Entry approved.") if action == "approve" else _("Entry rejected."), "success")
     return redirect(url_for("hours.queue", **_filter_args()))
@@ -214,39 +208,22 @@ def log_for_placement(placement_id: int) -> Any:
     }
     if request.method == "GET" and placement.start_date <= latest:
         form.work_date.data = latest
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.log_hours(
-                placement,
-                form.work_date.data,
-                form.hours.data,
-                form.activity.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            target = form[error.field] if error.field in form else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Hours logged and approved."), "success")
-            return redirect(url_for("hours.log_for_placement", placement_id=placement.id))
-    elif request.method == "POST":
-        status = 422
-    return (
-        render_template(
-            "hours/log.html",
-            form=form,
-            placement=placement,
-            today=today,
+    done = save_form(
+        form,
+        lambda: services.log_hours(
+            placement, form.work_date.data, form.hours.data, form.activity.data,
+            actor=current_user,
         ),
-        status,
+        _("Hours logged and approved."),
+        lambda _entry: url_for("hours.log_for_placement", placement_id=placement.id),
+    )
+    return done or render_form(
+        "hours/log.html",
+        form,
+        placement=placement,
+        placement_hours=queries.placement_hours(placement.id),
+        today=today,
     )
 
 
-__all__ = ["bp", "hours_for_placement"]
+__all__ = ["bp"]

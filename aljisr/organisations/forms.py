@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     SearchField,
@@ -18,7 +17,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from aljisr.formfields import FilterSelectField, PhoneNumber, country_choices
+from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
+from aljisr.once import OneTimeField
 from aljisr.organisations.models import OrganisationKind
 
 
@@ -48,7 +49,7 @@ def normalise_website(value: str | None) -> str | None:
     return value
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=_kind_options)
     country = SelectField(_l("Country"), choices=_country_options, validators=[Optional()])
@@ -64,6 +65,7 @@ class OrganisationForm(FlaskForm):
                           render_kw={"dir": "ltr", "inputmode": "url"})
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), validators=[Optional()], render_kw={"rows": 3})
+    once = OneTimeField()
     submit = SubmitField(_l("Save"))
 
     def validate_website(self, field: Any) -> None:
@@ -82,7 +84,7 @@ class OrganisationForm(FlaskForm):
         return values
 
 
-class OrganisationFilterForm(FlaskForm):
+class OrganisationFilterForm(AppForm):
     """The list's filter bar (GET, no CSRF); a bad value shows its error and is ignored."""
 
     class Meta:

@@ -13,7 +13,7 @@ from aljisr.organisations import queries, services
 from aljisr.organisations.forms import OrganisationFilterForm, OrganisationForm
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, require
-from aljisr.web import run_action, save_form
+from aljisr.web import render_form, run_action, save_form
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -58,8 +58,8 @@ def new() -> Any:
     form = OrganisationForm()
     if request.method == "GET" and request.args.get("kind"):
         form.kind.data = request.args["kind"]
-    return _save(form, None) or render_template(
-        "organisations/form.html", form=form, organisation=None)
+    return _save(form, None) or render_form(
+        "organisations/form.html", form, organisation=None)
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
@@ -67,8 +67,8 @@ def new() -> Any:
 def edit(organisation_id: int) -> Any:
     organisation = queries.get_organisation(organisation_id)
     form = OrganisationForm(obj=organisation)
-    return _save(form, organisation) or render_template(
-        "organisations/form.html", form=form, organisation=organisation)
+    return _save(form, organisation) or render_form(
+        "organisations/form.html", form, organisation=organisation)
 
 
 @bp.route("/<int:organisation_id>/archive", methods=["POST"])

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
+from aljisr.forms import AppForm
 from aljisr.i18n import _l
 from aljisr.partners.services import QUERY_MAX_LENGTH
 
 
-class QueryHoursForm(FlaskForm):
+class QueryHoursForm(AppForm):
     message = TextAreaField(
         _l("What is wrong with these hours?"),
         validators=[DataRequired(message=_l("Say what is wrong with these hours."))],
@@ -21,5 +21,5 @@ class QueryHoursForm(FlaskForm):
     submit = SubmitField(_l("Send the query"))
 
 
-class ConfirmHoursForm(FlaskForm):
+class ConfirmHoursForm(AppForm):
     """Only the CSRF token: the selected entries are read from ``entry_ids`` / ``only``."""

@@ -31,11 +31,11 @@ from aljisr.listing import parse_page
 from aljisr.partners import queries, services
 from aljisr.partners.forms import ConfirmHoursForm, QueryHoursForm
 from aljisr.permissions import Permission, require
+from aljisr.web import render_form, save_form
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 
 
-@bp.app_template_global()
 def partner_sees_volunteer(placement: Any, today: date | None = None) -> bool:
     """Whether the signed-in partner may open the page of ``placement``'s volunteer."""
     return queries.sees_volunteer(current_user, placement, today or association_today())
@@ -149,22 +149,10 @@ def query_hours(entry_id: int) -> Any:
     form = QueryHoursForm()
     if request.method == "GET" and entry.host_query:
         form.message.data = entry.host_query
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.query_hours(entry, form.message.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            target = form[error.field] if error.field in form else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_query_sent_message(entry), "success")
-            return redirect(url_for("partners.hours", state="queried"))
-    elif request.method == "POST":
-        status = 422
-    return render_template("partners/query_hours.html", entry=entry, form=form), status
+    done = save_form(
+        form,
+        lambda: services.query_hours(entry, form.message.data, actor=current_user),
+        _query_sent_message(entry),
+        lambda _result: url_for("partners.hours", state="queried"),
+    )
+    return done or render_form("partners/query_hours.html", form, entry=entry)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -18,7 +17,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from aljisr.formfields import FilterSelectField, RangeEnd
+from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
+from aljisr.once import OneTimeField
 from aljisr.placements.models import PlacementStatus
 
 REASON_MAX_LENGTH = 2000
@@ -38,7 +39,7 @@ class _DatesMixin:
             raise ValidationError(_("The last day cannot be before the first day."))
 
 
-class PlacementForm(_DatesMixin, FlaskForm):
+class PlacementForm(_DatesMixin, AppForm):
     """Propose a placement: who, where, from when to when (both days included)."""
 
     volunteer = SelectField(
@@ -74,6 +75,7 @@ class PlacementForm(_DatesMixin, FlaskForm):
     notes = TextAreaField(
         _l("Notes"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 2}
     )
+    once = OneTimeField()
     submit = SubmitField(_l("Propose placement"))
 
     def validate_volunteer(self, field: Any) -> None:
@@ -85,7 +87,7 @@ class PlacementForm(_DatesMixin, FlaskForm):
             raise ValidationError(_("Choose a project."))
 
 
-class DatesForm(_DatesMixin, FlaskForm):
+class DatesForm(_DatesMixin, AppForm):
     """Move a placement's dates."""
 
     start_date = DateField(
@@ -110,7 +112,7 @@ class DatesForm(_DatesMixin, FlaskForm):
     submit = SubmitField(_l("Save dates"))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(AppForm):
     """One status change (the buttons on the detail page)."""
 
     status = HiddenField(validators=[InputRequired()])
@@ -128,7 +130,7 @@ class TransitionForm(FlaskForm):
 STATUS_ANY = ""
 
 
-class PlacementFilterForm(FlaskForm):
+class PlacementFilterForm(AppForm):
     """GET filters of the placement list (no CSRF: it changes nothing)."""
 
     class Meta:

@@ -2,7 +2,7 @@
 
 Thin views: parse the form, call one service of :mod:`aljisr.placements.services`, commit
 once, flash, redirect; a :class:`~aljisr.errors.DomainError` becomes an error beside its field
-and the form is shown again with what was typed (status 200, never 500).
+and the form is shown again with what was typed (status 422, never 500).
 """
 
 from __future__ import annotations
@@ -13,12 +13,15 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from aljisr import once
+from aljisr.certificates import queries as certificate_queries
 from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
+from aljisr.hours import queries as hours_queries
 from aljisr.i18n import _, _l, format_date
 from aljisr.listing import parse_page, parse_sort
-from aljisr.permissions import Permission, require
+from aljisr.permissions import Permission, has_permission, require
 from aljisr.placements import queries, services
 from aljisr.placements.forms import (
     STATUS_ANY,
@@ -32,6 +35,7 @@ from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import Project
 from aljisr.scopes import projects_for, volunteers_for
 from aljisr.volunteers.models import Volunteer
+from aljisr.web import field_error, form_status, render_form
 
 bp = Blueprint("placements", __name__, url_prefix="/placements")
 
@@ -59,16 +63,14 @@ TRANSITION_LABELS = {
 }
 
 
-# --- template globals for other areas' pages -------------------------------------------------
+# --- formatting for templates (registered in aljisr.templating) -------------------------------
 
 
-@bp.app_template_global()
 def transition_label(status: PlacementStatus) -> str:
     """The label of the button that moves a placement to ``status``."""
     return str(TRANSITION_LABELS[status])
 
 
-@bp.app_template_filter("isodate")
 def isodate(value: str | None) -> date | None:
     """ "2026-09-01" -> date(2026, 9, 1) (for dates kept as text in audit details)."""
     try:
@@ -77,31 +79,7 @@ def isodate(value: str | None) -> date | None:
         return None
 
 
-@bp.app_template_global()
-def placements_for_volunteer(volunteer: Volunteer) -> list[Placement]:
-    """The volunteer's placements the current user may see, with project and site (1 query)."""
-    return queries.placements_of_volunteer(current_user, volunteer.id)
-
-
-@bp.app_template_global()
-def placements_for_project(project: Project) -> dict[str, Any]:
-    """The project's placements (with volunteers) and its peak occupancy (2 queries)."""
-    return {
-        "placements": queries.placements_on_project(current_user, project.id),
-        "peak": queries.project_occupancy(project.id),
-    }
-
-
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _put_error(form: Any, error: DomainError, fallback: str | None = None) -> None:
-    """Show a domain error beside its field (or ``fallback``, or above the form)."""
-    name = error.field if error.field in form else fallback
-    if name and name in form:
-        form[name].errors = [*form[name].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _placement_or_404(placement_id: int) -> Placement:
@@ -177,11 +155,20 @@ def _render_detail(
     *,
     failed: PlacementStatus | None = None,
     form: TransitionForm | None = None,
-) -> str:
-    return render_template(
+) -> tuple[str, int]:
+    """The placement page: its record, history, hours (2 queries) and, for a user who issues
+    certificates, its certificates (1 query)."""
+    certificates = (
+        certificate_queries.for_placement(placement.id)
+        if has_permission(current_user, Permission.ISSUE_CERTIFICATES)
+        else None
+    )
+    html = render_template(
         "placements/detail.html",
         placement=placement,
         history=queries.placement_history(placement.id),
+        placement_hours=hours_queries.placement_hours(placement.id),
+        placement_certificates=certificates,
         allowed=services.allowed_transitions(placement),
         reason_required=services.REASON_REQUIRED,
         verbs=services.TRANSITION_VERBS,
@@ -190,11 +177,12 @@ def _render_detail(
         failed=failed,
         failed_form=form,
     )
+    return html, form_status(form)
 
 
 @bp.route("/<int:placement_id>")
 @require(Permission.MANAGE_PLACEMENTS)
-def detail(placement_id: int) -> str:
+def detail(placement_id: int) -> Any:
     return _render_detail(_placement_or_404(placement_id))
 
 
@@ -205,17 +193,15 @@ def transition(placement_id: int) -> Any:
     form = TransitionForm()
     target = form.target() if form.validate_on_submit() else None
     if target is None:
-        form.reason.errors = [*form.reason.errors, _("Choose one of the buttons.")]
+        field_error(form, _("Choose one of the buttons."), "reason")
         return _render_detail(placement, failed=None, form=form)
     try:
         services.transition(placement, target, actor=current_user, reason=form.reason.data)
     except DomainError as error:
         db.session.rollback()
         placement = _placement_or_404(placement_id)
-        if error.field == "reason":
-            form.reason.errors = [*form.reason.errors, error.message]
-        else:  # a rule of the move itself (its dates, its status): above the buttons
-            form.form_errors.append(error.message)
+        # a rule of the move itself (its dates, its status) stands above the buttons
+        field_error(form, error if error.field == "reason" else error.message)
         return _render_detail(placement, failed=target, form=form)
     db.session.commit()
     flash(str(DONE_MESSAGES[target]), "success")
@@ -291,9 +277,12 @@ def new() -> Any:
             projects_for(current_user).where(Project.id == form.project.data)
         )
         if volunteer is None:
-            form.volunteer.errors = [_("Choose a volunteer.")]
+            field_error(form, _("Choose a volunteer."), "volunteer")
         if project is None:
-            form.project.errors = [_("Choose a project.")]
+            field_error(form, _("Choose a project."), "project")
+        earlier = once.claim(form) if volunteer and project else None
+        if earlier is not None:
+            return earlier
         if volunteer is not None and project is not None:
             try:
                 placement = services.propose_placement(
@@ -308,8 +297,10 @@ def new() -> Any:
                 )
             except DomainError as error:
                 db.session.rollback()
-                _put_error(form, error)
+                field_error(form, error)
             else:
+                url = url_for("placements.detail", placement_id=placement.id)
+                once.settle(form, url)
                 db.session.commit()
                 flash(_("Placement proposed."), "success")
                 if services.outside_availability(volunteer, placement.start_date,
@@ -321,7 +312,7 @@ def new() -> Any:
                     flash(_("These dates are over: the placement is recorded as proposed, "
                             "for the record. Confirm, start and complete it to issue its "
                             "certificate."), "warning")
-                return redirect(url_for("placements.detail", placement_id=placement.id))
+                return redirect(url)
     return _render_new(form)
 
 
@@ -335,10 +326,10 @@ def _availability(volunteer: Volunteer) -> str:
     return _("until %(end)s", end=format_date(end))
 
 
-def _render_new(form: PlacementForm) -> str:
+def _render_new(form: PlacementForm) -> tuple[str, int]:
     form.volunteer.choices = _volunteer_choices()
     form.project.choices = _project_choices()
-    return render_template("placements/form.html", form=form)
+    return render_form("placements/form.html", form)
 
 
 @bp.route("/<int:placement_id>/dates", methods=["GET", "POST"])
@@ -359,12 +350,12 @@ def edit_dates(placement_id: int) -> Any:
         except DomainError as error:
             db.session.rollback()
             placement = _placement_or_404(placement_id)
-            _put_error(form, error)
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("Dates changed."), "success")
             return redirect(url_for("placements.detail", placement_id=placement_id))
-    return render_template("placements/dates.html", form=form, placement=placement)
+    return render_form("placements/dates.html", form, placement=placement)
 
 
 # --- matching --------------------------------------------------------------------------------

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from aljisr.formfields import CommaListField, normalise_phone
+from aljisr.forms import AppForm
 from aljisr.hours.forms import LogHoursForm
 from aljisr.i18n import _, _l
 from aljisr.volunteers.forms import LanguageRowForm
@@ -26,7 +26,7 @@ class PortalLogHoursForm(LogHoursForm):
     placement = SelectField(_l("Placement"), coerce=int, validate_choice=False)
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AppForm):
     """What a volunteer may change about themselves: contact details, languages and skills.
 
     Never their name, e-mail (it is their login), status or sending organisation.

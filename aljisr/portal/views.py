@@ -39,7 +39,7 @@ from aljisr.placements.models import Placement
 from aljisr.portal import data_export, queries, services
 from aljisr.portal.forms import PortalLogHoursForm, ProfileForm
 from aljisr.volunteers.models import Volunteer
-from aljisr.web import run_action
+from aljisr.web import INVALID, field_error, render_form, run_action, save_form
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
 
@@ -68,22 +68,17 @@ def _prepare_log_form(form: PortalLogHoursForm, current: list[Placement], today:
     form.work_date.render_kw = {**(form.work_date.render_kw or {}), "max": today.isoformat()}
 
 
-def _log(form: PortalLogHoursForm, placement: Placement) -> bool:
-    """Log the form's hours on ``placement`` (submitted for review); False with the error
-    beside its field when a rule refuses them."""
-    try:
-        log_hours(placement, form.work_date.data, form.hours.data, form.activity.data,
-                  actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        if error.field and error.field in form:
-            form[error.field].errors = [*form[error.field].errors, error.message]
-        else:
-            form.form_errors.append(error.message)
-        return False
-    db.session.commit()
-    flash(_("Hours logged and submitted for review."), "success")
-    return True
+def _log(form: PortalLogHoursForm, placement: Placement, target: str) -> Response | None:
+    """Log the form's hours on ``placement`` (submitted for review) and go to ``target``;
+    None with the error beside its field when a rule refuses them. The same form sent again
+    logs nothing (:mod:`aljisr.once`)."""
+    return save_form(
+        form,
+        lambda: log_hours(placement, form.work_date.data, form.hours.data, form.activity.data,
+                          actor=current_user),
+        _("Hours logged and submitted for review."),
+        lambda _entry: target,
+    )
 
 
 def _posted_placement() -> Placement | None:
@@ -107,25 +102,21 @@ def hours() -> Any:
     placement = _posted_placement() if request.method == "POST" else None
     form = PortalLogHoursForm()
     _prepare_log_form(form, current, today)
-    status = 200
     if form.validate_on_submit():
         if placement is None:
-            form.placement.errors = [_("Choose the placement.")]
+            field_error(form, _("Choose the placement."), "placement")
         elif not queries.is_current(placement, today):
-            form.placement.errors = [_("You can log hours only on a current placement.")]
-        elif _log(form, placement):
-            return redirect(url_for("portal.hours"))
-        status = 422
-    elif request.method == "POST":
-        status = 422
-    return render_template(
+            field_error(form, _("You can log hours only on a current placement."), "placement")
+        elif done := _log(form, placement, url_for("portal.hours")):
+            return done
+    return render_form(
         "portal/hours.html",
-        form=form,
+        form,
         current=current,
         page=queries.hours_page(current_user, parse_page(request.args)),
         totals=queries.hours_totals(current_user),
         today=today,
-    ), status
+    )
 
 
 @bp.route("/hours/<int:entry_id>")
@@ -165,11 +156,11 @@ def placement(placement_id: int) -> Any:
     form.placement.data = found.id
     status = 200
     if request.method == "POST":
-        status = 422
+        status = INVALID  # shown again: the placement is over, or the form has errors
         if not current:
             flash(_("You can log hours only on a current placement."), "danger")
-        elif form.validate_on_submit() and _log(form, found):
-            return redirect(url_for("portal.placement", placement_id=found.id))
+        elif done := _log(form, found, url_for("portal.placement", placement_id=found.id)):
+            return done
     return render_template(
         "portal/placement.html",
         placement=found,
@@ -204,27 +195,19 @@ def profile() -> Any:
     g.no_store = True
     form = ProfileForm(obj=volunteer)
     form.region = volunteer.nationality
-    status = 200
     if form.validate_on_submit():
         try:
             changed = services.update_own_profile(volunteer, form.values(), actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            target = form[error.field] if error.field in form else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-            status = 422
+            field_error(form, error)
         else:
             db.session.commit()
             flash(_("Your details are saved.") if changed else _("Nothing was changed."),
                   "success" if changed else "info")
             return redirect(url_for("portal.profile"))
-    elif request.method == "POST":
-        status = 422
     form.add_blank_language_rows()
-    return render_template("portal/profile.html", form=form, volunteer=volunteer), status
+    return render_form("portal/profile.html", form, volunteer=volunteer)
 
 
 @bp.route("/export")

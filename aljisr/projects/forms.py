@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -34,7 +33,9 @@ from aljisr.formfields import (
     grouped_language_options,
     optional_int,
 )
+from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
+from aljisr.once import OneTimeField
 from aljisr.projects.models import (
     PROJECT_STATUS_TITLES,
     SDG_TITLES,
@@ -60,7 +61,7 @@ def _language_options(_form: Any, field: Any) -> list[SelectChoice]:
     return grouped_language_options(field.data or ())
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(AppForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(), Length(max=300)],
         description=_l("As the association writes it: shown on staff pages and English "
@@ -107,6 +108,7 @@ class ProjectForm(FlaskForm):
         render_kw={"size": 10},
         description=_l("Hold Ctrl (or ⌘) to choose several."),
     )
+    once = OneTimeField()
     submit = SubmitField(_l("Save"))
 
     def validate_end_date(self, field: Any) -> None:
@@ -124,7 +126,7 @@ class ProjectForm(FlaskForm):
         return values
 
 
-class ProjectFilterForm(FlaskForm):
+class ProjectFilterForm(AppForm):
     """The list's filter bar (GET, no CSRF); a bad value shows its error and is ignored."""
 
     class Meta:

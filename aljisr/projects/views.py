@@ -11,15 +11,15 @@ from wtforms.fields.choices import SelectChoice
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
 from aljisr.permissions import Permission, require
+from aljisr.placements import queries as placement_queries
 from aljisr.projects import queries, services
 from aljisr.projects.forms import ProjectFilterForm, ProjectForm
 from aljisr.projects.models import SDG_TITLES, Project, Theme
-from aljisr.web import run_action, save_form
+from aljisr.web import render_form, run_action, save_form
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 
-@bp.app_template_global()
 def theme_title(value: Any) -> str:
     """The translated title of a project theme ("education" -> "Education")."""
     try:
@@ -28,7 +28,6 @@ def theme_title(value: Any) -> str:
         return str(value)
 
 
-@bp.app_template_global()
 def sdg_title(goal: int) -> str:
     """The translated name of Sustainable Development Goal ``goal`` (1-17)."""
     return str(SDG_TITLES.get(goal, goal))
@@ -50,8 +49,15 @@ def index() -> str:
 @bp.route("/<int:project_id>")
 @require(Permission.MANAGE_REGISTERS)
 def detail(project_id: int) -> str:
+    """The project's record, its placements with their volunteers and its peak occupancy
+    (2 queries)."""
     project = queries.get_project(project_id)
-    return render_template("projects/detail.html", project=project)
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        project_placements=placement_queries.placements_on_project(current_user, project.id),
+        occupancy=placement_queries.project_occupancy(project.id),
+    )
 
 
 def _form(project: Project | None) -> ProjectForm:
@@ -92,7 +98,7 @@ def new() -> Any:
         for arg, field in (("site", form.site_id), ("parent", form.parent_id)):
             if request.args.get(arg, "").isdigit():
                 field.data = int(request.args[arg])
-    return _save(form, None) or render_template("projects/form.html", form=form, project=None)
+    return _save(form, None) or render_form("projects/form.html", form, project=None)
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -100,8 +106,7 @@ def new() -> Any:
 def edit(project_id: int) -> Any:
     project = queries.get_project(project_id)
     form = _form(project)
-    return _save(form, project) or render_template("projects/form.html", form=form,
-                                                   project=project)
+    return _save(form, project) or render_form("projects/form.html", form, project=project)
 
 
 @bp.route("/<int:project_id>/archive", methods=["POST"])

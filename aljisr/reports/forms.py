@@ -15,12 +15,12 @@ import re
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
 
 from aljisr.formfields import FilterSelectField
+from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
 
 #: Years a report may cover (guards against typos such as 20226).
@@ -94,7 +94,7 @@ def format_field(**kwargs: Any) -> FilterSelectField:
                              **kwargs)
 
 
-class _ReadOnlyForm(FlaskForm):
+class _ReadOnlyForm(AppForm):
     class Meta:
         csrf = False  # GET forms that change nothing
 

@@ -54,14 +54,12 @@ def _private() -> None:
     g.no_store = True
 
 
-@bp.app_template_filter("report_number")
-def _report_number(value: int) -> str:
+def report_number(value: int) -> str:
     """A count with the locale's grouping, e.g. "1,234"."""
     return format_decimal(value, "#,##0")
 
 
-@bp.app_template_filter("report_hours")
-def _report_hours(value: Any) -> str:
+def report_hours(value: Any) -> str:
     """Hours with two decimals in the locale's notation, e.g. "1,234.50"."""
     return format_decimal(value, "#,##0.00")
 

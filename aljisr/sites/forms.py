@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from aljisr.formfields import FilterSelectField, french_and_arabic_fields, optional_int
+from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
+from aljisr.once import OneTimeField
 from aljisr.sites.models import SITE_KIND_TITLES, SiteKind
 
 
@@ -18,7 +19,7 @@ def _kind_options() -> list[SelectChoice]:
     return [SelectChoice(kind.value, str(title)) for kind, title in SITE_KIND_TITLES.items()]
 
 
-class SiteForm(FlaskForm):
+class SiteForm(AppForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(), Length(max=200)],
         description=_l("As the association writes it: shown on staff pages and English "
@@ -33,6 +34,7 @@ class SiteForm(FlaskForm):
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=120)])
     notes = TextAreaField(_l("Notes"), validators=[Optional()], render_kw={"rows": 3})
+    once = OneTimeField()
     submit = SubmitField(_l("Save"))
 
     def values(self) -> dict[str, Any]:
@@ -42,7 +44,7 @@ class SiteForm(FlaskForm):
         return values
 
 
-class SiteFilterForm(FlaskForm):
+class SiteFilterForm(AppForm):
     """The list's filter bar (GET, no CSRF); a bad value shows its error and is ignored."""
 
     class Meta:

@@ -14,7 +14,7 @@ from aljisr.permissions import Permission, require
 from aljisr.sites import queries, services
 from aljisr.sites.forms import SiteFilterForm, SiteForm
 from aljisr.sites.models import Site
-from aljisr.web import run_action, save_form
+from aljisr.web import render_form, run_action, save_form
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 
@@ -70,7 +70,7 @@ def new() -> Any:
     form = _form(None)
     if request.method == "GET" and request.args.get("organisation", "").isdigit():
         form.organisation_id.data = int(request.args["organisation"])
-    return _save(form, None) or render_template("sites/form.html", form=form, site=None)
+    return _save(form, None) or render_form("sites/form.html", form, site=None)
 
 
 @bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
@@ -78,7 +78,7 @@ def new() -> Any:
 def edit(site_id: int) -> Any:
     site = queries.get_site(site_id)
     form = _form(site)
-    return _save(form, site) or render_template("sites/form.html", form=form, site=site)
+    return _save(form, site) or render_form("sites/form.html", form, site=site)
 
 
 @bp.route("/<int:site_id>/archive", methods=["POST"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -34,7 +33,9 @@ from aljisr.formfields import (
     grouped_language_options,
     optional_int,
 )
+from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
+from aljisr.once import OneTimeField
 from aljisr.projects.models import THEME_TITLES
 from aljisr.volunteers.models import LanguageLevel, VolunteerStatus
 
@@ -98,7 +99,7 @@ class LanguageRowForm(Form):
             raise ValidationError(_("Choose a level for this language."))
 
 
-class VolunteerForm(FlaskForm):
+class VolunteerForm(AppForm):
     """A volunteer's profile. Names are free Unicode text (no ASCII rule)."""
 
     full_name = StringField(
@@ -158,6 +159,7 @@ class VolunteerForm(FlaskForm):
     confirm_duplicates = BooleanField(
         _l("Save anyway: this is a different person from the volunteers listed above")
     )
+    once = OneTimeField()
     submit = SubmitField(_l("Save"))
 
     def validate_date_of_birth(self, field: Any) -> None:
@@ -217,7 +219,7 @@ class VolunteerForm(FlaskForm):
             self.languages.append_entry()
 
 
-class VolunteerFilterForm(FlaskForm):
+class VolunteerFilterForm(AppForm):
     """The list's filter bar (GET, no CSRF). A field with a bad value shows its error and is
     left out of the query; the others still apply."""
 
@@ -260,7 +262,7 @@ class VolunteerFilterForm(FlaskForm):
 
 
 
-class AnonymiseForm(FlaskForm):
+class AnonymiseForm(AppForm):
     """Anonymise a volunteer: why, and an explicit acknowledgement that it cannot be undone."""
 
     reason = TextAreaField(

@@ -9,12 +9,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from aljisr import once
+from aljisr.certificates import queries as certificate_queries
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.formfields import country_choices, grouped_language_options
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
-from aljisr.permissions import Permission, require
+from aljisr.permissions import Permission, has_permission, require
+from aljisr.placements import queries as placement_queries
 from aljisr.volunteers import queries, services
 from aljisr.volunteers.forms import (
     AnonymiseForm,
@@ -23,19 +26,17 @@ from aljisr.volunteers.forms import (
     level_label,
 )
 from aljisr.volunteers.models import Volunteer
-from aljisr.web import field_error, run_action, save_form
+from aljisr.web import field_error, render_form, run_action, save_form
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 
 
-@bp.app_template_global()
 def anonymous_name(volunteer_id: int) -> str:
     """The name an anonymised volunteer is shown with ("#12")."""
     return services.anonymous_name(volunteer_id)
 
 
-@bp.app_template_filter("language_level")
-def _language_level(level: Any) -> str:
+def language_level(level: Any) -> str:
     """"B2 – Upper intermediate" for a LanguageLevel (CEFR)."""
     return level_label(level)
 
@@ -61,8 +62,20 @@ def index() -> str:
 @bp.route("/<int:volunteer_id>")
 @require(Permission.MANAGE_REGISTERS)
 def detail(volunteer_id: int) -> str:
+    """The volunteer's record, placements (1 query) and, for a user who issues certificates,
+    certificates and completed placements awaiting one (2 queries)."""
     volunteer = queries.get_volunteer(volunteer_id)
-    return render_template("volunteers/detail.html", volunteer=volunteer)
+    certificates = (
+        certificate_queries.for_volunteer(volunteer.id)
+        if has_permission(current_user, Permission.ISSUE_CERTIFICATES)
+        else None
+    )
+    return render_template(
+        "volunteers/detail.html",
+        volunteer=volunteer,
+        volunteer_placements=placement_queries.placements_of_volunteer(current_user, volunteer.id),
+        volunteer_certificates=certificates,
+    )
 
 
 def _prepare(form: VolunteerForm, volunteer: Volunteer | None) -> None:
@@ -82,7 +95,7 @@ def _name_email_clash(form: VolunteerForm, volunteer: Volunteer | None) -> None:
     try:
         services.refuse_account_email(form.email.data, volunteer)
     except DomainError as error:
-        form.email.errors.append(error.message)
+        field_error(form, error, "email")
 
 
 def _save(form: VolunteerForm, volunteer: Volunteer | None) -> Any:
@@ -91,6 +104,9 @@ def _save(form: VolunteerForm, volunteer: Volunteer | None) -> Any:
         if request.method == "POST":
             _name_email_clash(form, volunteer)
         return None
+    earlier = once.claim(form)
+    if earlier is not None:
+        return earlier
     try:
         if volunteer is None:
             volunteer = services.create_volunteer(
@@ -105,15 +121,17 @@ def _save(form: VolunteerForm, volunteer: Volunteer | None) -> Any:
             message = _("Changes saved.") if changed else _("Nothing was changed.")
     except services.DuplicateSuspected as error:
         db.session.rollback()
-        form[error.field].errors.append(error.message)
+        field_error(form, error)
         return error
     except DomainError as error:
         db.session.rollback()
         field_error(form, error)
         return None
+    url = url_for("volunteers.detail", volunteer_id=volunteer.id)
+    once.settle(form, url)
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+    return redirect(url)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -125,7 +143,7 @@ def new() -> Any:
     if outcome is not None and not isinstance(outcome, services.DuplicateSuspected):
         return outcome
     form.add_blank_language_rows()
-    return render_template("volunteers/form.html", form=form, volunteer=None,
+    return render_form("volunteers/form.html", form, volunteer=None,
                            duplicates=getattr(outcome, "duplicates", None),
                            blocking=getattr(outcome, "blocking", False))
 
@@ -144,7 +162,7 @@ def edit(volunteer_id: int) -> Any:
     if outcome is not None and not isinstance(outcome, services.DuplicateSuspected):
         return outcome
     form.add_blank_language_rows()
-    return render_template("volunteers/form.html", form=form, volunteer=volunteer,
+    return render_form("volunteers/form.html", form, volunteer=volunteer,
                            duplicates=getattr(outcome, "duplicates", None),
                            blocking=getattr(outcome, "blocking", False))
 
@@ -188,4 +206,4 @@ def anonymise(volunteer_id: int) -> Any:
         )
         if done is not None:
             return done
-    return render_template("volunteers/anonymise.html", volunteer=volunteer, form=form)
+    return render_form("volunteers/anonymise.html", form, volunteer=volunteer)
