@@ -380,7 +380,7 @@ def test_every_status_badge_has_a_colour():
 
 
 def test_a_funder_has_no_partner_login(as_role, db):
-    from aljisr.auth.services import create_user
+    from aljisr.auth.services.accounts import create_user
     from aljisr.errors import Conflict
 
     client, _ = as_role("admin")
