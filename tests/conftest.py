@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from aljisr import create_app
 from aljisr.config import normalise_database_url
 from aljisr.extensions import db as _db
+from tests.support.clients import login_client
 
 PG_ENV = "ALJISR_TEST_DATABASE_URL"
 
@@ -147,15 +148,6 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def is_postgres(database_url: str) -> bool:
     return database_url.startswith("postgresql")
-
-
-def login_client(app: Flask, user: Any) -> FlaskClient:
-    """A test client signed in as ``user`` without posting the login form."""
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return client
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from aljisr.placements.models import PlacementStatus
 from aljisr.projects.models import ProjectStatus
 from aljisr.volunteers.models import Volunteer
 from tests import factories
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 ROLES = ("anonymous", "volunteer", "sending", "host", "coordinator", "admin")
 LOGIN = "login"  # a redirect to /login?next=...

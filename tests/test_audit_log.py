@@ -17,6 +17,7 @@ from aljisr.admin.audit_display import ACTION_TITLES
 from aljisr.audit import AuditEvent
 from aljisr.extensions import db as _db
 from tests import factories
+from tests.sql import queries_sent
 
 
 def text(response) -> str:
@@ -508,8 +509,6 @@ class TestActionFilterByTitle:
 
 
 def test_query_count_does_not_grow_with_the_events(app, as_role, db):
-    from tests.test_registers_lists import count_queries
-
     app.config["PAGE_SIZE"] = 25
     client, user = as_role("admin")
     others = [factories.user(display_name=f"Person {n}") for n in range(3)]
@@ -529,10 +528,10 @@ def test_query_count_does_not_grow_with_the_events(app, as_role, db):
         _db.session.commit()
 
     add(1)
-    with count_queries() as small:
+    with queries_sent() as small:
         assert client.get("/audit/").status_code == 200
     add(30)
-    with count_queries() as large:
+    with queries_sent() as large:
         page = text(client.get("/audit/"))
     assert len(titles(page)) == 25
     assert len(large) == len(small), large

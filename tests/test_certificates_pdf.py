@@ -16,7 +16,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -28,17 +27,17 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-from pypdf.generic import ContentStream
 
 from aljisr.certificates.pdf import certificate_texts, qr_matrix, qr_penalty, render_certificate
 from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.pdf import fonts, text
+from tests.support import REPOSITORY
+from tests.support.pdf import drawn_lines, drawn_text, pdftotext, visual_rtl
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPOSITORY
 LONG_NAME = "María de los Ángeles Fernández-Villaverde y Rodríguez de la Concepción"
 NAMES = ["Ольга Петренко", "山田 さくら", "فاطمة الزهراء بنعلي", "Amina (أمينة) Zhou",
          LONG_NAME, "Γιώργος Παπαδόπουλος", "김민준", "Zoë O’Brien-Łukasiewicz"]
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
 
 
 def make_snapshot(**changes) -> CertificateSnapshot:
@@ -76,70 +75,6 @@ def arabic_snapshot(**changes) -> CertificateSnapshot:
     return make_snapshot(**values)
 
 
-# --------------------------------------------------------------------------- PDF reading
-
-@dataclasses.dataclass
-class Drawn:
-    """One text-showing operation read back from the page: text, font, size, origin."""
-
-    text: str
-    font: str  # PostScript name without the subset prefix, e.g. "Amiri-Bold"
-    size: float
-    x: float
-    y: float
-
-
-def _to_unicode(font) -> dict[int, str]:
-    data = font["/ToUnicode"].get_object().get_data().decode("latin-1")
-    mapping = {}
-    for code, target in re.findall(r"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4,8})>", data):
-        mapping[int(code, 16)] = bytes.fromhex(target).decode("utf-16-be")
-    return mapping
-
-
-def drawn_text(pdf: bytes) -> list[Drawn]:
-    """Decode every Tj of the page through its font's ToUnicode map, in stream order."""
-    reader = PdfReader(io.BytesIO(pdf))
-    page = reader.pages[0]
-    maps = {}
-    for name, ref in page["/Resources"]["/Font"].items():
-        font = ref.get_object()
-        maps[name] = (str(font["/BaseFont"]).split("+", 1)[-1], _to_unicode(font))
-    out: list[Drawn] = []
-    font = size = None
-    x = y = 0.0
-    for operands, operator in ContentStream(page.get_contents(), reader).operations:
-        if operator == b"Tf":
-            font, size = str(operands[0]), float(operands[1])
-        elif operator == b"Tm":
-            x, y = float(operands[4]), float(operands[5])
-        elif operator == b"Tj":
-            raw = operands[0]
-            raw = bytes(raw) if isinstance(raw, bytes) else raw.get_original_bytes()
-            base, mapping = maps[font]
-            out.append(Drawn("".join(mapping[b] for b in raw), base, size, x, y))
-    return out
-
-
-def drawn_lines(pdf: bytes) -> list[str]:
-    """Visual lines: runs grouped by baseline, ordered left to right, top to bottom."""
-    rows: dict[float, list[Drawn]] = {}
-    for run in drawn_text(pdf):
-        rows.setdefault(round(run.y, 1), []).append(run)
-    return ["".join(r.text for r in sorted(rows[y], key=lambda r: r.x))
-            for y in sorted(rows, reverse=True)]
-
-
-def pdftotext(pdf: bytes) -> str:
-    """Logical text as poppler extracts it, bidi controls removed, NFKC-normalised
-    (turns Arabic presentation forms back into letters)."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    result = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
-                            check=True)
-    return unicodedata.normalize("NFKC", result.stdout.decode().translate(BIDI_CONTROLS))
-
-
 @cache
 def font_cmap(postscript_name: str) -> set[int]:
     """The cmap (code points) of the bundled font file whose PostScript name is given."""
@@ -148,11 +83,6 @@ def font_cmap(postscript_name: str) -> set[int]:
             if font["name"].getDebugName(6) == postscript_name:
                 return set(font.getBestCmap())
     raise AssertionError(f"no bundled font is named {postscript_name}")
-
-
-def visual_rtl(logical: str) -> str:
-    """Expected drawing of a pure right-to-left run: shaped, then reversed."""
-    return text.shape(logical)[::-1]
 
 
 # --------------------------------------------------------------------------- snapshot

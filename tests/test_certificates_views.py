@@ -290,7 +290,7 @@ def test_download_has_a_readable_non_ascii_file_name(as_role, db, name):
 
 
 def test_download_is_scoped_to_holder_and_sending_partner(app, as_role, db):
-    from tests.conftest import login_client
+    from tests.support.clients import login_client
 
     volunteer_client, volunteer_user = as_role("volunteer")
     own_volunteer = volunteer_user.volunteer

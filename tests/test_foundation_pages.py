@@ -11,6 +11,7 @@ from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
 from tests import factories
+from tests.support import REPOSITORY
 
 
 def test_healthz_answers_after_a_database_round_trip(client):
@@ -89,7 +90,7 @@ def test_volunteer_sees_only_own_placements(app, db):
     user = factories.user(Role.VOLUNTEER)
     vol_a.user = user
     db.session.commit()
-    from tests.conftest import login_client
+    from tests.support.clients import login_client
 
     html = login_client(app, user).get("/home").get_data(as_text=True)
     assert "Project at host A" in html
@@ -100,7 +101,7 @@ def test_sending_partner_sees_only_volunteers_it_sent(app, db):
     send_a, *_ = _world(db)
     user = factories.user(Role.PARTNER, organisation=send_a)
     db.session.commit()
-    from tests.conftest import login_client
+    from tests.support.clients import login_client
 
     html = login_client(app, user).get("/home").get_data(as_text=True)
     assert "Ольга Петренко" in html
@@ -111,7 +112,7 @@ def test_host_partner_sees_only_placements_at_its_sites(app, db):
     _sa, _sb, host_a, *_ = _world(db)
     user = factories.user(Role.PARTNER, organisation=host_a)
     db.session.commit()
-    from tests.conftest import login_client
+    from tests.support.clients import login_client
 
     html = login_client(app, user).get("/home").get_data(as_text=True)
     assert "Project at host A" in html and "Ольга Петренко" in html
@@ -289,7 +290,7 @@ def test_a_value_the_database_cannot_hold_is_a_400(app):
 
 
 def test_admin_edits_a_user_and_their_sessions_end(app, as_role, db):
-    from tests.conftest import login_client
+    from tests.support.clients import login_client
 
     admin, _ = as_role("admin")
     partner = factories.user(Role.PARTNER, organisation=factories.organisation())
@@ -362,7 +363,6 @@ def test_fonts_and_vendor_files_are_cached_and_the_apps_own_revalidated(client):
 def test_every_status_badge_has_a_colour():
     """status_badge() writes class="badge status-<value>"; a value without a rule in app.css
     is white text on no background (invisible)."""
-    from pathlib import Path
 
     from aljisr.certificates.models import CertificateStatus
     from aljisr.hours.models import HoursStatus
@@ -370,7 +370,7 @@ def test_every_status_badge_has_a_colour():
     from aljisr.projects.models import ProjectStatus
     from aljisr.volunteers.models import VolunteerStatus
 
-    css = (Path(__file__).parent.parent / "static" / "css" / "app.css").read_text()
+    css = (REPOSITORY / "static" / "css" / "app.css").read_text()
     styled = set(re.findall(r"\.badge\.status-([a-z_]+)", css))
     values = {s.value for e in (CertificateStatus, HoursStatus, PlacementStatus, ProjectStatus,
                                 VolunteerStatus) for s in e}

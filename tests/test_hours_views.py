@@ -16,7 +16,7 @@ from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.placements.models import PlacementStatus
 from tests import factories
 from tests.a11y import unlabelled_controls
-from tests.sql import statements_sent
+from tests.sql import queries_sent
 
 D = today()
 
@@ -193,19 +193,16 @@ def test_single_review_errors_show_beside_the_row(coordinator, db):
 
 def test_queue_query_count_does_not_grow_with_rows(coordinator, db, app):
     client, _ = coordinator
-
-    def count_queries():
-        with statements_sent(db.engine) as statements:
-            assert client.get("/hours/").status_code == 200
-        return len(statements)
-
     _submitted(_placement(), 1)
-    few = count_queries()
+    with queries_sent() as few:
+        assert client.get("/hours/").status_code == 200
     for _ in range(6):
         p = _placement()
         for d in (1, 2, 3):
             _submitted(p, d)
-    assert count_queries() == few
+    with queries_sent() as many:
+        assert client.get("/hours/").status_code == 200
+    assert len(many) == len(few), many
 
 
 def test_queue_filters_by_the_hosts_answer_and_tells_of_queried_entries_it_hides(coordinator,
@@ -243,23 +240,20 @@ def test_queue_filters_by_the_hosts_answer_and_tells_of_queried_entries_it_hides
 @pytest.mark.parametrize("query", ["", "?host=queried", "?status=all&host=queried"])
 def test_queue_query_count_does_not_grow_with_queried_rows(coordinator, db, query):
     client, _ = coordinator
-
-    def count_queries():
-        with statements_sent(db.engine) as statements:
-            assert client.get("/hours/" + query).status_code == 200
-        return len(statements)
-
     p = _placement()
     _submitted(p, 1, host_query="Check")
     factories.hours(p, D - timedelta(days=2), host_query="Check")
-    few = count_queries()
+    with queries_sent() as few:
+        assert client.get("/hours/" + query).status_code == 200
     for _ in range(5):
         p = _placement()
         for d in (1, 2):
             _submitted(p, d, host_query="Check")
         factories.hours(p, D - timedelta(days=3), host_query="Check")
         factories.hours(p, D - timedelta(days=4), host_confirmed_at=datetime.now(UTC))
-    assert count_queries() == few
+    with queries_sent() as many:
+        assert client.get("/hours/" + query).status_code == 200
+    assert len(many) == len(few), many
 
 
 # --- sorting the queue ---------------------------------------------------------------------------
@@ -410,20 +404,20 @@ def test_sort_links_keep_the_filters_and_filters_pages_and_reviews_keep_the_sort
 def test_sorting_the_queue_sends_as_many_statements_as_the_default(coordinator, db, sort):
     client, _ = coordinator
 
-    def count_queries(query):
-        with statements_sent(db.engine) as statements:
+    def queries_for(query):
+        with queries_sent() as queries:
             assert client.get("/hours/" + query).status_code == 200
-        return len(statements)
+        return queries
 
     _sortable_queue()
-    default = count_queries("?status=all")
-    assert count_queries(f"?status=all&sort={sort}") == default
-    assert count_queries(f"?status=all&sort={sort}&dir=desc") == default
+    default = len(queries_for("?status=all"))
+    assert len(queries_for(f"?status=all&sort={sort}")) == default
+    assert len(queries_for(f"?status=all&sort={sort}&dir=desc")) == default
     for _ in range(4):
         p = _placement()
         _submitted(p, 1)
         factories.hours(p, D - timedelta(days=2))
-    assert count_queries(f"?status=all&sort={sort}") == default
+    assert len(queries_for(f"?status=all&sort={sort}")) == default
 
 
 # --- logging for a placement ---------------------------------------------------------------------

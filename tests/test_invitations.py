@@ -19,8 +19,8 @@ from aljisr.mail import OutboxMessage
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from tests import factories
-from tests.conftest import login_client
 from tests.factories import PASSWORD
+from tests.support.clients import login_client
 
 NEW_PASSWORD = "a new and long password"
 

@@ -20,7 +20,7 @@ from aljisr.projects.models import ProjectStatus
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import VolunteerStatus
 from tests import factories
-from tests.sql import statements_sent
+from tests.sql import queries_sent
 
 D = today()
 
@@ -239,17 +239,12 @@ def test_nationality_names_follow_the_interface_language(as_role, db):
 # --- shape ---------------------------------------------------------------------------------------
 
 
-def _count_queries(db, client):
-    with statements_sent(db.engine) as statements:
-        _html(client)
-    return len(statements)
-
-
 def test_overview_query_count_does_not_grow_with_the_data(as_role, db):
     client, _ = as_role("coordinator")
     project = _project(capacity=3)
     _place(project, 0, 10, PlacementStatus.ACTIVE)
-    few = _count_queries(db, client)
+    with queries_sent() as few:
+        _html(client)
     for i in range(4):
         site = factories.site(city=f"Town {i}")
         other = _project(capacity=2, site_=site)
@@ -259,7 +254,9 @@ def test_overview_query_count_does_not_grow_with_the_data(as_role, db):
             factories.hours(p, D - timedelta(days=1) if start <= 0 else None,
                             status=HoursStatus.SUBMITTED if start <= 0 else HoursStatus.APPROVED)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Site)) == 5
-    assert _count_queries(db, client) == few
+    with queries_sent() as many:
+        _html(client)
+    assert len(many) == len(few), many
 
 
 @pytest.mark.parametrize("locale", ["ar", "fr"])

@@ -18,7 +18,7 @@ from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
 from tests import factories
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 
 class World:

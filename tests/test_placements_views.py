@@ -16,7 +16,7 @@ from aljisr.dates import today
 from aljisr.hours.models import HoursStatus
 from aljisr.placements.models import Placement, PlacementStatus
 from tests import factories
-from tests.sql import statements_sent
+from tests.sql import queries_sent
 
 S = PlacementStatus
 
@@ -137,21 +137,14 @@ class TestList:
         for _ in range(3):
             factories.placement(project_=september, start_date=d(9, 1), end_date=d(9, 2))
         db.session.commit()
-        small = count_queries(app, lambda: client.get("/placements/"))
+        with queries_sent() as small:
+            assert client.get("/placements/").status_code == 200
         for _ in range(12):
             factories.placement(project_=factories.project(site_=factories.site()))
         db.session.commit()
-        large = count_queries(app, lambda: client.get("/placements/"))
-        assert small == large
-
-
-def count_queries(app, action) -> int:
-    from aljisr.extensions import db
-
-    with statements_sent(db.engine) as statements:
-        response = action()
-        assert response.status_code == 200
-    return len(statements)
+        with queries_sent() as large:
+            assert client.get("/placements/").status_code == 200
+        assert len(large) == len(small), large
 
 
 class TestDetailAndStatus:
@@ -430,9 +423,9 @@ class TestPartials:
 
         def count(template, **context):
             db.session.expire_all()
-            with statements_sent(db.engine) as statements:
+            with queries_sent() as queries:
                 self.render(app, user, template, **context)
-            return len(statements)
+            return len(queries)
 
         small_v = count("placements/_for_volunteer.html", volunteer=volunteer)
         small_p = count("placements/_for_project.html", project=september)

@@ -19,7 +19,7 @@ from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
 from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerStatus
 from tests import factories
-from tests.conftest import login_client
+from tests.support.clients import login_client
 
 
 class World:

@@ -3,18 +3,16 @@ and a query count that does not grow with the data."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
-from aljisr.extensions import db as _db
 from aljisr.organisations.models import OrganisationKind
 from aljisr.projects.models import ProjectStatus, Theme
 from aljisr.volunteers.models import VolunteerStatus
 from tests import factories
+from tests.sql import queries_sent
 
 REGISTERS = ["/volunteers/", "/organisations/", "/sites/", "/projects/"]
 
@@ -310,22 +308,6 @@ def test_empty_register_shows_a_message(as_role, db):
 # --------------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def listener(_conn, _cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")):
-            statements.append(statement)
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-
-
 def _populate(n: int) -> None:
     host = factories.organisation(OrganisationKind.HOST)
     partner = factories.organisation(OrganisationKind.PARTNER)
@@ -344,10 +326,10 @@ def test_list_query_count_does_not_grow_with_the_data(app, as_role, db, url):
     app.config["PAGE_SIZE"] = 25
     client, _user = as_role("coordinator")
     _populate(2)
-    with count_queries() as small:
+    with queries_sent() as small:
         assert client.get(url).status_code == 200
     _populate(30)
-    with count_queries() as large:
+    with queries_sent() as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small), large
     assert len(large) <= 8
@@ -364,14 +346,14 @@ def test_detail_query_count_does_not_grow_with_the_data(as_role, db, kind):
     url = {"volunteer": f"/volunteers/{volunteer.id}", "organisation": f"/organisations/{host.id}",
            "site": f"/sites/{site.id}", "project": f"/projects/{project.id}"}[kind]
     sender_url = f"/organisations/{sender.id}"
-    with count_queries() as small:
+    with queries_sent() as small:
         assert client.get(url).status_code == 200
         assert client.get(sender_url).status_code == 200
     for _i in range(20):
         factories.site(host)
         factories.project(site, parent=project)
         factories.volunteer(sender, languages={"fr": "B2", "de": "A1"})
-    with count_queries() as large:
+    with queries_sent() as large:
         assert client.get(url).status_code == 200
         assert client.get(sender_url).status_code == 200
     assert len(large) == len(small)

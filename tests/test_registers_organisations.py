@@ -10,23 +10,7 @@ from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.models import PlacementStatus
 from aljisr.sites.models import Site, SiteKind
 from tests import factories
-
-
-def org_data(**overrides):
-    data = {"name": "Brückenbau Freiwilligendienste e.V.", "kind": "sending", "country": "DE",
-            "city": "Leipzig", "address": "Karl-Liebknecht-Str. 1", "email": "Info@Bruecke.example",
-            "phone": "0341 1234567", "website": "bruecke.example/de", "contact_name": "Jörg Weiß",
-            "notes": ""}
-    data.update(overrides)
-    return data
-
-
-def site_data(**overrides):
-    data = {"name": "Anwal primary school", "kind": "primary_school", "organisation_id": "",
-            "address": "", "city": "Tétouan", "region": "Tanger-Tétouan-Al Hoceïma",
-            "notes": ""}
-    data.update(overrides)
-    return data
+from tests.support.forms import org_data, site_data
 
 
 def count(db, model):

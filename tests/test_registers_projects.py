@@ -12,19 +12,7 @@ from aljisr.organisations.models import OrganisationKind
 from aljisr.placements.models import PlacementStatus
 from aljisr.projects.models import Project, ProjectStatus, Theme
 from tests import factories
-
-
-def project_data(site, **overrides):
-    data = {
-        "title": "Renovations and decorations at Anwal primary school",
-        "description": "Painting classrooms and the courtyard wall.",
-        "site_id": str(site), "partner_id": "", "parent_id": "", "phase_number": "",
-        "theme": "construction", "sdgs": ["4", "6"], "start_date": "2026-09-01",
-        "end_date": "2026-09-30", "capacity": "5", "status": "open",
-        "required_skills": "painting, plumbing", "required_languages": ["fr", "ar"],
-    }
-    data.update(overrides)
-    return data
+from tests.support.forms import project_data
 
 
 def count(db):

@@ -13,38 +13,7 @@ from aljisr.organisations.models import OrganisationKind
 from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerStatus
 from aljisr.volunteers.services import find_likely_duplicates, name_key
 from tests import factories
-
-
-def form_data(**overrides):
-    """A complete, valid volunteer form as a browser posts it."""
-    data = {
-        "full_name": "Ольга Петренко",
-        "name_ar": "",
-        "email": "olga@example.org",
-        "phone": "+380 50 123 4567",
-        "date_of_birth": "1998-04-12",
-        "nationality": "UA",
-        "sending_organisation_id": "",
-        "status": "active",
-        "languages-0-code": "uk",
-        "languages-0-level": "native",
-        "languages-1-code": "fr",
-        "languages-1-level": "B1",
-        "languages-2-code": "",
-        "languages-2-level": "",
-        "skills": "teaching, logistics, Teaching",
-        "interests": ["education", "social"],
-        "available_from": "2026-09-01",
-        "available_to": "2026-12-20",
-        "emergency_contact_name": "Ірина Петренко",
-        "emergency_contact_phone": "+380 67 765 4321",
-        "dietary_notes": "Vegetarian",
-        "health_notes": "",
-        "consent_date": "2026-01-10",
-        "notes": "",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
+from tests.support.forms import form_data
 
 
 def count(db, model=Volunteer):

@@ -16,9 +16,8 @@ from aljisr.projects.models import Project, ProjectStatus
 from aljisr.sites.models import Site
 from tests import factories
 from tests.certificates_support import END, ISSUED, START, completed_placement
-from tests.test_certificates_pdf import drawn_lines, pdftotext, visual_rtl
-from tests.test_registers_organisations import site_data
-from tests.test_registers_projects import project_data
+from tests.support.forms import project_data, site_data
+from tests.support.pdf import drawn_lines, pdftotext, visual_rtl
 
 TITLE = "Renovations and decorations at Anwal primary school"
 TITLE_FR = "Rénovations et décorations à l'école primaire Anwal"
@@ -175,7 +174,7 @@ def test_verification_page_names_the_project_in_arabic_for_arabic_readers(client
 
 
 def test_volunteers_read_their_placement_in_their_language(app, db):
-    from tests.conftest import login_client
+    from tests.support.clients import login_client
 
     placement = _translated_placement()
     user = factories.user(Role.VOLUNTEER)

@@ -11,7 +11,6 @@ import os
 import re
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +20,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import REPOSITORY
+
+ROOT = REPOSITORY
 TRANSLATIONS = ROOT / "aljisr" / "translations"
 BABEL_CFG = ROOT / "aljisr" / "babel.cfg"
 

@@ -11,8 +11,7 @@ from aljisr.organisations.models import Organisation
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
 from tests import factories
-from tests.test_registers_organisations import org_data, site_data
-from tests.test_registers_projects import project_data
+from tests.support.forms import form_data, org_data, project_data, site_data
 
 
 def _changes(db, action):
@@ -68,8 +67,6 @@ def test_a_first_save_of_a_record_made_elsewhere_records_no_empty_fields(as_role
     db.session.commit()
     html = client.get(f"/volunteers/{volunteer.id}/edit").get_data(as_text=True)
     assert 'name="phone"' in html
-    from tests.test_registers_volunteers import form_data
-
     data = form_data(full_name="Léa Fontaine", email="lea@example.org", phone="",
                      health_notes="", notes="", dietary_notes="")
     client.post(f"/volunteers/{volunteer.id}/edit", data=data)

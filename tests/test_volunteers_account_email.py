@@ -14,7 +14,7 @@ from aljisr.permissions import Role
 from aljisr.volunteers import services
 from aljisr.volunteers.models import Volunteer
 from tests import factories
-from tests.test_registers_volunteers import form_data
+from tests.support.forms import form_data
 
 MESSAGE = ("This e-mail address belongs to a staff or partner account. A volunteer needs "
            "their own address.")
