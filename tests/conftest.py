@@ -154,7 +154,7 @@ def is_postgres(database_url: str) -> bool:
 def as_role(app: Flask, db: Any) -> Any:
     """``as_role("coordinator")`` -> (client signed in, user). Roles: admin, coordinator,
     volunteer, sending, host (the last two are partner users of a sending / host organisation)."""
-    from tests import factories
+    from tests.support import factories
 
     def make(role: str) -> tuple[FlaskClient, Any]:
         user = factories.user_for_role(role)

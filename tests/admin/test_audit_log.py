@@ -16,8 +16,8 @@ import aljisr
 from aljisr.admin.audit_display import ACTION_TITLES
 from aljisr.audit import AuditEvent
 from aljisr.extensions import db as _db
-from tests import factories
-from tests.sql import queries_sent
+from tests.support import factories
+from tests.support.sql import queries_sent
 
 
 def text(response) -> str:
@@ -339,7 +339,7 @@ def history(db):
     from aljisr.projects import services as project_services
     from aljisr.projects.models import ProjectStatus
     from aljisr.volunteers import services as volunteer_services
-    from tests.certificates_support import completed_placement
+    from tests.support.certificates import completed_placement
 
     coordinator = factories.user(display_name="Samira Alaoui")
     admin = factories.user(Role.ADMIN, display_name="Admin")

@@ -18,7 +18,7 @@ from aljisr.mail import OutboxMessage
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.volunteers.models import Volunteer
-from tests import factories
+from tests.support import factories
 
 PARTNER_MESSAGE = ("This e-mail address belongs to a volunteer. A partner login needs its own "
                    "address.")

@@ -18,9 +18,9 @@ from aljisr.auth.models import User
 from aljisr.mail import OutboxMessage
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
-from tests import factories
-from tests.factories import PASSWORD
+from tests.support import factories
 from tests.support.clients import login_client
+from tests.support.factories import PASSWORD
 
 NEW_PASSWORD = "a new and long password"
 

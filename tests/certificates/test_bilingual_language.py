@@ -18,8 +18,8 @@ from aljisr.certificates.pdf import render_certificate
 from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.errors import DomainError
 from aljisr.permissions import Role
-from tests import factories
-from tests.certificates_support import ISSUED, completed_placement
+from tests.support import factories
+from tests.support.certificates import ISSUED, completed_placement
 
 REFUSAL = ("A bilingual certificate is printed in Arabic and French: choose French or Arabic "
            "as its language, or untick the bilingual layout.")

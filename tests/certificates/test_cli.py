@@ -9,8 +9,8 @@ from aljisr.certificates.models import Certificate, CertificateStatus
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.volunteers.models import Volunteer
-from tests import factories
-from tests.certificates_support import ISSUED, completed_placement, pdf_text
+from tests.support import factories
+from tests.support.certificates import ISSUED, completed_placement, pdf_text
 
 
 def _run(app, db, *args):

@@ -19,8 +19,8 @@ from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.hours.models import HoursStatus
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
-from tests import factories
-from tests.certificates_support import END, ISSUED, START, completed_placement, pdf_text
+from tests.support import factories
+from tests.support.certificates import END, ISSUED, START, completed_placement, pdf_text
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from aljisr.certificates import services
 from aljisr.certificates.models import CertificateStatus
 from aljisr.dates import today
 from aljisr.extensions import babel
-from tests import factories
-from tests.certificates_support import ISSUED, completed_placement
-from tests.sql import queries_sent
+from tests.support import factories
+from tests.support.certificates import ISSUED, completed_placement
+from tests.support.sql import queries_sent
 
 PRIVATE = ("olga@example.org", "1994-03-17", "Ukraine", "+380 44 123 4567", "Asthma", "Mum")
 

@@ -19,8 +19,8 @@ from aljisr.certificates import services
 from aljisr.certificates.models import Certificate, CertificateStatus
 from aljisr.organisations.models import OrganisationKind
 from aljisr.placements.models import PlacementStatus
-from tests import factories
-from tests.certificates_support import ISSUED, completed_placement, pdf_text
+from tests.support import factories
+from tests.support.certificates import ISSUED, completed_placement, pdf_text
 
 
 def _issue(placement, actor, **kw):

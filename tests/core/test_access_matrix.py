@@ -29,7 +29,7 @@ from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
 from aljisr.projects.models import ProjectStatus
 from aljisr.volunteers.models import Volunteer
-from tests import factories
+from tests.support import factories
 from tests.support.clients import login_client
 
 ROLES = ("anonymous", "volunteer", "sending", "host", "coordinator", "admin")

@@ -9,7 +9,7 @@ from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import Volunteer
-from tests import factories
+from tests.support import factories
 
 
 def test_seed_demo_loads_the_real_sites_and_projects_once(app, db):

@@ -16,7 +16,7 @@ from aljisr.permissions import Role
 from aljisr.placements.models import Placement
 from aljisr.projects.models import ProjectSDG
 from aljisr.volunteers.models import Volunteer
-from tests import factories
+from tests.support import factories
 
 
 def _fails(db, statement) -> None:

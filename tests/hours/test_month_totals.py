@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from aljisr.hours import services
 from aljisr.hours.models import HoursEntry, HoursMonthTotal, HoursStatus
 from aljisr.permissions import Role
-from tests import factories
-from tests.sql import trigger_names
+from tests.support import factories
+from tests.support.sql import trigger_names
 
 START, END = date(2026, 1, 1), date(2026, 12, 31)
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from aljisr.dates import today
 from aljisr.hours.models import HoursEntry, HoursStatus
-from tests import factories
+from tests.support import factories
 
 D = today()
 QUERY = "status=submitted&sort=hours&dir=asc"

@@ -18,7 +18,7 @@ from aljisr.hours import services
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
-from tests import factories
+from tests.support import factories
 
 TODAY = date(2026, 10, 15)
 START, END = date(2026, 9, 1), date(2026, 10, 31)

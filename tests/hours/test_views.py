@@ -14,9 +14,9 @@ from flask import render_template_string
 from aljisr.dates import today
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.placements.models import PlacementStatus
-from tests import factories
-from tests.a11y import unlabelled_controls
-from tests.sql import queries_sent
+from tests.support import factories
+from tests.support.a11y import unlabelled_controls
+from tests.support.sql import queries_sent
 
 D = today()
 

@@ -10,8 +10,7 @@ from aljisr.dates import today
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
-from tests import factories
-from tests.support import REPOSITORY
+from tests.support import REPOSITORY, factories
 
 
 def test_healthz_answers_after_a_database_round_trip(client):
@@ -154,7 +153,7 @@ def test_language_switch_refuses_hostile_next(client):
 
 
 def test_every_input_has_a_label(client, as_role):
-    from tests.a11y import unlabelled_controls
+    from tests.support.a11y import unlabelled_controls
 
     assert unlabelled_controls(client.get("/login").get_data(as_text=True)) == []
     admin, _ = as_role("admin")

@@ -19,8 +19,8 @@ from aljisr.placements.models import PlacementStatus
 from aljisr.projects.models import ProjectStatus
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import VolunteerStatus
-from tests import factories
-from tests.sql import queries_sent
+from tests.support import factories
+from tests.support.sql import queries_sent
 
 D = today()
 

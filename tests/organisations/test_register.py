@@ -9,7 +9,7 @@ from aljisr.audit import AuditEvent
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.models import PlacementStatus
 from aljisr.sites.models import Site, SiteKind
-from tests import factories
+from tests.support import factories
 from tests.support.forms import org_data, site_data
 
 

@@ -17,7 +17,7 @@ from aljisr.mail import OutboxMessage
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
-from tests import factories
+from tests.support import factories
 from tests.support.clients import login_client
 
 

@@ -10,7 +10,7 @@ import pytest
 from aljisr.errors import Conflict
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.placements.services import check_capacity_change, peak_occupancy, propose_placement
-from tests import factories
+from tests.support import factories
 
 
 def d(month: int, day: int) -> date:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from aljisr.placements import services
 from aljisr.placements.models import Placement
-from tests import factories
+from tests.support import factories
 from tests.support.clients import login_client
 
 PAUSE_AFTER_COUNT = 0.4  # seconds: a window in which an unlocked rival would count too

@@ -13,8 +13,8 @@ from aljisr.dates import today as local_today
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import ProjectStatus, Theme
 from aljisr.volunteers.models import VolunteerStatus
-from tests import factories
-from tests.sql import queries_sent
+from tests.support import factories
+from tests.support.sql import queries_sent
 
 
 def d(month: int, day: int) -> date:

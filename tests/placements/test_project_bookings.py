@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from aljisr.permissions import Role
 from aljisr.placements import services
 from aljisr.placements.models import Placement, PlacementStatus, ProjectBooking
-from tests import factories
-from tests.sql import trigger_names
+from tests.support import factories
+from tests.support.sql import trigger_names
 
 START = date(2026, 3, 1)
 S = PlacementStatus

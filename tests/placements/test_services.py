@@ -23,7 +23,7 @@ from aljisr.placements.services import (
 )
 from aljisr.projects.models import ProjectStatus
 from aljisr.volunteers.models import VolunteerStatus
-from tests import factories
+from tests.support import factories
 
 S = PlacementStatus
 

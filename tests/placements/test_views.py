@@ -15,8 +15,8 @@ from aljisr.audit import AuditEvent
 from aljisr.dates import today
 from aljisr.hours.models import HoursStatus
 from aljisr.placements.models import Placement, PlacementStatus
-from tests import factories
-from tests.sql import queries_sent
+from tests.support import factories
+from tests.support.sql import queries_sent
 
 S = PlacementStatus
 

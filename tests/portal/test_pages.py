@@ -18,7 +18,7 @@ from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
 from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerStatus
-from tests import factories
+from tests.support import factories
 from tests.support.clients import login_client
 
 

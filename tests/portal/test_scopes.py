@@ -8,7 +8,7 @@ from aljisr.certificates.models import Certificate, CertificateKind
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.scopes import certificates_for, hours_entries_for
-from tests import factories
+from tests.support import factories
 
 
 def _certificate(db, volunteer, n):

@@ -11,7 +11,7 @@ from aljisr.audit import AuditEvent
 from aljisr.organisations.models import OrganisationKind
 from aljisr.placements.models import PlacementStatus
 from aljisr.projects.models import Project, ProjectStatus, Theme
-from tests import factories
+from tests.support import factories
 from tests.support.forms import project_data
 
 

@@ -11,8 +11,8 @@ import pytest
 from aljisr.organisations.models import OrganisationKind
 from aljisr.projects.models import ProjectStatus, Theme
 from aljisr.volunteers.models import VolunteerStatus
-from tests import factories
-from tests.sql import queries_sent
+from tests.support import factories
+from tests.support.sql import queries_sent
 
 REGISTERS = ["/volunteers/", "/organisations/", "/sites/", "/projects/"]
 

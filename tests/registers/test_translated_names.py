@@ -14,8 +14,8 @@ from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
 from aljisr.projects.models import Project, ProjectStatus
 from aljisr.sites.models import Site
-from tests import factories
-from tests.certificates_support import END, ISSUED, START, completed_placement
+from tests.support import factories
+from tests.support.certificates import END, ISSUED, START, completed_placement
 from tests.support.forms import project_data, site_data
 from tests.support.pdf import drawn_lines, pdftotext, visual_rtl
 

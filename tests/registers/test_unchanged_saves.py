@@ -10,7 +10,7 @@ from aljisr.audit import AuditEvent
 from aljisr.organisations.models import Organisation
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
-from tests import factories
+from tests.support import factories
 from tests.support.forms import form_data, org_data, project_data, site_data
 
 

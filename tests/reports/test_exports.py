@@ -19,8 +19,8 @@ import pytest
 from aljisr.i18n import _, force_locale, format_date, ngettext
 from aljisr.organisations.models import OrganisationKind
 from aljisr.reports import exports, pdf, queries
-from tests import factories
-from tests.reports_data import sending_organisation_with
+from tests.support import factories
+from tests.support.reports_data import sending_organisation_with
 
 # Names reach the database trimmed (aljisr.text.clean_text), so a leading tab or carriage
 # return is tested on the exporters directly (test_tab_and_carriage_return_...).

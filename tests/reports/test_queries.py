@@ -15,8 +15,8 @@ from aljisr.projects.models import Theme
 from aljisr.reports import queries
 from aljisr.reports.queries import Period
 from aljisr.templating import country_name
-from tests import factories
-from tests.sql import queries_sent
+from tests.support import factories
+from tests.support.sql import queries_sent
 
 JAN = Period(date(2026, 1, 1), date(2026, 1, 31))
 

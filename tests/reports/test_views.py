@@ -13,8 +13,8 @@ import pytest
 from aljisr.i18n import _, force_locale
 from aljisr.organisations.models import OrganisationKind
 from aljisr.projects.models import Theme
-from tests import factories
-from tests.sql import queries_sent
+from tests.support import factories
+from tests.support.sql import queries_sent
 
 PERIOD = "start=2026-01-01&end=2026-01-31"
 
@@ -294,7 +294,7 @@ def test_annual_report_by_theme_sdg_and_site(as_role, db):
 
 @pytest.mark.parametrize("fmt", ["html", "pdf", "csv", "xlsx"])
 def test_statements_per_report_do_not_grow_with_its_rows(as_role, db, fmt):
-    from tests.reports_data import sending_organisation_with
+    from tests.support.reports_data import sending_organisation_with
 
     client, _ = as_role("coordinator")
     small = sending_organisation_with(5, name="Small")
@@ -309,7 +309,7 @@ def test_statements_per_report_do_not_grow_with_its_rows(as_role, db, fmt):
 
 
 def test_the_report_pdf_names_the_association_in_the_interface_language(as_role, db):
-    from tests.certificates_support import pdf_text
+    from tests.support.certificates import pdf_text
 
     client, user = as_role("coordinator")
     user.locale = "fr"

@@ -13,7 +13,7 @@ from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.volunteers import services
 from aljisr.volunteers.models import Volunteer
-from tests import factories
+from tests.support import factories
 from tests.support.forms import form_data
 
 MESSAGE = ("This e-mail address belongs to a staff or partner account. A volunteer needs "

@@ -18,8 +18,8 @@ from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
 from aljisr.volunteers import services
 from aljisr.volunteers.models import Volunteer, VolunteerLanguage, VolunteerStatus
-from tests import factories
-from tests.certificates_support import ISSUED, completed_placement
+from tests.support import factories
+from tests.support.certificates import ISSUED, completed_placement
 
 PERSONAL = ("Ольга Петренко", "Ольга", "olga@example.org", "+380 44 123 4567", "Asthma",
             "Mum", "No pork", "Met at the fair", "أولغا")

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from aljisr.permissions import Role
 from aljisr.volunteers import services
 from aljisr.volunteers.models import Volunteer, VolunteerCount, VolunteerStatus
-from tests import factories
-from tests.sql import trigger_names
+from tests.support import factories
+from tests.support.sql import trigger_names
 
 
 def _counts(db) -> dict[tuple[str, str], int]:

@@ -12,7 +12,7 @@ from aljisr.audit import AuditEvent
 from aljisr.organisations.models import OrganisationKind
 from aljisr.volunteers.models import LanguageLevel, Volunteer, VolunteerStatus
 from aljisr.volunteers.services import find_likely_duplicates, name_key
-from tests import factories
+from tests.support import factories
 from tests.support.forms import form_data
 
 

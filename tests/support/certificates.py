@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from aljisr.hours.models import HoursStatus
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import ProjectStatus
-from tests import factories
+from tests.support import factories
 
 START = date(2025, 9, 1)
 END = date(2025, 9, 30)
