@@ -107,10 +107,16 @@ class TestOverlap:
         second = propose_placement(volunteer, autumn, d(10, 1), d(10, 15), actor=coordinator)
         assert second.overlap_override_reason is None
 
-    def test_other_volunteers_do_not_block(self, world):
+    def test_other_volunteers_do_not_block(self, world, db):
         coordinator, volunteer, september, _ = world
-        propose_placement(volunteer, september, d(9, 1), d(9, 30), actor=coordinator)
-        propose_placement(factories.volunteer(), september, d(9, 1), d(9, 30), actor=coordinator)
+        first = propose_placement(volunteer, september, d(9, 1), d(9, 30), actor=coordinator)
+        other = factories.volunteer()
+        second = propose_placement(other, september, d(9, 1), d(9, 30), actor=coordinator)
+        assert (second.volunteer, second.status) == (other, S.PROPOSED)
+        assert second.overlap_override_reason is None
+        assert events(db, second, "placement.override_overlap") == []
+        assert db.session.scalars(sa.select(Placement.id).order_by(Placement.id)).all() == [
+            first.id, second.id]
 
     @pytest.mark.parametrize("status", [S.CONFIRMED, S.ACTIVE, S.COMPLETED])
     def test_live_and_completed_placements_block(self, world, status):
@@ -120,10 +126,14 @@ class TestOverlap:
             propose_placement(volunteer, autumn, d(9, 20), d(10, 15), actor=coordinator)
 
     @pytest.mark.parametrize("status", [S.CANCELLED, S.WITHDRAWN])
-    def test_cancelled_and_withdrawn_free_the_dates(self, world, status):
+    def test_cancelled_and_withdrawn_free_the_dates(self, world, db, status):
         coordinator, volunteer, september, autumn = world
         factories.placement(volunteer, september, status=status)
-        propose_placement(volunteer, autumn, d(9, 20), d(10, 15), actor=coordinator)
+        placement = propose_placement(volunteer, autumn, d(9, 20), d(10, 15), actor=coordinator)
+        assert (placement.start_date, placement.end_date) == (d(9, 20), d(10, 15))
+        assert placement.status is S.PROPOSED
+        assert placement.overlap_override_reason is None
+        assert events(db, placement, "placement.override_overlap") == []
 
     def test_override_with_a_reason_is_audited(self, world, db):
         coordinator, volunteer, september, autumn = world
@@ -167,6 +177,11 @@ class TestChangeDates:
         db.session.flush()
         placement = propose_placement(volunteer, september, d(9, 1), d(9, 10), actor=coordinator)
         change_dates(placement, d(9, 2), d(9, 12), actor=coordinator)
+        db.session.expire_all()
+        assert (placement.start_date, placement.end_date) == (d(9, 2), d(9, 12))
+        assert placement.overlap_override_reason is None
+        (event,) = events(db, placement, "placement.change_dates")
+        assert event.details["from"] == {"start_date": "2026-09-01", "end_date": "2026-09-10"}
 
     def test_moving_outside_the_project_is_refused(self, world):
         coordinator, volunteer, september, _ = world
@@ -197,13 +212,16 @@ class TestChangeDates:
         with pytest.raises(NotAllowed):
             change_dates(placement, d(9, 2), d(9, 10), actor=coordinator)
 
-    def test_logged_hours_stay_inside(self, world):
+    def test_logged_hours_stay_inside(self, world, db):
         coordinator, volunteer, september, _ = world
         placement = factories.placement(volunteer, september, status=S.ACTIVE)
         factories.hours(placement, d(9, 3))
         with pytest.raises(NotAllowed):
             change_dates(placement, d(9, 4), d(9, 30), actor=coordinator)
+        assert (placement.start_date, placement.end_date) == (d(9, 1), d(9, 30))
         change_dates(placement, d(9, 3), d(9, 20), actor=coordinator)
+        db.session.expire_all()
+        assert (placement.start_date, placement.end_date) == (d(9, 3), d(9, 20))
 
 
 class TestStatusPath:
@@ -278,7 +296,10 @@ class TestStatusPath:
         with pytest.raises(NotAllowed) as info:
             verb(placement, actor=coordinator, reason="  ")
         assert info.value.field == "reason"
+        assert placement.status is S.CONFIRMED
         verb(placement, actor=coordinator, reason="Visa refused")
+        assert placement.status is {cancel_placement: S.CANCELLED,
+                                    withdraw_placement: S.WITHDRAWN}[verb]
         assert placement.status_reason == "Visa refused"
 
     def test_a_stale_object_cannot_skip_the_path(self, world, db):
