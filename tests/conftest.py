@@ -103,15 +103,46 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+#: One app per distinct ``app_config``, built on first use (building one costs more than most
+#: tests: every URL rule and template is compiled again).
+_APPS: dict[str, Flask] = {}
+
+
+def _app_for(config: dict[str, Any]) -> Flask:
+    key = repr(sorted(config.items()))
+    if key not in _APPS:
+        _APPS[key] = create_app(config)
+        _APPS[key].test_client_class = IsolatedClient
+    return _APPS[key]
+
+
 @pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(app_config)
-    app.test_client_class = IsolatedClient
+def app(app_config: dict[str, Any], request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The app, on the run's database, emptied after the test.
+
+    Tests with the same ``app_config`` share one app: what a test changes in ``app.config`` is
+    put back after it, and the rate limiter starts afresh. A test that changes the app itself
+    (adds a route) is marked ``own_app`` and gets an app of its own.
+    """
+    from aljisr.extensions import limiter
+
+    if request.node.get_closest_marker("own_app"):
+        app = create_app(app_config)
+        app.test_client_class = IsolatedClient
+    else:
+        app = _app_for(app_config)
+    config = dict(app.config)
+    # the limiter is one object for every app: its switch follows the app in use
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    if limiter.enabled:
+        limiter.reset()
     with app.app_context():
         yield app
         _db.session.remove()
         _empty_all_tables()
         _db.engine.dispose()
+    app.config.clear()
+    app.config.update(config)
 
 
 def _empty_all_tables() -> None:

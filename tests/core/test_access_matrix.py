@@ -393,6 +393,7 @@ def test_every_endpoint_has_a_row(app: Any) -> None:
     )
 
 
+@pytest.mark.own_app
 def test_the_completeness_check_can_fail(app: Any) -> None:
     """A new endpoint without a row is reported by name."""
 

@@ -16,6 +16,7 @@ def test_every_endpoint_declares_a_permission(app):
     assert missing == []
 
 
+@pytest.mark.own_app
 def test_a_view_without_permission_is_caught(app):
     @app.route("/undeclared-for-test")
     def undeclared() -> str:

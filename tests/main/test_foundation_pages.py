@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from aljisr.auth.models import User
 from aljisr.dates import today
 from aljisr.organisations.models import OrganisationKind
@@ -219,6 +221,7 @@ def test_partner_without_organisation_is_refused_beside_the_field(as_role, db):
     assert 'id="organisation-error"' in html
 
 
+@pytest.mark.own_app
 def test_unexpected_error_is_a_friendly_500_page(app):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
@@ -269,6 +272,7 @@ def test_absurd_ids_are_404_not_500(as_role):
         assert client.get(url).status_code == 404, url
 
 
+@pytest.mark.own_app
 def test_a_value_the_database_cannot_hold_is_a_400(app):
     from aljisr.permissions import public
 
