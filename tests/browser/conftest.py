@@ -52,6 +52,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
             "PUBLIC_BASE_URL": None,
             "RATELIMIT_ENABLED": False,
+            # the demo users' passwords, hashed with one PBKDF2 round as in the other tests
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
         }
     )
     with app.app_context():
