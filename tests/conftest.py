@@ -157,10 +157,19 @@ def app(app_config: dict[str, Any], request: pytest.FixtureRequest) -> Iterator[
 
 
 def _empty_all_tables() -> None:
+    """Delete every row, dependent tables first, and (PostgreSQL) restart the id sequences.
+
+    DELETE, not TRUNCATE: on the few rows a test leaves, PostgreSQL's TRUNCATE (new files for
+    every table) took about half a second, DELETE a millisecond.
+    """
     if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
         with _db.engine.begin() as conn:
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
+            conn.exec_driver_sql(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema()")
         return
     # SQLite checks foreign keys row by row: self-references (project phases) need them off
     raw = _db.engine.raw_connection()
