@@ -1,7 +1,7 @@
 """A staff or partner login may not take the e-mail address of a volunteer: the volunteer's own
 login will need it when they are invited (logins are unique on the address). Refused where such
 a login is created from an address: the partner invitation, the admin's new user form, and the
-``create-user`` command. The reverse rule lives in tests/test_volunteers_account_email.py."""
+``create-user`` command. The reverse rule lives in tests/volunteers/test_account_email.py."""
 
 from __future__ import annotations
 

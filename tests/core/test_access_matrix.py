@@ -386,7 +386,7 @@ def test_every_endpoint_has_a_row(app: Any) -> None:
     covered = {(endpoint_of(app, entry), entry.method) for entry in ROWS}
     missing = sorted(needed - covered)
     assert not missing, (
-        "These endpoints have no row in tests/test_access_matrix.py ROWS. Add one per method, "
+        "These endpoints have no row in tests/core/test_access_matrix.py ROWS. Add one per method, "
         "with the status expected for each role (anonymous, volunteer, sending, host, "
         "coordinator, admin), using own and foreign record ids from MatrixWorld.ids:\n  "
         + "\n  ".join(f"{method} {endpoint}" for endpoint, method in missing)
