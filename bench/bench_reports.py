@@ -52,7 +52,7 @@ def measure(size: int, repeat: int) -> dict[str, Any]:
     from aljisr.reports import exports, queries
     from aljisr.reports.pdf import report_pdf
     from aljisr.templating import country_name
-    from tests.reports_data import PERIOD, sending_organisation_with
+    from tests.support.reports_data import PERIOD, sending_organisation_with
 
     folder = tempfile.mkdtemp(prefix="aljisr-bench-reports-")
     app = create_app({"DATABASE_URL": f"sqlite:///{folder}/reports.sqlite3",

@@ -29,7 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DEMO_PASSWORD = "demo-aljisr"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -53,6 +52,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
             "PUBLIC_BASE_URL": None,
             "RATELIMIT_ENABLED": False,
+            # the demo users' passwords, hashed with one PBKDF2 round as in the other tests
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
         }
     )
     with app.app_context():
@@ -102,19 +103,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
     report = outcome.get_result()
     if report.when == "call":
         item.rep_call = report  # type: ignore[attr-defined]
-
-
-def sign_in(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the real login form."""
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/home")
-
-
-def sign_out(page: Any) -> None:
-    """Sign out through the account menu in the navigation bar."""
-    page.locator("nav button.dropdown-toggle").click()  # the account menu
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/login")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import sign_in
+from tests.support.browser import sign_in
 
 
 def test_coordinator_runs_a_placement_from_matching_to_completion(page):

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.support.browser import sign_in
 
 PHONE = {"width": 390, "height": 844}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import sign_in, sign_out
+from tests.support.browser import sign_in, sign_out
 
 
 def test_volunteer_sees_placements_and_logs_hours(page):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import sign_in
+from tests.support.browser import sign_in
 
 
 def test_coordinator_signs_in_and_sees_the_overview(page):

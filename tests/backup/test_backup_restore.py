@@ -1,0 +1,321 @@
+"""Backups and restores through the real commands, on both engines (docs/operations.md).
+
+The drill: the demo data is backed up from this run's database (SQLite or PostgreSQL) while
+the app is up, restored into a new empty database of each engine, and compared table by table,
+row by row; its certificates must still verify. Bad archives and bad targets are refused with
+a message and a non-zero exit, leaving the target empty.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from aljisr import create_app
+from aljisr.backup import retention
+from aljisr.backup.archive import ArchiveReader
+from aljisr.backup.models import BackupRun
+from aljisr.backup.rows import encode
+from aljisr.extensions import db as _db
+from tests.support.databases import drop_postgres_database, fresh_postgres_database
+
+FIXTURE = Path(__file__).parent / "data" / "backup-before-backup-runs-5d0c1e7a9b21.tar"
+PG_SERVER = os.environ.get("ALJISR_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+#: Written after the archive, so never the same on both sides.
+NOT_COMPARED = {"backup_runs", "alembic_version"}
+
+
+def _postgres_answers() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(PG_SERVER.replace("+psycopg", ""), connect_timeout=2).close()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path: Path, app_config: dict[str, Any]
+           ) -> Iterator[Flask]:
+    """An app on a new, empty database of the given engine (no tables at all)."""
+    name = ""
+    if request.param == "postgresql":
+        if not _postgres_answers():
+            pytest.skip("PostgreSQL does not answer: the PostgreSQL target is not tested")
+        url, name = fresh_postgres_database(PG_SERVER)
+    else:
+        url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    app = create_app({**app_config, "DATABASE_URL": url})
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+    if name:
+        drop_postgres_database(PG_SERVER, name)
+
+
+def _run(app: Flask, *args: str) -> Any:
+    """Run a command in ``app``'s own context (the test holds the source app's)."""
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=list(args))
+        _db.session.remove()
+    return result
+
+
+def _backup(app: Flask, directory: Path) -> Path:
+    result = _run(app, "backup", "--to", str(directory), "--no-prune")
+    assert result.exit_code == 0, result.output + result.stderr
+    (archive,) = directory.glob("aljisr-backup-*.tar")
+    return archive
+
+
+def _table_rows(app: Flask) -> dict[str, list[str]]:
+    """Every table's rows, engine-neutral and sorted, for comparing two databases."""
+    with app.app_context():
+        meta = sa.MetaData()
+        with _db.engine.connect() as conn:
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*Decimal.*")
+                meta.reflect(bind=conn)
+                return {
+                    table.name: sorted(
+                        json.dumps({k: encode(v) for k, v in row.items()}, sort_keys=True)
+                        for row in conn.execute(sa.select(table)).mappings()
+                    )
+                    for table in meta.sorted_tables
+                    if table.name not in NOT_COMPARED
+                }
+
+
+def _row_total(app: Flask) -> int:
+    return sum(len(rows) for rows in _table_rows(app).values())
+
+
+@pytest.fixture
+def demo(app: Flask, db: Any) -> Flask:
+    from aljisr.seed import load_demo
+
+    load_demo()
+    db.session.commit()
+    return app
+
+
+def test_drill_backup_restore_and_certificates_verify(demo: Flask, target: Flask,
+                                                       tmp_path: Path) -> None:
+    archive = _backup(demo, tmp_path / "backups")
+    with ArchiveReader(archive) as reader:
+        assert reader.manifest.tables["certificates"] > 0
+        assert reader.names("native/") in (["native/database.sqlite3"],
+                                           ["native/database.pgdump"])
+
+    result = _run(target, "restore", str(archive))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "row counts equal the manifest, migrations at head" in result.output
+
+    assert _table_rows(target) == _table_rows(demo)
+    with target.app_context():
+        from aljisr.certificates.models import Certificate
+
+        certificates = _db.session.scalars(sa.select(Certificate)).all()
+        assert f"{len(certificates)} certificates drawn and verified" in result.output
+        codes = [(c.verification_code, c.serial) for c in certificates]
+    client = target.test_client()
+    for code, serial in codes[:3]:
+        page = client.get(f"/verify/{code}")
+        assert page.status_code == 200
+        assert serial in page.get_data(as_text=True)
+
+
+def test_restore_that_skips_a_table_is_refused_and_leaves_nothing(
+    demo: Flask, target: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = _backup(demo, tmp_path / "backups")
+    names = ArchiveReader.names
+
+    def without_volunteers(self: ArchiveReader, prefix: str) -> list[str]:
+        return [n for n in names(self, prefix) if n != "data/volunteer_languages.jsonl.gz"]
+
+    monkeypatch.setattr(ArchiveReader, "names", without_volunteers)
+    result = _run(target, "restore", str(archive))
+    assert result.exit_code == 1
+    assert "row counts differ from the manifest: volunteer_languages 0 instead of" in result.stderr
+    assert _row_total(target) == 0
+
+
+def test_archive_taken_before_a_migration_is_restored_and_upgraded(target: Flask) -> None:
+    result = _run(target, "restore", str(FIXTURE))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "(schema 5d0c1e7a9b21 -> " in result.output
+    assert "31 certificates drawn and verified" in result.output
+    with target.app_context():
+        from aljisr.projects.models import Project
+
+        assert _db.session.scalar(sa.select(sa.func.count()).select_from(Project)) == 9
+        assert _db.session.scalar(sa.select(sa.func.count()).select_from(BackupRun)) == 0
+
+
+def test_restore_over_a_database_with_rows_is_refused(demo: Flask, tmp_path: Path) -> None:
+    archive = _backup(demo, tmp_path / "backups")
+    before = _table_rows(demo)
+    result = _run(demo, "restore", str(archive))
+    assert result.exit_code == 1
+    assert "the target database is not empty" in result.stderr
+    assert _table_rows(demo) == before
+
+
+def _rewrite(archive: Path, out: Path, change: Any) -> Path:
+    """Copy ``archive`` to ``out`` with ``change(name, data) -> data`` applied to members."""
+    with tarfile.open(archive) as source, tarfile.open(out, "w") as sink:
+        for member in source.getmembers():
+            data = change(member.name, source.extractfile(member).read())  # type: ignore[union-attr]
+            member.size = len(data)
+            sink.addfile(member, io.BytesIO(data))
+    return out
+
+
+def test_damaged_foreign_and_newer_archives_are_refused(demo: Flask, target: Flask,
+                                                        tmp_path: Path) -> None:
+    archive = _backup(demo, tmp_path / "backups")
+    truncated = tmp_path / "truncated.tar"
+    truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    tampered = _rewrite(archive, tmp_path / "tampered.tar",
+                        lambda n, d: d[:-1] + bytes([d[-1] ^ 1]) if n.startswith("data/v") else d)
+    newer = _rewrite(
+        archive, tmp_path / "newer.tar",
+        lambda n, d: d.replace(b'"schema_revision": "', b'"schema_revision": "fff')
+        if n == "manifest.json" else d,
+    )
+    foreign = tmp_path / "foreign.tar"
+    with tarfile.open(foreign, "w") as tar:
+        info = tarfile.TarInfo("manifest.json")
+        info.size = 2
+        tar.addfile(info, io.BytesIO(b"{}"))
+    not_tar = tmp_path / "notes.txt"
+    not_tar.write_text("hello")
+    expected = {
+        truncated: "cut short",
+        tampered: "does not match its checksum",
+        newer: "made by a newer version of aljisr",
+        foreign: "is not an aljisr backup",
+        not_tar: "is not a readable backup archive",
+        tmp_path / "missing.tar": "no such file",
+    }
+    for path, message in expected.items():
+        result = _run(target, "restore", str(path))
+        assert result.exit_code == 1, path
+        assert message in result.stderr, (path, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert _row_total(target) == 0
+
+
+def test_missing_pg_dump_is_named_and_leaves_no_archive(demo: Flask, tmp_path: Path,
+                                                        is_postgres: bool) -> None:
+    if not is_postgres:
+        pytest.skip("pg_dump is used on PostgreSQL only")
+    demo.config["PG_DUMP"] = "pg_dump-not-installed"
+    result = _run(demo, "backup", "--to", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "pg_dump was not found" in result.stderr
+    assert list((tmp_path / "out").iterdir()) == []
+    run = _db.session.scalars(sa.select(BackupRun)).one()
+    assert not run.ok and "pg_dump was not found" in run.error
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB file system (tmpfs): needs root, as CI and this project's machines have."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if shutil.which("mount") is None or subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+    ).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (not root)")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_full_disk_fails_cleanly(demo: Flask, small_disk: Path) -> None:
+    result = _run(demo, "backup", "--to", str(small_disk))
+    assert result.exit_code == 1
+    # PostgreSQL runs hit the OS's ENOSPC; SQLite's backup API says it in its own words
+    full = ("No space left on device", "database or disk is full")
+    assert any(words in result.stderr for words in full), result.stderr
+    assert list(small_disk.iterdir()) == []
+    run = _db.session.scalars(sa.select(BackupRun)).one()
+    assert not run.ok and any(words in run.error for words in full)
+
+
+def test_secrets_stay_out_unless_asked(demo: Flask, tmp_path: Path) -> None:
+    instance = Path(demo.instance_path)
+    instance.mkdir(exist_ok=True)
+    config = instance / "config.py"
+    existed = config.exists()
+    original = config.read_text() if existed else ""
+    config.write_text(original + "\nSECRET_KEY = 'do-not-copy'\nPAGE_SIZE = 30\n")
+    try:
+        plain = _backup(demo, tmp_path / "a")
+        _run(demo, "backup", "--to", str(tmp_path / "b"), "--with-secrets", "--no-prune")
+        (secret,) = (tmp_path / "b").glob("*.tar")
+        with ArchiveReader(plain) as reader:
+            text = reader.read("instance/config.py").decode()
+            assert "do-not-copy" not in text and "PAGE_SIZE = 30" in text
+            assert not reader.manifest.secrets_included
+        with ArchiveReader(secret) as reader:
+            assert "do-not-copy" in reader.read("instance/config.py").decode()
+    finally:
+        if existed:
+            config.write_text(original)
+        else:
+            config.unlink()
+
+
+def test_retention_keeps_seven_daily_four_weekly_twelve_monthly(tmp_path: Path) -> None:
+    start = datetime(2025, 1, 1, 2, 0, tzinfo=UTC)
+    times = [start + timedelta(days=d) for d in range(500)]
+    for moment in times:
+        (tmp_path / f"aljisr-backup-{moment:%Y%m%dT%H%M%SZ}.tar").write_bytes(b"")
+    (tmp_path / "unrelated.txt").write_text("kept")
+    removed = retention.prune(tmp_path)
+    kept = sorted(t for t, _ in retention.archives(tmp_path))
+    newest = times[-1]
+    assert kept[-7:] == times[-7:]  # the last seven days
+    assert len({(t.year, t.month) for t in kept}) == 12
+    assert len({t.isocalendar()[:2] for t in kept}) >= 4 + 1
+    assert min(kept) > newest - timedelta(days=366)
+    assert len(kept) + len(removed) == 500
+    assert (tmp_path / "unrelated.txt").exists()
+
+
+def test_backups_page_and_overview_warning(as_role: Any, db: Any, app: Flask) -> None:
+    admin, _ = as_role("admin")
+    assert "No backup has been taken yet." in admin.get("/home").get_data(as_text=True)
+    db.session.add(BackupRun(started_at=datetime.now(UTC) - timedelta(days=3), ok=True,
+                             path="/srv/old.tar", size_bytes=3 * 1024 * 1024))
+    db.session.add(BackupRun(started_at=datetime.now(UTC) - timedelta(hours=1), ok=False,
+                             error="pg_dump failed: boom"))
+    db.session.commit()
+    overview = admin.get("/home").get_data(as_text=True)
+    assert "more than 2 days ago" in overview
+    page = admin.get("/admin/backups").get_data(as_text=True)
+    assert "pg_dump failed: boom" in page and "/srv/old.tar" in page and "3.0 MB" in page
+    db.session.add(BackupRun(started_at=datetime.now(UTC), ok=True, path="/srv/new.tar",
+                             size_bytes=1))
+    db.session.commit()
+    assert 'id="backup-warning"' not in admin.get("/home").get_data(as_text=True)
+    coordinator, _ = as_role("coordinator")
+    assert 'id="backup-warning"' not in coordinator.get("/home").get_data(as_text=True)

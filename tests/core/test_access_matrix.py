@@ -1,0 +1,445 @@
+"""The access matrix (issue 5, item 5): every endpoint × every role -> the expected status.
+
+``ROWS`` is an explicit table: method, URL template (filled with the ids of real records, own
+and foreign) and the status expected for each role, in the order of ``ROLES``. Every endpoint
+and method of ``app.url_map`` has at least one row (scoped endpoints one per own/foreign record);
+``test_every_endpoint_has_a_row`` fails, naming them, when one has none. There is no exception
+list: whoever adds an endpoint adds its row here.
+
+Reading a row: ``LOGIN`` is a redirect to the sign-in page; 403 a role without the permission;
+404 a record outside the caller's scope (docs/architecture.md §3.3); 200/302/4xx what the page
+itself answers to the (empty or minimal) request made (422: a posted form shown again with its
+errors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from aljisr.auth.services.passwords import LinkPurpose, issue_token
+from aljisr.certificates.services import issue_certificate
+from aljisr.dates import association_today
+from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.organisations.models import OrganisationKind
+from aljisr.permissions import Role
+from aljisr.placements.models import PlacementStatus
+from aljisr.projects.models import ProjectStatus
+from aljisr.volunteers.models import Volunteer
+from tests.support import factories
+from tests.support.clients import login_client
+
+ROLES = ("anonymous", "volunteer", "sending", "host", "coordinator", "admin")
+LOGIN = "login"  # a redirect to /login?next=...
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    #: A URL template; ``{name}`` is filled with ``MatrixWorld.ids[name]``.
+    url: str
+    #: Expected status per role, in the order of ROLES.
+    expect: tuple[Any, ...]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def row(method: str, url: str, *expect: Any, data: dict[str, Any] | None = None) -> Row:
+    assert len(expect) == len(ROLES), url
+    return Row(method, url, expect, data or {})
+
+
+# Columns:                                          anon   vol   send  host  coord admin
+ROWS: list[Row] = [
+    # --- public ---------------------------------------------------------------------------
+    row("GET", "/",                                 200,   302,  302,  302,  302,  302),
+    row("GET", "/healthz",                          200,   200,  200,  200,  200,  200),
+    row("GET", "/static/css/app.css",               200,   200,  200,  200,  200,  200),
+    row("GET", "/verify",                           200,   200,  200,  200,  200,  200),
+    row("GET", "/verify/{code_a}",                  200,   200,  200,  200,  200,  200),
+    row("GET", "/verify/NOT-A-CODE",                404,   404,  404,  404,  404,  404),
+    # --- sign-in, accounts, invitations ------------------------------------------------------
+    row("GET", "/login",                            200,   302,  302,  302,  302,  302),
+    row("POST", "/login",                           422,   302,  302,  302,  302,  302),
+    row("POST", "/language",                        302,   302,  302,  302,  302,  302,
+        data={"language": "en", "next": "/home"}),
+    row("GET", "/password/forgot",                  200,   200,  200,  200,  200,  200),
+    row("POST", "/password/forgot",                 422,   422,  422,  422,  422,  422),
+    row("GET", "/password/reset/{reset_token}",     200,   200,  200,  200,  200,  200),
+    row("POST", "/password/reset/{reset_token}",    422,   422,  422,  422,  422,  422),
+    row("GET", "/password/reset/forged",            410,   410,  410,  410,  410,  410),
+    row("GET", "/invitation/{invite_token}",        200,   200,  200,  200,  200,  200),
+    row("POST", "/invitation/{invite_token}",       422,   422,  422,  422,  422,  422),
+    row("GET", "/invitation/{reset_token}",         410,   410,  410,  410,  410,  410),
+    row("GET", "/account/password",                 LOGIN, 200,  200,  200,  200,  200),
+    row("POST", "/account/password",                LOGIN, 422,  422,  422,  422,  422),
+    row("GET", "/invitations",                      LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/invitations/volunteer/{volunteer_c}",
+                                                    LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/invitations/volunteer/{volunteer_c}",
+                                                    LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/invitations/volunteer/999999",     LOGIN, 403,  403,  403,  404,  404),
+    row("GET", "/invitations/partner",              LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/invitations/partner",             LOGIN, 403,  403,  403,  422,  422),
+    row("POST", "/invitations/{pending_user}/resend",
+                                                    LOGIN, 403,  403,  403,  302,  302),
+    row("POST", "/invitations/{coordinator_user}/resend",
+                                                    LOGIN, 403,  403,  403,  404,  404),
+    # --- landing page, administration, audit -------------------------------------------------
+    row("GET", "/home",                             LOGIN, 200,  200,  200,  200,  200),
+    row("GET", "/admin/users",                      LOGIN, 403,  403,  403,  403,  200),
+    row("GET", "/admin/users/new",                  LOGIN, 403,  403,  403,  403,  200),
+    row("POST", "/admin/users/new",                 LOGIN, 403,  403,  403,  403,  422),
+    row("GET", "/admin/outbox",                     LOGIN, 403,  403,  403,  403,  200),
+    row("GET", "/admin/backups",                    LOGIN, 403,  403,  403,  403,  200),
+    row("GET", "/admin/users/{coordinator_user}",   LOGIN, 403,  403,  403,  403,  200),
+    row("POST", "/admin/users/{coordinator_user}",  LOGIN, 403,  403,  403,  403,  302),
+    row("GET", "/audit/",                           LOGIN, 403,  403,  403,  200,  200),
+    # --- registers -------------------------------------------------------------------------
+    row("GET", "/volunteers/",                      LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/volunteers/new",                   LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/volunteers/new",                  LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/volunteers/{volunteer_a}",         LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/volunteers/999999",                LOGIN, 403,  403,  403,  404,  404),
+    row("GET", "/volunteers/{volunteer_a}/edit",    LOGIN, 403,  403,  403,  200,  200),
+    # an empty POST leaves every field as it was (Flask-WTF then reads the record): saved
+    row("POST", "/volunteers/{volunteer_a}/edit",   LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/volunteers/{volunteer_a}/anonymise",
+                                                    LOGIN, 403,  403,  403,  200,  200),
+    # without the reason and the ticked box: the form again, nothing erased
+    row("POST", "/volunteers/{volunteer_a}/anonymise",
+                                                    LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/volunteers/999999/anonymise",      LOGIN, 403,  403,  403,  404,  404),
+    row("POST", "/volunteers/{volunteer_c}/archive",LOGIN, 403,  403,  403,  302,  302),
+    row("POST", "/volunteers/{volunteer_c}/unarchive",
+                                                    LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/organisations/",                   LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/organisations/new",                LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/organisations/new",               LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/organisations/{org_s}",            LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/organisations/{org_s}/edit",       LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/organisations/{org_s}/edit",      LOGIN, 403,  403,  403,  302,  302),
+    row("POST", "/organisations/{org_spare}/archive",
+                                                    LOGIN, 403,  403,  403,  302,  302),
+    row("POST", "/organisations/{org_spare}/unarchive",
+                                                    LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/sites/",                           LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/sites/new",                        LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/sites/new",                       LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/sites/{site_h}",                   LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/sites/{site_h}/edit",              LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/sites/{site_h}/edit",             LOGIN, 403,  403,  403,  302,  302),
+    row("POST", "/sites/{site_spare}/archive",      LOGIN, 403,  403,  403,  302,  302),
+    row("POST", "/sites/{site_spare}/unarchive",    LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/projects/",                        LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/projects/new",                     LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/projects/new",                    LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/projects/{project_h}",             LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/projects/{project_h}/edit",        LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/projects/{project_h}/edit",       LOGIN, 403,  403,  403,  422,  422),
+    row("POST", "/projects/{project_spare}/archive",LOGIN, 403,  403,  403,  302,  302),
+    row("POST", "/projects/{project_spare}/unarchive",
+                                                    LOGIN, 403,  403,  403,  302,  302),
+    # --- placements ------------------------------------------------------------------------
+    row("GET", "/placements/",                      LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/placements/new",                   LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/placements/new",                  LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/placements/{placement_a}",         LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/placements/999999",                LOGIN, 403,  403,  403,  404,  404),
+    row("GET", "/placements/{placement_a}/dates",   LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/placements/{placement_a}/dates",  LOGIN, 403,  403,  403,  422,  422),
+    row("POST", "/placements/{placement_a}/status", LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/placements/match/project/{project_h}",
+                                                    LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/placements/match/volunteer/{volunteer_a}",
+                                                    LOGIN, 403,  403,  403,  200,  200),
+    # --- hours (staff) -----------------------------------------------------------------------
+    row("GET", "/hours/",                           LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/hours/",                          LOGIN, 403,  403,  403,  422,  422),
+    row("POST", "/hours/{entry_a}/review",          LOGIN, 403,  403,  403,  422,  422),
+    row("POST", "/hours/999999/review",             LOGIN, 403,  403,  403,  404,  404),
+    # GET (a reload of a failed review's page) goes back to the queue, whatever the entry
+    row("GET", "/hours/{entry_a}/review",           LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/hours/999999/review",              LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/hours/placement/{placement_a}/log",LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/hours/placement/{placement_a}/log",
+                                                    LOGIN, 403,  403,  403,  422,  422),
+    # --- certificates ----------------------------------------------------------------------
+    row("GET", "/certificates/",                    LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/certificates/{cert_a}",            LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/certificates/{cert_a}/download",   LOGIN, 200,  200,  404,  200,  200),
+    row("GET", "/certificates/{cert_b}/download",   LOGIN, 404,  404,  404,  200,  200),
+    row("GET", "/certificates/issue/{placement_c_past}",
+                                                    LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/certificates/issue/{placement_c_past}",
+                                                    LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/certificates/{cert_a}/reissue",    LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/certificates/{cert_a}/reissue",   LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/certificates/{cert_a}/revoke",     LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/certificates/{cert_a}/revoke",    LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/certificates/batch/{project_past}",LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/certificates/batch/{project_past}",
+                                                    LOGIN, 403,  403,  403,  422,  422),
+    # --- reports ---------------------------------------------------------------------------
+    row("GET", "/reports/",                         LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/reports/annual/{year}",            LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/reports/mine",                     LOGIN, 403,  200,  200,  302,  302),
+    row("GET", "/reports/organisations/{org_s}",    LOGIN, 403,  200,  404,  200,  200),
+    row("GET", "/reports/organisations/{org_h}",    LOGIN, 403,  404,  200,  200,  200),
+    # --- volunteer portal --------------------------------------------------------------------
+    row("GET", "/me/hours",                         LOGIN, 200,  403,  403,  403,  403),
+    row("POST", "/me/hours",                        LOGIN, 422,  403,  403,  403,  403),
+    row("POST", "/me/hours",                        LOGIN, 404,  403,  403,  403,  403,
+        data={"placement": "{placement_b}", "work_date": "{today}", "hours": "2",
+              "activity": "Not mine"}),
+    row("GET", "/me/hours/{entry_a}",               LOGIN, 200,  403,  403,  403,  403),
+    row("GET", "/me/hours/{entry_b}",               LOGIN, 404,  403,  403,  403,  403),
+    row("POST", "/me/hours/{entry_a}/withdraw",     LOGIN, 302,  403,  403,  403,  403),
+    row("POST", "/me/hours/{entry_b}/withdraw",     LOGIN, 404,  403,  403,  403,  403),
+    row("GET", "/me/placements/{placement_a}",      LOGIN, 200,  403,  403,  403,  403),
+    row("GET", "/me/placements/{placement_b}",      LOGIN, 404,  403,  403,  403,  403),
+    row("POST", "/me/placements/{placement_a}",     LOGIN, 422,  403,  403,  403,  403),
+    row("POST", "/me/placements/{placement_b}",     LOGIN, 404,  403,  403,  403,  403),
+    row("GET", "/me/certificates",                  LOGIN, 200,  403,  403,  403,  403),
+    row("GET", "/me/profile",                       LOGIN, 200,  403,  403,  403,  403),
+    row("POST", "/me/profile",                      LOGIN, 302,  403,  403,  403,  403),
+    row("GET", "/me/export",                        LOGIN, 200,  403,  403,  403,  403),
+    # --- partner portal --------------------------------------------------------------------
+    row("GET", "/partner/volunteers",               LOGIN, 403,  200,  200,  403,  403),
+    row("GET", "/partner/volunteers/{volunteer_a}", LOGIN, 403,  200,  200,  403,  403),
+    row("GET", "/partner/volunteers/{volunteer_b}", LOGIN, 403,  404,  404,  403,  403),
+    row("GET", "/partner/volunteers/{volunteer_past}",
+                                                    LOGIN, 403,  200,  404,  403,  403),
+    row("GET", "/partner/hours",                    LOGIN, 403,  403,  200,  403,  403),
+    row("GET", "/partner/hours/{entry_a}/query",    LOGIN, 403,  403,  200,  403,  403),
+    row("GET", "/partner/hours/{entry_b}/query",    LOGIN, 403,  403,  404,  403,  403),
+    row("POST", "/partner/hours/{entry_a}/query",   LOGIN, 403,  403,  422,  403,  403),
+    row("POST", "/partner/hours/{entry_b}/query",   LOGIN, 403,  403,  404,  403,  403,
+        data={"message": "Not ours"}),
+    row("POST", "/partner/hours/confirm",           LOGIN, 403,  403,  302,  403,  403,
+        data={"only": "{entry_a}"}),
+    row("POST", "/partner/hours/confirm",           LOGIN, 403,  403,  404,  403,  403,
+        data={"entry_ids": ["{entry_a}", "{entry_b}"]}),
+    # --- last: signing out ends the session --------------------------------------------------
+    row("POST", "/logout",                          LOGIN, 302,  302,  302,  302,  302),
+]
+
+
+class MatrixWorld:
+    """Real records for the table: for each scoped kind, one the role owns and one it does not.
+
+    - ``volunteer_a`` (the volunteer role's own record) was sent by ``org_s`` (the sending
+      role's organisation) and is placed now at ``site_h`` of ``org_h`` (the host role's);
+    - ``volunteer_b`` was sent by another organisation and is placed elsewhere;
+    - ``volunteer_past`` was sent by ``org_s`` and placed at ``site_h`` in the past only;
+    - ``volunteer_c`` has an e-mail and no login (to invite); ``placement_c_past`` is a
+      completed placement with approved hours and no certificate yet.
+    """
+
+    def __init__(self, app: Any) -> None:
+        today = association_today()
+        self.app = app
+        org_s = factories.organisation(OrganisationKind.SENDING, name="Sender S")
+        org_o = factories.organisation(OrganisationKind.SENDING, name="Sender O")
+        org_h = factories.organisation(OrganisationKind.HOST, name="Host H")
+        org_h2 = factories.organisation(OrganisationKind.HOST, name="Host H2")
+        org_spare = factories.organisation(OrganisationKind.FUNDER, name="Spare foundation")
+        site_h = factories.site(org_h, name="Site H")
+        site_o = factories.site(org_h2, name="Site O")
+        site_spare = factories.site(None, name="Spare site")
+        live = {"start_date": today - timedelta(days=30), "end_date": today + timedelta(days=30),
+                "status": ProjectStatus.IN_PROGRESS}
+        past = {"start_date": date(2025, 3, 3), "end_date": date(2025, 3, 28),
+                "status": ProjectStatus.COMPLETED}
+        project_h = factories.project(site_h, title="Project H", **live)
+        project_o = factories.project(site_o, title="Project O", **live)
+        project_past = factories.project(site_h, title="Project past", **past)
+        project_past_o = factories.project(site_o, title="Project past O", **past)
+        project_spare = factories.project(site_spare, title="Spare project",
+                                          status=ProjectStatus.DRAFT)
+        self.users = {
+            "volunteer": factories.user(Role.VOLUNTEER, email="a@example.org"),
+            "sending": factories.user(Role.PARTNER, organisation=org_s),
+            "host": factories.user(Role.PARTNER, organisation=org_h),
+            "coordinator": factories.user(Role.COORDINATOR),
+            "admin": factories.user(Role.ADMIN),
+        }
+        user_b = factories.user(Role.VOLUNTEER, email="b@example.org")
+        volunteer_a = factories.volunteer(org_s, {"fr": "B2"}, full_name="Volunteer A",
+                                          email="a@example.org", user=self.users["volunteer"])
+        volunteer_b = factories.volunteer(org_o, full_name="Volunteer B", email="b@example.org",
+                                          user=user_b)
+        volunteer_past = factories.volunteer(org_s, full_name="Volunteer Past")
+        volunteer_c = factories.volunteer(org_s, full_name="Volunteer C", email="c@example.org")
+        coordinator = self.users["coordinator"]
+        placement_a = factories.placement(volunteer_a, project_h, coordinator=coordinator)
+        placement_b = factories.placement(volunteer_b, project_o, coordinator=coordinator)
+        factories.placement(volunteer_past, project_past, status=PlacementStatus.COMPLETED)
+        past_a = self._completed(volunteer_a, project_past)
+        past_b = self._completed(volunteer_b, project_past_o)
+        placement_c_past = self._completed(volunteer_c, project_past)
+        entry_a = factories.hours(placement_a, today - timedelta(days=2), "3",
+                                  HoursStatus.SUBMITTED)
+        entry_b = factories.hours(placement_b, today - timedelta(days=2), "3",
+                                  HoursStatus.SUBMITTED)
+        cert_a = issue_certificate(past_a, actor=coordinator)
+        cert_b = issue_certificate(past_b, actor=coordinator)
+        pending = factories.user(Role.VOLUNTEER, email="pending@example.org")
+        pending.password_hash = None
+        resetting = factories.user(Role.PARTNER, organisation=org_o, email="reset@example.org")
+        self.ids = {
+            "org_s": org_s.id, "org_h": org_h.id, "org_spare": org_spare.id,
+            "site_h": site_h.id, "site_spare": site_spare.id,
+            "project_h": project_h.id, "project_past": project_past.id,
+            "project_spare": project_spare.id,
+            "volunteer_a": volunteer_a.id, "volunteer_b": volunteer_b.id,
+            "volunteer_past": volunteer_past.id, "volunteer_c": volunteer_c.id,
+            "placement_a": placement_a.id, "placement_b": placement_b.id,
+            "placement_c_past": placement_c_past.id,
+            "entry_a": entry_a.id, "entry_b": entry_b.id,
+            "cert_a": cert_a.id, "cert_b": cert_b.id, "code_a": cert_a.verification_code,
+            "pending_user": pending.id, "coordinator_user": coordinator.id,
+            "invite_token": issue_token(pending, LinkPurpose.INVITATION),
+            "reset_token": issue_token(resetting, LinkPurpose.RESET),
+            "year": today.year, "today": today.isoformat(),
+        }
+        self.volunteer_b = volunteer_b
+        self.user_b = user_b
+
+    @staticmethod
+    def _completed(volunteer: Volunteer, project: Any) -> Any:
+        placement = factories.placement(volunteer, project, status=PlacementStatus.COMPLETED)
+        factories.hours(placement, project.start_date, "4")
+        return placement
+
+    def client(self, role: str) -> Any:
+        if role == "anonymous":
+            return self.app.test_client()
+        return login_client(self.app, self.users[role])
+
+    def fill(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self.fill(v) for v in value]
+        return value.format(**self.ids) if isinstance(value, str) else value
+
+
+@pytest.fixture
+def world(app: Any, db: Any) -> MatrixWorld:
+    built = MatrixWorld(app)
+    db.session.commit()
+    return built
+
+
+def _check(response: Any, expected: Any) -> str | None:
+    """None when ``response`` is what the table expects, else a description of the gap."""
+    if expected == LOGIN:
+        location = response.headers.get("Location", "")
+        if response.status_code == 302 and location.startswith("/login"):
+            return None
+        return f"{response.status_code} {location}".strip()
+    if response.status_code == expected:
+        return None
+    return str(response.status_code)
+
+
+def endpoint_of(app: Any, entry: Row) -> str:
+    """The endpoint ``entry``'s URL is routed to (ids replaced by samples)."""
+    url = entry.url.format_map(_Sample())
+    endpoint, _args = app.url_map.bind("localhost").match(url, method=entry.method)
+    return endpoint
+
+
+class _Sample(dict):  # type: ignore[type-arg]
+    """Fills any ``{name}`` of a URL template with a routable sample value."""
+
+    def __missing__(self, key: str) -> str:
+        return "1"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app: Any, world: MatrixWorld, role: str) -> None:
+    """Every row of the table, for one role; all differences are reported together."""
+    column = ROLES.index(role)
+    client = world.client(role)
+    failures = []
+    for entry in ROWS:
+        url = world.fill(entry.url)
+        data = {key: world.fill(value) for key, value in entry.data.items()}
+        response = client.open(url, method=entry.method, data=data)
+        gap = _check(response, entry.expect[column])
+        response.close()  # file responses (static, downloads) hold an open file
+        if gap is not None:
+            failures.append(f"{entry.method} {url} ({endpoint_of(app, entry)}): expected "
+                            f"{entry.expect[column]}, got {gap}")
+    assert not failures, f"{role}:\n  " + "\n  ".join(failures)
+
+
+def test_every_endpoint_has_a_row(app: Any) -> None:
+    """Every endpoint and method of ``app.url_map`` has at least one row in ``ROWS``, and
+    every row's URL reaches an endpoint. There is no exception list."""
+    needed = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"})
+    }
+    covered = {(endpoint_of(app, entry), entry.method) for entry in ROWS}
+    missing = sorted(needed - covered)
+    assert not missing, (
+        "These endpoints have no row in tests/core/test_access_matrix.py ROWS. Add one per method, "
+        "with the status expected for each role (anonymous, volunteer, sending, host, "
+        "coordinator, admin), using own and foreign record ids from MatrixWorld.ids:\n  "
+        + "\n  ".join(f"{method} {endpoint}" for endpoint, method in missing)
+    )
+
+
+@pytest.mark.own_app
+def test_the_completeness_check_can_fail(app: Any) -> None:
+    """A new endpoint without a row is reported by name."""
+
+    @app.route("/matrix-probe")
+    def matrix_probe() -> str:
+        return ""
+
+    with pytest.raises(AssertionError, match="GET matrix_probe"):
+        test_every_endpoint_has_a_row(app)
+
+
+# --- cross-record checks ----------------------------------------------------------------------
+
+
+def test_volunteer_a_cannot_reach_b_records(world: MatrixWorld, db: Any) -> None:
+    """A asking for B's placement, hours entry, certificate or data gets 404 (or nothing)."""
+    client = world.client("volunteer")
+    ids = world.ids
+    assert client.get(f"/me/placements/{ids['placement_b']}").status_code == 404
+    assert client.get(f"/me/hours/{ids['entry_b']}").status_code == 404
+    assert client.get(f"/certificates/{ids['cert_b']}/download").status_code == 404
+    export = client.get("/me/export").get_data(as_text=True)
+    assert "Volunteer B" not in export and "b@example.org" not in export
+    # B's own export works for B, and holds B only
+    b_export = login_client(world.app, world.user_b).get("/me/export").get_json()
+    assert b_export["profile"]["full_name"] == "Volunteer B"
+
+
+def test_hidden_volunteer_id_cannot_change_whose_record_is_written(world: MatrixWorld,
+                                                                    db: Any) -> None:
+    client = world.client("volunteer")
+    ids = world.ids
+    response = client.post("/me/hours", data={
+        "placement": ids["placement_a"], "work_date": ids["today"], "hours": "1.5",
+        "activity": "Reading with pupils", "volunteer_id": ids["volunteer_b"],
+        "volunteer": ids["volunteer_b"]})
+    assert response.status_code == 302
+    entry = db.session.scalars(sa.select(HoursEntry).where(
+        HoursEntry.activity == "Reading with pupils")).one()
+    assert entry.volunteer_id == ids["volunteer_a"]
+    assert entry.placement_id == ids["placement_a"]
+    response = client.post("/me/profile", data={
+        "phone": "+33 6 12 34 56 78", "volunteer_id": ids["volunteer_b"], "skills": "welding"})
+    assert response.status_code == 302
+    assert db.session.get(Volunteer, ids["volunteer_a"]).skills == ["welding"]
+    b = db.session.get(Volunteer, ids["volunteer_b"])
+    assert b.skills == [] and b.phone is None
