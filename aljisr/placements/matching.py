@@ -18,7 +18,8 @@ project (its dates are changed instead; the services refuse a second ongoing one
 availability window misses the project's dates, when live placements fill every day of the
 window, or when the project is full (capacity reached) on every day left. Availability points
 count only the days on which the candidate is free *and* the project has a place, and the
-suggested dates are the longest such run, so a proposal made from the suggestion passes the capacity rule.
+suggested dates are the longest such run, so a proposal made from the suggestion passes the
+capacity rule.
 
 The numbers are computed eagerly; the translated reason sentences only when read
 (:attr:`Match.reasons`, :attr:`Match.excluded_reason`), so ranking 10,000 volunteers costs no
