@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SearchField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SearchField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -40,7 +47,15 @@ class LogHoursForm(FlaskForm):
         ],
         render_kw={"rows": 2, "maxlength": ACTIVITY_MAX_LENGTH},
     )
+    #: Shown only when the same hours are already logged (see :func:`without_confirmation`).
+    log_anyway = BooleanField(_l("Log them anyway: these are other hours"))
     submit = SubmitField(_l("Log hours"))
+
+    def without_confirmation(self) -> None:
+        """Drop the "log them anyway" box, which is shown only beside the warning that the same
+        hours are already logged (:class:`aljisr.hours.services.DuplicateHours`)."""
+        if "log_anyway" in self and not self.log_anyway.errors:
+            del self["log_anyway"]
 
     def validate_hours(self, field: Any) -> None:
         """Read the amount as the service will (:func:`aljisr.hours.services.parse_hours`), so

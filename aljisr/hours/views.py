@@ -222,6 +222,7 @@ def log_for_placement(placement_id: int) -> Any:
                 form.hours.data,
                 form.activity.data,
                 actor=current_user,
+                duplicate_ok=form.log_anyway.data,
             )
         except DomainError as error:
             db.session.rollback()
@@ -237,6 +238,7 @@ def log_for_placement(placement_id: int) -> Any:
             return redirect(url_for("hours.log_for_placement", placement_id=placement.id))
     elif request.method == "POST":
         status = 422
+    form.without_confirmation()
     return (
         render_template(
             "hours/log.html",

@@ -70,7 +70,7 @@ def _log(form: PortalLogHoursForm, placement: Placement) -> bool:
     beside its field when a rule refuses them."""
     try:
         log_hours(placement, form.work_date.data, form.hours.data, form.activity.data,
-                  actor=current_user)
+                  actor=current_user, duplicate_ok=form.log_anyway.data)
     except DomainError as error:
         db.session.rollback()
         if error.field and error.field in form:
@@ -115,6 +115,7 @@ def hours() -> Any:
         status = 422
     elif request.method == "POST":
         status = 422
+    form.without_confirmation()
     return render_template(
         "portal/hours.html",
         form=form,
@@ -167,6 +168,7 @@ def placement(placement_id: int) -> Any:
             flash(_("You can log hours only on a current placement."), "danger")
         elif form.validate_on_submit() and _log(form, found):
             return redirect(url_for("portal.placement", placement_id=found.id))
+    form.without_confirmation()
     return render_template(
         "portal/placement.html",
         placement=found,
