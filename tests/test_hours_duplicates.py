@@ -5,6 +5,7 @@ and on the coordinator's log page; the service refuses them for any caller."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -70,6 +71,16 @@ def test_the_portal_warns_then_logs_when_confirmed(volunteer_world, db, page):
     entries = _entries(db, placement)
     assert len(entries) == 2 and entries[-1].hours == Decimal("3.50")
     assert entries[-1].activity == "Ateliers avec les élèves"
+
+
+def test_a_ticked_box_stays_ticked_when_another_field_is_wrong(volunteer_world, db):
+    client, placement = volunteer_world
+    response = client.post("/me/hours", data=_data(placement, activity=" ", log_anyway="y"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'<input[^>]*checked[^>]*name="log_anyway"|<input[^>]*name="log_anyway"'
+                     r'[^>]*checked', html)
+    assert len(_entries(db, placement)) == 1
 
 
 def test_other_amounts_dates_and_rejected_entries_pass_without_a_question(volunteer_world, db):

@@ -53,8 +53,9 @@ class LogHoursForm(FlaskForm):
 
     def without_confirmation(self) -> None:
         """Drop the "log them anyway" box, which is shown only beside the warning that the same
-        hours are already logged (:class:`aljisr.hours.services.DuplicateHours`)."""
-        if "log_anyway" in self and not self.log_anyway.errors:
+        hours are already logged (:class:`aljisr.hours.services.DuplicateHours`), or ticked
+        when the form comes back for another error."""
+        if "log_anyway" in self and not self.log_anyway.errors and not self.log_anyway.data:
             del self["log_anyway"]
 
     def validate_hours(self, field: Any) -> None:
