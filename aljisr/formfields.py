@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 
-from aljisr.i18n import _, _l, get_locale
+from aljisr.i18n import _, _l, get_locale, ltr
 from aljisr.text import clean_text, search_key
 
 #: Region assumed for a phone number written without its country code (Al Jisr is in Morocco).
@@ -206,7 +206,8 @@ def normalise_phone(value: str | None, region: str | None = None) -> str | None:
         raise ValueError(_("This is not a phone number.")) from error
     if not phonenumbers.is_valid_number(number):
         raise ValueError(
-            _("This is not a valid phone number. Write it with its country code, e.g. +212 …")
+            _("This is not a valid phone number. Write it with its country code, e.g. "
+              "%(example)s", example=ltr("+212 …"))
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 

@@ -138,11 +138,25 @@ def text_direction(code: str | None) -> str:
     return "rtl" if (code or "").split("_")[0] in RTL_LANGUAGES else "ltr"
 
 
+#: Unicode bidi isolates (UAX #9 §2.4): LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE.
+LRI, PDI = "\u2066", "\u2069"
+
+
+def ltr(example: str) -> str:
+    """``example`` (a phone number, address, date or code shown as an example inside a
+    sentence) isolated as left-to-right text, so that a right-to-left sentence around it keeps
+    it in its own order: without it an Arabic sentence shows "+33 6 12 34 56 78" as
+    "78 56 34 12 6 33+" (Unicode Bidirectional Algorithm, UAX #9). The isolate characters are
+    invisible and also hold in attributes (placeholders), where ``<bdi>`` cannot go."""
+    return f"{LRI}{example}{PDI}"
+
+
 __all__ = [
     "LANGUAGES",
     "RTL_LANGUAGES",
     "_",
     "_l",
+    "ltr",
     "current_language",
     "force_locale",
     "first_of_month",

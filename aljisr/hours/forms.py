@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import DateField, SearchField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, SearchField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -42,7 +42,16 @@ class LogHoursForm(AppForm):
         render_kw={"rows": 2, "maxlength": ACTIVITY_MAX_LENGTH},
     )
     once = OneTimeField()
+    #: Shown only when the same hours are already logged (see :func:`without_confirmation`).
+    log_anyway = BooleanField(_l("Log them anyway: these are other hours"))
     submit = SubmitField(_l("Log hours"))
+
+    def without_confirmation(self) -> None:
+        """Drop the "log them anyway" box, which is shown only beside the warning that the same
+        hours are already logged (:class:`aljisr.hours.services.DuplicateHours`), or ticked
+        when the form comes back for another error."""
+        if "log_anyway" in self and not self.log_anyway.errors and not self.log_anyway.data:
+            del self["log_anyway"]
 
     def validate_hours(self, field: Any) -> None:
         """Read the amount as the service will (:func:`aljisr.hours.services.parse_hours`), so

@@ -35,7 +35,7 @@ import sqlalchemy as sa
 
 from aljisr import audit, dates
 from aljisr.database import utcnow
-from aljisr.errors import DomainError, NotAllowed, UnstorableText
+from aljisr.errors import Conflict, DomainError, NotAllowed, UnstorableText
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursMonthTotal, HoursStatus
 from aljisr.hours.queries import day_total
@@ -151,6 +151,39 @@ def _fmt(amount: Decimal) -> str:
     return format_decimal(amount.normalize(), "#,##0.##")
 
 
+class DuplicateHours(Conflict):
+    """The same hours (placement, date and amount) are already logged: maybe a second
+    submission by mistake. The caller asks the user and calls again with ``duplicate_ok``."""
+
+
+#: The form field of the "log them anyway" confirmation beside which :class:`DuplicateHours`
+#: stands.
+CONFIRM_DUPLICATE_FIELD = "log_anyway"
+
+
+def _check_duplicate(placement: Placement, work_date: date, amount: Decimal) -> None:
+    """Refuse, as :class:`DuplicateHours`, hours equal to an entry of the same placement and
+    date that is not rejected."""
+    same = db.session.scalar(
+        sa.select(sa.func.count(HoursEntry.id)).where(
+            HoursEntry.placement_id == placement.id,
+            HoursEntry.work_date == work_date,
+            HoursEntry.hours == amount,
+            HoursEntry.status != HoursStatus.REJECTED,
+        )
+    )
+    if same:
+        raise DuplicateHours(
+            _(
+                "%(hours)s hours on %(day)s are already logged for this placement. Log them "
+                "again only if these are other hours (tick the box), or cancel.",
+                hours=_fmt(amount),
+                day=format_date(work_date),
+            ),
+            CONFIRM_DUPLICATE_FIELD,
+        )
+
+
 # --- logging and review -----------------------------------------------------------------------
 
 
@@ -162,6 +195,7 @@ def log_hours(
     *,
     actor: Any,
     today: date | None = None,
+    duplicate_ok: bool = False,
 ) -> HoursEntry:
     """Log ``hours`` given on ``work_date`` for ``placement``.
 
@@ -170,6 +204,10 @@ def log_hours(
 
     :param hours: Decimal, int or string; at most two decimals, ``0 < hours <= 24``.
     :param today: the current date (defaults to :func:`aljisr.dates.association_today`).
+    :param duplicate_ok: the user confirmed that these are other hours than an equal entry
+        (same placement, date and amount, not rejected) already logged.
+    :raises DuplicateHours: (field :data:`CONFIRM_DUPLICATE_FIELD`) when such an equal entry
+        exists and ``duplicate_ok`` is false.
     :raises DomainError: field ``"work_date"`` (future, or outside the placement's dates),
         ``"hours"`` (format, range, or over 24 h that day for the volunteer across entries
         that are not rejected), ``"activity"`` (empty or too long).
@@ -188,6 +226,8 @@ def log_hours(
     text = _clean_activity(activity)
 
     _lock_volunteer(placement.volunteer_id)
+    if not duplicate_ok:
+        _check_duplicate(placement, work_date, amount)
     _check_day_limit(day_total(placement.volunteer_id, work_date), amount, "hours")
 
     staff = bool(getattr(actor, "is_staff", False))
@@ -382,6 +422,8 @@ __all__ = [
     "approve_hours",
     "bulk_review",
     "log_hours",
+    "DuplicateHours",
+    "CONFIRM_DUPLICATE_FIELD",
     "parse_hours",
     "rebuild_month_totals",
     "reject_hours",

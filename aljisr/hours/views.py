@@ -212,12 +212,15 @@ def log_for_placement(placement_id: int) -> Any:
         form,
         lambda: services.log_hours(
             placement, form.work_date.data, form.hours.data, form.activity.data,
-            actor=current_user,
+            actor=current_user, duplicate_ok=form.log_anyway.data,
         ),
         _("Hours logged and approved."),
         lambda _entry: url_for("hours.log_for_placement", placement_id=placement.id),
     )
-    return done or render_form(
+    if done:
+        return done
+    form.without_confirmation()
+    return render_form(
         "hours/log.html",
         form,
         placement=placement,

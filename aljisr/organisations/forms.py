@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from aljisr.formfields import FilterSelectField, PhoneNumber, country_choices
 from aljisr.forms import AppForm
-from aljisr.i18n import _, _l
+from aljisr.i18n import _, _l, ltr
 from aljisr.once import OneTimeField
 from aljisr.organisations.models import OrganisationKind
 
@@ -45,7 +45,8 @@ def normalise_website(value: str | None) -> str | None:
     parts = urlsplit(value)
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or "." not in host or " " in value:
-        raise ValueError(_("This is not a web address (e.g. https://example.org)."))
+        raise ValueError(_("This is not a web address (e.g. %(example)s).",
+                           example=ltr("https://example.org")))
     return value
 
 
@@ -59,7 +60,8 @@ class OrganisationForm(AppForm):
     phone = StringField(
         _l("Phone"), validators=[Optional(), Length(max=40), PhoneNumber(region_field="country")],
         render_kw={"dir": "ltr", "inputmode": "tel"},
-        description=_l("With the country code, e.g. +212 5 39 00 00 00."),
+        description=_l("With the country code, e.g. %(example)s.",
+                       example=ltr("+212 5 39 00 00 00")),
     )
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)],
                           render_kw={"dir": "ltr", "inputmode": "url"})

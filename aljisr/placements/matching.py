@@ -13,11 +13,13 @@ languages     20      share of the required languages spoken at B1 or better (al
 interest      10      the volunteer chose the project's theme as an interest
 ============  ======  ==========================================================================
 
-A candidate is excluded (score 0, with the reason) when archived, when the availability window
-misses the project's dates, when live placements fill every day of the window, or when the
-project is full (capacity reached) on every day left. Availability points count only the days
-on which the candidate is free *and* the project has a place, and the suggested dates are the
-longest such run, so a proposal made from the suggestion passes the capacity rule.
+A candidate is excluded (score 0, with the reason) when archived, when already placed on the
+project (its dates are changed instead; the services refuse a second ongoing one), when the
+availability window misses the project's dates, when live placements fill every day of the
+window, or when the project is full (capacity reached) on every day left. Availability points
+count only the days on which the candidate is free *and* the project has a place, and the
+suggested dates are the longest such run, so a proposal made from the suggestion passes the
+capacity rule.
 
 The numbers are computed eagerly; the translated reason sentences only when read
 (:attr:`Match.reasons`, :attr:`Match.excluded_reason`), so ranking 10,000 volunteers costs no
@@ -109,6 +111,7 @@ class Exclusion(enum.StrEnum):
 
     ARCHIVED = "archived"
     OUTSIDE_AVAILABILITY = "outside_availability"
+    ON_PROJECT = "on_project"
     ALREADY_PLACED = "already_placed"
     PROJECT_FULL = "project_full"
 
@@ -120,6 +123,7 @@ class Exclusion(enum.StrEnum):
 EXCLUSION_TITLES = {
     Exclusion.ARCHIVED: _l("Archived"),
     Exclusion.OUTSIDE_AVAILABILITY: _l("Availability outside the project"),
+    Exclusion.ON_PROJECT: _l("Already placed on this project"),
     Exclusion.ALREADY_PLACED: _l("Already placed on those dates"),
     Exclusion.PROJECT_FULL: _l("Project full when available"),
 }
@@ -207,6 +211,14 @@ class Match:
             )
         if self.exclusion is Exclusion.PROJECT_FULL:
             return _("The project is full on every day this volunteer is available and free")
+        if self.exclusion is Exclusion.ON_PROJECT:
+            first = self.blocking[0]
+            return _(
+                "Already placed on this project from %(start)s to %(end)s: change that "
+                "placement's dates instead",
+                start=_fmt(first.start),
+                end=_fmt(first.end),
+            )
         if self.exclusion is Exclusion.ALREADY_PLACED:
             # built apart: Babel does not extract a gettext call nested in another one's
             # arguments, so this sentence stayed in English
@@ -348,12 +360,16 @@ def score(candidate: CandidateProfile, project: ProjectNeeds) -> Match:
     """Score ``candidate`` for ``project`` (see the module docstring for the components).
 
     Pure: reads only its arguments. Returns a :class:`Match` whose ``exclusion`` is set (and
-    ``score`` 0) when the candidate is archived, available only outside the project's dates,
+    ``score`` 0) when the candidate is archived, has a live placement on this very project
+    (``blocking`` then holds it), available only outside the project's dates,
     already placed on every day of the window where they are available, or free only on days
     when the project is full.
     """
     if candidate.archived:
         return Match(candidate, project, 0, Exclusion.ARCHIVED)
+    on_project = tuple(b for b in candidate.busy if b.project_id == project.project_id)
+    if on_project:
+        return Match(candidate, project, 0, Exclusion.ON_PROJECT, blocking=on_project)
     window_start = max(candidate.available_from or project.start_date, project.start_date)
     window_end = min(candidate.available_to or project.end_date, project.end_date)
     if window_start > window_end:

@@ -537,3 +537,26 @@ def overlapping_placements(
     if exclude_placement_id is not None:
         query = query.where(Placement.id != exclude_placement_id)
     return list(db.session.execute(query).all())
+
+
+def placement_on_project(volunteer_id: int, project_id: int, start: date, end: date) -> Any:
+    """The first placement of the volunteer on the project that blocks another one from
+    ``start`` to ``end`` (both inclusive): any proposed, confirmed or active one, or a live one
+    sharing a day (a completed stint); a row with ``start_date`` and ``end_date``, or None."""
+    return db.session.execute(
+        sa.select(Placement.start_date, Placement.end_date)
+        .where(
+            Placement.volunteer_id == volunteer_id,
+            Placement.project_id == project_id,
+            sa.or_(
+                Placement.status.in_(ONGOING_STATUSES),
+                sa.and_(
+                    Placement.status.in_(LIVE_STATUSES),
+                    Placement.start_date <= end,
+                    Placement.end_date >= start,
+                ),
+            ),
+        )
+        .order_by(Placement.start_date)
+        .limit(1)
+    ).first()

@@ -33,7 +33,11 @@ from aljisr.placements.models import (
     PlacementStatus,
     ProjectBooking,
 )
-from aljisr.placements.queries import overlapping_placements, peak_occupancy
+from aljisr.placements.queries import (
+    overlapping_placements,
+    peak_occupancy,
+    placement_on_project,
+)
 from aljisr.projects.models import Project, ProjectStatus
 from aljisr.volunteers.models import Volunteer, VolunteerStatus
 
@@ -188,6 +192,26 @@ def _check_overlap(
     return clashes
 
 
+def _check_not_on_project(volunteer: Volunteer, project_id: int, start: date, end: date) -> None:
+    """Refuse a second placement of ``volunteer`` on the same project while the first is
+    proposed, confirmed or active (its dates are changed instead), or one sharing a day with
+    a completed one; no override: one person booked twice on one project counts twice against
+    its capacity. A later stint after a completed one is allowed. Matching offers neither
+    (:data:`aljisr.placements.matching.Exclusion.ON_PROJECT`)."""
+    existing = placement_on_project(volunteer.id, project_id, start, end)
+    if existing is not None:
+        raise Conflict(
+            _(
+                "%(name)s is already placed on this project from %(start)s to %(end)s. Change "
+                "the dates of that placement instead of adding another one.",
+                name=volunteer.full_name,
+                start=format_date(existing.start_date),
+                end=format_date(existing.end_date),
+            ),
+            field="volunteer",
+        )
+
+
 def _clean_reason(reason: str | None) -> str | None:
     reason = (reason or "").strip()
     return reason or None
@@ -236,8 +260,10 @@ def propose_placement(
         recorded as ``placement.override_overlap``.
     :raises DomainError: ``field`` "volunteer" (archived), "project" (archived or cancelled),
         "start_date"/"end_date" (missing, reversed, outside the project's dates).
-    :raises Conflict: ``field="start_date"`` on an overlap without override, or when the project
-        would exceed its capacity on some day of the range.
+    :raises Conflict: ``field="volunteer"`` when the volunteer already has an ongoing placement
+        on the project, or a completed one sharing a day (whatever the override);
+        ``field="start_date"`` on an overlap without override, or when the project would exceed
+        its capacity on some day of the range.
     """
     override_reason = _clean_reason(override_reason)
     locked_volunteer = _lock_volunteer(volunteer.id)
@@ -256,6 +282,7 @@ def propose_placement(
         )
     _check_dates(locked, start, end)
     assert start is not None and end is not None
+    _check_not_on_project(volunteer, locked.id, start, end)
     clashes = _check_overlap(volunteer, start, end, override_reason)
     _check_capacity(locked, start, end)
 

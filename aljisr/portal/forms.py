@@ -10,7 +10,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from aljisr.formfields import CommaListField, normalise_phone
 from aljisr.forms import AppForm
 from aljisr.hours.forms import LogHoursForm
-from aljisr.i18n import _, _l
+from aljisr.i18n import _, _l, ltr
 from aljisr.volunteers.forms import LanguageRowForm
 from aljisr.volunteers.models import LanguageLevel
 
@@ -36,7 +36,8 @@ class ProfileForm(AppForm):
 
     phone = StringField(
         _l("Phone"), validators=[Optional(), Length(max=40)],
-        description=_l("With the country code, e.g. +33 6 12 34 56 78."),
+        description=_l("With the country code, e.g. %(example)s.",
+                       example=ltr("+33 6 12 34 56 78")),
         render_kw={"dir": "ltr", "inputmode": "tel", "autocomplete": "tel"},
     )
     emergency_contact_name = StringField(_l("Emergency contact: name"),

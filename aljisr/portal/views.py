@@ -75,7 +75,7 @@ def _log(form: PortalLogHoursForm, placement: Placement, target: str) -> Respons
     return save_form(
         form,
         lambda: log_hours(placement, form.work_date.data, form.hours.data, form.activity.data,
-                          actor=current_user),
+                          actor=current_user, duplicate_ok=form.log_anyway.data),
         _("Hours logged and submitted for review."),
         lambda _entry: target,
     )
@@ -109,6 +109,7 @@ def hours() -> Any:
             field_error(form, _("You can log hours only on a current placement."), "placement")
         elif done := _log(form, placement, url_for("portal.hours")):
             return done
+    form.without_confirmation()
     return render_form(
         "portal/hours.html",
         form,
@@ -161,6 +162,7 @@ def placement(placement_id: int) -> Any:
             flash(_("You can log hours only on a current placement."), "danger")
         elif done := _log(form, found, url_for("portal.placement", placement_id=found.id)):
             return done
+    form.without_confirmation()
     return render_template(
         "portal/placement.html",
         placement=found,

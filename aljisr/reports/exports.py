@@ -4,13 +4,15 @@ file names every report format shares.
 Pure: a report in, bytes out. Column titles go through gettext, so call these inside the
 request whose language the file should use.
 
-**Spreadsheet conventions.** Excel (and LibreOffice with its defaults) opens a double-clicked
-CSV with the *list separator* and *decimal separator* of the computer's regional settings: a
-French or Moroccan Windows uses ``;`` and ``,``, so a comma-separated file with ``3.25`` shows
-up as one column of text there. The CSV therefore follows the interface language: where the
-CLDR decimal symbol (read through Babel, see :func:`csv_conventions`) is a comma, cells are
-separated by ``;`` and decimals written with ``,``; otherwise ``,`` and ``.``. The XLSX file
-has typed cells and needs none of this.
+**Numbers in CSV: one rule, whatever the language.** A CSV file says nothing of its locale, so
+the only reading every program shares is RFC 4180's: cells separated by ``,``, numbers with a
+``.`` decimal point and no digit grouping (``945.50``, ``1234``), dates ISO 8601. LibreOffice's
+import dialog and Google Sheets default to that reading, as do Python, R and pandas; a file with
+``,`` decimals (what the Moroccan and French Excel locales expect) is read as *text*
+(``"170,00"``) by any program not set to such a locale, and wrote Arabic numbers differently
+from the web page and the PDF (``945.50``). So every language's CSV has the same cells; only
+the column titles are translated. Whoever needs a file Excel opens by double click in a
+comma-decimal locale downloads the XLSX, whose cells are typed and need no convention.
 
 **Formula injection.** A spreadsheet evaluates a cell that starts with ``=``, ``+``, ``-`` or
 ``@`` as a formula (and some also after a leading tab or carriage return), so a volunteer named
@@ -30,18 +32,15 @@ import io
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from babel import Locale, UnknownLocaleError, localedata
-from babel.numbers import get_decimal_symbol
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from aljisr.i18n import _, get_locale
+from aljisr.i18n import _
 from aljisr.reports.queries import Breakdown, Report, ReportPlacement, Totals
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV Injection).
@@ -116,74 +115,36 @@ def filename(report: Report, extension: str, *, ascii_only: bool = False) -> str
 # --------------------------------------------------------------------------- CSV
 
 
-#: Region whose spreadsheet conventions a language's CSV follows: the association and the
-#: computers its files are opened on are in Morocco, so French is CLDR ``fr_MA`` and Arabic
-#: ``ar_MA``. A language CLDR has no data for in that region (English: there is no ``en_MA``)
-#: uses the language's own data (``en``).
-SPREADSHEET_REGION = "MA"
+#: The cell separator and decimal mark of every CSV (RFC 4180 as spreadsheets read it by
+#: default; see the module docstring).
+CSV_DELIMITER = ","
+CSV_DECIMAL = "."
 
 
-@dataclass(frozen=True)
-class CsvConventions:
-    """How a spreadsheet in one locale reads a CSV: the cell ``delimiter`` (Excel's "list
-    separator") and the ``decimal`` mark of numbers (both one character)."""
-
-    delimiter: str
-    decimal: str
-
-
-#: Comma decimals: Excel's list separator is then ";" (Windows regional settings).
-SEMICOLON = CsvConventions(";", ",")
-#: Point decimals: the comma separates cells (RFC 4180).
-COMMA = CsvConventions(",", ".")
-
-
-def csv_conventions(locale: Locale | str | None = None) -> CsvConventions:
-    """The CSV conventions for ``locale`` (default: the interface language; English outside
-    a request).
-
-    Reads the decimal symbol of the language in :data:`SPREADSHEET_REGION` from CLDR (Babel),
-    Latin digits: ``fr_MA`` and ``ar_MA`` have ``,`` so they get :data:`SEMICOLON`; ``en``
-    has ``.`` so it gets :data:`COMMA`. (CLDR's plain ``ar``, the Arabic of Arabic-digit
-    countries, writes ``.`` in Latin digits; Morocco, Algeria and Tunisia write ``,``.)
-    An unknown locale is treated as English.
-    """
-    try:
-        language = Locale.parse(str(locale or get_locale() or "en")).language
-    except (UnknownLocaleError, ValueError):
-        language = "en"
-    regional = f"{language}_{SPREADSHEET_REGION}"
-    code = regional if localedata.exists(regional) else language
-    decimal = get_decimal_symbol(code, numbering_system="latn")
-    return SEMICOLON if decimal == "," else COMMA
-
-
-def report_csv(report: Report, conventions: CsvConventions | None = None) -> bytes:
-    """The placement rows as CSV, for the spreadsheet of the interface language.
+def report_csv(report: Report) -> bytes:
+    """The placement rows as CSV, the same cells in every language (see the module docstring).
 
     UTF-8 with a byte-order mark (so Excel detects the encoding and keeps accents and
-    Arabic), cells separated by ``conventions.delimiter`` (default
-    :func:`csv_conventions`: ``;`` in French and Arabic, ``,`` in English), CRLF line ends,
-    a header row, one row per placement. Cells holding the delimiter, a double quote or a
-    line break are quoted (RFC 4180). Dates ISO 8601 (``2026-01-31``, read as a date in
-    every locale); hours exact to two places with the locale's decimal mark (``3,25`` /
-    ``3.25``), no digit grouping; counts as plain digits; text cells that could run as
+    Arabic), cells separated by ``,``, CRLF line ends, a header row (translated), one row per
+    placement. Cells holding the delimiter, a double quote or a line break are quoted
+    (RFC 4180). Dates ISO 8601 (``2026-01-31``); hours exact to two places with a ``.``
+    decimal point and no grouping (``1234.50``), in every language, so that spreadsheet
+    programs read them as numbers; counts as plain digits; text cells that could run as
     formulas neutralised (:func:`neutralise`).
     """
-    conventions = conventions or csv_conventions()
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=conventions.delimiter, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
     writer.writerow([neutralise(t) for t in column_titles()])
     for row in report.rows:
-        writer.writerow([_csv_cell(v, conventions.decimal) for v in row_values(row)])
+        writer.writerow([_csv_cell(v) for v in row_values(row)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _csv_cell(value: Any, decimal: str) -> Any:
+def _csv_cell(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", decimal)
+        return f"{value:.2f}"  # never grouped, "." whatever the locale
     return neutralise(value)
 
 

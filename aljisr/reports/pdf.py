@@ -20,7 +20,12 @@ Every piece of text, user-entered or translated, is drawn by
 :class:`aljisr.pdf.flowables.TextBlock`, which shapes Arabic, reorders bidirectional text and
 picks a font that has the glyphs (DejaVu Sans, Amiri, Droid Sans Fallback); it draws plain
 strings, never markup, so names like ``<b>`` or ``&`` print as typed. For a right-to-left
-interface language the table columns run right to left and text aligns to the right.
+interface language the table columns run right to left and text aligns to the right, and the
+chart is mirrored as on the web page: labels on the right, bars growing leftwards, the value
+axis running from 0 on the right.
+
+Every font is embedded (ReportLab would otherwise name its unembedded Helvetica as the
+document's, the tables' and the chart's initial font), as in certificates.
 """
 
 from __future__ import annotations
@@ -133,14 +138,18 @@ class HoursChart(Flowable):
         return self.width, self.height
 
     def _drawing(self, plot_width: float) -> Drawing:
+        rtl = self.layout.rtl
         values = [float(value) for _label, value in reversed(self.items)]
         drawing = Drawing(plot_width, self.height)
+        drawing.initialFontName = fonts.register_font(fonts.LATIN)  # not Helvetica (unembedded)
         chart = HorizontalBarChart()
-        chart.x = 0
         chart.y = self.AXIS_ROOM
         # room for the value printed past the longest bar ("1 234,50")
-        room = max(text_width(_hours(value), 7) for _label, value in self.items) + 8
-        chart.width = plot_width - max(36.0, room)
+        room = max(36.0, max(text_width(_hours(value), 7) for _label, value in self.items) + 8)
+        chart.width = plot_width - room
+        # right to left: bars grow leftwards from the labels, the value axis runs from 0 on
+        # the right (as the web page's bars do), each value printed past its bar's left end
+        chart.x = room if rtl else 0
         chart.height = len(self.items) * self.BAR_PITCH
         chart.data = [values]
         chart.barWidth = self.BAR_PITCH * 0.6
@@ -161,6 +170,10 @@ class HoursChart(Flowable):
         chart.barLabelFormat = _hours  # as in the tables: "158,00", not "158.0"
         chart.barLabels.fontName = fonts.LATIN
         chart.barLabels.fontSize = 7
+        chart.valueAxis.reverseDirection = rtl
+        chart.categoryAxis.joinAxis = chart.valueAxis
+        chart.categoryAxis.joinAxisMode = "value"  # the baseline sits at 0, on the right in RTL
+        # ReportLab flips the anchor and offset of a bar drawn leftwards (a reversed axis)
         chart.barLabels.boxAnchor = "w"
         chart.barLabels.dx = 3
         chart.barLabels.fillColor = INK
@@ -222,6 +235,12 @@ def fit_widths(header: Sequence[str], widths: Sequence[float], flexible: int = 0
     return fitted
 
 
+def _table_font() -> tuple[Any, ...]:
+    """Tables set their cells' font even when every cell is a flowable: name an embedded face,
+    not ReportLab's default Helvetica (which PDFs do not embed)."""
+    return ("FONTNAME", (0, 0), (-1, -1), fonts.register_font(fonts.LATIN))
+
+
 def _table(header: Sequence[str], body: Sequence[Sequence[TextBlock]], widths: Sequence[float],
            layout: _Layout, *, total_row: bool = False, numeric_from: int = 1,
            flexible: int = 0, minimums: Sequence[float] | None = None) -> Table:
@@ -235,6 +254,7 @@ def _table(header: Sequence[str], body: Sequence[Sequence[TextBlock]], widths: S
             for i, title in enumerate(header)]
     data = [layout.order(head)] + [layout.order(row) for row in body]
     style = [
+        _table_font(),
         ("BACKGROUND", (0, 0), (-1, 0), TEAL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -303,6 +323,7 @@ def _summary(totals: Totals, layout: _Layout) -> Table:
               layout.label(label, 8, align="center", color=MUTED)] for value, label in figures]
     width = FRAME_WIDTH / 4
     return Table([layout.order(cells)], colWidths=[width] * 4, style=TableStyle([
+        _table_font(),
         ("BOX", (0, 0), (-1, -1), 0.5, RULE),
         ("INNERGRID", (0, 0), (-1, -1), 0.5, RULE),
         ("BACKGROUND", (0, 0), (-1, -1), STRIPE),
@@ -370,6 +391,8 @@ def report_pdf(report: Report, *, association: str, generated: date,
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 6,
         bottomMargin=MARGIN + 4, title=f"{report.title} – {report.subject}",
         author=association, creator="Al Jisr", invariant=1,
+        # every font embedded: otherwise ReportLab references (unembedded) Helvetica
+        initialFontName=fonts.register_font(fonts.LATIN),
     )
     story: list[Flowable] = [
         layout.label(report.title, 20, bold=True, color=TEAL),

@@ -34,7 +34,7 @@ from aljisr.formfields import (
     optional_int,
 )
 from aljisr.forms import AppForm
-from aljisr.i18n import _, _l
+from aljisr.i18n import _, _l, ltr
 from aljisr.once import OneTimeField
 from aljisr.projects.models import THEME_TITLES
 from aljisr.volunteers.models import LanguageLevel, VolunteerStatus
@@ -119,7 +119,8 @@ class VolunteerForm(AppForm):
     phone = StringField(
         _l("Phone"),
         validators=[Optional(), Length(max=40), PhoneNumber(region_field="nationality")],
-        description=_l("With the country code, e.g. +33 6 12 34 56 78."),
+        description=_l("With the country code, e.g. %(example)s.",
+                       example=ltr("+33 6 12 34 56 78")),
         render_kw={"dir": "ltr", "inputmode": "tel"},
     )
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])

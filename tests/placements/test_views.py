@@ -518,5 +518,7 @@ def test_proposing_dates_that_are_over_says_how_to_record_them(coordinator, db):
 
     html = propose(now - timedelta(days=60), now - timedelta(days=31))
     assert "Placement proposed." in html and "These dates are over" in html
+    volunteer = factories.volunteer()  # one ongoing placement per volunteer and project
+    db.session.commit()
     html = propose(now - timedelta(days=5), now + timedelta(days=20))
     assert "Placement proposed." in html and "These dates are over" not in html

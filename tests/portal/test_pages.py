@@ -156,9 +156,9 @@ def test_posted_placement_of_another_volunteer_is_404_and_writes_nothing(world, 
 
 
 def test_hidden_volunteer_id_cannot_change_whose_hours_are_written(world, db):
-    for path, placement in (("/me/hours", world.placement_a.id),
-                            (f"/me/placements/{world.placement_a.id}", None)):
-        response = _log(world.client_a, path, placement, volunteer_id=world.b.id,
+    for path, placement, hours in (("/me/hours", world.placement_a.id, "2.5"),
+                                   (f"/me/placements/{world.placement_a.id}", None, "1")):
+        response = _log(world.client_a, path, placement, hours=hours, volunteer_id=world.b.id,
                         volunteer=world.b.id, submitted_by_id=world.user_b.id)
         assert response.status_code == 302
         entry = _entries(db, world.a)[-1]

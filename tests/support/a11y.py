@@ -44,3 +44,62 @@ def unlabelled_controls(html: str) -> list[str]:
             continue
         missing.append(str(c.get("id") or c.get("name")))
     return missing
+
+
+# --------------------------------------------------------------------------- colour contrast
+
+#: WCAG 2.1 AA minimum contrast ratio for normal text (SC 1.4.3).
+AA_NORMAL_TEXT = 4.5
+
+
+def _channel(value: float) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG 2.1 relative luminance of an sRGB colour given as 0-255 channels
+    (https://www.w3.org/TR/WCAG21/#dfn-relative-luminance; the 0.04045 threshold of sRGB)."""
+    r, g, b = (_channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(foreground: tuple[float, float, float],
+                   background: tuple[float, float, float]) -> float:
+    """(L1 + 0.05) / (L2 + 0.05), L1 the lighter (https://www.w3.org/TR/WCAG21/#dfn-contrast-ratio)."""
+    lighter, darker = sorted((relative_luminance(foreground), relative_luminance(background)),
+                             reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+#: For each element matching the selector: its text, its computed text colour blended over
+#: the first opaque background of it or its ancestors, and that background (0-255 channels).
+_COLOURS_JS = """selector => {
+  const rgba = s => (s.match(/[\\d.]+/g) || []).map(Number).concat([1]).slice(0, 4);
+  const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3]));
+  return [...document.querySelectorAll(selector)]
+    .filter(el => el.getClientRects().length && el.textContent.trim())
+    .map(el => {
+      const layers = [];
+      for (let node = el; node; node = node.parentElement) {
+        const bg = rgba(getComputedStyle(node).backgroundColor);
+        if (bg[3] > 0) layers.push(bg);
+        if (bg[3] >= 1) break;
+      }
+      let background = [255, 255, 255];
+      for (const layer of layers.reverse()) background = over(layer, background);
+      const colour = rgba(getComputedStyle(el).color);
+      return {text: el.textContent.trim(), foreground: over(colour, background), background};
+    });
+}"""
+
+
+def low_contrast(page, selector: str, minimum: float = AA_NORMAL_TEXT) -> list[str]:
+    """Elements matching ``selector`` on a Playwright ``page`` whose text contrast is below
+    ``minimum`` (default WCAG 2.1 AA for normal text), described as ``"text: 3.43"``; raises
+    AssertionError when nothing visible matches (a check of nothing cannot fail)."""
+    found = page.evaluate(_COLOURS_JS, selector)
+    assert found, f"nothing visible matches {selector!r}"
+    return [f"{item['text']}: {ratio:.2f}" for item in found
+            if (ratio := contrast_ratio(tuple(item["foreground"]),
+                                        tuple(item["background"]))) < minimum]
