@@ -56,7 +56,7 @@ class Defaults:
     PAGE_SIZE = 25
     #: werkzeug ``generate_password_hash`` method for new passwords. Keep scrypt in production;
     #: the test suite sets a one-round PBKDF2 (each scrypt hash costs about 0.4 s).
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hashing method, not a password)
     #: Lifetime of invitation and password-reset links, in hours.
     TOKEN_MAX_AGE_HOURS = 72
     #: Years a volunteer's personal data is kept after their registration and last placement;
