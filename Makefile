@@ -75,7 +75,7 @@ translations: install
 	@$(BIN)/pybabel compile -d aljisr/translations >/dev/null
 
 lint: install
-	$(BIN)/ruff check aljisr tests bench
+	$(BIN)/ruff check aljisr tests bench gunicorn.conf.py
 
 ## bench: benchmarks (never part of make test); writes bench/results.json (BENCH_ARGS="--runs 31" or "--postgres URL")
 bench: install translations

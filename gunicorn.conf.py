@@ -1,4 +1,4 @@
-"""gunicorn settings for production: ``.venv/bin/gunicorn -c gunicorn.conf.py`` (README, "Production").
+"""gunicorn's settings in production: ``.venv/bin/gunicorn -c gunicorn.conf.py`` (README).
 
 Options given on the command line (``--bind``, ``--workers``) or in ``GUNICORN_CMD_ARGS`` win
 over this file. The application's own settings come from ``instance/config.py`` and the
@@ -39,7 +39,9 @@ graceful_timeout = 30
 keepalive = 2
 
 #: Worker heartbeats in memory: a slow or full disk cannot make gunicorn kill healthy workers.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+#: (gunicorn's own advice; it only holds each worker's heartbeat file, nothing secret.)
+SHARED_MEMORY = "/dev/shm"  # noqa: S108
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 
 #: gunicorn 27's control socket (``gunicornc``) is not used; its default path is one per user,
 #: which two instances on one machine would fight over.
