@@ -98,6 +98,15 @@ def test_503_page_in_the_browsers_language(unreachable_app: Flask, language: str
     assert f'lang="{language}"' in response.get_data(as_text=True)
 
 
+def test_other_error_pages_render_without_the_database(unreachable_app: Flask) -> None:
+    """A 404 for a signed-in user: the page cannot read the user, so it is rendered as for a
+    visitor, instead of failing into the server's bare error."""
+    response = _signed_in(unreachable_app).get("/no-such-page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Page not found" in page and "<nav" in page
+
+
 def test_health_check_says_unreachable(unreachable_app: Flask) -> None:
     response = unreachable_app.test_client().get("/healthz")
     assert response.status_code == 503
