@@ -49,7 +49,9 @@ ERROR_TITLES = {
 RETRY_AFTER_SECONDS = 30
 
 #: What SQLAlchemy raises when the database cannot be reached or used just now: refused or
-#: dropped connections, an unopenable SQLite file, a locked database, an exhausted pool.
+#: dropped connections, an unopenable SQLite file, a locked database, an exhausted pool (and
+#: PostgreSQL's other "operational" refusals, a deadlock or a cancelled statement, which a
+#: later try may clear as well).
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (OperationalError, InterfaceError, PoolTimeout)
 
 
