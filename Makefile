@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app aljisr
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres install translations lint bench bench-load clean
+.PHONY: run serve test test-sqlite test-postgres install install-production lock translations lint bench bench-load clean
 
 ## run: install, migrate, load the demo data and serve on 127.0.0.1:$(PORT)
 # Certificates' QR codes point at the served address unless ALJISR_PUBLIC_BASE_URL says otherwise.
@@ -30,13 +30,41 @@ test-postgres:
 	  ALJISR_TEST_DATABASE_URL=$${ALJISR_TEST_DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -m "not browser"; \
 	else echo "PostgreSQL not reachable at $(PG_URL) and ALJISR_TEST_DATABASE_URL unset: PostgreSQL run skipped"; fi
 
+## install: the locked versions (requirements/dev.txt: app, test and production extras), then the
+## app itself without resolving anything again. `pip check` fails when the lock no longer meets
+## setup.cfg's ranges: run `make lock`.
 install: $(BIN)/.installed
 
-$(BIN)/.installed: setup.cfg pyproject.toml
+$(BIN)/.installed: requirements/dev.txt setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $@
+
+## install-production: what a server needs and no more (requirements/production.txt)
+install-production: $(BIN)/.installed-production
+
+$(BIN)/.installed-production: requirements/production.txt setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements/production.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+## serve: gunicorn with gunicorn.conf.py, settings from instance/config.py and ALJISR_* (README,
+## "Production"); run `flask --app aljisr init-db` first and after every upgrade
+serve: install-production
+	@$(BIN)/pybabel compile -d aljisr/translations >/dev/null
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+## lock: resolve setup.cfg's ranges again into the two hashed lock files (uv, see README)
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet 'uv>=0.9'
+	$(BIN)/uv pip compile setup.cfg --quiet --universal --python-version 3.11 --generate-hashes \
+	  --extra test --extra production --custom-compile-command 'make lock' $(LOCK_ARGS) -o requirements/dev.txt
+	$(BIN)/uv pip compile setup.cfg --quiet --universal --python-version 3.11 --generate-hashes \
+	  --extra production -c requirements/dev.txt --custom-compile-command 'make lock' -o requirements/production.txt
 
 instance/config.py:
 	@mkdir -p instance
@@ -47,7 +75,7 @@ translations: install
 	@$(BIN)/pybabel compile -d aljisr/translations >/dev/null
 
 lint: install
-	$(BIN)/ruff check aljisr tests bench
+	$(BIN)/ruff check aljisr tests bench gunicorn.conf.py
 
 ## bench: benchmarks (never part of make test); writes bench/results.json (BENCH_ARGS="--runs 31" or "--postgres URL")
 bench: install translations

@@ -50,7 +50,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_templating(app)
     register_error_pages(app)
     register_commands(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from ``TRUSTED_PROXIES`` reverse proxies'
+    ``X-Forwarded-*`` headers (Werkzeug's ProxyFix); nothing when it is 0."""
+    count = int(app.config["TRUSTED_PROXIES"])
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
 
 
 def _sign_in_first() -> Any:

@@ -45,6 +45,11 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     #: Redirect HTTP to HTTPS and send HSTS (set true behind TLS in production).
     FORCE_HTTPS = False
+    #: Reverse proxies in front of the app (nginx: 1) whose ``X-Forwarded-For``, ``-Proto``,
+    #: ``-Host`` and ``-Port`` headers are believed: the client's address (rate limits, audit)
+    #: and the scheme (FORCE_HTTPS) are then the ones the last proxy saw. 0: the headers are
+    #: ignored, since without a proxy anyone could send them.
+    TRUSTED_PROXIES = 0
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session

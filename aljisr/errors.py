@@ -1,9 +1,12 @@
-"""Domain errors raised by services, and the HTML error pages (403, 404, 429, 500)."""
+"""Domain errors raised by services, and the HTML error pages (403, 404, 429, 500, 503)."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
-from sqlalchemy.exc import DataError
+from typing import Any
+
+from flask import Flask, current_app, g, render_template
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from aljisr.i18n import _l
@@ -51,17 +54,76 @@ ERROR_TITLES = {
 }
 
 
+#: Seconds a client is asked to wait (``Retry-After``) when the database does not answer.
+RETRY_AFTER_SECONDS = 30
+
+#: What SQLAlchemy raises when the database cannot be reached or used just now: refused or
+#: dropped connections, an unopenable SQLite file, a locked database, an exhausted pool (and
+#: PostgreSQL's other "operational" refusals, a deadlock or a cancelled statement, which a
+#: later try may clear as well).
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (OperationalError, InterfaceError, PoolTimeout)
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` means the database cannot be reached (:data:`DATABASE_UNAVAILABLE`,
+    or any driver error that SQLAlchemy saw break the connection)."""
+    return isinstance(error, DATABASE_UNAVAILABLE) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
+
+
+def _forget_database() -> None:
+    """End the request's transaction, and make the rest of the request anonymous, so that the
+    error page neither reads the signed-in user nor reaches the database again."""
+    from aljisr.extensions import db, login_manager
+
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone: nothing to roll back
+        current_app.logger.debug("rollback after a database error failed", exc_info=True)
+    g._login_user = login_manager.anonymous_user()  # Flask-Login's per-request user
+
+
+def _page(code: int, title: Any, detail: Any = None) -> str:
+    """``templates/errors/error.html`` for ``code``. Should rendering fail (the signed-in
+    user cannot be read), it is rendered again as for an anonymous visitor, without the
+    database; failing that too, a page of plain HTML."""
+    try:
+        return render_template("errors/error.html", code=code, title=title, detail=detail)
+    except Exception as error:  # the error page must not fail in turn
+        if database_unavailable(error):
+            current_app.logger.warning("error page %s without the user: %s", code, error)
+        else:
+            current_app.logger.exception("error page %s failed; rendered without the user", code)
+        _forget_database()
+    try:
+        return render_template("errors/error.html", code=code, title=title, detail=detail)
+    except Exception:
+        current_app.logger.exception("error page %s failed again; plain page", code)
+        return f"<!doctype html><title>{code}</title><h1>{code}</h1>"
+
+
 def register_error_pages(app: Flask) -> None:
-    """Render every HTTP error with ``templates/errors/error.html``."""
+    """Render every HTTP error with ``templates/errors/error.html``; a database that cannot be
+    reached answers 503 with ``Retry-After`` (:func:`database_unavailable`)."""
 
     def render(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
-        return (
-            render_template(
-                "errors/error.html", code=code, title=ERROR_TITLES.get(code, error.name)
-            ),
-            code,
-        )
+        return _page(code, ERROR_TITLES.get(code, error.name)), code
+
+    def unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+        """The app's own 503 page, rendered for an anonymous visitor (the signed-in user is
+        read from the database) in the session's or browser's language. Every request tries
+        the database again (``pool_pre_ping``), so pages come back by themselves."""
+        current_app.logger.error("database unavailable: %s", error)
+        _forget_database()
+        detail = _l("The database cannot be reached just now. Please try again in a moment. "
+                    "If you were sending a form, check afterwards that it was saved.")
+        return (_page(503, ERROR_TITLES[503], detail), 503,
+                {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    for error_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_class, unavailable)
 
     app.register_error_handler(HTTPException, render)
 
@@ -71,12 +133,12 @@ def register_error_pages(app: Flask) -> None:
     def form_expired(_error: CSRFError) -> tuple[str, int]:
         """A form sent from a page of an earlier session (signed out meanwhile, cookies
         cleared): nothing is saved, and the page says how not to lose what was typed."""
-        return render_template(
-            "errors/error.html", code=400, title=_l("This form could not be sent"),
-            detail=_l("It was opened in an earlier session (you signed out, perhaps in another "
-                      "tab, or the browser forgot you), so nothing was saved. Use your "
-                      "browser's Back button: what you typed is usually still there. Sign in "
-                      "again in another tab if needed, then send the form again."),
+        return _page(
+            400, _l("This form could not be sent"),
+            _l("It was opened in an earlier session (you signed out, perhaps in another "
+               "tab, or the browser forgot you), so nothing was saved. Use your "
+               "browser's Back button: what you typed is usually still there. Sign in "
+               "again in another tab if needed, then send the form again."),
         ), 400
 
     @app.errorhandler(OverflowError)
@@ -89,11 +151,19 @@ def register_error_pages(app: Flask) -> None:
 
         db.session.rollback()
         current_app.logger.warning("bad value refused by the database: %s", error)
-        return render_template("errors/error.html", code=400, title=ERROR_TITLES[400]), 400
+        return _page(400, ERROR_TITLES[400]), 400
 
     @app.errorhandler(500)
-    def internal_error(error: Exception) -> tuple[str, int]:
+    def internal_error(error: Exception) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+        """An unexpected exception; one that means the database is unreachable (raised while
+        another error page read the signed-in user, say) answers 503 instead."""
+        original = getattr(error, "original_exception", None)
+        if database_unavailable(original):
+            return unavailable(original)  # type: ignore[arg-type]
         from aljisr.extensions import db
 
-        db.session.rollback()
-        return render_template("errors/error.html", code=500, title=ERROR_TITLES[500]), 500
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            current_app.logger.debug("rollback after an error failed", exc_info=True)
+        return _page(500, ERROR_TITLES[500]), 500

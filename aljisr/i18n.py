@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -78,12 +78,47 @@ def format_datetime(value: datetime, format: str = "medium") -> str:  # noqa: A0
 
     Converts with :mod:`zoneinfo` (the system's tz database): pytz's table, which
     flask-babel would use, has Africa/Casablanca at UTC+0 in late 2026 where the tz
-    database has UTC+1. English and the default zone outside an app context.
+    database has UTC+1. English and the default zone outside an app context. A format that
+    shows the hour and no zone gets the UTC offset after it when the wall time is ambiguous
+    (:func:`offset_if_ambiguous`): "Feb 15, 2026, 2:30:00 AM UTC+01:00".
     """
     locale = get_locale() or "en"
     local = _association_time(value)
-    return first_of_month(babel.dates.format_datetime(local, format, locale=locale), local,
-                          locale)
+    text = first_of_month(babel.dates.format_datetime(local, format, locale=locale), local, locale)
+    return text + (offset_if_ambiguous(local) if _names_a_time(format) else "")
+
+
+#: Named formats, which all show the time; and the CLDR pattern letters of hours and zones.
+_NAMED_FORMATS = frozenset({"short", "medium", "long", "full"})
+_HOUR_LETTERS = frozenset("HhKk")
+_ZONE_LETTERS = frozenset("zZOvVXx")
+
+
+def _names_a_time(format: str) -> bool:  # noqa: A002
+    """Whether a Babel datetime ``format`` shows the hour and no time zone of its own (text
+    in single quotes is literal)."""
+    if format in _NAMED_FORMATS:
+        return format in ("short", "medium")  # long and full print the zone already
+    letters = set("".join(format.split("'")[::2]))
+    return bool(letters & _HOUR_LETTERS) and not letters & _ZONE_LETTERS
+
+
+def offset_if_ambiguous(local: datetime) -> str:
+    """" UTC+01:00" (the offset from UTC, with a leading space) when the wall time of the
+    aware ``local`` occurs twice on its clock, else "".
+
+    The association's clock goes back an hour when Morocco leaves UTC+1 for Ramadan
+    (Africa/Casablanca in the tz database: 15 February 2026, 03:00 -> 02:00), so 02:30 that
+    night names two moments; the offset tells them apart (02:30 UTC+01:00 comes first).
+    A time that occurs once is shown as it is. ``fold`` is Python's flag for the second of
+    the two (PEP 495); :meth:`datetime.astimezone` sets it.
+    """
+    if local.replace(fold=0).utcoffset() == local.replace(fold=1).utcoffset():
+        return ""
+    minutes = int((local.utcoffset() or timedelta(0)).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f" UTC{sign}{hours:02d}:{minutes:02d}"
 
 
 def _association_time(value: datetime) -> datetime:
@@ -99,10 +134,11 @@ def format_timestamp(value: datetime) -> str:
     """A moment as the current locale joins a date and a time (CLDR ``dateTimeFormats``,
     medium): "Nov 29, 2026, 4:22 PM", "29 nov. 2026, 16:22", with the Arabic comma in
     Arabic. The date reads as :func:`format_date` writes dates everywhere else ("1er" in
-    French), the time is the locale's short time; both in the association's time zone."""
+    French), the time is the locale's short time; both in the association's time zone, the
+    time followed by its UTC offset when the clock shows it twice (:func:`offset_if_ambiguous`)."""
     locale = get_locale() or Locale("en")
     local = _association_time(value)
-    time_text = babel.dates.format_time(local, "short", locale=locale)
+    time_text = babel.dates.format_time(local, "short", locale=locale) + offset_if_ambiguous(local)
     pattern = str(locale.datetime_formats["medium"])
     return pattern.replace("{1}", format_date(local.date())).replace("{0}", time_text)
 
@@ -165,6 +201,7 @@ __all__ = [
     "format_decimal",
     "format_timestamp",
     "get_locale",
+    "offset_if_ambiguous",
     "in_language",
     "in_language_sql",
     "ngettext",
