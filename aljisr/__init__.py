@@ -126,6 +126,7 @@ BLUEPRINT_MODULES = (
     "aljisr.reports.views",
     "aljisr.portal.views",
     "aljisr.partners.views",
+    "aljisr.planner.views",
 )
 
 
