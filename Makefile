@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app aljisr
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres install translations lint bench clean
+.PHONY: run test test-sqlite test-postgres install translations lint bench bench-planner clean
 
 ## run: install, migrate, load the demo data and serve on 127.0.0.1:$(PORT)
 # Certificates' QR codes point at the served address unless ALJISR_PUBLIC_BASE_URL says otherwise.
@@ -52,6 +52,10 @@ lint: install
 ## bench: benchmarks (never part of make test); writes bench/results.json (BENCH_ARGS="--runs 31" or "--postgres URL")
 bench: install translations
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## bench-planner: the season planner alone (generated seasons 200×30, 1000×100, 3000×300); writes the "planner" key of bench/results.json
+bench-planner: install
+	$(BIN)/python -m bench.planner $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

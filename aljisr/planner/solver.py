@@ -41,6 +41,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 #: A language counts from this rank of :class:`~aljisr.volunteers.models.LanguageLevel`
 #: (B1, the CEFR "independent user"); kept as a number so this module imports no model.
@@ -570,6 +571,7 @@ def solve(
     coef = coefficients(season, weights, spans)
     baseline = greedy(season, weights, spans)
     baseline_score = objective(season, weights, baseline) if baseline is not None else -1
+    greedy_score = baseline_score
 
     model = cp_model.CpModel()
     x = {pair: model.new_bool_var(f"x{pair[0]}_{pair[1]}") for pair in spans}
@@ -646,6 +648,7 @@ def solve(
     # objective
     variables = [x[q] for q in spans if coef[q]]
     weights_ = [coef[q] for q in spans if coef[q]]
+    mixing_terms: list[tuple[Any, list[Pair]]] = []
     if weights.mixing:
         for p in season.projects:
             live = {b.nationality for b in p.live}
@@ -659,12 +662,23 @@ def solve(
                 model.add(y <= LinearExpr.sum([x[q] for q in qs]))
                 variables.append(y)
                 weights_.append(weights.mixing)
-                if baseline is not None:
-                    model.add_hint(y, any(q in baseline for q in qs))
+                mixing_terms.append((y, qs))
     model.maximize(LinearExpr.weighted_sum(variables, weights_))
+    # the linear relaxation: a proven bound, and (rounded) a start far better than greedy
+    lp_bound = None
+    relaxed = _lp_relaxation(model.proto, max(0.5, time_limit - (time.perf_counter() - began) - 1))
+    if relaxed is not None:
+        lp_bound, values = relaxed
+        rounded = _rounded(season, weights, spans, {q: values[x[q].index] for q in spans})
+        if rounded is not None:
+            rounded_score = objective(season, weights, rounded)
+            if rounded_score > max(baseline_score, -1):
+                baseline, baseline_score = rounded, rounded_score
     if baseline is not None:
         for q, var in x.items():
             model.add_hint(var, q in baseline)
+        for y, qs in mixing_terms:
+            model.add_hint(y, any(q in baseline for q in qs))
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - began))
@@ -682,37 +696,107 @@ def solve(
                         unplaced=_explain(season, {}, spans))
         return Plan(Outcome.NO_ROOM, solve_seconds=elapsed,  # pragma: no cover - x = 0 holds
                     unplaced=_explain(season, {}, spans))
+    bound: int | None = None  # None: nothing proven
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         value = round(solver.objective_value)
         bound = max(round(solver.best_objective_bound), value)
-        if baseline is not None and baseline_score > value:
+        placed = {q: spans[q] for q in spans if solver.boolean_value(x[q])}
+        outcome = Outcome.OPTIMAL if status == cp_model.OPTIMAL else Outcome.FEASIBLE
+        if baseline is not None and baseline_score > value:  # the start was better
             placed, value = baseline, baseline_score
-            outcome = Outcome.GREEDY
-        else:
-            placed = {q: spans[q] for q in spans if solver.boolean_value(x[q])}
-            outcome = Outcome.OPTIMAL if status == cp_model.OPTIMAL else Outcome.FEASIBLE
     elif baseline is not None:
-        placed, value, bound, outcome = baseline, baseline_score, 0, Outcome.GREEDY
+        placed, value, outcome = baseline, baseline_score, Outcome.FEASIBLE
     else:
         return Plan(Outcome.NO_PLAN_IN_TIME, solve_seconds=elapsed,
                     unplaced=_explain(season, {}, spans))
-    if outcome is Outcome.OPTIMAL:
-        bound = value
-    gap: float | None = None  # unknown: the solver proved no bound in time
-    if bound > 0:
-        gap = max(0.0, (bound - value) / bound)
-    elif outcome is not Outcome.GREEDY or status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        gap = 0.0
+    if lp_bound is not None:
+        proven = int(lp_bound + 1e-6)
+        bound = proven if bound is None else min(bound, proven)
+    if bound is not None and value >= bound:
+        outcome, bound = Outcome.OPTIMAL, value
+    if bound is None and placed == baseline and greedy_score == value:
+        outcome = Outcome.GREEDY  # nothing better than one by one, and nothing proven
+    gap = None if bound is None else (max(0.0, (bound - value) / bound) if bound > 0 else 0.0)
     return Plan(
         outcome,
         placed=placed,
         objective=value,
-        bound=bound,
+        bound=value if bound is None else bound,
         gap=gap,
-        greedy_objective=max(0, baseline_score),
+        greedy_objective=max(0, greedy_score),
         solve_seconds=elapsed,
         unplaced=_explain(season, placed, spans),
     )
+
+
+def _lp_relaxation(proto: Any, seconds: float) -> tuple[float, list[float]] | None:
+    """The linear relaxation of a CP-SAT model (its at-most-one and linear constraints; those
+    with an enforcement literal, the pins, left out, which only loosens it), solved with HiGHS's
+    simplex (bundled with OR-Tools; GLOP when a build lacks it):
+    (the relaxation's optimum, a proven upper bound of the model's, and each variable's value),
+    or None when it does not finish in ``seconds``."""
+    from ortools.linear_solver import pywraplp
+
+    lp = pywraplp.Solver.CreateSolver("HIGHS_LP") or pywraplp.Solver.CreateSolver("GLOP")
+    lp.SuppressOutput()
+    lp.SetTimeLimit(max(1, int(seconds * 1000)))
+    variables = [lp.NumVar(float(list(v.domain)[0]), float(list(v.domain)[-1]), "")
+                 for v in proto.variables]
+    infinity = lp.infinity()
+    for c in proto.constraints:
+        if len(c.enforcement_literal):
+            continue
+        if c.has_at_most_one():
+            row = lp.RowConstraint(-infinity, 1, "")
+            for literal in c.at_most_one.literals:
+                if literal < 0:  # not used by this model's at-most-one constraints
+                    break
+                row.SetCoefficient(variables[literal], 1)
+        elif c.has_linear():
+            domain = list(c.linear.domain)
+            low = domain[0] if domain[0] > -(2 ** 62) else -infinity
+            high = domain[-1] if domain[-1] < 2 ** 62 else infinity
+            row = lp.RowConstraint(low, high, "")
+            for index, coef in zip(c.linear.vars, c.linear.coeffs, strict=True):
+                row.SetCoefficient(variables[index], coef)
+    goal = lp.Objective()
+    sign = -1 if proto.objective.scaling_factor < 0 else 1
+    for index, coef in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
+        goal.SetCoefficient(variables[index], sign * coef)
+    goal.SetMaximization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return goal.Value(), [v.solution_value() for v in variables]
+
+
+def _rounded(season: Season, weights: Weights, spans: Mapping[Pair, Span],
+             values: Mapping[Pair, float]) -> dict[Pair, Span] | None:
+    """A plan from the linear relaxation's values: the pins first, then pairs by decreasing
+    value (a group as one), each kept when every rule still holds, then the pairs left by
+    decreasing points. None when a pin cannot be kept this way."""
+    board = _Board(season)
+    unit_of = {v.id: members for members in _units(season) for v in members}
+    coef = coefficients(season, weights, spans)
+    done: set[tuple[int, int]] = set()
+
+    def place(vid: int, pid: int) -> bool:
+        members = unit_of[vid]
+        if (members[0].id, pid) in done:
+            return True
+        chosen = [spans.get((m.id, pid)) for m in members]
+        if None in chosen or board.why_not(members, pid, chosen) is not None:  # type: ignore
+            return False
+        board.add(members, pid, chosen)  # type: ignore[arg-type]
+        done.add((members[0].id, pid))
+        return True
+
+    for vid, pid in sorted(season.must):
+        if not place(vid, pid):
+            return None
+    for vid, pid in sorted(spans, key=lambda q: (-values.get(q, 0.0), -coef[q], q)):
+        if coef[vid, pid] > 0 or values.get((vid, pid), 0.0) > 0.5:
+            place(vid, pid)
+    return {(v.id, pid): span for pid, team in board.team.items() for v, span in team}
 
 
 def _with_match(season: Season, match: dict[Pair, int]) -> Season:
