@@ -72,7 +72,7 @@ class PlanForm(FlaskForm):
         choices=lambda: [SelectChoice("", _l("Any status"))]
         + [SelectChoice(s.value, s.title) for s in VolunteerStatus
            if s is not VolunteerStatus.ARCHIVED],
-        default=VolunteerStatus.APPLICANT.value, validators=[Optional()],
+        default="", validators=[Optional()],
     )
     nationality = SelectField(_l("Volunteers: nationality"), validators=[Optional()])
     sending_organisation = SelectField(_l("Volunteers: sending organisation"),

@@ -13,7 +13,7 @@ from aljisr.dates import today as local_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.formfields import country_choices
-from aljisr.i18n import _, format_date
+from aljisr.i18n import _, format_date, ngettext
 from aljisr.permissions import Permission, require
 from aljisr.placements.matching import score
 from aljisr.planner import queries, services
@@ -72,8 +72,10 @@ def index() -> Any:
         message, field = services.outcome_message(run)
         field_error(form, DomainError(message, field=field))
         return _render_index(form, 422)
-    flash(_("Plan ready: %(n)d proposed placements. Nothing is placed until you accept.",
-            n=len(run.assignments)), "success")
+    flash(ngettext("Plan ready: %(num)d proposed placement. Nothing is placed until you "
+                   "accept.",
+                   "Plan ready: %(num)d proposed placements. Nothing is placed until you "
+                   "accept.", len(run.assignments)), "success")
     return redirect(url_for("planner.run", run_id=run.id))
 
 
@@ -153,6 +155,7 @@ def accept(run_id: int) -> Any:
         form.form_errors.append(error.message)
         return _render_run(_run_or_404(run_id), form, status=422)
     db.session.commit()
-    flash(_("%(n)d placements proposed. Confirm them on each placement's page.", n=count),
-          "success")
+    flash(ngettext("%(num)d placement proposed. Confirm it on its page.",
+                   "%(num)d placements proposed. Confirm them on each placement's page.",
+                   count), "success")
     return redirect(url_for("planner.run", run_id=run_id))
