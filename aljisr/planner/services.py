@@ -22,7 +22,6 @@ from aljisr.planner.solver import (
     Outcome,
     Refusal,
     Weights,
-    coefficients,
     solve,
     violations,
     window,
@@ -91,7 +90,9 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
     projs = {p.id: p for p in season.projects}
     match = {pair: scorer(vols[pair[0]], projs[pair[1]], span)
              for pair, span in plan.placed.items()}
-    points = coefficients(season, request.weights, plan.placed)
+    w = request.weights
+    points = {pair: w.match * match[pair] + w.wishes * season.wishes.get(pair, 0)
+              + w.org_wishes * season.org_wishes.get(pair, 0) for pair in plan.placed}
     for (vid, pid), (start, end) in sorted(plan.placed.items(), key=lambda kv: kv[0][::-1]):
         run.assignments.append(PlannedPlacement(
             volunteer_id=vid, project_id=pid, start_date=start, end_date=end,
