@@ -36,6 +36,7 @@ scores below it (when the time limit ends before CP-SAT beats it, the greedy pla
 from __future__ import annotations
 
 import enum
+import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -732,41 +733,41 @@ def solve(
 def _lp_relaxation(proto: Any, seconds: float) -> tuple[float, list[float]] | None:
     """The linear relaxation of a CP-SAT model (its at-most-one and linear constraints; those
     with an enforcement literal, the pins, left out, which only loosens it), solved with HiGHS's
-    simplex (bundled with OR-Tools; GLOP when a build lacks it):
-    (the relaxation's optimum, a proven upper bound of the model's, and each variable's value),
-    or None when it does not finish in ``seconds``."""
-    from ortools.linear_solver import pywraplp
+    simplex (bundled with OR-Tools; GLOP when a build lacks it): the relaxation's optimum (a
+    proven upper bound of the model's) and each variable's value, or None when it does not
+    finish in ``seconds``. Built as an ``MPModelProto`` in bulk (a call per row, not per term).
+    """
+    from ortools.linear_solver import linear_solver_pb2, pywraplp
 
-    lp = pywraplp.Solver.CreateSolver("HIGHS_LP") or pywraplp.Solver.CreateSolver("GLOP")
-    lp.SuppressOutput()
-    lp.SetTimeLimit(max(1, int(seconds * 1000)))
-    variables = [lp.NumVar(float(list(v.domain)[0]), float(list(v.domain)[-1]), "")
-                 for v in proto.variables]
-    infinity = lp.infinity()
+    lp_model = linear_solver_pb2.MPModelProto(maximize=True)
+    sign = -1 if proto.objective.scaling_factor < 0 else 1
+    goal = dict(zip(proto.objective.vars, proto.objective.coeffs, strict=True))
+    for index, v in enumerate(proto.variables):
+        domain = list(v.domain)
+        lp_model.variable.add(lower_bound=domain[0], upper_bound=domain[-1],
+                              objective_coefficient=sign * goal.get(index, 0))
     for c in proto.constraints:
         if len(c.enforcement_literal):
             continue
         if c.has_at_most_one():
-            row = lp.RowConstraint(-infinity, 1, "")
-            for literal in c.at_most_one.literals:
-                if literal < 0:  # not used by this model's at-most-one constraints
-                    break
-                row.SetCoefficient(variables[literal], 1)
+            literals = list(c.at_most_one.literals)
+            if min(literals, default=0) < 0:  # not used by this model's at-most-one rules
+                continue
+            lp_model.constraint.add(var_index=literals, coefficient=[1.0] * len(literals),
+                                    lower_bound=-math.inf, upper_bound=1)
         elif c.has_linear():
             domain = list(c.linear.domain)
-            low = domain[0] if domain[0] > -(2 ** 62) else -infinity
-            high = domain[-1] if domain[-1] < 2 ** 62 else infinity
-            row = lp.RowConstraint(low, high, "")
-            for index, coef in zip(c.linear.vars, c.linear.coeffs, strict=True):
-                row.SetCoefficient(variables[index], coef)
-    goal = lp.Objective()
-    sign = -1 if proto.objective.scaling_factor < 0 else 1
-    for index, coef in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-        goal.SetCoefficient(variables[index], sign * coef)
-    goal.SetMaximization()
+            lp_model.constraint.add(
+                var_index=list(c.linear.vars), coefficient=list(c.linear.coeffs),
+                lower_bound=domain[0] if domain[0] > -(2 ** 62) else -math.inf,
+                upper_bound=domain[-1] if domain[-1] < 2 ** 62 else math.inf)
+    lp = pywraplp.Solver.CreateSolver("HIGHS_LP") or pywraplp.Solver.CreateSolver("GLOP")
+    lp.LoadModelFromProto(lp_model)
+    lp.SuppressOutput()
+    lp.SetTimeLimit(max(1, int(seconds * 1000)))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    return goal.Value(), [v.solution_value() for v in variables]
+    return lp.Objective().Value(), [v.solution_value() for v in lp.variables()]
 
 
 def _rounded(season: Season, weights: Weights, spans: Mapping[Pair, Span],
