@@ -170,3 +170,15 @@ def test_a_run_can_be_reopened(as_role, db, season):
     listing = client.get("/planner/").get_data(as_text=True)
     assert f"/planner/runs/{run.id}" in listing
     assert client.get(f"/planner/runs/{run.id}").status_code == 200
+
+
+def test_no_plan_within_the_time_limit(as_role, db, season, monkeypatch):
+    from aljisr.planner import services
+    from aljisr.planner.solver import Outcome, Plan
+
+    monkeypatch.setattr(services, "solve", lambda *a, **k: Plan(Outcome.NO_PLAN_IN_TIME))
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season)
+    assert response.status_code == 422
+    assert "No plan was found within the time limit" in response.get_data(as_text=True)
+    assert placements(db) == 0

@@ -508,17 +508,14 @@ def greedy(season: Season, weights: Weights = Weights(),
             if season.one_project_each:
                 continue
         while True:
-            best, best_points = None, -1
-            for pid, points in options.items():
-                if pid in pinned:
-                    continue
-                if weights.mixing:
-                    points += weights.mixing * len(
-                        {m.nationality for m in members if m.nationality}
-                        - board.nationalities[pid])
-                s = [spans[m.id, pid] for m in members]
-                if points > best_points and board.why_not(members, pid, s) is None:
-                    best, best_points = pid, points
+            nationalities = {m.nationality for m in members if m.nationality}
+            ranked = sorted(
+                ((points + weights.mixing * len(nationalities - board.nationalities[pid])
+                  if weights.mixing else points, -pid)
+                 for pid, points in options.items() if pid not in pinned),
+                reverse=True)
+            best = next((-neg for _points, neg in ranked if board.why_not(
+                members, -neg, [spans[m.id, -neg] for m in members]) is None), None)
             if best is None:
                 break
             board.add(members, best, [spans[m.id, best] for m in members])
@@ -575,6 +572,8 @@ def solve(
     greedy_score = baseline_score
 
     model = cp_model.CpModel()
+    #: the same constraints as (variable indices, coefficients, low, high), for the relaxation
+    rows: list[tuple[list[int], list[float], float, float]] = []
     x = {pair: model.new_bool_var(f"x{pair[0]}_{pair[1]}") for pair in spans}
     by_volunteer: dict[int, list[Pair]] = defaultdict(list)
     by_project: dict[int, list[Pair]] = defaultdict(list)
@@ -587,11 +586,14 @@ def solve(
             continue
         if season.one_project_each:
             model.add_at_most_one(x[p] for p in pairs)
+            rows.append(([x[p].index for p in pairs], [1.0] * len(pairs), -math.inf, 1))
             continue
         for present, _ in _segments([(i, spans[p]) for i, p in enumerate(pairs)], (),
                                     date.min, date.max):
             if len(present) > 1:
                 model.add_at_most_one(x[pairs[i]] for i in present)
+                rows.append(([x[pairs[i]].index for i in present], [1.0] * len(present),
+                             -math.inf, 1))
     vols = {v.id: v for v in season.volunteers}
     for p in season.projects:
         pairs = by_project.get(p.id, [])
@@ -607,6 +609,8 @@ def solve(
                 seen[key] = min(room, seen.get(key, room))
         for present, room in seen.items():
             model.add(LinearExpr.sum([x[pairs[i]] for i in present]) <= room)
+            rows.append(([x[pairs[i]].index for i in present], [1.0] * len(present),
+                         -math.inf, room))
         # most volunteers of one nationality
         if p.max_per_nationality is not None:
             live = Counter(b.nationality for b in p.live if b.nationality)
@@ -618,6 +622,7 @@ def solve(
                 room = max(0, p.max_per_nationality - live[nat])
                 if len(qs) > room:
                     model.add(LinearExpr.sum([x[q] for q in qs]) <= room)
+                    rows.append(([x[q].index for q in qs], [1.0] * len(qs), -math.inf, room))
         # gender balance
         bounds = _gender_bounds(p)
         if bounds is not None:
@@ -626,6 +631,8 @@ def solve(
             if women or men:
                 model.add_linear_constraint(LinearExpr.sum(women) - LinearExpr.sum(men),
                                             bounds[0], bounds[1])
+                rows.append(([v.index for v in women + men],
+                             [1.0] * len(women) + [-1.0] * len(men), bounds[0], bounds[1]))
     # groups: the same projects for every member
     for ids in groups(season).values():
         for p in season.projects:
@@ -636,9 +643,11 @@ def solve(
             if len(present) < len(members):
                 for m in present:
                     model.add(m == 0)
+                    rows.append(([m.index], [1.0], 0, 0))
             else:
                 for m in present[1:]:
                     model.add(m == present[0])
+                    rows.append(([m.index, present[0].index], [1.0, -1.0], 0, 0))
     # pins, as assumptions so that a contradiction names the pins at fault
     pin_literals = {}
     for pair in sorted(season.must):
@@ -661,13 +670,17 @@ def solve(
             for nat, qs in of.items():
                 y = model.new_bool_var(f"mix{p.id}_{nat}")
                 model.add(y <= LinearExpr.sum([x[q] for q in qs]))
+                rows.append(([y.index] + [x[q].index for q in qs], [1.0] + [-1.0] * len(qs),
+                             -math.inf, 0))
                 variables.append(y)
                 weights_.append(weights.mixing)
                 mixing_terms.append((y, qs))
     model.maximize(LinearExpr.weighted_sum(variables, weights_))
     # the linear relaxation: a proven bound, and (rounded) a start far better than greedy
     lp_bound = None
-    relaxed = _lp_relaxation(model.proto, max(0.5, time_limit - (time.perf_counter() - began) - 1))
+    relaxed = _lp_relaxation(
+        len(model.proto.variables), [v.index for v in variables], weights_, rows,
+        max(0.5, 0.75 * (time_limit - (time.perf_counter() - began))))
     if relaxed is not None:
         lp_bound, values = relaxed
         rounded = _rounded(season, weights, spans, {q: values[x[q].index] for q in spans})
@@ -682,10 +695,14 @@ def solve(
             model.add_hint(y, any(q in baseline for q in qs))
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - began))
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = 1
-    status = solver.solve(model)
+    status: Any = None
+    if lp_bound is None or baseline is None or baseline_score < int(lp_bound + 1e-6):
+        # not proven optimal yet: CP-SAT searches from the best start for the time left
+        solver.parameters.max_time_in_seconds = max(0.2, time_limit - (time.perf_counter()
+                                                                      - began))
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = 1
+        status = solver.solve(model)
     elapsed = time.perf_counter() - began
 
     if status == cp_model.INFEASIBLE:
@@ -730,37 +747,25 @@ def solve(
     )
 
 
-def _lp_relaxation(proto: Any, seconds: float) -> tuple[float, list[float]] | None:
-    """The linear relaxation of a CP-SAT model (its at-most-one and linear constraints; those
-    with an enforcement literal, the pins, left out, which only loosens it), solved with HiGHS's
-    simplex (bundled with OR-Tools; GLOP when a build lacks it): the relaxation's optimum (a
-    proven upper bound of the model's) and each variable's value, or None when it does not
-    finish in ``seconds``. Built as an ``MPModelProto`` in bulk (a call per row, not per term).
-    """
+def _lp_relaxation(
+    n_variables: int, goal_vars: list[int], goal_coefs: list[int],
+    rows: list[tuple[list[int], list[float], float, float]], seconds: float,
+) -> tuple[float, list[float]] | None:
+    """The linear relaxation of the CP-SAT model (``rows``: each constraint but the pins, which
+    only loosens it; variables in [0, 1]), solved with HiGHS's simplex (bundled with OR-Tools;
+    GLOP when a build lacks it): the relaxation's optimum (a proven upper bound of the model's)
+    and each variable's value, or None when it does not finish in ``seconds``. Built as an
+    ``MPModelProto`` in bulk (a call per row, not per term)."""
     from ortools.linear_solver import linear_solver_pb2, pywraplp
 
     lp_model = linear_solver_pb2.MPModelProto(maximize=True)
-    sign = -1 if proto.objective.scaling_factor < 0 else 1
-    goal = dict(zip(proto.objective.vars, proto.objective.coeffs, strict=True))
-    for index, v in enumerate(proto.variables):
-        domain = list(v.domain)
-        lp_model.variable.add(lower_bound=domain[0], upper_bound=domain[-1],
-                              objective_coefficient=sign * goal.get(index, 0))
-    for c in proto.constraints:
-        if len(c.enforcement_literal):
-            continue
-        if c.has_at_most_one():
-            literals = list(c.at_most_one.literals)
-            if min(literals, default=0) < 0:  # not used by this model's at-most-one rules
-                continue
-            lp_model.constraint.add(var_index=literals, coefficient=[1.0] * len(literals),
-                                    lower_bound=-math.inf, upper_bound=1)
-        elif c.has_linear():
-            domain = list(c.linear.domain)
-            lp_model.constraint.add(
-                var_index=list(c.linear.vars), coefficient=list(c.linear.coeffs),
-                lower_bound=domain[0] if domain[0] > -(2 ** 62) else -math.inf,
-                upper_bound=domain[-1] if domain[-1] < 2 ** 62 else math.inf)
+    goal = dict(zip(goal_vars, goal_coefs, strict=True))
+    for index in range(n_variables):
+        lp_model.variable.add(lower_bound=0, upper_bound=1,
+                              objective_coefficient=goal.get(index, 0))
+    for indices, coefs, low, high in rows:
+        lp_model.constraint.add(var_index=indices, coefficient=coefs, lower_bound=low,
+                                upper_bound=high)
     lp = pywraplp.Solver.CreateSolver("HIGHS_LP") or pywraplp.Solver.CreateSolver("GLOP")
     lp.LoadModelFromProto(lp_model)
     lp.SuppressOutput()
