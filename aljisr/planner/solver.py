@@ -463,6 +463,15 @@ class _Board:
             self.taken[v.id].append(span)
             self.nationalities[pid].add(v.nationality)
 
+    def remove(self, members: list[SeasonVolunteer], pid: int) -> None:
+        ids = {m.id for m in members}
+        gone = [(v, span) for v, span in self.team[pid] if v.id in ids]
+        self.team[pid] = [(v, span) for v, span in self.team[pid] if v.id not in ids]
+        for v, span in gone:
+            self.taken[v.id].remove(span)
+        self.nationalities[pid] = {b.nationality for b in self.projects[pid].live} | {
+            v.nationality for v, _ in self.team[pid]}
+
 
 def _units(season: Season) -> list[list[SeasonVolunteer]]:
     """Volunteers as placing units: a group together, everyone else alone."""
@@ -683,7 +692,8 @@ def solve(
         max(0.5, 0.75 * (time_limit - (time.perf_counter() - began))))
     if relaxed is not None:
         lp_bound, values = relaxed
-        rounded = _rounded(season, weights, spans, {q: values[x[q].index] for q in spans})
+        rounded = _rounded(season, weights, spans, {q: values[x[q].index] for q in spans},
+                           began + 0.8 * time_limit)
         if rounded is not None:
             rounded_score = objective(season, weights, rounded)
             if rounded_score > max(baseline_score, -1):
@@ -702,6 +712,12 @@ def solve(
                                                                       - began))
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = 1
+        # the relaxation already gave the bound and a good start: reach the search sooner
+        # (probing and symmetry detection cost seconds on 20,000 variables and find little
+        # in this assignment structure)
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
+        solver.parameters.max_presolve_iterations = 1
         status = solver.solve(model)
     elapsed = time.perf_counter() - began
 
@@ -776,7 +792,8 @@ def _lp_relaxation(
 
 
 def _rounded(season: Season, weights: Weights, spans: Mapping[Pair, Span],
-             values: Mapping[Pair, float]) -> dict[Pair, Span] | None:
+             values: Mapping[Pair, float], deadline: float | None = None
+             ) -> dict[Pair, Span] | None:
     """A plan from the linear relaxation's values: the pins first, then pairs by decreasing
     value (a group as one), each kept when every rule still holds, then the pairs left by
     decreasing points. None when a pin cannot be kept this way."""
@@ -802,7 +819,69 @@ def _rounded(season: Season, weights: Weights, spans: Mapping[Pair, Span],
     for vid, pid in sorted(spans, key=lambda q: (-values.get(q, 0.0), -coef[q], q)):
         if coef[vid, pid] > 0 or values.get((vid, pid), 0.0) > 0.5:
             place(vid, pid)
+    if season.one_project_each and deadline is not None:
+        _swap(season, board, unit_of, spans, coef, {vid for vid, _ in season.must}, deadline)
     return {(v.id, pid): span for pid, team in board.team.items() for v, span in team}
+
+
+def _swap(season: Season, board: _Board, unit_of: Mapping[int, list[SeasonVolunteer]],
+          spans: Mapping[Pair, Span], coef: Mapping[Pair, int], pinned: set[int],
+          deadline: float) -> None:
+    """Improve a plan (one project each) by swaps until ``deadline`` (perf_counter): a
+    volunteer left out takes the place of one on a full project who scores less there, and the
+    one who gives the place up moves to their best project with room, or out. Kept only when
+    the points rise."""
+    where: dict[int, int] = {v.id: pid for pid, team in board.team.items() for v, _ in team}
+    units = {members[0].id: members for members in unit_of.values()}
+    options: dict[int, list[int]] = defaultdict(list)
+    for (vid, pid), points in coef.items():
+        if points > 0 and unit_of[vid][0].id == vid:
+            options[vid].append(pid)
+
+    def value(members: list[SeasonVolunteer], pid: int) -> int:
+        return sum(coef.get((m.id, pid), 0) for m in members)
+
+    def fits(members: list[SeasonVolunteer], pid: int) -> bool:
+        chosen = [spans.get((m.id, pid)) for m in members]
+        return None not in chosen and board.why_not(members, pid, chosen) is None  # type: ignore
+
+    for _round in range(2):
+        improved = False
+        left = sorted((key for key in units if key not in where and options.get(key)),
+                      key=lambda key: -max(value(units[key], p) for p in options[key]))
+        for key in left:
+            if time.perf_counter() > deadline:
+                return
+            members = units[key]
+            for pid in sorted(options[key], key=lambda p: -value(members, p)):
+                gain = value(members, pid)
+                rivals = sorted({unit_of[v.id][0].id for v, _ in board.team[pid]
+                                 if v.id not in pinned and len(unit_of[v.id]) == 1},
+                                key=lambda r: value(units[r], pid))
+                for rival in rivals:
+                    loss = value(units[rival], pid)
+                    if loss >= gain:
+                        break
+                    board.remove(units[rival], pid)
+                    if not fits(members, pid):
+                        board.add(units[rival], pid, [spans[rival, pid]])
+                        continue
+                    board.add(members, pid, [spans[m.id, pid] for m in members])
+                    del where[rival]
+                    for m in members:
+                        where[m.id] = pid
+                    moved = next((q for q in sorted(options.get(rival, ()),
+                                                    key=lambda q: -value(units[rival], q))
+                                  if q != pid and fits(units[rival], q)), None)
+                    if moved is not None:
+                        board.add(units[rival], moved, [spans[rival, moved]])
+                        where[rival] = moved
+                    improved = True
+                    break
+                if key in where:
+                    break
+        if not improved:
+            return
 
 
 def _with_match(season: Season, match: dict[Pair, int]) -> Season:
