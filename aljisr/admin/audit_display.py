@@ -54,6 +54,8 @@ ACTION_TITLES: dict[str, Any] = {
     "placement.withdraw": _l("Withdrawn"),
     "placement.change_dates": _l("Dates changed"),
     "placement.override_overlap": _l("Overlap allowed"),
+    "planner.run": _l("Season planned"),
+    "planner.accept": _l("Season plan accepted"),
     "volunteer.create": _l("Volunteer added"),
     "volunteer.update": _l("Volunteer updated"),
     "volunteer.archive": _l("Volunteer archived"),
@@ -101,6 +103,7 @@ SUBJECT_TYPES: dict[str, Any] = {
     "hours_entries": _l("Hours entry"),
     "certificates": _l("Certificate"),
     "users": _l("User"),
+    "planning_runs": _l("Season plan"),
 }
 
 #: Page of each record type: (endpoint, name of its id argument). A link is shown only when
@@ -113,6 +116,7 @@ SUBJECT_ENDPOINTS: dict[str, tuple[str, str]] = {
     "sites": ("sites.detail", "site_id"),
     "certificates": ("certificates.detail", "certificate_id"),
     "users": ("admin.edit_user", "user_id"),
+    "planning_runs": ("planner.run", "run_id"),
 }
 
 #: Detail keys holding the id (or a list of ids) of a record: key -> record type.
@@ -126,6 +130,7 @@ ID_KEYS: dict[str, str] = {
     "site_id": "sites",
     "parent_id": "projects",
     "overlapping_placement_ids": "placements",
+    "placement_ids": "placements",
     "duplicates_confirmed": "volunteers",
 }
 

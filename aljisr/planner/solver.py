@@ -693,7 +693,8 @@ def solve(
     if relaxed is not None:
         lp_bound, values = relaxed
         rounded = _rounded(season, weights, spans, {q: values[x[q].index] for q in spans},
-                           began + 0.8 * time_limit)
+                           time.perf_counter() + max(0.5, 0.9 * time_limit
+                                                     - (time.perf_counter() - began)))
         if rounded is not None:
             rounded_score = objective(season, weights, rounded)
             if rounded_score > max(baseline_score, -1):
