@@ -133,7 +133,8 @@ def test_a_group_is_accepted_whole(as_role, db, season):
 @pytest.mark.parametrize(("extra", "message"), [
     ({"q": "nobody-by-this-name"}, "there is nothing to assign"),
     ({"must": "1, 2, 3"}, "is not “volunteer number, project number”"),
-    ({"time_limit": 0}, "From 1 to 120 seconds."),
+    ({"time_limit": 0}, "From 1 to 25 seconds."),
+    ({"time_limit": 26}, "From 1 to 25 seconds."),
     ({"weight_match": 11}, "From 0 to 10."),
 ])
 def test_bad_input_answers_422_with_a_message(as_role, db, season, extra, message):

@@ -21,6 +21,10 @@ from aljisr.formfields import MultiCheckboxField, optional_int
 from aljisr.i18n import _, _l
 from aljisr.volunteers.models import VolunteerStatus
 
+#: Seconds a run may take at most: the request waits for it, and gunicorn's sync workers are
+#: stopped after 30 s (its default ``--timeout``).
+MAX_TIME_LIMIT = 25
+
 _PAIR = re.compile(r"^\s*(\d+)\D+(\d+)\s*$")
 
 
@@ -88,8 +92,10 @@ class PlanForm(FlaskForm):
                             _l("Points for each nationality a project's team gains."))
     time_limit = IntegerField(
         _l("Time limit (seconds)"), default=10,
-        validators=[InputRequired(), NumberRange(min=1, max=120,
-                                                 message=_l("From 1 to 120 seconds."))])
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_TIME_LIMIT,
+                                                 message=_l("From 1 to 25 seconds."))],
+        description=_l("The page waits for the answer: gunicorn's workers give a request 30 "
+                       "seconds."))
     one_project_each = BooleanField(_l("At most one project for each volunteer"),
                                     default=True)
     must = PinsField(
