@@ -183,3 +183,26 @@ def test_no_plan_within_the_time_limit(as_role, db, season, monkeypatch):
     assert response.status_code == 422
     assert "No plan was found within the time limit" in response.get_data(as_text=True)
     assert placements(db) == 0
+
+
+def test_quotas_and_gender_come_from_the_registers(as_role, db, season):
+    """The project's gender margin and the volunteers' gender, as stored, bind the plan."""
+    client, _user = as_role("coordinator")
+    db.session.get(Project, season["p1"]).gender_margin = 0
+    for vid in season["vols"]:
+        db.session.get(Volunteer, vid).gender = "female"
+    db.session.commit()
+    run_plan(client, season, projects=[season["p1"]])
+    run = latest_run(db)
+    assert run.assignments == []
+    assert {lo.why for lo in run.left_out if lo.volunteer_id in season["vols"]} == {
+        "gender_balance"}
+
+
+def test_anonymising_erases_gender_and_group(db, season):
+    from aljisr.volunteers.services import anonymise_volunteer
+
+    volunteer = db.session.get(Volunteer, season["vols"][0])
+    volunteer.gender, volunteer.application_group = "female", "twins"
+    anonymise_volunteer(volunteer, actor=None, reason="request")
+    assert (volunteer.gender, volunteer.application_group) == (None, None)
