@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app aljisr
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run serve test test-sqlite test-postgres install install-production lock translations lint bench bench-load clean
+.PHONY: run serve test test-sqlite test-postgres install install-production lock translations lint bench bench-load bench-planner clean
 
 ## run: install, migrate, load the demo data and serve on 127.0.0.1:$(PORT)
 # Certificates' QR codes point at the served address unless ALJISR_PUBLIC_BASE_URL says otherwise.
@@ -85,6 +85,9 @@ bench: install translations
 bench-load: install translations
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.load $(LOAD_ARGS)
+## bench-planner: the season planner alone (generated seasons 200×30, 1000×100, 3000×300); writes the "planner" key of bench/results.json
+bench-planner: install
+	$(BIN)/python -m bench.planner $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -140,6 +140,7 @@ BLUEPRINT_MODULES = (
     "aljisr.reports.views",
     "aljisr.portal.views",
     "aljisr.partners.views",
+    "aljisr.planner.views",
 )
 
 
@@ -154,6 +155,7 @@ AUDIT_WORDING_MODULES = (
     "aljisr.hours.audit",
     "aljisr.certificates.audit",
     "aljisr.auth.audit",
+    "aljisr.planner.audit",
     "aljisr.seed",
 )
 

@@ -9,6 +9,7 @@ from aljisr.mail import OutboxMessage
 from aljisr.once import FormToken
 from aljisr.organisations.models import Organisation
 from aljisr.placements.models import Placement
+from aljisr.planner.models import LeftOut, PlannedPlacement, PlanningRun, ProjectWish
 from aljisr.projects.models import Project, ProjectSDG
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import Volunteer, VolunteerLanguage
@@ -21,9 +22,13 @@ __all__ = [
     "HoursEntry",
     "Organisation",
     "OutboxMessage",
+    "LeftOut",
     "Placement",
+    "PlannedPlacement",
+    "PlanningRun",
     "Project",
     "ProjectSDG",
+    "ProjectWish",
     "Site",
     "User",
     "Volunteer",

@@ -45,6 +45,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("sites.index", _l("Sites"), Permission.MANAGE_REGISTERS, more=True),
     NavItem("projects.index", _l("Projects"), Permission.MANAGE_REGISTERS),
     NavItem("placements.index", _l("Placements"), Permission.MANAGE_PLACEMENTS),
+    NavItem("planner.index", _l("Season planner"), Permission.MANAGE_PLACEMENTS, more=True),
     NavItem("hours.queue", _l("Hours"), Permission.REVIEW_HOURS),
     NavItem("certificates.index", _l("Certificates"), Permission.ISSUE_CERTIFICATES),
     NavItem("reports.index", _l("Reports"), Permission.VIEW_REPORTS_ALL),

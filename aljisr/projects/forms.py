@@ -109,6 +109,18 @@ class ProjectForm(AppForm):
         description=_l("Hold Ctrl (or ⌘) to choose several."),
     )
     once = OneTimeField()
+    min_age = IntegerField(
+        _l("Minimum age"), validators=[Optional(), NumberRange(min=1, max=99)],
+        description=_l("On the placement's first day; leave empty when there is none."))
+    min_stay_days = IntegerField(
+        _l("Minimum stay (days)"), validators=[Optional(), NumberRange(min=1, max=999)],
+        description=_l("Empty: the season planner places volunteers for the whole project."))
+    max_per_nationality = IntegerField(
+        _l("Most volunteers of one nationality"),
+        validators=[Optional(), NumberRange(min=1, max=999)])
+    gender_margin = IntegerField(
+        _l("Gender balance margin"), validators=[Optional(), NumberRange(min=0, max=999)],
+        description=_l("Most women over men, or men over women, where gender is known."))
     submit = SubmitField(_l("Save"))
 
     def validate_end_date(self, field: Any) -> None:
@@ -120,7 +132,8 @@ class ProjectForm(AppForm):
         values = {name: self[name].data for name in (
             "title", "title_fr", "title_ar", "description", "site_id", "funder_id", "parent_id",
             "phase_number", "start_date", "end_date", "capacity", "required_skills",
-            "required_languages", "sdgs")}
+            "required_languages", "sdgs", "min_age", "min_stay_days", "max_per_nationality",
+            "gender_margin")}
         values["theme"] = Theme(self.theme.data)
         values["status"] = ProjectStatus(self.status.data)
         return values

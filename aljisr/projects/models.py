@@ -133,6 +133,13 @@ class Project(TimestampMixin, db.Model):
     required_skills: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     #: ISO 639-1 codes of languages the work needs, e.g. ["fr", "ar"].
     required_languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: Quotas the season planner keeps (None: not set), as PLATO's project records carry them:
+    #: youngest age on the first day, shortest stay in days (None: the whole span), most
+    #: volunteers of one nationality, most women over men or men over women.
+    min_age: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    min_stay_days: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    max_per_nationality: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    gender_margin: Mapped[int | None] = mapped_column(sa.SmallInteger)
     search_key: Mapped[str] = mapped_column(sa.String(600), default="", index=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -30,7 +30,8 @@ from aljisr.text import clean_text
 #: Attributes the services accept (``sdgs``: list of goal numbers 1-17).
 FIELDS = ("title", "title_fr", "title_ar", "description", "site_id", "funder_id", "parent_id",
           "phase_number", "theme", "status", "start_date", "end_date", "capacity",
-          "required_skills", "required_languages", "sdgs")
+          "required_skills", "required_languages", "sdgs", "min_age", "min_stay_days",
+          "max_per_nationality", "gender_margin")
 
 #: Deepest chain of phases followed when looking for a cycle (a project cannot be its own phase).
 MAX_PHASE_DEPTH = 50

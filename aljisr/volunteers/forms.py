@@ -116,6 +116,16 @@ class VolunteerForm(AppForm):
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     nationality = SelectField(_l("Nationality"), choices=_country_options,
                               validators=[Optional()])
+    gender = SelectField(
+        _l("Gender"), validators=[Optional()],
+        choices=[SelectChoice("", _l("Not given")), SelectChoice("female", _l("Woman")),
+                 SelectChoice("male", _l("Man")), SelectChoice("other", _l("Other"))],
+        description=_l("As the volunteer gives it; the season planner balances women and men "
+                       "where a project asks."))
+    application_group = StringField(
+        _l("Applied with"), validators=[Optional(), Length(max=60)],
+        description=_l("The same word for volunteers who applied together: the season "
+                       "planner places them together."))
     phone = StringField(
         _l("Phone"),
         validators=[Optional(), Length(max=40), PhoneNumber(region_field="nationality")],
@@ -204,10 +214,13 @@ class VolunteerForm(AppForm):
                 "full_name", "name_ar", "email", "phone", "date_of_birth", "nationality",
                 "sending_organisation_id", "skills", "interests", "available_from",
                 "available_to", "emergency_contact_name", "emergency_contact_phone",
-                "dietary_notes", "health_notes", "consent_date", "notes",
+                "dietary_notes", "health_notes", "consent_date", "notes", "gender",
+                "application_group",
             )
         }
         values["nationality"] = values["nationality"] or None
+        values["gender"] = values["gender"] or None
+        values["application_group"] = (values["application_group"] or "").strip() or None
         if "status" in self:
             values["status"] = VolunteerStatus(self.status.data)
         values["languages"] = self.language_levels()

@@ -88,6 +88,11 @@ class Volunteer(TimestampMixin, db.Model):
     date_of_birth: Mapped[date | None]
     #: ISO 3166-1 alpha-2.
     nationality: Mapped[str | None] = mapped_column(sa.String(2))
+    #: "female", "male" or "other" as the volunteer gives it (None: not given); the season
+    #: planner balances women and men where a project asks.
+    gender: Mapped[str | None] = mapped_column(sa.String(16))
+    #: A key shared by volunteers who applied together (the planner places them together).
+    application_group: Mapped[str | None] = mapped_column(sa.String(60))
     sending_organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )

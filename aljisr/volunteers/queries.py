@@ -56,15 +56,9 @@ class VolunteerRow:
     languages: list[tuple[str, LanguageLevel]]
 
 
-def volunteer_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
-    """One page of volunteers (:class:`VolunteerRow`) with their sending organisation and
-    languages: 3 queries (count, page, languages) whatever the number of volunteers.
-
-    :param filters: from ``VolunteerFilterForm.active_filters()``: q, status, nationality,
-        sending_organisation (id), language (ISO 639-1), interest (theme value),
-        date_from/date_to (availability overlapping the range, both ends included),
-        archived ("", "archived", "all").
-    """
+def filter_clauses(filters: Mapping[str, Any]) -> list[Any]:
+    """The SQL conditions on volunteers of the register's ``filters`` (see
+    :func:`volunteer_page`); also how the season planner picks its volunteers."""
     where: list[Any] = [
         archived_clause(Volunteer.archived_at, filters.get("archived")),
         search_clause(Volunteer.search_key, filters.get("q")),
@@ -86,6 +80,19 @@ def volunteer_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
         where.append(Volunteer.available_to >= filters["date_from"])
     if filters.get("date_to"):
         where.append(Volunteer.available_from <= filters["date_to"])
+    return where
+
+
+def volunteer_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
+    """One page of volunteers (:class:`VolunteerRow`) with their sending organisation and
+    languages: 3 queries (count, page, languages) whatever the number of volunteers.
+
+    :param filters: from ``VolunteerFilterForm.active_filters()``: q, status, nationality,
+        sending_organisation (id), language (ISO 639-1), interest (theme value),
+        date_from/date_to (availability overlapping the range, both ends included),
+        archived ("", "archived", "all").
+    """
+    where = filter_clauses(filters)
 
     stmt = (
         sa.select(

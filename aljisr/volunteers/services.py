@@ -39,7 +39,7 @@ FIELDS = (
     "full_name", "name_ar", "email", "phone", "date_of_birth", "nationality",
     "sending_organisation_id", "status", "skills", "interests", "available_from",
     "available_to", "emergency_contact_name", "emergency_contact_phone", "dietary_notes",
-    "health_notes", "consent_date", "notes",
+    "health_notes", "consent_date", "notes", "gender", "application_group",
 )
 
 #: Fields whose change makes a volunteer look like someone else: re-check duplicates.
@@ -369,7 +369,8 @@ def anonymise_volunteer(volunteer: Volunteer, *, actor: Any, reason: str) -> Non
     volunteer.status = VolunteerStatus.ARCHIVED
     for name in ("name_ar", "email", "phone", "date_of_birth", "available_from",
                  "available_to", "emergency_contact_name", "emergency_contact_phone",
-                 "dietary_notes", "health_notes", "consent_date", "notes"):
+                 "dietary_notes", "health_notes", "consent_date", "notes", "gender",
+                 "application_group"):
         setattr(volunteer, name, None)
     volunteer.full_name = anonymous_name(volunteer.id)
     volunteer.skills = []

@@ -28,6 +28,7 @@ from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
+from aljisr.planner.models import PlanningRun
 from aljisr.projects.models import ProjectStatus
 from aljisr.volunteers.models import Volunteer
 from tests.support import factories
@@ -152,6 +153,13 @@ ROWS: list[Row] = [
     row("GET", "/placements/{placement_a}/dates",   LOGIN, 403,  403,  403,  200,  200),
     row("POST", "/placements/{placement_a}/dates",  LOGIN, 403,  403,  403,  422,  422),
     row("POST", "/placements/{placement_a}/status", LOGIN, 403,  403,  403,  422,  422),
+    # --- season planner ---------------------------------------------------------------------
+    row("GET", "/planner/",                         LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/planner/",                        LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/planner/runs/{planning_run}",      LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/planner/runs/999999",              LOGIN, 403,  403,  403,  404,  404),
+    row("POST", "/planner/runs/{planning_run}/accept",
+                                                    LOGIN, 403,  403,  403,  422,  422),
     row("GET", "/placements/match/project/{project_h}",
                                                     LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/placements/match/volunteer/{volunteer_a}",
@@ -290,7 +298,9 @@ class MatrixWorld:
         pending = factories.user(Role.VOLUNTEER, email="pending@example.org")
         pending.password_hash = None
         resetting = factories.user(Role.PARTNER, organisation=org_o, email="reset@example.org")
+        run = factories._add(PlanningRun(outcome="optimal", params={}))
         self.ids = {
+            "planning_run": run.id,
             "org_s": org_s.id, "org_h": org_h.id, "org_spare": org_spare.id,
             "site_h": site_h.id, "site_spare": site_spare.id,
             "project_h": project_h.id, "project_past": project_past.id,

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from aljisr.dates import today as local_today
+from aljisr.dates import association_today
 from aljisr.hours import services
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.permissions import Role
@@ -26,7 +26,7 @@ BOX = 'name="log_anyway"'
 
 @pytest.fixture
 def volunteer_world(app, db):
-    today = local_today()
+    today = association_today()
     user = factories.user(Role.VOLUNTEER, email="olga@example.org")
     volunteer = factories.volunteer(full_name="Ольга Петренко", email="olga@example.org",
                                     user=user)
@@ -47,7 +47,7 @@ def _entries(db, placement) -> list[HoursEntry]:
 
 def _data(placement, **extra):
     return {"placement": placement.id,
-            "work_date": (local_today() - timedelta(days=1)).isoformat(),
+            "work_date": (association_today() - timedelta(days=1)).isoformat(),
             "hours": "3,5", "activity": "Ateliers avec les élèves", **extra}
 
 
@@ -87,8 +87,8 @@ def test_other_amounts_dates_and_rejected_entries_pass_without_a_question(volunt
     client, placement = volunteer_world
     assert client.post("/me/hours", data=_data(placement, hours="2")).status_code == 302
     assert client.post("/me/hours", data=_data(
-        placement, work_date=local_today().isoformat())).status_code == 302
-    rejected = factories.hours(placement, local_today() - timedelta(days=3), "5",
+        placement, work_date=association_today().isoformat())).status_code == 302
+    rejected = factories.hours(placement, association_today() - timedelta(days=3), "5",
                                HoursStatus.REJECTED)
     db.session.commit()
     assert client.post("/me/hours", data=_data(
@@ -97,7 +97,7 @@ def test_other_amounts_dates_and_rejected_entries_pass_without_a_question(volunt
 
 def test_the_coordinator_log_page_warns_then_logs_when_confirmed(as_role, db):
     client, _ = as_role("coordinator")
-    today = local_today()
+    today = association_today()
     placement = factories.placement(start_date=today - timedelta(days=10),
                                     end_date=today + timedelta(days=10))
     factories.hours(placement, today - timedelta(days=1), "4")
@@ -117,7 +117,7 @@ def test_the_coordinator_log_page_warns_then_logs_when_confirmed(as_role, db):
 
 
 def test_the_service_refuses_the_same_hours_unless_confirmed(db):
-    today = local_today()
+    today = association_today()
     placement = factories.placement(start_date=today - timedelta(days=10),
                                     end_date=today + timedelta(days=10))
     staff = factories.user()

@@ -1,0 +1,119 @@
+"""Forms of the season planner: a run (who, where, weights, time limit, pins) and acceptance."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+
+from aljisr.formfields import MultiCheckboxField, optional_int
+from aljisr.forms import AppForm
+from aljisr.i18n import _, _l
+from aljisr.volunteers.models import VolunteerStatus
+
+#: Seconds a run may take at most: the request waits for it, and gunicorn's sync workers are
+#: stopped after 30 s (its default ``--timeout``).
+MAX_TIME_LIMIT = 25
+
+_PAIR = re.compile(r"^\s*(\d+)\D+(\d+)\s*$")
+
+
+def parse_pins(text: str | None) -> list[tuple[int, int]]:
+    """Pins written one a line as "volunteer id, project id" (any separator between the two
+    numbers), e.g. "12, 4" or "12 → 4"; blank lines skipped.
+
+    :raises ValueError: naming the first line that is not two numbers.
+    """
+    pins = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        found = _PAIR.match(line)
+        if not found:
+            raise ValueError(number)
+        pins.append((int(found.group(1)), int(found.group(2))))
+    return pins
+
+
+class PinsField(TextAreaField):
+    """A text area of pins (see :func:`parse_pins`); ``pins`` holds the parsed pairs."""
+
+    pins: list[tuple[int, int]]
+
+    def pre_validate(self, form: Any) -> None:
+        try:
+            self.pins = parse_pins(self.data)
+        except ValueError as error:
+            self.pins = []
+            raise ValidationError(_(
+                "Line %(line)s is not “volunteer number, project number”.",
+                line=error.args[0])) from None
+
+
+def _weight(label: Any, default: int, description: Any) -> IntegerField:
+    return IntegerField(label, default=default, description=description, validators=[
+        InputRequired(), NumberRange(min=0, max=10, message=_l("From 0 to 10."))])
+
+
+class PlanForm(AppForm):
+    """A planning run: the volunteers (register filters), the projects, the weights of the
+    objective, the time limit, and the coordinator's pins."""
+
+    q = SearchField(_l("Volunteers: search"), validators=[Optional()],
+                    render_kw={"placeholder": _l("Name or e-mail")})
+    status = SelectField(
+        _l("Volunteers: status"),
+        choices=lambda: [SelectChoice("", _l("Any status"))]
+        + [SelectChoice(s.value, s.title) for s in VolunteerStatus
+           if s is not VolunteerStatus.ARCHIVED],
+        default="", validators=[Optional()],
+    )
+    nationality = SelectField(_l("Volunteers: nationality"), validators=[Optional()])
+    sending_organisation = SelectField(_l("Volunteers: sending organisation"),
+                                       coerce=optional_int, validators=[Optional()])
+    projects = MultiCheckboxField(_l("Projects"), coerce=int, validators=[Optional()])
+    weight_match = _weight(_l("Weight of the match score"), 1,
+                           _l("The explained match score, 0-100 points a volunteer."))
+    weight_wishes = _weight(_l("Weight of the volunteers' wishes"), 1,
+                            _l("30, 20 or 10 points for a first, second or third wish."))
+    weight_org_wishes = _weight(_l("Weight of the sending organisations' wishes"), 1,
+                                _l("The same points, for the sending organisation's wishes."))
+    weight_mixing = _weight(_l("Weight of mixing nationalities"), 5,
+                            _l("Points for each nationality a project's team gains."))
+    time_limit = IntegerField(
+        _l("Time limit (seconds)"), default=10,
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_TIME_LIMIT,
+                                                 message=_l("From 1 to 25 seconds."))],
+        description=_l("The page waits for the answer: gunicorn's workers give a request 30 "
+                       "seconds."))
+    one_project_each = BooleanField(_l("At most one project for each volunteer"),
+                                    default=True)
+    must = PinsField(
+        _l("Must go"), render_kw={"rows": 2, "dir": "ltr"},
+        description=_l("One a line: volunteer number, project number (as in the page "
+                       "addresses), e.g. 12, 4."))
+    must_not = PinsField(_l("Must not go"), render_kw={"rows": 2, "dir": "ltr"},
+                         description=_l("The same, for pairs the plan must avoid."))
+    submit = SubmitField(_l("Plan"))
+
+    def filters(self) -> dict[str, Any]:
+        """The register filters of the volunteers chosen."""
+        return {name: self[name].data for name in ("q", "status", "nationality",
+                                                   "sending_organisation")
+                if self[name].data not in (None, "")}
+
+
+class AcceptForm(AppForm):
+    """Accept the ticked rows (``rows`` read from the request's "row" values)."""
+
+    submit = SubmitField(_l("Accept the chosen placements"))

@@ -1,0 +1,246 @@
+"""Writes of the season planner: a run (solved and stored, nothing placed), and its
+acceptance (proposed placements through :func:`aljisr.placements.services.propose_placement`,
+with its rules, locks and audit). Flush, never commit."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from aljisr import audit
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.i18n import _
+from aljisr.placements.services import propose_placement
+from aljisr.planner import queries
+from aljisr.planner.models import LeftOut, PlannedPlacement, PlanningRun
+from aljisr.planner.solver import (
+    Outcome,
+    Refusal,
+    Weights,
+    solve,
+    violations,
+    window,
+)
+from aljisr.projects.models import Project
+from aljisr.volunteers.models import Volunteer
+
+
+@dataclass
+class RunRequest:
+    """What the coordinator asked: volunteers by register filters, projects by id, the
+    weights (0-10 each), the time limit in seconds, one project each or not, and the pins
+    as (volunteer id, project id) pairs."""
+
+    filters: dict[str, Any]
+    project_ids: list[int]
+    weights: Weights = field(default_factory=Weights)
+    time_limit: float = 10.0
+    one_project_each: bool = True
+    must: list[tuple[int, int]] = field(default_factory=list)
+    must_not: list[tuple[int, int]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "filters": {k: (v.isoformat() if isinstance(v, date) else v)
+                        for k, v in self.filters.items()},
+            "project_ids": self.project_ids,
+            "weights": {"match": self.weights.match, "wishes": self.weights.wishes,
+                        "org_wishes": self.weights.org_wishes, "mixing": self.weights.mixing},
+            "time_limit": self.time_limit,
+            "one_project_each": self.one_project_each,
+            "must": [list(p) for p in self.must],
+            "must_not": [list(p) for p in self.must_not],
+        }
+
+
+def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
+    """Plan the season ``request`` describes and store the run (its proposed placements and the
+    volunteers it left out, with why), audited as ``planner.run``. No placement is written.
+
+    The run is stored whatever the outcome (an empty plan says why in ``outcome``); the
+    caller shows :func:`outcome_message` when ``Outcome(run.outcome).has_plan`` is false.
+    """
+    vids = queries.volunteer_ids(request.filters)
+    data = queries.season_data(vids, request.project_ids, today, must=request.must,
+                               must_not=request.must_not,
+                               one_project_each=request.one_project_each)
+    plan = solve(data.season, request.weights, time_limit=request.time_limit,
+                 score=data.scorer())
+    season = data.season
+    run = PlanningRun(
+        created_by_id=getattr(actor, "id", None),
+        params=request.as_json(),
+        outcome=plan.outcome.value,
+        volunteers=len(season.volunteers),
+        projects=len(season.projects),
+        objective=plan.objective,
+        greedy_objective=plan.greedy_objective,
+        bound=plan.bound,
+        gap=plan.gap,
+        solve_seconds=round(plan.solve_seconds, 3),
+        conflicts=[[vid, pid, why] for (vid, pid), why in plan.conflicts],
+    )
+    scorer = data.scorer()
+    vols = {v.id: v for v in season.volunteers}
+    projs = {p.id: p for p in season.projects}
+    match = {pair: scorer(vols[pair[0]], projs[pair[1]], span)
+             for pair, span in plan.placed.items()}
+    w = request.weights
+    points = {pair: w.match * match[pair] + w.wishes * season.wishes.get(pair, 0)
+              + w.org_wishes * season.org_wishes.get(pair, 0) for pair in plan.placed}
+    for (vid, pid), (start, end) in sorted(plan.placed.items(), key=lambda kv: kv[0][::-1]):
+        run.assignments.append(PlannedPlacement(
+            volunteer_id=vid, project_id=pid, start_date=start, end_date=end,
+            score=match[vid, pid], points=points[vid, pid]))
+    for vid, refusals in plan.unplaced.items():
+        first: Refusal | None = refusals[0] if refusals else None
+        run.left_out.append(LeftOut(
+            volunteer_id=vid,
+            why=first.why.value if first else "not_chosen",
+            project_id=first.project_id if first else None,
+            detail=list(first.detail) if first else [],
+            counts=dict(Counter(r.why.value for r in refusals)),
+        ))
+    db.session.add(run)
+    db.session.flush()
+    audit.record(actor, "planner.run", run, details={
+        "outcome": run.outcome, "volunteers": run.volunteers, "projects": run.projects,
+        "planned": len(run.assignments), "objective": run.objective,
+        "greedy_objective": run.greedy_objective, "gap": run.gap,
+        "time_limit": request.time_limit,
+    })
+    return run
+
+
+def outcome_message(run: PlanningRun) -> tuple[str, str | None]:
+    """(message, form field) for a run that gave no plan."""
+    outcome = Outcome(run.outcome)
+    if outcome is Outcome.NOTHING_TO_ASSIGN:
+        if not run.volunteers:
+            return _("No volunteer matches these filters: there is nothing to assign."), "q"
+        return _("Choose at least one project."), "projects"
+    if outcome is Outcome.NO_ROOM:
+        return (_("None of these projects has room for any of these volunteers on their "
+                  "dates (full, or no volunteer available and able to go)."), "projects")
+    if outcome is Outcome.CONTRADICTORY_PINS:
+        names = queries.names_of(c[0] for c in run.conflicts)
+        titles = queries.titles_of(c[1] for c in run.conflicts)
+        pins = _("; ").join(
+            _("%(name)s → %(project)s", name=names.get(v, str(v)), project=titles.get(p, str(p)))
+            for v, p, _why in run.conflicts)
+        return _("These pins cannot all hold together with the rules: %(pins)s. Remove or "
+                 "change one.", pins=pins), "must"
+    if outcome is Outcome.NO_PLAN_IN_TIME:
+        return (_("No plan was found within the time limit. Give the planner more time, or "
+                  "fewer volunteers or projects."), "time_limit")
+    return "", None
+
+
+class PlanChanged(DomainError):
+    """Accepting refused: rows that no longer hold (``rows``: planned placement id ->
+    message). Nothing was written."""
+
+    def __init__(self, rows: dict[int, str]) -> None:
+        super().__init__(_("Nothing was accepted: %(n)d of the chosen rows changed since the "
+                           "run. See the message on each row.", n=len(rows)))
+        self.rows = rows
+
+
+def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date) -> int:
+    """Propose the chosen planned placements of ``run`` as placements, through
+    :func:`~aljisr.placements.services.propose_placement` (locks, overlap and capacity), and
+    audit it as ``planner.accept``. All or nothing: the rules of the planner are checked again
+    on today's data first (dates, languages, age, quotas, groups), then each placement is
+    proposed; any refusal raises :class:`PlanChanged` naming each row, and the caller rolls
+    back.
+
+    :returns: how many placements were proposed.
+    :raises DomainError: ``field="rows"`` when no row is chosen.
+    :raises PlanChanged: when any chosen row no longer holds.
+    """
+    chosen = [a for a in run.assignments if a.id in set(row_ids) and a.placement_id is None]
+    if not chosen:
+        raise DomainError(_("Choose at least one proposed placement to accept."), field="rows")
+    problems: dict[int, str] = {}
+    data = queries.season_data([a.volunteer_id for a in chosen],
+                               [a.project_id for a in chosen], today)
+    vols = {v.id: v for v in data.season.volunteers}
+    projs = {p.id: p for p in data.season.projects}
+    for a in chosen:
+        w = window(vols[a.volunteer_id], projs[a.project_id])
+        if not isinstance(w, tuple):
+            problems[a.id] = why_text(w.why.value, w.detail)
+        elif w != (a.start_date, a.end_date):
+            problems[a.id] = _("The dates changed since the run (availability or project).")
+    placed = {(a.volunteer_id, a.project_id): (a.start_date, a.end_date) for a in chosen
+              if a.id not in problems}
+    broken = violations(data.season, placed)
+    for a in chosen:
+        if a.id not in problems and any(f"project {a.project_id}:" in v for v in broken):
+            problems[a.id] = _("A quota of this project (nationality or gender balance) no "
+                               "longer holds with the placements made since the run.")
+    # a group is accepted whole: every member the run placed, chosen now or accepted before
+    group_of = dict(db.session.execute(
+        sa.select(Volunteer.id, Volunteer.application_group).where(
+            Volunteer.id.in_([a.volunteer_id for a in run.assignments]),
+            Volunteer.application_group.is_not(None))).all())
+    rows_of: dict[str, set[int]] = {}
+    for a in run.assignments:
+        if a.volunteer_id in group_of:
+            rows_of.setdefault(group_of[a.volunteer_id], set()).add(a.id)
+    taken = {a.id for a in chosen} | {a.id for a in run.assignments if a.placement_id}
+    for a in chosen:
+        key = group_of.get(a.volunteer_id)
+        if key and not rows_of[key] <= taken:
+            problems.setdefault(a.id, _("This volunteer applied with others: accept the whole "
+                                        "group together."))
+    if not problems:
+        for a in chosen:
+            volunteer = db.session.get(Volunteer, a.volunteer_id)
+            project = db.session.get(Project, a.project_id)
+            try:
+                with db.session.begin_nested():
+                    placement = propose_placement(volunteer, project, a.start_date, a.end_date,
+                                                  actor=actor)
+            except DomainError as error:
+                problems[a.id] = error.message
+            else:
+                a.placement_id = placement.id
+    if problems:
+        raise PlanChanged(problems)
+    db.session.flush()
+    audit.record(actor, "planner.accept", run, details={
+        "planned_placement_ids": sorted(a.id for a in chosen),
+        "placement_ids": sorted(a.placement_id for a in chosen if a.placement_id),
+    })
+    return len(chosen)
+
+
+def why_text(why: str, detail: Any = ()) -> str:
+    """A translated sentence for a :class:`~aljisr.planner.solver.Why` value."""
+    from aljisr.templating import language_name
+
+    detail = list(detail or ())
+    texts = {
+        "dates": _("Not available for the project's dates"),
+        "short_stay": _("Available for fewer days than the project's minimum stay "
+                        "(%(days)s days)", days=detail[0] if detail else "?"),
+        "overlap": _("Already placed on those dates"),
+        "language": _("Does not speak %(languages)s at B1 or better",
+                      languages=_(", ").join(language_name(c) for c in detail)),
+        "age": _("Younger than the minimum age (%(age)s)", age=detail[0] if detail else "?"),
+        "age_unknown": _("No date of birth, and the project sets a minimum age"),
+        "pinned_out": _("Pinned out of this project"),
+        "capacity": _("The project is full on their dates"),
+        "nationality_quota": _("The project's quota for their nationality is reached"),
+        "gender_balance": _("The project's gender balance would go beyond its margin"),
+        "group": _("Applied with others who cannot all go to this project"),
+        "other_project": _("Placed on another project on those dates"),
+        "not_chosen": _("Would fit, but the plan did not choose them (time limit)"),
+    }
+    return str(texts.get(why, why))

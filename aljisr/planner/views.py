@@ -1,0 +1,161 @@
+"""Season planner pages: plan a run, read its result, accept all or part of it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from aljisr.dates import association_today
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.formfields import country_choices
+from aljisr.i18n import _, format_date, ngettext
+from aljisr.permissions import Permission, require
+from aljisr.placements.matching import score
+from aljisr.planner import queries, services
+from aljisr.planner.forms import AcceptForm, PlanForm
+from aljisr.planner.models import PlanningRun
+from aljisr.planner.solver import Outcome, Weights
+from aljisr.volunteers.queries import sending_organisation_options
+from aljisr.web import field_error
+
+bp = Blueprint("planner", __name__, url_prefix="/planner")
+
+
+def _plan_form() -> PlanForm:
+    form = PlanForm()
+    any_choice = SelectChoice("", _("Any"))
+    form.nationality.choices = [any_choice] + [SelectChoice(c, n) for c, n in country_choices()]
+    form.sending_organisation.choices = [any_choice] + [
+        SelectChoice(i, n) for i, n in sending_organisation_options()]
+    today = association_today()
+    options = queries.project_options(today)
+    form.projects.choices = [
+        SelectChoice(p.id, _("%(title)s (%(start)s – %(end)s, %(capacity)d a day)",
+                             title=p.title, start=format_date(p.start_date),
+                             end=format_date(p.end_date), capacity=p.capacity))
+        for p in options]
+    if request.method == "GET":
+        form.projects.data = [p.id for p in options]
+    return form
+
+
+def _render_index(form: PlanForm, status: int = 200) -> tuple[str, int]:
+    return render_template("planner/index.html", form=form, runs=queries.recent_runs()), status
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require(Permission.MANAGE_PLACEMENTS)
+def index() -> Any:
+    form = _plan_form()
+    if request.method == "GET":
+        return _render_index(form)
+    if not form.validate_on_submit():
+        return _render_index(form, 422)
+    plan = services.RunRequest(
+        filters=form.filters(),
+        project_ids=form.projects.data or [],
+        weights=Weights(form.weight_match.data, form.weight_wishes.data,
+                        form.weight_org_wishes.data, form.weight_mixing.data),
+        time_limit=float(form.time_limit.data),
+        one_project_each=bool(form.one_project_each.data),
+        must=form.must.pins,
+        must_not=form.must_not.pins,
+    )
+    run = services.run_planner(plan, actor=current_user, today=association_today())
+    db.session.commit()
+    if not Outcome(run.outcome).has_plan:
+        message, field = services.outcome_message(run)
+        field_error(form, DomainError(message, field=field))
+        return _render_index(form, 422)
+    flash(ngettext("Plan ready: %(num)d proposed placement. Nothing is placed until you "
+                   "accept.",
+                   "Plan ready: %(num)d proposed placements. Nothing is placed until you "
+                   "accept.", len(run.assignments)), "success")
+    return redirect(url_for("planner.run", run_id=run.id))
+
+
+def _run_or_404(run_id: int) -> PlanningRun:
+    run = queries.get_run(run_id)
+    if run is None:
+        abort(404)
+    return run
+
+
+def _result(run: PlanningRun) -> dict[str, Any]:
+    """Everything the result page shows: per project the proposed team with each member's
+    score and reasons, and the current placements; the volunteers left out with why."""
+    pids = {a.project_id for a in run.assignments} | set(run.params.get("project_ids", []))
+    vids = {a.volunteer_id for a in run.assignments}
+    data = queries.season_data(vids, pids, association_today())
+    teams: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for a in run.assignments:
+        profile, needs = data.profiles.get(a.volunteer_id), data.needs.get(a.project_id)
+        match = score(profile, needs) if profile and needs else None
+        teams[a.project_id].append({"row": a, "match": match})
+    names = queries.names_of([lo.volunteer_id for lo in run.left_out] + list(vids))
+    titles = queries.titles_of(pids | {lo.project_id for lo in run.left_out if lo.project_id})
+    left_out = [{
+        "row": lo,
+        "name": names.get(lo.volunteer_id, ""),
+        "why": services.why_text(lo.why, lo.detail),
+        "project": titles.get(lo.project_id) if lo.project_id else None,
+        "others": [(services.why_text(w), n) for w, n in sorted(
+            lo.counts.items(), key=lambda kv: -kv[1]) if w != lo.why],
+    } for lo in run.left_out]
+    left_out.sort(key=lambda item: item["name"].casefold())
+    ordered = sorted(pids, key=lambda pid: titles.get(pid, "").casefold())
+    return {
+        "teams": teams,
+        "project_ids": ordered,
+        "titles": titles,
+        "names": names,
+        "current": queries.current_teams(pids),
+        "left_out": left_out,
+        "capacity": {p.id: p.capacity for p in data.season.projects},
+    }
+
+
+def _render_run(run: PlanningRun, form: AcceptForm, problems: dict[int, str] | None = None,
+                status: int = 200) -> tuple[str, int]:
+    if request.method == "POST":
+        ticked = {int(v) for v in request.form.getlist("row") if v.isdigit()}
+    else:
+        ticked = {a.id for a in run.assignments if a.placement_id is None}
+    return render_template("planner/run.html", run=run, form=form, problems=problems or {},
+                           ticked=ticked, outcome=Outcome(run.outcome), **_result(run)), status
+
+
+@bp.route("/runs/<int:run_id>")
+@require(Permission.MANAGE_PLACEMENTS)
+def run(run_id: int) -> Any:
+    return _render_run(_run_or_404(run_id), AcceptForm())
+
+
+@bp.route("/runs/<int:run_id>/accept", methods=["POST"])
+@require(Permission.MANAGE_PLACEMENTS)
+def accept(run_id: int) -> Any:
+    plan = _run_or_404(run_id)
+    form = AcceptForm()
+    if not form.validate_on_submit():
+        return _render_run(plan, form, status=422)
+    rows = [int(v) for v in request.form.getlist("row") if v.isdigit()]
+    try:
+        count = services.accept_plan(plan, rows, actor=current_user, today=association_today())
+    except services.PlanChanged as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_run(_run_or_404(run_id), form, error.rows, 422)
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_run(_run_or_404(run_id), form, status=422)
+    db.session.commit()
+    flash(ngettext("%(num)d placement proposed. Confirm it on its page.",
+                   "%(num)d placements proposed. Confirm them on each placement's page.",
+                   count), "success")
+    return redirect(url_for("planner.run", run_id=run_id))

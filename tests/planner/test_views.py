@@ -1,0 +1,208 @@
+"""The season planner's pages (issue 17): a run stores a plan and places nobody; accepting
+proposes placements through the placement service, all or nothing; bad input answers 422 with
+a clear message."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from aljisr.audit import AuditEvent
+from aljisr.placements.models import Placement, PlacementStatus
+from aljisr.planner.models import PlannedPlacement, PlanningRun
+from aljisr.projects.models import Project
+from aljisr.volunteers.models import Volunteer, VolunteerStatus
+from tests.support import factories
+
+START, END = date(2027, 7, 1), date(2027, 7, 14)
+
+
+@pytest.fixture
+def season(db):
+    """Two projects; three volunteers who fit; one who speaks no Arabic for the Arabic one and
+    is not free for the other."""
+    site = factories.site()
+    p1 = factories.project(site, title="Garden camp", start_date=START, end_date=END,
+                           capacity=2)
+    p2 = factories.project(site, title="Arabic library", start_date=START, end_date=END,
+                           capacity=1, required_languages=["ar"])
+    vols = [factories.volunteer(full_name=f"Applicant {n}", status=VolunteerStatus.APPLICANT,
+                                languages={"ar": "C1"}) for n in (1, 2, 3)]
+    odd = factories.volunteer(full_name="Zed Monolingual", status=VolunteerStatus.APPLICANT,
+                              available_from=START, available_to=date(2027, 7, 5))
+    db.session.commit()
+    return {"p1": p1.id, "p2": p2.id, "vols": [v.id for v in vols], "odd": odd.id}
+
+
+def form(season, **extra):
+    data = {"status": "applicant", "projects": [season["p1"], season["p2"]],
+            "weight_match": 1, "weight_wishes": 1, "weight_org_wishes": 1, "weight_mixing": 0,
+            "time_limit": 5, "one_project_each": "y", "must": "", "must_not": ""}
+    data.update(extra)
+    return data
+
+
+def run_plan(client, season, **extra):
+    response = client.post("/planner/", data=form(season, **extra))
+    return response
+
+
+def latest_run(db) -> PlanningRun:
+    return db.session.scalars(sa.select(PlanningRun).order_by(PlanningRun.id.desc())).first()
+
+
+def placements(db) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Placement))
+
+
+def test_a_run_plans_and_places_nobody(as_role, db, season):
+    client, user = as_role("coordinator")
+    response = run_plan(client, season)
+    assert response.status_code == 302
+    run = latest_run(db)
+    assert run.outcome == "optimal"
+    assert len(run.assignments) == 3
+    assert placements(db) == 0
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Garden camp" in page and "Arabic library" in page
+    assert "Zed Monolingual" in page
+    assert "Not available for the project&#39;s dates" in page or \
+        "Does not speak Arabic" in page
+    event = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "planner.run")).one()
+    assert event.subject_id == run.id and event.actor_id == user.id
+
+
+def test_accept_part_of_a_plan(as_role, db, season):
+    client, user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    chosen = run.assignments[0]
+    response = client.post(f"/planner/runs/{run.id}/accept", data={"row": [chosen.id]})
+    assert response.status_code == 302
+    made = db.session.scalars(sa.select(Placement)).all()
+    assert [(p.volunteer_id, p.project_id, p.status) for p in made] == [
+        (chosen.volunteer_id, chosen.project_id, PlacementStatus.PROPOSED)]
+    db.session.expire_all()
+    assert db.session.get(PlannedPlacement, chosen.id).placement_id == made[0].id
+    assert db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "planner.accept")).one().subject_id == run.id
+    assert db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "placement.propose")).one().actor_id == user.id
+
+
+def test_accept_reports_rows_changed_since_the_run_and_writes_nothing(as_role, db, season):
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    library = next(a for a in run.assignments if a.project_id == season["p2"])
+    # meanwhile someone takes the library's only place
+    factories.placement(factories.volunteer(), db.session.get(Project, season["p2"]),
+                        status=PlacementStatus.CONFIRMED)
+    db.session.commit()
+    before = placements(db)
+    rows = [a.id for a in run.assignments]
+    response = client.post(f"/planner/runs/{run.id}/accept", data={"row": rows})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Nothing was accepted" in page
+    assert f'id="row-{library.id}" class="table-danger"' in page
+    assert "full" in page
+    assert placements(db) == before
+    assert all(a.placement_id is None for a in db.session.scalars(
+        sa.select(PlannedPlacement).where(PlannedPlacement.run_id == run.id)))
+
+
+def test_a_group_is_accepted_whole(as_role, db, season):
+    client, _user = as_role("coordinator")
+    for vid in season["vols"][:2]:
+        db.session.get(Volunteer, vid).application_group = "twins"
+    db.session.commit()
+    run_plan(client, season)
+    run = latest_run(db)
+    twins = [a for a in run.assignments if a.volunteer_id in season["vols"][:2]]
+    assert len(twins) == 2 and twins[0].project_id == twins[1].project_id
+    response = client.post(f"/planner/runs/{run.id}/accept", data={"row": [twins[0].id]})
+    assert response.status_code == 422
+    assert "accept the whole group together" in response.get_data(as_text=True)
+    assert placements(db) == 0
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"q": "nobody-by-this-name"}, "there is nothing to assign"),
+    ({"must": "1, 2, 3"}, "is not “volunteer number, project number”"),
+    ({"time_limit": 0}, "From 1 to 25 seconds."),
+    ({"time_limit": 26}, "From 1 to 25 seconds."),
+    ({"weight_match": 11}, "From 0 to 10."),
+])
+def test_bad_input_answers_422_with_a_message(as_role, db, season, extra, message):
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season, **extra)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert placements(db) == 0
+
+
+def test_contradictory_pins(as_role, db, season):
+    client, _user = as_role("coordinator")
+    a, b = season["vols"][:2]
+    response = run_plan(client, season, must=f"{a}, {season['p2']}\n{b}, {season['p2']}")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "These pins cannot all hold together" in page
+    assert "Applicant 1" in page and "Applicant 2" in page
+    assert placements(db) == 0
+
+
+def test_no_project_with_room(as_role, db, season):
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season, projects=[season["p2"]],
+                        must_not="\n".join(f"{v}, {season['p2']}" for v in season["vols"]))
+    assert response.status_code == 422
+    assert "has room for any of these volunteers" in response.get_data(as_text=True)
+
+
+def test_a_run_can_be_reopened(as_role, db, season):
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    listing = client.get("/planner/").get_data(as_text=True)
+    assert f"/planner/runs/{run.id}" in listing
+    assert client.get(f"/planner/runs/{run.id}").status_code == 200
+
+
+def test_no_plan_within_the_time_limit(as_role, db, season, monkeypatch):
+    from aljisr.planner import services
+    from aljisr.planner.solver import Outcome, Plan
+
+    monkeypatch.setattr(services, "solve", lambda *a, **k: Plan(Outcome.NO_PLAN_IN_TIME))
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season)
+    assert response.status_code == 422
+    assert "No plan was found within the time limit" in response.get_data(as_text=True)
+    assert placements(db) == 0
+
+
+def test_quotas_and_gender_come_from_the_registers(as_role, db, season):
+    """The project's gender margin and the volunteers' gender, as stored, bind the plan."""
+    client, _user = as_role("coordinator")
+    db.session.get(Project, season["p1"]).gender_margin = 0
+    for vid in season["vols"]:
+        db.session.get(Volunteer, vid).gender = "female"
+    db.session.commit()
+    run_plan(client, season, projects=[season["p1"]])
+    run = latest_run(db)
+    assert run.assignments == []
+    assert {lo.why for lo in run.left_out if lo.volunteer_id in season["vols"]} == {
+        "gender_balance"}
+
+
+def test_anonymising_erases_gender_and_group(db, season):
+    from aljisr.volunteers.services import anonymise_volunteer
+
+    volunteer = db.session.get(Volunteer, season["vols"][0])
+    volunteer.gender, volunteer.application_group = "female", "twins"
+    anonymise_volunteer(volunteer, actor=None, reason="request")
+    assert (volunteer.gender, volunteer.application_group) == (None, None)
