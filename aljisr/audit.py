@@ -113,7 +113,7 @@ class AuditWording:
     """One area's words for the audit log (all keys are as stored in ``AuditEvent``).
 
     :param actions: action code -> title (a lazy string), for every action the area records
-        (``tests/test_audit_log.py`` fails when a recorded action has none).
+        (``tests/admin/test_audit_log.py`` fails when a recorded action has none).
     :param records: the kinds of record the area owns.
     :param key_labels: detail key -> label, for keys no form field names.
     :param action_key_labels: action code -> {detail key -> label}, where a key means

@@ -2,7 +2,7 @@
 (docs/architecture.md §3.1).
 
 Every view declares exactly one permission with :func:`require` (or :func:`public` for pages
-without login). ``tests/test_permissions.py`` walks ``app.url_map`` and fails on any endpoint
+without login). ``tests/core/test_permissions.py`` walks ``app.url_map`` and fails on any endpoint
 that declares none. Object-level checks are not done here: queries are scoped in
 ``scoping.py`` helpers of each domain so that a record outside the caller's scope is a 404.
 """

@@ -106,7 +106,7 @@ def decimal_world(db):
 @pytest.mark.parametrize("locale", ["en", "fr", "ar"])
 def test_csv_cells_are_the_same_in_every_language(as_role, db, decimal_world, locale):
     """One rule (RFC 4180 as spreadsheets read it): "," between cells, "." decimals, no
-    grouping; only the titles are translated (tests/test_reports_csv_spreadsheet.py opens the
+    grouping; only the titles are translated (tests/reports/test_csv_spreadsheet.py opens the
     files with LibreOffice)."""
     client, user = as_role("coordinator")
     user.locale = locale

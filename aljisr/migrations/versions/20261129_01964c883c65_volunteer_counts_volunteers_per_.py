@@ -11,7 +11,7 @@ nationality is counted under "".
 
 NOTE for later migrations: on SQLite a batch migration that recreates ``volunteers`` drops
 its triggers; run ``create_triggers()`` from this module again afterwards
-(tests/test_volunteer_counts.py fails when they are missing).
+(tests/volunteers/test_counts.py fails when they are missing).
 """
 from alembic import op
 import sqlalchemy as sa

@@ -10,7 +10,7 @@ imports). Hours are stored as whole hundredths ("centihours") so sums are exact 
 
 NOTE for later migrations: on SQLite a batch migration that recreates ``hours_entries``
 drops its triggers; run ``create_triggers()`` from this module again afterwards
-(tests/test_hours_month_totals.py fails when they are missing).
+(tests/hours/test_month_totals.py fails when they are missing).
 """
 from alembic import op
 import sqlalchemy as sa

@@ -13,7 +13,7 @@ over a JSON array of as many zeros as the placement has days (its ``key`` is 0, 
 
 NOTE for later migrations: on SQLite a batch migration that recreates ``placements`` drops
 its triggers; run ``create_triggers()`` from this module again afterwards
-(tests/test_project_bookings.py fails when they are missing).
+(tests/placements/test_project_bookings.py fails when they are missing).
 """
 from alembic import op
 import sqlalchemy as sa
