@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -36,6 +37,12 @@ from aljisr.extensions import db
 SECRET_WORDS = ("SECRET", "PASSWORD", "TOKEN", "KEY")
 #: Tables whose rows say nothing the data does not: Alembic's own bookkeeping.
 SKIPPED_TABLES = {"alembic_version"}
+
+
+def database_error(error: BaseException) -> str:
+    """The first line of what the database driver said, without SQLAlchemy's SQL and links."""
+    original = getattr(error, "orig", None) or error
+    return (str(original).strip().splitlines() or [type(original).__name__])[0]
 
 
 class BackupError(Exception):
@@ -110,14 +117,20 @@ def _instance_files(writer: ArchiveWriter, instance: Path, exclude: set[Path],
             writer.add_file(name, path)
 
 
+#: ``scheme://user:password@host``: the password part of a URL (a database's, Redis's).
+URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'\"]*:)[^@\s'\"]*@")
+
+
 def _without_secrets(source: str) -> str:
+    """``config.py`` with the values of settings named like a secret blanked, and every
+    password written inside a URL replaced by ``***``."""
     lines = []
     for line in source.splitlines():
         name = line.split("=", 1)[0].strip().upper()
         if "=" in line and any(word in name for word in SECRET_WORDS):
             lines.append(f"# {line.split('=', 1)[0].strip()} = ...  (left out of the backup)")
         else:
-            lines.append(line)
+            lines.append(URL_PASSWORD.sub(r"\g<head>***@", line))
     return "\n".join(lines) + "\n"
 
 
@@ -146,11 +159,14 @@ def _sqlite_copy(engine: sa.Engine, workdir: Path) -> Iterator[tuple[sa.Connecti
 
 
 def _pg_dump_command() -> str:
-    command = shutil.which(current_app.config.get("PG_DUMP", "pg_dump"))
+    wanted = current_app.config.get("PG_DUMP") or "pg_dump"
+    command = shutil.which(wanted)
     if command is None:
+        where = "on PATH" if os.sep not in wanted else "there"
         raise BackupError(
-            "pg_dump was not found on PATH: install the PostgreSQL client of the server's "
-            "version (Debian: apt-get install postgresql-client) or set PG_DUMP to its path."
+            f"pg_dump was not found ({wanted} is not a program {where}): install the "
+            "PostgreSQL client of the server's version (Debian: apt-get install "
+            "postgresql-client) or set PG_DUMP to its path."
         )
     return command
 
@@ -161,13 +177,20 @@ def _pg_dump(url: sa.URL, snapshot: str, target: Path) -> None:
     if url.password:
         env["PGPASSWORD"] = str(url.password)
     libpq = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    result = subprocess.run(  # noqa: S603 - fixed program, our own arguments
-        [_pg_dump_command(), "--format=custom", "--no-owner", f"--snapshot={snapshot}",
-         f"--file={target}", f"--dbname={libpq}"],
-        env=env, capture_output=True, text=True, check=False,
-    )
+    command = _pg_dump_command()
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed program, our own arguments
+            [command, "--format=custom", "--no-owner", f"--snapshot={snapshot}",
+             f"--file={target}", f"--dbname={libpq}"],
+            env=env, capture_output=True, check=False,
+        )
+    except OSError as error:
+        raise BackupError(f"cannot run {command}: {error.strerror or error}") from error
     if result.returncode != 0:
-        raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        said = result.stderr.decode("utf-8", "replace").strip()
+        raise BackupError(
+            f"pg_dump failed (exit code {result.returncode})" + (f": {said}" if said else "")
+        )
 
 
 def write_backup(directory: Path, *, with_secrets: bool = False,
@@ -182,7 +205,7 @@ def write_backup(directory: Path, *, with_secrets: bool = False,
     engine = db.engine
     directory = Path(directory)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
         raise BackupError(f"cannot create {directory}: {error.strerror or error}") from error
     final = directory / f"aljisr-backup-{now:%Y%m%dT%H%M%SZ}.tar"
@@ -190,7 +213,8 @@ def write_backup(directory: Path, *, with_secrets: bool = False,
     instance = Path(current_app.instance_path)
     try:
         with tempfile.TemporaryDirectory(prefix="aljisr-backup-", dir=directory) as work, \
-                open(partial, "wb") as handle:
+                open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+                     "wb") as handle:
             writer = ArchiveWriter(handle)
             workdir = Path(work)
             exclude: set[Path] = set()
@@ -228,6 +252,9 @@ def write_backup(directory: Path, *, with_secrets: bool = False,
         raise BackupError(
             f"could not write the backup into {directory}: {error.strerror or error}"
         ) from error
+    except (sa.exc.SQLAlchemyError, sqlite3.Error) as error:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"cannot read the database: {database_error(error)}") from error
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

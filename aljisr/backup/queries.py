@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -16,25 +17,44 @@ from aljisr.extensions import db
 STALE_AFTER = timedelta(days=2)
 
 
-def recent_runs(limit: int = 30) -> Sequence[BackupRun]:
-    """The newest ``limit`` backup runs, newest first."""
-    return db.session.scalars(
+@dataclass(frozen=True)
+class RunRow:
+    """A backup run as the Backups page lists it: ``kept`` is False once its archive is no
+    longer on this machine (removed by the keep rules, or moved away)."""
+
+    run: BackupRun
+    kept: bool
+
+
+def recent_runs(limit: int = 30) -> list[RunRow]:
+    """The newest ``limit`` backup runs, newest first, each with whether its archive is
+    still where it was written."""
+    runs: Sequence[BackupRun] = db.session.scalars(
         sa.select(BackupRun).order_by(BackupRun.started_at.desc(), BackupRun.id.desc()).limit(limit)
     ).all()
+    return [RunRow(run, bool(run.ok and run.path and Path(run.path).is_file())) for run in runs]
 
 
 @dataclass(frozen=True)
 class BackupHealth:
-    """The newest good backup's time (None if never), whether it is too old, and the age in
-    days past which it is."""
+    """The newest good backup's time (None if never), whether it is too old, the age in days
+    past which it is, and whether any run (good or failed) was ever recorded."""
 
     last_good_at: datetime | None
     stale: bool
+    any_run: bool = False
     stale_after_days: int = STALE_AFTER.days
 
 
 def backup_health(now: datetime | None = None) -> BackupHealth:
     """Whether the newest successful backup is older than :data:`STALE_AFTER` (one query)."""
     now = now or utcnow()
-    last = db.session.scalar(sa.select(sa.func.max(BackupRun.started_at)).where(BackupRun.ok))
-    return BackupHealth(last_good_at=last, stale=last is None or now - last > STALE_AFTER)
+    last, runs = db.session.execute(
+        sa.select(
+            sa.func.max(sa.case((BackupRun.ok, BackupRun.started_at))), sa.func.count()
+        ).select_from(BackupRun)
+    ).one()
+    if last is not None and last.tzinfo is None:  # SQLite hands MAX() back as naive UTC
+        last = last.replace(tzinfo=UTC)
+    return BackupHealth(last_good_at=last, stale=last is None or now - last > STALE_AFTER,
+                        any_run=bool(runs))

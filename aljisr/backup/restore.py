@@ -31,7 +31,7 @@ from flask import current_app
 from flask_migrate import downgrade, upgrade
 
 from aljisr.backup.archive import ArchiveError, ArchiveReader, iter_jsonl
-from aljisr.backup.dump import SKIPPED_TABLES
+from aljisr.backup.dump import SKIPPED_TABLES, database_error
 from aljisr.backup.rows import decode
 from aljisr.extensions import db
 
@@ -200,8 +200,12 @@ def _verify_certificates() -> int:
 def restore_archive(path: Path) -> RestoreReport:
     """Restore the archive at ``path`` into the app's (empty) database and prove it.
 
-    :raises RestoreError: for a damaged, foreign or newer archive, a non-empty target, or a
-        check that fails (row counts, migrations, certificates).
+    Anything that fails once the schema was created (a row the database refuses, a count that
+    differs, a check after the upgrade) takes the schema away again, so the target is left as
+    empty as it was found.
+
+    :raises RestoreError: for a damaged, foreign or newer archive, a target that cannot be
+        reached or holds rows, or a check that fails (row counts, migrations, certificates).
     """
     try:
         reader = ArchiveReader(Path(path))
@@ -211,29 +215,49 @@ def restore_archive(path: Path) -> RestoreReport:
         manifest = reader.manifest
         _check_revision(manifest.schema_revision, reader.path.name)
         assert manifest.schema_revision is not None
-        report = RestoreReport(archive_revision=manifest.schema_revision)
-        with db.engine.connect() as conn:
-            if _current_revision(conn) is not None or sa.inspect(conn).get_table_names():
-                _check_empty(conn)
+        try:
+            with db.engine.connect() as conn:
+                if _current_revision(conn) is not None or sa.inspect(conn).get_table_names():
+                    _check_empty(conn)
+        except sa.exc.SQLAlchemyError as error:
+            raise RestoreError(
+                f"cannot use the target database: {database_error(error)}"
+            ) from error
         db.session.remove()
-        _prepare_schema(manifest.schema_revision)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*does \\*not\\* support Decimal.*")
-            with db.engine.begin() as conn:
-                counts = _load(conn, reader)
-                wrong = {
-                    name: (counts.get(name), expected)
-                    for name, expected in manifest.tables.items()
-                    if name not in derived_tables() and counts.get(name) != expected
-                }
-                if wrong:
-                    raise RestoreError(
-                        "row counts differ from the manifest: " + ", ".join(
-                            f"{name} {got} instead of {expected}"
-                            for name, (got, expected) in sorted(wrong.items())
-                        )
+        try:
+            return _restore_into_empty(reader)
+        except (RestoreError, sa.exc.SQLAlchemyError) as error:
+            _take_schema_away()
+            if isinstance(error, RestoreError):
+                raise
+            raise RestoreError(
+                f"the target database refused the data: {database_error(error)} "
+                "(nothing was kept)"
+            ) from error
+
+
+def _restore_into_empty(reader: ArchiveReader) -> RestoreReport:
+    manifest = reader.manifest
+    assert manifest.schema_revision is not None
+    report = RestoreReport(archive_revision=manifest.schema_revision)
+    _prepare_schema(manifest.schema_revision)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*does \\*not\\* support Decimal.*")
+        with db.engine.begin() as conn:
+            counts = _load(conn, reader)
+            wrong = {
+                name: (counts.get(name), expected)
+                for name, expected in manifest.tables.items()
+                if name not in derived_tables() and counts.get(name) != expected
+            }
+            if wrong:
+                raise RestoreError(
+                    "row counts differ from the manifest: " + ", ".join(
+                        f"{name} {got} instead of {expected}"
+                        for name, (got, expected) in sorted(wrong.items())
                     )
-        report.rows = counts
+                )
+    report.rows = counts
     upgrade()
     with db.engine.connect() as conn:
         report.head_revision = _current_revision(conn)
@@ -249,6 +273,21 @@ def restore_archive(path: Path) -> RestoreReport:
     report.certificates = _verify_certificates()
     db.session.rollback()
     return report
+
+
+def _take_schema_away() -> None:
+    """Best effort after a failed restore: migrate the target back to nothing."""
+    db.session.rollback()
+    db.session.remove()
+    try:
+        with db.engine.connect() as conn:
+            if _current_revision(conn) is None:
+                return
+        downgrade(revision="base")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    except Exception:  # noqa: BLE001 - the restore's own error is what the operator must see
+        current_app.logger.exception("could not take the schema away after a failed restore")
 
 
 def _check_derived(expected: dict[str, int]) -> None:

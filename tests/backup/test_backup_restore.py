@@ -102,6 +102,11 @@ def _table_rows(app: Flask) -> dict[str, list[str]]:
                 }
 
 
+def _tables(app: Flask) -> list[str]:
+    with app.app_context():
+        return sa.inspect(_db.engine).get_table_names()
+
+
 def _row_total(app: Flask) -> int:
     return sum(len(rows) for rows in _table_rows(app).values())
 
@@ -154,7 +159,7 @@ def test_restore_that_skips_a_table_is_refused_and_leaves_nothing(
     result = _run(target, "restore", str(archive))
     assert result.exit_code == 1
     assert "row counts differ from the manifest: volunteer_languages 0 instead of" in result.stderr
-    assert _row_total(target) == 0
+    assert _tables(target) == []  # the schema it made is taken away again
 
 
 def test_archive_taken_before_a_migration_is_restored_and_upgraded(target: Flask) -> None:
@@ -230,7 +235,7 @@ def test_missing_pg_dump_is_named_and_leaves_no_archive(demo: Flask, tmp_path: P
     demo.config["PG_DUMP"] = "pg_dump-not-installed"
     result = _run(demo, "backup", "--to", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "pg_dump was not found" in result.stderr
+    assert "pg_dump was not found (pg_dump-not-installed is not a program on PATH)" in result.stderr
     assert list((tmp_path / "out").iterdir()) == []
     run = _db.session.scalars(sa.select(BackupRun)).one()
     assert not run.ok and "pg_dump was not found" in run.error
@@ -266,7 +271,9 @@ def test_secrets_stay_out_unless_asked(demo: Flask, tmp_path: Path) -> None:
     config = instance / "config.py"
     existed = config.exists()
     original = config.read_text() if existed else ""
-    config.write_text(original + "\nSECRET_KEY = 'do-not-copy'\nPAGE_SIZE = 30\n")
+    config.write_text(original + "\nSECRET_KEY = 'do-not-copy'\nPAGE_SIZE = 30\n"
+                      "DATABASE_URL = 'postgresql://aljisr:db-pass-9@db.internal/aljisr'\n"
+                      "RATELIMIT_STORAGE_URI = \"redis://:redis-pass-7@127.0.0.1:6379/0\"\n")
     try:
         plain = _backup(demo, tmp_path / "a")
         _run(demo, "backup", "--to", str(tmp_path / "b"), "--with-secrets", "--no-prune")
@@ -274,9 +281,14 @@ def test_secrets_stay_out_unless_asked(demo: Flask, tmp_path: Path) -> None:
         with ArchiveReader(plain) as reader:
             text = reader.read("instance/config.py").decode()
             assert "do-not-copy" not in text and "PAGE_SIZE = 30" in text
+            assert "db-pass-9" not in text and "redis-pass-7" not in text
+            assert "postgresql://aljisr:***@db.internal/aljisr" in text
             assert not reader.manifest.secrets_included
         with ArchiveReader(secret) as reader:
             assert "do-not-copy" in reader.read("instance/config.py").decode()
+            assert "db-pass-9" in reader.read("instance/config.py").decode()
+        for archive in (plain, secret):  # personal data and password hashes: the owner only
+            assert archive.stat().st_mode & 0o777 == 0o600
     finally:
         if existed:
             config.write_text(original)
@@ -319,3 +331,17 @@ def test_backups_page_and_overview_warning(as_role: Any, db: Any, app: Flask) ->
     assert 'id="backup-warning"' not in admin.get("/home").get_data(as_text=True)
     coordinator, _ = as_role("coordinator")
     assert 'id="backup-warning"' not in coordinator.get("/home").get_data(as_text=True)
+
+
+def test_an_unreachable_target_is_named_without_a_traceback(demo: Flask, tmp_path: Path,
+                                                             app_config: dict[str, Any]) -> None:
+    archive = _backup(demo, tmp_path / "backups")
+    missing = create_app({**app_config,
+                          "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}"})
+    result = _run(missing, "restore", str(archive))
+    assert result.exit_code == 1
+    assert "cannot use the target database: unable to open database file" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = _run(missing, "backup", "--to", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "cannot read the database" in result.stderr and "Traceback" not in result.stderr
