@@ -127,7 +127,7 @@ BLUEPRINT_MODULES = (
     "aljisr.auth.views",
     "aljisr.main.views",
     "aljisr.admin.views",
-    "aljisr.admin.audit",
+    "aljisr.admin.audit_views",
     "aljisr.backup.views",
     "aljisr.volunteers.views",
     "aljisr.organisations.views",

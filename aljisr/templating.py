@@ -135,6 +135,7 @@ def init_templating(app: Flask) -> None:
     """Register the globals and filters every template may use: the one place where they are
     registered. They format and decide from what the view passed; none reads the database
     (a view passes everything its template shows)."""
+    from aljisr.admin.audit_display import action_title, event_details, subject_url
     from aljisr.certificates.verify import isolated, ltr
     from aljisr.hours.views import format_hours
     from aljisr.partners.views import partner_sees_volunteer
@@ -190,3 +191,6 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["partner_sees_volunteer"] = partner_sees_volunteer
     app.jinja_env.globals["isolated"] = isolated
     app.jinja_env.globals["ltr"] = ltr
+    app.jinja_env.globals["action_title"] = action_title
+    app.jinja_env.globals["audit_subject_url"] = subject_url
+    app.jinja_env.globals["audit_details"] = event_details

@@ -26,7 +26,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import sqlalchemy as sa
 from babel.lists import format_list
 from flask import current_app, g, has_request_context
 from flask_login import current_user
@@ -141,6 +140,12 @@ def record_url(subject_type: str | None, record_id: Any) -> str | None:
         return None
     endpoint, arg = target
     return url_if_exists(endpoint, **{arg: number})
+
+
+def subject_url(event: Any) -> str | None:
+    """The page of an audit event's record, when that kind of record has one and the viewer
+    may open it (the ``audit_subject_url`` template global; see :func:`record_url`)."""
+    return record_url(event.subject_type, event.subject_id)
 
 
 def search_url(endpoint: str, text: str) -> str | None:
@@ -390,6 +395,12 @@ def describe_details(
     return lines
 
 
+def event_details(event: Any) -> list[DetailLine]:
+    """An audit event's details as translated, labelled lines (the ``audit_details`` template
+    global; see :func:`describe_details`)."""
+    return describe_details(event.action, event.subject_type, event.details)
+
+
 def _from_to(describer: _Describer, before: Any, after: Any) -> DetailLine:
     if isinstance(before, Mapping) and isinstance(after, Mapping):
         dated = {"start_date", "end_date"}
@@ -409,35 +420,3 @@ def _safe_line(make: Callable[[], DetailLine], label: str, value: Any) -> Detail
         except (TypeError, ValueError):
             text = repr(value)
         return DetailLine(label, escape(text))
-
-
-def record_names(events: Iterable[Any]) -> dict[tuple[str, int], str]:
-    """``{(subject_type, id): what the record is called}`` for the events' records, so the
-    log reads "Volunteer: Léa Fontaine" instead of "Volunteer 44". One query (a UNION of one
-    SELECT per record type present, each declared by the type's area as
-    :attr:`aljisr.audit.RecordWording.names`), whatever the number of events; records deleted
-    since, and types whose area names none, are simply absent."""
-    from aljisr.extensions import db
-
-    ids: dict[str, set[int]] = {}
-    for event in events:
-        if event.subject_type and event.subject_id is not None:
-            ids.setdefault(event.subject_type, set()).add(event.subject_id)
-    records = wording().records
-    label = sa.String()
-    selects = []
-    for kind, wanted in ids.items():
-        record = records.get(kind)
-        if record is None or record.names is None:
-            continue
-        named = record.names()
-        id_column, name = named.selected_columns
-        selects.append(
-            named.with_only_columns(sa.literal(kind, label), id_column,
-                                    sa.type_coerce(name, label), maintain_column_froms=True)
-            .where(id_column.in_(wanted))
-        )
-    if not selects:
-        return {}
-    rows = db.session.execute(sa.union_all(*selects)).all()
-    return {(kind, int(record_id)): str(name) for kind, record_id, name in rows}

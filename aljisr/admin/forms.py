@@ -1,13 +1,27 @@
-"""Forms for administrators."""
+"""Forms for administrators: users, and the audit log's filters."""
 
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from typing import Any
 
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from aljisr.admin.audit_display import subject_types
+from aljisr.formfields import FilterSelectField
 from aljisr.forms import AppForm
-from aljisr.i18n import _l
+from aljisr.i18n import _, _l
 from aljisr.once import OneTimeField
 from aljisr.permissions import ROLE_TITLES
 
@@ -40,3 +54,38 @@ class EditUserForm(AppForm):
     )
     active = BooleanField(_l("May sign in"))
     submit = SubmitField(_l("Save"))
+
+
+class AuditFilterForm(AppForm):
+    """GET filters (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    subject_type = FilterSelectField(_l("Record type"), validators=[Optional()])
+    subject_id = IntegerField(
+        _l("Record number"),
+        validators=[Optional(), NumberRange(min=1, message=_l("A record number is 1 or more."))],
+    )
+    actor = SearchField(_l("Who (name or e-mail)"), validators=[Optional(), Length(max=200)])
+    action = SearchField(
+        _l("Action"),
+        validators=[Optional(), Length(max=64)],
+        render_kw={"list": "audit-actions", "autocomplete": "off"},
+    )
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subject_type.choices = [("", _("Any"))] + [
+            (key, str(title)) for key, title in subject_types().items()
+        ]
+
+    def validate_subject_id(self, field: Any) -> None:
+        if field.data is not None and not self.subject_type.data:
+            raise ValidationError(_("Choose the record type too."))
+
+    def validate_date_to(self, field: Any) -> None:
+        if self.date_from.data and field.data and field.data < self.date_from.data:
+            raise ValidationError(_("“To” cannot be before “From”."))

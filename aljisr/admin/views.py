@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
+from aljisr.admin import queries
 from aljisr.admin.forms import EditUserForm, UserForm
-from aljisr.auth.models import User
 from aljisr.auth.services.accounts import create_user, update_user
-from aljisr.extensions import db
 from aljisr.i18n import _
-from aljisr.mail import OutboxMessage
-from aljisr.organisations.models import PARTNER_KINDS, Organisation
 from aljisr.permissions import Permission, Role, require
 from aljisr.web import render_form, save_form
 
@@ -26,10 +21,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.route("/users")
 @require(Permission.MANAGE_USERS)
 def users() -> str:
-    rows = db.session.scalars(
-        sa.select(User).options(joinedload(User.organisation)).order_by(User.role, User.email)
-    ).all()
-    return render_template("admin/users.html", users=rows)
+    return render_template("admin/users.html", users=queries.users())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -54,18 +46,15 @@ def new_user() -> Any:
 
 
 def _organisation_choices() -> list[SelectChoice]:
-    organisations = db.session.execute(
-        sa.select(Organisation.id, Organisation.name)
-        .where(Organisation.archived_at.is_(None), Organisation.kind.in_(PARTNER_KINDS))
-        .order_by(Organisation.name)
-    ).all()
-    return [SelectChoice(0, "—")] + [SelectChoice(o.id, o.name) for o in organisations]
+    return [SelectChoice(0, "—")] + [
+        SelectChoice(o.id, o.name) for o in queries.partner_organisation_rows()
+    ]
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @require(Permission.MANAGE_USERS)
 def edit_user(user_id: int) -> Any:
-    user = db.session.get(User, user_id) or abort(404)
+    user = queries.user(user_id) or abort(404)
     form = EditUserForm(obj=user)
     form.organisation.choices = _organisation_choices()
     if request.method == "GET":
@@ -90,7 +79,4 @@ def edit_user(user_id: int) -> Any:
 @bp.route("/outbox")
 @require(Permission.READ_OUTBOX)
 def outbox() -> str:
-    messages = db.session.scalars(
-        sa.select(OutboxMessage).order_by(OutboxMessage.created_at.desc()).limit(200)
-    ).all()
-    return render_template("admin/outbox.html", messages=messages)
+    return render_template("admin/outbox.html", messages=queries.outbox_messages())

@@ -60,3 +60,29 @@ def invitable_organisations() -> list[Any]:
         .where(Organisation.archived_at.is_(None), Organisation.kind.in_(INVITABLE_KINDS))
         .order_by(Organisation.name)
     ).all())
+
+
+def session_user(user_id: int, session_version: int) -> User | None:
+    """The user with id ``user_id`` whose session version is still ``session_version`` (active
+    or not: the loader decides), or None when there is none or the version moved on."""
+    return db.session.scalar(
+        sa.select(User).where(User.id == user_id, User.session_version == session_version)
+    )
+
+
+def volunteer(volunteer_id: int) -> Volunteer | None:
+    """The volunteer with id ``volunteer_id`` (any state), or None."""
+    return db.session.get(Volunteer, volunteer_id)
+
+
+def organisation(organisation_id: int) -> Organisation | None:
+    """The organisation with id ``organisation_id`` (any kind), or None."""
+    return db.session.get(Organisation, organisation_id)
+
+
+def invited_login(user_id: int) -> User | None:
+    """The volunteer or partner login with id ``user_id`` (an invitation may be sent to it),
+    or None: staff logins are never invited."""
+    return db.session.scalar(
+        sa.select(User).where(User.id == user_id, User.role.in_((Role.VOLUNTEER, Role.PARTNER)))
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -45,11 +44,9 @@ from aljisr.auth.services.signin import authenticate, end_all_sessions, keep_lan
 from aljisr.errors import DomainError
 from aljisr.extensions import db, limiter
 from aljisr.i18n import LANGUAGES, _, get_locale
-from aljisr.organisations.models import Organisation
-from aljisr.permissions import Permission, Role, public, require
+from aljisr.permissions import Permission, public, require
 from aljisr.text import clean_email
 from aljisr.urls import is_safe_next
-from aljisr.volunteers.models import Volunteer
 from aljisr.web import field_error, render_form
 
 bp = Blueprint("auth", __name__)
@@ -125,9 +122,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _sep, version = session_id.partition(".")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.scalar(
-        sa.select(User).where(User.id == int(user_id), User.session_version == int(version))
-    )
+    user = queries.session_user(int(user_id), int(version))
     return user if user is not None and user.active else None
 
 
@@ -312,7 +307,7 @@ def invitations_index() -> str:
 @require(Permission.MANAGE_REGISTERS)
 def invite_volunteer(volunteer_id: int) -> Any:
     """Invite one volunteer (creates their login, linked to the volunteer record)."""
-    volunteer = db.session.get(Volunteer, volunteer_id) or abort(404)
+    volunteer = queries.volunteer(volunteer_id) or abort(404)
     form = InviteVolunteerForm()
     if request.method == "GET":
         form.language.data = (volunteer.user.locale if volunteer.user and volunteer.user.locale
@@ -342,7 +337,7 @@ def invite_partner() -> Any:
         form.organisation.data = request.args.get("organisation_id", 0, type=int)
         form.language.data = _default_language()
     if form.validate_on_submit():
-        organisation = db.session.get(Organisation, form.organisation.data) or abort(404)
+        organisation = queries.organisation(form.organisation.data) or abort(404)
         try:
             invitations.invite_partner_contact(
                 organisation, form.email.data, form.display_name.data,
@@ -362,9 +357,7 @@ def invite_partner() -> Any:
 @require(Permission.MANAGE_REGISTERS)
 def resend_invitation(user_id: int) -> Response:
     """Send a pending invitation again; the previous link stops working."""
-    user = db.session.scalar(
-        sa.select(User).where(User.id == user_id, User.role.in_((Role.VOLUNTEER, Role.PARTNER)))
-    ) or abort(404)
+    user = queries.invited_login(user_id) or abort(404)
     form = ResendInvitationForm()
     if form.validate_on_submit():
         try:

@@ -37,7 +37,13 @@ from aljisr.placements.models import (
     is_live,
 )
 from aljisr.projects.models import Project, ProjectStatus
-from aljisr.scopes import placement_filter, placements_for, projects_for, sites_for
+from aljisr.scopes import (
+    placement_filter,
+    placements_for,
+    projects_for,
+    sites_for,
+    volunteers_for,
+)
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import (
     LanguageLevel,
@@ -182,6 +188,40 @@ def placement_detail(user: Any, placement_id: int) -> Placement | None:
             joinedload(Placement.coordinator),
         )
     )
+
+
+def scoped_volunteer(user: Any, volunteer_id: int | None) -> Volunteer | None:
+    """The volunteer with id ``volunteer_id`` if ``user`` may see it (scoped in SQL through
+    :func:`aljisr.scopes.volunteers_for`, archived ones included), else None."""
+    return db.session.scalar(volunteers_for(user).where(Volunteer.id == volunteer_id))
+
+
+def scoped_project(user: Any, project_id: int | None) -> Project | None:
+    """The project with id ``project_id`` if ``user`` may see it (scoped in SQL through
+    :func:`aljisr.scopes.projects_for`, archived ones included), else None."""
+    return db.session.scalar(projects_for(user).where(Project.id == project_id))
+
+
+def volunteer_options(user: Any) -> list[Any]:
+    """``(id, full_name)`` rows of the current (not archived, not anonymised) volunteers
+    ``user`` may see, by name: the choices of a new placement."""
+    return list(db.session.execute(
+        volunteers_for(user)
+        .with_only_columns(Volunteer.id, Volunteer.full_name)
+        .where(Volunteer.archived_at.is_(None), Volunteer.anonymised_at.is_(None))
+        .order_by(Volunteer.search_key)
+    ).all())
+
+
+def project_options(user: Any) -> list[Any]:
+    """``(id, title, start_date, end_date)`` rows of the current projects ``user`` may see,
+    latest start first, then by title: the choices of a new placement."""
+    return list(db.session.execute(
+        projects_for(user)
+        .with_only_columns(Project.id, Project.title, Project.start_date, Project.end_date)
+        .where(Project.archived_at.is_(None))
+        .order_by(Project.start_date.desc(), Project.title)
+    ).all())
 
 
 def placement_history(placement_id: int) -> list[AuditEvent]:

@@ -33,7 +33,6 @@ from aljisr.placements.forms import (
 from aljisr.placements.matching import score
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import Project
-from aljisr.scopes import projects_for, volunteers_for
 from aljisr.volunteers.models import Volunteer
 from aljisr.web import field_error, form_status, render_form
 
@@ -91,7 +90,7 @@ def _placement_or_404(placement_id: int) -> Placement:
 
 def _volunteer_or_404(volunteer_id: int | None) -> Volunteer:
     volunteer = (
-        db.session.scalar(volunteers_for(current_user).where(Volunteer.id == volunteer_id))
+        queries.scoped_volunteer(current_user, volunteer_id)
         if volunteer_id
         else None
     )
@@ -102,7 +101,7 @@ def _volunteer_or_404(volunteer_id: int | None) -> Volunteer:
 
 def _project_or_404(project_id: int | None) -> Project:
     project = (
-        db.session.scalar(projects_for(current_user).where(Project.id == project_id))
+        queries.scoped_project(current_user, project_id)
         if project_id
         else None
     )
@@ -212,25 +211,15 @@ def transition(placement_id: int) -> Any:
 
 
 def _volunteer_choices() -> list[tuple[Any, str]]:
-    rows = db.session.execute(
-        volunteers_for(current_user)
-        .with_only_columns(Volunteer.id, Volunteer.full_name)
-        .where(Volunteer.archived_at.is_(None), Volunteer.anonymised_at.is_(None))
-        .order_by(Volunteer.search_key)
-    ).all()
-    return [("", _("— choose —"))] + [(vid, name) for vid, name in rows]
+    return [("", _("— choose —"))] + [
+        (vid, name) for vid, name in queries.volunteer_options(current_user)
+    ]
 
 
 def _project_choices() -> list[tuple[Any, str]]:
-    rows = db.session.execute(
-        projects_for(current_user)
-        .with_only_columns(Project.id, Project.title, Project.start_date, Project.end_date)
-        .where(Project.archived_at.is_(None))
-        .order_by(Project.start_date.desc(), Project.title)
-    ).all()
     return [("", _("— choose —"))] + [
         (pid, f"{title} ({start.isoformat()} – {end.isoformat()})")
-        for pid, title, start, end in rows
+        for pid, title, start, end in queries.project_options(current_user)
     ]
 
 
@@ -270,12 +259,8 @@ def new() -> Any:
         form.end_date.data = _arg_date("end_date") or end
         return _render_new(form)
     if form.validate_on_submit():
-        volunteer = db.session.scalar(
-            volunteers_for(current_user).where(Volunteer.id == form.volunteer.data)
-        )
-        project = db.session.scalar(
-            projects_for(current_user).where(Project.id == form.project.data)
-        )
+        volunteer = queries.scoped_volunteer(current_user, form.volunteer.data)
+        project = queries.scoped_project(current_user, form.project.data)
         if volunteer is None:
             field_error(form, _("Choose a volunteer."), "volunteer")
         if project is None:

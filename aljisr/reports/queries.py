@@ -42,6 +42,7 @@ from aljisr.i18n import _, current_language
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import SDG_TITLES, Project, ProjectSDG, Theme
+from aljisr.scopes import organisation_filter
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import Volunteer
 
@@ -389,3 +390,22 @@ def annual_report(year: int, association: str,
         file_prefix="aljisr-annual-report",
         slug_name="",
     )
+
+
+def scoped_organisation(user: Any, organisation_id: int) -> Organisation | None:
+    """The organisation with id ``organisation_id`` if ``user`` may see its report (scoped in
+    SQL through :func:`aljisr.scopes.organisation_filter`: staff any, a partner their own),
+    else None."""
+    return db.session.scalar(
+        sa.select(Organisation).where(Organisation.id == organisation_id,
+                                      organisation_filter(user))
+    )
+
+
+def organisation_options() -> list[Any]:
+    """``(id, name, kind, archived_at)`` rows of every organisation (archived ones included:
+    their past periods still have reports), by name then id."""
+    return list(db.session.execute(
+        sa.select(Organisation.id, Organisation.name, Organisation.kind,
+                  Organisation.archived_at).order_by(Organisation.name, Organisation.id)
+    ).all())

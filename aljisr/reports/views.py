@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -33,14 +32,12 @@ from wtforms.fields.choices import SelectChoice
 
 from aljisr.dates import association_today
 from aljisr.downloads import send_download
-from aljisr.extensions import db
 from aljisr.i18n import _, format_decimal, get_locale, text_direction
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, require
 from aljisr.reports import exports, queries
 from aljisr.reports.forms import AnnualReportForm, OrganisationReportForm, PeriodForm
 from aljisr.reports.pdf import report_pdf
-from aljisr.scopes import organisation_filter
 from aljisr.templating import country_name
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -83,10 +80,7 @@ def _download(report: queries.Report, fmt: str) -> Any:
 
 def _scoped_organisation(organisation_id: int) -> Organisation:
     """The organisation if the current user may see it (scoped in SQL), else 404."""
-    organisation = db.session.scalar(
-        sa.select(Organisation).where(Organisation.id == organisation_id,
-                                      organisation_filter(current_user))
-    )
+    organisation = queries.scoped_organisation(current_user, organisation_id)
     if organisation is None:
         abort(404)
     return organisation
@@ -126,10 +120,7 @@ def index() -> Any:
     """Staff: pick an organisation and a period, or a year for the annual report."""
     today = association_today()
     start, end = PeriodForm.default_period(today)
-    organisations = db.session.execute(
-        sa.select(Organisation.id, Organisation.name, Organisation.kind,
-                  Organisation.archived_at).order_by(Organisation.name, Organisation.id)
-    ).all()
+    organisations = queries.organisation_options()
     choices = [SelectChoice(o.id, f"{o.name} · {o.kind.title}") for o in organisations]
     org_form = OrganisationReportForm(formdata=None, start=start, end=end)
     annual_form = AnnualReportForm(formdata=None, year=today.year)
