@@ -128,6 +128,7 @@ BLUEPRINT_MODULES = (
     "aljisr.reports.views",
     "aljisr.portal.views",
     "aljisr.partners.views",
+    "aljisr.notifications.views",
 )
 
 

@@ -5,7 +5,7 @@ from aljisr.auth.models import User
 from aljisr.backup.models import BackupRun
 from aljisr.certificates.models import Certificate
 from aljisr.hours.models import HoursEntry
-from aljisr.mail import OutboxMessage
+from aljisr.notifications.models import NotificationOptOut, OutboxAttachment, OutboxMessage
 from aljisr.organisations.models import Organisation
 from aljisr.placements.models import Placement
 from aljisr.projects.models import Project, ProjectSDG
@@ -17,7 +17,9 @@ __all__ = [
     "BackupRun",
     "Certificate",
     "HoursEntry",
+    "NotificationOptOut",
     "Organisation",
+    "OutboxAttachment",
     "OutboxMessage",
     "Placement",
     "Project",

@@ -16,7 +16,8 @@ from aljisr.auth.services.accounts import create_user, update_user
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _
-from aljisr.mail import OutboxMessage
+from aljisr.notifications import queries as outbox_queries
+from aljisr.notifications.models import OutboxStatus
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, Role, require
 from aljisr.web import field_error
@@ -98,7 +99,6 @@ def edit_user(user_id: int) -> Any:
 @bp.route("/outbox")
 @require(Permission.READ_OUTBOX)
 def outbox() -> str:
-    messages = db.session.scalars(
-        sa.select(OutboxMessage).order_by(OutboxMessage.created_at.desc()).limit(200)
-    ).all()
-    return render_template("admin/outbox.html", messages=messages)
+    """The newest 200 messages with their delivery status, attempts and last error."""
+    return render_template("admin/outbox.html", messages=outbox_queries.outbox_page(),
+                           counts=outbox_queries.outbox_counts(), statuses=list(OutboxStatus))

@@ -36,6 +36,7 @@ from aljisr.hours.services import approved_totals_by_placement
 from aljisr.i18n import _, force_locale
 from aljisr.listing import Page, paginate, search_clause
 from aljisr.mail import absolute_url, mail_locale, send_mail
+from aljisr.notifications import services as notifications
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement
 from aljisr.projects.models import Project
@@ -326,6 +327,9 @@ def query_hours(entry: HoursEntry, message: str | None, *, actor: User) -> list[
                                    actor=actor, recipient=recipient, link=link,
                                    association=_(current_app.config["ASSOCIATION_NAME"]))
         send_mail(recipient.email, str(subject), body)
+    notifications.hours_reviewed(entry, "hours.queried", message=text,
+                                 organisation=actor.organisation.name if actor.organisation
+                                 else None)
     return recipients
 
 

@@ -27,6 +27,7 @@ from aljisr.dates import today as local_today
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, format_date
+from aljisr.notifications import services as notifications
 from aljisr.placements.models import (
     LIVE_STATUSES,
     ONGOING_STATUSES,
@@ -46,6 +47,13 @@ TRANSITION_VERBS: dict[PlacementStatus, str] = {
     PlacementStatus.COMPLETED: "complete",
     PlacementStatus.CANCELLED: "cancel",
     PlacementStatus.WITHDRAWN: "withdraw",
+}
+
+#: Moves the people concerned are told about (aljisr.notifications), with the notice's kind.
+NOTIFIED_TRANSITIONS: dict[PlacementStatus, str] = {
+    PlacementStatus.CONFIRMED: "placement.confirmed",
+    PlacementStatus.CANCELLED: "placement.cancelled",
+    PlacementStatus.WITHDRAWN: "placement.withdrawn",
 }
 
 #: Moves that need a reason: the volunteer or the host will ask why.
@@ -385,6 +393,7 @@ def propose_placement(
             reason=override_reason,
             details={"overlapping_placement_ids": [c.id for c in clashes]},
         )
+    notifications.placement_changed(placement, "placement.proposed")
     return placement
 
 
@@ -448,6 +457,10 @@ def change_dates(
             reason=override_reason,
             details={"overlapping_placement_ids": [c.id for c in clashes]},
         )
+    notifications.placement_changed(
+        placement, "placement.dates_changed",
+        old=(date.fromisoformat(old["start_date"]), date.fromisoformat(old["end_date"])),
+    )
     return placement
 
 
@@ -554,6 +567,8 @@ def transition(
         reason=reason,
         details=details,
     )
+    if new_status in NOTIFIED_TRANSITIONS:
+        notifications.placement_changed(placement, NOTIFIED_TRANSITIONS[new_status])
     return placement
 
 
