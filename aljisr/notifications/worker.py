@@ -133,8 +133,6 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Subject"] = message.subject
     email["Date"] = formatdate(message.created_at.timestamp(), usegmt=True)
     email["Message-ID"] = f"<outbox-{message.id}.{int(message.created_at.timestamp())}@{domain}>"
-    if message.language:
-        email["Content-Language"] = message.language
     for name, value in (message.headers or {}).items():
         email[name] = value
     email.set_content(message.body)
@@ -144,6 +142,8 @@ def build_email(message: OutboxMessage) -> EmailMessage:
         maintype, _, subtype = attachment.content_type.partition("/")
         email.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
                              filename=attachment.filename)
+    if message.language:  # after the parts: set_content and add_* move Content-* headers
+        email["Content-Language"] = message.language
     return email
 
 
@@ -198,13 +198,13 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def _finish(message_id: int, claimed_at: datetime, **values: Any) -> None:
+def _finish(message_id: int, claim: datetime, **values: Any) -> None:
     """Record an outcome for a message this worker still holds (its claim unchanged), and
     commit at once."""
     with write_intent():
         db.session.execute(
             sa.update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.claimed_at == claimed_at,
+            .where(OutboxMessage.id == message_id, OutboxMessage.claimed_at == claim,
                    OutboxMessage.status == OutboxStatus.SENDING)
             .values(**values)
         )
