@@ -100,7 +100,8 @@ def test_a_proposal_tells_the_volunteer_and_the_sending_organisation(app, db, wo
     assert "مرحبًا Amal Haddad،" in text.get_content()
     assert "List-Unsubscribe" not in arabic  # about the placement's dates: always sent
     [french] = smtp.inbox.to(SENDING)
-    assert french["Content-Language"] == "fr" and french["Subject"] == "Affectation proposée : Garden"
+    assert french["Content-Language"] == "fr"
+    assert french["Subject"] == "Affectation proposée : Garden"
     assert f"{BASE}/partner/volunteers/{world.volunteer.id}" in french.get_body(
         ("plain",)).get_content()
     # signed with the association's name in French
