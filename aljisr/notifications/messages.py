@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from aljisr.i18n import _, format_date
+from aljisr.i18n import _, format_date, format_decimal
 
 #: Kinds that concern a placement's dates or the volunteer's safety: always sent, no opt-out.
 ESSENTIAL_KINDS: frozenset[str] = frozenset({
@@ -125,7 +125,7 @@ def hours_notice(kind: str, entry: Any, recipient: Recipient, *,
     facts = {
         "project": entry.placement.project.title_in(recipient.language),
         "day": format_date(entry.work_date, "long"),
-        "hours": f"{entry.hours.normalize():f}",
+        "hours": format_decimal(entry.hours),
     }
     if kind == "hours.rejected":
         subject = _("Hours not approved: %(project)s", **facts)
