@@ -39,6 +39,7 @@ import logging
 import signal
 import smtplib
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -48,6 +49,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import DBAPIError
 
 from aljisr.database import utcnow, write_intent
 from aljisr.dates import today as local_today
@@ -55,6 +57,9 @@ from aljisr.extensions import db
 from aljisr.notifications.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
+
+#: Wait before trying failed daily jobs again (the worker keeps delivering meanwhile).
+DAILY_RETRY_SECONDS = 600
 
 
 class PermanentFailure(Exception):
@@ -168,7 +173,10 @@ def _send(smtp: smtplib.SMTP | None, message: OutboxMessage) -> str:
     :raises PermanentFailure: a 5xx reply about this message.
     :raises OSError, smtplib.SMTPException: a temporary failure.
     """
-    email = build_email(message)
+    try:
+        email = build_email(message)
+    except (ValueError, TypeError, LookupError) as error:  # a malformed header or part
+        raise PermanentFailure(_describe(error)) from error
     if smtp is None:
         log.info("mail to %s: %s\n%s", message.recipient, message.subject, message.body)
         return "log"
@@ -318,14 +326,31 @@ def run(*, once: bool = False, stop: threading.Event | None = None) -> BatchResu
     stop = stop or threading.Event()
     total = BatchResult()
     last_daily: date | None = None
+    daily_retry_at = 0.0
     while not stop.is_set():
         today = local_today()
-        if today != last_daily:
-            written = run_daily_jobs(today)
-            if written:
-                log.info("daily jobs wrote %d reminders", written)
-            last_daily = today
-        batch = deliver_due()
+        if today != last_daily and (once or time.monotonic() >= daily_retry_at):
+            try:
+                written = run_daily_jobs(today)
+            except Exception:
+                if once:
+                    raise
+                # delivery goes on; the reminders are tried again in ten minutes
+                log.exception("the daily jobs failed; retrying in %d s", DAILY_RETRY_SECONDS)
+                daily_retry_at = time.monotonic() + DAILY_RETRY_SECONDS
+            else:
+                if written:
+                    log.info("daily jobs wrote %d reminders", written)
+                last_daily = today
+        try:
+            batch = deliver_due()
+        except DBAPIError:
+            if once:
+                raise
+            log.exception("the database did not answer; trying again shortly")
+            db.session.rollback()
+            stop.wait(_setting("WORKER_POLL_SECONDS"))
+            continue
         for field in ("claimed", "sent", "retried", "failed"):
             setattr(total, field, getattr(total, field) + getattr(batch, field))
         if batch.claimed:

@@ -268,3 +268,44 @@ def test_the_single_worker_on_sqlite_delivers_everything(app, db, smtp, is_postg
     assert worker.run(once=True).sent == 10
     assert len(smtp.inbox.messages) == 10
     assert {r.status for r in _rows(db)} == {OutboxStatus.SENT}
+
+
+def test_a_malformed_message_fails_alone_and_the_rest_goes_out(app, db, smtp):
+    send_mail("bad@example.org", "Bad", "Body", headers={"X-Broken": "two\nlines"})
+    send_mail("good@example.org", "Good", "Body")
+    db.session.commit()
+    result = worker.run(once=True)
+    assert (result.sent, result.failed) == (1, 1)
+    bad, good = _rows(db)
+    assert bad.status is OutboxStatus.FAILED and "linefeed" in bad.last_error
+    assert good.status is OutboxStatus.SENT
+    assert [m["Subject"] for m in smtp.inbox.messages] == ["Good"]
+
+
+def test_failing_daily_jobs_do_not_stop_delivery(app, db, smtp, monkeypatch, caplog):
+    from aljisr.notifications import services
+
+    def broken(today):
+        raise RuntimeError("reminders broke")
+
+    monkeypatch.setattr(services, "write_arrival_reminders", broken)
+    app.config["WORKER_POLL_SECONDS"] = 0.05
+    send_mail("olga@example.org", "Hello", "Body")
+    db.session.commit()
+    stop = threading.Event()
+
+    def run() -> None:
+        with app.app_context():
+            worker.run(stop=stop)
+
+    thread = threading.Thread(target=run)
+    with caplog.at_level("ERROR", logger="aljisr.notifications.worker"):
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not smtp.inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stop.set()
+        thread.join(timeout=20)
+    assert not thread.is_alive()
+    assert [m["Subject"] for m in smtp.inbox.messages] == ["Hello"]
+    assert "the daily jobs failed" in caplog.text
