@@ -129,6 +129,7 @@ BLUEPRINT_MODULES = (
     "aljisr.portal.views",
     "aljisr.partners.views",
     "aljisr.notifications.views",
+    "aljisr.calendars.views",
 )
 
 

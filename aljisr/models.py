@@ -3,6 +3,7 @@
 from aljisr.audit import AuditEvent
 from aljisr.auth.models import User
 from aljisr.backup.models import BackupRun
+from aljisr.calendars.models import CalendarFeed
 from aljisr.certificates.models import Certificate
 from aljisr.hours.models import HoursEntry
 from aljisr.notifications.models import NotificationOptOut, OutboxAttachment, OutboxMessage
@@ -15,6 +16,7 @@ from aljisr.volunteers.models import Volunteer, VolunteerLanguage
 __all__ = [
     "AuditEvent",
     "BackupRun",
+    "CalendarFeed",
     "Certificate",
     "HoursEntry",
     "NotificationOptOut",

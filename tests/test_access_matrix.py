@@ -68,6 +68,14 @@ ROWS: list[Row] = [
                                                     200,   200,  200,  200,  200,  200),
     row("GET", "/notifications/unsubscribe/forged.token",
                                                     404,   404,  404,  404,  404,  404),
+    # calendars: a private feed per user (the secret address is the key), one file per placement
+    row("GET", "/calendar/",                        LOGIN, 200,  200,  200,  200,  200),
+    row("POST", "/calendar/",                       LOGIN, 302,  302,  302,  302,  302),
+    row("GET", "/calendar/feed/not-a-token.ics",    404,   404,  404,  404,  404,  404),
+    row("GET", "/calendar/placements/{placement_a}.ics",
+                                                    LOGIN, 200,  200,  200,  200,  200),
+    row("GET", "/calendar/placements/{placement_b}.ics",
+                                                    LOGIN, 404,  404,  404,  200,  200),
     # --- sign-in, accounts, invitations ------------------------------------------------------
     row("GET", "/login",                            200,   302,  302,  302,  302,  302),
     row("POST", "/login",                           200,   302,  302,  302,  302,  302),
