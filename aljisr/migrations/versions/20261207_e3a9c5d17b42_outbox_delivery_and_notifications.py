@@ -84,6 +84,7 @@ def downgrade():
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_messages_due')
         batch_op.drop_constraint(batch_op.f('uq_outbox_messages_dedup_key'), type_='unique')
+        batch_op.drop_constraint(batch_op.f('ck_outbox_messages_outbox_status'), type_='check')
         batch_op.alter_column('transport', existing_type=sa.String(length=16), nullable=False)
         for name in ('last_error', 'sent_at', 'claimed_at', 'next_attempt_at', 'attempts',
                      'status', 'kind', 'dedup_key', 'language', 'headers', 'html'):
