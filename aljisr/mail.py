@@ -6,7 +6,6 @@ and a message exists exactly when the change that caused it was committed.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +14,6 @@ from flask import current_app, has_request_context, url_for
 from aljisr.extensions import db
 from aljisr.i18n import LANGUAGES
 from aljisr.notifications.models import OutboxAttachment, OutboxMessage
-
-log = logging.getLogger(__name__)
-
 
 if TYPE_CHECKING:
     from aljisr.auth.models import User

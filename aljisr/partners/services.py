@@ -294,8 +294,9 @@ def query_hours(entry: HoursEntry, message: str | None, *, actor: User) -> list[
     sees it in the review queue (marked, and found with the "queried by the host" filter, also
     once approved); it is audited and mailed to the placement's coordinator (or, when it has
     none, to every active coordinator), each in their own language, with a link to the queue
-    filtered to the volunteer's queried entries. Without ``MAIL_SERVER`` the mail only reaches
-    the outbox (:func:`aljisr.mail.send_mail`), so the queue is what coordinators rely on.
+    filtered to the volunteer's queried entries; the volunteer is told too
+    (:func:`aljisr.notifications.services.hours_reviewed`). Mail waits in the outbox for the
+    worker (:func:`aljisr.mail.send_mail`), so the queue is what coordinators rely on.
 
     :returns: the users notified.
     :raises DomainError: field ``message`` when it is empty or longer than

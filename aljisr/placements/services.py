@@ -516,6 +516,8 @@ def transition(
     """Move ``placement`` to ``new_status`` along :data:`TRANSITIONS` and audit it as
     ``placement.<verb>`` (confirm, start, complete, cancel, withdraw) with who, when and why.
 
+    Confirming, cancelling and withdrawing tell the people concerned
+    (:data:`NOTIFIED_TRANSITIONS`, :func:`aljisr.notifications.services.placement_changed`).
     Starting happens on or after the first day. Completing before the booked last day makes
     ``today`` the last day (the old one is in the audit details), so certificates, reports and
     capacity tell what really happened.

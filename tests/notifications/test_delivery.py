@@ -309,3 +309,12 @@ def test_failing_daily_jobs_do_not_stop_delivery(app, db, smtp, monkeypatch, cap
     assert not thread.is_alive()
     assert [m["Subject"] for m in smtp.inbox.messages] == ["Hello"]
     assert "the daily jobs failed" in caplog.text
+
+
+def test_the_worker_command_once_delivers_and_reports(app, db, smtp):
+    send_mail("olga@example.org", "Hello", "Body")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "Outbox: 1 sent, 0 to retry, 0 failed." in result.output
+    assert [m["To"] for m in smtp.inbox.messages] == ["olga@example.org"]
