@@ -9,14 +9,17 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
 .PHONY: run serve test test-sqlite test-postgres install install-production lock translations lint bench bench-load bench-planner clean
 
-## run: install, migrate, load the demo data and serve on 127.0.0.1:$(PORT)
+## run: install, migrate, load the demo data, start the mail worker and serve on 127.0.0.1:$(PORT)
 # Certificates' QR codes point at the served address unless ALJISR_PUBLIC_BASE_URL says otherwise.
 run: export ALJISR_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install instance/config.py translations
 	$(FLASK) init-db
 	$(FLASK) seed-demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ — demo logins are listed in README.md"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
+	@# the mail worker runs beside the web server and stops with it (Ctrl-C stops both)
+	@$(FLASK) worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
 
 ## test: lint, then the suite on SQLite and (when it answers) on PostgreSQL
 test: install translations lint test-sqlite test-postgres

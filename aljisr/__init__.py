@@ -141,6 +141,8 @@ BLUEPRINT_MODULES = (
     "aljisr.portal.views",
     "aljisr.partners.views",
     "aljisr.planner.views",
+    "aljisr.notifications.views",
+    "aljisr.calendars.views",
 )
 
 

@@ -1,5 +1,5 @@
 """``flask --app aljisr`` commands: init-db, seed-demo, create-user, translations (and the
-certificates and volunteers groups)."""
+certificates and volunteers groups, backup, restore and the mail worker)."""
 
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ def register(app: Flask) -> None:
     """Attach the commands to ``app.cli``."""
     from aljisr.backup.cli import backup_command, restore_command
     from aljisr.certificates.cli import certificates_cli
+    from aljisr.notifications.cli import worker_command
     from aljisr.volunteers.cli import volunteers_cli
 
     app.cli.add_command(certificates_cli)
     app.cli.add_command(volunteers_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(worker_command)
 
     @app.cli.command("init-db")
     def init_db() -> None:

@@ -55,13 +55,23 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     #: Public base URL printed on certificates (QR code); falls back to the request's host.
     PUBLIC_BASE_URL: str | None = None
-    #: Outgoing mail. Without MAIL_SERVER mail goes to the outbox (admins) and the log.
+    #: Outgoing mail, delivered by the worker. Without MAIL_SERVER the worker writes it to the log.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
     MAIL_USE_TLS = True
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_SENDER = "Al Jisr <no-reply@aljisr.example.org>"
+    #: Delivery by the worker (``flask worker``, aljisr/notifications/worker.py): SMTP timeout,
+    #: messages claimed per pass, the claim's lease, retries (doubling from the base, capped)
+    #: and the attempts after which a message is marked failed; the idle poll interval.
+    MAIL_TIMEOUT_SECONDS = 20
+    MAIL_BATCH_SIZE = 10
+    MAIL_LEASE_SECONDS = 300
+    MAIL_RETRY_BASE_SECONDS = 60
+    MAIL_RETRY_MAX_SECONDS = 3600
+    MAIL_MAX_ATTEMPTS = 10
+    WORKER_POLL_SECONDS = 5
     #: Rows per page in registers.
     PAGE_SIZE = 25
     #: Folder of ``flask backup`` archives; None means ``instance/backups``.

@@ -1,82 +1,83 @@
-"""Outgoing e-mail: SMTP when configured, otherwise the outbox (visible to admins) and the log."""
+"""Outgoing e-mail goes through the outbox: :func:`send_mail` writes a queued row in the
+caller's transaction and never talks to SMTP; the worker (``flask --app aljisr worker``,
+:mod:`aljisr.notifications.worker`) delivers it. So a request never waits for a mail server,
+and a message exists exactly when the change that caused it was committed.
+"""
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from datetime import datetime
-from email.message import EmailMessage
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-from flask import current_app, url_for
-from sqlalchemy.orm import Mapped, mapped_column
+from flask import current_app, has_request_context, url_for
 
-from aljisr.database import UTCDateTime, utcnow
 from aljisr.extensions import db
 from aljisr.i18n import LANGUAGES
-
-log = logging.getLogger(__name__)
-
+from aljisr.notifications.models import OutboxAttachment, OutboxMessage
 
 if TYPE_CHECKING:
     from aljisr.auth.models import User
 
-
-class OutboxMessage(db.Model):
-    """A copy of every message the application sent or would have sent."""
-
-    __tablename__ = "outbox_messages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    recipient: Mapped[str] = mapped_column(sa.String(254))
-    subject: Mapped[str] = mapped_column(sa.String(300))
-    body: Mapped[str] = mapped_column(sa.Text)
-    #: "smtp" when handed to the SMTP server, "outbox" when only kept here.
-    transport: Mapped[str] = mapped_column(sa.String(16))
+__all__ = ["OutboxAttachment", "OutboxMessage", "absolute_url", "mail_locale", "send_mail"]
 
 
-def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
-    """Send a plain-text message, and keep a copy in the outbox.
+def send_mail(
+    recipient: str,
+    subject: str,
+    body: str,
+    *,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+    language: str | None = None,
+    kind: str | None = None,
+    dedup_key: str | None = None,
+    attachments: Iterable[tuple[str, str, bytes]] = (),
+) -> OutboxMessage:
+    """Queue a message to ``recipient`` in the outbox; flushes, never commits, never sends.
 
-    Uses SMTP when ``MAIL_SERVER`` is set; otherwise logs the message. Never commits.
-
-    :raises smtplib.SMTPException: when the SMTP server refuses the message.
+    :param body: the plain-text part; ``html`` an optional HTML alternative of the same text.
+    :param headers: extra headers (``List-Unsubscribe`` …), strings.
+    :param language: the language it is written in (shown to admins, set as Content-Language).
+    :param kind: the notification kind, for opt-outs and the admin page.
+    :param dedup_key: a unique marker; a second message with the same key is refused by the
+        database (callers check first: :func:`aljisr.notifications.queries.already_written`).
+    :param attachments: ``(filename, content_type, bytes)`` triples.
+    :returns: the queued row (status ``queued``, due now).
     """
-    config = current_app.config
-    transport = "outbox"
-    if config.get("MAIL_SERVER"):
-        message = EmailMessage()
-        message["From"] = config["MAIL_SENDER"]
-        message["To"] = recipient
-        message["Subject"] = subject
-        message.set_content(body)
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-            smtp.send_message(message)
-        transport = "smtp"
-    else:
-        log.info("mail to %s: %s\n%s", recipient, subject, body)
-    entry = OutboxMessage(recipient=recipient, subject=subject, body=body, transport=transport)
+    entry = OutboxMessage(
+        recipient=recipient,
+        subject=subject[:300],
+        body=body,
+        html=html,
+        headers=dict(headers or {}),
+        language=language,
+        kind=kind,
+        dedup_key=dedup_key,
+        attachments=[
+            OutboxAttachment(filename=name, content_type=content_type, data=data)
+            for name, content_type, data in attachments
+        ],
+    )
     db.session.add(entry)
+    db.session.flush()
     return entry
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
     """An absolute URL for links in e-mails: ``PUBLIC_BASE_URL`` + path when it is set, else
-    the current request's scheme and host (``url_for(_external=True)``)."""
+    the current request's scheme and host (``url_for(_external=True)``); outside a request
+    and without ``PUBLIC_BASE_URL`` (the worker, unconfigured), ``http://localhost``."""
     base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
+    if base or not has_request_context():
+        path = current_app.url_map.bind(
+            "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/"
+        ).build(endpoint, values)
+        return (base or "http://localhost").rstrip("/") + path
     return url_for(endpoint, _external=True, **values)
 
 
-def mail_locale(user: User) -> str:
+def mail_locale(user: User | None) -> str:
     """The language to write to ``user`` in: theirs, else the association's default."""
-    if user.locale in LANGUAGES:
+    if user is not None and user.locale in LANGUAGES:
         return user.locale
     return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")

@@ -3,9 +3,10 @@
 from aljisr.audit import AuditEvent
 from aljisr.auth.models import User
 from aljisr.backup.models import BackupRun
+from aljisr.calendars.models import CalendarFeed
 from aljisr.certificates.models import Certificate
 from aljisr.hours.models import HoursEntry
-from aljisr.mail import OutboxMessage
+from aljisr.notifications.models import NotificationOptOut, OutboxAttachment, OutboxMessage
 from aljisr.once import FormToken
 from aljisr.organisations.models import Organisation
 from aljisr.placements.models import Placement
@@ -17,10 +18,13 @@ from aljisr.volunteers.models import Volunteer, VolunteerLanguage
 __all__ = [
     "AuditEvent",
     "BackupRun",
+    "CalendarFeed",
     "Certificate",
     "FormToken",
     "HoursEntry",
+    "NotificationOptOut",
     "Organisation",
+    "OutboxAttachment",
     "OutboxMessage",
     "LeftOut",
     "Placement",

@@ -60,6 +60,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("partners.volunteers", _l("Our volunteers"), Permission.PARTNER_PORTAL),
     NavItem("partners.hours", _l("Hours at our sites"), Permission.HOST_HOURS),
     NavItem("reports.mine", _l("Reports"), Permission.PARTNER_PORTAL),
+    NavItem("calendars.feed", _l("Calendar"), Permission.SIGNED_IN, more=True),
 )
 
 

@@ -15,7 +15,6 @@ from aljisr.audit import AuditEvent, wording
 from aljisr.auth.models import User
 from aljisr.dates import association_zone
 from aljisr.extensions import db
-from aljisr.mail import OutboxMessage
 from aljisr.organisations.models import PARTNER_KINDS, Organisation
 from aljisr.text import unstorable
 
@@ -39,13 +38,6 @@ def partner_organisation_rows() -> list[Any]:
         sa.select(Organisation.id, Organisation.name)
         .where(Organisation.archived_at.is_(None), Organisation.kind.in_(PARTNER_KINDS))
         .order_by(Organisation.name)
-    ).all())
-
-
-def outbox_messages(limit: int = 200) -> list[OutboxMessage]:
-    """The ``limit`` most recent outbox messages, newest first."""
-    return list(db.session.scalars(
-        sa.select(OutboxMessage).order_by(OutboxMessage.created_at.desc()).limit(limit)
     ).all())
 
 

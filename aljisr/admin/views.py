@@ -12,6 +12,8 @@ from aljisr.admin import queries
 from aljisr.admin.forms import EditUserForm, UserForm
 from aljisr.auth.services.accounts import create_user, update_user
 from aljisr.i18n import _
+from aljisr.notifications import queries as outbox_queries
+from aljisr.notifications.models import OutboxStatus
 from aljisr.permissions import Permission, Role, require
 from aljisr.web import render_form, save_form
 
@@ -79,4 +81,6 @@ def edit_user(user_id: int) -> Any:
 @bp.route("/outbox")
 @require(Permission.READ_OUTBOX)
 def outbox() -> str:
-    return render_template("admin/outbox.html", messages=queries.outbox_messages())
+    """The newest 200 messages with their delivery status, attempts and last error."""
+    return render_template("admin/outbox.html", messages=outbox_queries.outbox_page(),
+                           counts=outbox_queries.outbox_counts(), statuses=list(OutboxStatus))

@@ -47,6 +47,7 @@ from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.hours.queries import approved_totals_by_placement
 from aljisr.i18n import _, force_locale
+from aljisr.notifications import services as notifications
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import Project
@@ -415,6 +416,7 @@ def _issue(
     if replacing is not None:
         details["replaces"] = replacing.serial
     audit.record(actor, "certificate.issue", certificate, details=details)
+    notifications.certificate_issued(certificate)
     return certificate
 
 

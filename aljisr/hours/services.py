@@ -40,6 +40,7 @@ from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursMonthTotal, HoursStatus
 from aljisr.hours.queries import day_total
 from aljisr.i18n import _, format_date, format_decimal
+from aljisr.notifications import services as notifications
 from aljisr.permissions import Role
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.text import clean_text, unstorable
@@ -317,6 +318,7 @@ def reject_hours(entry: HoursEntry, reason: str | None, *, actor: Any) -> HoursE
     entry.reviewed_at = utcnow()
     db.session.flush()
     audit.record(actor, "hours.reject", entry, reason=text, details={"hours": str(entry.hours)})
+    notifications.hours_reviewed(entry, "hours.rejected")
     return entry
 
 

@@ -20,6 +20,7 @@ from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.i18n import _, force_locale
 from aljisr.mail import absolute_url, mail_locale, send_mail
+from aljisr.notifications import services as notifications
 from aljisr.permissions import Role
 
 #: Longest message a host may attach to a query about hours.
@@ -62,8 +63,9 @@ def query_hours(entry: HoursEntry, message: str | None, *, actor: User) -> list[
     sees it in the review queue (marked, and found with the "queried by the host" filter, also
     once approved); it is audited and mailed to the placement's coordinator (or, when it has
     none, to every active coordinator), each in their own language, with a link to the queue
-    filtered to the volunteer's queried entries. Without ``MAIL_SERVER`` the mail only reaches
-    the outbox (:func:`aljisr.mail.send_mail`), so the queue is what coordinators rely on.
+    filtered to the volunteer's queried entries; the volunteer is told too
+    (:func:`aljisr.notifications.services.hours_reviewed`). Mail waits in the outbox for the
+    worker (:func:`aljisr.mail.send_mail`), so the queue is what coordinators rely on.
 
     :returns: the users notified.
     :raises DomainError: field ``message`` when it is empty or longer than
@@ -95,6 +97,9 @@ def query_hours(entry: HoursEntry, message: str | None, *, actor: User) -> list[
                                    actor=actor, recipient=recipient, link=link,
                                    association=_(current_app.config["ASSOCIATION_NAME"]))
         send_mail(recipient.email, str(subject), body)
+    notifications.hours_reviewed(entry, "hours.queried", message=text,
+                                 organisation=actor.organisation.name if actor.organisation
+                                 else None)
     return recipients
 
 

@@ -26,6 +26,7 @@ from aljisr.dates import association_today
 from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, format_date
+from aljisr.notifications import services as notifications
 from aljisr.placements.models import (
     LIVE_STATUSES,
     TRANSITIONS,
@@ -48,6 +49,13 @@ TRANSITION_VERBS: dict[PlacementStatus, str] = {
     PlacementStatus.COMPLETED: "complete",
     PlacementStatus.CANCELLED: "cancel",
     PlacementStatus.WITHDRAWN: "withdraw",
+}
+
+#: Moves the people concerned are told about (aljisr.notifications), with the notice's kind.
+NOTIFIED_TRANSITIONS: dict[PlacementStatus, str] = {
+    PlacementStatus.CONFIRMED: "placement.confirmed",
+    PlacementStatus.CANCELLED: "placement.cancelled",
+    PlacementStatus.WITHDRAWN: "placement.withdrawn",
 }
 
 #: Moves that need a reason: the volunteer or the host will ask why.
@@ -319,6 +327,7 @@ def propose_placement(
             reason=override_reason,
             details={"overlapping_placement_ids": [c.id for c in clashes]},
         )
+    notifications.placement_changed(placement, "placement.proposed")
     return placement
 
 
@@ -382,6 +391,10 @@ def change_dates(
             reason=override_reason,
             details={"overlapping_placement_ids": [c.id for c in clashes]},
         )
+    notifications.placement_changed(
+        placement, "placement.dates_changed",
+        old=(date.fromisoformat(old["start_date"]), date.fromisoformat(old["end_date"])),
+    )
     return placement
 
 
@@ -437,6 +450,8 @@ def transition(
     """Move ``placement`` to ``new_status`` along :data:`TRANSITIONS` and audit it as
     ``placement.<verb>`` (confirm, start, complete, cancel, withdraw) with who, when and why.
 
+    Confirming, cancelling and withdrawing tell the people concerned
+    (:data:`NOTIFIED_TRANSITIONS`, :func:`aljisr.notifications.services.placement_changed`).
     Starting happens on or after the first day. Completing before the booked last day makes
     ``today`` the last day (the old one is in the audit details), so certificates, reports and
     capacity tell what really happened.
@@ -488,6 +503,8 @@ def transition(
         reason=reason,
         details=details,
     )
+    if new_status in NOTIFIED_TRANSITIONS:
+        notifications.placement_changed(placement, NOTIFIED_TRANSITIONS[new_status])
     return placement
 
 

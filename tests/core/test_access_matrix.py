@@ -25,6 +25,7 @@ from aljisr.auth.services.passwords import LinkPurpose, issue_token
 from aljisr.certificates.services import issue_certificate
 from aljisr.dates import association_today
 from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.notifications.services import unsubscribe_token
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
@@ -62,6 +63,21 @@ ROWS: list[Row] = [
     row("GET", "/verify",                           200,   200,  200,  200,  200,  200),
     row("GET", "/verify/{code_a}",                  200,   200,  200,  200,  200,  200),
     row("GET", "/verify/NOT-A-CODE",                404,   404,  404,  404,  404,  404),
+    # one-click unsubscribe (RFC 8058): the signed token is the permission
+    row("GET", "/notifications/unsubscribe/{unsubscribe_token}",
+                                                    200,   200,  200,  200,  200,  200),
+    row("POST", "/notifications/unsubscribe/{unsubscribe_token}",
+                                                    200,   200,  200,  200,  200,  200),
+    row("GET", "/notifications/unsubscribe/forged.token",
+                                                    404,   404,  404,  404,  404,  404),
+    # calendars: a private feed per user (the secret address is the key), one file per placement
+    row("GET", "/calendar/",                        LOGIN, 200,  200,  200,  200,  200),
+    row("POST", "/calendar/",                       LOGIN, 302,  302,  302,  302,  302),
+    row("GET", "/calendar/feed/not-a-token.ics",    404,   404,  404,  404,  404,  404),
+    row("GET", "/calendar/placements/{placement_a}.ics",
+                                                    LOGIN, 200,  200,  200,  200,  200),
+    row("GET", "/calendar/placements/{placement_b}.ics",
+                                                    LOGIN, 404,  404,  404,  200,  200),
     # --- sign-in, accounts, invitations ------------------------------------------------------
     row("GET", "/login",                            200,   302,  302,  302,  302,  302),
     row("POST", "/login",                           422,   302,  302,  302,  302,  302),
@@ -314,6 +330,7 @@ class MatrixWorld:
             "pending_user": pending.id, "coordinator_user": coordinator.id,
             "invite_token": issue_token(pending, LinkPurpose.INVITATION),
             "reset_token": issue_token(resetting, LinkPurpose.RESET),
+            "unsubscribe_token": unsubscribe_token("v@example.org", "hours.rejected"),
             "year": today.year, "today": today.isoformat(),
         }
         self.volunteer_b = volunteer_b
