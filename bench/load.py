@@ -102,16 +102,18 @@ def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]
 
 
 def run_locust(port: int, users: int, spawn_rate: int, seconds: int, ids: dict[str, Any],
-               locustfile: Path) -> dict[str, Any]:
-    """Run locust headless; return its per-page and aggregated statistics."""
+               locustfile: Path, classes: tuple[str, ...] = ("Coordinator",),
+               extra_env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run locust headless with the user ``classes`` of ``locustfile``; return its per-page
+    and aggregated statistics."""
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "load"
-        env = dict(os.environ, LOAD_IDS=json.dumps(ids))
+        env = dict(os.environ, LOAD_IDS=json.dumps(ids), **(extra_env or {}))
         subprocess.run(  # noqa: S603
             [str(BIN / "locust"), "-f", str(locustfile), "--headless", "--only-summary",
              "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s",
              "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix),
-             "--exit-code-on-error", "0", "--stop-timeout", "10"],
+             "--exit-code-on-error", "0", "--stop-timeout", "10", *classes],
             env=env, check=True, cwd=ROOT,
         )
         with open(f"{prefix}_stats.csv", newline="") as handle:
@@ -131,6 +133,102 @@ def run_locust(port: int, users: int, spawn_rate: int, seconds: int, ids: dict[s
     }
 
 
+SOAK_PASSWORD = "soak-volunteer"
+
+
+def soak_volunteers(url: str, count: int) -> list[str]:
+    """Sign-in accounts (e-mail addresses) for up to ``count`` volunteers with a placement
+    running today, created once and reused (password :data:`SOAK_PASSWORD`)."""
+    from aljisr import create_app
+    from aljisr.auth.models import User
+    from aljisr.dates import association_today
+    from aljisr.extensions import db
+    from aljisr.permissions import Role
+    from aljisr.placements.models import Placement, PlacementStatus
+    from aljisr.volunteers.models import Volunteer
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "soak", "TESTING": True,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
+    emails = []
+    with app.app_context():
+        today = association_today()
+        volunteers = db.session.scalars(
+            sa.select(Volunteer).where(Volunteer.id.in_(
+                sa.select(Placement.volunteer_id).where(
+                    Placement.status == PlacementStatus.ACTIVE, Placement.start_date <= today,
+                    Placement.end_date >= today)
+            )).order_by(Volunteer.id).limit(count)
+        ).all()
+        for volunteer in volunteers:
+            email = f"soak-{volunteer.id}@aljisr.example.org"
+            if volunteer.user is None:
+                user = User(email=email, display_name=volunteer.full_name, role=Role.VOLUNTEER)
+                user.set_password(SOAK_PASSWORD)
+                db.session.add(user)
+                db.session.flush()
+                volunteer.user_id = user.id
+            emails.append(volunteer.user.email if volunteer.user else email)
+        db.session.commit()
+    return emails
+
+
+class Mailer:
+    """The mail side of the soak: a real SMTP server (aiosmtpd, a sink) on 127.0.0.1, the real
+    ``flask worker`` delivering to it, and a thread that queues ``per_minute`` messages through
+    :func:`aljisr.mail.send_mail`, as the app's own changes do."""
+
+    def __init__(self, url: str, smtp_port: int, per_minute: int) -> None:
+        self.url, self.smtp_port, self.per_minute = url, smtp_port, per_minute
+        self.received = 0
+        self.queued = 0
+        self._stop = False
+
+    def start(self) -> None:
+        import threading
+
+        from aiosmtpd.controller import Controller
+
+        mailer = self
+
+        class Count:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+                mailer.received += 1
+                return "250 OK"
+
+        self.smtp = Controller(Count(), hostname="127.0.0.1", port=self.smtp_port)
+        self.smtp.start()
+        env = dict(os.environ, ALJISR_DATABASE_URL=self.url, ALJISR_SECRET_KEY="soak",
+                   ALJISR_MAIL_SERVER="127.0.0.1", ALJISR_MAIL_PORT=str(self.smtp_port),
+                   ALJISR_MAIL_USE_TLS="false")
+        self.worker = subprocess.Popen(  # noqa: S603
+            [str(BIN / "flask"), "--app", "aljisr", "worker"], cwd=ROOT, env=env,
+            stdout=subprocess.DEVNULL)
+        self.thread = threading.Thread(target=self._queue, daemon=True)
+        self.thread.start()
+
+    def _queue(self) -> None:
+        from aljisr import create_app
+        from aljisr.extensions import db
+        from aljisr.mail import send_mail
+
+        app = create_app({"DATABASE_URL": self.url, "SECRET_KEY": "soak", "TESTING": True})
+        while not self._stop:
+            with app.app_context():
+                send_mail(f"soak-{self.queued}@example.org", "Soak", "A message of the soak.")
+                db.session.commit()
+            self.queued += 1
+            time.sleep(60 / self.per_minute)
+
+    def stop(self) -> dict[str, int]:
+        self._stop = True
+        self.thread.join(timeout=10)
+        time.sleep(20)  # let the worker deliver what is queued
+        self.worker.send_signal(signal.SIGTERM)
+        self.worker.wait(timeout=30)
+        self.smtp.stop()
+        return {"queued": self.queued, "received": self.received}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres",
@@ -145,25 +243,70 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--locustfile", type=Path,
                         default=Path(__file__).with_name("locustfile.py"))
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--soak", action="store_true",
+                        help="the soak: coordinators and volunteers logging hours, the worker "
+                             "sending; writes the 'soak' key (default 3,600 s, 30 users)")
+    parser.add_argument("--smtp-port", type=int, default=8826)
+    parser.add_argument("--mail-per-minute", type=int, default=30)
     args = parser.parse_args(argv)
+    if args.soak:
+        args.key = "soak" if args.key == "load" else args.key
+        if args.seconds == 60:
+            args.seconds = 3600
+        if args.users == 50:
+            args.users = 30
 
     label = "large" if args.scale == 1.0 else f"load{args.scale:g}"
     url = _dataset(label, args.scale, args.postgres, args.regenerate)
     ids = _sample_ids(url)
+    classes: tuple[str, ...] = ("Coordinator",)
+    extra_env: dict[str, str] = {}
+    mailer = None
+    if args.soak:
+        classes = ("Coordinator", "Volunteer")
+        extra_env = {"LOAD_VOLUNTEERS": json.dumps(soak_volunteers(url, 20)),
+                     "LOAD_VOLUNTEER_PASSWORD": SOAK_PASSWORD}
+        mailer = Mailer(url, args.smtp_port, args.mail_per_minute)
+        mailer.start()
     server = start_gunicorn(url, args.port, args.workers)
+    mail: dict[str, int] = {}
+    memory_start: dict[str, float] = {}
+    # memory "at the start" is read once the processes are warm (every page served a few
+    # times): a tenth of the run, at most five minutes in
+    warmup = min(300.0, args.seconds / 10)
+
+    def sample_start() -> None:
+        memory_start.update(memory(server.pid))
+        if mailer:
+            memory_start["flask worker"] = rss_mb(mailer.worker.pid)
+
+    import threading
+
+    sampler = threading.Timer(warmup, sample_start)
+    sampler.start()
     try:
-        memory_start = memory(server.pid)
         stats = run_locust(args.port, args.users, args.spawn_rate, args.seconds, ids,
-                           args.locustfile)
+                           args.locustfile, classes, extra_env)
+        sampler.join()
         memory_end = memory(server.pid)
+        if mailer:
+            memory_end["flask worker"] = rss_mb(mailer.worker.pid)
         load_average = [round(x, 2) for x in os.getloadavg()]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        if mailer:
+            mail = mailer.stop()
     result = {
         "users": args.users, "seconds": args.seconds, "workers": args.workers,
+        "memory_start_after_s": warmup,
+        **({"volunteer_accounts": len(json.loads(extra_env["LOAD_VOLUNTEERS"]))}
+           if args.soak else {}),
         "scale": args.scale, **stats, "load_average": load_average,
         "memory_mb": {"start": memory_start, "end": memory_end},
+        "memory_growth": {name: round(memory_end[name] / memory_start[name], 3)
+                          for name in memory_start if name in memory_end and memory_start[name]},
+        **({"mail": mail} if mail else {}),
         "generator": generate.GENERATOR_VERSION,
     }
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

@@ -27,6 +27,7 @@ class Coordinator(HttpUser):
     """One coordinator's session."""
 
     wait_time = between(1, 3)
+    weight = 2
 
     def on_start(self) -> None:
         page = self.client.get("/login", name="login.form")
@@ -83,3 +84,53 @@ class Coordinator(HttpUser):
     def matching(self) -> None:
         self._get(f"/placements/match/project/{random.choice(IDS['projects'])}",
                   "matching.project")
+
+
+HIDDEN = re.compile(r'name="(csrf_token|once)" type="hidden" value="([^"]*)"')
+PLACEMENT = re.compile(r'<option[^>]*value="(\d+)"')
+VOLUNTEER_PASSWORD = os.environ.get("LOAD_VOLUNTEER_PASSWORD", "soak-volunteer")
+VOLUNTEERS = json.loads(os.environ.get("LOAD_VOLUNTEERS", "[]"))
+
+
+class Volunteer(HttpUser):
+    """A volunteer (used by the soak, ``bench/load.py --soak``): signs in, reads the portal and
+    logs hours on a current placement now and then. A refusal shown again (422: the day's
+    24-hour cap, the same hours already logged) is the app's answer, not an error."""
+
+    wait_time = between(5, 15)
+
+
+    def on_start(self) -> None:
+        if not VOLUNTEERS:  # no volunteer with a placement running today in this dataset
+            self.stop()
+            return
+        email = random.choice(VOLUNTEERS)
+        page = self.client.get("/login", name="login.form")
+        token = CSRF.search(page.text)
+        self.client.post("/login", name="login.submit", data={
+            "email": email, "password": VOLUNTEER_PASSWORD,
+            "csrf_token": token.group(1) if token else ""})
+
+    @task(3)
+    def portal(self) -> None:
+        with self.client.get("/me/hours", name="portal.hours", catch_response=True) as response:
+            if response.status_code != 200 or "/login" in response.url:
+                response.failure(f"{response.status_code} at {response.url}")
+
+    @task(1)
+    def log_hours(self) -> None:
+        page = self.client.get("/me/hours", name="portal.hours")
+        fields = dict(HIDDEN.findall(page.text))
+        placements = PLACEMENT.findall(page.text)
+        if not placements:
+            return
+        import datetime
+
+        day = datetime.date.today() - datetime.timedelta(days=random.randint(0, 6))
+        with self.client.post("/me/hours", name="portal.log_hours", catch_response=True, data={
+            **fields, "placement": random.choice(placements), "work_date": day.isoformat(),
+            "hours": f"{random.randint(1, 4)}.{random.choice(['0', '5'])}",
+            "activity": "Soak: painting the courtyard wall",
+        }) as response:
+            if response.status_code not in (200, 422):
+                response.failure(f"{response.status_code} at {response.url}")
