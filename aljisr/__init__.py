@@ -118,6 +118,7 @@ BLUEPRINT_MODULES = (
     "aljisr.admin.audit",
     "aljisr.backup.views",
     "aljisr.volunteers.views",
+    "aljisr.imports.views",
     "aljisr.organisations.views",
     "aljisr.sites.views",
     "aljisr.projects.views",
@@ -136,6 +137,7 @@ BLUEPRINT_MODULES = (
 AUDIT_WORDING_MODULES = (
     "aljisr.placements.audit",
     "aljisr.volunteers.audit",
+    "aljisr.imports.audit",
     "aljisr.projects.audit",
     "aljisr.organisations.audit",
     "aljisr.sites.audit",

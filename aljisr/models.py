@@ -5,6 +5,7 @@ from aljisr.auth.models import User
 from aljisr.backup.models import BackupRun
 from aljisr.certificates.models import Certificate
 from aljisr.hours.models import HoursEntry
+from aljisr.imports.models import ImportBatch, ImportMapping, ImportRecord
 from aljisr.mail import OutboxMessage
 from aljisr.organisations.models import Organisation
 from aljisr.placements.models import Placement
@@ -17,6 +18,9 @@ __all__ = [
     "BackupRun",
     "Certificate",
     "HoursEntry",
+    "ImportBatch",
+    "ImportMapping",
+    "ImportRecord",
     "Organisation",
     "OutboxMessage",
     "Placement",

@@ -40,6 +40,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("main.home", _l("Overview"), Permission.SIGNED_IN),
     NavItem("volunteers.index", _l("Volunteers"), Permission.MANAGE_REGISTERS),
+    NavItem("imports.index", _l("Import"), Permission.MANAGE_REGISTERS),
     NavItem("organisations.index", _l("Organisations"), Permission.MANAGE_REGISTERS, more=True),
     NavItem("sites.index", _l("Sites"), Permission.MANAGE_REGISTERS, more=True),
     NavItem("projects.index", _l("Projects"), Permission.MANAGE_REGISTERS),
