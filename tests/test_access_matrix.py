@@ -23,7 +23,9 @@ import sqlalchemy as sa
 from aljisr.auth.services.passwords import LinkPurpose, issue_token
 from aljisr.certificates.services import issue_certificate
 from aljisr.dates import association_today
+from aljisr.extensions import db as database
 from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.imports.models import ImportBatch
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
@@ -112,6 +114,20 @@ ROWS: list[Row] = [
     row("POST", "/volunteers/{volunteer_a}/anonymise",
                                                     LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/volunteers/999999/anonymise",      LOGIN, 403,  403,  403,  404,  404),
+    # --- volunteer imports (staff) ---------------------------------------------------------
+    row("GET", "/imports/",                         LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/imports/",                        LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/imports/{batch_pending}/options",  LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/imports/{batch_pending}/options", LOGIN, 403,  403,  403,  302,  302,
+        data={"encoding": "utf-8", "delimiter": ",", "targets-0": "full_name",
+              "targets-1": "email"}),
+    row("GET", "/imports/{batch_pending}/preview",  LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/imports/999999/preview",           LOGIN, 403,  403,  403,  404,  404),
+    row("POST", "/imports/{batch_pending}/preview", LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/imports/{batch_pending}",          LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/imports/999999",                   LOGIN, 403,  403,  403,  404,  404),
+    row("POST", "/imports/{batch_pending}/undo",    LOGIN, 403,  403,  403,  302,  302),
+    row("POST", "/imports/{batch_spare}/discard",   LOGIN, 403,  403,  403,  302,  302),
     row("POST", "/volunteers/{volunteer_c}/archive",LOGIN, 403,  403,  403,  302,  302),
     row("POST", "/volunteers/{volunteer_c}/unarchive",
                                                     LOGIN, 403,  403,  403,  302,  302),
@@ -289,6 +305,12 @@ class MatrixWorld:
         pending = factories.user(Role.VOLUNTEER, email="pending@example.org")
         pending.password_hash = None
         resetting = factories.user(Role.PARTNER, organisation=org_o, email="reset@example.org")
+        batches = [ImportBatch(file_name="list.csv", sha256="0" * 64, content=data,
+                               options={"encoding": "utf-8", "delimiter": ",",
+                                        "targets": ["full_name", "email"]})
+                   for data in (b"Name,Email\nNew Person,new@example.org\n",) * 2]
+        database.session.add_all(batches)
+        database.session.flush()
         self.ids = {
             "org_s": org_s.id, "org_h": org_h.id, "org_spare": org_spare.id,
             "site_h": site_h.id, "site_spare": site_spare.id,
@@ -304,6 +326,7 @@ class MatrixWorld:
             "invite_token": issue_token(pending, LinkPurpose.INVITATION),
             "reset_token": issue_token(resetting, LinkPurpose.RESET),
             "year": today.year, "today": today.isoformat(),
+            "batch_pending": batches[0].id, "batch_spare": batches[1].id,
         }
         self.volunteer_b = volunteer_b
         self.user_b = user_b

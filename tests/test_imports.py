@@ -25,7 +25,7 @@ MAX = 20 * 1024 * 1024
 SPREADSHEETS = [
     ("volunteers-utf8-bom.csv", "utf-8-sig", ","),
     ("volunteers-cp1252-semicolon.csv", None, ";"),
-    ("volunteers-utf16-tab.txt", "utf-16", "\t"),
+    ("volunteers-utf16-tab.tsv", "utf-16", "\t"),
     ("volunteers-libreoffice.xlsx", None, None),
     ("volunteers-libreoffice.ods", None, None),
 ]
@@ -261,7 +261,7 @@ def test_bad_upload_and_bad_mapping_answer_422(as_role, db):
 
 def test_cli_dry_run_then_import(app, db):
     runner = app.test_cli_runner()
-    path = str(DATA / "volunteers-utf16-tab.txt")
+    path = str(DATA / "volunteers-utf16-tab.tsv")
     dry = runner.invoke(args=["volunteers", "import", path, "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "row 2: would create Léa Fontaine" in dry.output

@@ -56,8 +56,9 @@ def main() -> None:
         (HERE / "volunteers-utf8-bom.csv").write_bytes(b"\xef\xbb\xbf" + utf8.read_bytes())
         convert(source, "csv", "Text - txt - csv (StarCalc):59,34,1",
                 HERE / "volunteers-cp1252-semicolon.csv")
+        # Excel names it .txt; .tsv here, as the repository reads every .txt as UTF-8 text
         convert(source, "txt", "Text - txt - csv (StarCalc):9,34,65535",
-                HERE / "volunteers-utf16-tab.txt")
+                HERE / "volunteers-utf16-tab.tsv")
         formulas = Workbook()
         sheet = formulas.active
         sheet.append(["First name", "Last name", "Full name", "Email"])
