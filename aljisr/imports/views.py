@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from aljisr.errors import DomainError
 from aljisr.extensions import db
-from aljisr.i18n import _
+from aljisr.i18n import _, _l
 from aljisr.imports import queries, services
 from aljisr.imports.forms import ActionForm, CommitForm, OptionsForm, UploadForm
 from aljisr.imports.mapping import TARGETS
@@ -24,8 +24,8 @@ from aljisr.web import field_error, run_action
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
-CHOICE_TITLES = {CREATE: _("Create"), UPDATE: _("Update the existing volunteer"),
-                 SKIP: _("Skip")}
+CHOICE_TITLES = {CREATE: _l("Create"), UPDATE: _l("Update the existing volunteer"),
+                 SKIP: _l("Skip")}
 
 
 def _max_bytes() -> int:
