@@ -186,6 +186,9 @@ def test_upload_map_preview_commit_and_undo(as_role, db):
     assert event.details["file_name"] == "volunteers-cp1252-semicolon.csv"
     assert db.session.get(ImportMapping, sender.id).columns["courriel"] == "email"
 
+    listed = client.get(f"/imports/{batch_id}").get_data(as_text=True)
+    assert "Léa Fontaine" in listed and "Undo this import" in listed
+
     # the same file again changes nothing
     again = _batch_id(_upload(client, "volunteers-cp1252-semicolon.csv", organisation=sender.id))
     assert "already imported" in client.get(f"/imports/{again}/preview").get_data(as_text=True)
@@ -222,6 +225,7 @@ def test_duplicates_inside_the_file_are_skipped_by_default(as_role, db):
     batch_id = _batch_id(_upload(client, "twice.csv", data))
     text = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
     assert "Same person as row 2 of this file." in text
+    assert 'value="create"' not in text.split('id="row-3"')[1]  # same e-mail: no second one
     assert client.post(f"/imports/{batch_id}/preview").status_code == 302
     assert db.session.get(ImportBatch, batch_id).counts["created"] == 1
 
@@ -272,6 +276,30 @@ def test_cli_dry_run_then_import(app, db):
     assert "3 created" in done.output and _count(db) == 3
     again = runner.invoke(args=["volunteers", "import", path])
     assert "0 created" in again.output and _count(db) == 3
+
+
+@pytest.mark.parametrize("name", [name for name, _e, _d in SPREADSHEETS])
+def test_cli_dry_run_reads_every_format_alike(app, db, name):
+    result = app.test_cli_runner().invoke(args=["volunteers", "import", str(DATA / name),
+                                                "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "row 3: would create Jürgen Weiß" in result.output
+    assert "3 valid row(s), 1 with errors" in result.output
+    assert "Z9" in result.output  # the level is checked even when the language is unknown
+
+
+def test_a_vef_record_lands_in_the_volunteer_fields(app, db):
+    result = app.test_cli_runner().invoke(args=["volunteers", "import",
+                                                str(DATA / "vef-one.xml")])
+    assert result.exit_code == 0, result.output
+    marta = db.session.scalar(sa.select(Volunteer))
+    assert (marta.full_name, marta.nationality, marta.date_of_birth) == (
+        "Marta Kowalska", "PL", date(2001, 5, 17))
+    assert marta.phone == "+48 512 345 678"  # region from the nationality
+    assert marta.language_levels() == {"pl": LanguageLevel.NATIVE, "en": LanguageLevel.B2}
+    assert marta.health_notes == "vegetarian"
+    assert "experience: Two workcamps in Spain" in marta.notes
+    assert marta.emergency_contact_name == "Jan Kowalski +48 600 700 800"
 
 
 def test_cli_exits_non_zero_when_nothing_is_valid(app, db, tmp_path):

@@ -164,16 +164,15 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
         language_target, level_target = f"language_{number}", f"level_{number}"
         if language_target not in targets and level_target not in targets:
             continue
+        code = level = None
         try:
             code = parse_language(cell(language_target))
         except ValueError as problem:
             error(language_target, str(problem))
-            continue
         try:
             level = parse_level(cell(level_target))
         except ValueError as problem:
             error(level_target, str(problem))
-            continue
         if code or level:
             data[f"languages-{slot}-code"] = code or ""
             data[f"languages-{slot}-level"] = level.value if level else ""
@@ -225,15 +224,18 @@ def _mark_duplicates(rows: list[PreviewRow]) -> None:
             keys.append(("email", email))
         if row.values.get("date_of_birth"):
             keys.append(("name", name_key(row.values["full_name"]), row.values["date_of_birth"]))
+        same_email = False
         for found in keys:
             if found in seen and row.same_as_row is None:
                 row.same_as_row = seen[found]
+                same_email = found[0] == "email"
             seen.setdefault(found, row.number)
         if row.duplicates:
             blocking = any(d.same_email for d in row.duplicates)
             row.choices = (SKIP, UPDATE) if blocking else (SKIP, UPDATE, CREATE)
             row.default = SKIP
         elif row.same_as_row is not None:
-            row.choices, row.default = (SKIP, CREATE), SKIP
+            # e-mails are unique: a second row with the same address can only be left out
+            row.choices, row.default = ((SKIP,) if same_email else (SKIP, CREATE)), SKIP
         else:
             row.choices, row.default = (CREATE, SKIP), CREATE

@@ -8,7 +8,7 @@ from flask import abort
 from aljisr.auth.models import User
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry
-from aljisr.imports.models import COMMITTED, ImportBatch, ImportMapping
+from aljisr.imports.models import COMMITTED, ImportBatch, ImportMapping, ImportRecord
 from aljisr.placements.models import Placement
 from aljisr.volunteers.models import Volunteer
 
@@ -64,3 +64,14 @@ def dependants(volunteer_ids: list[int]) -> dict[int, set[str]]:
         for volunteer_id in db.session.scalars(stmt.distinct()):
             found.setdefault(volunteer_id, set()).add(what)
     return found
+
+
+def batch_volunteers(batch_id: int) -> list[tuple[int, str, int | None, str | None]]:
+    """What a batch did, row by row: (row number, action, volunteer id, name); the volunteer
+    is None once deleted by an undo."""
+    return [tuple(row) for row in db.session.execute(
+        sa.select(ImportRecord.row_number, ImportRecord.action, Volunteer.id,
+                  Volunteer.full_name)
+        .outerjoin(Volunteer, Volunteer.id == ImportRecord.volunteer_id)
+        .where(ImportRecord.batch_id == batch_id)
+        .order_by(ImportRecord.row_number))]

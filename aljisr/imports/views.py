@@ -161,7 +161,8 @@ def batch(batch_id: int) -> Any:
     batch = queries.get_batch(batch_id)
     if batch.status == PENDING:
         return redirect(url_for("imports.preview", batch_id=batch.id))
-    return render_template("imports/batch.html", batch=batch, form=ActionForm())
+    return render_template("imports/batch.html", batch=batch, form=ActionForm(),
+                           records=queries.batch_volunteers(batch.id))
 
 
 @bp.route("/<int:batch_id>/undo", methods=["POST"])
