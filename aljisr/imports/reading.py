@@ -92,19 +92,22 @@ def column_letter(index: int) -> str:
 
 
 def read_table(file_name: str, data: bytes, *, max_bytes: int, encoding: str | None = None,
-               delimiter: str | None = None) -> Table:
+               delimiter: str | None = None, size: int | None = None) -> Table:
     """Read ``data`` (the whole file) as a :class:`Table`.
 
     :param max_bytes: the largest file accepted (``IMPORT_MAX_BYTES``).
     :param encoding, delimiter: CSV only; None detects them.
+    :param size: the file's size in bytes when ``data`` holds only its beginning (an upload
+        read no further than the limit).
     :raises ReadError: wrong type, too large, empty, header only, unreadable, not
         well-formed, an XML entity declaration, or all rows in one column.
     """
     kind = file_kind(file_name)
-    if len(data) > max_bytes:
+    size = max(size or 0, len(data))
+    if size > max_bytes:
         raise ReadError(_("%(file)s is too large (%(size)s MB); the limit is %(limit)s MB.",
-                          file=file_name, size=f"{len(data) / 1e6:.1f}",
-                          limit=f"{max_bytes / 1e6:.0f}"))
+                          file=file_name, size=f"{size / 2**20:.1f}",
+                          limit=f"{max_bytes / 2**20:.0f}"))
     if not data.strip():
         raise ReadError(_("%(file)s is empty.", file=file_name))
     if kind == "csv":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import PurePath
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,7 +51,7 @@ def sending_organisation(organisation_id: int | None) -> Organisation | None:
 
 
 def start_batch(file_name: str, data: bytes, *, organisation_id: int | None, actor: Any,
-                max_bytes: int) -> ImportBatch:
+                max_bytes: int, size: int | None = None) -> ImportBatch:
     """Read a file and keep it as a pending batch, with the encoding, delimiter and columns
     detected (an organisation's remembered columns first).
 
@@ -58,7 +59,8 @@ def start_batch(file_name: str, data: bytes, *, organisation_id: int | None, act
     :raises DomainError: ``organisation_id`` is not a sending organisation.
     """
     sending_organisation(organisation_id)
-    table = read_table(file_name, data, max_bytes=max_bytes)
+    file_name = PurePath(file_name.replace("\\", "/")).name or "file"
+    table = read_table(file_name, data, max_bytes=max_bytes, size=size)
     targets = automatic_mapping(table.headers, queries.remembered_mapping(organisation_id))
     batch = ImportBatch(
         file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(),

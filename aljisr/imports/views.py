@@ -43,11 +43,15 @@ def index() -> Any:
         status = 422
         if form.validate_on_submit():
             upload = form.file.data
-            data = upload.stream.read(_max_bytes() + 1)
+            upload.stream.seek(0, 2)
+            size = upload.stream.tell()
+            upload.stream.seek(0)
+            data = upload.stream.read(_max_bytes() + 1)  # no further than the limit
+            upload.close()
             try:
                 batch = services.start_batch(
                     upload.filename or "file", data, organisation_id=form.organisation_id.data,
-                    actor=current_user, max_bytes=_max_bytes())
+                    actor=current_user, max_bytes=_max_bytes(), size=size)
             except DomainError as error:
                 db.session.rollback()
                 field_error(form, error)
