@@ -107,7 +107,7 @@ def read_table(file_name: str, data: bytes, *, max_bytes: int, encoding: str | N
     if size > max_bytes:
         raise ReadError(_("%(file)s is too large (%(size)s MB); the limit is %(limit)s MB.",
                           file=file_name, size=f"{size / 2**20:.1f}",
-                          limit=f"{max_bytes / 2**20:.0f}"))
+                          limit=f"{max_bytes / 2**20:g}"))
     if not data.strip():
         raise ReadError(_("%(file)s is empty.", file=file_name))
     if kind == "csv":
