@@ -58,6 +58,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("portal.profile", _l("My profile"), Permission.VOLUNTEER_PORTAL),
     NavItem("partners.volunteers", _l("Our volunteers"), Permission.PARTNER_PORTAL),
     NavItem("partners.hours", _l("Hours at our sites"), Permission.HOST_HOURS),
+    NavItem("partners.imports", _l("Send volunteers"), Permission.SEND_VOLUNTEERS),
     NavItem("reports.mine", _l("Reports"), Permission.PARTNER_PORTAL),
 )
 

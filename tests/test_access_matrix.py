@@ -224,6 +224,8 @@ ROWS: list[Row] = [
     row("GET", "/me/export",                        LOGIN, 200,  403,  403,  403,  403),
     # --- partner portal --------------------------------------------------------------------
     row("GET", "/partner/volunteers",               LOGIN, 403,  200,  200,  403,  403),
+    row("GET", "/partner/imports",                  LOGIN, 403,  200,  403,  403,  403),
+    row("POST", "/partner/imports",                 LOGIN, 403,  422,  403,  403,  403),
     row("GET", "/partner/volunteers/{volunteer_a}", LOGIN, 403,  200,  200,  403,  403),
     row("GET", "/partner/volunteers/{volunteer_b}", LOGIN, 403,  404,  404,  403,  403),
     row("GET", "/partner/volunteers/{volunteer_past}",

@@ -265,6 +265,32 @@ def test_bad_upload_and_bad_mapping_answer_422(as_role, db):
     assert "is chosen for two columns" in twice.get_data(as_text=True)
 
 
+def test_a_sending_partner_sends_a_list_that_waits_for_a_coordinator(as_role, db):
+    partner, partner_user = as_role("sending")
+    sent = partner.post("/partner/imports", data={
+        "file": (io.BytesIO((DATA / "vef-many.xml").read_bytes()), "vef-many.xml")},
+        content_type="multipart/form-data")
+    assert sent.status_code == 302
+    assert _count(db) == 0  # nothing added before a coordinator checks it
+    batch = db.session.scalar(sa.select(ImportBatch))
+    assert (batch.status, batch.organisation_id) == ("pending", partner_user.organisation_id)
+    assert "Waiting to be checked" in partner.get("/partner/imports").get_data(as_text=True)
+    assert partner.get(f"/imports/{batch.id}/preview").status_code == 403
+
+    coordinator, _user = as_role("coordinator")
+    listed = coordinator.get("/imports/").get_data(as_text=True)
+    assert "sent by the partner" in listed
+    assert coordinator.post(f"/imports/{batch.id}/preview").status_code == 302
+    assert _count(db) == 2
+    tom = db.session.scalar(sa.select(Volunteer).where(Volunteer.full_name == "Tom Janssen"))
+    assert tom.sending_organisation_id == partner_user.organisation_id
+    assert "Imported" in partner.get("/partner/imports").get_data(as_text=True)
+    refused = partner.post("/partner/imports", data={
+        "file": (io.BytesIO(b"\x89PNG"), "photo.png")}, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "photo.png is not a file we can read" in (
+        refused.get_data(as_text=True))
+
+
 # --- command line ----------------------------------------------------------------------------
 
 

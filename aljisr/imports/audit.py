@@ -10,6 +10,7 @@ from aljisr.imports.models import ImportBatch
 
 WORDING = AuditWording(
     actions={
+        "import.submit": _l("Volunteer list sent by a partner"),
         "import.commit": _l("Volunteers imported"),
         "import.undo": _l("Import undone"),
     },

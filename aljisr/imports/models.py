@@ -5,13 +5,17 @@ organisation's remembered column mapping."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aljisr.database import UTCDateTime, utcnow
 from aljisr.extensions import db
+
+if TYPE_CHECKING:
+    from aljisr.auth.models import User
+    from aljisr.organisations.models import Organisation
 
 #: Batch statuses: uploaded and waiting (its file kept), committed, undone.
 PENDING, COMMITTED, UNDONE = "pending", "committed", "undone"
@@ -42,6 +46,8 @@ class ImportBatch(db.Model):
     committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    organisation: Mapped[Organisation | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
     records: Mapped[list[ImportRecord]] = relationship(
         back_populates="batch", cascade="all, delete-orphan", order_by="ImportRecord.id")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import joinedload
 
 from aljisr.auth.models import User
 from aljisr.extensions import db
@@ -16,10 +17,16 @@ from aljisr.volunteers.models import Volunteer
 RECENT_BATCHES = 30
 
 
-def recent_batches(limit: int = RECENT_BATCHES) -> list[ImportBatch]:
-    """The latest batches, newest first."""
-    return list(db.session.scalars(
-        sa.select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)))
+def recent_batches(limit: int = RECENT_BATCHES,
+                   organisation_id: int | None = None) -> list[ImportBatch]:
+    """The latest batches, newest first, with their organisation and sender loaded; only
+    ``organisation_id``'s when given (a partner's own)."""
+    stmt = (sa.select(ImportBatch)
+            .options(joinedload(ImportBatch.organisation), joinedload(ImportBatch.created_by))
+            .order_by(ImportBatch.id.desc()).limit(limit))
+    if organisation_id is not None:
+        stmt = stmt.where(ImportBatch.organisation_id == organisation_id)
+    return list(db.session.scalars(stmt))
 
 
 def get_batch(batch_id: int) -> ImportBatch:

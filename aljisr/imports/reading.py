@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import PurePath
+from typing import Any
 
 import defusedxml.ElementTree as SafeET
 from charset_normalizer import from_bytes
@@ -89,6 +90,19 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def read_upload(upload: Any, max_bytes: int) -> tuple[str, bytes, int]:
+    """An uploaded file (Werkzeug ``FileStorage``) as (name, bytes, size): read no further than
+    one byte past ``max_bytes`` (so that :func:`read_table` refuses it with its real size),
+    then closed."""
+    stream = upload.stream
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    data = stream.read(max_bytes + 1)
+    upload.close()
+    return upload.filename or "file", data, size
 
 
 def read_table(file_name: str, data: bytes, *, max_bytes: int, encoding: str | None = None,

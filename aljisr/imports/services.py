@@ -74,6 +74,22 @@ def start_batch(file_name: str, data: bytes, *, organisation_id: int | None, act
     return batch
 
 
+def receive_from_partner(file_name: str, data: bytes, *, partner: Any, max_bytes: int,
+                         size: int | None = None) -> ImportBatch:
+    """A sending organisation's list, sent from its portal: kept as a pending batch of that
+    organisation for a coordinator to check and commit (audited as ``import.submit``).
+
+    :raises ReadError: as :func:`start_batch`.
+    :raises NotAllowed: ``partner`` is not a sending organisation's login.
+    """
+    if not getattr(partner, "is_sending_partner", False):
+        raise NotAllowed(_("Only a sending organisation can send a volunteer list."))
+    batch = start_batch(file_name, data, organisation_id=partner.organisation_id,
+                        actor=partner, max_bytes=max_bytes, size=size)
+    audit.record(partner, "import.submit", batch, details={"file_name": batch.file_name})
+    return batch
+
+
 def load_table(batch: ImportBatch, *, max_bytes: int) -> Table:
     """The pending batch's file, read with its current options.
 

@@ -17,7 +17,7 @@ from aljisr.imports.forms import ActionForm, CommitForm, OptionsForm, UploadForm
 from aljisr.imports.mapping import TARGETS
 from aljisr.imports.models import PENDING
 from aljisr.imports.preview import CREATE, SKIP, UPDATE
-from aljisr.imports.reading import ENCODINGS
+from aljisr.imports.reading import ENCODINGS, read_upload
 from aljisr.permissions import Permission, require
 from aljisr.volunteers.queries import sending_organisation_options
 from aljisr.web import field_error, run_action
@@ -42,15 +42,10 @@ def index() -> Any:
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            upload = form.file.data
-            upload.stream.seek(0, 2)
-            size = upload.stream.tell()
-            upload.stream.seek(0)
-            data = upload.stream.read(_max_bytes() + 1)  # no further than the limit
-            upload.close()
+            name, data, size = read_upload(form.file.data, _max_bytes())
             try:
                 batch = services.start_batch(
-                    upload.filename or "file", data, organisation_id=form.organisation_id.data,
+                    name, data, organisation_id=form.organisation_id.data,
                     actor=current_user, max_bytes=_max_bytes(), size=size)
             except DomainError as error:
                 db.session.rollback()
