@@ -102,6 +102,8 @@ ROWS: list[Row] = [
     # --- registers -------------------------------------------------------------------------
     row("GET", "/volunteers/",                      LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/volunteers/new",                   LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/volunteers/export.csv",            LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/volunteers/export.xlsx",           LOGIN, 403,  403,  403,  200,  200),
     row("POST", "/volunteers/new",                  LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/volunteers/{volunteer_a}",         LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/volunteers/999999",                LOGIN, 403,  403,  403,  404,  404),

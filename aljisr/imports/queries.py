@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from aljisr.auth.models import User
 from aljisr.extensions import db
@@ -12,6 +15,7 @@ from aljisr.hours.models import HoursEntry
 from aljisr.imports.models import COMMITTED, ImportBatch, ImportMapping, ImportRecord
 from aljisr.placements.models import Placement
 from aljisr.volunteers.models import Volunteer
+from aljisr.volunteers.queries import filter_clauses
 
 #: Batches listed on the imports page.
 RECENT_BATCHES = 30
@@ -71,6 +75,15 @@ def dependants(volunteer_ids: list[int]) -> dict[int, set[str]]:
         for volunteer_id in db.session.scalars(stmt.distinct()):
             found.setdefault(volunteer_id, set()).add(what)
     return found
+
+
+def volunteers_for_export(filters: Mapping[str, Any]) -> list[Volunteer]:
+    """Every volunteer the register's filters select (see
+    :func:`aljisr.volunteers.queries.filter_clauses`), with their languages, by name."""
+    return list(db.session.scalars(
+        sa.select(Volunteer).where(*filter_clauses(filters))
+        .options(selectinload(Volunteer.languages))
+        .order_by(Volunteer.search_key, Volunteer.id)))
 
 
 def batch_volunteers(batch_id: int) -> list[tuple[int, str, int | None, str | None]]:

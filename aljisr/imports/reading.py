@@ -204,10 +204,24 @@ def _read_csv(file_name: str, data: bytes, encoding: str | None,
     return table
 
 
+#: What makes a spreadsheet run a cell as a formula (OWASP "CSV Injection"); exports put an
+#: apostrophe in front of such text (aljisr.reports.exports.neutralise).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unneutralise(cell: str) -> str:
+    """Take off the apostrophe an export put in front of text a spreadsheet would run as a
+    formula (``'+33 6 12`` -> ``+33 6 12``); any other text is returned as it is."""
+    if cell.startswith("'") and cell[1:2] and cell[1:].startswith(FORMULA_TRIGGERS):
+        return cell[1:]
+    return cell
+
+
 def _table(file_name: str, kind: str, records: list[tuple[int, list[str]]]) -> Table:
-    """Header = the first non-blank record; blank records are dropped; cells trimmed."""
-    records = [(n, [c.strip() for c in cells]) for n, cells in records if any(c.strip()
-                                                                                for c in cells)]
+    """Header = the first non-blank record; blank records are dropped; cells trimmed and
+    un-neutralised (:func:`unneutralise`)."""
+    records = [(n, [unneutralise(c.strip()) for c in cells]) for n, cells in records
+               if any(c.strip() for c in cells)]
     if not records:
         raise ReadError(_("%(file)s is empty.", file=file_name))
     headers = records[0][1]

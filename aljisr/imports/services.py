@@ -192,9 +192,10 @@ def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str]
                  actor: Any) -> dict[str, int]:
     """Import the rows of ``result`` as one batch: each valid row is created, used to update
     its likely duplicate, or skipped, as ``choices`` says ({row number: choice}; a row without
-    one takes its default). Invalid rows are left out and counted. The organisation's column
-    choices are remembered; the file is dropped; one audit event records the file name and
-    the counts.
+    one takes its default). An update changes the columns the file has, and adds or changes
+    the languages it lists without dropping the volunteer's others. Invalid rows are left out
+    and counted. The organisation's column choices are remembered; the file is dropped; one
+    audit event records the file name and the counts.
 
     :returns: {"created", "updated", "skipped", "invalid"}.
     :raises NotAllowed: the batch is not pending.
@@ -222,6 +223,8 @@ def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str]
             elif choice == UPDATE:
                 volunteer = row.duplicates[0].volunteer
                 values = {k: v for k, v in row.values.items() if k != "status"}
+                if "languages" in values:  # a file lists some languages: never drop others
+                    values["languages"] = {**volunteer.language_levels(), **values["languages"]}
                 before = _snapshot(volunteer, list(values))
                 changed = volunteer_services.update_volunteer(
                     volunteer, values, actor=actor, confirm_duplicates=True)

@@ -56,9 +56,8 @@ class VolunteerRow:
     languages: list[tuple[str, LanguageLevel]]
 
 
-def volunteer_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
-    """One page of volunteers (:class:`VolunteerRow`) with their sending organisation and
-    languages: 3 queries (count, page, languages) whatever the number of volunteers.
+def filter_clauses(filters: Mapping[str, Any]) -> list[Any]:
+    """The register's filters as WHERE clauses on ``Volunteer``.
 
     :param filters: from ``VolunteerFilterForm.active_filters()``: q, status, nationality,
         sending_organisation (id), language (ISO 639-1), interest (theme value),
@@ -86,7 +85,16 @@ def volunteer_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
         where.append(Volunteer.available_to >= filters["date_from"])
     if filters.get("date_to"):
         where.append(Volunteer.available_from <= filters["date_to"])
+    return where
 
+
+def volunteer_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
+    """One page of volunteers (:class:`VolunteerRow`) with their sending organisation and
+    languages: 3 queries (count, page, languages) whatever the number of volunteers.
+
+    :param filters: as :func:`filter_clauses`.
+    """
+    where = filter_clauses(filters)
     stmt = (
         sa.select(
             Volunteer.id, Volunteer.full_name, Volunteer.name_ar, Volunteer.nationality,
