@@ -388,3 +388,19 @@ def test_export_then_import_back_changes_nothing(as_role, db, fmt):
     assert batch.counts == {"created": 0, "updated": 0, "skipped": 2, "invalid": 0}
     db.session.expire_all()
     assert {v.id: row_values(v) for v in db.session.scalars(sa.select(Volunteer))} == before
+
+
+def test_cells_merged_across_rows_are_refused_by_cell(app, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Email", "Country"])
+    sheet.append(["Ana Pérez", "ana@example.org", "Spain"])
+    sheet.append(["Tom Janssen", "tom@example.org", None])
+    sheet.merge_cells("C2:C3")
+    book.save(tmp_path / "merged.xlsx")
+    table = reading.read_table(
+        "merged.xlsx", (tmp_path / "merged.xlsx").read_bytes(), max_bytes=MAX)
+    assert table.cell_errors == {
+        (1, 2): "Cell C3 is merged with C2: unmerge the cells and fill in each row."}

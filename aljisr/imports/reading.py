@@ -262,10 +262,25 @@ def _read_workbook(file_name: str, data: bytes, kind: str) -> Table:
                           "kind of file).", file=file_name, kind=kind.upper())) from error
     table = _table(file_name, kind, [(i + 1, [_cell_text(v) for v in row])
                                      for i, row in enumerate(values)])
+    _check_merged(table, getattr(sheet, "merged_cell_ranges", None) or [])
     if kind == "xlsx":
         _check_formulas(table, data)
     return table
 
+
+def _check_merged(table: Table, ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Cells merged across rows hold their value in the first row only: the others are
+    refused (which row the value belongs to is the partner's to say)."""
+    row_index = {number: i for i, number in enumerate(table.row_numbers)}
+    for (first_row, first_column), (last_row, last_column) in ranges:
+        for row in range(first_row + 1, last_row + 1):
+            if row + 1 not in row_index:
+                continue
+            for column in range(first_column, min(last_column + 1, len(table.headers))):
+                table.cell_errors[(row_index[row + 1], column)] = _(
+                    "Cell %(cell)s is merged with %(first)s: unmerge the cells and fill in "
+                    "each row.", cell=f"{column_letter(column)}{row + 1}",
+                    first=f"{column_letter(first_column)}{first_row + 1}")
 
 def _check_formulas(table: Table, data: bytes) -> None:
     """Formulas of the first sheet: their computed (cached) value is taken and noted; a formula
