@@ -1,12 +1,12 @@
-"""A coordinator imports a sending organisation's spreadsheet in the browser: reads it, fixes
-a column the automatic match left out, resolves a duplicate of a registered volunteer, and
+"""A sending partner sends its spreadsheet from its portal; a coordinator reads it, fixes a
+column the automatic match left out, resolves a duplicate of a registered volunteer, and
 commits the batch."""
 
 from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, sign_out
 
 
 def test_coordinator_maps_resolves_a_duplicate_and_commits(page, tmp_path):
@@ -17,11 +17,18 @@ def test_coordinator_maps_resolves_a_duplicate_and_commits(page, tmp_path):
         "Volunteer Again;VOLUNTEER05@aljisr.example.org;03/09/1999;\n",
         encoding="cp1252",
     )
-    sign_in(page, "coordinator@aljisr.example.org")
+    sign_in(page, "sending@aljisr.example.org")
     nav = page.get_by_role("navigation", name="Main navigation")
-    nav.get_by_role("link", name="Import", exact=True).click()
+    nav.get_by_role("link", name="Send volunteers", exact=True).click()
     page.get_by_label("File").set_input_files(str(sheet))
-    page.get_by_role("button", name="Read the file").click()
+    page.get_by_role("button", name="Send the list").click()
+    assert page.get_by_text("the association will check the list").is_visible()
+    assert page.locator("#partner-batches").get_by_text("Waiting to be checked").is_visible()
+    sign_out(page)
+
+    sign_in(page, "coordinator@aljisr.example.org")
+    nav.get_by_role("link", name="Import", exact=True).click()
+    page.locator("#batches-table").get_by_role("link", name="partner-list.csv").first.click()
 
     # detected: the encoding, the semicolons, day-first dates; "Allergies" is left out
     page.wait_for_url(re.compile(r"/imports/\d+/options$"))
