@@ -183,7 +183,8 @@ def find_likely_duplicates(
     email = clean_email(email)
     conditions = []
     if email:
-        conditions.append(sa.func.lower(Volunteer.email) == email)
+        # stored lower-cased (Volunteer._clean_email): the unique index answers
+        conditions.append(Volunteer.email == email)
     if date_of_birth and clean_text(full_name):
         conditions.append(Volunteer.date_of_birth == date_of_birth)
     if not conditions:
