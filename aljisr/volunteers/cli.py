@@ -81,9 +81,9 @@ def import_file(file: str, organisation_id: int | None, date_order: str | None,
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
-    if table.encoding:
-        click.echo(f"{path.name}: {table.kind}, {table.encoding}, delimiter "
-                   f"{table.delimiter!r}, {len(result.rows)} row(s)")
+    detected = (f", {table.encoding}, delimiter {table.delimiter!r}" if table.kind == "csv"
+                else "")
+    click.echo(f"{path.name}: {table.kind}{detected}, {len(result.rows)} row(s)")
     mapped = [f"{h} -> {t}" for h, t in zip(table.headers, result.targets, strict=True) if t]
     click.echo("columns: " + "; ".join(mapped))
     if result.needs_date_order:
