@@ -130,6 +130,7 @@ BLUEPRINT_MODULES = (
     "aljisr.admin.audit_views",
     "aljisr.backup.views",
     "aljisr.volunteers.views",
+    "aljisr.imports.views",
     "aljisr.organisations.views",
     "aljisr.sites.views",
     "aljisr.projects.views",
@@ -151,6 +152,7 @@ BLUEPRINT_MODULES = (
 AUDIT_WORDING_MODULES = (
     "aljisr.placements.audit",
     "aljisr.volunteers.audit",
+    "aljisr.imports.audit",
     "aljisr.projects.audit",
     "aljisr.organisations.audit",
     "aljisr.sites.audit",

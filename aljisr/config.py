@@ -87,6 +87,8 @@ class Defaults:
     #: ``flask volunteers anonymise-expired`` erases it afterwards. The association sets it
     #: (and declares it to the CNDP, Morocco's data-protection authority).
     PERSONAL_DATA_RETENTION_YEARS = 5
+    #: The largest volunteer list accepted for import (bytes).
+    IMPORT_MAX_BYTES = 20 * 1024 * 1024
     ASSOCIATION_NAME = "Al Jisr Association for Communication and Educational Cooperation"
     ASSOCIATION_PLACE = "Morocco"
     #: Who signs certificates issued without a signed-in coordinator (CLI, seed-demo);

@@ -6,6 +6,7 @@ from aljisr.backup.models import BackupRun
 from aljisr.calendars.models import CalendarFeed
 from aljisr.certificates.models import Certificate
 from aljisr.hours.models import HoursEntry
+from aljisr.imports.models import ImportBatch, ImportMapping, ImportRecord
 from aljisr.notifications.models import NotificationOptOut, OutboxAttachment, OutboxMessage
 from aljisr.once import FormToken
 from aljisr.organisations.models import Organisation
@@ -22,6 +23,9 @@ __all__ = [
     "Certificate",
     "FormToken",
     "HoursEntry",
+    "ImportBatch",
+    "ImportMapping",
+    "ImportRecord",
     "NotificationOptOut",
     "Organisation",
     "OutboxAttachment",

@@ -61,6 +61,7 @@ class Permission(enum.StrEnum):
     VOLUNTEER_PORTAL = "volunteer_portal"  # own placements, own hours, own certificates
     PARTNER_PORTAL = "partner_portal"  # own organisation's volunteers and reports
     HOST_HOURS = "host_hours"  # confirm or query hours at own sites (host organisations)
+    SEND_VOLUNTEERS = "send_volunteers"  # send a volunteer list (sending organisations)
 
 
 _COORDINATOR = {
@@ -81,7 +82,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COORDINATOR: frozenset(_COORDINATOR),
     Role.VOLUNTEER: frozenset({Permission.VOLUNTEER_PORTAL}),
     Role.PARTNER: frozenset(
-        {Permission.PARTNER_PORTAL, Permission.HOST_HOURS, Permission.VIEW_ORGANISATION_REPORTS}
+        {Permission.PARTNER_PORTAL, Permission.HOST_HOURS, Permission.SEND_VOLUNTEERS,
+         Permission.VIEW_ORGANISATION_REPORTS}
     ),
 }
 
@@ -95,6 +97,8 @@ def has_permission(user: Any, permission: Permission) -> bool:
     if permission is Permission.SIGNED_IN:
         return True
     if permission is Permission.HOST_HOURS and not user.is_host_partner:
+        return False
+    if permission is Permission.SEND_VOLUNTEERS and not user.is_sending_partner:
         return False
     return permission in ROLE_PERMISSIONS[user.role]
 

@@ -41,6 +41,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("main.home", _l("Overview"), Permission.SIGNED_IN),
     NavItem("volunteers.index", _l("Volunteers"), Permission.MANAGE_REGISTERS),
+    NavItem("imports.index", _l("Import"), Permission.MANAGE_REGISTERS),
     NavItem("organisations.index", _l("Organisations"), Permission.MANAGE_REGISTERS, more=True),
     NavItem("sites.index", _l("Sites"), Permission.MANAGE_REGISTERS, more=True),
     NavItem("projects.index", _l("Projects"), Permission.MANAGE_REGISTERS),
@@ -59,6 +60,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("portal.profile", _l("My profile"), Permission.VOLUNTEER_PORTAL),
     NavItem("partners.volunteers", _l("Our volunteers"), Permission.PARTNER_PORTAL),
     NavItem("partners.hours", _l("Hours at our sites"), Permission.HOST_HOURS),
+    NavItem("partners.imports", _l("Send volunteers"), Permission.SEND_VOLUNTEERS),
     NavItem("reports.mine", _l("Reports"), Permission.PARTNER_PORTAL),
     NavItem("calendars.feed", _l("Calendar"), Permission.SIGNED_IN, more=True),
 )

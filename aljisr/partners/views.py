@@ -74,6 +74,38 @@ def _hours_state() -> str:
     return state if state in queries.HOURS_STATES else "to_confirm"
 
 
+@bp.route("/imports", methods=["GET", "POST"])
+@require(Permission.SEND_VOLUNTEERS)
+def imports() -> Any:
+    """Send a volunteer list (a sending organisation): it waits for a coordinator's check."""
+    from aljisr.imports import queries as import_queries
+    from aljisr.imports import services as import_services
+    from aljisr.imports.forms import UploadForm
+    from aljisr.imports.reading import read_upload
+
+    form = UploadForm()
+    del form.organisation_id  # always the partner's own organisation
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            limit = int(current_app.config["IMPORT_MAX_BYTES"])
+            name, data, size = read_upload(form.file.data, limit)
+            try:
+                import_services.receive_from_partner(name, data, partner=current_user,
+                                                     max_bytes=limit, size=size)
+            except DomainError as error:
+                db.session.rollback()
+                form.file.errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("Thank you: the association will check the list before adding the "
+                        "volunteers."), "success")
+                return redirect(url_for("partners.imports"))
+    batches = import_queries.recent_batches(organisation_id=current_user.organisation_id)
+    return render_template("partners/imports.html", form=form, batches=batches), status
+
+
 @bp.route("/hours")
 @require(Permission.HOST_HOURS)
 def hours() -> str:

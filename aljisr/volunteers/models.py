@@ -85,7 +85,7 @@ class Volunteer(TimestampMixin, db.Model):
     name_ar: Mapped[str | None] = mapped_column(sa.String(200))
     email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     phone: Mapped[str | None] = mapped_column(sa.String(40))
-    date_of_birth: Mapped[date | None]
+    date_of_birth: Mapped[date | None] = mapped_column(index=True)
     #: ISO 3166-1 alpha-2.
     nationality: Mapped[str | None] = mapped_column(sa.String(2))
     #: "female", "male" or "other" as the volunteer gives it (None: not given); the season

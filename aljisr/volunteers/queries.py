@@ -57,8 +57,14 @@ class VolunteerRow:
 
 
 def filter_clauses(filters: Mapping[str, Any]) -> list[Any]:
-    """The SQL conditions on volunteers of the register's ``filters`` (see
-    :func:`volunteer_page`); also how the season planner picks its volunteers."""
+    """The register's filters as WHERE clauses on ``Volunteer`` (also how the season planner
+    picks its volunteers, and what the export writes).
+
+    :param filters: from ``VolunteerFilterForm.active_filters()``: q, status, nationality,
+        sending_organisation (id), language (ISO 639-1), interest (theme value),
+        date_from/date_to (availability overlapping the range, both ends included),
+        archived ("", "archived", "all").
+    """
     where: list[Any] = [
         archived_clause(Volunteer.archived_at, filters.get("archived")),
         search_clause(Volunteer.search_key, filters.get("q")),
@@ -87,13 +93,9 @@ def volunteer_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page:
     """One page of volunteers (:class:`VolunteerRow`) with their sending organisation and
     languages: 3 queries (count, page, languages) whatever the number of volunteers.
 
-    :param filters: from ``VolunteerFilterForm.active_filters()``: q, status, nationality,
-        sending_organisation (id), language (ISO 639-1), interest (theme value),
-        date_from/date_to (availability overlapping the range, both ends included),
-        archived ("", "archived", "all").
+    :param filters: as :func:`filter_clauses`.
     """
     where = filter_clauses(filters)
-
     stmt = (
         sa.select(
             Volunteer.id, Volunteer.full_name, Volunteer.name_ar, Volunteer.nationality,
@@ -182,7 +184,8 @@ def find_likely_duplicates(
     email = clean_email(email)
     conditions = []
     if email:
-        conditions.append(sa.func.lower(Volunteer.email) == email)
+        # stored lower-cased (Volunteer._clean_email): the unique index answers
+        conditions.append(Volunteer.email == email)
     if date_of_birth and clean_text(full_name):
         conditions.append(Volunteer.date_of_birth == date_of_birth)
     if not conditions:

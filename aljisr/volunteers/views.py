@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from aljisr import once
 from aljisr.certificates import queries as certificate_queries
+from aljisr.downloads import send_download
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.formfields import country_choices, grouped_language_options
@@ -41,9 +42,8 @@ def language_level(level: Any) -> str:
     return level_label(level)
 
 
-@bp.route("/")
-@require(Permission.MANAGE_REGISTERS)
-def index() -> str:
+def _filter_form() -> VolunteerFilterForm:
+    """The register's filter bar read from the URL and validated (a bad value is left out)."""
     filters = VolunteerFilterForm(formdata=request.args)
     any_choice = SelectChoice("", _("Any"))
     filters.nationality.choices = [any_choice] + [SelectChoice(c, n) for c, n in country_choices()]
@@ -54,9 +54,32 @@ def index() -> str:
         SelectChoice(i, n) for i, n in queries.sending_organisation_options(chosen)
     ]
     filters.validate()
+    return filters
+
+
+@bp.route("/")
+@require(Permission.MANAGE_REGISTERS)
+def index() -> str:
+    filters = _filter_form()
     sort = parse_sort(request.args, queries.SORTS, queries.DEFAULT_SORT)
     page = queries.volunteer_page(filters.active_filters(), sort, parse_page(request.args))
     return render_template("volunteers/index.html", page=page, filters=filters, sort=sort)
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@require(Permission.MANAGE_REGISTERS)
+def export(fmt: str) -> Any:
+    """The register as filtered, in the import's columns (CSV or XLSX), to edit and import
+    back (:mod:`aljisr.imports.exports`)."""
+    from aljisr.imports import exports
+    from aljisr.imports.queries import volunteers_for_export
+
+    volunteers = volunteers_for_export(_filter_form().active_filters())
+    if fmt == "csv":
+        return send_download(exports.register_csv(volunteers), "volunteers.csv",
+                             exports.CSV_MIMETYPE)
+    return send_download(exports.register_xlsx(volunteers), "volunteers.xlsx",
+                         exports.XLSX_MIMETYPE)
 
 
 @bp.route("/<int:volunteer_id>")

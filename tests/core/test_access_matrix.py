@@ -24,7 +24,9 @@ import sqlalchemy as sa
 from aljisr.auth.services.passwords import LinkPurpose, issue_token
 from aljisr.certificates.services import issue_certificate
 from aljisr.dates import association_today
+from aljisr.extensions import db as database
 from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.imports.models import ImportBatch
 from aljisr.notifications.services import unsubscribe_token
 from aljisr.organisations.models import OrganisationKind
 from aljisr.permissions import Role
@@ -118,6 +120,8 @@ ROWS: list[Row] = [
     # --- registers -------------------------------------------------------------------------
     row("GET", "/volunteers/",                      LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/volunteers/new",                   LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/volunteers/export.csv",            LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/volunteers/export.xlsx",           LOGIN, 403,  403,  403,  200,  200),
     row("POST", "/volunteers/new",                  LOGIN, 403,  403,  403,  422,  422),
     row("GET", "/volunteers/{volunteer_a}",         LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/volunteers/999999",                LOGIN, 403,  403,  403,  404,  404),
@@ -130,6 +134,20 @@ ROWS: list[Row] = [
     row("POST", "/volunteers/{volunteer_a}/anonymise",
                                                     LOGIN, 403,  403,  403,  422,  422),
     row("GET", "/volunteers/999999/anonymise",      LOGIN, 403,  403,  403,  404,  404),
+    # --- volunteer imports (staff) ---------------------------------------------------------
+    row("GET", "/imports/",                         LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/imports/",                        LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/imports/{batch_pending}/options",  LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/imports/{batch_pending}/options", LOGIN, 403,  403,  403,  302,  302,
+        data={"encoding": "utf-8", "delimiter": ",", "targets-0": "full_name",
+              "targets-1": "email"}),
+    row("GET", "/imports/{batch_pending}/preview",  LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/imports/999999/preview",           LOGIN, 403,  403,  403,  404,  404),
+    row("POST", "/imports/{batch_pending}/preview", LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/imports/{batch_pending}",          LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/imports/999999",                   LOGIN, 403,  403,  403,  404,  404),
+    row("POST", "/imports/{batch_pending}/undo",    LOGIN, 403,  403,  403,  302,  302),
+    row("POST", "/imports/{batch_spare}/discard",   LOGIN, 403,  403,  403,  302,  302),
     row("POST", "/volunteers/{volunteer_c}/archive",LOGIN, 403,  403,  403,  302,  302),
     row("POST", "/volunteers/{volunteer_c}/unarchive",
                                                     LOGIN, 403,  403,  403,  302,  302),
@@ -233,6 +251,8 @@ ROWS: list[Row] = [
     row("GET", "/me/export",                        LOGIN, 200,  403,  403,  403,  403),
     # --- partner portal --------------------------------------------------------------------
     row("GET", "/partner/volunteers",               LOGIN, 403,  200,  200,  403,  403),
+    row("GET", "/partner/imports",                  LOGIN, 403,  200,  403,  403,  403),
+    row("POST", "/partner/imports",                 LOGIN, 403,  422,  403,  403,  403),
     row("GET", "/partner/volunteers/{volunteer_a}", LOGIN, 403,  200,  200,  403,  403),
     row("GET", "/partner/volunteers/{volunteer_b}", LOGIN, 403,  404,  404,  403,  403),
     row("GET", "/partner/volunteers/{volunteer_past}",
@@ -315,6 +335,12 @@ class MatrixWorld:
         pending.password_hash = None
         resetting = factories.user(Role.PARTNER, organisation=org_o, email="reset@example.org")
         run = factories._add(PlanningRun(outcome="optimal", params={}))
+        batches = [ImportBatch(file_name="list.csv", sha256="0" * 64, content=data,
+                               options={"encoding": "utf-8", "delimiter": ",",
+                                        "targets": ["full_name", "email"]})
+                   for data in (b"Name,Email\nNew Person,new@example.org\n",) * 2]
+        database.session.add_all(batches)
+        database.session.flush()
         self.ids = {
             "planning_run": run.id,
             "org_s": org_s.id, "org_h": org_h.id, "org_spare": org_spare.id,
@@ -332,6 +358,7 @@ class MatrixWorld:
             "reset_token": issue_token(resetting, LinkPurpose.RESET),
             "unsubscribe_token": unsubscribe_token("v@example.org", "hours.rejected"),
             "year": today.year, "today": today.isoformat(),
+            "batch_pending": batches[0].id, "batch_spare": batches[1].id,
         }
         self.volunteer_b = volunteer_b
         self.user_b = user_b

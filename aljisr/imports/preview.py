@@ -1,0 +1,241 @@
+"""Checking every row of a file before anything is saved, by the volunteer form's own rules.
+
+Each row's cells are read (:mod:`aljisr.imports.values`), then handed to the very
+:class:`~aljisr.volunteers.forms.VolunteerForm` coordinators fill in, so an imported
+volunteer passes exactly the checks a typed one does. Likely duplicates come from
+:func:`aljisr.volunteers.queries.find_likely_duplicates`; duplicates inside the file are found
+by the same keys (e-mail in any case; normalised name and date of birth).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+from wtforms.fields.choices import SelectChoice
+
+from aljisr.imports.mapping import TARGETS
+from aljisr.imports.reading import Table, column_letter
+from aljisr.imports.values import (
+    detect_date_order,
+    parse_country,
+    parse_date,
+    parse_language,
+    parse_level,
+)
+from aljisr.text import clean_email
+from aljisr.volunteers.forms import VolunteerForm
+from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates, name_key
+
+#: Row choices: create a volunteer, update the likely duplicate, or leave the row out.
+CREATE, UPDATE, SKIP = "create", "update", "skip"
+
+DATE_TARGETS = ("date_of_birth", "available_from", "available_to")
+#: Targets copied to the form's field of the same name as they are.
+TEXT_TARGETS = ("full_name", "name_ar", "email", "phone", "skills", "emergency_contact_name",
+                "emergency_contact_phone", "dietary_notes", "health_notes", "notes")
+LANGUAGE_SLOTS = (1, 2, 3)
+
+
+@dataclass
+class PreviewRow:
+    """One row as it would be imported.
+
+    ``errors`` are (where, message) pairs, ``where`` naming the cell ("C4 · E-mail") or the row;
+    ``values`` what the volunteer services take (None when the row has errors);
+    ``choices`` the allowed choices, ``default`` the one taken unless changed.
+    """
+
+    index: int
+    number: int
+    name: str
+    values: dict[str, Any] | None
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[LikelyDuplicate] = field(default_factory=list)
+    same_as_row: int | None = None
+    choices: tuple[str, ...] = (SKIP,)
+    default: str = SKIP
+
+
+@dataclass
+class Preview:
+    """Every row of a file checked; ``date_order`` the order used (None: ask)."""
+
+    table: Table
+    targets: list[str]
+    date_order: str | None
+    detected_date_order: str | None
+    rows: list[PreviewRow]
+
+    @property
+    def valid(self) -> int:
+        return sum(1 for row in self.rows if row.values is not None)
+
+    @property
+    def invalid(self) -> int:
+        return len(self.rows) - self.valid
+
+    @property
+    def needs_date_order(self) -> bool:
+        return self.date_order is None
+
+
+def _column_of(targets: Sequence[str], target: str) -> int | None:
+    return targets.index(target) if target in targets else None
+
+
+def build_preview(table: Table, targets: Sequence[str], *, date_order: str | None,
+                  organisation: tuple[int, str] | None) -> Preview:
+    """Check every row of ``table`` read with one target per column (``targets``).
+
+    :param date_order: ``"dmy"``/``"mdy"``, or None to detect it from the date columns.
+    :param organisation: (id, name) of the sending organisation the volunteers come with.
+    """
+    targets = list(targets)
+    date_columns = [i for i, t in enumerate(targets) if t in DATE_TARGETS]
+    detected = detect_date_order(row[i] for row in table.rows for i in date_columns)
+    order = date_order or detected
+    rows = [_check_row(table, targets, index, order, organisation)
+            for index in range(len(table.rows))]
+    _mark_duplicates(rows)
+    return Preview(table, targets, order, detected, rows)
+
+
+def _where(table: Table, index: int, column: int | None, label: Any) -> str:
+    if column is None:
+        return str(label)
+    if table.kind == "vef":
+        return f"{table.headers[column]} · {label}"
+    return f"{column_letter(column)}{table.row_numbers[index]} · {label}"
+
+
+def _check_row(table: Table, targets: list[str], index: int, order: str | None,
+               organisation: tuple[int, str] | None) -> PreviewRow:
+    cells = table.rows[index]
+    errors: list[tuple[str, str]] = []
+    for (row_index, column), message in table.cell_errors.items():
+        if row_index == index:
+            errors.append((_where(table, index, column, table.headers[column]), message))
+
+    def cell(target: str) -> str:
+        column = _column_of(targets, target)
+        return cells[column] if column is not None else ""
+
+    def error(target: str, message: str) -> None:
+        errors.append((_where(table, index, _column_of(targets, target), TARGETS[target]),
+                       message))
+
+    data: MultiDict[str, str] = MultiDict()
+    sources: dict[str, str] = {}  # form field -> target, to put the form's errors on a cell
+    full_name = cell("full_name") or " ".join(
+        part for part in (cell("first_name"), cell("last_name")) if part)
+    data["full_name"] = full_name
+    sources["full_name"] = "full_name" if "full_name" in targets else (
+        "first_name" if "first_name" in targets else "last_name")
+    for target in TEXT_TARGETS:
+        if target in targets and target != "full_name":
+            if target == "notes":
+                notes = [f"{table.headers[i]}: {cells[i]}" if len(
+                    [t for t in targets if t == "notes"]) > 1 else cells[i]
+                    for i, t in enumerate(targets) if t == "notes" and cells[i]]
+                data["notes"] = "\n".join(notes)
+            else:
+                data[target] = cell(target)
+            sources[target] = target
+    for target in DATE_TARGETS:
+        if target in targets:
+            sources[target] = target
+            try:
+                value = parse_date(cell(target), order)
+            except ValueError as problem:
+                error(target, str(problem))
+                continue
+            data[target] = value.isoformat() if value else ""
+    if "nationality" in targets:
+        sources["nationality"] = "nationality"
+        try:
+            data["nationality"] = parse_country(cell("nationality")) or ""
+        except ValueError as problem:
+            error("nationality", str(problem))
+    slot = 0
+    for number in LANGUAGE_SLOTS:
+        language_target, level_target = f"language_{number}", f"level_{number}"
+        if language_target not in targets and level_target not in targets:
+            continue
+        code = level = None
+        try:
+            code = parse_language(cell(language_target))
+        except ValueError as problem:
+            error(language_target, str(problem))
+        try:
+            level = parse_level(cell(level_target))
+        except ValueError as problem:
+            error(level_target, str(problem))
+        if code or level:
+            data[f"languages-{slot}-code"] = code or ""
+            data[f"languages-{slot}-level"] = level.value if level else ""
+            sources[f"languages-{slot}"] = language_target if not code or level else level_target
+            slot += 1
+    if organisation is not None:
+        data["sending_organisation_id"] = str(organisation[0])
+
+    form = VolunteerForm(formdata=data, meta={"csrf": False})
+    form.sending_organisation_id.choices = [SelectChoice("", "—")] + (
+        [SelectChoice(organisation[0], organisation[1])] if organisation else [])
+    valid = form.validate()
+    for name, messages in form.errors.items():
+        if name == "languages":
+            for position, row_errors in enumerate(messages):
+                if isinstance(row_errors, dict):
+                    target = sources.get(f"languages-{position}", "language_1")
+                    for message in (m for ms in row_errors.values() for m in ms):
+                        error(target, message)
+                elif isinstance(row_errors, str):
+                    error(sources.get("languages-0", "language_1"), row_errors)
+            continue
+        target = sources.get(name)
+        for message in messages:
+            if target:
+                error(target, message)
+            else:
+                errors.append((str(form[name].label.text), message))
+    row = PreviewRow(index, table.row_numbers[index], full_name, None, errors)
+    if valid and not errors:
+        values = form.values()
+        mapped = set(sources) | {"sending_organisation_id"} if organisation else set(sources)
+        row.values = {name: value for name, value in values.items()
+                      if name in mapped or (name == "languages" and slot)}
+        row.duplicates = find_likely_duplicates(values["full_name"], values["email"],
+                                                values["date_of_birth"])
+    return row
+
+
+def _mark_duplicates(rows: list[PreviewRow]) -> None:
+    """Set each valid row's duplicates inside the file, its choices and its default."""
+    seen: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        if row.values is None:
+            continue
+        keys = []
+        email = clean_email(row.values.get("email"))
+        if email:
+            keys.append(("email", email))
+        if row.values.get("date_of_birth"):
+            keys.append(("name", name_key(row.values["full_name"]), row.values["date_of_birth"]))
+        same_email = False
+        for found in keys:
+            if found in seen and row.same_as_row is None:
+                row.same_as_row = seen[found]
+                same_email = found[0] == "email"
+            seen.setdefault(found, row.number)
+        if row.duplicates:
+            blocking = any(d.same_email for d in row.duplicates)
+            row.choices = (SKIP, UPDATE) if blocking else (SKIP, UPDATE, CREATE)
+            row.default = SKIP
+        elif row.same_as_row is not None:
+            # e-mails are unique: a second row with the same address can only be left out
+            row.choices, row.default = ((SKIP,) if same_email else (SKIP, CREATE)), SKIP
+        else:
+            row.choices, row.default = (CREATE, SKIP), CREATE

@@ -1,0 +1,97 @@
+"""Reads behind imports: batches, remembered mappings, what depends on imported volunteers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import joinedload, selectinload
+
+from aljisr.auth.models import User
+from aljisr.extensions import db
+from aljisr.hours.models import HoursEntry
+from aljisr.imports.models import COMMITTED, ImportBatch, ImportMapping, ImportRecord
+from aljisr.placements.models import Placement
+from aljisr.volunteers.models import Volunteer
+from aljisr.volunteers.queries import filter_clauses
+
+#: Batches listed on the imports page.
+RECENT_BATCHES = 30
+
+
+def recent_batches(limit: int = RECENT_BATCHES,
+                   organisation_id: int | None = None) -> list[ImportBatch]:
+    """The latest batches, newest first, with their organisation and sender loaded; only
+    ``organisation_id``'s when given (a partner's own)."""
+    stmt = (sa.select(ImportBatch)
+            .options(joinedload(ImportBatch.organisation), joinedload(ImportBatch.created_by))
+            .order_by(ImportBatch.id.desc()).limit(limit))
+    if organisation_id is not None:
+        stmt = stmt.where(ImportBatch.organisation_id == organisation_id)
+    return list(db.session.scalars(stmt))
+
+
+def get_batch(batch_id: int) -> ImportBatch:
+    """The batch, or 404."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+def remembered_mapping(organisation_id: int | None) -> dict[str, str]:
+    """The organisation's last column choices ({header key: target}); {} without one."""
+    if organisation_id is None:
+        return {}
+    mapping = db.session.get(ImportMapping, organisation_id)
+    return dict(mapping.columns) if mapping else {}
+
+
+def earlier_import(batch: ImportBatch) -> ImportBatch | None:
+    """A committed batch of the same file (same SHA-256), if any."""
+    return db.session.scalar(
+        sa.select(ImportBatch)
+        .where(ImportBatch.sha256 == batch.sha256, ImportBatch.status == COMMITTED,
+               ImportBatch.id != batch.id)
+        .order_by(ImportBatch.id.desc()).limit(1))
+
+
+def dependants(volunteer_ids: list[int]) -> dict[int, set[str]]:
+    """What depends on each volunteer: {"placement", "hours", "login"} (missing ids: none)."""
+    found: dict[int, set[str]] = {}
+    if not volunteer_ids:
+        return found
+    checks = (
+        ("placement", sa.select(Placement.volunteer_id).where(
+            Placement.volunteer_id.in_(volunteer_ids))),
+        ("hours", sa.select(HoursEntry.volunteer_id).where(
+            HoursEntry.volunteer_id.in_(volunteer_ids))),
+        ("login", sa.select(Volunteer.id).join(User, User.id == Volunteer.user_id).where(
+            Volunteer.id.in_(volunteer_ids))),
+    )
+    for what, stmt in checks:
+        for volunteer_id in db.session.scalars(stmt.distinct()):
+            found.setdefault(volunteer_id, set()).add(what)
+    return found
+
+
+def volunteers_for_export(filters: Mapping[str, Any]) -> list[Volunteer]:
+    """Every volunteer the register's filters select (see
+    :func:`aljisr.volunteers.queries.filter_clauses`), with their languages, by name."""
+    return list(db.session.scalars(
+        sa.select(Volunteer).where(*filter_clauses(filters))
+        .options(selectinload(Volunteer.languages))
+        .order_by(Volunteer.search_key, Volunteer.id)))
+
+
+def batch_volunteers(batch_id: int) -> list[tuple[int, str, int | None, str | None]]:
+    """What a batch did, row by row: (row number, action, volunteer id, name); the volunteer
+    is None once deleted by an undo."""
+    return [tuple(row) for row in db.session.execute(
+        sa.select(ImportRecord.row_number, ImportRecord.action, Volunteer.id,
+                  Volunteer.full_name)
+        .outerjoin(Volunteer, Volunteer.id == ImportRecord.volunteer_id)
+        .where(ImportRecord.batch_id == batch_id)
+        .order_by(ImportRecord.row_number))]

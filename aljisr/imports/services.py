@@ -1,0 +1,300 @@
+"""Writes of an import: start a batch from a file, change how it is read, commit it as one
+batch through the volunteer services, undo it. Verbs flush and never commit; a refusal is a
+:class:`~aljisr.errors.DomainError` naming the row."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import PurePath
+from typing import Any
+
+import sqlalchemy as sa
+
+from aljisr import audit
+from aljisr.database import utcnow
+from aljisr.errors import DomainError, NotAllowed
+from aljisr.extensions import db
+from aljisr.i18n import _
+from aljisr.imports import queries
+from aljisr.imports.mapping import MULTI_TARGETS, TARGETS, automatic_mapping, remembered_form
+from aljisr.imports.models import (
+    COMMITTED,
+    PENDING,
+    UNDONE,
+    ImportBatch,
+    ImportMapping,
+    ImportRecord,
+)
+from aljisr.imports.preview import CREATE, SKIP, UPDATE, Preview, build_preview
+from aljisr.imports.reading import DELIMITERS, ENCODINGS, Table, read_table
+from aljisr.imports.values import DATE_ORDERS
+from aljisr.organisations.models import Organisation, OrganisationKind
+from aljisr.volunteers import services as volunteer_services
+from aljisr.volunteers.models import LanguageLevel, Volunteer
+
+DATE_FIELDS = ("date_of_birth", "available_from", "available_to", "consent_date")
+
+
+def sending_organisation(organisation_id: int | None) -> Organisation | None:
+    """The sending organisation the volunteers come with (None: none).
+
+    :raises DomainError: not a sending organisation (``field="organisation_id"``).
+    """
+    if organisation_id is None:
+        return None
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or organisation.kind is not OrganisationKind.SENDING:
+        raise DomainError(_("Choose a sending organisation."), field="organisation_id")
+    return organisation
+
+
+def start_batch(file_name: str, data: bytes, *, organisation_id: int | None, actor: Any,
+                max_bytes: int, size: int | None = None) -> ImportBatch:
+    """Read a file and keep it as a pending batch, with the encoding, delimiter and columns
+    detected (an organisation's remembered columns first).
+
+    :raises ReadError: the file cannot be read (see :func:`~aljisr.imports.reading.read_table`).
+    :raises DomainError: ``organisation_id`` is not a sending organisation.
+    """
+    sending_organisation(organisation_id)
+    file_name = PurePath(file_name.replace("\\", "/")).name or "file"
+    table = read_table(file_name, data, max_bytes=max_bytes, size=size)
+    targets = automatic_mapping(table.headers, queries.remembered_mapping(organisation_id))
+    batch = ImportBatch(
+        file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(),
+        organisation_id=organisation_id, created_by_id=getattr(actor, "id", None),
+        status=PENDING, content=data, counts={},
+        options={"encoding": table.encoding, "delimiter": table.delimiter,
+                 "date_order": None, "targets": targets},
+    )
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def receive_from_partner(file_name: str, data: bytes, *, partner: Any, max_bytes: int,
+                         size: int | None = None) -> ImportBatch:
+    """A sending organisation's list, sent from its portal: kept as a pending batch of that
+    organisation for a coordinator to check and commit (audited as ``import.submit``).
+
+    :raises ReadError: as :func:`start_batch`.
+    :raises NotAllowed: ``partner`` is not a sending organisation's login.
+    """
+    if not getattr(partner, "is_sending_partner", False):
+        raise NotAllowed(_("Only a sending organisation can send a volunteer list."))
+    batch = start_batch(file_name, data, organisation_id=partner.organisation_id,
+                        actor=partner, max_bytes=max_bytes, size=size)
+    audit.record(partner, "import.submit", batch, details={"file_name": batch.file_name})
+    return batch
+
+
+def load_table(batch: ImportBatch, *, max_bytes: int) -> Table:
+    """The pending batch's file, read with its current options.
+
+    :raises NotAllowed: the batch is no longer pending (its file is gone).
+    :raises ReadError: as :func:`read_table`.
+    """
+    if batch.status != PENDING or batch.content is None:
+        raise NotAllowed(_("This import has already been committed or discarded."))
+    return read_table(batch.file_name, batch.content, max_bytes=max_bytes,
+                      encoding=batch.options.get("encoding"),
+                      delimiter=batch.options.get("delimiter"))
+
+
+def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | None,
+                date_order: str | None, targets: Sequence[str] | None,
+                max_bytes: int) -> Table:
+    """Change how the pending batch is read: encoding and delimiter (CSV), date order, and
+    one target per column. A change of encoding or delimiter re-detects the columns.
+
+    :returns: the file read with the new options.
+    :raises DomainError: an unknown choice, a target chosen for two columns (``field``).
+    :raises ReadError: the file cannot be read that way.
+    """
+    if encoding and encoding not in ENCODINGS and encoding != batch.options.get("encoding"):
+        raise DomainError(_("Choose an encoding from the list."), field="encoding")
+    if delimiter and delimiter not in DELIMITERS:
+        raise DomainError(_("Choose a delimiter from the list."), field="delimiter")
+    if date_order and date_order not in DATE_ORDERS:
+        raise DomainError(_("Choose a date order from the list."), field="date_order")
+    reread = (encoding or None, delimiter or None) != (batch.options.get("encoding"),
+                                                       batch.options.get("delimiter"))
+    options = dict(batch.options)
+    options.update(encoding=encoding or options.get("encoding"),
+                   delimiter=delimiter or options.get("delimiter"),
+                   date_order=date_order or None)
+    table = read_table(batch.file_name, batch.content or b"", max_bytes=max_bytes,
+                       encoding=options["encoding"], delimiter=options["delimiter"])
+    if reread or targets is None or len(targets) != len(table.headers):
+        targets = automatic_mapping(table.headers,
+                                    queries.remembered_mapping(batch.organisation_id))
+    else:
+        targets = list(targets)
+        for target in targets:
+            if target not in TARGETS:
+                raise DomainError(_("Choose what each column holds from the list."),
+                                  field="targets")
+            if target and target not in MULTI_TARGETS and targets.count(target) > 1:
+                raise DomainError(_("“%(field)s” is chosen for two columns.",
+                                    field=TARGETS[target]), field="targets")
+    if not any(t in targets for t in ("full_name", "first_name", "last_name")):
+        options["targets"] = targets
+        batch.options = options
+        db.session.flush()
+        raise DomainError(_("Choose the column that holds the volunteers' names."),
+                          field="targets")
+    options["targets"] = targets
+    batch.options = options
+    db.session.flush()
+    return table
+
+
+def preview(batch: ImportBatch, table: Table) -> Preview:
+    """Every row of the batch's file checked (see :func:`build_preview`)."""
+    organisation = sending_organisation(batch.organisation_id)
+    return build_preview(table, batch.options["targets"],
+                         date_order=batch.options.get("date_order"),
+                         organisation=(organisation.id, organisation.name)
+                         if organisation else None)
+
+
+def _snapshot(volunteer: Volunteer, names: Sequence[str]) -> dict[str, Any]:
+    before: dict[str, Any] = {}
+    for name in names:
+        if name == "languages":
+            levels = volunteer.language_levels()
+            before[name] = {code: level.value for code, level in levels.items()}
+            continue
+        value = getattr(volunteer, name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, list):
+            value = list(value)
+        elif hasattr(value, "value"):
+            value = value.value
+        before[name] = value
+    return before
+
+
+def _restore(before: Mapping[str, Any]) -> dict[str, Any]:
+    values = dict(before)
+    for name in DATE_FIELDS:
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
+    if "languages" in values:
+        values["languages"] = {c: LanguageLevel(v) for c, v in values["languages"].items()}
+    return values
+
+
+def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str], *,
+                 actor: Any) -> dict[str, int]:
+    """Import the rows of ``result`` as one batch: each valid row is created, used to update
+    its likely duplicate, or skipped, as ``choices`` says ({row number: choice}; a row without
+    one takes its default). An update changes the columns the file has, and adds or changes
+    the languages it lists without dropping the volunteer's others. Invalid rows are left out
+    and counted. The organisation's column choices are remembered; the file is dropped; one
+    audit event records the file name and the counts.
+
+    :returns: {"created", "updated", "skipped", "invalid"}.
+    :raises NotAllowed: the batch is not pending.
+    :raises DomainError: a choice not offered for its row, or a volunteer service refusing a
+        row (the message names the row); nothing of the batch is then kept by the caller's
+        rollback.
+    """
+    if batch.status != PENDING:
+        raise NotAllowed(_("This import has already been committed or discarded."))
+    counts = {"created": 0, "updated": 0, "skipped": 0, "invalid": result.invalid}
+    for row in result.rows:
+        if row.values is None:
+            continue
+        choice = choices.get(row.number) or row.default
+        if choice not in row.choices:
+            raise DomainError(_("Row %(row)s: this choice is not possible for it.",
+                                row=row.number), field=f"choice-{row.number}")
+        try:
+            if choice == CREATE:
+                volunteer = volunteer_services.create_volunteer(
+                    {**row.values}, actor=actor, confirm_duplicates=True)
+                batch.records.append(ImportRecord(volunteer_id=volunteer.id,
+                                                  row_number=row.number, action=CREATE))
+                counts["created"] += 1
+            elif choice == UPDATE:
+                volunteer = row.duplicates[0].volunteer
+                values = {k: v for k, v in row.values.items() if k != "status"}
+                if "languages" in values:  # a file lists some languages: never drop others
+                    values["languages"] = {**volunteer.language_levels(), **values["languages"]}
+                before = _snapshot(volunteer, list(values))
+                changed = volunteer_services.update_volunteer(
+                    volunteer, values, actor=actor, confirm_duplicates=True)
+                if changed:
+                    batch.records.append(ImportRecord(
+                        volunteer_id=volunteer.id, row_number=row.number, action=UPDATE,
+                        before={k: before[k] for k in changed if k in before}))
+                    counts["updated"] += 1
+                else:
+                    counts["skipped"] += 1
+            else:
+                counts["skipped"] += 1
+        except DomainError as error:
+            raise DomainError(_("Row %(row)s: %(message)s", row=row.number,
+                                message=error.message), field=f"choice-{row.number}") from error
+    if batch.organisation_id is not None:
+        mapping = db.session.get(ImportMapping, batch.organisation_id) or ImportMapping(
+            organisation_id=batch.organisation_id)
+        mapping.columns = remembered_form(result.table.headers, result.targets)
+        db.session.add(mapping)
+    batch.status, batch.counts, batch.content = COMMITTED, counts, None
+    batch.committed_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "import.commit", batch,
+                 details={"file_name": batch.file_name, **counts})
+    return counts
+
+
+def undo_batch(batch: ImportBatch, *, actor: Any) -> None:
+    """Undo a committed batch: delete the volunteers it created and give the ones it updated
+    their previous values back.
+
+    :raises NotAllowed: the batch is not committed, or a volunteer it created now has a
+        placement, hours or a login (the message names them).
+    """
+    if batch.status != COMMITTED:
+        raise NotAllowed(_("Only a committed import can be undone."))
+    created = [r for r in batch.records if r.action == CREATE and r.volunteer_id]
+    blocked = queries.dependants([r.volunteer_id for r in created])
+    if blocked:
+        names = ", ".join(
+            f"#{volunteer_id}" for volunteer_id in sorted(blocked))
+        raise NotAllowed(_("This import cannot be undone: volunteers it added now have "
+                           "placements, hours or a login (%(names)s).", names=names))
+    for record in batch.records:
+        if record.action == UPDATE and record.volunteer_id:
+            volunteer = db.session.get(Volunteer, record.volunteer_id)
+            if volunteer is not None and volunteer.anonymised_at is None:
+                volunteer_services.update_volunteer(volunteer, _restore(record.before),
+                                                    actor=actor, confirm_duplicates=True)
+    ids = [r.volunteer_id for r in created]
+    if ids:
+        for volunteer in db.session.scalars(sa.select(Volunteer).where(Volunteer.id.in_(ids))):
+            db.session.delete(volunteer)
+    batch.status, batch.undone_at = UNDONE, utcnow()
+    db.session.flush()
+    audit.record(actor, "import.undo", batch, details={"file_name": batch.file_name,
+                                                       "deleted": len(ids)})
+
+
+def discard_batch(batch: ImportBatch) -> None:
+    """Forget a pending batch and its file.
+
+    :raises NotAllowed: it is not pending.
+    """
+    if batch.status != PENDING:
+        raise NotAllowed(_("This import has already been committed or discarded."))
+    db.session.delete(batch)
+    db.session.flush()
+
+
+__all__ = ["CREATE", "SKIP", "UPDATE", "commit_batch", "discard_batch", "preview",
+           "set_options", "start_batch", "undo_batch"]

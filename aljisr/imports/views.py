@@ -1,0 +1,180 @@
+"""Importing volunteers (staff): upload -> how the file is read -> preview -> commit; the
+batch's page, with undo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from aljisr.errors import DomainError
+from aljisr.extensions import db
+from aljisr.i18n import _, _l
+from aljisr.imports import queries, services
+from aljisr.imports.forms import ActionForm, CommitForm, OptionsForm, UploadForm
+from aljisr.imports.mapping import TARGETS
+from aljisr.imports.models import PENDING
+from aljisr.imports.preview import CREATE, SKIP, UPDATE
+from aljisr.imports.reading import ENCODINGS, read_upload
+from aljisr.permissions import Permission, require
+from aljisr.volunteers.queries import sending_organisation_options
+from aljisr.web import field_error, run_action
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+CHOICE_TITLES = {CREATE: _l("Create"), UPDATE: _l("Update the existing volunteer"),
+                 SKIP: _l("Skip")}
+
+
+def _max_bytes() -> int:
+    return int(current_app.config["IMPORT_MAX_BYTES"])
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require(Permission.MANAGE_REGISTERS)
+def index() -> Any:
+    form = UploadForm()
+    form.organisation_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(i, n) for i, n in sending_organisation_options(form.organisation_id.data)]
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            name, data, size = read_upload(form.file.data, _max_bytes())
+            try:
+                batch = services.start_batch(
+                    name, data, organisation_id=form.organisation_id.data,
+                    actor=current_user, max_bytes=_max_bytes(), size=size)
+            except DomainError as error:
+                db.session.rollback()
+                field_error(form, error)
+            else:
+                db.session.commit()
+                return redirect(url_for("imports.options", batch_id=batch.id))
+    return render_template("imports/index.html", form=form,
+                           batches=queries.recent_batches()), status
+
+
+def _pending(batch_id: int) -> Any:
+    batch = queries.get_batch(batch_id)
+    if batch.status != PENDING:
+        return batch, redirect(url_for("imports.batch", batch_id=batch.id))
+    return batch, None
+
+
+@bp.route("/<int:batch_id>/options", methods=["GET", "POST"])
+@require(Permission.MANAGE_REGISTERS)
+def options(batch_id: int) -> Any:
+    batch, gone = _pending(batch_id)
+    if gone:
+        return gone
+    form = OptionsForm(data={"encoding": batch.options.get("encoding"),
+                             "delimiter": batch.options.get("delimiter"),
+                             "date_order": batch.options.get("date_order") or "",
+                             "targets": batch.options.get("targets")})
+    if batch.options.get("encoding") not in (None, *ENCODINGS):
+        form.encoding.choices = [SelectChoice(batch.options["encoding"],
+                                              batch.options["encoding"]), *form.encoding.choices]
+    status = 200
+    table = None
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                table = services.set_options(
+                    batch, encoding=form.encoding.data, delimiter=form.delimiter.data,
+                    date_order=form.date_order.data or None, targets=form.targets.data,
+                    max_bytes=_max_bytes())
+            except DomainError as error:
+                db.session.commit()  # what was chosen is kept
+                if error.field == "targets":
+                    form.form_errors.append(error.message)
+                else:
+                    field_error(form, error)
+            else:
+                db.session.commit()
+                return redirect(url_for("imports.preview", batch_id=batch.id))
+    try:
+        table = table or services.load_table(batch, max_bytes=_max_bytes())
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        table = None
+    if table is not None:
+        result = services.preview(batch, table)
+        while len(form.targets) < len(table.headers):
+            form.targets.append_entry()
+        if request.method != "POST":
+            form.date_order.data = batch.options.get("date_order") or (
+                result.detected_date_order or "")
+            for entry, target in zip(form.targets, batch.options["targets"], strict=False):
+                entry.data = target
+    else:
+        result = None
+    return render_template("imports/options.html", batch=batch, form=form, table=table,
+                           result=result), status
+
+
+@bp.route("/<int:batch_id>/preview", methods=["GET", "POST"])
+@require(Permission.MANAGE_REGISTERS)
+def preview(batch_id: int) -> Any:
+    batch, gone = _pending(batch_id)
+    if gone:
+        return gone
+    form = CommitForm()
+    try:
+        table = services.load_table(batch, max_bytes=_max_bytes())
+    except DomainError as error:
+        flash(error.message, "warning")
+        return redirect(url_for("imports.options", batch_id=batch.id))
+    result = services.preview(batch, table)
+    choices = {row.number: request.form.get(f"choice-{row.number}", "")
+               for row in result.rows} if request.method == "POST" else {}
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if result.needs_date_order:
+            form.form_errors.append(_("Say whether dates are written day first or month "
+                                      "first."))
+        elif form.validate_on_submit():
+            try:
+                counts = services.commit_batch(batch, result, choices, actor=current_user)
+            except DomainError as error:
+                db.session.rollback()
+                form.form_errors.append(error.message)
+                result = services.preview(batch, table)
+            else:
+                db.session.commit()
+                flash(_("Imported: %(created)s added, %(updated)s updated, %(skipped)s "
+                        "skipped, %(invalid)s with errors.", **counts), "success")
+                return redirect(url_for("imports.batch", batch_id=batch.id))
+    return render_template("imports/preview.html", batch=batch, form=form, result=result,
+                           choices=choices, choice_titles=CHOICE_TITLES,
+                           earlier=queries.earlier_import(batch), targets=TARGETS), status
+
+
+@bp.route("/<int:batch_id>")
+@require(Permission.MANAGE_REGISTERS)
+def batch(batch_id: int) -> Any:
+    batch = queries.get_batch(batch_id)
+    if batch.status == PENDING:
+        return redirect(url_for("imports.preview", batch_id=batch.id))
+    return render_template("imports/batch.html", batch=batch, form=ActionForm(),
+                           records=queries.batch_volunteers(batch.id))
+
+
+@bp.route("/<int:batch_id>/undo", methods=["POST"])
+@require(Permission.MANAGE_REGISTERS)
+def undo(batch_id: int) -> Any:
+    batch = queries.get_batch(batch_id)
+    return run_action(lambda: services.undo_batch(batch, actor=current_user),
+                      _("The import was undone."), url_for("imports.batch", batch_id=batch.id))
+
+
+@bp.route("/<int:batch_id>/discard", methods=["POST"])
+@require(Permission.MANAGE_REGISTERS)
+def discard(batch_id: int) -> Any:
+    batch = queries.get_batch(batch_id)
+    return run_action(lambda: services.discard_batch(batch), _("The file was discarded."),
+                      url_for("imports.index"))
