@@ -58,14 +58,51 @@ class RunRequest:
         }
 
 
+class PinsRefused(DomainError):
+    """Pins naming a volunteer outside the run or a project not selected; ``errors`` maps the
+    form field ("must", "must_not") to one message a wrong line. Nothing was solved."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        first = next(iter(errors.items()))
+        super().__init__(first[1][0], field=first[0])
+        self.errors = errors
+
+
+def check_pins(request: RunRequest, volunteer_ids: list[int]) -> None:
+    """Refuse pins (must and must not) that name a volunteer not among ``volunteer_ids`` (the
+    run's, after its filters) or a project not among ``request.project_ids``.
+
+    :raises PinsRefused: naming each wrong line, by field.
+    """
+    vids, pids = set(volunteer_ids), set(request.project_ids)
+    errors: dict[str, list[str]] = {}
+    for name, pins in (("must", request.must), ("must_not", request.must_not)):
+        for vid, pid in pins:
+            line = f"{vid}, {pid}"
+            if vid not in vids:
+                errors.setdefault(name, []).append(_(
+                    "“%(line)s”: volunteer %(volunteer)s is not in this run (check the "
+                    "number and the volunteer filters).", line=line, volunteer=vid))
+            if pid not in pids:
+                errors.setdefault(name, []).append(_(
+                    "“%(line)s”: project %(project)s is not selected.", line=line,
+                    project=pid))
+    if errors:
+        raise PinsRefused(errors)
+
+
 def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
     """Plan the season ``request`` describes and store the run (its proposed placements and the
     volunteers it left out, with why), audited as ``planner.run``. No placement is written.
 
-    The run is stored whatever the outcome (an empty plan says why in ``outcome``); the
-    caller shows :func:`outcome_message` when ``Outcome(run.outcome).has_plan`` is false.
+    Only a run with a plan is stored: when ``Outcome(run.outcome).has_plan`` is false the run
+    returned is not added to the session, and the caller shows :func:`outcome_message`.
+
+    :raises PinsRefused: when a pin names a volunteer outside the run or a project not
+        selected (see :func:`check_pins`); nothing is solved.
     """
     vids = queries.volunteer_ids(request.filters)
+    check_pins(request, vids)
     data = queries.season_data(vids, request.project_ids, today, must=request.must,
                                must_not=request.must_not,
                                one_project_each=request.one_project_each)
@@ -106,6 +143,8 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
             detail=list(first.detail) if first else [],
             counts=dict(Counter(r.why.value for r in refusals)),
         ))
+    if not plan.outcome.has_plan:
+        return run
     db.session.add(run)
     db.session.flush()
     audit.record(actor, "planner.run", run, details={

@@ -66,12 +66,20 @@ def index() -> Any:
         must=form.must.pins,
         must_not=form.must_not.pins,
     )
-    run = services.run_planner(plan, actor=current_user, today=association_today())
-    db.session.commit()
+    try:
+        run = services.run_planner(plan, actor=current_user, today=association_today())
+    except services.PinsRefused as error:
+        db.session.rollback()
+        for name, messages in error.errors.items():
+            for message in messages:
+                field_error(form, message, name)
+        return _render_index(form, 422)
     if not Outcome(run.outcome).has_plan:
+        db.session.rollback()
         message, field = services.outcome_message(run)
         field_error(form, DomainError(message, field=field))
         return _render_index(form, 422)
+    db.session.commit()
     flash(ngettext("Plan ready: %(num)d proposed placement. Nothing is placed until you "
                    "accept.",
                    "Plan ready: %(num)d proposed placements. Nothing is placed until you "
@@ -109,12 +117,18 @@ def _result(run: PlanningRun) -> dict[str, Any]:
     } for lo in run.left_out]
     left_out.sort(key=lambda item: item["name"].casefold())
     ordered = sorted(pids, key=lambda pid: titles.get(pid, "").casefold())
+    # placements this run's rows became are shown on their rows, not again as "placed today"
+    accepted = {a.placement_id for a in run.assignments if a.placement_id}
+    current = {pid: [p for p in rows if p.id not in accepted]
+               for pid, rows in queries.current_teams(pids).items()}
+    outcome = Outcome(run.outcome)
     return {
+        "outcome_text": None if outcome.has_plan else services.outcome_message(run)[0],
         "teams": teams,
         "project_ids": ordered,
         "titles": titles,
         "names": names,
-        "current": queries.current_teams(pids),
+        "current": current,
         "left_out": left_out,
         "capacity": {p.id: p.capacity for p in data.season.projects},
     }

@@ -206,3 +206,74 @@ def test_anonymising_erases_gender_and_group(db, season):
     volunteer.gender, volunteer.application_group = "female", "twins"
     anonymise_volunteer(volunteer, actor=None, reason="request")
     assert (volunteer.gender, volunteer.application_group) == (None, None)
+
+
+def runs(db) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(PlanningRun))
+
+
+@pytest.mark.parametrize(("field", "pin", "message"), [
+    ("must", "9999, {p1}", "volunteer 9999 is not in this run"),
+    ("must", "99999999999999999999999, {p1}", "volunteer 99999999999999999999999 is not in"),
+    ("must", "{filtered}, {p1}", "is not in this run"),
+    ("must", "{v1}, 99999", "project 99999 is not selected"),
+    ("must", "{v1}, {p2}", "is not selected"),
+    ("must_not", "9999, {p1}", "volunteer 9999 is not in this run"),
+    ("must_not", "{v1}, 5", "project 5 is not selected"),
+])
+def test_pins_outside_the_run_are_refused_beside_the_field(as_role, db, season, field, pin,
+                                                           message):
+    """A pin naming a volunteer the filters leave out (or no volunteer at all), or a project
+    not selected, answers 422 beside its field, before solving; nothing is stored."""
+    filtered = factories.volunteer(full_name="Already Active", status=VolunteerStatus.ACTIVE)
+    db.session.commit()
+    client, _user = as_role("coordinator")
+    text = pin.format(p1=season["p1"], p2=season["p2"], v1=season["vols"][0],
+                      filtered=filtered.id)
+    response = run_plan(client, season, projects=[season["p1"]], **{field: text})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert f'id="{field}-error"' in page or f'{field}-error' in page
+    assert text in page  # the form is kept
+    assert runs(db) == 0
+
+
+def test_a_refused_run_is_not_stored(as_role, db, season):
+    client, _user = as_role("coordinator")
+    a, b = season["vols"][:2]
+    response = run_plan(client, season, must=f"{a}, {season['p2']}\n{b}, {season['p2']}")
+    assert response.status_code == 422
+    assert runs(db) == 0
+    assert "No plan" not in client.get("/planner/").get_data(as_text=True)
+
+
+def test_an_old_run_without_a_plan_says_why(as_role, db, season):
+    """Runs stored before refusals stopped being saved read with their outcome's message,
+    never with a gap, "every volunteer has a place" or "the plan did not choose them"."""
+    from aljisr.planner.models import LeftOut
+
+    run = PlanningRun(params={"project_ids": [season["p1"]]}, outcome="no_plan_in_time",
+                      volunteers=4, projects=1, objective=0, greedy_objective=0, gap=0.0,
+                      solve_seconds=1.0, conflicts=[])
+    run.left_out.append(LeftOut(volunteer_id=season["vols"][0], why="not_chosen", detail=[],
+                                counts={"not_chosen": 1}))
+    db.session.add(run)
+    db.session.commit()
+    client, _user = as_role("coordinator")
+    page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
+    assert "No plan was found within the time limit" in page
+    assert "Proven gap" not in page
+    assert "Every volunteer has a place" not in page
+    assert "did not choose them" not in page
+
+
+def test_the_placements_of_today_are_labelled_as_such(as_role, db, season):
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    factories.placement(factories.volunteer(full_name="Later Comer"),
+                        db.session.get(Project, season["p1"]), status=PlacementStatus.CONFIRMED)
+    db.session.commit()
+    page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
+    assert "Placed today (as it stands now, not when the plan was made):" in page
