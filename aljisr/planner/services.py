@@ -190,20 +190,26 @@ class PlanChanged(DomainError):
         self.rows = rows
 
 
-def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date) -> int:
+def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date,
+                role: str | None = None) -> int:
     """Propose the chosen planned placements of ``run`` as placements, through
     :func:`~aljisr.placements.services.propose_placement` (locks, overlap and capacity), and
     audit it as ``planner.accept``. All or nothing: the rules of the planner are checked again
     on today's data first (dates, languages, age, quotas, groups), then each placement is
-    proposed; any refusal raises :class:`PlanChanged` naming each row, and the caller rolls
-    back.
+    proposed (with ``role``, as a single proposal's); any refusal raises :class:`PlanChanged`
+    naming every row that does not hold, and the caller rolls back.
 
     :returns: how many placements were proposed.
-    :raises DomainError: ``field="rows"`` when no row is chosen.
+    :raises DomainError: ``field="rows"`` when no row is chosen, or every chosen row was
+        accepted already.
     :raises PlanChanged: when any chosen row no longer holds.
     """
-    chosen = [a for a in run.assignments if a.id in set(row_ids) and a.placement_id is None]
+    wanted = set(row_ids)
+    chosen = [a for a in run.assignments if a.id in wanted and a.placement_id is None]
     if not chosen:
+        if any(a.id in wanted for a in run.assignments):
+            raise DomainError(_("These placements were already accepted (perhaps from another "
+                                "tab): nothing more to do."), field="rows")
         raise DomainError(_("Choose at least one proposed placement to accept."), field="rows")
     problems: dict[int, str] = {}
     data = queries.season_data([a.volunteer_id for a in chosen],
@@ -238,14 +244,15 @@ def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date
         if key and not rows_of[key] <= taken:
             problems.setdefault(a.id, _("This volunteer applied with others: accept the whole "
                                         "group together."))
-    if not problems:
-        for a in chosen:
+    # every row is tried, so that one refusal names every row that does not hold
+    for a in chosen:
+        if a.id not in problems:
             volunteer = db.session.get(Volunteer, a.volunteer_id)
             project = db.session.get(Project, a.project_id)
             try:
                 with db.session.begin_nested():
                     placement = propose_placement(volunteer, project, a.start_date, a.end_date,
-                                                  actor=actor)
+                                                  actor=actor, role=role)
             except DomainError as error:
                 problems[a.id] = error.message
             else:

@@ -150,16 +150,21 @@ def run(run_id: int) -> Any:
     return _render_run(_run_or_404(run_id), AcceptForm())
 
 
-@bp.route("/runs/<int:run_id>/accept", methods=["POST"])
+@bp.route("/runs/<int:run_id>/accept", methods=["GET", "POST"])
 @require(Permission.MANAGE_PLACEMENTS)
 def accept(run_id: int) -> Any:
+    """Accept ticked rows (POST). GET (a reload after a refused accept, or switching the
+    interface language, whose address this is then) goes back to the run's page."""
     plan = _run_or_404(run_id)
+    if request.method == "GET":
+        return redirect(url_for("planner.run", run_id=run_id))
     form = AcceptForm()
     if not form.validate_on_submit():
         return _render_run(plan, form, status=422)
     rows = [int(v) for v in request.form.getlist("row") if v.isdigit()]
     try:
-        count = services.accept_plan(plan, rows, actor=current_user, today=association_today())
+        count = services.accept_plan(plan, rows, actor=current_user, today=association_today(),
+                                     role=form.role.data or None)
     except services.PlanChanged as error:
         db.session.rollback()
         form.form_errors.append(error.message)

@@ -277,3 +277,66 @@ def test_the_placements_of_today_are_labelled_as_such(as_role, db, season):
     db.session.commit()
     page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
     assert "Placed today (as it stands now, not when the plan was made):" in page
+
+
+def test_accept_names_every_row_that_does_not_hold_at_once(as_role, db, season):
+    """One row fails the planner's own rules again (dates), another the placement service
+    (the project is full now): both are named by the first refusal."""
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    library = next(a for a in run.assignments if a.project_id == season["p2"])
+    garden = next(a for a in run.assignments if a.project_id == season["p1"])
+    factories.placement(factories.volunteer(), db.session.get(Project, season["p2"]),
+                        status=PlacementStatus.CONFIRMED)
+    db.session.get(Volunteer, garden.volunteer_id).available_to = date(2027, 7, 3)
+    db.session.commit()
+    before = placements(db)
+    response = client.post(f"/planner/runs/{run.id}/accept",
+                           data={"row": [library.id, garden.id]})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="row-{library.id}" class="table-danger"' in page
+    assert f'id="row-{garden.id}" class="table-danger"' in page
+    assert "2 of the chosen rows changed" in page
+    assert placements(db) == before
+
+
+def test_accepting_rows_accepted_in_another_tab(as_role, db, season):
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    rows = [a.id for a in run.assignments]
+    assert client.post(f"/planner/runs/{run.id}/accept", data={"row": rows}).status_code == 302
+    again = client.post(f"/planner/runs/{run.id}/accept", data={"row": rows})
+    assert again.status_code == 422
+    assert "already accepted" in again.get_data(as_text=True)
+    assert "Choose at least one" not in again.get_data(as_text=True)
+
+
+def test_an_accepted_row_reads_as_accepted_with_the_usual_role(as_role, db, season):
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    garden = [a for a in run.assignments if a.project_id == season["p1"]]
+    response = client.post(f"/planner/runs/{run.id}/accept",
+                           data={"row": [garden[0].id], "role": "Volunteer"})
+    assert response.status_code == 302
+    assert db.session.scalars(sa.select(Placement.role)).all() == ["Volunteer"]
+    page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
+    assert "Already placed on this project" not in page
+    assert (f"{len(garden) - 1} proposed · 1 accepted · 0 placed today · 2 a day") in page
+    # the form offers the same role by default
+    assert 'name="role" type="text" value="Volunteer"' in page or \
+        'value="Volunteer"' in page
+
+
+def test_get_on_the_accept_address_goes_back_to_the_run(as_role, db, season):
+    """After a refused accept the address is …/accept: a reload or a language switch (GET)
+    goes back to the run's page, never 405."""
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    response = client.get(f"/planner/runs/{run.id}/accept")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/planner/runs/{run.id}")
