@@ -275,11 +275,15 @@ def why_text(why: str, detail: Any = ()) -> str:
     texts = {
         "dates": _("Not available for the project's dates"),
         "short_stay": _("Available for fewer days than the project's minimum stay "
-                        "(%(days)s days)", days=detail[0] if detail else "?"),
+                        "(%(days)s days)", days=detail[0]) if detail else
+        _("Available for fewer days than the project's minimum stay"),
         "overlap": _("Already placed on those dates"),
+        # without detail (the counts of the other projects), the languages are not known
         "language": _("Does not speak %(languages)s at B1 or better",
-                      languages=_(", ").join(language_name(c) for c in detail)),
-        "age": _("Younger than the minimum age (%(age)s)", age=detail[0] if detail else "?"),
+                      languages=_(", ").join(language_name(c) for c in detail)) if detail else
+        _("Does not speak a language the project requires at B1 or better"),
+        "age": _("Younger than the minimum age (%(age)s)", age=detail[0]) if detail else
+        _("Younger than the project's minimum age"),
         "age_unknown": _("No date of birth, and the project sets a minimum age"),
         "pinned_out": _("Pinned out of this project"),
         "capacity": _("The project is full on their dates"),

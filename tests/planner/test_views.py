@@ -340,3 +340,31 @@ def test_get_on_the_accept_address_goes_back_to_the_run(as_role, db, season):
     response = client.get(f"/planner/runs/{run.id}/accept")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/planner/runs/{run.id}")
+
+
+def test_the_audit_log_names_the_outcome(as_role, db, season):
+    admin, _user = as_role("admin")
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    page = admin.get(f"/audit/?subject_type=planning_runs&subject_id={run.id}").get_data(
+        as_text=True)
+    assert "Season planned" in page
+    assert "Optimal plan" in page
+    assert ": optimal" not in page and ">optimal<" not in page
+
+
+def test_the_other_projects_summary_reads_whole_sentences(as_role, db, season):
+    """The counts of the other projects' refusals carry no detail: their sentences must not
+    miss the language, the age or the number of days."""
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    odd = next(lo for lo in run.left_out if lo.volunteer_id == season["odd"])
+    odd.why, odd.detail = "dates", []
+    odd.counts = {"dates": 1, "language": 2, "age": 1, "short_stay": 1}
+    db.session.commit()
+    page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
+    assert "Does not speak  at B1" not in page and "speak at B1" not in page
+    assert "Does not speak a language the project requires at B1 or better (2)" in page
+    assert "(?)" not in page and "(? days)" not in page
