@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
 from aljisr.dates import association_today
@@ -34,14 +35,19 @@ def _plan_form() -> PlanForm:
         SelectChoice(i, n) for i, n in sending_organisation_options()]
     today = association_today()
     options = queries.project_options(today)
-    form.projects.choices = [
-        SelectChoice(p.id, _("%(title)s (%(start)s – %(end)s, %(capacity)d a day)",
-                             title=p.title, start=format_date(p.start_date),
-                             end=format_date(p.end_date), capacity=p.capacity))
-        for p in options]
+    form.projects.choices = [SelectChoice(p.id, _project_label(p)) for p in options]
     if request.method == "GET":
         form.projects.data = [p.id for p in options]
     return form
+
+
+def _project_label(p: Any) -> Markup:
+    """A project's checkbox label: its title isolated in <bdi> (a Latin title would run into
+    its dates in an Arabic sentence), its dates and capacity."""
+    sentence = _("%(title)s (%(start)s – %(end)s, %(capacity)d a day)", title="{title}",
+                 start=format_date(p.start_date), end=format_date(p.end_date),
+                 capacity=p.capacity)
+    return escape(sentence).replace("{title}", Markup("<bdi>{}</bdi>").format(p.title))
 
 
 def _render_index(form: PlanForm, status: int = 200) -> tuple[str, int]:

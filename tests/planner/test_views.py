@@ -368,3 +368,21 @@ def test_the_other_projects_summary_reads_whole_sentences(as_role, db, season):
     assert "Does not speak  at B1" not in page and "speak at B1" not in page
     assert "Does not speak a language the project requires at B1 or better (2)" in page
     assert "(?)" not in page and "(? days)" not in page
+
+
+def test_arabic_pages_isolate_latin_titles_and_label_every_cell(as_role, db, season):
+    """In Arabic a Latin title would run into its dates: it is isolated in <bdi>; the cards of
+    the narrow layout label every number."""
+    client, user = as_role("coordinator")
+    run_plan(client, season)
+    user.locale = "ar"
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["locale"] = "ar"
+    page = client.get("/planner/").get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    assert "<bdi>Garden camp</bdi> (" in page
+    assert page.count('data-label="') >= 5
+    run = latest_run(db)
+    page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
+    assert '<td class="stack-check">' in page
