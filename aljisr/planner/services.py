@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from aljisr import audit
 from aljisr.errors import DomainError
 from aljisr.extensions import db
-from aljisr.i18n import _
+from aljisr.i18n import _, ngettext
 from aljisr.placements.services import propose_placement
 from aljisr.planner import queries
 from aljisr.planner.models import LeftOut, PlannedPlacement, PlanningRun
@@ -185,8 +185,11 @@ class PlanChanged(DomainError):
     message). Nothing was written."""
 
     def __init__(self, rows: dict[int, str]) -> None:
-        super().__init__(_("Nothing was accepted: %(n)d of the chosen rows changed since the "
-                           "run. See the message on each row.", n=len(rows)))
+        super().__init__(ngettext(
+            "Nothing was accepted: %(num)d of the chosen rows changed since the run. See the "
+            "message on it.",
+            "Nothing was accepted: %(num)d of the chosen rows changed since the run. See the "
+            "message on each row.", len(rows)))
         self.rows = rows
 
 
@@ -274,8 +277,10 @@ def why_text(why: str, detail: Any = ()) -> str:
     detail = list(detail or ())
     texts = {
         "dates": _("Not available for the project's dates"),
-        "short_stay": _("Available for fewer days than the project's minimum stay "
-                        "(%(days)s days)", days=detail[0]) if detail else
+        "short_stay": ngettext("Available for fewer days than the project's minimum stay "
+                               "(%(num)d day)",
+                               "Available for fewer days than the project's minimum stay "
+                               "(%(num)d days)", int(detail[0])) if detail else
         _("Available for fewer days than the project's minimum stay"),
         "overlap": _("Already placed on those dates"),
         # without detail (the counts of the other projects), the languages are not known

@@ -325,7 +325,8 @@ def test_an_accepted_row_reads_as_accepted_with_the_usual_role(as_role, db, seas
     assert db.session.scalars(sa.select(Placement.role)).all() == ["Volunteer"]
     page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
     assert "Already placed on this project" not in page
-    assert (f"{len(garden) - 1} proposed · 1 accepted · 0 placed today · 2 a day") in page
+    assert (f"Proposed: {len(garden) - 1} · accepted: 1 · placed today: 0 · a day at most: 2"
+            ) in page
     # the form offers the same role by default
     assert 'name="role" type="text" value="Volunteer"' in page or \
         'value="Volunteer"' in page
@@ -386,3 +387,10 @@ def test_arabic_pages_isolate_latin_titles_and_label_every_cell(as_role, db, sea
     run = latest_run(db)
     page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
     assert '<td class="stack-check">' in page
+
+
+def test_the_summary_speaks_in_singular_and_plural(as_role, db, season):
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season, projects=[season["p2"]])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 proposed placement for 4 volunteers and 1 project." in page
