@@ -275,12 +275,13 @@ def why_text(why: str, detail: Any = ()) -> str:
     from aljisr.templating import language_name
 
     detail = list(detail or ())
+    days = int(detail[0]) if why == "short_stay" and detail else None
     texts = {
         "dates": _("Not available for the project's dates"),
         "short_stay": ngettext("Available for fewer days than the project's minimum stay "
                                "(%(num)d day)",
                                "Available for fewer days than the project's minimum stay "
-                               "(%(num)d days)", int(detail[0])) if detail else
+                               "(%(num)d days)", days) if days is not None else
         _("Available for fewer days than the project's minimum stay"),
         "overlap": _("Already placed on those dates"),
         # without detail (the counts of the other projects), the languages are not known

@@ -394,3 +394,18 @@ def test_the_summary_speaks_in_singular_and_plural(as_role, db, season):
     response = run_plan(client, season, projects=[season["p2"]])
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "1 proposed placement for 4 volunteers and 1 project." in page
+
+
+@pytest.mark.parametrize(("why", "detail", "text"), [
+    ("language", ["ar"], "Does not speak Arabic at B1 or better"),
+    ("language", [], "Does not speak a language the project requires at B1 or better"),
+    ("short_stay", ["1"], "minimum stay (1 day)"),
+    ("short_stay", ["7"], "minimum stay (7 days)"),
+    ("age", ["18"], "Younger than the minimum age (18)"),
+    ("age", [], "Younger than the project's minimum age"),
+])
+def test_why_texts(app, why, detail, text):
+    from aljisr.planner.services import why_text
+
+    with app.test_request_context():
+        assert text in why_text(why, detail)
