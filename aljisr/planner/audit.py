@@ -5,6 +5,25 @@ from __future__ import annotations
 from aljisr.audit import AuditWording, RecordWording
 from aljisr.i18n import _l
 
+#: The titles of a run's outcome (:class:`aljisr.planner.solver.Outcome` values), as the audit
+#: log shows them.
+OUTCOME_TITLES = {
+    "optimal": _l("Optimal plan"),
+    "feasible": _l("Plan within a proven gap of the best (time limit reached)"),
+    "greedy": _l("One-by-one plan"),
+    "nothing_to_assign": _l("Nothing to assign"),
+    "no_room": _l("No project with room"),
+    "contradictory_pins": _l("Contradictory pins"),
+    "no_plan_in_time": _l("No plan within the time limit"),
+}
+
+
+def outcome_title(value: str) -> str | None:
+    """The title of an outcome code, or None for an unknown one."""
+    title = OUTCOME_TITLES.get(value)
+    return str(title) if title is not None else None
+
+
 WORDING = AuditWording(
     actions={
         "planner.run": _l("Season planned"),
@@ -15,6 +34,7 @@ WORDING = AuditWording(
             table="planning_runs",
             label=_l("Season plan"),
             page=("planner.run", "run_id"),
+            values={"outcome": outcome_title},
         ),
     ),
     id_keys={"placement_ids": "placements"},

@@ -10,11 +10,12 @@ from wtforms import (
     IntegerField,
     SearchField,
     SelectField,
+    StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from aljisr.formfields import MultiCheckboxField, optional_int
 from aljisr.forms import AppForm
@@ -114,6 +115,9 @@ class PlanForm(AppForm):
 
 
 class AcceptForm(AppForm):
-    """Accept the ticked rows (``rows`` read from the request's "row" values)."""
+    """Accept the ticked rows (``rows`` read from the request's "row" values), each placement
+    with ``role`` (as the placement form's)."""
 
+    role = StringField(_l("Role of each placement"), default=_l("Volunteer"),
+                       validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Accept the chosen placements"))

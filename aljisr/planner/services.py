@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from aljisr import audit
 from aljisr.errors import DomainError
 from aljisr.extensions import db
-from aljisr.i18n import _
+from aljisr.i18n import _, ngettext
 from aljisr.placements.services import propose_placement
 from aljisr.planner import queries
 from aljisr.planner.models import LeftOut, PlannedPlacement, PlanningRun
@@ -58,14 +58,51 @@ class RunRequest:
         }
 
 
+class PinsRefused(DomainError):
+    """Pins naming a volunteer outside the run or a project not selected; ``errors`` maps the
+    form field ("must", "must_not") to one message a wrong line. Nothing was solved."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        first = next(iter(errors.items()))
+        super().__init__(first[1][0], field=first[0])
+        self.errors = errors
+
+
+def check_pins(request: RunRequest, volunteer_ids: list[int]) -> None:
+    """Refuse pins (must and must not) that name a volunteer not among ``volunteer_ids`` (the
+    run's, after its filters) or a project not among ``request.project_ids``.
+
+    :raises PinsRefused: naming each wrong line, by field.
+    """
+    vids, pids = set(volunteer_ids), set(request.project_ids)
+    errors: dict[str, list[str]] = {}
+    for name, pins in (("must", request.must), ("must_not", request.must_not)):
+        for vid, pid in pins:
+            line = f"{vid}, {pid}"
+            if vid not in vids:
+                errors.setdefault(name, []).append(_(
+                    "“%(line)s”: volunteer %(volunteer)s is not in this run (check the "
+                    "number and the volunteer filters).", line=line, volunteer=vid))
+            if pid not in pids:
+                errors.setdefault(name, []).append(_(
+                    "“%(line)s”: project %(project)s is not selected.", line=line,
+                    project=pid))
+    if errors:
+        raise PinsRefused(errors)
+
+
 def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
     """Plan the season ``request`` describes and store the run (its proposed placements and the
     volunteers it left out, with why), audited as ``planner.run``. No placement is written.
 
-    The run is stored whatever the outcome (an empty plan says why in ``outcome``); the
-    caller shows :func:`outcome_message` when ``Outcome(run.outcome).has_plan`` is false.
+    Only a run with a plan is stored: when ``Outcome(run.outcome).has_plan`` is false the run
+    returned is not added to the session, and the caller shows :func:`outcome_message`.
+
+    :raises PinsRefused: when a pin names a volunteer outside the run or a project not
+        selected (see :func:`check_pins`); nothing is solved.
     """
     vids = queries.volunteer_ids(request.filters)
+    check_pins(request, vids)
     data = queries.season_data(vids, request.project_ids, today, must=request.must,
                                must_not=request.must_not,
                                one_project_each=request.one_project_each)
@@ -106,6 +143,8 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
             detail=list(first.detail) if first else [],
             counts=dict(Counter(r.why.value for r in refusals)),
         ))
+    if not plan.outcome.has_plan:
+        return run
     db.session.add(run)
     db.session.flush()
     audit.record(actor, "planner.run", run, details={
@@ -146,25 +185,34 @@ class PlanChanged(DomainError):
     message). Nothing was written."""
 
     def __init__(self, rows: dict[int, str]) -> None:
-        super().__init__(_("Nothing was accepted: %(n)d of the chosen rows changed since the "
-                           "run. See the message on each row.", n=len(rows)))
+        super().__init__(ngettext(
+            "Nothing was accepted: %(num)d of the chosen rows changed since the run. See the "
+            "message on it.",
+            "Nothing was accepted: %(num)d of the chosen rows changed since the run. See the "
+            "message on each row.", len(rows)))
         self.rows = rows
 
 
-def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date) -> int:
+def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date,
+                role: str | None = None) -> int:
     """Propose the chosen planned placements of ``run`` as placements, through
     :func:`~aljisr.placements.services.propose_placement` (locks, overlap and capacity), and
     audit it as ``planner.accept``. All or nothing: the rules of the planner are checked again
     on today's data first (dates, languages, age, quotas, groups), then each placement is
-    proposed; any refusal raises :class:`PlanChanged` naming each row, and the caller rolls
-    back.
+    proposed (with ``role``, as a single proposal's); any refusal raises :class:`PlanChanged`
+    naming every row that does not hold, and the caller rolls back.
 
     :returns: how many placements were proposed.
-    :raises DomainError: ``field="rows"`` when no row is chosen.
+    :raises DomainError: ``field="rows"`` when no row is chosen, or every chosen row was
+        accepted already.
     :raises PlanChanged: when any chosen row no longer holds.
     """
-    chosen = [a for a in run.assignments if a.id in set(row_ids) and a.placement_id is None]
+    wanted = set(row_ids)
+    chosen = [a for a in run.assignments if a.id in wanted and a.placement_id is None]
     if not chosen:
+        if any(a.id in wanted for a in run.assignments):
+            raise DomainError(_("These placements were already accepted (perhaps from another "
+                                "tab): nothing more to do."), field="rows")
         raise DomainError(_("Choose at least one proposed placement to accept."), field="rows")
     problems: dict[int, str] = {}
     data = queries.season_data([a.volunteer_id for a in chosen],
@@ -199,14 +247,15 @@ def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date
         if key and not rows_of[key] <= taken:
             problems.setdefault(a.id, _("This volunteer applied with others: accept the whole "
                                         "group together."))
-    if not problems:
-        for a in chosen:
+    # every row is tried, so that one refusal names every row that does not hold
+    for a in chosen:
+        if a.id not in problems:
             volunteer = db.session.get(Volunteer, a.volunteer_id)
             project = db.session.get(Project, a.project_id)
             try:
                 with db.session.begin_nested():
                     placement = propose_placement(volunteer, project, a.start_date, a.end_date,
-                                                  actor=actor)
+                                                  actor=actor, role=role)
             except DomainError as error:
                 problems[a.id] = error.message
             else:
@@ -226,14 +275,21 @@ def why_text(why: str, detail: Any = ()) -> str:
     from aljisr.templating import language_name
 
     detail = list(detail or ())
+    days = int(detail[0]) if why == "short_stay" and detail else None
     texts = {
         "dates": _("Not available for the project's dates"),
-        "short_stay": _("Available for fewer days than the project's minimum stay "
-                        "(%(days)s days)", days=detail[0] if detail else "?"),
+        "short_stay": ngettext("Available for fewer days than the project's minimum stay "
+                               "(%(num)d day)",
+                               "Available for fewer days than the project's minimum stay "
+                               "(%(num)d days)", days) if days is not None else
+        _("Available for fewer days than the project's minimum stay"),
         "overlap": _("Already placed on those dates"),
+        # without detail (the counts of the other projects), the languages are not known
         "language": _("Does not speak %(languages)s at B1 or better",
-                      languages=_(", ").join(language_name(c) for c in detail)),
-        "age": _("Younger than the minimum age (%(age)s)", age=detail[0] if detail else "?"),
+                      languages=_(", ").join(language_name(c) for c in detail)) if detail else
+        _("Does not speak a language the project requires at B1 or better"),
+        "age": _("Younger than the minimum age (%(age)s)", age=detail[0]) if detail else
+        _("Younger than the project's minimum age"),
         "age_unknown": _("No date of birth, and the project sets a minimum age"),
         "pinned_out": _("Pinned out of this project"),
         "capacity": _("The project is full on their dates"),

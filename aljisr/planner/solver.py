@@ -895,8 +895,11 @@ def _any_room(season: Season) -> bool:
     for p in season.projects:
         if not p.live:
             return True
-        for _present, busy in _segments([(0, (p.start, p.end))], p.live, p.start, p.end):
-            if busy < p.capacity:
+        # the number running changes only where a placement starts or the day after it ends
+        days = {p.start} | {d for b in p.live for d in (b.start, b.end + _DAY)
+                            if p.start <= d <= p.end}
+        for day in days:
+            if sum(b.start <= day <= b.end for b in p.live) < p.capacity:
                 return True
     return False
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
 from aljisr.dates import association_today
@@ -34,14 +35,19 @@ def _plan_form() -> PlanForm:
         SelectChoice(i, n) for i, n in sending_organisation_options()]
     today = association_today()
     options = queries.project_options(today)
-    form.projects.choices = [
-        SelectChoice(p.id, _("%(title)s (%(start)s – %(end)s, %(capacity)d a day)",
-                             title=p.title, start=format_date(p.start_date),
-                             end=format_date(p.end_date), capacity=p.capacity))
-        for p in options]
+    form.projects.choices = [SelectChoice(p.id, _project_label(p)) for p in options]
     if request.method == "GET":
         form.projects.data = [p.id for p in options]
     return form
+
+
+def _project_label(p: Any) -> Markup:
+    """A project's checkbox label: its title isolated in <bdi> (a Latin title would run into
+    its dates in an Arabic sentence), its dates and capacity."""
+    sentence = _("%(title)s (%(start)s – %(end)s, %(capacity)d a day)", title="{title}",
+                 start=format_date(p.start_date), end=format_date(p.end_date),
+                 capacity=p.capacity)
+    return escape(sentence).replace("{title}", Markup("<bdi>{}</bdi>").format(p.title))
 
 
 def _render_index(form: PlanForm, status: int = 200) -> tuple[str, int]:
@@ -66,12 +72,20 @@ def index() -> Any:
         must=form.must.pins,
         must_not=form.must_not.pins,
     )
-    run = services.run_planner(plan, actor=current_user, today=association_today())
-    db.session.commit()
+    try:
+        run = services.run_planner(plan, actor=current_user, today=association_today())
+    except services.PinsRefused as error:
+        db.session.rollback()
+        for name, messages in error.errors.items():
+            for message in messages:
+                field_error(form, message, name)
+        return _render_index(form, 422)
     if not Outcome(run.outcome).has_plan:
+        db.session.rollback()
         message, field = services.outcome_message(run)
         field_error(form, DomainError(message, field=field))
         return _render_index(form, 422)
+    db.session.commit()
     flash(ngettext("Plan ready: %(num)d proposed placement. Nothing is placed until you "
                    "accept.",
                    "Plan ready: %(num)d proposed placements. Nothing is placed until you "
@@ -109,12 +123,18 @@ def _result(run: PlanningRun) -> dict[str, Any]:
     } for lo in run.left_out]
     left_out.sort(key=lambda item: item["name"].casefold())
     ordered = sorted(pids, key=lambda pid: titles.get(pid, "").casefold())
+    # placements this run's rows became are shown on their rows, not again as "placed today"
+    accepted = {a.placement_id for a in run.assignments if a.placement_id}
+    current = {pid: [p for p in rows if p.id not in accepted]
+               for pid, rows in queries.current_teams(pids).items()}
+    outcome = Outcome(run.outcome)
     return {
+        "outcome_text": None if outcome.has_plan else services.outcome_message(run)[0],
         "teams": teams,
         "project_ids": ordered,
         "titles": titles,
         "names": names,
-        "current": queries.current_teams(pids),
+        "current": current,
         "left_out": left_out,
         "capacity": {p.id: p.capacity for p in data.season.projects},
     }
@@ -136,16 +156,21 @@ def run(run_id: int) -> Any:
     return _render_run(_run_or_404(run_id), AcceptForm())
 
 
-@bp.route("/runs/<int:run_id>/accept", methods=["POST"])
+@bp.route("/runs/<int:run_id>/accept", methods=["GET", "POST"])
 @require(Permission.MANAGE_PLACEMENTS)
 def accept(run_id: int) -> Any:
+    """Accept ticked rows (POST). GET (a reload after a refused accept, or switching the
+    interface language, whose address this is then) goes back to the run's page."""
     plan = _run_or_404(run_id)
+    if request.method == "GET":
+        return redirect(url_for("planner.run", run_id=run_id))
     form = AcceptForm()
     if not form.validate_on_submit():
         return _render_run(plan, form, status=422)
     rows = [int(v) for v in request.form.getlist("row") if v.isdigit()]
     try:
-        count = services.accept_plan(plan, rows, actor=current_user, today=association_today())
+        count = services.accept_plan(plan, rows, actor=current_user, today=association_today(),
+                                     role=form.role.data or None)
     except services.PlanChanged as error:
         db.session.rollback()
         form.form_errors.append(error.message)

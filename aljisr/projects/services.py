@@ -52,6 +52,11 @@ def _validate(values: Mapping[str, Any], project: Project | None) -> None:
         raise DomainError(_("Give the last day."), field="end_date")
     if end < start:
         raise DomainError(_("The last day cannot be before the first day."), field="end_date")
+    stay = current("min_stay_days")
+    if stay is not None and stay > (end - start).days + 1:
+        raise DomainError(_("The minimum stay (%(stay)d days) is longer than the project "
+                            "(%(days)d days).", stay=stay, days=(end - start).days + 1),
+                          field="min_stay_days")
     capacity = current("capacity")
     if capacity is None or capacity < 1:
         raise DomainError(_("The capacity is at least 1."), field="capacity")

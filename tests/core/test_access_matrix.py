@@ -194,6 +194,8 @@ ROWS: list[Row] = [
     row("GET", "/planner/runs/999999",              LOGIN, 403,  403,  403,  404,  404),
     row("POST", "/planner/runs/{planning_run}/accept",
                                                     LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/planner/runs/{planning_run}/accept",
+                                                    LOGIN, 403,  403,  403,  302,  302),
     row("GET", "/placements/match/project/{project_h}",
                                                     LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/placements/match/volunteer/{volunteer_a}",

@@ -202,6 +202,14 @@ def test_no_project_with_room():
     assert plan.placed == {}
 
 
+def test_a_full_first_day_leaves_room_on_the_others():
+    """Full on its first day only: a volunteer free from the fourth day fits (a minimum stay
+    lets the placement start later), so the outcome is a plan, not "no room"."""
+    first_day_full = project(capacity=1, last=3, min_stay=1, live=(Booked(day(0), day(0)),))
+    _, plan = plan_of([volunteer(1, available_from=day(3))], [first_day_full])
+    assert plan.placed == {(1, 1): (day(3), day(3))}
+
+
 @pytest.mark.parametrize(("must", "must_not", "why"), [
     ({(1, 1)}, {(1, 1)}, "both"),
     ({(2, 1)}, set(), "dates"),

@@ -206,3 +206,206 @@ def test_anonymising_erases_gender_and_group(db, season):
     volunteer.gender, volunteer.application_group = "female", "twins"
     anonymise_volunteer(volunteer, actor=None, reason="request")
     assert (volunteer.gender, volunteer.application_group) == (None, None)
+
+
+def runs(db) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(PlanningRun))
+
+
+@pytest.mark.parametrize(("field", "pin", "message"), [
+    ("must", "9999, {p1}", "volunteer 9999 is not in this run"),
+    ("must", "99999999999999999999999, {p1}", "volunteer 99999999999999999999999 is not in"),
+    ("must", "{filtered}, {p1}", "is not in this run"),
+    ("must", "{v1}, 99999", "project 99999 is not selected"),
+    ("must", "{v1}, {p2}", "is not selected"),
+    ("must_not", "9999, {p1}", "volunteer 9999 is not in this run"),
+    ("must_not", "{v1}, 5", "project 5 is not selected"),
+])
+def test_pins_outside_the_run_are_refused_beside_the_field(as_role, db, season, field, pin,
+                                                           message):
+    """A pin naming a volunteer the filters leave out (or no volunteer at all), or a project
+    not selected, answers 422 beside its field, before solving; nothing is stored."""
+    filtered = factories.volunteer(full_name="Already Active", status=VolunteerStatus.ACTIVE)
+    db.session.commit()
+    client, _user = as_role("coordinator")
+    text = pin.format(p1=season["p1"], p2=season["p2"], v1=season["vols"][0],
+                      filtered=filtered.id)
+    response = run_plan(client, season, projects=[season["p1"]], **{field: text})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert f'id="{field}-error"' in page or f'{field}-error' in page
+    assert text in page  # the form is kept
+    assert runs(db) == 0
+
+
+def test_a_refused_run_is_not_stored(as_role, db, season):
+    client, _user = as_role("coordinator")
+    a, b = season["vols"][:2]
+    response = run_plan(client, season, must=f"{a}, {season['p2']}\n{b}, {season['p2']}")
+    assert response.status_code == 422
+    assert runs(db) == 0
+    assert "No plan" not in client.get("/planner/").get_data(as_text=True)
+
+
+def test_an_old_run_without_a_plan_says_why(as_role, db, season):
+    """Runs stored before refusals stopped being saved read with their outcome's message,
+    never with a gap, "every volunteer has a place" or "the plan did not choose them"."""
+    from aljisr.planner.models import LeftOut
+
+    run = PlanningRun(params={"project_ids": [season["p1"]]}, outcome="no_plan_in_time",
+                      volunteers=4, projects=1, objective=0, greedy_objective=0, gap=0.0,
+                      solve_seconds=1.0, conflicts=[])
+    run.left_out.append(LeftOut(volunteer_id=season["vols"][0], why="not_chosen", detail=[],
+                                counts={"not_chosen": 1}))
+    db.session.add(run)
+    db.session.commit()
+    client, _user = as_role("coordinator")
+    page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
+    assert "No plan was found within the time limit" in page
+    assert "Proven gap" not in page
+    assert "Every volunteer has a place" not in page
+    assert "did not choose them" not in page
+
+
+def test_the_placements_of_today_are_labelled_as_such(as_role, db, season):
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    factories.placement(factories.volunteer(full_name="Later Comer"),
+                        db.session.get(Project, season["p1"]), status=PlacementStatus.CONFIRMED)
+    db.session.commit()
+    page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
+    assert "Placed today (as it stands now, not when the plan was made):" in page
+
+
+def test_accept_names_every_row_that_does_not_hold_at_once(as_role, db, season):
+    """One row fails the planner's own rules again (dates), another the placement service
+    (the project is full now): both are named by the first refusal."""
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    library = next(a for a in run.assignments if a.project_id == season["p2"])
+    garden = next(a for a in run.assignments if a.project_id == season["p1"])
+    factories.placement(factories.volunteer(), db.session.get(Project, season["p2"]),
+                        status=PlacementStatus.CONFIRMED)
+    db.session.get(Volunteer, garden.volunteer_id).available_to = date(2027, 7, 3)
+    db.session.commit()
+    before = placements(db)
+    response = client.post(f"/planner/runs/{run.id}/accept",
+                           data={"row": [library.id, garden.id]})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="row-{library.id}" class="table-danger"' in page
+    assert f'id="row-{garden.id}" class="table-danger"' in page
+    assert "2 of the chosen rows changed" in page
+    assert placements(db) == before
+
+
+def test_accepting_rows_accepted_in_another_tab(as_role, db, season):
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    rows = [a.id for a in run.assignments]
+    assert client.post(f"/planner/runs/{run.id}/accept", data={"row": rows}).status_code == 302
+    again = client.post(f"/planner/runs/{run.id}/accept", data={"row": rows})
+    assert again.status_code == 422
+    assert "already accepted" in again.get_data(as_text=True)
+    assert "Choose at least one" not in again.get_data(as_text=True)
+
+
+def test_an_accepted_row_reads_as_accepted_with_the_usual_role(as_role, db, season):
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    garden = [a for a in run.assignments if a.project_id == season["p1"]]
+    response = client.post(f"/planner/runs/{run.id}/accept",
+                           data={"row": [garden[0].id], "role": "Volunteer"})
+    assert response.status_code == 302
+    assert db.session.scalars(sa.select(Placement.role)).all() == ["Volunteer"]
+    page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
+    assert "Already placed on this project" not in page
+    assert (f"Proposed: {len(garden) - 1} · accepted: 1 · placed today: 0 · a day at most: 2"
+            ) in page
+    # the form offers the same role by default
+    assert 'name="role" type="text" value="Volunteer"' in page or \
+        'value="Volunteer"' in page
+
+
+def test_get_on_the_accept_address_goes_back_to_the_run(as_role, db, season):
+    """After a refused accept the address is …/accept: a reload or a language switch (GET)
+    goes back to the run's page, never 405."""
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    response = client.get(f"/planner/runs/{run.id}/accept")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/planner/runs/{run.id}")
+
+
+def test_the_audit_log_names_the_outcome(as_role, db, season):
+    admin, _user = as_role("admin")
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    page = admin.get(f"/audit/?subject_type=planning_runs&subject_id={run.id}").get_data(
+        as_text=True)
+    assert "Season planned" in page
+    assert "Optimal plan" in page
+    assert ": optimal" not in page and ">optimal<" not in page
+
+
+def test_the_other_projects_summary_reads_whole_sentences(as_role, db, season):
+    """The counts of the other projects' refusals carry no detail: their sentences must not
+    miss the language, the age or the number of days."""
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    odd = next(lo for lo in run.left_out if lo.volunteer_id == season["odd"])
+    odd.why, odd.detail = "dates", []
+    odd.counts = {"dates": 1, "language": 2, "age": 1, "short_stay": 1}
+    db.session.commit()
+    page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
+    assert "Does not speak  at B1" not in page and "speak at B1" not in page
+    assert "Does not speak a language the project requires at B1 or better (2)" in page
+    assert "(?)" not in page and "(? days)" not in page
+
+
+def test_arabic_pages_isolate_latin_titles_and_label_every_cell(as_role, db, season):
+    """In Arabic a Latin title would run into its dates: it is isolated in <bdi>; the cards of
+    the narrow layout label every number."""
+    client, user = as_role("coordinator")
+    run_plan(client, season)
+    user.locale = "ar"
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["locale"] = "ar"
+    page = client.get("/planner/").get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    assert "<bdi>Garden camp</bdi> (" in page
+    assert page.count('data-label="') >= 5
+    run = latest_run(db)
+    page = client.get(f"/planner/runs/{run.id}").get_data(as_text=True)
+    assert '<td class="stack-check">' in page
+
+
+def test_the_summary_speaks_in_singular_and_plural(as_role, db, season):
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season, projects=[season["p2"]])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 proposed placement for 4 volunteers and 1 project." in page
+
+
+@pytest.mark.parametrize(("why", "detail", "text"), [
+    ("language", ["ar"], "Does not speak Arabic at B1 or better"),
+    ("language", [], "Does not speak a language the project requires at B1 or better"),
+    ("short_stay", ["1"], "minimum stay (1 day)"),
+    ("short_stay", ["7"], "minimum stay (7 days)"),
+    ("age", ["18"], "Younger than the minimum age (18)"),
+    ("age", [], "Younger than the project's minimum age"),
+])
+def test_why_texts(app, why, detail, text):
+    from aljisr.planner.services import why_text
+
+    with app.test_request_context():
+        assert text in why_text(why, detail)

@@ -70,6 +70,7 @@ def test_create_project_with_sdgs_funder_and_phase(as_role, db):
         ({"sdgs": ["4", "18"]}, "sdgs", "not a valid choice"),
         ({"required_languages": ["xx"]}, "required_languages", "not a valid choice"),
         ({"phase_number": "0"}, "phase_number", "numbered from 1"),
+        ({"min_stay_days": "31"}, "min_stay_days", "is longer than the project (30 days)"),
         ({"funder_id": "424242"}, "funder_id", "Not a valid choice."),
     ],
 )
@@ -242,3 +243,18 @@ def test_a_project_whose_placements_are_over_can_be_archived(as_role, db):
     db.session.commit()
     assert client.post(f"/projects/{project.id}/archive").status_code == 302
     assert project.archived_at is not None
+
+
+def test_project_detail_shows_the_season_planner_rules(as_role, db):
+    client, _user = as_role("coordinator")
+    project = factories.project(factories.site(), title="Quota camp", min_age=18,
+                                min_stay_days=7, max_per_nationality=3, gender_margin=1)
+    plain = factories.project(factories.site(), title="Plain camp")
+    db.session.commit()
+    html = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert '<dd class="col-sm-8" id="min-age">18</dd>' in html
+    assert '<dd class="col-sm-8" id="min-stay">7</dd>' in html
+    assert '<dd class="col-sm-8" id="max-per-nationality">3</dd>' in html
+    assert '<dd class="col-sm-8" id="gender-margin">1</dd>' in html
+    html = client.get(f"/projects/{plain.id}").get_data(as_text=True)
+    assert '<dd class="col-sm-8" id="min-stay">The whole project</dd>' in html

@@ -414,3 +414,16 @@ def test_wtforms_own_messages_speak_the_interface_language(as_role, db, locale, 
     assert response.status_code == 422  # the form again, with the message beside the field
     assert message in response.get_data(as_text=True)
     assert count(db) == 0
+
+
+def test_detail_shows_gender_and_who_they_applied_with(as_role, db):
+    client, _user = as_role("coordinator")
+    volunteer = factories.volunteer(full_name="Group Member")
+    volunteer.gender, volunteer.application_group = "female", "lyon-friends"
+    other = factories.volunteer(full_name="No Details")
+    db.session.commit()
+    html = client.get(f"/volunteers/{volunteer.id}").get_data(as_text=True)
+    assert '<dd class="col-sm-7" id="gender">Woman</dd>' in html
+    assert "<bdi>lyon-friends</bdi>" in html
+    html = client.get(f"/volunteers/{other.id}").get_data(as_text=True)
+    assert '<dd class="col-sm-7" id="gender">Not given</dd>' in html
