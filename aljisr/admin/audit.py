@@ -33,6 +33,7 @@ from aljisr.admin.audit_display import (
 from aljisr.admin.audit_display import action_title as _action_title
 from aljisr.audit import AuditEvent
 from aljisr.auth.models import User
+from aljisr.database import INTEGER_MAX
 from aljisr.dates import association_zone
 from aljisr.extensions import db
 from aljisr.formfields import FilterSelectField
@@ -54,7 +55,9 @@ class AuditFilterForm(AppForm):
     subject_type = FilterSelectField(_l("Record type"), validators=[Optional()])
     subject_id = IntegerField(
         _l("Record number"),
-        validators=[Optional(), NumberRange(min=1, message=_l("A record number is 1 or more."))],
+        validators=[Optional(), NumberRange(min=1, message=_l("A record number is 1 or more.")),
+                    NumberRange(max=INTEGER_MAX,
+                                message=_l("No record has a number above %(max)s."))],
     )
     actor = SearchField(_l("Who (name or e-mail)"), validators=[Optional(), Length(max=200)])
     action = SearchField(

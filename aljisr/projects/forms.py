@@ -44,6 +44,10 @@ from aljisr.projects.models import (
     Theme,
 )
 
+#: Most volunteers a project may take a day: far above any real project, far below what the
+#: ``capacity`` column (an integer) holds.
+MAX_CAPACITY = 10_000
+
 
 def _theme_options() -> list[SelectChoice]:
     return [SelectChoice(t.value, str(title)) for t, title in THEME_TITLES.items()]
@@ -95,7 +99,8 @@ class ProjectForm(AppForm):
     capacity = IntegerField(
         _l("Capacity"),
         validators=[InputRequired(),
-                    NumberRange(min=1, message=_l("The capacity is at least 1."))],
+                    NumberRange(min=1, max=MAX_CAPACITY,
+                                message=_l("The capacity is at least 1 and at most %(max)s."))],
         description=_l("Most volunteers on the project on any single day."),
     )
     status = SelectField(_l("Status"), choices=_status_options,

@@ -144,6 +144,8 @@ class TestFilters:
             ("date_from=2026-02-31", "Not a valid date value"),
             ("date_from=2026-09-10&date_to=2026-09-01", "cannot be before"),
             ("subject_type=placements&subject_id=-1", "1 or more"),
+            # beyond PostgreSQL's integer: a message, not "integer out of range"
+            ("subject_type=placements&subject_id=99999999999", "No record has a number above"),
         ],
     )
     def test_bad_input_is_a_message_beside_the_filter(self, as_role, log, query, message):
