@@ -34,7 +34,7 @@ from wtforms.fields.choices import SelectChoice
 from aljisr.dates import association_today
 from aljisr.downloads import send_download
 from aljisr.extensions import db
-from aljisr.i18n import _, format_decimal, get_locale, text_direction
+from aljisr.i18n import _, format_decimal, get_locale, isolated_text, text_direction
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, require
 from aljisr.reports import exports, queries
@@ -130,7 +130,7 @@ def index() -> Any:
         sa.select(Organisation.id, Organisation.name, Organisation.kind,
                   Organisation.archived_at).order_by(Organisation.name, Organisation.id)
     ).all()
-    choices = [SelectChoice(o.id, f"{o.name} · {o.kind.title}") for o in organisations]
+    choices = [SelectChoice(o.id, isolated_text(o.name, o.kind.title)) for o in organisations]
     org_form = OrganisationReportForm(formdata=None, start=start, end=end)
     annual_form = AnnualReportForm(formdata=None, year=today.year)
     status = 200
