@@ -154,9 +154,11 @@ def audit_subject_url(event: AuditEvent) -> str | None:
 
 
 @bp.app_template_global()
-def audit_details(event: AuditEvent) -> list[DetailLine]:
-    """The event's details as translated, labelled lines (see :func:`describe_details`)."""
-    return describe_details(event.action, event.subject_type, event.details)
+def audit_details(event: AuditEvent,
+                  names: dict[tuple[str, int], str] | None = None) -> list[DetailLine]:
+    """The event's details as translated, labelled lines (see :func:`describe_details`), ids
+    read by the ``names`` of :func:`record_names`."""
+    return describe_details(event.action, event.subject_type, event.details, names)
 
 
 def _known_actions() -> list[tuple[str, str]]:
