@@ -25,6 +25,7 @@ from wtforms.validators import (
 )
 
 from aljisr.formfields import (
+    NOTES_MAX_LENGTH,
     CommaListField,
     FilterSelectField,
     MultiCheckboxField,
@@ -74,7 +75,8 @@ class ProjectForm(AppForm):
     )
     title_fr, title_ar = french_and_arabic_fields(_l("Title in French"), _l("Title in Arabic"),
                                                   300)
-    description = TextAreaField(_l("Description"), validators=[Optional()],
+    description = TextAreaField(_l("Description"),
+                                validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
                                 render_kw={"rows": 4})
     site_id = SelectField(_l("Site"), coerce=optional_int, validators=[InputRequired()])
     funder_id = SelectField(

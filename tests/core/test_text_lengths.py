@@ -37,8 +37,13 @@ def _all_forms() -> list[type[AppForm]]:
     return sorted(set(below(AppForm)), key=lambda c: (c.__module__, c.__name__))
 
 
+#: The bound of a field stored in a ``Text`` column (no length in the database).
+TEXT = 10**6
+
+
 def _string_columns(area: str) -> dict[str, int]:
-    """Column name -> length of the ``String(n)`` columns of ``area``'s tables."""
+    """Column name -> length of the ``String(n)`` columns of ``area``'s tables (``Text``
+    columns: :data:`TEXT`, so that a field stored in one needs a bound of its own too)."""
     areas = WRITES_INTO.get(area, (area,))
     lengths: dict[str, int] = {}
     for mapper in db.Model.registry.mappers:
@@ -46,9 +51,9 @@ def _string_columns(area: str) -> dict[str, int]:
         if model.__module__.split(".")[1] not in areas:
             continue
         for column in mapper.columns:
-            if (isinstance(column.type, sa.String) and not isinstance(column.type, sa.Enum)
-                    and column.type.length):
-                lengths[column.key] = min(column.type.length, lengths.get(column.key, 10**9))
+            if isinstance(column.type, sa.String) and not isinstance(column.type, sa.Enum):
+                length = column.type.length or TEXT
+                lengths[column.key] = min(length, lengths.get(column.key, 10**9))
     return lengths
 
 
@@ -71,7 +76,8 @@ def test_every_text_field_is_bounded_by_its_column(app):
                 continue
             checked += 1
             if not maxima or min(maxima) > columns[name]:
-                unbounded.append(f"{form.__name__}.{name}: column String({columns[name]}), "
+                column = "Text" if columns[name] == TEXT else f"String({columns[name]})"
+                unbounded.append(f"{form.__name__}.{name}: column {column}, "
                                  f"form Length(max={min(maxima) if maxima else None})")
     assert unbounded == []
     assert checked > 30  # the walk found the registers' forms
@@ -82,6 +88,9 @@ def test_every_text_field_is_bounded_by_its_column(app):
     ("/projects/new", "project", "title_fr", 300),
     ("/organisations/new", "org", "name", 200),
     ("/sites/new", "site", "name", 200),
+    ("/projects/new", "project", "description", 4000),
+    ("/organisations/new", "org", "notes", 4000),
+    ("/sites/new", "site", "address", 1000),
 ])
 def test_a_text_longer_than_its_column_is_refused_beside_the_field(as_role, db, url, data,
                                                                    field, limit):
