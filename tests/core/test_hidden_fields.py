@@ -50,3 +50,23 @@ def test_a_refused_form_keeps_its_one_hidden_token(as_role, db, url):
     assert re.findall(r"<input[^>]*\bname=\"once\"[^>]*>", html) == [
         '<input id="once" name="once" type="hidden" value="token-typed-once">']
     assert ">Once<" not in html
+
+
+def test_a_filter_bar_renders_a_hidden_field_bare(app):
+    from flask import render_template_string
+    from wtforms import HiddenField, SearchField
+
+    from aljisr.forms import AppForm
+
+    class Filters(AppForm):
+        class Meta:
+            csrf = False
+
+        q = SearchField("Search")
+        kept = HiddenField("Kept", default="7")
+
+    with app.test_request_context("/projects/"):
+        html = render_template_string(
+            '{% from "_macros/lists.html" import filter_bar %}{{ filter_bar(form) }}',
+            form=Filters(formdata=None))
+    assert html.count('name="kept"') == 1 and 'for="kept"' not in html and ">Kept<" not in html
