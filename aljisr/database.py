@@ -20,6 +20,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+#: The largest value an ``Integer`` column holds on PostgreSQL (a signed 32-bit ``integer``);
+#: a form field stored in one, or compared with one in SQL, is bounded by it.
+INTEGER_MAX = 2**31 - 1
+#: The largest value a ``SmallInteger`` column holds on PostgreSQL (``smallint``).
+SMALLINT_MAX = 2**15 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

@@ -23,6 +23,12 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 from aljisr.i18n import _, _l, get_locale, ltr
 from aljisr.text import clean_text, search_key
 
+#: Longest text a form takes into a ``Text`` column (no length in the database): an address,
+#: and notes or a description. Far above real use; a pasted document is refused beside the
+#: field rather than stored.
+ADDRESS_MAX_LENGTH = 1000
+NOTES_MAX_LENGTH = 4000
+
 #: Region assumed for a phone number written without its country code (Al Jisr is in Morocco).
 DEFAULT_PHONE_REGION = "MA"
 

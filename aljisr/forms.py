@@ -6,7 +6,8 @@ What every form must do the same way lives here, once:
   holding a character no database can store (NUL, a lone surrogate; see
   :func:`aljisr.text.unstorable`) is refused beside the field when the form is posted, with
   what was typed kept, on SQLite and PostgreSQL alike. In a search or filter sent with GET the
-  same text is simply "no match" (:func:`aljisr.listing.search_clause`), not an error.
+  same text is simply "no match" (:func:`aljisr.listing.search_clause`), not an error. The
+  value shown again beside the refusal has U+FFFD in place of each such character.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from wtforms import StringField
 from wtforms.validators import StopValidation
 
 from aljisr.errors import UnstorableText
-from aljisr.text import unstorable
+from aljisr.text import replace_unstorable, unstorable
 
 
 def storable_text(_form: Any, field: Any) -> None:
@@ -31,6 +32,12 @@ def storable_text(_form: Any, field: Any) -> None:
     if has_request_context() and request.method != "POST":
         return  # a GET search or filter: the query answers "no match"
     if any(isinstance(raw, str) and unstorable(raw) for raw in field.raw_data or ()):
+        # shown again with U+FFFD in place of what cannot be stored (a NUL never goes back
+        # into the page), beside the refusal
+        if isinstance(field.data, str):
+            field.data = replace_unstorable(field.data)
+        field.raw_data = [replace_unstorable(raw) if isinstance(raw, str) else raw
+                          for raw in field.raw_data]
         raise StopValidation(UnstorableText(field.name).message)
 
 

@@ -174,8 +174,9 @@ def text_direction(code: str | None) -> str:
     return "rtl" if (code or "").split("_")[0] in RTL_LANGUAGES else "ltr"
 
 
-#: Unicode bidi isolates (UAX #9 §2.4): LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE.
-LRI, PDI = "\u2066", "\u2069"
+#: Unicode bidi isolates (UAX #9 §2.4): LEFT-TO-RIGHT ISOLATE, FIRST STRONG ISOLATE and POP
+#: DIRECTIONAL ISOLATE.
+LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
 
 
 def ltr(example: str) -> str:
@@ -187,12 +188,22 @@ def ltr(example: str) -> str:
     return f"{LRI}{example}{PDI}"
 
 
+def isolated_text(*parts: Any, separator: str = " · ") -> str:
+    """The non-empty ``parts`` joined by ``separator``, each between FIRST STRONG ISOLATE and
+    POP DIRECTIONAL ISOLATE (UAX #9 §2.4): plain text for where no ``<bdi>`` can go (the text
+    of a select's option, an attribute). Each part keeps its own direction, so an Arabic page
+    shows "Construction of a room (second step) · Maggamane socio-educational centre" as two
+    whole pieces, not "…centre Maggamane socio-educational centre · (second step)"."""
+    return separator.join(f"{FSI}{part}{PDI}" for part in parts if part not in (None, ""))
+
+
 __all__ = [
     "LANGUAGES",
     "RTL_LANGUAGES",
     "_",
     "_l",
     "ltr",
+    "isolated_text",
     "current_language",
     "force_locale",
     "first_of_month",

@@ -23,6 +23,13 @@ def unstorable(value: str | None) -> bool:
     return bool(value) and _UNSTORABLE.search(value) is not None
 
 
+def replace_unstorable(value: str) -> str:
+    """``value`` with each character a database cannot store (see ``_UNSTORABLE``) replaced
+    by U+FFFD REPLACEMENT CHARACTER, for showing a refused value again: "Nul\x00Name" ->
+    "Nul\ufffdName"."""
+    return _UNSTORABLE.sub("\ufffd", value)
+
+
 def _is_invisible(char: str) -> bool:
     """A format character (Unicode category Cf: U+200B zero width space, U+200F right-to-left
     mark, U+061C Arabic letter mark, U+FEFF...), which prints nothing by itself."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -181,8 +181,10 @@ def _humanised(key: str) -> str:
 class _Describer:
     """Formats the details of one event (its action and record type give keys their sense)."""
 
-    def __init__(self, action: str, subject_type: str) -> None:
+    def __init__(self, action: str, subject_type: str,
+                 names: Mapping[tuple[str, int], str] | None = None) -> None:
         self.action = action
+        self.names = names or {}
         self.subject_type = subject_type
         self.wording = wording()
         self.record = self.wording.records.get(subject_type)
@@ -242,8 +244,9 @@ class _Describer:
         return self.value(None, name, _MAX_DEPTH)
 
     def _links(self, subject_type: str, value: Any) -> Markup | None:
-        """Ids as links (or plain numbers when the viewer may not open them); None when the
-        value is not one id or a list of ids."""
+        """Ids as links (or plain text when the viewer may not open them), each read by its
+        record's name when :func:`record_names` found one ("Léa Fontaine · Painting"), else
+        by its number; None when the value is not one id or a list of ids."""
         items = list(value) if isinstance(value, list | tuple) else [value]
         ids = [_as_id(item) for item in items]
         if not items or any(number is None for number in ids):
@@ -252,11 +255,13 @@ class _Describer:
         parts = []
         for number in ids:
             url = record_url(subject_type, number)
+            name = self.names.get((subject_type, number))
+            text = Markup("<bdi>{}</bdi>").format(name) if name else escape(str(number))
             if url:
                 parts.append(Markup('<a href="{}" title="{} {}">{}</a>').format(
-                    url, kind, number, number))
+                    url, kind, number, text))
             else:
-                parts.append(escape(str(number)))
+                parts.append(text)
         return _join(parts)
 
     def _mapping(self, value: Mapping[Any, Any], depth: int) -> Markup:
@@ -364,7 +369,8 @@ def _as_timestamp(value: str) -> datetime | None:
 
 
 def describe_details(
-    action: str | None, subject_type: str | None, details: Any
+    action: str | None, subject_type: str | None, details: Any,
+    names: Mapping[tuple[str, int], str] | None = None,
 ) -> list[DetailLine]:
     """The details of an audit event as labelled lines, in the interface language.
 
@@ -374,8 +380,10 @@ def describe_details(
     cannot be read as expected is shown as stored (JSON) and logged.
 
     :param details: the stored JSON, normally a dict; None, a list or text are shown too.
+    :param names: ``{(record type, id): name}`` from :func:`record_names`: ids in the details
+        read by name ("Placement: Léa Fontaine · Painting", not "Placement: 32").
     """
-    describer = _Describer(action or "", subject_type or "")
+    describer = _Describer(action or "", subject_type or "", names)
     if details is None or details == {} or details == []:
         return []
     if not isinstance(details, Mapping):
@@ -395,10 +403,34 @@ def describe_details(
     return lines
 
 
-def event_details(event: Any) -> list[DetailLine]:
+def event_details(event: Any,
+                  names: dict[tuple[str, int], str] | None = None) -> list[DetailLine]:
     """An audit event's details as translated, labelled lines (the ``audit_details`` template
-    global; see :func:`describe_details`)."""
-    return describe_details(event.action, event.subject_type, event.details)
+    global; see :func:`describe_details`), ids read by the ``names`` of
+    :func:`aljisr.admin.queries.record_names`."""
+    return describe_details(event.action, event.subject_type, event.details, names)
+
+
+#: No record has a larger id (PostgreSQL's ``integer``, as ``aljisr.database.INTEGER_MAX``):
+#: a larger number in stored details is shown as it is, never sent to the database.
+_LARGEST_ID = 2**31 - 1
+
+
+def detail_ids(details: Any) -> Iterator[tuple[str, int]]:
+    """``(record type, id)`` of the ids the details hold under an id key (``placement_id``,
+    ``overlapping_placement_ids``...; :attr:`aljisr.audit.AuditWording.id_keys`), at the top
+    level or in ``from``/``to``."""
+    if not isinstance(details, Mapping):
+        return
+    id_keys = wording().id_keys
+    for key, value in details.items():
+        if key in ("from", "to"):
+            yield from detail_ids(value)
+        elif isinstance(key, str) and key in id_keys:
+            for item in value if isinstance(value, list | tuple) else [value]:
+                number = _as_id(item)
+                if number is not None and number <= _LARGEST_ID:
+                    yield id_keys[key], number
 
 
 def _from_to(describer: _Describer, before: Any, after: Any) -> DetailLine:

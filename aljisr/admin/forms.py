@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from aljisr.admin.audit_display import subject_types
+from aljisr.database import INTEGER_MAX
 from aljisr.formfields import FilterSelectField
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
@@ -65,7 +66,9 @@ class AuditFilterForm(AppForm):
     subject_type = FilterSelectField(_l("Record type"), validators=[Optional()])
     subject_id = IntegerField(
         _l("Record number"),
-        validators=[Optional(), NumberRange(min=1, message=_l("A record number is 1 or more."))],
+        validators=[Optional(), NumberRange(min=1, message=_l("A record number is 1 or more.")),
+                    NumberRange(max=INTEGER_MAX,
+                                message=_l("No record has a number above %(max)s."))],
     )
     actor = SearchField(_l("Who (name or e-mail)"), validators=[Optional(), Length(max=200)])
     action = SearchField(

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from aljisr.admin.audit_display import detail_ids
 from aljisr.audit import AuditEvent, wording
 from aljisr.auth.models import User
 from aljisr.dates import association_zone
@@ -114,14 +115,17 @@ def audit_action_codes() -> list[str]:
 
 def record_names(events: Iterable[Any]) -> dict[tuple[str, int], str]:
     """``{(subject_type, id): what the record is called}`` for the events' records, so the
-    log reads "Volunteer: Léa Fontaine" instead of "Volunteer 44". One query (a UNION of one
-    SELECT per record type present, each declared by the type's area as
+    log reads "Volunteer: Léa Fontaine" instead of "Volunteer 44", with the records their
+    details name by id too (:func:`~aljisr.admin.audit_display.detail_ids`). One query (a
+    UNION of one SELECT per record type present, each declared by the type's area as
     :attr:`aljisr.audit.RecordWording.names`), whatever the number of events; records deleted
     since, and types whose area names none, are simply absent."""
     ids: dict[str, set[int]] = {}
     for event in events:
         if event.subject_type and event.subject_id is not None:
             ids.setdefault(event.subject_type, set()).add(event.subject_id)
+        for kind, number in detail_ids(event.details):
+            ids.setdefault(kind, set()).add(number)
     records = wording().records
     label = sa.String()
     selects = []

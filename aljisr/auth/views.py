@@ -43,7 +43,7 @@ from aljisr.auth.services.passwords import InvalidLink, LinkPurpose
 from aljisr.auth.services.signin import authenticate, end_all_sessions, keep_language
 from aljisr.errors import DomainError
 from aljisr.extensions import db, limiter
-from aljisr.i18n import LANGUAGES, _, get_locale
+from aljisr.i18n import LANGUAGES, _, get_locale, isolated_text
 from aljisr.permissions import Permission, public, require
 from aljisr.text import clean_email
 from aljisr.urls import is_safe_next
@@ -331,7 +331,8 @@ def invite_partner() -> Any:
     """Invite a contact of a sending or host organisation (``?organisation_id=`` preselects)."""
     form = InvitePartnerForm()
     form.organisation.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(o.id, f"{o.name} ({o.kind.title})") for o in queries.invitable_organisations()
+        SelectChoice(o.id, isolated_text(o.name, o.kind.title))
+        for o in queries.invitable_organisations()
     ]
     if request.method == "GET":
         form.organisation.data = request.args.get("organisation_id", 0, type=int)

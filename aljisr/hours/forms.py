@@ -13,7 +13,7 @@ from aljisr.formfields import FilterSelectField, RangeEnd, optional_int
 from aljisr.forms import AppForm
 from aljisr.hours.models import HoursStatus
 from aljisr.hours.services import ACTIVITY_MAX_LENGTH, parse_hours
-from aljisr.i18n import _l
+from aljisr.i18n import _l, isolated_text
 from aljisr.once import OneTimeField
 
 
@@ -94,7 +94,7 @@ class QueueFilterForm(AppForm):
             SelectChoice("confirmed", str(_l("Confirmed"))),
         ]
         self.project.choices = [SelectChoice("", anyone)] + [
-            SelectChoice(pid, f"{title} · {site}") for pid, title, site in projects
+            SelectChoice(pid, isolated_text(title, site)) for pid, title, site in projects
         ]
         self.site.choices = [SelectChoice("", anyone)] + [
             SelectChoice(sid, name) for sid, name in sites

@@ -21,6 +21,7 @@ from aljisr.listing import Sort, parse_page, parse_sort
 from aljisr.permissions import Permission, require
 from aljisr.placements.models import Placement
 from aljisr.scopes import placements_for
+from aljisr.text import replace_unstorable
 from aljisr.web import INVALID, render_form, save_form
 
 bp = Blueprint("hours", __name__, url_prefix="/hours")
@@ -96,7 +97,10 @@ def _render_queue(
             queried_elsewhere=queries.queried_hidden_by_status(filters),
             errors=errors or {},
             general_error=general_error,
-            typed=request.form if request.method == "POST" else MultiDict(),
+            # shown again as typed, U+FFFD in place of what no page nor database can hold
+            typed=MultiDict([(key, replace_unstorable(value))
+                             for key, value in request.form.items(multi=True)])
+            if request.method == "POST" else MultiDict(),
             filter_args=_filter_args(),
             filtered=any(request.args.get(k, "").strip() for k in (*FILTER_KEYS, "volunteer_id")),
             sort=sort,

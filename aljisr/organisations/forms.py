@@ -16,7 +16,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from aljisr.formfields import FilterSelectField, PhoneNumber, country_choices
+from aljisr.formfields import (
+    ADDRESS_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
+    FilterSelectField,
+    PhoneNumber,
+    country_choices,
+)
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l, ltr
 from aljisr.once import OneTimeField
@@ -55,7 +61,9 @@ class OrganisationForm(AppForm):
     kind = SelectField(_l("Kind"), choices=_kind_options)
     country = SelectField(_l("Country"), choices=_country_options, validators=[Optional()])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
-    address = TextAreaField(_l("Address"), validators=[Optional()], render_kw={"rows": 2})
+    address = TextAreaField(_l("Address"),
+                            validators=[Optional(), Length(max=ADDRESS_MAX_LENGTH)],
+                            render_kw={"rows": 2})
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     phone = StringField(
         _l("Phone"), validators=[Optional(), Length(max=40), PhoneNumber(region_field="country")],
@@ -66,7 +74,8 @@ class OrganisationForm(AppForm):
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)],
                           render_kw={"dir": "ltr", "inputmode": "url"})
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional()], render_kw={"rows": 3})
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
+                          render_kw={"rows": 3})
     once = OneTimeField()
     submit = SubmitField(_l("Save"))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import SubmitField, TextAreaField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 
 from aljisr.forms import AppForm
 from aljisr.i18n import _l
@@ -13,7 +13,8 @@ from aljisr.partners.services import QUERY_MAX_LENGTH
 class QueryHoursForm(AppForm):
     message = TextAreaField(
         _l("What is wrong with these hours?"),
-        validators=[DataRequired(message=_l("Say what is wrong with these hours."))],
+        validators=[DataRequired(message=_l("Say what is wrong with these hours.")),
+                    Length(max=QUERY_MAX_LENGTH)],
         render_kw={"rows": 4, "maxlength": QUERY_MAX_LENGTH},
         description=_l("The association's coordinators see your message beside this entry "
                        "when they review hours."),

@@ -19,7 +19,7 @@ from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours import queries as hours_queries
-from aljisr.i18n import _, _l, format_date
+from aljisr.i18n import _, _l, format_date, isolated_text
 from aljisr.listing import parse_page, parse_sort
 from aljisr.permissions import Permission, has_permission, require
 from aljisr.placements import queries, services
@@ -218,7 +218,7 @@ def _volunteer_choices() -> list[tuple[Any, str]]:
 
 def _project_choices() -> list[tuple[Any, str]]:
     return [("", _("— choose —"))] + [
-        (pid, f"{title} ({start.isoformat()} – {end.isoformat()})")
+        (pid, isolated_text(title, f"{start.isoformat()} – {end.isoformat()}"))
         for pid, title, start, end in queries.project_options(current_user)
     ]
 

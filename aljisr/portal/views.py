@@ -32,7 +32,7 @@ from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours import services as hours_services
 from aljisr.hours.services import log_hours
-from aljisr.i18n import _, current_language, format_date
+from aljisr.i18n import _, current_language, format_date, isolated_text
 from aljisr.listing import parse_page
 from aljisr.permissions import Permission, require
 from aljisr.placements.models import Placement
@@ -55,8 +55,9 @@ def _me() -> Volunteer:
 def _placement_label(placement: Placement) -> str:
     language = current_language()
     project = placement.project
-    return (f"{project.title_in(language)} · {project.site.name_in(language)} · "
-            f"{format_date(placement.start_date)} – {format_date(placement.end_date)}")
+    return isolated_text(
+        project.title_in(language), project.site.name_in(language),
+        f"{format_date(placement.start_date)} – {format_date(placement.end_date)}")
 
 
 def _prepare_log_form(form: PortalLogHoursForm, current: list[Placement], today: Any) -> None:

@@ -25,6 +25,7 @@ from wtforms.validators import (
 )
 
 from aljisr.formfields import (
+    NOTES_MAX_LENGTH,
     CommaListField,
     FilterSelectField,
     MultiCheckboxField,
@@ -43,6 +44,10 @@ from aljisr.projects.models import (
     ProjectStatus,
     Theme,
 )
+
+#: Most volunteers a project may take a day: far above any real project, far below what the
+#: ``capacity`` column (an integer) holds.
+MAX_CAPACITY = 10_000
 
 
 def _theme_options() -> list[SelectChoice]:
@@ -70,7 +75,8 @@ class ProjectForm(AppForm):
     )
     title_fr, title_ar = french_and_arabic_fields(_l("Title in French"), _l("Title in Arabic"),
                                                   300)
-    description = TextAreaField(_l("Description"), validators=[Optional()],
+    description = TextAreaField(_l("Description"),
+                                validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
                                 render_kw={"rows": 4})
     site_id = SelectField(_l("Site"), coerce=optional_int, validators=[InputRequired()])
     funder_id = SelectField(
@@ -95,7 +101,8 @@ class ProjectForm(AppForm):
     capacity = IntegerField(
         _l("Capacity"),
         validators=[InputRequired(),
-                    NumberRange(min=1, message=_l("The capacity is at least 1."))],
+                    NumberRange(min=1, max=MAX_CAPACITY,
+                                message=_l("The capacity is at least 1 and at most %(max)s."))],
         description=_l("Most volunteers on the project on any single day."),
     )
     status = SelectField(_l("Status"), choices=_status_options,

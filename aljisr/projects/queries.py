@@ -12,6 +12,7 @@ from flask import abort
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from aljisr.extensions import db
+from aljisr.i18n import isolated_text
 from aljisr.listing import Page, Sort, archived_clause, order_by, paginate, search_clause
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.models import LIVE_STATUSES, Placement
@@ -132,7 +133,7 @@ def parent_options(project: Project | None) -> list[tuple[int, str]]:
     if project is not None and project.id is not None:
         stmt = stmt.where(Project.id != project.id)
     rows = db.session.execute(stmt.order_by(Project.start_date.desc(), Project.id))
-    return [(r.id, f"{r.title} ({r.start_date.year})") for r in rows]
+    return [(r.id, isolated_text(r.title, r.start_date.year)) for r in rows]
 
 
 # --- read by the services' checks ------------------------------------------------------------

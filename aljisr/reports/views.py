@@ -10,7 +10,8 @@
 - ``reports.annual(year)``: ``?format=``; by theme, SDG and site (staff).
 
 Bad query-string values never fail: the page shows the form with the message beside the field
-and the values as typed (status 400). Reports hold personal data: responses are not cached.
+and the values as typed, with status 422 (the application's answer to a form shown again with
+errors), a download format included. Reports hold personal data: responses are not cached.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from wtforms.fields.choices import SelectChoice
 
 from aljisr.dates import association_today
 from aljisr.downloads import send_download
-from aljisr.i18n import _, format_decimal, get_locale, text_direction
+from aljisr.i18n import _, format_decimal, get_locale, isolated_text, text_direction
 from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, require
 from aljisr.reports import exports, queries
@@ -96,7 +97,7 @@ def _organisation_page(organisation: Organisation) -> Any:
         valid = True
     if not valid:
         return render_template("reports/organisation.html", organisation=organisation,
-                               form=form, report=None), 400
+                               form=form, report=None), 422
     period = queries.Period(form.start.data, form.end.data)
     report = queries.organisation_report(organisation, period, country_name)
     if form.format.data != "html":
@@ -121,7 +122,7 @@ def index() -> Any:
     today = association_today()
     start, end = PeriodForm.default_period(today)
     organisations = queries.organisation_options()
-    choices = [SelectChoice(o.id, f"{o.name} · {o.kind.title}") for o in organisations]
+    choices = [SelectChoice(o.id, isolated_text(o.name, o.kind.title)) for o in organisations]
     org_form = OrganisationReportForm(formdata=None, start=start, end=end)
     annual_form = AnnualReportForm(formdata=None, year=today.year)
     status = 200
@@ -130,7 +131,7 @@ def index() -> Any:
         if annual_form.validate():
             return redirect(url_for(".annual", year=annual_form.year.data,
                                     format=annual_form.format.data))
-        status = 400
+        status = 422
     elif request.args:
         org_form = OrganisationReportForm(formdata=request.args)
         org_form.organisation.choices = choices
@@ -140,7 +141,7 @@ def index() -> Any:
                 start=org_form.start.data.isoformat(), end=org_form.end.data.isoformat(),
                 format=org_form.format.data,
             ))
-        status = 400
+        status = 422
     org_form.organisation.choices = choices
     return render_template("reports/index.html", org_form=org_form, annual_form=annual_form,
                            has_organisations=bool(choices)), status
@@ -170,7 +171,7 @@ def annual(year: int) -> Any:
     formdata["year"] = str(year)  # the path decides the year
     form = AnnualReportForm(formdata=formdata)
     if not form.validate():
-        return render_template("reports/annual.html", form=form, report=None), 400
+        return render_template("reports/annual.html", form=form, report=None), 422
     fmt = form.format.data
     association = _(current_app.config["ASSOCIATION_NAME"])  # in the page's language
     report = queries.annual_report(form.year.data, association, country_name,

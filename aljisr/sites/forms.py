@@ -8,7 +8,13 @@ from wtforms import SearchField, SelectField, StringField, SubmitField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from aljisr.formfields import FilterSelectField, french_and_arabic_fields, optional_int
+from aljisr.formfields import (
+    ADDRESS_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
+    FilterSelectField,
+    french_and_arabic_fields,
+    optional_int,
+)
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
 from aljisr.once import OneTimeField
@@ -30,10 +36,13 @@ class SiteForm(AppForm):
     kind = SelectField(_l("Kind"), choices=_kind_options)
     organisation_id = SelectField(_l("Host organisation"), coerce=optional_int,
                                   validators=[Optional()])
-    address = TextAreaField(_l("Address"), validators=[Optional()], render_kw={"rows": 2})
+    address = TextAreaField(_l("Address"),
+                            validators=[Optional(), Length(max=ADDRESS_MAX_LENGTH)],
+                            render_kw={"rows": 2})
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=120)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional()], render_kw={"rows": 3})
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
+                          render_kw={"rows": 3})
     once = OneTimeField()
     submit = SubmitField(_l("Save"))
 

@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from aljisr import dates
 from aljisr.formfields import (
+    NOTES_MAX_LENGTH,
     ArabicScript,
     CommaListField,
     FilterSelectField,
@@ -156,17 +157,20 @@ class VolunteerForm(AppForm):
         validators=[Optional(), Length(max=40), PhoneNumber(region_field="nationality")],
         render_kw={"dir": "ltr", "inputmode": "tel"},
     )
-    dietary_notes = TextAreaField(_l("Dietary needs"), validators=[Optional()],
+    dietary_notes = TextAreaField(_l("Dietary needs"),
+                                  validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
                                   render_kw={"rows": 2})
     health_notes = TextAreaField(
-        _l("Health notes"), validators=[Optional()], render_kw={"rows": 2},
+        _l("Health notes"), validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
+        render_kw={"rows": 2},
         description=_l("Confidential: not shown to sending organisations."),
     )
     consent_date = DateField(
         _l("Consent given on"), validators=[Optional()],
         description=_l("The day the volunteer agreed that the association keeps this data."),
     )
-    notes = TextAreaField(_l("Notes"), validators=[Optional()], render_kw={"rows": 3})
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
+                          render_kw={"rows": 3})
     confirm_duplicates = BooleanField(
         _l("Save anyway: this is a different person from the volunteers listed above")
     )

@@ -144,6 +144,8 @@ class TestFilters:
             ("date_from=2026-02-31", "Not a valid date value"),
             ("date_from=2026-09-10&date_to=2026-09-01", "cannot be before"),
             ("subject_type=placements&subject_id=-1", "1 or more"),
+            # beyond PostgreSQL's integer: a message, not "integer out of range"
+            ("subject_type=placements&subject_id=99999999999", "No record has a number above"),
         ],
     )
     def test_bad_input_is_a_message_beside_the_filter(self, as_role, log, query, message):
@@ -413,8 +415,10 @@ class TestDetailsInWords:
         assert shown["Volunteer updated"] == "Fields changed: Full name and Phone"
         assert shown["Project updated"] == (
             "Fields changed: Status and Capacity | Capacity: 5 → 3 | Status: Open → In progress")
+        # ids in the details read by name, as the records do ("Placement: 32" before)
+        placement_name = f"Yasmine Haddad-Benali · {history['project'].title}"
         assert shown["Hours logged"] == (
-            f"Placement: {history['placement'].id} | Date: Sep 3, 2026 | Hours: 7.5 "
+            f"Placement: {placement_name} | Date: Sep 3, 2026 | Hours: 7.5 "
             "| Status: Submitted")
         assert shown["Dates changed"] == (
             "Dates: Sep 1, 2026 – Dec 31, 2026 → Sep 1, 2026 – Oct 15, 2026")
@@ -422,6 +426,7 @@ class TestDetailsInWords:
         assert shown["Certificate issued"].startswith(
             f"Serial number: {serial} | Kind: Participation | Language of the certificate: "
             "French | Bilingual Arabic and French layout: No | Placement: ")
+        assert not shown["Certificate issued"].split("Placement: ")[1].isdigit()
         assert shown["User updated"] == "Name: Omar → Omar B. | May sign in: Yes → No"
 
     def test_records_link_to_their_pages(self, as_role, history):
@@ -453,7 +458,8 @@ class TestDetailsInWords:
             "1er sept. 2026 – 31 déc. 2026 → 1er sept. 2026 – 15 oct. 2026")
         shown = details_of(text(client.get("/audit/?action=hours.log")))[0]
         assert [part.split(":")[1].strip() for part in shown.split(" | ")] == [
-            str(history["placement"].id), "3 sept. 2026", "7,5", "Soumis"]
+            f"Yasmine Haddad-Benali · {history['project'].title}", "3 sept. 2026", "7,5",
+            "Soumis"]
         assert shown.startswith("Affectation") and "Heures" in shown and "Statut" in shown
         shown = details_of(text(client.get("/audit/?action=volunteer.update")))[0]
         assert shown.endswith("Nom complet et Téléphone")

@@ -48,7 +48,9 @@ def test_a_nul_in_a_text_field_is_refused_beside_it_and_kept(as_role, db):
     assert response.status_code == 422
     assert MESSAGE in _error_beside(html, "name")
     assert MESSAGE in _error_beside(html, "notes")
-    assert "École\x00Anwal" in html and 'value="Tanger"' in html  # what was typed is kept
+    # what was typed is kept, with U+FFFD where a NUL cannot go back into the page
+    assert 'value="École\ufffdAnwal"' in html and 'value="Tanger"' in html
+    assert "Line one\ufffd" in html and "\x00" not in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 0
 
 
@@ -72,7 +74,7 @@ def test_a_nul_in_logged_hours_activity_is_refused(as_role, db):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert MESSAGE in _error_beside(html, "activity")
-    assert "Paint\x00ing" in html
+    assert "Paint\ufffding" in html and "\x00" not in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HoursEntry)) == 0
 
 
@@ -93,6 +95,7 @@ def test_a_nul_in_a_rejection_reason_is_refused_beside_the_row(as_role, db):
     )
     assert response.status_code == 422
     assert MESSAGE in response.get_data(as_text=True)
+    assert "\x00" not in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(HoursEntry, entry.id).status is HoursStatus.SUBMITTED
 

@@ -541,8 +541,8 @@ def test_filter_options_are_escaped_and_keep_the_choice(coordinator, db):
     db.session.flush()
     html = client.get(f"/hours/?project={p.project_id}&status=approved").get_data(as_text=True)
     assert "<script>alert" not in html
-    assert (f'<option value="{p.project_id}" selected>&lt;script&gt;alert(&#34;x&#34;)'
-            "&lt;/script&gt; &amp; co · ") in html
+    assert (f'<option value="{p.project_id}" selected>\u2068&lt;script&gt;alert(&#34;x&#34;)'
+            "&lt;/script&gt; &amp; co\u2069 · ") in html
     assert '<option value="approved" selected>Approved</option>' in html
 
 

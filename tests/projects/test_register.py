@@ -64,6 +64,9 @@ def test_create_project_with_sdgs_funder_and_phase(as_role, db):
         ({"capacity": "0"}, "capacity", "at least 1"),
         ({"capacity": "many"}, "capacity", "Not a valid integer value."),
         ({"capacity": "-3"}, "capacity", "at least 1"),
+        # beyond PostgreSQL's integer (was a bare 400 there, stored on SQLite)
+        ({"capacity": "99999999999"}, "capacity", "at most 10000"),
+        ({"capacity": "10001"}, "capacity", "at most 10000"),
         ({"site_id": ""}, "site_id", "This field is required."),
         ({"theme": "sport"}, "theme", "Not a valid choice."),
         ({"status": "paused"}, "status", "Not a valid choice."),
@@ -90,6 +93,20 @@ def test_bad_project_input_beside_field_values_kept_nothing_saved(as_role, db, o
         assert f'value="{data[field]}"' in html
     assert count(db) == 0
     assert actions(db) == []
+
+
+def test_an_edit_with_a_huge_capacity_is_refused_beside_the_field(as_role, db):
+    client, _user = as_role("coordinator")
+    project = factories.project(capacity=5)
+    db.session.commit()
+    response = client.post(f"/projects/{project.id}/edit",
+                           data=project_data(project.site_id, capacity="99999999999"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "at most 10000" in error_beside(html, "capacity")
+    assert 'value="99999999999"' in html
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).capacity == 5
 
 
 def test_the_funder_must_be_a_funder(db, app):

@@ -113,7 +113,7 @@ def test_bad_period_shows_the_form_with_the_error_beside_the_field(as_role, quer
                                                                   message):
     client, user = as_role("sending")
     response = client.get(f"/reports/organisations/{user.organisation_id}?{query}")
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     error = html.split(f'id="{field}-error"', 1)
     assert len(error) == 2 and message in error[1][:300]  # right after the field
@@ -138,16 +138,16 @@ def test_bad_values_on_the_index_and_annual_urls_are_form_errors(as_role, db):
     client, _ = as_role("coordinator")
     factories.organisation()
     response = client.get("/reports/?organisation=abc&start=2026-01-01&end=2026-01-31")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'id="organisation-error"' in response.get_data(as_text=True)
     response = client.get("/reports/?year=twenty&format=html")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'id="year-error"' in response.get_data(as_text=True)
     assert 'value="twenty"' in response.get_data(as_text=True)
     response = client.get("/reports/annual/1999")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "between 2000 and 2100" in response.get_data(as_text=True)
-    assert client.get("/reports/annual/2026?format=exe").status_code == 400
+    assert client.get("/reports/annual/2026?format=exe").status_code == 422
 
 
 #: WTForms' own messages (English, and as its French and Arabic catalogues word them).
@@ -163,6 +163,9 @@ WTFORMS_WORDING = ("could not coerce", "Not a valid", "ne peut pas être convert
      "Choose an organisation from the list."),
     ("organisation={org}&start=2026-01-01&end=2026-01-31&format=docx", "format",
      "Choose one of the formats in the list."),
+    # reversed dates on a CSV download: the form again (422), not a bare 400
+    ("organisation={org}&start=2026-12-31&end=2026-01-01&format=csv", "end",
+     "The last day must be on or after the first day."),
     ("year=abc", "year", "Enter the year in digits, for example 2026."),
     ("year=2026&format=exe", "annual-format", "Choose one of the formats in the list."),
 ])
@@ -174,7 +177,7 @@ def test_hand_edited_index_urls_get_a_plain_message_beside_the_field(as_role, db
     db.session.commit()
     response = client.get("/reports/?" + query.format(org=org.id))
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     with force_locale(locale):
         expected = _(message)
@@ -190,7 +193,7 @@ def test_a_year_that_is_not_a_number_is_shown_as_typed(as_role, db):
     year = re.search(r'<input[^>]*id="year"[^>]*>', html).group(0)
     assert 'type="text"' in year and 'value="2O26"' in year
     assert "between 2000 and 2100" not in html  # one message, not two
-    assert client.get("/reports/?year=1999").status_code == 400
+    assert client.get("/reports/?year=1999").status_code == 422
     assert client.get("/reports/?year=2026").status_code == 302
 
 
