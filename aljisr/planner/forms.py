@@ -26,12 +26,15 @@ from aljisr.volunteers.models import VolunteerStatus
 #: stopped after 30 s (its default ``--timeout``).
 MAX_TIME_LIMIT = 25
 
-_PAIR = re.compile(r"^\s*(\d+)\D+(\d+)\s*$")
+# two whole numbers, any separator that is not a digit, a sign or a decimal point between them
+# ("12, -5" or "12, 4.5" is malformed, never read as "12, 5" or "12, 4")
+_PAIR = re.compile(r"^\s*(\d+)[^\d+\-.]+(\d+)\s*$")
 
 
 def parse_pins(text: str | None) -> list[tuple[int, int]]:
     """Pins written one a line as "volunteer id, project id" (any separator between the two
-    numbers), e.g. "12, 4" or "12 → 4"; blank lines skipped.
+    numbers), e.g. "12, 4" or "12 → 4"; blank lines skipped. Negative or non-integer numbers
+    ("12, -5", "12, 4.5") are malformed lines.
 
     :raises ValueError: naming the first line that is not two numbers.
     """

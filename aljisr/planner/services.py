@@ -95,7 +95,8 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
     """Plan the season ``request`` describes and store the run (its proposed placements and the
     volunteers it left out, with why), audited as ``planner.run``. No placement is written.
 
-    Only a run with a plan is stored: when ``Outcome(run.outcome).has_plan`` is false the run
+    Only a run that proposes something is stored: when ``Outcome(run.outcome).has_plan`` is
+    false or the plan proposes no placement (everyone already placed, pinned out...), the run
     returned is not added to the session, and the caller shows :func:`outcome_message`.
 
     :raises PinsRefused: when a pin names a volunteer outside the run or a project not
@@ -143,7 +144,7 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
             detail=list(first.detail) if first else [],
             counts=dict(Counter(r.why.value for r in refusals)),
         ))
-    if not plan.outcome.has_plan:
+    if not plan.outcome.has_plan or not plan.placed:
         return run
     db.session.add(run)
     db.session.flush()
@@ -157,15 +158,21 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
 
 
 def outcome_message(run: PlanningRun) -> tuple[str, str | None]:
-    """(message, form field) for a run that gave no plan."""
+    """(message, form field) for a run that gave no plan, or a plan proposing nothing."""
     outcome = Outcome(run.outcome)
     if outcome is Outcome.NOTHING_TO_ASSIGN:
         if not run.volunteers:
             return _("No volunteer matches these filters: there is nothing to assign."), "q"
         return _("Choose at least one project."), "projects"
-    if outcome is Outcome.NO_ROOM:
-        return (_("None of these projects has room for any of these volunteers on their "
-                  "dates (full, or no volunteer available and able to go)."), "projects")
+    if outcome is Outcome.NO_ROOM or (outcome.has_plan and not run.assignments):
+        # nothing can be proposed: say why, by the reason most volunteers were left out for
+        reasons = Counter(lo.why for lo in run.left_out)
+        if not reasons:
+            return _("There is nothing to assign: none of these projects has room for any of "
+                     "these volunteers on their dates."), "projects"
+        return _("There is nothing to assign: none of these projects has room for any of "
+                 "these volunteers on their dates. Most often: %(why)s.",
+                 why=why_text(reasons.most_common(1)[0][0])), "projects"
     if outcome is Outcome.CONTRADICTORY_PINS:
         names = queries.names_of(c[0] for c in run.conflicts)
         titles = queries.titles_of(c[1] for c in run.conflicts)

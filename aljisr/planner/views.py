@@ -80,7 +80,7 @@ def index() -> Any:
             for message in messages:
                 field_error(form, message, name)
         return _render_index(form, 422)
-    if not Outcome(run.outcome).has_plan:
+    if not Outcome(run.outcome).has_plan or not run.assignments:
         db.session.rollback()
         message, field = services.outcome_message(run)
         field_error(form, DomainError(message, field=field))
@@ -129,7 +129,8 @@ def _result(run: PlanningRun) -> dict[str, Any]:
                for pid, rows in queries.current_teams(pids).items()}
     outcome = Outcome(run.outcome)
     return {
-        "outcome_text": None if outcome.has_plan else services.outcome_message(run)[0],
+        "outcome_text": None if outcome.has_plan and run.assignments
+        else services.outcome_message(run)[0],
         "teams": teams,
         "project_ids": ordered,
         "titles": titles,

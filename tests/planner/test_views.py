@@ -133,6 +133,9 @@ def test_a_group_is_accepted_whole(as_role, db, season):
 @pytest.mark.parametrize(("extra", "message"), [
     ({"q": "nobody-by-this-name"}, "there is nothing to assign"),
     ({"must": "1, 2, 3"}, "is not “volunteer number, project number”"),
+    ({"must": "1, -5"}, "Line 1 is not “volunteer number, project number”"),
+    ({"must": "36, -2"}, "Line 1 is not “volunteer number, project number”"),
+    ({"must_not": "\n4, 2.5"}, "Line 2 is not “volunteer number, project number”"),
     ({"time_limit": 0}, "From 1 to 25 seconds."),
     ({"time_limit": 26}, "From 1 to 25 seconds."),
     ({"weight_match": 11}, "From 0 to 10."),
@@ -192,11 +195,13 @@ def test_quotas_and_gender_come_from_the_registers(as_role, db, season):
     for vid in season["vols"]:
         db.session.get(Volunteer, vid).gender = "female"
     db.session.commit()
-    run_plan(client, season, projects=[season["p1"]])
-    run = latest_run(db)
-    assert run.assignments == []
-    assert {lo.why for lo in run.left_out if lo.volunteer_id in season["vols"]} == {
-        "gender_balance"}
+    response = run_plan(client, season, projects=[season["p1"]])
+    # a plan proposing nothing is not stored: the form says why
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is nothing to assign" in page
+    assert "Most often: The project&#39;s gender balance would go beyond its margin." in page
+    assert runs(db) == 0
 
 
 def test_anonymising_erases_gender_and_group(db, season):
@@ -409,3 +414,31 @@ def test_why_texts(app, why, detail, text):
 
     with app.test_request_context():
         assert text in why_text(why, detail)
+
+
+def test_a_plan_proposing_nothing_is_not_stored(as_role, db, season):
+    """Pins excluding everyone leave nothing to assign: 422, the form kept, why, nothing
+    stored."""
+    client, _user = as_role("coordinator")
+    pins = "\n".join(f"{v}, {p}" for v in season["vols"] + [season["odd"]]
+                     for p in (season["p1"], season["p2"]))
+    response = run_plan(client, season, must_not=pins)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is nothing to assign" in page
+    assert "Most often: Pinned out of this project." in page
+    assert pins.splitlines()[-1] in page  # the form is kept
+    assert runs(db) == 0
+
+
+def test_a_plan_that_happens_to_propose_nothing_is_not_stored(as_role, db, season,
+                                                               monkeypatch):
+    from aljisr.planner import services
+    from aljisr.planner.solver import Outcome, Plan
+
+    monkeypatch.setattr(services, "solve", lambda *a, **k: Plan(Outcome.OPTIMAL))
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season)
+    assert response.status_code == 422
+    assert "There is nothing to assign" in response.get_data(as_text=True)
+    assert runs(db) == 0
