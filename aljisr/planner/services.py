@@ -212,7 +212,8 @@ def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date
     :returns: how many placements were proposed.
     :raises DomainError: ``field="rows"`` when no row is chosen, or every chosen row was
         accepted already.
-    :raises PlanChanged: when any chosen row no longer holds.
+    :raises PlanChanged: when any chosen row no longer holds, or was accepted already while
+        others are chosen with it.
     """
     wanted = set(row_ids)
     chosen = [a for a in run.assignments if a.id in wanted and a.placement_id is None]
@@ -221,7 +222,10 @@ def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date
             raise DomainError(_("These placements were already accepted (perhaps from another "
                                 "tab): nothing more to do."), field="rows")
         raise DomainError(_("Choose at least one proposed placement to accept."), field="rows")
-    problems: dict[int, str] = {}
+    # a row accepted meanwhile (another tab) is named, and nothing is accepted: all or nothing
+    problems: dict[int, str] = {
+        a.id: _("Already accepted since this page was loaded (perhaps from another tab).")
+        for a in run.assignments if a.id in wanted and a.placement_id is not None}
     data = queries.season_data([a.volunteer_id for a in chosen],
                                [a.project_id for a in chosen], today)
     vols = {v.id: v for v in data.season.volunteers}

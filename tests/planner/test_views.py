@@ -442,3 +442,25 @@ def test_a_plan_that_happens_to_propose_nothing_is_not_stored(as_role, db, seaso
     assert response.status_code == 422
     assert "There is nothing to assign" in response.get_data(as_text=True)
     assert runs(db) == 0
+
+
+def test_an_out_of_date_tab_names_the_row_accepted_meanwhile(as_role, db, season):
+    """Tab A accepts row 1; tab B, loaded before, ticks rows 1 and 3: row 1 is named as
+    already accepted, and nothing is accepted (all or nothing)."""
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    first, other = run.assignments[0], run.assignments[-1]
+    assert client.post(f"/planner/runs/{run.id}/accept",
+                       data={"row": [first.id]}).status_code == 302
+    before = placements(db)
+    response = client.post(f"/planner/runs/{run.id}/accept",
+                           data={"row": [first.id, other.id]})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="row-{first.id}" class="table-danger"' in page
+    assert "Already accepted since this page was loaded" in page
+    assert "Nothing was accepted" in page
+    assert placements(db) == before
+    db.session.expire_all()
+    assert db.session.get(PlannedPlacement, other.id).placement_id is None
