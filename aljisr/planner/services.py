@@ -121,7 +121,8 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
         bound=plan.bound,
         gap=plan.gap,
         solve_seconds=round(plan.solve_seconds, 3),
-        conflicts=[[vid, pid, why] for (vid, pid), why in plan.conflicts],
+        conflicts=[[vid, pid, _conflict_rule(plan, vid, pid, why)]
+                   for (vid, pid), why in plan.conflicts],
     )
     scorer = data.scorer()
     vols = {v.id: v for v in season.volunteers}
@@ -157,6 +158,20 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
     return run
 
 
+#: conflict reasons that are about the pins themselves, not a rule of the planner
+_NOT_A_RULE = frozenset({"together", "both", "two_projects"})
+
+
+def _conflict_rule(plan: Any, vid: int, pid: int, why: str) -> str:
+    """The rule a pin breaks: the solver's ``why``, or, for a lone pin the solver found
+    impossible with the others ("together"), the rule that refuses that volunteer on that
+    project (e.g. "capacity") when the explanation names one."""
+    if why != "together" or len(plan.conflicts) != 1:
+        return why
+    return next((r.why.value for r in plan.unplaced.get(vid, ())
+                 if r.project_id == pid and r.why.value != "not_chosen"), why)
+
+
 def outcome_message(run: PlanningRun) -> tuple[str, str | None]:
     """(message, form field) for a run that gave no plan, or a plan proposing nothing."""
     outcome = Outcome(run.outcome)
@@ -176,6 +191,12 @@ def outcome_message(run: PlanningRun) -> tuple[str, str | None]:
     if outcome is Outcome.CONTRADICTORY_PINS:
         names = queries.names_of(c[0] for c in run.conflicts)
         titles = queries.titles_of(c[1] for c in run.conflicts)
+        rules = [why for _v, _p, why in run.conflicts if why not in _NOT_A_RULE]
+        if len(run.conflicts) == 1 and rules:
+            vid, pid, why = run.conflicts[0]
+            return _("This pin breaks a rule: %(name)s → %(project)s: %(why)s. Remove or "
+                     "change it.", name=names.get(vid, str(vid)),
+                     project=titles.get(pid, str(pid)), why=why_text(why)), "must"
         pins = _("; ").join(
             _("%(name)s → %(project)s", name=names.get(v, str(v)), project=titles.get(p, str(p)))
             for v, p, _why in run.conflicts)

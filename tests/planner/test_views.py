@@ -464,3 +464,25 @@ def test_an_out_of_date_tab_names_the_row_accepted_meanwhile(as_role, db, season
     assert placements(db) == before
     db.session.expire_all()
     assert db.session.get(PlannedPlacement, other.id).placement_id is None
+
+
+def test_a_lone_pin_breaking_a_rule_names_the_rule(as_role, db, season):
+    """Must go a volunteer to a project full on their dates: the message names the rule."""
+    factories.placement(factories.volunteer(), db.session.get(Project, season["p2"]),
+                        status=PlacementStatus.CONFIRMED)
+    db.session.commit()
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season, must=f"{season['vols'][0]}, {season['p2']}")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This pin breaks a rule: Applicant 1 → Arabic library: The project is full on " \
+        "their dates." in page
+    assert runs(db) == 0
+
+
+def test_a_lone_pin_outside_the_dates_names_the_rule(as_role, db, season):
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season, must=f"{season['odd']}, {season['p2']}")
+    assert response.status_code == 422
+    assert "This pin breaks a rule: Zed Monolingual → Arabic library: " in \
+        response.get_data(as_text=True)
