@@ -23,7 +23,8 @@ from aljisr.i18n import _, _l
 from aljisr.volunteers.models import VolunteerStatus
 
 #: Seconds a run may take at most: the request waits for it, and gunicorn's sync workers are
-#: stopped after 30 s (its default ``--timeout``).
+#: stopped after 60 s (``timeout`` in gunicorn.conf.py); building the model and the page take
+#: the rest.
 MAX_TIME_LIMIT = 25
 
 # two whole numbers, any separator that is not a digit, a sign or a decimal point between them
@@ -98,8 +99,7 @@ class PlanForm(AppForm):
         _l("Time limit (seconds)"), default=10,
         validators=[InputRequired(), NumberRange(min=1, max=MAX_TIME_LIMIT,
                                                  message=_l("From 1 to 25 seconds."))],
-        description=_l("The page waits for the answer: gunicorn's workers give a request 30 "
-                       "seconds."))
+        description=_l("The page waits for the planner's answer: at most 25 seconds."))
     one_project_each = BooleanField(_l("At most one project for each volunteer"),
                                     default=True)
     must = PinsField(

@@ -486,3 +486,20 @@ def test_a_lone_pin_outside_the_dates_names_the_rule(as_role, db, season):
     assert response.status_code == 422
     assert "This pin breaks a rule: Zed Monolingual → Arabic library: " in \
         response.get_data(as_text=True)
+
+
+def test_the_time_limit_help_is_plain_and_the_readme_matches_gunicorn(as_role, db):
+    """The help text speaks to a coordinator (no server words); the README's worker timeout is
+    the one gunicorn.conf.py sets."""
+    import re
+    from pathlib import Path
+
+    client, _user = as_role("coordinator")
+    page = client.get("/planner/").get_data(as_text=True)
+    assert "gunicorn" not in page
+    assert "at most 25 seconds" in page
+    root = Path(__file__).resolve().parents[2]
+    timeout = re.search(r"^timeout = (\d+)", (root / "gunicorn.conf.py").read_text(), re.M)
+    planner = (root / "README.md").read_text().split("Season planner", 1)[1]
+    assert "default 30 s" not in planner
+    assert f"{timeout.group(1)} s worker\ntimeout" in planner
