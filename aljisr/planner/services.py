@@ -295,8 +295,9 @@ def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date
     if problems:
         raise PlanChanged(problems)
     db.session.flush()
+    # the placements made, by id (the audit log links them); the plan's own row numbers are
+    # internal and mean nothing to a reader
     audit.record(actor, "planner.accept", run, details={
-        "planned_placement_ids": sorted(a.id for a in chosen),
         "placement_ids": sorted(a.placement_id for a in chosen if a.placement_id),
     })
     return len(chosen)

@@ -503,3 +503,15 @@ def test_the_time_limit_help_is_plain_and_the_readme_matches_gunicorn(as_role, d
     planner = (root / "README.md").read_text().split("Season planner", 1)[1]
     assert "default 30 s" not in planner
     assert f"{timeout.group(1)} s worker\ntimeout" in planner
+
+
+def test_the_audit_of_an_accept_shows_no_internal_row_numbers(as_role, db, season):
+    admin, _user = as_role("admin")
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    client.post(f"/planner/runs/{run.id}/accept", data={"row": [run.assignments[0].id]})
+    page = admin.get(f"/audit/?subject_type=planning_runs&subject_id={run.id}").get_data(
+        as_text=True)
+    assert "Season plan accepted" in page
+    assert "Planned placement ids" not in page
