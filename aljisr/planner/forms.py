@@ -15,7 +15,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from aljisr.formfields import MultiCheckboxField, optional_int
 from aljisr.forms import AppForm
@@ -65,8 +72,17 @@ class PinsField(TextAreaField):
                 line=error.args[0])) from None
 
 
+class WholeNumberField(IntegerField):
+    """An integer field that shows one message for text that is not a whole number ("1e9"):
+    the parse error, not also the range's."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()  # the parse error is enough
+
+
 def _weight(label: Any, default: int, description: Any) -> IntegerField:
-    return IntegerField(label, default=default, description=description, validators=[
+    return WholeNumberField(label, default=default, description=description, validators=[
         InputRequired(), NumberRange(min=0, max=10, message=_l("From 0 to 10."))])
 
 
@@ -95,7 +111,7 @@ class PlanForm(AppForm):
                                 _l("The same points, for the sending organisation's wishes."))
     weight_mixing = _weight(_l("Weight of mixing nationalities"), 5,
                             _l("Points for each nationality a project's team gains."))
-    time_limit = IntegerField(
+    time_limit = WholeNumberField(
         _l("Time limit (seconds)"), default=10,
         validators=[InputRequired(), NumberRange(min=1, max=MAX_TIME_LIMIT,
                                                  message=_l("From 1 to 25 seconds."))],

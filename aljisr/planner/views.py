@@ -14,7 +14,7 @@ from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.formfields import country_choices
-from aljisr.i18n import _, format_date, ngettext
+from aljisr.i18n import _, format_date, format_decimal, ngettext
 from aljisr.permissions import Permission, require
 from aljisr.placements.matching import score
 from aljisr.planner import queries, services
@@ -138,6 +138,8 @@ def _result(run: PlanningRun) -> dict[str, Any]:
         "current": current,
         "left_out": left_out,
         "capacity": {p.id: p.capacity for p in data.season.projects},
+        # in the locale's decimals ("0,4" in French)
+        "solve_seconds": format_decimal(run.solve_seconds or 0, format="0.0"),
     }
 
 

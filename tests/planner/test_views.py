@@ -515,3 +515,27 @@ def test_the_audit_of_an_accept_shows_no_internal_row_numbers(as_role, db, seaso
         as_text=True)
     assert "Season plan accepted" in page
     assert "Planned placement ids" not in page
+
+
+@pytest.mark.parametrize("value", ["1e9", "abc", "2.5"])
+def test_a_weight_that_is_not_a_whole_number_gets_one_message(as_role, db, season, value):
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season, weight_match=value)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Not a valid integer value." in page
+    assert "From 0 to 10." not in page
+
+
+def test_french_pages_speak_of_one_volunteer_and_use_the_decimal_comma(as_role, db, season):
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    run.solve_seconds = 0.4
+    db.session.commit()
+    page = client.get(f"/planner/runs/{run.id}", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True)
+    assert "Résolu en 0,4 s" in page
+    from aljisr.planner.services import why_text
+    with client.application.test_request_context(headers={"Accept-Language": "fr"}):
+        assert why_text("capacity") == "Le projet est complet à ses dates"
