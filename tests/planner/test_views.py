@@ -539,3 +539,20 @@ def test_french_pages_speak_of_one_volunteer_and_use_the_decimal_comma(as_role, 
     from aljisr.planner.services import why_text
     with client.application.test_request_context(headers={"Accept-Language": "fr"}):
         assert why_text("capacity") == "Le projet est complet à ses dates"
+
+
+def test_planning_when_everyone_is_placed_says_there_is_nothing_to_assign(as_role, db,
+                                                                         season):
+    garden, library = (db.session.get(Project, season[k]) for k in ("p1", "p2"))
+    for vid, project in zip(season["vols"] + [season["odd"]], (garden, garden, library, library),
+                            strict=True):
+        factories.placement(db.session.get(Volunteer, vid), project,
+                            status=PlacementStatus.CONFIRMED)
+    db.session.commit()
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is nothing to assign" in page
+    assert "Most often: Already placed on those dates." in page
+    assert runs(db) == 0
