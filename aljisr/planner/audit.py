@@ -37,6 +37,8 @@ WORDING = AuditWording(
             values={"outcome": outcome_title},
         ),
     ),
+    # events recorded before 2026-12-07 also hold the plan's internal row numbers
+    key_labels={"planned_placement_ids": _l("Rows of the plan (internal numbers)")},
     id_keys={"placement_ids": "placements"},
     number_keys=frozenset({"volunteers", "projects", "planned", "objective",
                            "greedy_objective", "time_limit"}),

@@ -15,7 +15,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from aljisr.formfields import MultiCheckboxField, optional_int
 from aljisr.forms import AppForm
@@ -23,15 +30,19 @@ from aljisr.i18n import _, _l
 from aljisr.volunteers.models import VolunteerStatus
 
 #: Seconds a run may take at most: the request waits for it, and gunicorn's sync workers are
-#: stopped after 30 s (its default ``--timeout``).
+#: stopped after 60 s (``timeout`` in gunicorn.conf.py); building the model and the page take
+#: the rest.
 MAX_TIME_LIMIT = 25
 
-_PAIR = re.compile(r"^\s*(\d+)\D+(\d+)\s*$")
+# two whole numbers, any separator that is not a digit, a sign or a decimal point between them
+# ("12, -5" or "12, 4.5" is malformed, never read as "12, 5" or "12, 4")
+_PAIR = re.compile(r"^\s*(\d+)[^\d+\-.]+(\d+)\s*$")
 
 
 def parse_pins(text: str | None) -> list[tuple[int, int]]:
     """Pins written one a line as "volunteer id, project id" (any separator between the two
-    numbers), e.g. "12, 4" or "12 → 4"; blank lines skipped.
+    numbers), e.g. "12, 4" or "12 → 4"; blank lines skipped. Negative or non-integer numbers
+    ("12, -5", "12, 4.5") are malformed lines.
 
     :raises ValueError: naming the first line that is not two numbers.
     """
@@ -61,8 +72,17 @@ class PinsField(TextAreaField):
                 line=error.args[0])) from None
 
 
+class WholeNumberField(IntegerField):
+    """An integer field that shows one message for text that is not a whole number ("1e9"):
+    the parse error, not also the range's."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()  # the parse error is enough
+
+
 def _weight(label: Any, default: int, description: Any) -> IntegerField:
-    return IntegerField(label, default=default, description=description, validators=[
+    return WholeNumberField(label, default=default, description=description, validators=[
         InputRequired(), NumberRange(min=0, max=10, message=_l("From 0 to 10."))])
 
 
@@ -91,12 +111,11 @@ class PlanForm(AppForm):
                                 _l("The same points, for the sending organisation's wishes."))
     weight_mixing = _weight(_l("Weight of mixing nationalities"), 5,
                             _l("Points for each nationality a project's team gains."))
-    time_limit = IntegerField(
+    time_limit = WholeNumberField(
         _l("Time limit (seconds)"), default=10,
         validators=[InputRequired(), NumberRange(min=1, max=MAX_TIME_LIMIT,
                                                  message=_l("From 1 to 25 seconds."))],
-        description=_l("The page waits for the answer: gunicorn's workers give a request 30 "
-                       "seconds."))
+        description=_l("The page waits for the planner's answer: at most 25 seconds."))
     one_project_each = BooleanField(_l("At most one project for each volunteer"),
                                     default=True)
     must = PinsField(

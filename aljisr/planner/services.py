@@ -95,7 +95,8 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
     """Plan the season ``request`` describes and store the run (its proposed placements and the
     volunteers it left out, with why), audited as ``planner.run``. No placement is written.
 
-    Only a run with a plan is stored: when ``Outcome(run.outcome).has_plan`` is false the run
+    Only a run that proposes something is stored: when ``Outcome(run.outcome).has_plan`` is
+    false or the plan proposes no placement (everyone already placed, pinned out...), the run
     returned is not added to the session, and the caller shows :func:`outcome_message`.
 
     :raises PinsRefused: when a pin names a volunteer outside the run or a project not
@@ -120,7 +121,8 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
         bound=plan.bound,
         gap=plan.gap,
         solve_seconds=round(plan.solve_seconds, 3),
-        conflicts=[[vid, pid, why] for (vid, pid), why in plan.conflicts],
+        conflicts=[[vid, pid, _conflict_rule(plan, vid, pid, why)]
+                   for (vid, pid), why in plan.conflicts],
     )
     scorer = data.scorer()
     vols = {v.id: v for v in season.volunteers}
@@ -143,7 +145,7 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
             detail=list(first.detail) if first else [],
             counts=dict(Counter(r.why.value for r in refusals)),
         ))
-    if not plan.outcome.has_plan:
+    if not plan.outcome.has_plan or not plan.placed:
         return run
     db.session.add(run)
     db.session.flush()
@@ -156,19 +158,45 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
     return run
 
 
+#: conflict reasons that are about the pins themselves, not a rule of the planner
+_NOT_A_RULE = frozenset({"together", "both", "two_projects"})
+
+
+def _conflict_rule(plan: Any, vid: int, pid: int, why: str) -> str:
+    """The rule a pin breaks: the solver's ``why``, or, for a lone pin the solver found
+    impossible with the others ("together"), the rule that refuses that volunteer on that
+    project (e.g. "capacity") when the explanation names one."""
+    if why != "together" or len(plan.conflicts) != 1:
+        return why
+    return next((r.why.value for r in plan.unplaced.get(vid, ())
+                 if r.project_id == pid and r.why.value != "not_chosen"), why)
+
+
 def outcome_message(run: PlanningRun) -> tuple[str, str | None]:
-    """(message, form field) for a run that gave no plan."""
+    """(message, form field) for a run that gave no plan, or a plan proposing nothing."""
     outcome = Outcome(run.outcome)
     if outcome is Outcome.NOTHING_TO_ASSIGN:
         if not run.volunteers:
             return _("No volunteer matches these filters: there is nothing to assign."), "q"
         return _("Choose at least one project."), "projects"
-    if outcome is Outcome.NO_ROOM:
-        return (_("None of these projects has room for any of these volunteers on their "
-                  "dates (full, or no volunteer available and able to go)."), "projects")
+    if outcome is Outcome.NO_ROOM or (outcome.has_plan and not run.assignments):
+        # nothing can be proposed: say why, by the reason most volunteers were left out for
+        reasons = Counter(lo.why for lo in run.left_out)
+        if not reasons:
+            return _("There is nothing to assign: none of these projects has room for any of "
+                     "these volunteers on their dates."), "projects"
+        return _("There is nothing to assign: none of these projects has room for any of "
+                 "these volunteers on their dates. Most often: %(why)s.",
+                 why=why_text(reasons.most_common(1)[0][0])), "projects"
     if outcome is Outcome.CONTRADICTORY_PINS:
         names = queries.names_of(c[0] for c in run.conflicts)
         titles = queries.titles_of(c[1] for c in run.conflicts)
+        rules = [why for _v, _p, why in run.conflicts if why not in _NOT_A_RULE]
+        if len(run.conflicts) == 1 and rules:
+            vid, pid, why = run.conflicts[0]
+            return _("This pin breaks a rule: %(name)s → %(project)s: %(why)s. Remove or "
+                     "change it.", name=names.get(vid, str(vid)),
+                     project=titles.get(pid, str(pid)), why=why_text(why)), "must"
         pins = _("; ").join(
             _("%(name)s → %(project)s", name=names.get(v, str(v)), project=titles.get(p, str(p)))
             for v, p, _why in run.conflicts)
@@ -205,7 +233,8 @@ def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date
     :returns: how many placements were proposed.
     :raises DomainError: ``field="rows"`` when no row is chosen, or every chosen row was
         accepted already.
-    :raises PlanChanged: when any chosen row no longer holds.
+    :raises PlanChanged: when any chosen row no longer holds, or was accepted already while
+        others are chosen with it.
     """
     wanted = set(row_ids)
     chosen = [a for a in run.assignments if a.id in wanted and a.placement_id is None]
@@ -214,7 +243,10 @@ def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date
             raise DomainError(_("These placements were already accepted (perhaps from another "
                                 "tab): nothing more to do."), field="rows")
         raise DomainError(_("Choose at least one proposed placement to accept."), field="rows")
-    problems: dict[int, str] = {}
+    # a row accepted meanwhile (another tab) is named, and nothing is accepted: all or nothing
+    problems: dict[int, str] = {
+        a.id: _("Already accepted since this page was loaded (perhaps from another tab).")
+        for a in run.assignments if a.id in wanted and a.placement_id is not None}
     data = queries.season_data([a.volunteer_id for a in chosen],
                                [a.project_id for a in chosen], today)
     vols = {v.id: v for v in data.season.volunteers}
@@ -263,8 +295,9 @@ def accept_plan(run: PlanningRun, row_ids: list[int], *, actor: Any, today: date
     if problems:
         raise PlanChanged(problems)
     db.session.flush()
+    # the placements made, by id (the audit log links them); the plan's own row numbers are
+    # internal and mean nothing to a reader
     audit.record(actor, "planner.accept", run, details={
-        "planned_placement_ids": sorted(a.id for a in chosen),
         "placement_ids": sorted(a.placement_id for a in chosen if a.placement_id),
     })
     return len(chosen)

@@ -14,7 +14,7 @@ from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.formfields import country_choices
-from aljisr.i18n import _, format_date, ngettext
+from aljisr.i18n import _, format_date, format_decimal, ngettext
 from aljisr.permissions import Permission, require
 from aljisr.placements.matching import score
 from aljisr.planner import queries, services
@@ -80,7 +80,7 @@ def index() -> Any:
             for message in messages:
                 field_error(form, message, name)
         return _render_index(form, 422)
-    if not Outcome(run.outcome).has_plan:
+    if not Outcome(run.outcome).has_plan or not run.assignments:
         db.session.rollback()
         message, field = services.outcome_message(run)
         field_error(form, DomainError(message, field=field))
@@ -129,7 +129,8 @@ def _result(run: PlanningRun) -> dict[str, Any]:
                for pid, rows in queries.current_teams(pids).items()}
     outcome = Outcome(run.outcome)
     return {
-        "outcome_text": None if outcome.has_plan else services.outcome_message(run)[0],
+        "outcome_text": None if outcome.has_plan and run.assignments
+        else services.outcome_message(run)[0],
         "teams": teams,
         "project_ids": ordered,
         "titles": titles,
@@ -137,6 +138,8 @@ def _result(run: PlanningRun) -> dict[str, Any]:
         "current": current,
         "left_out": left_out,
         "capacity": {p.id: p.capacity for p in data.season.projects},
+        # in the locale's decimals ("0,4" in French)
+        "solve_seconds": format_decimal(run.solve_seconds or 0, format="0.0"),
     }
 
 

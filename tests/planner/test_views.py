@@ -133,6 +133,9 @@ def test_a_group_is_accepted_whole(as_role, db, season):
 @pytest.mark.parametrize(("extra", "message"), [
     ({"q": "nobody-by-this-name"}, "there is nothing to assign"),
     ({"must": "1, 2, 3"}, "is not “volunteer number, project number”"),
+    ({"must": "1, -5"}, "Line 1 is not “volunteer number, project number”"),
+    ({"must": "36, -2"}, "Line 1 is not “volunteer number, project number”"),
+    ({"must_not": "\n4, 2.5"}, "Line 2 is not “volunteer number, project number”"),
     ({"time_limit": 0}, "From 1 to 25 seconds."),
     ({"time_limit": 26}, "From 1 to 25 seconds."),
     ({"weight_match": 11}, "From 0 to 10."),
@@ -192,11 +195,13 @@ def test_quotas_and_gender_come_from_the_registers(as_role, db, season):
     for vid in season["vols"]:
         db.session.get(Volunteer, vid).gender = "female"
     db.session.commit()
-    run_plan(client, season, projects=[season["p1"]])
-    run = latest_run(db)
-    assert run.assignments == []
-    assert {lo.why for lo in run.left_out if lo.volunteer_id in season["vols"]} == {
-        "gender_balance"}
+    response = run_plan(client, season, projects=[season["p1"]])
+    # a plan proposing nothing is not stored: the form says why
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is nothing to assign" in page
+    assert "Most often: The project&#39;s gender balance would go beyond its margin." in page
+    assert runs(db) == 0
 
 
 def test_anonymising_erases_gender_and_group(db, season):
@@ -409,3 +414,145 @@ def test_why_texts(app, why, detail, text):
 
     with app.test_request_context():
         assert text in why_text(why, detail)
+
+
+def test_a_plan_proposing_nothing_is_not_stored(as_role, db, season):
+    """Pins excluding everyone leave nothing to assign: 422, the form kept, why, nothing
+    stored."""
+    client, _user = as_role("coordinator")
+    pins = "\n".join(f"{v}, {p}" for v in season["vols"] + [season["odd"]]
+                     for p in (season["p1"], season["p2"]))
+    response = run_plan(client, season, must_not=pins)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is nothing to assign" in page
+    assert "Most often: Pinned out of this project." in page
+    assert pins.splitlines()[-1] in page  # the form is kept
+    assert runs(db) == 0
+
+
+def test_a_plan_that_happens_to_propose_nothing_is_not_stored(as_role, db, season,
+                                                               monkeypatch):
+    from aljisr.planner import services
+    from aljisr.planner.solver import Outcome, Plan
+
+    monkeypatch.setattr(services, "solve", lambda *a, **k: Plan(Outcome.OPTIMAL))
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season)
+    assert response.status_code == 422
+    assert "There is nothing to assign" in response.get_data(as_text=True)
+    assert runs(db) == 0
+
+
+def test_an_out_of_date_tab_names_the_row_accepted_meanwhile(as_role, db, season):
+    """Tab A accepts row 1; tab B, loaded before, ticks rows 1 and 3: row 1 is named as
+    already accepted, and nothing is accepted (all or nothing)."""
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    first, other = run.assignments[0], run.assignments[-1]
+    assert client.post(f"/planner/runs/{run.id}/accept",
+                       data={"row": [first.id]}).status_code == 302
+    before = placements(db)
+    response = client.post(f"/planner/runs/{run.id}/accept",
+                           data={"row": [first.id, other.id]})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="row-{first.id}" class="table-danger"' in page
+    assert "Already accepted since this page was loaded" in page
+    assert "Nothing was accepted" in page
+    assert placements(db) == before
+    db.session.expire_all()
+    assert db.session.get(PlannedPlacement, other.id).placement_id is None
+
+
+def test_a_lone_pin_breaking_a_rule_names_the_rule(as_role, db, season):
+    """Must go a volunteer to a project full on their dates: the message names the rule."""
+    factories.placement(factories.volunteer(), db.session.get(Project, season["p2"]),
+                        status=PlacementStatus.CONFIRMED)
+    db.session.commit()
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season, must=f"{season['vols'][0]}, {season['p2']}")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This pin breaks a rule: Applicant 1 → Arabic library: The project is full on " \
+        "their dates." in page
+    assert runs(db) == 0
+
+
+def test_a_lone_pin_outside_the_dates_names_the_rule(as_role, db, season):
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season, must=f"{season['odd']}, {season['p2']}")
+    assert response.status_code == 422
+    assert "This pin breaks a rule: Zed Monolingual → Arabic library: " in \
+        response.get_data(as_text=True)
+
+
+def test_the_time_limit_help_is_plain_and_the_readme_matches_gunicorn(as_role, db):
+    """The help text speaks to a coordinator (no server words); the README's worker timeout is
+    the one gunicorn.conf.py sets."""
+    import re
+    from pathlib import Path
+
+    client, _user = as_role("coordinator")
+    page = client.get("/planner/").get_data(as_text=True)
+    assert "gunicorn" not in page
+    assert "at most 25 seconds" in page
+    root = Path(__file__).resolve().parents[2]
+    timeout = re.search(r"^timeout = (\d+)", (root / "gunicorn.conf.py").read_text(), re.M)
+    planner = (root / "README.md").read_text().split("Season planner", 1)[1]
+    assert "default 30 s" not in planner
+    assert f"{timeout.group(1)} s worker\ntimeout" in planner
+
+
+def test_the_audit_of_an_accept_shows_no_internal_row_numbers(as_role, db, season):
+    admin, _user = as_role("admin")
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    client.post(f"/planner/runs/{run.id}/accept", data={"row": [run.assignments[0].id]})
+    page = admin.get(f"/audit/?subject_type=planning_runs&subject_id={run.id}").get_data(
+        as_text=True)
+    assert "Season plan accepted" in page
+    assert "Planned placement ids" not in page
+
+
+@pytest.mark.parametrize("value", ["1e9", "abc", "2.5"])
+def test_a_weight_that_is_not_a_whole_number_gets_one_message(as_role, db, season, value):
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season, weight_match=value)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Not a valid integer value." in page
+    assert "From 0 to 10." not in page
+
+
+def test_french_pages_speak_of_one_volunteer_and_use_the_decimal_comma(as_role, db, season):
+    client, _user = as_role("coordinator")
+    run_plan(client, season)
+    run = latest_run(db)
+    run.solve_seconds = 0.4
+    db.session.commit()
+    page = client.get(f"/planner/runs/{run.id}", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True)
+    assert "Résolu en 0,4 s" in page
+    from aljisr.planner.services import why_text
+    with client.application.test_request_context(headers={"Accept-Language": "fr"}):
+        assert why_text("capacity") == "Le projet est complet à ses dates"
+
+
+def test_planning_when_everyone_is_placed_says_there_is_nothing_to_assign(as_role, db,
+                                                                         season):
+    garden, library = (db.session.get(Project, season[k]) for k in ("p1", "p2"))
+    for vid, project in zip(season["vols"] + [season["odd"]], (garden, garden, library, library),
+                            strict=True):
+        factories.placement(db.session.get(Volunteer, vid), project,
+                            status=PlacementStatus.CONFIRMED)
+    db.session.commit()
+    client, _user = as_role("coordinator")
+    response = run_plan(client, season)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is nothing to assign" in page
+    assert "Most often: Already placed on those dates." in page
+    assert runs(db) == 0
