@@ -22,14 +22,18 @@ RECENT_BATCHES = 30
 
 
 def recent_batches(limit: int = RECENT_BATCHES,
-                   organisation_id: int | None = None) -> list[ImportBatch]:
+                   sent_by_organisation: int | None = None) -> list[ImportBatch]:
     """The latest batches, newest first, with their organisation and sender loaded; only
-    ``organisation_id``'s when given (a partner's own)."""
+    those uploaded by a login of ``sent_by_organisation`` when given (a partner's own lists,
+    not a coordinator's import for that organisation)."""
     stmt = (sa.select(ImportBatch)
             .options(joinedload(ImportBatch.organisation), joinedload(ImportBatch.created_by))
             .order_by(ImportBatch.id.desc()).limit(limit))
-    if organisation_id is not None:
-        stmt = stmt.where(ImportBatch.organisation_id == organisation_id)
+    if sent_by_organisation is not None:
+        stmt = stmt.where(ImportBatch.organisation_id == sent_by_organisation,
+                          ImportBatch.created_by_id.in_(
+                              sa.select(User.id)
+                              .where(User.organisation_id == sent_by_organisation)))
     return list(db.session.scalars(stmt))
 
 

@@ -275,6 +275,12 @@ def test_a_sending_partner_sends_a_list_that_waits_for_a_coordinator(as_role, db
     batch = db.session.scalar(sa.select(ImportBatch))
     assert (batch.status, batch.organisation_id) == ("pending", partner_user.organisation_id)
     assert "Waiting to be checked" in partner.get("/partner/imports").get_data(as_text=True)
+    coordinators_own = _batch_id(_upload(as_role("coordinator")[0], "coordinator-list.csv",
+                                         b"Name,Email\nA B,a@example.org\n"))
+    db.session.get(ImportBatch, coordinators_own).organisation_id = partner_user.organisation_id
+    db.session.commit()
+    # a coordinator's import for the organisation is not a list the partner sent
+    assert "coordinator-list.csv" not in partner.get("/partner/imports").get_data(as_text=True)
     assert partner.get(f"/imports/{batch.id}/preview").status_code == 403
 
     coordinator, _user = as_role("coordinator")
