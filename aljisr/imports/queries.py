@@ -92,10 +92,12 @@ def volunteers_for_export(filters: Mapping[str, Any]) -> list[Volunteer]:
 
 def batch_volunteers(batch_id: int) -> list[tuple[int, str, int | None, str | None]]:
     """What a batch did, row by row: (row number, action, volunteer id, name); the volunteer
-    is None once deleted by an undo."""
-    return [tuple(row) for row in db.session.execute(
+    id is None once deleted by an undo, the name then the one kept on the row."""
+    rows = db.session.execute(
         sa.select(ImportRecord.row_number, ImportRecord.action, Volunteer.id,
-                  Volunteer.full_name)
+                  Volunteer.full_name, ImportRecord.before)
         .outerjoin(Volunteer, Volunteer.id == ImportRecord.volunteer_id)
         .where(ImportRecord.batch_id == batch_id)
-        .order_by(ImportRecord.row_number))]
+        .order_by(ImportRecord.row_number))
+    return [(number, action, volunteer_id, name or (before or {}).get("full_name"))
+            for number, action, volunteer_id, name, before in rows]

@@ -162,8 +162,8 @@ def test_upload_map_preview_commit_and_undo(as_role, db):
 
     preview = client.get(f"/imports/{batch_id}/preview")
     text = preview.get_data(as_text=True)
-    assert "3 rows can be imported; 1 have errors" in text
-    assert "C5 · E-mail" in text and "D5 · Date of birth" in text  # row 5, named by its cell
+    assert "3 rows can be imported; 1 row has errors and will be left out." in text
+    assert "Row 5, column C · E-mail" in text and "Row 5, column D · Date of birth" in text
     assert "Looks like" in text and "same e-mail" in text
 
     before = _count(db)
@@ -203,6 +203,9 @@ def test_upload_map_preview_commit_and_undo(as_role, db):
     db.session.refresh(existing)
     assert existing.date_of_birth is None
     assert db.session.get(ImportBatch, batch_id).status == "undone"
+    undone = client.get(f"/imports/{batch_id}").get_data(as_text=True)
+    assert "Léa Fontaine" in undone and "Added, then removed by the undo" in undone
+    assert "Updated, then restored by the undo" in undone
 
 
 def test_undo_is_refused_once_a_placement_depends_on_an_imported_volunteer(as_role, db):
@@ -256,6 +259,9 @@ def test_bad_upload_and_bad_mapping_answer_422(as_role, db):
     app.config["IMPORT_MAX_BYTES"] = 2**18  # small: the test client spools larger bodies
     big = _upload(client, "big.csv", b"Name,Email\n" + b"A B,a@example.org\n" * 20_000)
     assert big.status_code == 422
+    png = _upload(client, "bin.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+    assert png.status_code == 422
+    assert "bin.csv is not a spreadsheet or a text file" in png.get_data(as_text=True)
     assert "big.csv is too large (0.3 MB); the limit is 0.25 MB." in big.get_data(as_text=True)
     batch_id = _batch_id(_upload(client, "dates.csv", b"Name,Email\nA B,a@example.org\n"))
     twice = client.post(f"/imports/{batch_id}/options", data={
@@ -386,7 +392,7 @@ def test_export_then_import_back_changes_nothing(as_role, db, fmt):
 
     batch_id = _batch_id(_upload(client, f"volunteers.{fmt}", data))
     preview = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
-    assert "2 rows can be imported; 0 have errors" in preview
+    assert "2 rows can be imported; 0 rows have errors" in preview
     done = client.post(f"/imports/{batch_id}/preview",
                        data={"choice-2": "update", "choice-3": "update"})
     assert done.status_code == 302, done.get_data(as_text=True)[:3000]
