@@ -416,3 +416,19 @@ def test_cells_merged_across_rows_are_refused_by_cell(app, tmp_path):
         "merged.xlsx", (tmp_path / "merged.xlsx").read_bytes(), max_bytes=MAX)
     assert table.cell_errors == {
         (1, 2): "Cell C3 is merged with C2: unmerge the cells and fill in each row."}
+
+
+def test_the_mapping_page_isolates_each_file_value(as_role, db):
+    """Arabic at 390 px showed "Lefèvre · Müller · Dupont" reversed and e-mails split: each
+    value is its own isolate (an e-mail left to right), cut with an ellipsis, words whole."""
+    client, _user = as_role("coordinator")
+    batch_id = _batch_id(_upload(client, "names.csv",
+                                 "Nom,Courriel\nLefèvre,l.lefevre@example.org\nMüller,m@x.de\n"
+                                 .encode()))
+    text = client.get(f"/imports/{batch_id}/options").get_data(as_text=True)
+    assert '<bdi class="import-value" dir="auto" title="Lefèvre">Lefèvre</bdi> · ' in text
+    assert ('<bdi class="import-value" dir="ltr" title="l.lefevre@example.org">'
+            'l.lefevre@example.org</bdi>') in text
+    assert 'table-whole-words" id="mapping-table"' in text
+    preview = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
+    assert 'table-whole-words" id="preview-table"' in preview
