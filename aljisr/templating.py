@@ -107,9 +107,11 @@ def status_badge(status: Any) -> Markup:
 
 
 def date_range(start: date | None, end: date | None) -> Markup:
-    """"12 Sept 2026 – 30 Oct 2026", each date kept on one line (either may be None)."""
-    return Markup('<span class="text-nowrap">{}</span> – <span class="text-nowrap">{}</span>'
-                  ).format(date_text(start), date_text(end))
+    """"12 Sept 2026 – 30 Oct 2026", each date kept on one line and isolated (``<bdi>``: in
+    Arabic a neighbouring "·" or digit cannot land inside "2027/03/25"), the range isolated
+    as a whole too (either date may be None)."""
+    return Markup('<bdi><bdi class="text-nowrap">{}</bdi> – <bdi class="text-nowrap">{}</bdi>'
+                  '</bdi>').format(date_text(start), date_text(end))
 
 
 def active_nav_endpoint(items: list[NavItem], endpoint: str | None) -> str | None:

@@ -59,9 +59,10 @@ def feed() -> Any:
     if request.method == "POST":
         action = request.form.get("action")
         if action == "open":
+            replaced = queries.feed_of(current_user) is not None
             services.open_feed(current_user)
-            flash(_("Your calendar has a new address. The previous one no longer works."),
-                  "success")
+            flash(_("Your calendar has a new address. The previous one no longer works.")
+                  if replaced else _("Your calendar has an address."), "success")
         elif action == "revoke":
             services.revoke_feed(current_user)
             flash(_("Your calendar address no longer works."), "success")

@@ -16,6 +16,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
+from aljisr.i18n import _
 from aljisr.imports.mapping import TARGETS
 from aljisr.imports.reading import Table, column_letter
 from aljisr.imports.values import (
@@ -43,7 +44,8 @@ LANGUAGE_SLOTS = (1, 2, 3)
 class PreviewRow:
     """One row as it would be imported.
 
-    ``errors`` are (where, message) pairs, ``where`` naming the cell ("C4 · E-mail") or the row;
+    ``errors`` are (where, message) pairs, ``where`` naming the cell ("Row 4, column C ·
+    E-mail") or the row;
     ``values`` what the volunteer services take (None when the row has errors);
     ``choices`` the allowed choices, ``default`` the one taken unless changed.
     """
@@ -108,7 +110,8 @@ def _where(table: Table, index: int, column: int | None, label: Any) -> str:
         return str(label)
     if table.kind == "vef":
         return f"{table.headers[column]} · {label}"
-    return f"{column_letter(column)}{table.row_numbers[index]} · {label}"
+    return str(_("Row %(row)s, column %(column)s · %(label)s", row=table.row_numbers[index],
+                 column=column_letter(column), label=label))
 
 
 def _check_row(table: Table, targets: list[str], index: int, order: str | None,

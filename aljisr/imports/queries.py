@@ -22,14 +22,18 @@ RECENT_BATCHES = 30
 
 
 def recent_batches(limit: int = RECENT_BATCHES,
-                   organisation_id: int | None = None) -> list[ImportBatch]:
+                   sent_by_organisation: int | None = None) -> list[ImportBatch]:
     """The latest batches, newest first, with their organisation and sender loaded; only
-    ``organisation_id``'s when given (a partner's own)."""
+    those uploaded by a login of ``sent_by_organisation`` when given (a partner's own lists,
+    not a coordinator's import for that organisation)."""
     stmt = (sa.select(ImportBatch)
             .options(joinedload(ImportBatch.organisation), joinedload(ImportBatch.created_by))
             .order_by(ImportBatch.id.desc()).limit(limit))
-    if organisation_id is not None:
-        stmt = stmt.where(ImportBatch.organisation_id == organisation_id)
+    if sent_by_organisation is not None:
+        stmt = stmt.where(ImportBatch.organisation_id == sent_by_organisation,
+                          ImportBatch.created_by_id.in_(
+                              sa.select(User.id)
+                              .where(User.organisation_id == sent_by_organisation)))
     return list(db.session.scalars(stmt))
 
 
@@ -88,10 +92,12 @@ def volunteers_for_export(filters: Mapping[str, Any]) -> list[Volunteer]:
 
 def batch_volunteers(batch_id: int) -> list[tuple[int, str, int | None, str | None]]:
     """What a batch did, row by row: (row number, action, volunteer id, name); the volunteer
-    is None once deleted by an undo."""
-    return [tuple(row) for row in db.session.execute(
+    id is None once deleted by an undo, the name then the one kept on the row."""
+    rows = db.session.execute(
         sa.select(ImportRecord.row_number, ImportRecord.action, Volunteer.id,
-                  Volunteer.full_name)
+                  Volunteer.full_name, ImportRecord.before)
         .outerjoin(Volunteer, Volunteer.id == ImportRecord.volunteer_id)
         .where(ImportRecord.batch_id == batch_id)
-        .order_by(ImportRecord.row_number))]
+        .order_by(ImportRecord.row_number))
+    return [(number, action, volunteer_id, name or (before or {}).get("full_name"))
+            for number, action, volunteer_id, name, before in rows]

@@ -182,6 +182,11 @@ def detect_delimiter(text: str) -> str:
 def _read_csv(file_name: str, data: bytes, encoding: str | None,
               delimiter: str | None) -> Table:
     encoding = encoding or detect_encoding(data)
+    if b"\x00" in data[:65536] and not encoding.lower().startswith(("utf-16", "utf-32")):
+        # text in a one-byte encoding or UTF-8 never holds NUL: an image, a PDF... renamed
+        raise ReadError(_("%(file)s is not a spreadsheet or a text file (it holds binary "
+                          "data): send a CSV, XLSX or ODS spreadsheet or a VEF (XML) file.",
+                          file=file_name))
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:

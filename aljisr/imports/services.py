@@ -254,8 +254,8 @@ def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str]
 
 
 def undo_batch(batch: ImportBatch, *, actor: Any) -> None:
-    """Undo a committed batch: delete the volunteers it created and give the ones it updated
-    their previous values back.
+    """Undo a committed batch: delete the volunteers it created (their row keeps the name, in
+    ``before``, for the batch page) and give the ones it updated their previous values back.
 
     :raises NotAllowed: the batch is not committed, or a volunteer it created now has a
         placement, hours or a login (the message names them).
@@ -277,6 +277,10 @@ def undo_batch(batch: ImportBatch, *, actor: Any) -> None:
                                                     actor=actor, confirm_duplicates=True)
     ids = [r.volunteer_id for r in created]
     if ids:
+        names = {v.id: v.full_name for v in
+                 db.session.scalars(sa.select(Volunteer).where(Volunteer.id.in_(ids)))}
+        for record in created:  # the batch page still says who the row was
+            record.before = {"full_name": names.get(record.volunteer_id, "")}
         for volunteer in db.session.scalars(sa.select(Volunteer).where(Volunteer.id.in_(ids))):
             db.session.delete(volunteer)
     batch.status, batch.undone_at = UNDONE, utcnow()

@@ -149,13 +149,13 @@ def _render(name: str, context: dict[str, Any]) -> str:
 def _volunteer_recipient(volunteer: Any, link: str | None) -> list[Recipient]:
     if not volunteer.email or volunteer.anonymised_at is not None:
         return []
-    return [Recipient(volunteer.email, mail_locale(volunteer.user), volunteer.full_name,
-                      link if volunteer.user_id else None)]
+    return [Recipient(volunteer.email, mail_locale(volunteer.user), volunteer.full_name, link)]
 
 
 def _organisation_recipients(organisation_id: int | None, link: str | None) -> list[Recipient]:
-    """An organisation's contacts: its active partner logins (each in their language, with
-    ``link``), or its own address (default language, no link) when it has none."""
+    """An organisation's contacts: its active partner logins (each in their language), or its
+    own address (default language) when it has none; every one with ``link`` (README: each
+    notification links to the page concerned; one without a login is asked to sign in)."""
     logins = queries.partner_logins(organisation_id)
     if logins:
         return [Recipient(u.email, mail_locale(u), u.display_name, link) for u in logins]
@@ -163,7 +163,7 @@ def _organisation_recipients(organisation_id: int | None, link: str | None) -> l
     if organisation is None or not organisation.email or organisation.archived_at is not None:
         return []
     return [Recipient(organisation.email, mail_locale(None),
-                      organisation.contact_name or organisation.name, None)]
+                      organisation.contact_name or organisation.name, link)]
 
 
 def _partner_link(placement: Any) -> str:

@@ -102,7 +102,8 @@ def imports() -> Any:
                 flash(_("Thank you: the association will check the list before adding the "
                         "volunteers."), "success")
                 return redirect(url_for("partners.imports"))
-    batches = import_queries.recent_batches(organisation_id=current_user.organisation_id)
+    batches = import_queries.recent_batches(
+        sent_by_organisation=current_user.organisation_id)
     return render_template("partners/imports.html", form=form, batches=batches), status
 
 

@@ -41,7 +41,7 @@ def test_coordinator_maps_resolves_a_duplicate_and_commits(page, tmp_path):
 
     # the second row has a registered volunteer's e-mail: update them instead of skipping
     page.wait_for_url(re.compile(r"/imports/\d+/preview$"))
-    assert page.get_by_text("2 rows can be imported; 0 have errors").is_visible()
+    assert page.get_by_text("2 rows can be imported; 0 rows have errors").is_visible()
     assert page.locator("#row-3").get_by_text("same e-mail").is_visible()
     assert page.get_by_label("What to do with row 3").input_value() == "skip"
     page.get_by_label("What to do with row 3").select_option("update")

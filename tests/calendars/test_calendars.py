@@ -126,3 +126,14 @@ def test_one_placement_as_a_file_within_the_users_scope(app, world):
 
 def test_an_unknown_address_is_404(client, world):
     assert client.get("/calendar/feed/nothing-here.ics").status_code == 404
+
+
+def test_a_first_address_does_not_speak_of_a_previous_one(app, db):
+    user = factories.user(Role.VOLUNTEER)
+    db.session.commit()
+    client = login_client(app, user)
+    first = client.post("/calendar/", data={"action": "open"}, follow_redirects=True)
+    assert "Your calendar has an address." in first.get_data(as_text=True)
+    assert "previous one" not in first.get_data(as_text=True)
+    again = client.post("/calendar/", data={"action": "open"}, follow_redirects=True)
+    assert "The previous one no longer works." in again.get_data(as_text=True)

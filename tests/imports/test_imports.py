@@ -162,8 +162,8 @@ def test_upload_map_preview_commit_and_undo(as_role, db):
 
     preview = client.get(f"/imports/{batch_id}/preview")
     text = preview.get_data(as_text=True)
-    assert "3 rows can be imported; 1 have errors" in text
-    assert "C5 · E-mail" in text and "D5 · Date of birth" in text  # row 5, named by its cell
+    assert "3 rows can be imported; 1 row has errors and will be left out." in text
+    assert "Row 5, column C · E-mail" in text and "Row 5, column D · Date of birth" in text
     assert "Looks like" in text and "same e-mail" in text
 
     before = _count(db)
@@ -203,6 +203,9 @@ def test_upload_map_preview_commit_and_undo(as_role, db):
     db.session.refresh(existing)
     assert existing.date_of_birth is None
     assert db.session.get(ImportBatch, batch_id).status == "undone"
+    undone = client.get(f"/imports/{batch_id}").get_data(as_text=True)
+    assert "Léa Fontaine" in undone and "Added, then removed by the undo" in undone
+    assert "Updated, then restored by the undo" in undone
 
 
 def test_undo_is_refused_once_a_placement_depends_on_an_imported_volunteer(as_role, db):
@@ -256,6 +259,9 @@ def test_bad_upload_and_bad_mapping_answer_422(as_role, db):
     app.config["IMPORT_MAX_BYTES"] = 2**18  # small: the test client spools larger bodies
     big = _upload(client, "big.csv", b"Name,Email\n" + b"A B,a@example.org\n" * 20_000)
     assert big.status_code == 422
+    png = _upload(client, "bin.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+    assert png.status_code == 422
+    assert "bin.csv is not a spreadsheet or a text file" in png.get_data(as_text=True)
     assert "big.csv is too large (0.3 MB); the limit is 0.25 MB." in big.get_data(as_text=True)
     batch_id = _batch_id(_upload(client, "dates.csv", b"Name,Email\nA B,a@example.org\n"))
     twice = client.post(f"/imports/{batch_id}/options", data={
@@ -275,6 +281,12 @@ def test_a_sending_partner_sends_a_list_that_waits_for_a_coordinator(as_role, db
     batch = db.session.scalar(sa.select(ImportBatch))
     assert (batch.status, batch.organisation_id) == ("pending", partner_user.organisation_id)
     assert "Waiting to be checked" in partner.get("/partner/imports").get_data(as_text=True)
+    coordinators_own = _batch_id(_upload(as_role("coordinator")[0], "coordinator-list.csv",
+                                         b"Name,Email\nA B,a@example.org\n"))
+    db.session.get(ImportBatch, coordinators_own).organisation_id = partner_user.organisation_id
+    db.session.commit()
+    # a coordinator's import for the organisation is not a list the partner sent
+    assert "coordinator-list.csv" not in partner.get("/partner/imports").get_data(as_text=True)
     assert partner.get(f"/imports/{batch.id}/preview").status_code == 403
 
     coordinator, _user = as_role("coordinator")
@@ -380,7 +392,7 @@ def test_export_then_import_back_changes_nothing(as_role, db, fmt):
 
     batch_id = _batch_id(_upload(client, f"volunteers.{fmt}", data))
     preview = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
-    assert "2 rows can be imported; 0 have errors" in preview
+    assert "2 rows can be imported; 0 rows have errors" in preview
     done = client.post(f"/imports/{batch_id}/preview",
                        data={"choice-2": "update", "choice-3": "update"})
     assert done.status_code == 302, done.get_data(as_text=True)[:3000]
@@ -404,3 +416,19 @@ def test_cells_merged_across_rows_are_refused_by_cell(app, tmp_path):
         "merged.xlsx", (tmp_path / "merged.xlsx").read_bytes(), max_bytes=MAX)
     assert table.cell_errors == {
         (1, 2): "Cell C3 is merged with C2: unmerge the cells and fill in each row."}
+
+
+def test_the_mapping_page_isolates_each_file_value(as_role, db):
+    """Arabic at 390 px showed "Lefèvre · Müller · Dupont" reversed and e-mails split: each
+    value is its own isolate (an e-mail left to right), cut with an ellipsis, words whole."""
+    client, _user = as_role("coordinator")
+    batch_id = _batch_id(_upload(client, "names.csv",
+                                 "Nom,Courriel\nLefèvre,l.lefevre@example.org\nMüller,m@x.de\n"
+                                 .encode()))
+    text = client.get(f"/imports/{batch_id}/options").get_data(as_text=True)
+    assert '<bdi class="import-value" dir="auto" title="Lefèvre">Lefèvre</bdi> · ' in text
+    assert ('<bdi class="import-value" dir="ltr" title="l.lefevre@example.org">'
+            'l.lefevre@example.org</bdi>') in text
+    assert 'table-whole-words" id="mapping-table"' in text
+    preview = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
+    assert 'table-whole-words" id="preview-table"' in preview

@@ -104,6 +104,8 @@ def test_a_proposal_tells_the_volunteer_and_the_sending_organisation(app, db, wo
     assert french["Subject"] == "Affectation proposée : Garden"
     assert f"{BASE}/partner/volunteers/{world.volunteer.id}" in french.get_body(
         ("plain",)).get_content()
+    # French typography: a space before the colon after the link's label
+    assert "Voir l'affectation :\r\n" in french.get_body(("plain",)).get_content()
     # signed with the association's name in French
     assert "la Coopération Éducative" in french.get_body(("plain",)).get_content()
 
@@ -153,6 +155,28 @@ def test_a_withdrawal_tells_the_volunteer_and_the_sending_organisation(app, db, 
     assert _recipients(db, "placement.withdrawn") == {VOLUNTEER, SENDING}
 
 
+def test_every_notice_links_to_the_page_even_without_logins(app, db, world):
+    """Withdrawn placements and rejected hours carry a link like new dates do, also to a
+    volunteer and a sending organisation without a login."""
+    other = factories.organisation(OrganisationKind.SENDING, email="office@sender.example")
+    world.volunteer.sending_organisation = other
+    world.volunteer.user = None
+    db.session.commit()
+    placements.confirm_placement(world.placement, actor=world.coordinator)
+    placements.withdraw_placement(world.placement, actor=world.coordinator, reason="Ill")
+    db.session.commit()
+    withdrawn = _outbox(db, "placement.withdrawn")
+    assert {m.recipient for m in withdrawn} == {VOLUNTEER, "office@sender.example"}
+    for message in withdrawn:
+        assert f"{BASE}/" in message.body.split("Reason")[-1], message.body
+    entry = factories.hours(world.placement, status=HoursStatus.SUBMITTED, amount="2")
+    db.session.commit()
+    reject_hours(entry, "Not a school day", actor=world.coordinator)
+    db.session.commit()
+    [rejected] = _outbox(db, "hours.rejected")
+    assert f"{BASE}/me/hours/{entry.id}" in rejected.body
+
+
 def test_starting_and_completing_tell_nobody(app, db, world):
     world.placement.status = PlacementStatus.CONFIRMED
     world.placement.start_date = association_today()
@@ -172,7 +196,8 @@ def test_an_organisation_without_logins_is_told_at_its_own_address(app, db, worl
     db.session.commit()
     assert _recipients(db, "placement.confirmed") == {VOLUNTEER, "office@sender.example", HOST}
     [office] = [m for m in _outbox(db) if m.recipient == "office@sender.example"]
-    assert "Hello Ines," in office.body and "/partner/" not in office.body
+    assert "Hello Ines," in office.body
+    assert f"{BASE}/partner/volunteers/{world.volunteer.id}" in office.body
 
 
 def _submitted_entry(world):

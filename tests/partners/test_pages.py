@@ -392,3 +392,11 @@ def test_queried_submitted_entry_is_marked_in_the_default_queue(world, db, app):
     row = row[:row.index("</tr>")]
     assert 'data-host="queried"' in row and "Only 2 h" in row
     assert 'id="queried-elsewhere"' not in html
+
+
+def test_host_cards_isolate_each_date_of_a_range(world):
+    """In Arabic the "·" before a range and the range's own digits must not mix: each date
+    and the range are bidi-isolated (a 390 px card showed "2027/03/25 – 2027/01/· 09")."""
+    html = _html(world.hosting.get("/partner/volunteers"))
+    start = re.escape(babel_dates.format_date(world.p_ana.start_date, "medium", locale="en"))
+    assert re.search(rf'· <bdi><bdi class="text-nowrap">{start}</bdi> – <bdi', html), html
