@@ -49,9 +49,13 @@ class LanguageForm(AppForm):
 _PASSWORD_HELP = _l("At least 10 characters. A few unrelated words make a good one.")
 
 
-class SetPasswordForm(AppForm):
-    """Choose a password from an invitation or reset link."""
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+    """The new password and its repetition, as ``(password, confirm)`` unbound fields.
 
+    Made fresh at each call, at the point of the class body where they are wanted: WTForms
+    orders a form's fields by when they were created, so a form that asks for the current
+    password first declares that field before calling this.
+    """
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
                              description=_PASSWORD_HELP,
                              render_kw={"autocomplete": "new-password"})
@@ -60,6 +64,13 @@ class SetPasswordForm(AppForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+    return password, confirm
+
+
+class SetPasswordForm(AppForm):
+    """Choose a password from an invitation or reset link."""
+
+    password, confirm = _new_password_fields()
     submit = SubmitField(_l("Save my password"))
 
 
@@ -69,14 +80,7 @@ class ChangePasswordForm(AppForm):
     current_password = PasswordField(_l("Current password"),
                                      validators=[DataRequired(), Length(max=200)],
                                      render_kw={"autocomplete": "current-password"})
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
-                             description=_PASSWORD_HELP,
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, confirm = _new_password_fields()
     submit = SubmitField(_l("Change my password"))
 
 

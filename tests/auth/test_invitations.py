@@ -437,6 +437,16 @@ def test_wrong_current_password_is_shown_beside_the_field(app, db):
     assert client.get("/home").status_code == 200
 
 
+def test_password_change_asks_for_the_current_password_first(app, db):
+    """The change form and the set-password form share their new-password fields; the change
+    form still shows the current password first, then the new one, then its repetition."""
+    user = factories.user()
+    db.session.commit()
+    html = login_client(app, user).get("/account/password").get_data(as_text=True)
+    names = re.findall(r'<input[^>]* name="(current_password|password|confirm)"', html)
+    assert names == ["current_password", "password", "confirm"]
+
+
 def test_login_page_links_to_forgot_password(client):
     assert 'href="/password/forgot"' in client.get("/login").get_data(as_text=True)
 
