@@ -278,8 +278,10 @@ def _section(section: Section, layout: _Layout) -> Flowable:
                                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
                            ])))
     for paragraph in section.paragraphs:
-        parts.append(layout.text(("• " if section.bullets else "") + paragraph, 9.5,
-                                 space_after=2.5))
+        # a user's line keeps its own direction after the bullet (an English list on an
+        # Arabic sheet keeps its brackets and order)
+        text = "• " + isolate(paragraph, layout.direction) if section.bullets else paragraph
+        parts.append(layout.text(text, 9.5, space_after=2.5))
     return KeepTogether(parts)
 
 
