@@ -107,7 +107,8 @@ def test_bad_values_are_refused_beside_their_field_with_what_was_typed_kept(app,
     _refused(client, url, _form(world, arrival_point="", pickup_needed="y"), "pickup_needed",
              "For a pickup, give the arrival date and the arrival point.")
     short = (end - timedelta(days=1)).isoformat()
-    _refused(client, url, _form(world, insurance_valid_until=short), "insurance_valid_until", "The insurance must cover the whole placement")
+    _refused(client, url, _form(world, insurance_valid_until=short), "insurance_valid_until",
+             "The insurance must cover the whole placement")
     _refused(client, url, _form(world, emergency_contact_phone="12"), "emergency_contact_phone",
              "phone number")
     _refused(client, url, _form(world, arrival_number="AT;801"), "arrival_number",
