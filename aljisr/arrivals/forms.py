@@ -101,5 +101,6 @@ class BoardFilterForm(AppForm):
     site = FilterSelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
 
     def set_sites(self, sites: list[tuple[int, str]]) -> None:
+        """Offer ``sites`` (``(id, name)`` pairs, those the reader sees) besides every site."""
         self.site.choices = [SelectChoice("", _("Every site"))] + [
             SelectChoice(i, n) for i, n in sites]

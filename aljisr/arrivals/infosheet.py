@@ -248,9 +248,11 @@ class _Layout:
         self.start = "right" if self.rtl else "left"
 
     def order(self, cells: list[Any]) -> list[Any]:
+        """Table cells in reading order: reversed right to left."""
         return list(reversed(cells)) if self.rtl else cells
 
     def text(self, text: str, size: float, **options: Any) -> TextBlock:
+        """Translated text in the sheet's direction, at its start unless told."""
         options.setdefault("align", self.start)
         options.setdefault("color", INK)
         return TextBlock(text, size, direction=self.direction, **options)

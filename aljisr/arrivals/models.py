@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 
 class TravelMode(enum.StrEnum):
+    """How a volunteer travels to or from a placement."""
+
     FLIGHT = "flight"
     BUS = "bus"
     TRAIN = "train"
@@ -33,6 +35,7 @@ class TravelMode(enum.StrEnum):
 
     @property
     def title(self) -> str:
+        """The mode in the current language ("Flight", "Avion", "طائرة")."""
         return str(TRAVEL_MODE_TITLES[self])
 
 

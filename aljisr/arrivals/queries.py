@@ -80,6 +80,8 @@ class BoardRow:
 
 @dataclass(frozen=True)
 class Board:
+    """The board's range (inclusive), its site filter (None: every site) and its rows."""
+
     first: date
     last: date
     site_id: int | None
@@ -87,14 +89,17 @@ class Board:
 
     @property
     def arrivals(self) -> int:
+        """How many rows are arrivals."""
         return sum(1 for r in self.rows if r.kind == "arrival")
 
     @property
     def departures(self) -> int:
+        """How many rows are departures."""
         return sum(1 for r in self.rows if r.kind == "departure")
 
     @property
     def pickups(self) -> int:
+        """How many arrivals need a pickup."""
         return sum(1 for r in self.rows if r.kind == "arrival" and r.pickup)
 
 
