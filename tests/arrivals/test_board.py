@@ -149,3 +149,25 @@ def test_dates_default_to_the_association_today(app, db, world, monkeypatch):
     client = login_client(app, factories.user(Role.COORDINATOR, locale="en"))
     html = client.get("/arrivals/").get_data(as_text=True)
     assert "2030-03-01" in html and "2030-03-14" in html  # the CSV link carries the range
+
+
+def test_the_board_page_sends_as_many_queries_for_many_rows_as_for_one(app, db, world):
+    from tests.support.sql import queries_sent
+
+    _travel(db, world)
+    client = login_client(app, factories.user(Role.COORDINATOR, locale="en"))
+    first = world.placement.start_date - timedelta(days=2)
+    url = f"/arrivals/?date_from={first.isoformat()}"
+    client.get(url)
+    with queries_sent() as few:
+        assert client.get(url).status_code == 200
+    for n in range(6):
+        factories.placement(factories.volunteer(full_name=f"Extra {n}"), world.project,
+                            status=PlacementStatus.CONFIRMED,
+                            start_date=world.placement.start_date,
+                            end_date=world.placement.end_date)
+    db.session.commit()
+    with queries_sent() as many:
+        html = client.get(url).get_data(as_text=True)
+    assert "Extra 5" in html
+    assert len(many) == len(few), many
