@@ -66,6 +66,9 @@ def test_the_volunteer_records_travel_insurance_and_emergency_contact(app, db, w
     reader = login_client(app, factories.user(Role.ADMIN, locale="en"))
     log = reader.get("/audit/").get_data(as_text=True)
     assert "Arrival details recorded" in log and "Arrival: number" in log
+    # the volunteer's page names the emergency contact's relation
+    profile = reader.get(f"/volunteers/{world.volunteer.id}").get_data(as_text=True)
+    assert "Leila Haddad</bdi> (<bdi>mother</bdi>)" in profile
 
 
 def test_sending_nothing_changed_records_nothing(app, db, world):
