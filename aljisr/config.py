@@ -91,6 +91,8 @@ class Defaults:
     IMPORT_MAX_BYTES = 20 * 1024 * 1024
     ASSOCIATION_NAME = "Al Jisr Association for Communication and Educational Cooperation"
     ASSOCIATION_PLACE = "Morocco"
+    #: Printed on pre-arrival infosheets under the association's name (address, phone).
+    ASSOCIATION_CONTACT: str | None = None
     #: Who signs certificates issued without a signed-in coordinator (CLI, seed-demo);
     #: empty: the first active administrator.
     CERTIFICATE_SIGNATORY_NAME: str | None = None

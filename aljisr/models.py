@@ -1,5 +1,6 @@
 """Import every model so that ``db.metadata`` is complete (migrations, create_all)."""
 
+from aljisr.arrivals.models import ArrivalDetails
 from aljisr.audit import AuditEvent
 from aljisr.auth.models import User
 from aljisr.backup.models import BackupRun
@@ -17,6 +18,7 @@ from aljisr.sites.models import Site
 from aljisr.volunteers.models import Volunteer, VolunteerLanguage
 
 __all__ = [
+    "ArrivalDetails",
     "AuditEvent",
     "BackupRun",
     "CalendarFeed",

@@ -62,6 +62,8 @@ class Permission(enum.StrEnum):
     PARTNER_PORTAL = "partner_portal"  # own organisation's volunteers and reports
     HOST_HOURS = "host_hours"  # confirm or query hours at own sites (host organisations)
     SEND_VOLUNTEERS = "send_volunteers"  # send a volunteer list (sending organisations)
+    #: the arrivals and departures board and infosheets (staff; host organisations: their sites)
+    ARRIVALS_BOARD = "arrivals_board"
 
 
 _COORDINATOR = {
@@ -72,6 +74,7 @@ _COORDINATOR = {
     Permission.VIEW_REPORTS_ALL,
     Permission.VIEW_ORGANISATION_REPORTS,
     Permission.VIEW_AUDIT_LOG,
+    Permission.ARRIVALS_BOARD,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -83,7 +86,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VOLUNTEER: frozenset({Permission.VOLUNTEER_PORTAL}),
     Role.PARTNER: frozenset(
         {Permission.PARTNER_PORTAL, Permission.HOST_HOURS, Permission.SEND_VOLUNTEERS,
-         Permission.VIEW_ORGANISATION_REPORTS}
+         Permission.VIEW_ORGANISATION_REPORTS, Permission.ARRIVALS_BOARD}
     ),
 }
 
@@ -96,7 +99,8 @@ def has_permission(user: Any, permission: Permission) -> bool:
         return False
     if permission is Permission.SIGNED_IN:
         return True
-    if permission is Permission.HOST_HOURS and not user.is_host_partner:
+    if (permission in (Permission.HOST_HOURS, Permission.ARRIVALS_BOARD)
+            and user.role is Role.PARTNER and not user.is_host_partner):
         return False
     if permission is Permission.SEND_VOLUNTEERS and not user.is_sending_partner:
         return False

@@ -13,7 +13,7 @@ placements in the past, present and future.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -174,6 +174,85 @@ SITES: list[dict[str, Any]] = [
         "host": "host-mohamed5",
     },
 ]
+
+
+#: What each site's infosheet prints (invented for the demo, like the people: coordinates
+#: and contacts are plausible, not real).
+_TRANSPORT = ("Marrakech Menara airport (RAK), 45 km\n"
+              "Marrakech railway station (ONCF), 40 km\n"
+              "Marrakech CTM bus station, 40 km")
+_CONDUCT_CENTRE = ("Children and young people are never photographed without the centre's "
+                   "permission.\nNo alcohol or smoking on the centre's grounds.\n"
+                   "Wear closed shoes and gloves on the building site.")
+SITE_LOGISTICS: dict[str, dict[str, Any]] = {
+    "centre": {
+        "address": "Douar Maggamane, commune of Tamazouzte", "region": "Marrakech-Safi",
+        "latitude": Decimal("31.483210"), "longitude": Decimal("-8.102540"),
+        "meeting_point": "The association's office, Avenue Hassan II, Marrakech, at 9:00; "
+                         "the team drives to the centre together.",
+        "transport_points": _TRANSPORT,
+        "accommodation": "Shared rooms (4 beds) in the association's volunteer house in "
+                         "Maggamane; sheets provided, bring a towel.",
+        "food": "Breakfast and dinner at the house, lunch with the centre's staff; "
+                "vegetarian meals on request.",
+        "host_contact": "Hassan Ait Brahim, centre director, +212 6 61 23 45 67",
+        "local_emergency": "Tamazouzte health centre, +212 5 24 48 10 10\n"
+                           "Ibn Tofail hospital, Marrakech, +212 5 24 44 80 11",
+        "code_of_conduct": _CONDUCT_CENTRE,
+    },
+    "maggamane-school": {
+        "address": "Maggamane primary school, Douar Maggamane", "region": "Marrakech-Safi",
+        "latitude": Decimal("31.485870"), "longitude": Decimal("-8.098310"),
+        "meeting_point": "The school's main gate at 8:15 on the first day.",
+        "transport_points": _TRANSPORT,
+        "accommodation": "The association's volunteer house in Maggamane, a ten-minute walk.",
+        "food": "Breakfast and dinner at the house; lunch in the school canteen.",
+        "host_contact": "Fatima Zahra Idrissi, head teacher, +212 6 70 11 22 33",
+        "local_emergency": "Tamazouzte health centre, +212 5 24 48 10 10",
+    },
+    "anwal": {
+        "address": "Anwal primary school, Hay Anwal", "city": "Marrakech",
+        "region": "Marrakech-Safi",
+        "latitude": Decimal("31.648210"), "longitude": Decimal("-8.012330"),
+        "meeting_point": "The school's office, 8:00 on the first day.",
+        "transport_points": "Marrakech Menara airport (RAK), 8 km\n"
+                            "Marrakech railway station (ONCF), 3 km",
+        "accommodation": "A host family in Hay Anwal, single room.",
+        "food": "All meals with the host family.",
+        "host_contact": "Mohamed Benali, head teacher, +212 6 62 55 44 33",
+        "local_emergency": "Ibn Tofail hospital, Marrakech, +212 5 24 44 80 11",
+    },
+}
+#: What each running project's infosheet prints.
+PROJECT_LOGISTICS: dict[str, dict[str, Any]] = {
+    "room-2": {
+        "working_days": "Monday to Friday (Saturday morning when the concrete needs it)",
+        "working_hours": "8:30 to 12:30 and 14:30 to 17:30",
+        "what_to_bring": "Work clothes and closed safety shoes\nA hat and sun cream\n"
+                         "A refillable water bottle\nA warm jumper for the evenings",
+    },
+    "maggamane-deco-2": {
+        "working_days": "Monday to Friday",
+        "working_hours": "9:00 to 12:00 and 14:30 to 17:00",
+        "what_to_bring": "Old clothes for painting\nA hat and sun cream\n"
+                         "Modest clothes for the school (shoulders and knees covered)",
+    },
+    "anwal": {
+        "working_days": "Monday to Saturday morning (school days)",
+        "working_hours": "8:30 to 12:30, and 14:30 to 16:30 except on Wednesday and Saturday",
+        "what_to_bring": "Modest clothes for the school (shoulders and knees covered)\n"
+                         "Games or pictures from your country for the pupils\n"
+                         "A refillable water bottle",
+    },
+}
+
+
+def _fill_logistics(record: Any, values: dict[str, Any]) -> None:
+    """Give ``record`` the demo's logistics where it has none yet (a second seed keeps what a
+    coordinator typed)."""
+    for name, value in values.items():
+        if getattr(record, name) is None:
+            setattr(record, name, value)
 
 
 def _projects(today: date) -> list[dict[str, Any]]:
@@ -725,6 +804,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
             {"kind": spec["kind"], "organisation": orgs[spec["host"]], "city": spec.get("city"),
              "name_fr": spec.get("name_fr"), "name_ar": spec.get("name_ar")},
         )
+        _fill_logistics(sites[spec["key"]], SITE_LOGISTICS.get(spec["key"], {}))
         created["sites"] += new
 
     projects: dict[str, Project] = {}
@@ -752,6 +832,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         )
         if new:
             project.sdgs = spec["sdgs"]
+        _fill_logistics(project, PROJECT_LOGISTICS.get(spec["key"], {}))
         projects[spec["key"]] = project
         created["projects"] += new
 
@@ -881,9 +962,33 @@ def _placements(
                 },
             )
             placements_made += new
+            if new and status is PlacementStatus.CONFIRMED and position % 4 == 0:
+                _arrival(placement, position)
             if new and status in (PlacementStatus.COMPLETED, PlacementStatus.ACTIVE):
                 hours_made += _hours(placement, today, rng, coordinator)
     return placements_made, hours_made
+
+
+#: Flights volunteers of the demo arrive on (number, local time).
+_FLIGHTS = (("AT 801", time(14, 35)), ("FR 2618", time(11, 50)), ("TO 3432", time(17, 20)))
+
+
+def _arrival(placement: Placement, position: int) -> None:
+    """Travel details for a confirmed demo placement: a flight the day before the first day,
+    picked up at the site's first airport, back on the last day."""
+    from aljisr.arrivals.models import ArrivalDetails, TravelMode
+
+    points = placement.project.site.transport_point_list
+    number, at = _FLIGHTS[position % len(_FLIGHTS)]
+    db.session.add(ArrivalDetails(
+        placement_id=placement.id, arrival_date=placement.start_date - timedelta(days=1),
+        arrival_time=at, arrival_mode=TravelMode.FLIGHT, arrival_number=number,
+        arrival_point=points[0] if points else None, pickup_needed=bool(points),
+        departure_date=placement.end_date, departure_time=time(9, 40),
+        departure_mode=TravelMode.FLIGHT, departure_number=number.replace("801", "800"),
+        insurance_provider="AXA Assistance", insurance_policy=f"TRV-2026-{placement.id:05d}",
+        insurance_valid_until=placement.end_date + timedelta(days=7),
+    ))
 
 
 def _hours(placement: Placement, today: date, rng: random.Random, reviewer: User) -> int:

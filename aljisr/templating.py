@@ -47,6 +47,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("projects.index", _l("Projects"), Permission.MANAGE_REGISTERS),
     NavItem("placements.index", _l("Placements"), Permission.MANAGE_PLACEMENTS),
     NavItem("planner.index", _l("Season planner"), Permission.MANAGE_PLACEMENTS, more=True),
+    NavItem("arrivals.board", _l("Arrivals board"), Permission.ARRIVALS_BOARD, more=True),
     NavItem("hours.queue", _l("Hours"), Permission.REVIEW_HOURS),
     NavItem("certificates.index", _l("Certificates"), Permission.ISSUE_CERTIFICATES),
     NavItem("reports.index", _l("Reports"), Permission.VIEW_REPORTS_ALL),

@@ -18,6 +18,8 @@ from aljisr.i18n import _, format_date, format_decimal
 ESSENTIAL_KINDS: frozenset[str] = frozenset({
     "placement.proposed", "placement.confirmed", "placement.dates_changed",
     "placement.cancelled", "placement.withdrawn", "reminder.day",
+    # arrival details missing: the volunteer's pickup and safety depend on them
+    "reminder.details", "reminder.details_staff",
 })
 #: Kinds a recipient may turn off with the unsubscribe link.
 OPTIONAL_KINDS: frozenset[str] = frozenset({
@@ -89,6 +91,10 @@ def placement_notice(kind: str, placement: Any, recipient: Recipient, *,
         subject = _("Placement confirmed: %(project)s", **facts)
         paragraphs = [_("The placement of %(volunteer)s on %(project)s (%(site)s) is confirmed "
                         "from %(start)s to %(end)s.", **facts)]
+        if recipient.email.strip().lower() == (placement.volunteer.email or "").lower():
+            paragraphs.append(_("Your pre-arrival infosheet is attached: where to go, whom to "
+                                "call, what to bring. Please record your travel in your "
+                                "portal, so that the host can plan your arrival."))
     elif kind == "placement.dates_changed":
         subject = _("New dates for the placement: %(project)s", **facts)
         assert old is not None
@@ -112,6 +118,23 @@ def placement_notice(kind: str, placement: Any, recipient: Recipient, *,
         ]
         if placement.project.site.address:
             paragraphs.append(_("Address: %(address)s", address=placement.project.site.address))
+    elif kind == "reminder.details":
+        subject = _("Your arrival details, please: %(project)s", **facts)
+        paragraphs = [
+            _("Your placement on %(project)s (%(site)s) starts on %(start)s.", **facts),
+            _("Please record in your portal how and when you arrive and leave, whether you "
+              "need to be picked up, your insurance and your emergency contact: the host "
+              "plans your arrival from them."),
+        ]
+        return Notice(subject, paragraphs, _("Record my arrival details"), recipient.link)
+    elif kind == "reminder.details_staff":
+        subject = _("Arrival details missing: %(volunteer)s", **facts)
+        paragraphs = [
+            _("%(volunteer)s starts on %(project)s (%(site)s) on %(start)s and has not given "
+              "arrival details yet, although reminded.", **facts),
+            _("Contact them, or record the details yourself."),
+        ]
+        return Notice(subject, paragraphs, _("Record arrival details"), recipient.link)
     else:  # pragma: no cover - a programming error
         raise ValueError(kind)
     if reason and kind in ("placement.cancelled", "placement.withdrawn"):

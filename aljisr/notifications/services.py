@@ -21,7 +21,7 @@ placement's dates or the volunteer's safety (:data:`.messages.ESSENTIAL_KINDS`) 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -95,11 +95,14 @@ def opt_out(email: str, kind: str) -> bool:
 
 
 def notify(kind: str, recipients: Iterable[Recipient], compose: Composer, *,
-           dedup_key: str | None = None) -> list[OutboxMessage]:
+           dedup_key: str | None = None,
+           attach: Callable[[Recipient], list[tuple[str, str, bytes]]] | None = None,
+           ) -> list[OutboxMessage]:
     """Queue one message of ``kind`` to each recipient (an address once), in their language:
     ``compose(recipient)`` gives the content, rendered as HTML and plain text. Skips a
     recipient who turned ``kind`` off, and, with ``dedup_key``, one already written (the key
-    is suffixed with the address). Flushes, never commits.
+    is suffixed with the address). ``attach(recipient)`` gives the files attached to that
+    recipient's message, as ``(filename, content type, bytes)``. Flushes, never commits.
 
     :returns: the queued rows.
     """
@@ -136,7 +139,8 @@ def notify(kind: str, recipients: Iterable[Recipient], compose: Composer, *,
                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         written.append(send_mail(recipient.email.strip(), str(notice.subject), text, html=html,
                                  headers=headers, language=recipient.language, kind=kind,
-                                 dedup_key=key))
+                                 dedup_key=key,
+                                 attachments=attach(recipient) if attach else ()))
     return written
 
 
@@ -198,7 +202,28 @@ def placement_changed(placement: Any, kind: str, *,
     :returns: the queued rows.
     """
     recipients = _placement_recipients(placement, sending=True, host=kind in HOST_TOLD)
-    return notify(kind, recipients, lambda r: placement_notice(kind, placement, r, old=old))
+    attach = _infosheet_for_volunteer(placement) if kind == "placement.confirmed" else None
+    return notify(kind, recipients, lambda r: placement_notice(kind, placement, r, old=old),
+                  attach=attach)
+
+
+def _infosheet_for_volunteer(placement: Any) -> Callable[[Recipient], list[tuple[str, str,
+                                                                               bytes]]]:
+    """Attach the pre-arrival infosheet, in their language, to the volunteer's message
+    (issue 14, item 5); the organisations' messages carry none (the host downloads it from
+    its volunteer's page)."""
+    from aljisr.arrivals.infosheet import render_placement
+    from aljisr.dates import association_today
+
+    volunteer_address = (placement.volunteer.email or "").strip().lower()
+
+    def attach(recipient: Recipient) -> list[tuple[str, str, bytes]]:
+        if recipient.email.strip().lower() != volunteer_address:
+            return []
+        name, data = render_placement(placement, recipient.language, association_today())
+        return [(name, "application/pdf", data)]
+
+    return attach
 
 
 def hours_reviewed(entry: Any, kind: str, *, message: str | None = None,
@@ -249,4 +274,53 @@ def write_arrival_reminders(today: date) -> int:
             kind, recipients, lambda r, p=placement, k=kind: placement_notice(k, p, r),
             dedup_key=f"{kind}:{placement.id}:{placement.start_date.isoformat()}",
         ))
+    return written
+
+
+#: Days before the first day at which missing arrival details are asked of the volunteer,
+#: then told to the coordinator (issue 14, item 1).
+DETAILS_VOLUNTEER_DAYS = 14
+DETAILS_STAFF_DAYS = 10
+
+
+def _coordinator_recipients(placement: Any, link: str) -> list[Recipient]:
+    """The placement's coordinator (an active login), else every active coordinator."""
+    from aljisr.arrivals.queries import coordinators
+
+    chosen = placement.coordinator
+    users = [chosen] if chosen is not None and chosen.active else list(coordinators())
+    return [Recipient(u.email, mail_locale(u), u.display_name, link) for u in users]
+
+
+def write_details_reminders(today: date) -> int:
+    """Ask for missing arrival details: for each confirmed placement starting within
+    :data:`DETAILS_VOLUNTEER_DAYS` days with no arrival date recorded, the volunteer
+    (``reminder.details``, with the link to their arrival form); within
+    :data:`DETAILS_STAFF_DAYS` days and still missing, the placement's coordinator (or every
+    coordinator when it has none: ``reminder.details_staff``). Idempotent like
+    :func:`write_arrival_reminders` (a marker per placement, kind, first day and address).
+    Flushes, never commits.
+
+    :returns: the number of messages written.
+    """
+    from aljisr.arrivals.queries import missing_details
+
+    written = 0
+    last = today + timedelta(days=DETAILS_VOLUNTEER_DAYS)
+    for placement in missing_details(today + timedelta(days=1), last):
+        start = placement.start_date.isoformat()
+        written += len(notify(
+            "reminder.details",
+            _volunteer_recipient(placement.volunteer,
+                                 absolute_url("portal.arrival", placement_id=placement.id)),
+            lambda r, p=placement: placement_notice("reminder.details", p, r),
+            dedup_key=f"reminder.details:{placement.id}:{start}",
+        ))
+        if (placement.start_date - today).days <= DETAILS_STAFF_DAYS:
+            link = absolute_url("arrivals.edit", placement_id=placement.id)
+            written += len(notify(
+                "reminder.details_staff", _coordinator_recipients(placement, link),
+                lambda r, p=placement: placement_notice("reminder.details_staff", p, r),
+                dedup_key=f"reminder.details_staff:{placement.id}:{start}",
+            ))
     return written

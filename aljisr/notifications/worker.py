@@ -299,15 +299,18 @@ def deliver_due(limit: int | None = None) -> BatchResult:
 
 
 def run_daily_jobs(today: date | None = None) -> int:
-    """The worker's daily work: the arrival reminders for ``today`` (the association's date).
+    """The worker's daily work: the arrival reminders and the requests for missing arrival
+    details for ``today`` (the association's date).
 
     :returns: the number of messages written.
     """
-    from aljisr.notifications.services import write_arrival_reminders
+    from aljisr.notifications.services import write_arrival_reminders, write_details_reminders
 
     with write_intent():
         try:
-            written = write_arrival_reminders(today or association_today())
+            day = today or association_today()
+            written = write_arrival_reminders(day)
+            written += write_details_reminders(day)
             db.session.commit()
         except BaseException:
             db.session.rollback()

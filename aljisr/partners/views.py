@@ -22,6 +22,8 @@ from flask import (
 )
 from flask_login import current_user
 
+from aljisr.arrivals import queries as arrival_queries
+from aljisr.arrivals.views import infosheet_response
 from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
@@ -63,10 +65,28 @@ def volunteer(volunteer_id: int) -> str:
     today = association_today()
     found = queries.volunteer_for_partner(current_user, volunteer_id, today) or abort(404)
     detail = queries.volunteer_detail(current_user, found, today)
+    # a host sees the travel of the placements at its sites while the volunteer is placed
+    # there (docs/architecture.md §6.1); the sending organisation does not
+    travel = ([p.id for p in detail.placements if queries.host_sees(p, today)]
+              if current_user.is_host_partner else [])
     return render_template(
         "partners/volunteer.html", detail=detail, v=detail.volunteer, today=today,
         can_download="certificates.download" in current_app.view_functions,
+        travel_ids=travel, arrivals=arrival_queries.details_for(travel),
+        relation=found.emergency_contact_relation if detail.volunteer.practical_visible
+        else None,
     )
+
+
+@bp.route("/placements/<int:placement_id>/infosheet.pdf")
+@require(Permission.ARRIVALS_BOARD)
+def infosheet(placement_id: int) -> Any:
+    """The infosheet of a volunteer coming to one of our sites (host organisations, while
+    the volunteer is placed with us), in the volunteer's language (``?language=`` for
+    another)."""
+    found = arrival_queries.placement_for_host(current_user, placement_id,
+                                               association_today()) or abort(404)
+    return infosheet_response(found)
 
 
 def _hours_state() -> str:

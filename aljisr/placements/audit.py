@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from aljisr.arrivals.forms import ArrivalForm
 from aljisr.audit import AuditWording, RecordWording, status_titles
 from aljisr.i18n import _l
 from aljisr.placements.forms import PlacementForm
@@ -40,7 +41,7 @@ WORDING = AuditWording(
             table="placements",
             label=_l("Placement"),
             page=("placements.detail", "placement_id"),
-            forms=(PlacementForm,),
+            forms=(PlacementForm, ArrivalForm),
             form_aliases={"volunteer_id": "volunteer", "project_id": "project"},
             values=status_titles(PlacementStatus),
             names=_names,

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from aljisr import once
+from aljisr.arrivals import queries as arrival_queries
 from aljisr.certificates import queries as certificate_queries
 from aljisr.dates import association_today
 from aljisr.errors import DomainError
@@ -31,7 +32,7 @@ from aljisr.placements.forms import (
     TransitionForm,
 )
 from aljisr.placements.matching import score
-from aljisr.placements.models import Placement, PlacementStatus
+from aljisr.placements.models import ONGOING_STATUSES, Placement, PlacementStatus
 from aljisr.projects.models import Project
 from aljisr.volunteers.models import Volunteer
 from aljisr.web import field_error, form_status, render_form
@@ -175,6 +176,8 @@ def _render_detail(
         today=association_today(),
         failed=failed,
         failed_form=form,
+        arrival=arrival_queries.details(placement.id),
+        can_edit_arrival=placement.status in ONGOING_STATUSES,
     )
     return html, form_status(form)
 

@@ -26,6 +26,8 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from aljisr.arrivals import queries as arrival_queries
+from aljisr.arrivals.views import arrival_form_page, infosheet_response
 from aljisr.dates import association_today
 from aljisr.downloads import send_download
 from aljisr.errors import DomainError
@@ -35,7 +37,7 @@ from aljisr.hours.services import log_hours
 from aljisr.i18n import _, current_language, format_date, isolated_text
 from aljisr.listing import parse_page
 from aljisr.permissions import Permission, require
-from aljisr.placements.models import Placement
+from aljisr.placements.models import ONGOING_STATUSES, Placement
 from aljisr.portal import data_export, queries, services
 from aljisr.portal.forms import PortalLogHoursForm, ProfileForm
 from aljisr.volunteers.models import Volunteer
@@ -174,7 +176,28 @@ def placement(placement_id: int) -> Any:
         certificates=queries.own_certificates(current_user, found.id),
         can_download="certificates.download" in current_app.view_functions,
         today=today,
+        arrival=arrival_queries.details(found.id),
+        can_edit_arrival=found.status in ONGOING_STATUSES,
     ), status
+
+
+@bp.route("/placements/<int:placement_id>/arrival", methods=["GET", "POST"])
+@require(Permission.VOLUNTEER_PORTAL)
+def arrival(placement_id: int) -> Any:
+    """My travel to and from one of my placements, my insurance and my emergency contact."""
+    _me()
+    found = queries.own_placement(current_user, placement_id) or abort(404)
+    return arrival_form_page(found, url_for("portal.placement", placement_id=found.id),
+                             "portal/arrival.html")
+
+
+@bp.route("/placements/<int:placement_id>/infosheet.pdf")
+@require(Permission.VOLUNTEER_PORTAL)
+def infosheet(placement_id: int) -> Any:
+    """The pre-arrival infosheet of one of my placements, in my interface language."""
+    _me()
+    found = queries.own_placement(current_user, placement_id) or abort(404)
+    return infosheet_response(found, current_language())
 
 
 @bp.route("/certificates")

@@ -128,6 +128,15 @@ class ProjectForm(AppForm):
     gender_margin = IntegerField(
         _l("Gender balance margin"), validators=[Optional(), NumberRange(min=0, max=999)],
         description=_l("Most women over men, or men over women, where gender is known."))
+    working_days = StringField(
+        _l("Working days"), validators=[Optional(), Length(max=200)],
+        description=_l("Printed on the infosheet, e.g. Monday to Friday."))
+    working_hours = StringField(
+        _l("Working hours"), validators=[Optional(), Length(max=200)],
+        description=_l("e.g. 9:00 to 12:30 and 14:30 to 17:00."))
+    what_to_bring = TextAreaField(
+        _l("What to bring"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 4},
+        description=_l("One item a line, printed as a list on the infosheet."))
     submit = SubmitField(_l("Save"))
 
     def validate_end_date(self, field: Any) -> None:
@@ -140,7 +149,7 @@ class ProjectForm(AppForm):
             "title", "title_fr", "title_ar", "description", "site_id", "funder_id", "parent_id",
             "phase_number", "start_date", "end_date", "capacity", "required_skills",
             "required_languages", "sdgs", "min_age", "min_stay_days", "max_per_nationality",
-            "gender_margin")}
+            "gender_margin", "working_days", "working_hours", "what_to_bring")}
         values["theme"] = Theme(self.theme.data)
         values["status"] = ProjectStatus(self.status.data)
         return values

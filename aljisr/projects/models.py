@@ -140,6 +140,10 @@ class Project(TimestampMixin, db.Model):
     min_stay_days: Mapped[int | None] = mapped_column(sa.SmallInteger)
     max_per_nationality: Mapped[int | None] = mapped_column(sa.SmallInteger)
     gender_margin: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    #: Printed on the pre-arrival infosheet: "Monday to Friday", "9:00-12:30, 14:30-17:00".
+    working_days: Mapped[str | None] = mapped_column(sa.String(200))
+    working_hours: Mapped[str | None] = mapped_column(sa.String(200))
+    what_to_bring: Mapped[str | None] = mapped_column(sa.Text)
     search_key: Mapped[str] = mapped_column(sa.String(600), default="", index=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

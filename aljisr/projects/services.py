@@ -31,7 +31,8 @@ from aljisr.text import clean_text
 FIELDS = ("title", "title_fr", "title_ar", "description", "site_id", "funder_id", "parent_id",
           "phase_number", "theme", "status", "start_date", "end_date", "capacity",
           "required_skills", "required_languages", "sdgs", "min_age", "min_stay_days",
-          "max_per_nationality", "gender_margin")
+          "max_per_nationality", "gender_margin", "working_days", "working_hours",
+          "what_to_bring")
 
 #: Deepest chain of phases followed when looking for a cycle (a project cannot be its own phase).
 MAX_PHASE_DEPTH = 50
@@ -146,8 +147,10 @@ def _apply(project: Project, values: Mapping[str, Any]) -> list[str]:
             value = list(value or [])
             if name == "sdgs":
                 value = sorted(set(value))
-        if name == "description":
+        if name in ("description", "what_to_bring"):
             value = (value or "").strip() or None
+        if name in ("working_days", "working_hours"):
+            value = clean_text(value) or None
         if name == "required_languages" and set(value) == set(project.required_languages or []):
             continue  # the same languages listed in another order
         if assign(project, name, value):

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import SearchField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DecimalField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from aljisr.formfields import (
     ADDRESS_MAX_LENGTH,
@@ -16,9 +23,9 @@ from aljisr.formfields import (
     optional_int,
 )
 from aljisr.forms import AppForm
-from aljisr.i18n import _, _l
+from aljisr.i18n import _, _l, ltr
 from aljisr.once import OneTimeField
-from aljisr.sites.models import SITE_KIND_TITLES, SiteKind
+from aljisr.sites.models import LOGISTICS_FIELDS, SITE_KIND_TITLES, SiteKind
 
 
 def _kind_options() -> list[SelectChoice]:
@@ -43,12 +50,44 @@ class SiteForm(AppForm):
     region = StringField(_l("Region"), validators=[Optional(), Length(max=120)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
                           render_kw={"rows": 3})
+    # --- for the pre-arrival infosheet ---
+    latitude = DecimalField(
+        _l("Latitude"), places=6, validators=[Optional(), NumberRange(min=-90, max=90)],
+        description=_l("Decimal degrees, e.g. %(example)s (north is positive).",
+                       example=ltr("31.628674")), render_kw={"dir": "ltr", "step": "any"})
+    longitude = DecimalField(
+        _l("Longitude"), places=6, validators=[Optional(), NumberRange(min=-180, max=180)],
+        description=_l("Decimal degrees, e.g. %(example)s (west is negative).",
+                       example=ltr("-7.992047")), render_kw={"dir": "ltr", "step": "any"})
+    meeting_point = TextAreaField(_l("Meeting point"), validators=[Optional(), Length(max=2000)],
+                                  render_kw={"rows": 2})
+    transport_points = TextAreaField(
+        _l("Nearest airports and stations"), validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 3},
+        description=_l("One a line, e.g. Marrakech Menara airport (RAK). Volunteers choose "
+                       "their arrival point from this list."))
+    accommodation = TextAreaField(_l("Accommodation"), validators=[Optional(), Length(max=2000)],
+                                  render_kw={"rows": 2})
+    food = TextAreaField(_l("Food"), validators=[Optional(), Length(max=2000)],
+                         render_kw={"rows": 2})
+    host_contact = TextAreaField(
+        _l("Host's contact on site"), validators=[Optional(), Length(max=1000)],
+        render_kw={"rows": 2}, description=_l("Name, role and phone number."))
+    local_emergency = TextAreaField(
+        _l("Local emergency contacts"), validators=[Optional(), Length(max=1000)],
+        render_kw={"rows": 2},
+        description=_l("Nearest hospital or doctor; the national numbers are always printed."))
+    code_of_conduct = TextAreaField(
+        _l("Code of conduct"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 4},
+        description=_l("One rule a line. Empty: schools print the association's code of "
+                       "conduct for working in schools."))
     once = OneTimeField()
     submit = SubmitField(_l("Save"))
 
     def values(self) -> dict[str, Any]:
         values = {name: self[name].data for name in (
-            "name", "name_fr", "name_ar", "organisation_id", "address", "city", "region", "notes")}
+            "name", "name_fr", "name_ar", "organisation_id", "address", "city", "region", "notes",
+            *LOGISTICS_FIELDS)}
         values["kind"] = SiteKind(self.kind.data)
         return values
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -40,6 +41,12 @@ SITE_KIND_TITLES = {
 }
 
 
+#: The logistics a site keeps for the pre-arrival infosheet (all optional).
+LOGISTICS_FIELDS = ("latitude", "longitude", "meeting_point", "transport_points",
+                    "accommodation", "food", "host_contact", "local_emergency",
+                    "code_of_conduct")
+
+
 class Site(TimestampMixin, db.Model):
     """A site; it may belong to a host organisation (whose partner users then see it)."""
 
@@ -60,6 +67,22 @@ class Site(TimestampMixin, db.Model):
     city: Mapped[str | None] = mapped_column(sa.String(120))
     region: Mapped[str | None] = mapped_column(sa.String(120))
     notes: Mapped[str | None] = mapped_column(sa.Text)
+    # --- logistics, printed on the pre-arrival infosheet (aljisr/arrivals/infosheet.py) ---
+    #: WGS 84 coordinates in decimal degrees, for the map link.
+    latitude: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 6))
+    meeting_point: Mapped[str | None] = mapped_column(sa.Text)
+    #: The nearest airports and stations, one a line: the choices of a volunteer's arrival
+    #: point (:attr:`transport_point_list`).
+    transport_points: Mapped[str | None] = mapped_column(sa.Text)
+    accommodation: Mapped[str | None] = mapped_column(sa.Text)
+    food: Mapped[str | None] = mapped_column(sa.Text)
+    #: The host's contact on site (name, phone), as volunteers should reach them.
+    host_contact: Mapped[str | None] = mapped_column(sa.Text)
+    #: Local emergency contacts (nearest hospital, doctor), besides the national numbers.
+    local_emergency: Mapped[str | None] = mapped_column(sa.Text)
+    #: The site's own code of conduct; empty: the association's standard one for schools.
+    code_of_conduct: Mapped[str | None] = mapped_column(sa.Text)
     search_key: Mapped[str] = mapped_column(sa.String(600), default="", index=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -74,6 +97,20 @@ class Site(TimestampMixin, db.Model):
         parts[key] = value
         self.search_key = search_key(*parts.values())
         return value
+
+    @property
+    def transport_point_list(self) -> list[str]:
+        """The airports and stations, one per non-empty line of :attr:`transport_points`."""
+        return [line.strip() for line in (self.transport_points or "").splitlines()
+                if line.strip()]
+
+    @property
+    def map_url(self) -> str | None:
+        """An OpenStreetMap link to the coordinates (zoom 17), or None without them."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        lat, lon = f"{self.latitude:.6f}", f"{self.longitude:.6f}"
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
 
     def name_in(self, language: str) -> str:
         """The name in ``language`` ("en", "fr", "ar"): its French or Arabic form when one

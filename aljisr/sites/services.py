@@ -19,11 +19,11 @@ from aljisr.i18n import _, ngettext
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.queries import ongoing_placements
 from aljisr.projects.models import Project
-from aljisr.sites.models import Site, SiteKind
+from aljisr.sites.models import LOGISTICS_FIELDS, Site, SiteKind
 from aljisr.text import clean_text
 
 FIELDS = ("name", "name_fr", "name_ar", "kind", "organisation_id", "address", "city", "region",
-          "notes")
+          "notes", *LOGISTICS_FIELDS)
 
 
 def _validate(values: Mapping[str, Any]) -> None:
@@ -44,7 +44,8 @@ def _apply(site: Site, values: Mapping[str, Any]) -> list[str]:
         if name not in values:
             continue
         value = values[name]
-        if name in ("address", "region", "notes"):
+        if name in ("address", "region", "notes", *LOGISTICS_FIELDS) and (
+                value is None or isinstance(value, str)):
             value = (value or "").strip() or None
         if assign(site, name, value):
             changed.append(name)

@@ -108,6 +108,8 @@ class Volunteer(TimestampMixin, db.Model):
     available_to: Mapped[date | None]
     emergency_contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     emergency_contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    #: Who the emergency contact is to the volunteer ("mother", "partner").
+    emergency_contact_relation: Mapped[str | None] = mapped_column(sa.String(100))
     dietary_notes: Mapped[str | None] = mapped_column(sa.Text)
     health_notes: Mapped[str | None] = mapped_column(sa.Text)
     #: Date the volunteer consented to the association keeping this data.

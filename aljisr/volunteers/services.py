@@ -334,8 +334,9 @@ def anonymise_volunteer(volunteer: Volunteer, *, actor: Any, reason: str) -> Non
     statistics need.
 
     Cleared: names, e-mail, phone, date of birth, languages, skills, interests, availability,
-    emergency contact, dietary and health notes, consent date, notes, and the e-mails to them
-    in the outbox. The name becomes :func:`anonymous_name`. Kept: nationality and sending
+    emergency contact, dietary and health notes, consent date, notes, the arrival details
+    (travel, insurance) of their placements, and the e-mails to them in the outbox. The name
+    becomes :func:`anonymous_name`. Kept: nationality and sending
     organisation (reports count them), placements and hours. Their sign-in account, if any, is
     closed (its e-mail and name replaced, every session and link invalidated). Issued
     certificates keep their frozen snapshot and stay verifiable. The volunteer is archived.
@@ -363,12 +364,19 @@ def anonymise_volunteer(volunteer: Volunteer, *, actor: Any, reason: str) -> Non
             sa.delete(OutboxMessage).where(sa.func.lower(OutboxMessage.recipient)
                                            == volunteer.email.lower())
         )
+    from aljisr.arrivals.models import ArrivalDetails
+    from aljisr.placements.models import Placement
+
+    # travel and insurance are personal data too; the placements themselves stay
+    db.session.execute(sa.delete(ArrivalDetails).where(ArrivalDetails.placement_id.in_(
+        sa.select(Placement.id).where(Placement.volunteer_id == volunteer.id))))
     now = utcnow()
     if volunteer.archived_at is None:
         volunteer.archived_at = now
     volunteer.status = VolunteerStatus.ARCHIVED
     for name in ("name_ar", "email", "phone", "date_of_birth", "available_from",
                  "available_to", "emergency_contact_name", "emergency_contact_phone",
+                 "emergency_contact_relation",
                  "dietary_notes", "health_notes", "consent_date", "notes", "gender",
                  "application_group"):
         setattr(volunteer, name, None)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from aljisr.arrivals.models import ArrivalDetails
 from aljisr.certificates.services import issue_certificate
 from aljisr.dates import association_today
 from aljisr.hours.models import HoursStatus
@@ -254,12 +255,17 @@ def test_arrival_reminders_a_week_and_a_day_ahead_go_once_to_the_volunteer_and_t
         factories.volunteer(email="bruno@example.org"), world.project,
         status=PlacementStatus.CONFIRMED, start_date=today + timedelta(days=1),
         end_date=today + timedelta(days=3))
-    factories.placement(factories.volunteer(email="later@example.org"), world.project,
-                        status=PlacementStatus.CONFIRMED, start_date=today + timedelta(days=9),
-                        end_date=today + timedelta(days=10))
+    later = factories.placement(
+        factories.volunteer(email="later@example.org"), world.project,
+        status=PlacementStatus.CONFIRMED, start_date=today + timedelta(days=9),
+        end_date=today + timedelta(days=10))
     factories.placement(factories.volunteer(email="maybe@example.org"), world.project,
                         status=PlacementStatus.PROPOSED, start_date=today + timedelta(days=1),
                         end_date=today + timedelta(days=3))
+    # travel recorded, so no one is asked for arrival details (tests/arrivals/test_reminders.py)
+    for placement in (world.placement, tomorrow, later):
+        db.session.add(ArrivalDetails(placement_id=placement.id,
+                                      arrival_date=placement.start_date))
     db.session.commit()
     assert worker.run(once=True).sent == 4  # the worker's daily job, then delivery
     assert _recipients(db, "reminder.week") == {VOLUNTEER, HOST}

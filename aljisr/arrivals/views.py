@@ -1,0 +1,142 @@
+"""Arrivals: the arrivals and departures board (staff, and host organisations for their
+sites), its CSV and XLSX, and the staff pages of one placement's arrival details and
+infosheet. The volunteer's own pages are in the portal, the host's download of an infosheet
+in the partner pages; all write through :mod:`aljisr.arrivals.services`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, abort, g, render_template, request, url_for
+from flask_login import current_user
+
+from aljisr.arrivals import exports, infosheet, queries, services
+from aljisr.arrivals.forms import ArrivalForm, BoardFilterForm
+from aljisr.dates import association_today
+from aljisr.downloads import send_download
+from aljisr.i18n import LANGUAGES, _, current_language, text_direction
+from aljisr.mail import mail_locale
+from aljisr.permissions import Permission, require
+from aljisr.placements.models import Placement
+from aljisr.web import render_form, save_form
+
+bp = Blueprint("arrivals", __name__, url_prefix="/arrivals")
+
+#: Days the board covers when no range is chosen: today and the 13 days after.
+DEFAULT_DAYS = 14
+
+
+def _board() -> tuple[BoardFilterForm, queries.Board]:
+    """The filter bar (from the query string) and the board it selects; a bad value shows
+    its message and that part of the filter falls back to the default."""
+    language = current_language()
+    today = association_today()
+    form = BoardFilterForm(formdata=request.args)
+    form.set_sites(queries.board_sites(current_user, language))
+    form.validate()
+    first = form.date_from.data if not form.date_from.errors and form.date_from.data else today
+    last = form.date_to.data if not form.date_to.errors and form.date_to.data else None
+    if last is None or last < first:
+        last = first + timedelta(days=DEFAULT_DAYS - 1)
+    if (last - first).days >= queries.MAX_BOARD_DAYS:
+        form.date_to.errors = [*form.date_to.errors, _(
+            "At most %(num)d days at once.", num=queries.MAX_BOARD_DAYS)]
+        last = first + timedelta(days=queries.MAX_BOARD_DAYS - 1)
+    site_id = form.site.data if not form.site.errors else None
+    board = queries.board(current_user, first, last, language=language, today=today,
+                          site_id=site_id)
+    return form, board
+
+
+def _args(board: queries.Board) -> dict[str, Any]:
+    return {"date_from": board.first.isoformat(), "date_to": board.last.isoformat(),
+            "site": board.site_id or None}
+
+
+@bp.route("/")
+@require(Permission.ARRIVALS_BOARD)
+def board() -> Any:
+    """Arrivals and departures in a date range (default: the next 14 days), by site."""
+    g.no_store = True
+    form, found = _board()
+    status = 422 if form.errors else 200
+    return render_template("arrivals/board.html", filters=form, board=found,
+                           args=_args(found), today=association_today(),
+                           staff=current_user.is_staff), status
+
+
+@bp.route("/board.<any(csv, xlsx):fmt>")
+@require(Permission.ARRIVALS_BOARD)
+def board_download(fmt: str) -> Any:
+    """The board of the same filters as CSV or XLSX, in the reader's language."""
+    g.no_store = True
+    _form, found = _board()
+    if fmt == "csv":
+        return send_download(exports.board_csv(found), exports.filename(found, "csv"),
+                             exports.CSV_MIMETYPE)
+    rtl = text_direction(current_language()) == "rtl"
+    return send_download(exports.board_xlsx(found, rtl=rtl), exports.filename(found, "xlsx"),
+                         exports.XLSX_MIMETYPE)
+
+
+def _placement_or_404(placement_id: int) -> Placement:
+    return queries.any_placement(placement_id) or abort(404)
+
+
+@bp.route("/placements/<int:placement_id>", methods=["GET", "POST"])
+@require(Permission.MANAGE_PLACEMENTS)
+def edit(placement_id: int) -> Any:
+    """A coordinator records a placement's arrival details."""
+    placement = _placement_or_404(placement_id)
+    return arrival_form_page(placement, url_for("placements.detail",
+                                                placement_id=placement.id),
+                             "arrivals/edit.html")
+
+
+def arrival_form_page(placement: Placement, back: str, template: str) -> Any:
+    """The arrival details form of ``placement`` (shared by the staff page and the portal):
+    shown filled in, saved through the service, then back to ``back``; 422 with what was
+    typed when a rule refuses it."""
+    g.no_store = True
+    details = queries.details(placement.id)
+    volunteer = placement.volunteer
+    form = ArrivalForm(obj=details if request.method == "GET" else None)
+    if request.method == "GET":
+        for name in ("emergency_contact_name", "emergency_contact_relation",
+                     "emergency_contact_phone"):
+            form[name].data = getattr(volunteer, name)
+        for name in ("arrival_mode", "departure_mode"):
+            value = getattr(details, name, None)
+            form[name].data = value.value if value else ""
+    form.set_points(placement.project.site.transport_point_list,
+                    details.arrival_point if details else None)
+    done = save_form(
+        form,
+        lambda: services.record_arrival_details(placement, form.values(), actor=current_user),
+        _("Arrival details saved."),
+        lambda _saved: back,
+    )
+    return done or render_form(template, form, placement=placement, back=back,
+                               warning=services.insurance_warning(
+                                   details, placement, association_today()))
+
+
+def infosheet_response(placement: Placement, language: str | None = None) -> Any:
+    """The infosheet PDF of ``placement`` as a download, in ``language`` (``?language=``
+    when it is one of ours), else the volunteer's."""
+    g.no_store = True
+    wanted = language or request.args.get("language")
+    if wanted not in LANGUAGES:
+        wanted = mail_locale(placement.volunteer.user)
+    name, data = infosheet.render_placement(placement, wanted, association_today())
+    return send_download(data, name, "application/pdf")
+
+
+@bp.route("/placements/<int:placement_id>/infosheet.pdf")
+@require(Permission.MANAGE_PLACEMENTS)
+def sheet(placement_id: int) -> Any:
+    """A placement's pre-arrival infosheet (staff)."""
+    return infosheet_response(_placement_or_404(placement_id))
+
