@@ -144,6 +144,7 @@ BLUEPRINT_MODULES = (
     "aljisr.planner.views",
     "aljisr.notifications.views",
     "aljisr.calendars.views",
+    "aljisr.applications.views",
 )
 
 
@@ -160,6 +161,7 @@ AUDIT_WORDING_MODULES = (
     "aljisr.certificates.audit",
     "aljisr.auth.audit",
     "aljisr.planner.audit",
+    "aljisr.applications.audit",
     "aljisr.seed",
 )
 

@@ -1,5 +1,6 @@
 """Import every model so that ``db.metadata`` is complete (migrations, create_all)."""
 
+from aljisr.applications.models import Application, ApplicationProject
 from aljisr.audit import AuditEvent
 from aljisr.auth.models import User
 from aljisr.backup.models import BackupRun
@@ -17,6 +18,8 @@ from aljisr.sites.models import Site
 from aljisr.volunteers.models import Volunteer, VolunteerLanguage
 
 __all__ = [
+    "Application",
+    "ApplicationProject",
     "AuditEvent",
     "BackupRun",
     "CalendarFeed",

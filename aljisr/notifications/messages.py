@@ -18,6 +18,9 @@ from aljisr.i18n import _, format_date, format_decimal
 ESSENTIAL_KINDS: frozenset[str] = frozenset({
     "placement.proposed", "placement.confirmed", "placement.dates_changed",
     "placement.cancelled", "placement.withdrawn", "reminder.day",
+    # an applicant's messages: each answers what they did (aljisr/applications/messages.py)
+    "application.confirm", "application.received", "application.accepted",
+    "application.declined",
 })
 #: Kinds a recipient may turn off with the unsubscribe link.
 OPTIONAL_KINDS: frozenset[str] = frozenset({

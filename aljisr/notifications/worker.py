@@ -299,15 +299,21 @@ def deliver_due(limit: int | None = None) -> BatchResult:
 
 
 def run_daily_jobs(today: date | None = None) -> int:
-    """The worker's daily work: the arrival reminders for ``today`` (the association's date).
+    """The worker's daily work: the arrival reminders for ``today`` (the association's date),
+    and the anonymisation of applications past their retention period
+    (:func:`aljisr.applications.services.anonymise_expired`).
 
     :returns: the number of messages written.
     """
+    from aljisr.applications.services import anonymise_expired
     from aljisr.notifications.services import write_arrival_reminders
 
     with write_intent():
         try:
             written = write_arrival_reminders(today or association_today())
+            anonymised = anonymise_expired()
+            if anonymised:
+                log.info("daily jobs anonymised %d applications", anonymised)
             db.session.commit()
         except BaseException:
             db.session.rollback()
