@@ -263,7 +263,9 @@ def index() -> str:
     filters = _filter_form()
     active = filters.active_filters()
     page = queries.inbox_page(active, parse_page(request.args))
-    return render_template("applications/index.html", page=page, filters=filters,
+    # the status tabs keep the other filters
+    keep = {k: v for k, v in request.args.items() if k not in ("status", "page")}
+    return render_template("applications/index.html", page=page, filters=filters, keep=keep,
                            counts=queries.status_counts(active), active=active,
                            statuses=APPLICATION_STATUS_TITLES)
 
@@ -355,6 +357,7 @@ def accept(application_id: int) -> Any:
             target = row[error.field] if error.field in ("start_date", "end_date") else (
                 row.start_date)
             target.errors = [*target.errors, error.message]
+            form.form_errors.append(_("A placement was refused; see its dates below."))
         except DomainError as error:
             db.session.rollback()
             field_error(form, error, "volunteer")
