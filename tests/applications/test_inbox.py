@@ -132,7 +132,6 @@ def test_a_refused_placement_leaves_nothing_half_done(client, db, staff, project
         "placements-1-start_date": after, "placements-1-end_date": end, "invite": "y"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    import re; print(re.findall(r"invalid-feedback[^>]*>(.*?)</div>|alert-danger[^>]*>(.*?)</div>", html, re.S))
     assert 'id="placements-1-start_date-error"' in html and "The project is full" in html
     assert db.session.get(Application, a.id).status is ApplicationStatus.NEW
     assert db.session.scalar(sa.select(Volunteer).where(Volunteer.email == a.email)) is None
