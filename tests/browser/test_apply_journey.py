@@ -140,3 +140,32 @@ def test_an_anonymous_visitor_applies_in_arabic_and_becomes_a_volunteer(browser,
     # the volunteer's account speaks the language they applied in
     assert page.locator("html").get_attribute("lang") == "ar"
     assert page.get_by_role("heading", name="تعييناتي").is_visible()
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_the_form_and_the_inbox_fit_a_phone(browser, apply_server, language):
+    """At 390 px the form, with its errors shown, and the inbox never scroll sideways."""
+    base, _app, _smtp = apply_server
+    context = browser.new_context(base_url=base, locale=language, is_mobile=True,
+                                  has_touch=True, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto("/apply")
+        assert page.locator("html").get_attribute("lang") == language
+        page.locator("#submit").click()  # empty: every required field says why
+        assert page.locator("#full_name-error").is_visible()
+        page.goto("/apply")
+        scroll, inner = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, f"/apply is {scroll} px wide on a {inner} px screen"
+        page.goto("/login")
+        page.locator("#email").fill("coordinator@aljisr.example.org")
+        page.locator("#password").fill("demo-aljisr")
+        page.locator("#submit").click()
+        page.wait_for_url("**/home")
+        page.goto("/applications/")
+        scroll, inner = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, f"the inbox is {scroll} px wide on a {inner} px screen"
+    finally:
+        context.close()
