@@ -209,3 +209,19 @@ def test_the_worker_daily_jobs_anonymise_too(app, client, db, staff, projects):
     run_daily_jobs()
     db.session.expire_all()
     assert db.session.get(Application, a.id).anonymised_at is not None
+
+
+def test_every_input_has_a_label(client, db, staff, projects):
+    from tests.support.a11y import unlabelled_controls
+
+    a = _apply(client, db, [projects[1].id, projects[2].id])
+    pages = {"/apply": client.get("/apply"),
+             "/apply (errors)": client.post("/apply", data=apply_data(
+                 [projects[1].id], consent="", email="bad")),
+             "/applications/": staff.get("/applications/"),
+             "detail": staff.get(f"/applications/{a.id}"),
+             "accept": staff.get(f"/applications/{a.id}/accept"),
+             "decline": staff.get(f"/applications/{a.id}/decline")}
+    assert pages["/apply (errors)"].status_code == 422
+    for name, response in pages.items():
+        assert unlabelled_controls(response.get_data(as_text=True)) == [], name
