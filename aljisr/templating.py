@@ -1,5 +1,6 @@
 """Jinja globals and filters, all registered here: navigation by permission, direction, dates,
-countries, and each area's formatting helpers (none reads the database)."""
+countries, and each area's formatting helpers (none reads the database, but for the
+navigation's count of new applications shown to staff: docs/architecture.md §6.14)."""
 
 from __future__ import annotations
 

@@ -103,7 +103,8 @@ class ApplicationProject(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint(f"rank BETWEEN 1 AND {MAX_PREFERENCES}", name="rank_range"),
-        sa.UniqueConstraint("application_id", "project_id", name="one_rank_per_project"),
+        sa.UniqueConstraint("application_id", "project_id",
+                            name="uq_application_projects_one_rank_per_project"),
     )
 
 

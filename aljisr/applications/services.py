@@ -280,8 +280,8 @@ def submit_application(values: Mapping[str, Any], *, locale: str) -> Application
             _send_confirmation(application, update=False)
             return application
     application = existing
-    application.locale = locale
     if application.confirmed_at is None:
+        application.locale = locale
         application.consent_version, application.consent_at = CONSENT_VERSION, utcnow()
         _apply(application, values, projects)
         audit.record(None, "application.resubmit", application)
