@@ -145,6 +145,7 @@ BLUEPRINT_MODULES = (
     "aljisr.notifications.views",
     "aljisr.calendars.views",
     "aljisr.arrivals.views",
+    "aljisr.applications.views",
 )
 
 
@@ -162,6 +163,7 @@ AUDIT_WORDING_MODULES = (
     "aljisr.auth.audit",
     "aljisr.planner.audit",
     "aljisr.arrivals.audit",
+    "aljisr.applications.audit",
     "aljisr.seed",
 )
 

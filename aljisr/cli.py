@@ -21,11 +21,13 @@ BABEL_CFG = Path(__file__).parent / "babel.cfg"
 
 def register(app: Flask) -> None:
     """Attach the commands to ``app.cli``."""
+    from aljisr.applications.cli import applications_cli
     from aljisr.backup.cli import backup_command, restore_command
     from aljisr.certificates.cli import certificates_cli
     from aljisr.notifications.cli import worker_command
     from aljisr.volunteers.cli import volunteers_cli
 
+    app.cli.add_command(applications_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(volunteers_cli)
     app.cli.add_command(backup_command)

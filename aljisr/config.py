@@ -39,6 +39,22 @@ class Defaults:
     PASSWORD_RESET_RATE_LIMIT = "5 per minute"  # noqa: S105 (a rate, not a password)
     #: Verification-code look-ups allowed per client address (guessing is rate-limited).
     VERIFY_RATE_LIMIT = "30 per minute"
+    #: Applications sent from the public form (accepted or silently dropped) per client
+    #: address, and per e-mail address typed (a SHA-256 of it is the key, never the address);
+    #: forms sent back with an error do not count.
+    APPLY_RATE_LIMIT = "5 per hour; 20 per day"
+    APPLY_EMAIL_RATE_LIMIT = "3 per hour; 6 per day"
+    #: Fewer seconds than this between showing the application form and receiving it: a
+    #: script, silently dropped (the visitor sees the usual "check your e-mail" page).
+    APPLICATION_MIN_FILL_SECONDS = 5
+    #: Days a withdrawal link in an applicant's e-mail works (a confirmation link works
+    #: ``TOKEN_MAX_AGE_HOURS``).
+    APPLICATION_WITHDRAW_LINK_DAYS = 365
+    #: Declined and withdrawn applications are anonymised this many days after the decision
+    #: (the worker's daily jobs, or ``flask --app aljisr applications anonymise-expired``);
+    #: applications never confirmed, this many days after they were sent.
+    APPLICATION_RETENTION_DAYS = 180
+    APPLICATION_UNCONFIRMED_DAYS = 14
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     #: Set ``ALJISR_SESSION_COOKIE_SECURE=true`` when served over HTTPS (production).

@@ -1,5 +1,6 @@
 """Import every model so that ``db.metadata`` is complete (migrations, create_all)."""
 
+from aljisr.applications.models import Application, ApplicationProject
 from aljisr.arrivals.models import ArrivalDetails
 from aljisr.audit import AuditEvent
 from aljisr.auth.models import User
@@ -19,6 +20,8 @@ from aljisr.volunteers.models import Volunteer, VolunteerLanguage
 
 __all__ = [
     "ArrivalDetails",
+    "Application",
+    "ApplicationProject",
     "AuditEvent",
     "BackupRun",
     "CalendarFeed",

@@ -20,7 +20,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from aljisr import audit
+from aljisr.applications.models import (
+    CONSENT_VERSION,
+    Application,
+    ApplicationProject,
+    ApplicationStatus,
+)
 from aljisr.auth.models import User
+from aljisr.database import utcnow
 from aljisr.dates import association_today
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
@@ -48,6 +55,7 @@ WORDING = audit.AuditWording(
         "placements": _l("Placements"),
         "hours": _l("Hours entries"),
         "certificates": _l("Certificates"),
+        "applications": _l("Applications"),
     }},
 )
 
@@ -907,6 +915,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     )
     db.session.flush()
     created["certificates"] = _certificates(today, coordinator)
+    created["applications"] = _applications(today, projects, orgs, coordinator)
     if any(created.values()):
         audit.record(None, "demo.seed", coordinator, details=created)
     return created
@@ -1083,3 +1092,67 @@ def _certificates(today: date, coordinator: User) -> int:
         )
         made += 1
     return made
+
+
+#: Demo applications from the public form: names in several scripts, each in the language the
+#: applicant used, in every status (name, Arabic name, e-mail, nationality, locale, languages,
+#: sending organisation key, status, motivation).
+APPLICATIONS: list[tuple[Any, ...]] = [
+    ("Salma Benjelloun", "سلمى بنجلون", "salma.benjelloun@example.org", "MA", "ar",
+     {"ar": "native", "fr": "C1", "en": "B1"}, None, ApplicationStatus.NEW,
+     "أدرّس اللغة العربية للأطفال وأودّ أن أساعد في مكتبة المدرسة خلال العطلة الصيفية."),
+    ("Élise Lefèvre-Núñez", None, "elise.lefevre@example.org", "FR", "fr",
+     {"fr": "native", "es": "B2", "en": "B2"}, "send-fr", ApplicationStatus.NEW,
+     "Étudiante en sciences de l'éducation, je souhaite animer des ateliers de lecture et "
+     "peindre les salles de classe."),
+    ("山田 花子", None, "hanako.yamada@example.org", "JP", "en",
+     {"ja": "native", "en": "B2"}, "send-jp", ApplicationStatus.IN_REVIEW,
+     "I teach origami and would love to share it with pupils while learning some Darija."),
+    ("Jonas Björk", None, "jonas.bjork@example.org", "SE", "en",
+     {"sv": "native", "en": "C1", "fr": "A2"}, None, ApplicationStatus.DECLINED,
+     "Carpenter, available for two weeks to build shelves and bike racks."),
+    ("Mariam Al-Sayed", "مريم السيد", "mariam.alsayed@example.org", "EG", "ar",
+     {"ar": "native", "en": "B2"}, None, ApplicationStatus.WITHDRAWN,
+     "أرغب في المشاركة في مشروع بيئي مع التلاميذ."),
+]
+
+
+def _applications(today: date, projects: dict[str, Project], orgs: dict[str, Organisation],
+                  coordinator: User) -> int:
+    """The demo applications (:data:`APPLICATIONS`), confirmed, on the open projects (or the
+    latest ones when none is open); returns how many were created."""
+    open_ = [p for p in projects.values() if p.status is ProjectStatus.OPEN]
+    chosen = (open_ or sorted(projects.values(), key=lambda p: p.start_date)[-2:])[:2]
+    created = 0
+    now = utcnow()
+    for index, (name, name_ar, email, country, locale, langs, org, status,
+                motivation) in enumerate(APPLICATIONS):
+        if db.session.scalar(sa.select(Application.id).where(Application.email == email)):
+            continue
+        sent = now - timedelta(days=3 + index * 4)
+        open_status = status in (ApplicationStatus.NEW, ApplicationStatus.IN_REVIEW)
+        application = Application(
+            full_name=name, name_ar=name_ar, email=email,
+            open_email=email if open_status else None, nationality=country, locale=locale,
+            languages=langs, skills=[], interests=[Theme.EDUCATION.value],
+            available_from=today + timedelta(days=20), available_to=today + timedelta(days=100),
+            sending_organisation=orgs.get(org) if org else None, motivation=motivation,
+            heard_from="sending_organisation" if org else "search", status=status,
+            consent_version=CONSENT_VERSION, consent_at=sent, confirmed_at=sent,
+            testimonial_consent=index % 2 == 0, link_version=1,
+            date_of_birth=date(1995 + index, 1 + index, 10 + index),
+        )
+        application.preferences = [ApplicationProject(rank=rank, project=project)
+                                   for rank, project in enumerate(chosen, start=1)]
+        if status is ApplicationStatus.IN_REVIEW:
+            application.reviewed_at = sent + timedelta(days=1)
+        if status is ApplicationStatus.DECLINED:
+            application.decided_at = sent + timedelta(days=2)
+            application.decided_by_id = coordinator.id
+            application.decline_reason = "No place left on these dates; please apply again."
+        if status is ApplicationStatus.WITHDRAWN:
+            application.withdrawn_at = sent + timedelta(days=1)
+        db.session.add(application)
+        created += 1
+    db.session.flush()
+    return created

@@ -1,5 +1,6 @@
 """Jinja globals and filters, all registered here: navigation by permission, direction, dates,
-countries, and each area's formatting helpers (none reads the database)."""
+countries, and each area's formatting helpers (none reads the database, but for the
+navigation's count of new applications shown to staff: docs/architecture.md §6.15)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("main.home", _l("Overview"), Permission.SIGNED_IN),
     NavItem("volunteers.index", _l("Volunteers"), Permission.MANAGE_REGISTERS),
+    NavItem("applications.index", _l("Applications"), Permission.MANAGE_REGISTERS),
     NavItem("imports.index", _l("Import"), Permission.MANAGE_REGISTERS),
     NavItem("organisations.index", _l("Organisations"), Permission.MANAGE_REGISTERS, more=True),
     NavItem("sites.index", _l("Sites"), Permission.MANAGE_REGISTERS, more=True),
@@ -137,6 +139,22 @@ def list_url(changes: dict[str, Any]) -> str:
     return url_for(request.endpoint, **args)  # type: ignore[arg-type]
 
 
+def _nav_counts(nav: list[NavItem]) -> dict[str, int]:
+    """Numbers shown beside navigation items: the confirmed applications waiting for a first
+    look (one COUNT on an indexed column, for staff only). The one read of this module,
+    made here because every page's navigation shows it (docs/architecture.md §6.15)."""
+    if not any(item.endpoint == "applications.index" for item in nav):
+        return {}
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from aljisr.applications.queries import new_count
+
+    try:
+        return {"applications.index": new_count()}
+    except SQLAlchemyError:  # an error page while the database is away: no number
+        return {}
+
+
 def init_templating(app: Flask) -> None:
     """Register the globals and filters every template may use: the one place where they are
     registered. They format and decide from what the view passed; none reads the database
@@ -160,6 +178,7 @@ def init_templating(app: Flask) -> None:
         ]
         return {
             "nav_items": nav,
+            "nav_counts": _nav_counts(nav),
             "active_nav": active_nav_endpoint(nav, request.endpoint),
             "config_endpoints": app.view_functions,
             "current_locale": locale,

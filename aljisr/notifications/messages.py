@@ -20,6 +20,9 @@ ESSENTIAL_KINDS: frozenset[str] = frozenset({
     "placement.cancelled", "placement.withdrawn", "reminder.day",
     # arrival details missing: the volunteer's pickup and safety depend on them
     "reminder.details", "reminder.details_staff",
+    # an applicant's messages: each answers what they did (aljisr/applications/messages.py)
+    "application.confirm", "application.received", "application.accepted",
+    "application.declined",
 })
 #: Kinds a recipient may turn off with the unsubscribe link.
 OPTIONAL_KINDS: frozenset[str] = frozenset({

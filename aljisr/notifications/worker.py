@@ -299,11 +299,13 @@ def deliver_due(limit: int | None = None) -> BatchResult:
 
 
 def run_daily_jobs(today: date | None = None) -> int:
-    """The worker's daily work: the arrival reminders and the requests for missing arrival
-    details for ``today`` (the association's date).
+    """The worker's daily work for ``today`` (the association's date): the arrival reminders,
+    the requests for missing arrival details, and the anonymisation of applications past their
+    retention period (:func:`aljisr.applications.services.anonymise_expired`).
 
     :returns: the number of messages written.
     """
+    from aljisr.applications.services import anonymise_expired
     from aljisr.notifications.services import write_arrival_reminders, write_details_reminders
 
     with write_intent():
@@ -311,6 +313,9 @@ def run_daily_jobs(today: date | None = None) -> int:
             day = today or association_today()
             written = write_arrival_reminders(day)
             written += write_details_reminders(day)
+            anonymised = anonymise_expired()
+            if anonymised:
+                log.info("daily jobs anonymised %d applications", anonymised)
             db.session.commit()
         except BaseException:
             db.session.rollback()

@@ -21,8 +21,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from aljisr.applications.models import CONSENT_VERSION, Application
+from aljisr.applications.services import LinkPurpose as ApplicationLinkPurpose
+from aljisr.applications.services import link_token
 from aljisr.auth.services.passwords import LinkPurpose, issue_token
 from aljisr.certificates.services import issue_certificate
+from aljisr.database import utcnow
 from aljisr.dates import association_today
 from aljisr.extensions import db as database
 from aljisr.hours.models import HoursEntry, HoursStatus
@@ -72,6 +76,17 @@ ROWS: list[Row] = [
                                                     200,   200,  200,  200,  200,  200),
     row("GET", "/notifications/unsubscribe/forged.token",
                                                     404,   404,  404,  404,  404,  404),
+    # applying without an account (an empty POST has no fill-time stamp: dropped as a script's,
+    # answered as usual)
+    row("GET", "/apply",                            200,   200,  200,  200,  200,  200),
+    row("POST", "/apply",                           302,   302,  302,  302,  302,  302),
+    row("GET", "/apply/sent",                       200,   200,  200,  200,  200,  200),
+    row("GET", "/apply/privacy",                    200,   200,  200,  200,  200,  200),
+    # the signed token is the permission; a button (POST) uses it
+    row("GET", "/apply/confirm/{confirm_token}",    200,   200,  200,  200,  200,  200),
+    row("POST", "/apply/confirm/forged.token",      410,   410,  410,  410,  410,  410),
+    row("GET", "/apply/withdraw/{withdraw_token}",  200,   200,  200,  200,  200,  200),
+    row("POST", "/apply/withdraw/forged.token",     410,   410,  410,  410,  410,  410),
     # calendars: a private feed per user (the secret address is the key), one file per placement
     row("GET", "/calendar/",                        LOGIN, 200,  200,  200,  200,  200),
     row("POST", "/calendar/",                       LOGIN, 302,  302,  302,  302,  302),
@@ -134,6 +149,23 @@ ROWS: list[Row] = [
     row("POST", "/volunteers/{volunteer_a}/anonymise",
                                                     LOGIN, 403,  403,  403,  422,  422),
     row("GET", "/volunteers/999999/anonymise",      LOGIN, 403,  403,  403,  404,  404),
+    # --- applications inbox (staff) ---------------------------------------------------------
+    row("GET", "/applications/",                    LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/applications/{application_a}",     LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/applications/{application_unconfirmed}",
+                                                    LOGIN, 403,  403,  403,  404,  404),
+    row("GET", "/applications/999999",              LOGIN, 403,  403,  403,  404,  404),
+    row("POST", "/applications/{application_a}/review",
+                                                    LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/applications/{application_a}/decline",
+                                                    LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/applications/{application_a}/decline",
+                                                    LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/applications/{application_a}/accept",
+                                                    LOGIN, 403,  403,  403,  200,  200),
+    # nothing ticked: the volunteer is made, without placement or invitation
+    row("POST", "/applications/{application_a}/accept",
+                                                    LOGIN, 403,  403,  403,  302,  302),
     # --- volunteer imports (staff) ---------------------------------------------------------
     row("GET", "/imports/",                         LOGIN, 403,  403,  403,  200,  200),
     row("POST", "/imports/",                        LOGIN, 403,  403,  403,  422,  422),
@@ -373,6 +405,14 @@ class MatrixWorld:
                                         "targets": ["full_name", "email"]})
                    for data in (b"Name,Email\nNew Person,new@example.org\n",) * 2]
         database.session.add_all(batches)
+        applications = [Application(full_name=name, email=email, open_email=email,
+                                    consent_version=CONSENT_VERSION, consent_at=utcnow(),
+                                    confirmed_at=confirmed, languages={}, skills=[],
+                                    interests=[], link_version=1)
+                        for name, email, confirmed in (
+                            ("Applicant A", "applicant@example.org", utcnow()),
+                            ("Applicant U", "unconfirmed@example.org", None))]
+        database.session.add_all(applications)
         database.session.flush()
         self.ids = {
             "planning_run": run.id,
@@ -392,6 +432,9 @@ class MatrixWorld:
             "unsubscribe_token": unsubscribe_token("v@example.org", "hours.rejected"),
             "year": today.year, "today": today.isoformat(),
             "batch_pending": batches[0].id, "batch_spare": batches[1].id,
+            "application_a": applications[0].id, "application_unconfirmed": applications[1].id,
+            "confirm_token": link_token(applications[1], ApplicationLinkPurpose.CONFIRM),
+            "withdraw_token": link_token(applications[0], ApplicationLinkPurpose.WITHDRAW),
         }
         self.volunteer_b = volunteer_b
         self.user_b = user_b
