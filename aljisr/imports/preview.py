@@ -9,7 +9,7 @@ by the same keys (e-mail in any case; normalised name and date of birth).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,7 @@ from aljisr.imports.values import (
 )
 from aljisr.text import clean_email
 from aljisr.volunteers.forms import VolunteerForm
-from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates, name_key
+from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates_many, name_key
 
 #: Row choices: create a volunteer, update the likely duplicate, or leave the row out.
 CREATE, UPDATE, SKIP = "create", "update", "skip"
@@ -89,20 +89,98 @@ def _column_of(targets: Sequence[str], target: str) -> int | None:
 
 
 def build_preview(table: Table, targets: Sequence[str], *, date_order: str | None,
-                  organisation: tuple[int, str] | None) -> Preview:
+                  organisation: tuple[int, str] | None,
+                  progress: Callable[[int, int], None] | None = None) -> Preview:
     """Check every row of ``table`` read with one target per column (``targets``).
+
+    Rows are checked :data:`CHUNK` at a time: each chunk's likely duplicates are looked up
+    in a few queries (:func:`~aljisr.volunteers.queries.find_likely_duplicates_many`).
 
     :param date_order: ``"dmy"``/``"mdy"``, or None to detect it from the date columns.
     :param organisation: (id, name) of the sending organisation the volunteers come with.
+    :param progress: called after each chunk with (rows checked, rows in the file).
     """
     targets = list(targets)
-    date_columns = [i for i, t in enumerate(targets) if t in DATE_TARGETS]
-    detected = detect_date_order(row[i] for row in table.rows for i in date_columns)
+    detected = detected_date_order(table, targets)
     order = date_order or detected
-    rows = [_check_row(table, targets, index, order, organisation)
-            for index in range(len(table.rows))]
+    rules = FormRules(organisation)
+    rows: list[PreviewRow] = []
+    for start in range(0, len(table.rows), CHUNK):
+        chunk = [_check_row(table, targets, index, order, organisation, rules)
+                 for index in range(start, min(start + CHUNK, len(table.rows)))]
+        _find_duplicates(chunk)
+        rows += chunk
+        if progress is not None:
+            progress(len(rows), len(table.rows))
     _mark_duplicates(rows)
     return Preview(table, targets, order, detected, rows)
+
+
+def detected_date_order(table: Table, targets: Sequence[str]) -> str | None:
+    """The date order the file's date columns show (``"dmy"``/``"mdy"``), None when they
+    cannot tell (see :func:`~aljisr.imports.values.detect_date_order`)."""
+    date_columns = [i for i, t in enumerate(targets) if t in DATE_TARGETS]
+    return detect_date_order(row[i] for row in table.rows for i in date_columns)
+
+
+#: Rows checked between two duplicate look-ups (and progress reports).
+CHUNK = 500
+
+
+class FormRules:
+    """The volunteer form's select choices, read once per file rather than once per row.
+
+    Every row is still checked by a :class:`~aljisr.volunteers.forms.VolunteerForm` (its
+    validators, its messages); only each select's list of allowed values, identical for every
+    row, is built once here ({value: option}), and each row's form is given the one option its
+    value matches (none: the form's own "Not a valid choice."). The country, language and
+    level lists are hundreds long; searching them row by row was most of a file's preview.
+    """
+
+    SELECTS = ("nationality", "gender", "status", "sending_organisation_id")
+
+    def __init__(self, organisation: tuple[int, str] | None) -> None:
+        probe = VolunteerForm(formdata=MultiDict(), meta={"csrf": False})
+        probe.sending_organisation_id.choices = [SelectChoice("", "—")] + (
+            [SelectChoice(organisation[0], organisation[1])] if organisation else [])
+        probe.languages.append_entry()
+        row = probe.languages[0].form
+        self.allowed: dict[str, dict[Any, SelectChoice]] = {
+            name: self._options(probe[name]) for name in self.SELECTS}
+        self.allowed["code"] = self._options(row.code)
+        self.allowed["level"] = self._options(row.level)
+        self._form: VolunteerForm | None = None
+
+    def form(self, data: MultiDict[str, str]) -> VolunteerForm:
+        """The volunteer form filled with one row's ``data`` (no CSRF: nothing is posted).
+
+        One form per file, filled again for each row: ``process`` sets every field from
+        ``data`` (a field absent from it gets its default) and rebuilds the language rows, and
+        ``validate`` starts every field's errors afresh.
+        """
+        if self._form is None:
+            self._form = VolunteerForm(formdata=data, meta={"csrf": False})
+        else:
+            self._form.process(formdata=data)
+        return self._form
+
+    @staticmethod
+    def _options(select: Any) -> dict[Any, SelectChoice]:
+        return {select.coerce(choice.value): SelectChoice(choice.value, choice.label)
+                for choice in select.iter_choices()}
+
+    def _narrow(self, select: Any, key: str) -> None:
+        option = self.allowed[key].get(select.data) if select.data.__hash__ else None
+        select.choices = [option] if option is not None else []
+
+    def validate(self, form: VolunteerForm) -> bool:
+        """``form.validate()``, with each select's options narrowed to the row's value."""
+        for name in self.SELECTS:
+            self._narrow(form[name], name)
+        for entry in form.languages:
+            self._narrow(entry.form.code, "code")
+            self._narrow(entry.form.level, "level")
+        return form.validate()
 
 
 def _where(table: Table, index: int, column: int | None, label: Any) -> str:
@@ -115,7 +193,7 @@ def _where(table: Table, index: int, column: int | None, label: Any) -> str:
 
 
 def _check_row(table: Table, targets: list[str], index: int, order: str | None,
-               organisation: tuple[int, str] | None) -> PreviewRow:
+               organisation: tuple[int, str] | None, rules: FormRules) -> PreviewRow:
     cells = table.rows[index]
     errors: list[tuple[str, str]] = []
     for (row_index, column), message in table.cell_errors.items():
@@ -184,10 +262,8 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
     if organisation is not None:
         data["sending_organisation_id"] = str(organisation[0])
 
-    form = VolunteerForm(formdata=data, meta={"csrf": False})
-    form.sending_organisation_id.choices = [SelectChoice("", "—")] + (
-        [SelectChoice(organisation[0], organisation[1])] if organisation else [])
-    valid = form.validate()
+    form = rules.form(data)
+    valid = rules.validate(form)
     for name, messages in form.errors.items():
         if name == "languages":
             for position, row_errors in enumerate(messages):
@@ -210,9 +286,17 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
         mapped = set(sources) | {"sending_organisation_id"} if organisation else set(sources)
         row.values = {name: value for name, value in values.items()
                       if name in mapped or (name == "languages" and slot)}
-        row.duplicates = find_likely_duplicates(values["full_name"], values["email"],
-                                                values["date_of_birth"])
     return row
+
+
+def _find_duplicates(rows: list[PreviewRow]) -> None:
+    """Each valid row's likely duplicates in the register, for the rows at once."""
+    valid = [row for row in rows if row.values is not None]
+    found = find_likely_duplicates_many(
+        [(row.values["full_name"], row.values.get("email"), row.values.get("date_of_birth"))
+         for row in valid if row.values is not None])
+    for row, duplicates in zip(valid, found, strict=True):
+        row.duplicates = duplicates
 
 
 def _mark_duplicates(rows: list[PreviewRow]) -> None:

@@ -27,7 +27,7 @@ from aljisr.imports.models import (
     ImportMapping,
     ImportRecord,
 )
-from aljisr.imports.preview import CREATE, SKIP, UPDATE, Preview, build_preview
+from aljisr.imports.preview import CREATE, SKIP, UPDATE, Preview, PreviewRow, build_preview
 from aljisr.imports.reading import DELIMITERS, ENCODINGS, Table, read_table
 from aljisr.imports.values import DATE_ORDERS
 from aljisr.organisations.models import Organisation, OrganisationKind
@@ -188,24 +188,17 @@ def _restore(before: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str], *,
-                 actor: Any) -> dict[str, int]:
-    """Import the rows of ``result`` as one batch: each valid row is created, used to update
-    its likely duplicate, or skipped, as ``choices`` says ({row number: choice}; a row without
-    one takes its default). An update changes the columns the file has, and adds or changes
-    the languages it lists without dropping the volunteer's others. Invalid rows are left out
-    and counted. The organisation's column choices are remembered; the file is dropped; one
-    audit event records the file name and the counts.
+def plan_commit(batch: ImportBatch, result: Preview,
+                choices: Mapping[int, str]) -> list[tuple[PreviewRow, str]]:
+    """The valid rows of ``result`` with what to do with each: ``choices`` ({row number:
+    choice}) or the row's default.
 
-    :returns: {"created", "updated", "skipped", "invalid"}.
     :raises NotAllowed: the batch is not pending.
-    :raises DomainError: a choice not offered for its row, or a volunteer service refusing a
-        row (the message names the row); nothing of the batch is then kept by the caller's
-        rollback.
+    :raises DomainError: a choice not offered for its row (``field="choice-N"``).
     """
     if batch.status != PENDING:
         raise NotAllowed(_("This import has already been committed or discarded."))
-    counts = {"created": 0, "updated": 0, "skipped": 0, "invalid": result.invalid}
+    planned = []
     for row in result.rows:
         if row.values is None:
             continue
@@ -213,33 +206,71 @@ def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str]
         if choice not in row.choices:
             raise DomainError(_("Row %(row)s: this choice is not possible for it.",
                                 row=row.number), field=f"choice-{row.number}")
-        try:
-            if choice == CREATE:
-                volunteer = volunteer_services.create_volunteer(
-                    {**row.values}, actor=actor, confirm_duplicates=True)
-                batch.records.append(ImportRecord(volunteer_id=volunteer.id,
-                                                  row_number=row.number, action=CREATE))
-                counts["created"] += 1
-            elif choice == UPDATE:
-                volunteer = row.duplicates[0].volunteer
-                values = {k: v for k, v in row.values.items() if k != "status"}
-                if "languages" in values:  # a file lists some languages: never drop others
-                    values["languages"] = {**volunteer.language_levels(), **values["languages"]}
-                before = _snapshot(volunteer, list(values))
+        planned.append((row, choice))
+    return planned
+
+
+def _row_refused(row: PreviewRow, error: DomainError) -> DomainError:
+    return DomainError(_("Row %(row)s: %(message)s", row=row.number, message=error.message),
+                       field=f"choice-{row.number}")
+
+
+def commit_rows(batch: ImportBatch, planned: Sequence[tuple[PreviewRow, str]],
+                counts: dict[str, int], *, actor: Any) -> None:
+    """Create, update or skip the ``planned`` rows (a part of :func:`plan_commit`'s list) and
+    note each volunteer created or updated on the batch (:class:`ImportRecord`, inserted in
+    one statement); ``counts`` is added to. New volunteers are created together
+    (:func:`~aljisr.volunteers.services.create_volunteers`); an update goes through
+    :func:`~aljisr.volunteers.services.update_volunteer` and changes the columns the file has,
+    adding or changing the languages it lists without dropping the volunteer's others.
+
+    :raises DomainError: a volunteer service refusing a row (the message names the row);
+        nothing of the batch is then to be kept (the caller rolls back, or undoes what it
+        committed of it).
+    """
+    records: list[dict[str, Any]] = []
+    creating = [row for row, choice in planned if choice == CREATE]
+    try:
+        created = volunteer_services.create_volunteers(
+            [row.values or {} for row in creating], confirm_duplicates=True)
+    except volunteer_services.RowRefused as refused:
+        raise _row_refused(creating[refused.index], refused.error) from refused
+    for row, volunteer in zip(creating, created, strict=True):
+        records.append({"volunteer_id": volunteer.id, "row_number": row.number,
+                        "action": CREATE, "before": {}})
+    counts["created"] += len(created)
+    for row, choice in planned:
+        if choice == SKIP:
+            counts["skipped"] += 1
+        elif choice == UPDATE:
+            volunteer = row.duplicates[0].volunteer
+            values = {k: v for k, v in (row.values or {}).items() if k != "status"}
+            if "languages" in values:  # a file lists some languages: never drop others
+                values["languages"] = {**volunteer.language_levels(), **values["languages"]}
+            before = _snapshot(volunteer, list(values))
+            try:
                 changed = volunteer_services.update_volunteer(
                     volunteer, values, actor=actor, confirm_duplicates=True)
-                if changed:
-                    batch.records.append(ImportRecord(
-                        volunteer_id=volunteer.id, row_number=row.number, action=UPDATE,
-                        before={k: before[k] for k in changed if k in before}))
-                    counts["updated"] += 1
-                else:
-                    counts["skipped"] += 1
+            except DomainError as error:
+                raise _row_refused(row, error) from error
+            if changed:
+                records.append({"volunteer_id": volunteer.id, "row_number": row.number,
+                                "action": UPDATE,
+                                "before": {k: before[k] for k in changed if k in before}})
+                counts["updated"] += 1
             else:
                 counts["skipped"] += 1
-        except DomainError as error:
-            raise DomainError(_("Row %(row)s: %(message)s", row=row.number,
-                                message=error.message), field=f"choice-{row.number}") from error
+    if records:
+        db.session.execute(sa.insert(ImportRecord),
+                           [{"batch_id": batch.id, **record} for record in records])
+        db.session.expire(batch, ["records"])
+
+
+def finish_commit(batch: ImportBatch, result: Preview, counts: dict[str, int], *,
+                  actor: Any) -> None:
+    """Mark the batch committed once its rows are in (:func:`commit_rows`): the organisation's
+    column choices remembered, the file dropped, one audit event (``import.commit``) with the
+    file name and the counts."""
     if batch.organisation_id is not None:
         mapping = db.session.get(ImportMapping, batch.organisation_id) or ImportMapping(
             organisation_id=batch.organisation_id)
@@ -250,6 +281,25 @@ def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str]
     db.session.flush()
     audit.record(actor, "import.commit", batch,
                  details={"file_name": batch.file_name, **counts})
+
+
+def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str], *,
+                 actor: Any) -> dict[str, int]:
+    """Import the rows of ``result`` as one batch in the caller's transaction: each valid row
+    is created, used to update its likely duplicate, or skipped, as ``choices`` says ({row
+    number: choice}; a row without one takes its default) -- :func:`plan_commit`,
+    :func:`commit_rows`, :func:`finish_commit`. Invalid rows are left out and counted.
+
+    :returns: {"created", "updated", "skipped", "invalid"}.
+    :raises NotAllowed: the batch is not pending.
+    :raises DomainError: a choice not offered for its row, or a volunteer service refusing a
+        row (the message names the row); nothing of the batch is then kept by the caller's
+        rollback.
+    """
+    planned = plan_commit(batch, result, choices)
+    counts = {"created": 0, "updated": 0, "skipped": 0, "invalid": result.invalid}
+    commit_rows(batch, planned, counts, actor=actor)
+    finish_commit(batch, result, counts, actor=actor)
     return counts
 
 
