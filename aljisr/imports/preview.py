@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -82,6 +83,42 @@ class Preview:
     @property
     def needs_date_order(self) -> bool:
         return self.date_order is None
+
+    def stored(self) -> dict[str, Any]:
+        """What the page shows of this preview, as JSON-ready values (kept on the batch while
+        a job checks a large file: ``ImportBatch.preview``); read back by :meth:`from_stored`.
+        Row values are not kept: a commit checks the rows again."""
+        return {
+            "notes": [str(note) for note in self.table.notes],
+            "targets": self.targets,
+            "date_order": self.date_order,
+            "detected_date_order": self.detected_date_order,
+            "rows": [{
+                "index": row.index, "number": row.number, "name": row.name,
+                "valid": row.values is not None,
+                "errors": [[str(where), str(message)] for where, message in row.errors],
+                "duplicates": [[d.volunteer.id, d.volunteer.full_name, d.same_email,
+                                d.same_name_and_birth] for d in row.duplicates],
+                "same_as_row": row.same_as_row, "choices": list(row.choices),
+                "default": row.default,
+            } for row in self.rows],
+        }
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> Preview:
+        """A preview read back from :meth:`stored`, for the page only: valid rows' ``values``
+        are empty dicts and each duplicate's ``volunteer`` holds just ``id`` and
+        ``full_name``."""
+        rows = [PreviewRow(
+            row["index"], row["number"], row["name"], {} if row["valid"] else None,
+            [(where, message) for where, message in row["errors"]],
+            [LikelyDuplicate(SimpleNamespace(id=i, full_name=name),  # type: ignore[arg-type]
+                             same_email, same_name)
+             for i, name, same_email, same_name in row["duplicates"]],
+            row["same_as_row"], tuple(row["choices"]), row["default"],
+        ) for row in data["rows"]]
+        return cls(SimpleNamespace(notes=data["notes"]),  # type: ignore[arg-type]
+                   data["targets"], data["date_order"], data["detected_date_order"], rows)
 
 
 def _column_of(targets: Sequence[str], target: str) -> int | None:

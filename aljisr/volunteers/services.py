@@ -260,7 +260,7 @@ def create_volunteers(rows: Sequence[Mapping[str, Any]], *, confirm_duplicates: 
                 raise RowRefused(start + offset, error) from error
         emails = {clean_email(v.get("email")) for v in part} - {None, ""}
         taken = set(db.session.scalars(sa.select(User.email).where(
-            User.email.in_(sorted(emails)), User.role.in_(NON_VOLUNTEER_ROLES)))) if emails else set()
+            User.email.in_(sorted(emails)), User.role.in_(NON_VOLUNTEER_ROLES))))
         found = find_likely_duplicates_many(
             [(v.get("full_name"), v.get("email"), v.get("date_of_birth")) for v in part])
         volunteers = []
