@@ -187,6 +187,24 @@ class FormRules:
         self.allowed["code"] = self._options(row.code)
         self.allowed["level"] = self._options(row.level)
         self._form: VolunteerForm | None = None
+        self._parsed: dict[tuple[Any, ...], Any] = {}
+
+    def parse(self, parser: Callable[..., Any], *args: Any) -> Any:
+        """``parser(*args)`` (one of :mod:`aljisr.imports.values`), remembered for the file:
+        a list repeats the same countries, languages, levels and often dates.
+
+        :raises ValueError: as the parser, with its message.
+        """
+        key = (parser, *args)
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = parser(*args)
+            except ValueError as problem:
+                self._parsed[key] = problem
+        found = self._parsed[key]
+        if isinstance(found, ValueError):
+            raise ValueError(str(found))
+        return found
 
     def form(self, data: MultiDict[str, str]) -> VolunteerForm:
         """The volunteer form filled with one row's ``data`` (no CSRF: nothing is posted).
@@ -266,7 +284,7 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
         if target in targets:
             sources[target] = target
             try:
-                value = parse_date(cell(target), order)
+                value = rules.parse(parse_date, cell(target), order)
             except ValueError as problem:
                 error(target, str(problem))
                 continue
@@ -274,7 +292,7 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
     if "nationality" in targets:
         sources["nationality"] = "nationality"
         try:
-            data["nationality"] = parse_country(cell("nationality")) or ""
+            data["nationality"] = rules.parse(parse_country, cell("nationality")) or ""
         except ValueError as problem:
             error("nationality", str(problem))
     slot = 0
@@ -284,11 +302,11 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
             continue
         code = level = None
         try:
-            code = parse_language(cell(language_target))
+            code = rules.parse(parse_language, cell(language_target))
         except ValueError as problem:
             error(language_target, str(problem))
         try:
-            level = parse_level(cell(level_target))
+            level = rules.parse(parse_level, cell(level_target))
         except ValueError as problem:
             error(level_target, str(problem))
         if code or level:
