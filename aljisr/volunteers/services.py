@@ -337,6 +337,23 @@ def update_volunteer(
     return changed
 
 
+def data_export(volunteer: Volunteer, *, actor: Any) -> dict[str, Any]:
+    """Everything the association holds about ``volunteer``, as the volunteer downloads it
+    from the portal (:func:`aljisr.portal.data_export.export_data`), for staff answering a
+    request under the right of access (Moroccan Law 09-08, art. 7; GDPR, art. 15). The
+    download is audited (``volunteer.data_export``): who read everything, and when.
+
+    :returns: JSON-ready values (format ``aljisr-volunteer-export/1``).
+    """
+    from aljisr.portal import data_export
+    from aljisr.portal import queries as portal_queries
+
+    data = data_export.export_data(volunteer.user, volunteer,
+                                   portal_queries.volunteer_records(volunteer.id))
+    audit.record(actor, "volunteer.data_export", volunteer)
+    return data
+
+
 def archive_volunteer(volunteer: Volunteer, *, actor: Any, reason: str | None = None) -> None:
     """Archive: the volunteer leaves default lists and matching, and stays viewable.
 
