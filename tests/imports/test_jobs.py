@@ -31,7 +31,7 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(as_role, db):
     text = waiting.get_data(as_text=True)
     assert waiting.status_code == 200
     assert '<meta http-equiv="refresh"' in text and 'id="progress-bar"' in text
-    assert "Waiting for the worker to start" in text
+    assert "Waiting to start" in text
     assert db.session.get(ImportBatch, batch_id).job_state == "queued"
 
     assert jobs.run_next() is True  # the worker checks the rows
@@ -48,7 +48,7 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(as_role, db):
     asked = client.post(f"/imports/{batch_id}/preview", data={"choice-4": "update"})
     assert asked.status_code == 302
     assert _count(db) == before  # the request wrote nothing: the worker imports
-    assert "Waiting for the worker" in client.get(f"/imports/{batch_id}/preview").get_data(
+    assert "Waiting to start" in client.get(f"/imports/{batch_id}/preview").get_data(
         as_text=True)
     assert client.post(f"/imports/{batch_id}/discard").status_code in (302, 422)
     assert db.session.get(ImportBatch, batch_id) is not None  # not discarded while queued
