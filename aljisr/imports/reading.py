@@ -385,9 +385,25 @@ def _local(tag: str) -> str:
 
 def _read_vef(file_name: str, data: bytes) -> Table:
     """One ``<vef>`` record as the root, or many under any wrapper root; each child element
-    of a record is a column named by its tag."""
+    of a record is a column named by its tag. Read as a stream (defusedxml's iterparse: no
+    entity ever resolved), each record dropped once its cells are taken."""
+    headers: list[str] = []
+    values: list[dict[str, str]] = []
+    root = None
     try:
-        root = SafeET.fromstring(data)
+        for event, element in SafeET.iterparse(io.BytesIO(data), events=("start", "end")):
+            if root is None:
+                root = element
+            if event != "end" or _local(element.tag) != "vef":
+                continue
+            row: dict[str, str] = {}
+            for child in element:
+                name = _local(child.tag)
+                if name not in headers:
+                    headers.append(name)
+                row[name] = " ".join("".join(child.itertext()).split())
+            values.append(row)
+            element.clear()
     except DefusedXmlException as error:
         raise ReadError(_("%(file)s declares an XML entity or DTD; such files are refused "
                           "(entities are never resolved).", file=file_name)) from error
@@ -395,19 +411,7 @@ def _read_vef(file_name: str, data: bytes) -> Table:
         line, column = getattr(error, "position", (0, 0))
         raise ReadError(_("%(file)s is not well-formed XML (line %(line)s, column "
                           "%(column)s).", file=file_name, line=line, column=column)) from error
-    records = [root] if _local(root.tag) == "vef" else [
-        e for e in root.iter() if _local(e.tag) == "vef"]
-    if not records:
+    if not values:
         raise ReadError(_("%(file)s holds no <vef> record.", file=file_name))
-    headers: list[str] = []
-    values: list[dict[str, str]] = []
-    for record in records:
-        row: dict[str, str] = {}
-        for child in record:
-            name = _local(child.tag)
-            if name not in headers:
-                headers.append(name)
-            row[name] = " ".join("".join(child.itertext()).split())
-        values.append(row)
     return Table(file_name, "vef", headers, [[row.get(h, "") for h in headers] for row in values],
                  list(range(1, len(values) + 1)))
