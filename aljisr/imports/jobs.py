@@ -11,8 +11,9 @@ is claimed again once its lease (``IMPORT_JOB_LEASE_SECONDS``) has run out.
 written every :data:`~aljisr.imports.preview.CHUNK` rows on a connection of its own, and
 what the page shows kept in ``ImportBatch.preview``.
 
-**Commit.** The rows are checked again (the register may have changed since the preview),
-then written :data:`COMMIT_CHUNK` rows per transaction, the progress in the same
+**Commit.** The rows kept by the preview job are looked up again for duplicates (the
+register may have changed since; the rows themselves are checked again only when no preview
+was kept), then written :data:`COMMIT_CHUNK` rows per transaction, the progress in the same
 transaction, so that neither SQLite's single write lock nor PostgreSQL's row locks are held
 for the whole import. Progress runs over twice the rows: checking, then writing. If a row
 is refused or anything fails, what the job had written of the batch is taken back
@@ -47,6 +48,7 @@ from aljisr.imports.models import (
     ImportBatch,
     ImportRecord,
 )
+from aljisr.imports.preview import Preview, refresh_duplicates
 
 log = logging.getLogger(__name__)
 
@@ -125,10 +127,16 @@ def _run_commit(batch: ImportBatch, actor: Any) -> None:
             services.revert_records(batch, actor=actor)
             db.session.execute(sa.delete(ImportRecord).where(ImportRecord.batch_id == batch_id))
             db.session.commit()
-    table = services.load_table(batch, max_bytes=_max_bytes())
-    rows = len(table.rows)
-    result = services.preview(
-        batch, table, progress=lambda done, total: _write_progress(batch_id, done, 2 * total))
+    def progress(done: int, total: int) -> None:
+        _write_progress(batch_id, done, 2 * total)
+
+    if batch.preview is not None:  # checked by the preview job: only the duplicates again
+        result = Preview.from_stored(batch.preview)
+        refresh_duplicates(result, progress=progress)
+    else:
+        result = services.preview(batch, services.load_table(batch, max_bytes=_max_bytes()),
+                                  progress=progress)
+    rows = len(result.rows)
     if result.needs_date_order:
         raise DomainError(_("Say whether dates are written day first or month first."))
     choices = {int(number): choice

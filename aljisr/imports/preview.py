@@ -9,8 +9,10 @@ by the same keys (e-mail in any case; normalised name and date of birth).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -29,6 +31,7 @@ from aljisr.imports.values import (
 )
 from aljisr.text import clean_email
 from aljisr.volunteers.forms import VolunteerForm
+from aljisr.volunteers.models import LanguageLevel, VolunteerStatus
 from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates_many, name_key
 
 #: Row choices: create a volunteer, update the likely duplicate, or leave the row out.
@@ -85,17 +88,21 @@ class Preview:
         return self.date_order is None
 
     def stored(self) -> dict[str, Any]:
-        """What the page shows of this preview, as JSON-ready values (kept on the batch while
-        a job checks a large file: ``ImportBatch.preview``); read back by :meth:`from_stored`.
-        Row values are not kept: a commit checks the rows again."""
+        """This preview as JSON-ready values (kept on the batch while a job checks a large
+        file: ``ImportBatch.preview``); read back by :meth:`from_stored`. Each valid row's
+        checked values are kept too (dates ISO 8601, enums by value), so that the commit need
+        not check the rows again: only their duplicates, which the register may have
+        changed (:func:`refresh_duplicates`)."""
         return {
             "notes": [str(note) for note in self.table.notes],
+            "headers": list(self.table.headers),
             "targets": self.targets,
             "date_order": self.date_order,
             "detected_date_order": self.detected_date_order,
             "rows": [{
                 "index": row.index, "number": row.number, "name": row.name,
                 "valid": row.values is not None,
+                "values": _json_values(row.values) if row.values is not None else None,
                 "errors": [[str(where), str(message)] for where, message in row.errors],
                 "duplicates": [[d.volunteer.id, d.volunteer.full_name, d.same_email,
                                 d.same_name_and_birth] for d in row.duplicates],
@@ -106,19 +113,64 @@ class Preview:
 
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> Preview:
-        """A preview read back from :meth:`stored`, for the page only: valid rows' ``values``
-        are empty dicts and each duplicate's ``volunteer`` holds just ``id`` and
-        ``full_name``."""
+        """A preview read back from :meth:`stored`: each duplicate's ``volunteer`` holds just
+        ``id`` and ``full_name`` until :func:`refresh_duplicates` looks them up again."""
         rows = [PreviewRow(
-            row["index"], row["number"], row["name"], {} if row["valid"] else None,
+            row["index"], row["number"], row["name"],
+            _python_values(row.get("values") or {}) if row["valid"] else None,
             [(where, message) for where, message in row["errors"]],
             [LikelyDuplicate(SimpleNamespace(id=i, full_name=name),  # type: ignore[arg-type]
                              same_email, same_name)
              for i, name, same_email, same_name in row["duplicates"]],
             row["same_as_row"], tuple(row["choices"]), row["default"],
         ) for row in data["rows"]]
-        return cls(SimpleNamespace(notes=data["notes"]),  # type: ignore[arg-type]
+        table = SimpleNamespace(notes=data["notes"], headers=data.get("headers", []))
+        return cls(table,  # type: ignore[arg-type]
                    data["targets"], data["date_order"], data["detected_date_order"], rows)
+
+
+#: Values kept as ISO 8601 dates in a stored preview.
+DATE_VALUES = ("date_of_birth", "available_from", "available_to", "consent_date")
+
+
+def _json_values(values: dict[str, Any]) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "languages":
+            value = {code: LanguageLevel(level).value for code, level in value.items()}
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, enum.Enum):
+            value = value.value
+        kept[name] = value
+    return kept
+
+
+def _python_values(kept: dict[str, Any]) -> dict[str, Any]:
+    values = dict(kept)
+    for name in DATE_VALUES:
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
+    if "status" in values:
+        values["status"] = VolunteerStatus(values["status"])
+    if "languages" in values:
+        values["languages"] = {c: LanguageLevel(v) for c, v in values["languages"].items()}
+    return values
+
+
+def refresh_duplicates(result: Preview,
+                       progress: Callable[[int, int], None] | None = None) -> None:
+    """Look up each valid row's likely duplicates again (:data:`CHUNK` rows at a time) and
+    set the rows' choices and defaults anew, as :func:`build_preview` does: for a stored
+    preview about to be committed, since the register may have changed meanwhile."""
+    for start in range(0, len(result.rows), CHUNK):
+        chunk = result.rows[start:start + CHUNK]
+        for row in chunk:
+            row.duplicates, row.same_as_row = [], None
+        _find_duplicates(chunk)
+        if progress is not None:
+            progress(start + len(chunk), len(result.rows))
+    _mark_duplicates(result.rows)
 
 
 def _column_of(targets: Sequence[str], target: str) -> int | None:

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from aljisr.audit import AuditEvent
 from aljisr.imports import jobs
 from aljisr.imports import preview as preview_module
-from aljisr.imports.models import ImportBatch
+from aljisr.imports.models import ImportBatch, ImportMapping
 from aljisr.notifications import worker
-from aljisr.volunteers.models import Volunteer
+from aljisr.volunteers.models import LanguageLevel, Volunteer
 from tests.imports.test_imports import _batch_id, _count, _upload
 from tests.support import factories
 
@@ -24,8 +24,10 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(as_role, db):
     client, user = as_role("coordinator")
     _by_worker(client)
     existing = factories.volunteer(full_name="Ana Pérez", email="ana.perez@example.es")
+    sender = factories.organisation(name="Concordia")
     db.session.commit()
-    batch_id = _batch_id(_upload(client, "volunteers-cp1252-semicolon.csv"))
+    batch_id = _batch_id(_upload(client, "volunteers-cp1252-semicolon.csv",
+                                 organisation=sender.id))
 
     waiting = client.get(f"/imports/{batch_id}/preview")
     text = waiting.get_data(as_text=True)
@@ -64,6 +66,11 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(as_role, db):
     assert existing.date_of_birth is not None  # updated from the file
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "import.commit"))
     assert event.actor_id == user.id and event.details["created"] == 2
+    assert db.session.get(ImportMapping, sender.id).columns["courriel"] == "email"
+    lea = db.session.scalar(sa.select(Volunteer)
+                            .where(Volunteer.email == "lea.fontaine@example.org"))
+    assert lea.sending_organisation_id == sender.id and lea.phone == "+33 6 12 34 56 78"
+    assert lea.language_levels() == {"fr": LanguageLevel.NATIVE}
     done = client.get(f"/imports/{batch_id}/preview")
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/imports/{batch_id}")
 
