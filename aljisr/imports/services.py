@@ -320,14 +320,16 @@ def commit_rows(batch: ImportBatch, planned: Sequence[tuple[PreviewRow, str]],
 def finish_commit(batch: ImportBatch, result: Preview, counts: dict[str, int], *,
                   actor: Any) -> None:
     """Mark the batch committed once its rows are in (:func:`commit_rows`): the organisation's
-    column choices remembered, the file dropped, one audit event (``import.commit``) with the
-    file name and the counts."""
+    column choices remembered, the file and the checked rows dropped, one audit event
+    (``import.commit``) with the file name and the counts."""
     if batch.organisation_id is not None:
         mapping = db.session.get(ImportMapping, batch.organisation_id) or ImportMapping(
             organisation_id=batch.organisation_id)
         mapping.columns = remembered_form(result.table.headers, result.targets)
         db.session.add(mapping)
-    batch.status, batch.counts, batch.content = COMMITTED, counts, None
+    # the file and the checked rows hold personal data: once imported, only the volunteers
+    # keep it (where anonymisation reaches it)
+    batch.status, batch.counts, batch.content, batch.preview = COMMITTED, counts, None, None
     batch.committed_at = utcnow()
     db.session.flush()
     audit.record(actor, "import.commit", batch,

@@ -159,7 +159,9 @@ def preview(batch_id: int) -> Any:
         if result.needs_date_order:
             form.form_errors.append(_("Say whether dates are written day first or month "
                                       "first."))
-        elif form.validate_on_submit() and by_worker:
+        elif not form.validate_on_submit():
+            pass  # the form's errors are shown
+        elif by_worker:
             try:
                 # what the page showed, defaults included: a row whose duplicates change
                 # before the worker imports it is refused, not silently skipped
@@ -172,7 +174,7 @@ def preview(batch_id: int) -> Any:
             else:
                 db.session.commit()
                 return redirect(url_for("imports.preview", batch_id=batch.id))
-        elif form.validate_on_submit() and table is not None:
+        elif table is not None:
             try:
                 counts = services.commit_batch(batch, result, choices, actor=current_user)
             except DomainError as error:

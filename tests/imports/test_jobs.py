@@ -61,6 +61,7 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(as_role, db):
     assert batch.status == "committed" and batch.job_state == "done"
     assert batch.counts == {"created": 2, "updated": 1, "skipped": 0, "invalid": 1}
     assert batch.progress_done == batch.progress_total == 8  # checked, then written
+    assert batch.content is None and batch.preview is None  # no copy of personal data kept
     assert _count(db) == before + 2
     db.session.refresh(existing)
     assert existing.date_of_birth is not None  # updated from the file
