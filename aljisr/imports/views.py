@@ -116,6 +116,26 @@ def options(batch_id: int) -> Any:
                            detected=detected), status
 
 
+#: Rows without error or duplicate listed in the preview; the others are counted only (each
+#: takes its default, "Create"), so that a 10,000-row file's page stays light.
+READY_ROWS_LISTED = 200
+
+
+def _listed_rows(result: Preview) -> list[Any]:
+    """The rows the preview lists: every row with an error or a likely duplicate (where the
+    coordinator has something to read or choose), and the first :data:`READY_ROWS_LISTED`
+    others."""
+    listed, ready = [], 0
+    for row in result.rows:
+        plain = not row.errors and not row.duplicates and not row.same_as_row
+        if plain:
+            ready += 1
+            if ready > READY_ROWS_LISTED:
+                continue
+        listed.append(row)
+    return listed
+
+
 def _by_worker(batch: ImportBatch) -> bool:
     """A file large enough to be checked and imported by the worker (IMPORT_INLINE_BYTES)."""
     return len(batch.content or b"") > int(current_app.config["IMPORT_INLINE_BYTES"])
@@ -186,7 +206,9 @@ def preview(batch_id: int) -> Any:
                 flash(_("Imported: %(created)s added, %(updated)s updated, %(skipped)s "
                         "skipped, %(invalid)s with errors.", **counts), "success")
                 return redirect(url_for("imports.batch", batch_id=batch.id))
+    listed = _listed_rows(result)
     return render_template("imports/preview.html", batch=batch, form=form, result=result,
+                           rows=listed, unlisted=len(result.rows) - len(listed),
                            choices=choices, choice_titles=CHOICE_TITLES,
                            job_error=batch.job_error if batch.job_state == FAILED else None,
                            earlier=queries.earlier_import(batch), targets=TARGETS), status

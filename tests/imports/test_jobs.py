@@ -169,3 +169,20 @@ def test_the_worker_loop_runs_import_jobs(as_role, db):
     db.session.expire_all()
     assert db.session.get(ImportBatch, batch_id).status == "committed"
     assert db.session.scalar(sa.select(Volunteer).where(Volunteer.full_name == "Tom Janssen"))
+
+
+def test_a_long_file_lists_the_rows_to_read_and_counts_the_ready_ones(as_role, db,
+                                                                       monkeypatch):
+    from aljisr.imports import views
+
+    client, _user = as_role("coordinator")
+    monkeypatch.setattr(views, "READY_ROWS_LISTED", 1)
+    batch_id = _batch_id(_upload(client, "volunteers-cp1252-semicolon.csv"))
+    page = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
+    # rows 2-4 are ready, row 5 has errors: row 2 listed, 3 and 4 counted, 5 listed
+    assert 'id="row-2"' in page and 'id="row-5"' in page
+    assert 'id="row-3"' not in page and 'id="row-4"' not in page
+    assert "2 more rows, ready, are not listed: they will be created." in page
+    before = _count(db)
+    assert client.post(f"/imports/{batch_id}/preview").status_code == 302
+    assert _count(db) == before + 3  # the rows not listed took their default
