@@ -105,6 +105,15 @@ class Defaults:
     PERSONAL_DATA_RETENTION_YEARS = 5
     #: The largest volunteer list accepted for import (bytes).
     IMPORT_MAX_BYTES = 20 * 1024 * 1024
+    #: A volunteer list larger than this (bytes; about 2,000 rows of CSV) is checked and
+    #: imported by the worker (``flask worker``), the page showing its progress; a smaller
+    #: one in the request. 0: every list by the worker.
+    IMPORT_INLINE_BYTES = 200_000
+    #: A worker running an import job for longer than this is taken for dead (seconds):
+    #: another worker takes the job again.
+    IMPORT_JOB_LEASE_SECONDS = 900
+    #: How often the page of a file being checked or imported reloads itself (seconds).
+    IMPORT_PROGRESS_REFRESH_SECONDS = 2
     ASSOCIATION_NAME = "Al Jisr Association for Communication and Educational Cooperation"
     ASSOCIATION_PLACE = "Morocco"
     #: Printed on pre-arrival infosheets under the association's name (address, phone).

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 #: Batch statuses: uploaded and waiting (its file kept), committed, undone.
 PENDING, COMMITTED, UNDONE = "pending", "committed", "undone"
 
+#: Jobs the worker runs for a pending batch (aljisr.imports.jobs), and their states.
+PREVIEW_JOB, COMMIT_JOB = "preview", "commit"
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
 
 class ImportBatch(db.Model):
     """One file imported as one batch.
@@ -27,6 +31,12 @@ class ImportBatch(db.Model):
     ``content`` holds the file while the batch is pending (dropped once committed); ``options``
     the reading choices ({"encoding", "delimiter", "date_order", "targets": [one per column]});
     ``counts`` what the commit did ({"created", "updated", "skipped", "invalid"}).
+
+    A large file's preview or commit is a job for the worker (:mod:`aljisr.imports.jobs`):
+    ``job`` says which, ``job_state`` where it is (queued, running, done, failed; None: no
+    job), ``job_claimed_at`` when a worker took it (its lease), ``job_error`` why it failed;
+    ``progress_done``/``progress_total`` count rows; ``preview`` keeps the checked rows for
+    the page (:meth:`aljisr.imports.preview.Preview.stored`), dropped when the options change.
     """
 
     __tablename__ = "import_batches"
@@ -45,9 +55,21 @@ class ImportBatch(db.Model):
     counts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    job: Mapped[str | None] = mapped_column(sa.String(16))
+    job_state: Mapped[str | None] = mapped_column(sa.String(16), index=True)
+    job_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    job_error: Mapped[str | None] = mapped_column(sa.Text)
+    progress_done: Mapped[int] = mapped_column(default=0, server_default="0")
+    progress_total: Mapped[int] = mapped_column(default=0, server_default="0")
+    preview: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     organisation: Mapped[Organisation | None] = relationship()
     created_by: Mapped[User | None] = relationship()
+    @property
+    def busy(self) -> bool:
+        """A job is queued or running: the batch is not to be changed meanwhile."""
+        return self.job_state in (QUEUED, RUNNING)
+
     records: Mapped[list[ImportRecord]] = relationship(
         back_populates="batch", cascade="all, delete-orphan", order_by="ImportRecord.id")
 

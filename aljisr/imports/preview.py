@@ -9,8 +9,11 @@ by the same keys (e-mail in any case; normalised name and date of birth).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import enum
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -28,7 +31,8 @@ from aljisr.imports.values import (
 )
 from aljisr.text import clean_email
 from aljisr.volunteers.forms import VolunteerForm
-from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates, name_key
+from aljisr.volunteers.models import LanguageLevel, VolunteerStatus
+from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates_many, name_key
 
 #: Row choices: create a volunteer, update the likely duplicate, or leave the row out.
 CREATE, UPDATE, SKIP = "create", "update", "skip"
@@ -83,26 +87,207 @@ class Preview:
     def needs_date_order(self) -> bool:
         return self.date_order is None
 
+    def stored(self) -> dict[str, Any]:
+        """This preview as JSON-ready values (kept on the batch while a job checks a large
+        file: ``ImportBatch.preview``); read back by :meth:`from_stored`. Each valid row's
+        checked values are kept too (dates ISO 8601, enums by value), so that the commit need
+        not check the rows again: only their duplicates, which the register may have
+        changed (:func:`refresh_duplicates`)."""
+        return {
+            "notes": [str(note) for note in self.table.notes],
+            "headers": list(self.table.headers),
+            "targets": self.targets,
+            "date_order": self.date_order,
+            "detected_date_order": self.detected_date_order,
+            "rows": [{
+                "index": row.index, "number": row.number, "name": row.name,
+                "valid": row.values is not None,
+                "values": _json_values(row.values) if row.values is not None else None,
+                "errors": [[str(where), str(message)] for where, message in row.errors],
+                "duplicates": [[d.volunteer.id, d.volunteer.full_name, d.same_email,
+                                d.same_name_and_birth] for d in row.duplicates],
+                "same_as_row": row.same_as_row, "choices": list(row.choices),
+                "default": row.default,
+            } for row in self.rows],
+        }
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> Preview:
+        """A preview read back from :meth:`stored`: each duplicate's ``volunteer`` holds just
+        ``id`` and ``full_name`` until :func:`refresh_duplicates` looks them up again."""
+        rows = [PreviewRow(
+            row["index"], row["number"], row["name"],
+            _python_values(row.get("values") or {}) if row["valid"] else None,
+            [(where, message) for where, message in row["errors"]],
+            [LikelyDuplicate(SimpleNamespace(id=i, full_name=name),  # type: ignore[arg-type]
+                             same_email, same_name)
+             for i, name, same_email, same_name in row["duplicates"]],
+            row["same_as_row"], tuple(row["choices"]), row["default"],
+        ) for row in data["rows"]]
+        table = SimpleNamespace(notes=data["notes"], headers=data.get("headers", []))
+        return cls(table,  # type: ignore[arg-type]
+                   data["targets"], data["date_order"], data["detected_date_order"], rows)
+
+
+#: Values kept as ISO 8601 dates in a stored preview.
+DATE_VALUES = ("date_of_birth", "available_from", "available_to", "consent_date")
+
+
+def _json_values(values: dict[str, Any]) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "languages":
+            value = {code: LanguageLevel(level).value for code, level in value.items()}
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, enum.Enum):
+            value = value.value
+        kept[name] = value
+    return kept
+
+
+def _python_values(kept: dict[str, Any]) -> dict[str, Any]:
+    values = dict(kept)
+    for name in DATE_VALUES:
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
+    if "status" in values:
+        values["status"] = VolunteerStatus(values["status"])
+    if "languages" in values:
+        values["languages"] = {c: LanguageLevel(v) for c, v in values["languages"].items()}
+    return values
+
+
+def refresh_duplicates(result: Preview,
+                       progress: Callable[[int, int], None] | None = None) -> None:
+    """Look up each valid row's likely duplicates again (:data:`CHUNK` rows at a time) and
+    set the rows' choices and defaults anew, as :func:`build_preview` does: for a stored
+    preview about to be committed, since the register may have changed meanwhile."""
+    for start in range(0, len(result.rows), CHUNK):
+        chunk = result.rows[start:start + CHUNK]
+        for row in chunk:
+            row.duplicates, row.same_as_row = [], None
+        _find_duplicates(chunk)
+        if progress is not None:
+            progress(start + len(chunk), len(result.rows))
+    _mark_duplicates(result.rows)
+
 
 def _column_of(targets: Sequence[str], target: str) -> int | None:
     return targets.index(target) if target in targets else None
 
 
 def build_preview(table: Table, targets: Sequence[str], *, date_order: str | None,
-                  organisation: tuple[int, str] | None) -> Preview:
+                  organisation: tuple[int, str] | None,
+                  progress: Callable[[int, int], None] | None = None) -> Preview:
     """Check every row of ``table`` read with one target per column (``targets``).
+
+    Rows are checked :data:`CHUNK` at a time: each chunk's likely duplicates are looked up
+    in a few queries (:func:`~aljisr.volunteers.queries.find_likely_duplicates_many`).
 
     :param date_order: ``"dmy"``/``"mdy"``, or None to detect it from the date columns.
     :param organisation: (id, name) of the sending organisation the volunteers come with.
+    :param progress: called after each chunk with (rows checked, rows in the file).
     """
     targets = list(targets)
-    date_columns = [i for i, t in enumerate(targets) if t in DATE_TARGETS]
-    detected = detect_date_order(row[i] for row in table.rows for i in date_columns)
+    detected = detected_date_order(table, targets)
     order = date_order or detected
-    rows = [_check_row(table, targets, index, order, organisation)
-            for index in range(len(table.rows))]
+    rules = FormRules(organisation)
+    rows: list[PreviewRow] = []
+    for start in range(0, len(table.rows), CHUNK):
+        chunk = [_check_row(table, targets, index, order, organisation, rules)
+                 for index in range(start, min(start + CHUNK, len(table.rows)))]
+        _find_duplicates(chunk)
+        rows += chunk
+        if progress is not None:
+            progress(len(rows), len(table.rows))
     _mark_duplicates(rows)
     return Preview(table, targets, order, detected, rows)
+
+
+def detected_date_order(table: Table, targets: Sequence[str]) -> str | None:
+    """The date order the file's date columns show (``"dmy"``/``"mdy"``), None when they
+    cannot tell (see :func:`~aljisr.imports.values.detect_date_order`)."""
+    date_columns = [i for i, t in enumerate(targets) if t in DATE_TARGETS]
+    return detect_date_order(row[i] for row in table.rows for i in date_columns)
+
+
+#: Rows checked between two duplicate look-ups (and progress reports).
+CHUNK = 500
+
+
+class FormRules:
+    """The volunteer form's select choices, read once per file rather than once per row.
+
+    Every row is still checked by a :class:`~aljisr.volunteers.forms.VolunteerForm` (its
+    validators, its messages); only each select's list of allowed values, identical for every
+    row, is built once here ({value: option}), and each row's form is given the one option its
+    value matches (none: the form's own "Not a valid choice."). The country, language and
+    level lists are hundreds long; searching them row by row was most of a file's preview.
+    """
+
+    SELECTS = ("nationality", "gender", "status", "sending_organisation_id")
+
+    def __init__(self, organisation: tuple[int, str] | None) -> None:
+        probe = VolunteerForm(formdata=MultiDict(), meta={"csrf": False})
+        probe.sending_organisation_id.choices = [SelectChoice("", "—")] + (
+            [SelectChoice(organisation[0], organisation[1])] if organisation else [])
+        probe.languages.append_entry()
+        row = probe.languages[0].form
+        self.allowed: dict[str, dict[Any, SelectChoice]] = {
+            name: self._options(probe[name]) for name in self.SELECTS}
+        self.allowed["code"] = self._options(row.code)
+        self.allowed["level"] = self._options(row.level)
+        self._form: VolunteerForm | None = None
+        self._parsed: dict[tuple[Any, ...], Any] = {}
+
+    def parse(self, parser: Callable[..., Any], *args: Any) -> Any:
+        """``parser(*args)`` (one of :mod:`aljisr.imports.values`), remembered for the file:
+        a list repeats the same countries, languages, levels and often dates.
+
+        :raises ValueError: as the parser, with its message.
+        """
+        key = (parser, *args)
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = parser(*args)
+            except ValueError as problem:
+                self._parsed[key] = problem
+        found = self._parsed[key]
+        if isinstance(found, ValueError):
+            raise ValueError(str(found))
+        return found
+
+    def form(self, data: MultiDict[str, str]) -> VolunteerForm:
+        """The volunteer form filled with one row's ``data`` (no CSRF: nothing is posted).
+
+        One form per file, filled again for each row: ``process`` sets every field from
+        ``data`` (a field absent from it gets its default) and rebuilds the language rows, and
+        ``validate`` starts every field's errors afresh.
+        """
+        if self._form is None:
+            self._form = VolunteerForm(formdata=data, meta={"csrf": False})
+        else:
+            self._form.process(formdata=data)
+        return self._form
+
+    @staticmethod
+    def _options(select: Any) -> dict[Any, SelectChoice]:
+        return {select.coerce(choice.value): SelectChoice(choice.value, choice.label)
+                for choice in select.iter_choices()}
+
+    def _narrow(self, select: Any, key: str) -> None:
+        option = self.allowed[key].get(select.data) if select.data.__hash__ else None
+        select.choices = [option] if option is not None else []
+
+    def validate(self, form: VolunteerForm) -> bool:
+        """``form.validate()``, with each select's options narrowed to the row's value."""
+        for name in self.SELECTS:
+            self._narrow(form[name], name)
+        for entry in form.languages:
+            self._narrow(entry.form.code, "code")
+            self._narrow(entry.form.level, "level")
+        return form.validate()
 
 
 def _where(table: Table, index: int, column: int | None, label: Any) -> str:
@@ -115,7 +300,7 @@ def _where(table: Table, index: int, column: int | None, label: Any) -> str:
 
 
 def _check_row(table: Table, targets: list[str], index: int, order: str | None,
-               organisation: tuple[int, str] | None) -> PreviewRow:
+               organisation: tuple[int, str] | None, rules: FormRules) -> PreviewRow:
     cells = table.rows[index]
     errors: list[tuple[str, str]] = []
     for (row_index, column), message in table.cell_errors.items():
@@ -151,7 +336,7 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
         if target in targets:
             sources[target] = target
             try:
-                value = parse_date(cell(target), order)
+                value = rules.parse(parse_date, cell(target), order)
             except ValueError as problem:
                 error(target, str(problem))
                 continue
@@ -159,7 +344,7 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
     if "nationality" in targets:
         sources["nationality"] = "nationality"
         try:
-            data["nationality"] = parse_country(cell("nationality")) or ""
+            data["nationality"] = rules.parse(parse_country, cell("nationality")) or ""
         except ValueError as problem:
             error("nationality", str(problem))
     slot = 0
@@ -169,11 +354,11 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
             continue
         code = level = None
         try:
-            code = parse_language(cell(language_target))
+            code = rules.parse(parse_language, cell(language_target))
         except ValueError as problem:
             error(language_target, str(problem))
         try:
-            level = parse_level(cell(level_target))
+            level = rules.parse(parse_level, cell(level_target))
         except ValueError as problem:
             error(level_target, str(problem))
         if code or level:
@@ -184,10 +369,8 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
     if organisation is not None:
         data["sending_organisation_id"] = str(organisation[0])
 
-    form = VolunteerForm(formdata=data, meta={"csrf": False})
-    form.sending_organisation_id.choices = [SelectChoice("", "—")] + (
-        [SelectChoice(organisation[0], organisation[1])] if organisation else [])
-    valid = form.validate()
+    form = rules.form(data)
+    valid = rules.validate(form)
     for name, messages in form.errors.items():
         if name == "languages":
             for position, row_errors in enumerate(messages):
@@ -210,9 +393,17 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
         mapped = set(sources) | {"sending_organisation_id"} if organisation else set(sources)
         row.values = {name: value for name, value in values.items()
                       if name in mapped or (name == "languages" and slot)}
-        row.duplicates = find_likely_duplicates(values["full_name"], values["email"],
-                                                values["date_of_birth"])
     return row
+
+
+def _find_duplicates(rows: list[PreviewRow]) -> None:
+    """Each valid row's likely duplicates in the register, for the rows at once."""
+    valid = [row for row in rows if row.values is not None]
+    found = find_likely_duplicates_many(
+        [(row.values["full_name"], row.values.get("email"), row.values.get("date_of_birth"))
+         for row in valid if row.values is not None])
+    for row, duplicates in zip(valid, found, strict=True):
+        row.duplicates = duplicates
 
 
 def _mark_duplicates(rows: list[PreviewRow]) -> None:

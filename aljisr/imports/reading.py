@@ -270,6 +270,8 @@ def _read_workbook(file_name: str, data: bytes, kind: str) -> Table:
     _check_merged(table, getattr(sheet, "merged_cell_ranges", None) or [])
     if kind == "xlsx":
         _check_formulas(table, data)
+    else:
+        _check_ods_formulas(table, data)
     return table
 
 
@@ -317,6 +319,63 @@ def _check_formulas(table: Table, data: bytes) -> None:
                 cell=ref)
 
 
+ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+#: Attributes where an ODS cell keeps the value its formula computed (OpenDocument 1.3,
+#: part 3, 19.385-19.389: office:value, office:date-value, ...).
+ODS_VALUES = tuple(f"{ODS_OFFICE}{name}" for name in (
+    "value", "date-value", "time-value", "boolean-value", "string-value"))
+
+
+def _formula_found(table: Table, row_index: dict[int, int], number: int, column: int,
+                   computed: bool) -> None:
+    ref = f"{column_letter(column)}{number}"
+    if computed:
+        table.notes.append(_("Cell %(cell)s holds a formula: its computed value was taken.",
+                             cell=ref))
+    elif number in row_index:
+        table.cell_errors[(row_index[number], column)] = _(
+            "Cell %(cell)s holds a formula with no computed value: type the value itself.",
+            cell=ref)
+
+
+def _check_ods_formulas(table: Table, data: bytes) -> None:
+    """As :func:`_check_formulas`, for the first sheet of an ODS file: a cell with a
+    ``table:formula`` attribute (OpenDocument 1.3, part 3, 19.642) gives its computed value
+    (an ``office:*value`` attribute, or the cell's text) or is refused. ``content.xml`` is
+    read as a stream (defusedxml's iterparse, no entity resolved), each row dropped once
+    read; repeated rows and columns are counted as the spreadsheet shows them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as xml:
+            row_index = {number: i for i, number in enumerate(table.row_numbers)}
+            depth = number = 0
+            for event, element in SafeET.iterparse(xml, events=("start", "end")):
+                if element.tag == f"{ODS_TABLE}table":
+                    depth += 1 if event == "start" else 0
+                    if event == "end":
+                        return  # the first sheet only
+                if event != "end" or depth != 1 or element.tag != f"{ODS_TABLE}table-row":
+                    continue
+                rows = int(element.get(f"{ODS_TABLE}number-rows-repeated") or 1)
+                column = 0
+                for cell in element:
+                    repeated = int(cell.get(f"{ODS_TABLE}number-columns-repeated") or 1)
+                    if cell.get(f"{ODS_TABLE}formula") is not None:
+                        computed = any(cell.get(name) is not None for name in ODS_VALUES) or (
+                            cell.find(f"{ODS_TEXT}p") is not None)
+                        for row in range(number + 1, number + 1 + min(rows, 1000)):
+                            for offset in range(min(repeated, 1000)):
+                                _formula_found(table, row_index, row, column + offset,
+                                               computed)
+                    column += repeated
+                number += rows
+                element.clear()
+    except (zipfile.BadZipFile, KeyError, SafeET.ParseError, DefusedXmlException,
+            ValueError):
+        return
+
+
 # --- VEF ---------------------------------------------------------------------------------------
 
 
@@ -326,9 +385,25 @@ def _local(tag: str) -> str:
 
 def _read_vef(file_name: str, data: bytes) -> Table:
     """One ``<vef>`` record as the root, or many under any wrapper root; each child element
-    of a record is a column named by its tag."""
+    of a record is a column named by its tag. Read as a stream (defusedxml's iterparse: no
+    entity ever resolved), each record dropped once its cells are taken."""
+    headers: list[str] = []
+    values: list[dict[str, str]] = []
+    root = None
     try:
-        root = SafeET.fromstring(data)
+        for event, element in SafeET.iterparse(io.BytesIO(data), events=("start", "end")):
+            if root is None:
+                root = element
+            if event != "end" or _local(element.tag) != "vef":
+                continue
+            row: dict[str, str] = {}
+            for child in element:
+                name = _local(child.tag)
+                if name not in headers:
+                    headers.append(name)
+                row[name] = " ".join("".join(child.itertext()).split())
+            values.append(row)
+            element.clear()
     except DefusedXmlException as error:
         raise ReadError(_("%(file)s declares an XML entity or DTD; such files are refused "
                           "(entities are never resolved).", file=file_name)) from error
@@ -336,19 +411,7 @@ def _read_vef(file_name: str, data: bytes) -> Table:
         line, column = getattr(error, "position", (0, 0))
         raise ReadError(_("%(file)s is not well-formed XML (line %(line)s, column "
                           "%(column)s).", file=file_name, line=line, column=column)) from error
-    records = [root] if _local(root.tag) == "vef" else [
-        e for e in root.iter() if _local(e.tag) == "vef"]
-    if not records:
+    if not values:
         raise ReadError(_("%(file)s holds no <vef> record.", file=file_name))
-    headers: list[str] = []
-    values: list[dict[str, str]] = []
-    for record in records:
-        row: dict[str, str] = {}
-        for child in record:
-            name = _local(child.tag)
-            if name not in headers:
-                headers.append(name)
-            row[name] = " ".join("".join(child.itertext()).split())
-        values.append(row)
     return Table(file_name, "vef", headers, [[row.get(h, "") for h in headers] for row in values],
                  list(range(1, len(values) + 1)))

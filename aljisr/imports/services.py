@@ -5,7 +5,7 @@ batch through the volunteer services, undo it. Verbs flush and never commit; a r
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import PurePath
 from typing import Any
@@ -16,18 +16,28 @@ from aljisr import audit
 from aljisr.database import utcnow
 from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
-from aljisr.i18n import _
+from aljisr.i18n import _, current_language
 from aljisr.imports import queries
 from aljisr.imports.mapping import MULTI_TARGETS, TARGETS, automatic_mapping, remembered_form
 from aljisr.imports.models import (
+    COMMIT_JOB,
     COMMITTED,
     PENDING,
+    QUEUED,
     UNDONE,
     ImportBatch,
     ImportMapping,
     ImportRecord,
 )
-from aljisr.imports.preview import CREATE, SKIP, UPDATE, Preview, build_preview
+from aljisr.imports.preview import (
+    CREATE,
+    SKIP,
+    UPDATE,
+    Preview,
+    PreviewRow,
+    build_preview,
+)
+from aljisr.imports.preview import detected_date_order as detected_order
 from aljisr.imports.reading import DELIMITERS, ENCODINGS, Table, read_table
 from aljisr.imports.values import DATE_ORDERS
 from aljisr.organisations.models import Organisation, OrganisationKind
@@ -103,16 +113,55 @@ def load_table(batch: ImportBatch, *, max_bytes: int) -> Table:
                       delimiter=batch.options.get("delimiter"))
 
 
+def refuse_if_busy(batch: ImportBatch) -> None:
+    """:raises NotAllowed: the worker is checking or importing the batch (a job is queued or
+    running)."""
+    if batch.busy:
+        raise NotAllowed(_("The file is being checked or imported; wait until it is done."))
+
+
+def queue_job(batch: ImportBatch, job: str, *, actor: Any,
+              choices: Mapping[int, str] | None = None) -> None:
+    """Ask the worker to check (``"preview"``) or import (``"commit"``) the pending batch
+    (:mod:`aljisr.imports.jobs`) for ``actor``, in the current language (the job's messages
+    and audit are theirs); a commit keeps the page's ``choices`` ({row number: choice}) in
+    the batch's options. Progress starts at 0.
+
+    :raises NotAllowed: the batch is not pending, or a job is already queued or running.
+    """
+    refuse_if_busy(batch)
+    if batch.status != PENDING:
+        raise NotAllowed(_("This import has already been committed or discarded."))
+    options = {**batch.options, "asked_by": getattr(actor, "id", None),
+               "language": current_language()}
+    if job == COMMIT_JOB:
+        options["choices"] = {str(number): c for number, c in (choices or {}).items()}
+    batch.options = options
+    batch.job, batch.job_state, batch.job_error, batch.job_claimed_at = job, QUEUED, None, None
+    batch.progress_done, batch.progress_total = 0, 0
+    db.session.flush()
+
+
+def detected_date_order(batch: ImportBatch, table: Table) -> str | None:
+    """The date order the batch's date columns show (None: they cannot tell)."""
+    return detected_order(table, batch.options.get("targets") or [])
+
+
 def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | None,
                 date_order: str | None, targets: Sequence[str] | None,
                 max_bytes: int) -> Table:
     """Change how the pending batch is read: encoding and delimiter (CSV), date order, and
     one target per column. A change of encoding or delimiter re-detects the columns.
 
+    The rows checked with the previous options (``preview``) are dropped.
+
     :returns: the file read with the new options.
     :raises DomainError: an unknown choice, a target chosen for two columns (``field``).
+    :raises NotAllowed: the worker is checking or importing the batch.
     :raises ReadError: the file cannot be read that way.
     """
+    refuse_if_busy(batch)
+    batch.preview = batch.job = batch.job_state = batch.job_error = None
     if encoding and encoding not in ENCODINGS and encoding != batch.options.get("encoding"):
         raise DomainError(_("Choose an encoding from the list."), field="encoding")
     if delimiter and delimiter not in DELIMITERS:
@@ -151,13 +200,15 @@ def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | No
     return table
 
 
-def preview(batch: ImportBatch, table: Table) -> Preview:
-    """Every row of the batch's file checked (see :func:`build_preview`)."""
+def preview(batch: ImportBatch, table: Table,
+            progress: Callable[[int, int], None] | None = None) -> Preview:
+    """Every row of the batch's file checked (see :func:`build_preview`; ``progress`` is
+    called with (rows checked, rows) as it goes)."""
     organisation = sending_organisation(batch.organisation_id)
     return build_preview(table, batch.options["targets"],
                          date_order=batch.options.get("date_order"),
                          organisation=(organisation.id, organisation.name)
-                         if organisation else None)
+                         if organisation else None, progress=progress)
 
 
 def _snapshot(volunteer: Volunteer, names: Sequence[str]) -> dict[str, Any]:
@@ -188,24 +239,17 @@ def _restore(before: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str], *,
-                 actor: Any) -> dict[str, int]:
-    """Import the rows of ``result`` as one batch: each valid row is created, used to update
-    its likely duplicate, or skipped, as ``choices`` says ({row number: choice}; a row without
-    one takes its default). An update changes the columns the file has, and adds or changes
-    the languages it lists without dropping the volunteer's others. Invalid rows are left out
-    and counted. The organisation's column choices are remembered; the file is dropped; one
-    audit event records the file name and the counts.
+def plan_commit(batch: ImportBatch, result: Preview,
+                choices: Mapping[int, str]) -> list[tuple[PreviewRow, str]]:
+    """The valid rows of ``result`` with what to do with each: ``choices`` ({row number:
+    choice}) or the row's default.
 
-    :returns: {"created", "updated", "skipped", "invalid"}.
     :raises NotAllowed: the batch is not pending.
-    :raises DomainError: a choice not offered for its row, or a volunteer service refusing a
-        row (the message names the row); nothing of the batch is then kept by the caller's
-        rollback.
+    :raises DomainError: a choice not offered for its row (``field="choice-N"``).
     """
     if batch.status != PENDING:
         raise NotAllowed(_("This import has already been committed or discarded."))
-    counts = {"created": 0, "updated": 0, "skipped": 0, "invalid": result.invalid}
+    planned = []
     for row in result.rows:
         if row.values is None:
             continue
@@ -213,44 +257,128 @@ def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str]
         if choice not in row.choices:
             raise DomainError(_("Row %(row)s: this choice is not possible for it.",
                                 row=row.number), field=f"choice-{row.number}")
-        try:
-            if choice == CREATE:
-                volunteer = volunteer_services.create_volunteer(
-                    {**row.values}, actor=actor, confirm_duplicates=True)
-                batch.records.append(ImportRecord(volunteer_id=volunteer.id,
-                                                  row_number=row.number, action=CREATE))
-                counts["created"] += 1
-            elif choice == UPDATE:
-                volunteer = row.duplicates[0].volunteer
-                values = {k: v for k, v in row.values.items() if k != "status"}
-                if "languages" in values:  # a file lists some languages: never drop others
-                    values["languages"] = {**volunteer.language_levels(), **values["languages"]}
-                before = _snapshot(volunteer, list(values))
+        planned.append((row, choice))
+    return planned
+
+
+def _row_refused(row: PreviewRow, error: DomainError) -> DomainError:
+    return DomainError(_("Row %(row)s: %(message)s", row=row.number, message=error.message),
+                       field=f"choice-{row.number}")
+
+
+def commit_rows(batch: ImportBatch, planned: Sequence[tuple[PreviewRow, str]],
+                counts: dict[str, int], *, actor: Any) -> None:
+    """Create, update or skip the ``planned`` rows (a part of :func:`plan_commit`'s list) and
+    note each volunteer created or updated on the batch (:class:`ImportRecord`, inserted in
+    one statement); ``counts`` is added to. New volunteers are created together
+    (:func:`~aljisr.volunteers.services.create_volunteers`); an update goes through
+    :func:`~aljisr.volunteers.services.update_volunteer` and changes the columns the file has,
+    adding or changing the languages it lists without dropping the volunteer's others.
+
+    :raises DomainError: a volunteer service refusing a row (the message names the row);
+        nothing of the batch is then to be kept (the caller rolls back, or undoes what it
+        committed of it).
+    """
+    records: list[dict[str, Any]] = []
+    creating = [row for row, choice in planned if choice == CREATE]
+    try:
+        created = volunteer_services.create_volunteers(
+            [row.values or {} for row in creating], confirm_duplicates=True)
+    except volunteer_services.RowRefused as refused:
+        raise _row_refused(creating[refused.index], refused.error) from refused
+    for row, volunteer in zip(creating, created, strict=True):
+        records.append({"volunteer_id": volunteer.id, "row_number": row.number,
+                        "action": CREATE, "before": {}})
+    counts["created"] += len(created)
+    for row, choice in planned:
+        if choice == SKIP:
+            counts["skipped"] += 1
+        elif choice == UPDATE:
+            volunteer = row.duplicates[0].volunteer
+            values = {k: v for k, v in (row.values or {}).items() if k != "status"}
+            if "languages" in values:  # a file lists some languages: never drop others
+                values["languages"] = {**volunteer.language_levels(), **values["languages"]}
+            before = _snapshot(volunteer, list(values))
+            try:
                 changed = volunteer_services.update_volunteer(
                     volunteer, values, actor=actor, confirm_duplicates=True)
-                if changed:
-                    batch.records.append(ImportRecord(
-                        volunteer_id=volunteer.id, row_number=row.number, action=UPDATE,
-                        before={k: before[k] for k in changed if k in before}))
-                    counts["updated"] += 1
-                else:
-                    counts["skipped"] += 1
+            except DomainError as error:
+                raise _row_refused(row, error) from error
+            if changed:
+                records.append({"volunteer_id": volunteer.id, "row_number": row.number,
+                                "action": UPDATE,
+                                "before": {k: before[k] for k in changed if k in before}})
+                counts["updated"] += 1
             else:
                 counts["skipped"] += 1
-        except DomainError as error:
-            raise DomainError(_("Row %(row)s: %(message)s", row=row.number,
-                                message=error.message), field=f"choice-{row.number}") from error
+    if records:
+        db.session.execute(sa.insert(ImportRecord),
+                           [{"batch_id": batch.id, **record} for record in records])
+        db.session.expire(batch, ["records"])
+
+
+def finish_commit(batch: ImportBatch, result: Preview, counts: dict[str, int], *,
+                  actor: Any) -> None:
+    """Mark the batch committed once its rows are in (:func:`commit_rows`): the organisation's
+    column choices remembered, the file and the checked rows dropped, one audit event
+    (``import.commit``) with the file name and the counts."""
     if batch.organisation_id is not None:
         mapping = db.session.get(ImportMapping, batch.organisation_id) or ImportMapping(
             organisation_id=batch.organisation_id)
         mapping.columns = remembered_form(result.table.headers, result.targets)
         db.session.add(mapping)
-    batch.status, batch.counts, batch.content = COMMITTED, counts, None
+    # the file and the checked rows hold personal data: once imported, only the volunteers
+    # keep it (where anonymisation reaches it)
+    batch.status, batch.counts, batch.content, batch.preview = COMMITTED, counts, None, None
     batch.committed_at = utcnow()
     db.session.flush()
     audit.record(actor, "import.commit", batch,
                  details={"file_name": batch.file_name, **counts})
+
+
+def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str], *,
+                 actor: Any) -> dict[str, int]:
+    """Import the rows of ``result`` as one batch in the caller's transaction: each valid row
+    is created, used to update its likely duplicate, or skipped, as ``choices`` says ({row
+    number: choice}; a row without one takes its default) -- :func:`plan_commit`,
+    :func:`commit_rows`, :func:`finish_commit`. Invalid rows are left out and counted.
+
+    :returns: {"created", "updated", "skipped", "invalid"}.
+    :raises NotAllowed: the batch is not pending.
+    :raises DomainError: a choice not offered for its row, or a volunteer service refusing a
+        row (the message names the row); nothing of the batch is then kept by the caller's
+        rollback.
+    """
+    planned = plan_commit(batch, result, choices)
+    counts = {"created": 0, "updated": 0, "skipped": 0, "invalid": result.invalid}
+    commit_rows(batch, planned, counts, actor=actor)
+    finish_commit(batch, result, counts, actor=actor)
     return counts
+
+
+def revert_records(batch: ImportBatch, *, actor: Any) -> list[int]:
+    """Take back what the batch's records did: delete the volunteers it created (their record
+    keeps the name, in ``before``, for the batch page) and give the ones it updated their
+    previous values back. Nothing is checked: see :func:`undo_batch`.
+
+    :returns: the ids of the volunteers deleted.
+    """
+    created = [r for r in batch.records if r.action == CREATE and r.volunteer_id]
+    for record in batch.records:
+        if record.action == UPDATE and record.volunteer_id:
+            volunteer = db.session.get(Volunteer, record.volunteer_id)
+            if volunteer is not None and volunteer.anonymised_at is None:
+                volunteer_services.update_volunteer(volunteer, _restore(record.before),
+                                                    actor=actor, confirm_duplicates=True)
+    ids = [r.volunteer_id for r in created]
+    if ids:
+        names = {v.id: v.full_name for v in
+                 db.session.scalars(sa.select(Volunteer).where(Volunteer.id.in_(ids)))}
+        for record in created:  # the batch page still says who the row was
+            record.before = {"full_name": names.get(record.volunteer_id, "")}
+        for volunteer in db.session.scalars(sa.select(Volunteer).where(Volunteer.id.in_(ids))):
+            db.session.delete(volunteer)
+    return ids
 
 
 def undo_batch(batch: ImportBatch, *, actor: Any) -> None:
@@ -269,20 +397,7 @@ def undo_batch(batch: ImportBatch, *, actor: Any) -> None:
             f"#{volunteer_id}" for volunteer_id in sorted(blocked))
         raise NotAllowed(_("This import cannot be undone: volunteers it added now have "
                            "placements, hours or a login (%(names)s).", names=names))
-    for record in batch.records:
-        if record.action == UPDATE and record.volunteer_id:
-            volunteer = db.session.get(Volunteer, record.volunteer_id)
-            if volunteer is not None and volunteer.anonymised_at is None:
-                volunteer_services.update_volunteer(volunteer, _restore(record.before),
-                                                    actor=actor, confirm_duplicates=True)
-    ids = [r.volunteer_id for r in created]
-    if ids:
-        names = {v.id: v.full_name for v in
-                 db.session.scalars(sa.select(Volunteer).where(Volunteer.id.in_(ids)))}
-        for record in created:  # the batch page still says who the row was
-            record.before = {"full_name": names.get(record.volunteer_id, "")}
-        for volunteer in db.session.scalars(sa.select(Volunteer).where(Volunteer.id.in_(ids))):
-            db.session.delete(volunteer)
+    ids = revert_records(batch, actor=actor)
     batch.status, batch.undone_at = UNDONE, utcnow()
     db.session.flush()
     audit.record(actor, "import.undo", batch, details={"file_name": batch.file_name,
@@ -292,8 +407,9 @@ def undo_batch(batch: ImportBatch, *, actor: Any) -> None:
 def discard_batch(batch: ImportBatch) -> None:
     """Forget a pending batch and its file.
 
-    :raises NotAllowed: it is not pending.
+    :raises NotAllowed: it is not pending, or the worker is checking or importing it.
     """
+    refuse_if_busy(batch)
     if batch.status != PENDING:
         raise NotAllowed(_("This import has already been committed or discarded."))
     db.session.delete(batch)

@@ -15,8 +15,8 @@ from aljisr.i18n import _, _l
 from aljisr.imports import queries, services
 from aljisr.imports.forms import ActionForm, CommitForm, OptionsForm, UploadForm
 from aljisr.imports.mapping import TARGETS
-from aljisr.imports.models import PENDING
-from aljisr.imports.preview import CREATE, SKIP, UPDATE
+from aljisr.imports.models import COMMIT_JOB, FAILED, PENDING, PREVIEW_JOB, ImportBatch
+from aljisr.imports.preview import CREATE, SKIP, UPDATE, Preview
 from aljisr.imports.reading import ENCODINGS, read_upload
 from aljisr.permissions import Permission, require
 from aljisr.volunteers.queries import sending_organisation_options
@@ -70,6 +70,8 @@ def options(batch_id: int) -> Any:
     batch, gone = _pending(batch_id)
     if gone:
         return gone
+    if batch.busy:
+        return redirect(url_for("imports.preview", batch_id=batch.id))
     form = OptionsForm(data={"encoding": batch.options.get("encoding"),
                              "delimiter": batch.options.get("delimiter"),
                              "date_order": batch.options.get("date_order") or "",
@@ -101,19 +103,48 @@ def options(batch_id: int) -> Any:
     except DomainError as error:
         form.form_errors.append(error.message)
         table = None
+    detected = None
     if table is not None:
-        result = services.preview(batch, table)
+        detected = services.detected_date_order(batch, table)
         while len(form.targets) < len(table.headers):
             form.targets.append_entry()
         if request.method != "POST":
-            form.date_order.data = batch.options.get("date_order") or (
-                result.detected_date_order or "")
+            form.date_order.data = batch.options.get("date_order") or (detected or "")
             for entry, target in zip(form.targets, batch.options["targets"], strict=False):
                 entry.data = target
-    else:
-        result = None
     return render_template("imports/options.html", batch=batch, form=form, table=table,
-                           result=result), status
+                           detected=detected), status
+
+
+#: Rows without error or duplicate listed in the preview; the others are counted only (each
+#: takes its default, "Create"), so that a 10,000-row file's page stays light.
+READY_ROWS_LISTED = 200
+
+
+def _listed_rows(result: Preview) -> list[Any]:
+    """The rows the preview lists: every row with an error or a likely duplicate (where the
+    coordinator has something to read or choose), and the first :data:`READY_ROWS_LISTED`
+    others."""
+    listed, ready = [], 0
+    for row in result.rows:
+        plain = not row.errors and not row.duplicates and not row.same_as_row
+        if plain:
+            ready += 1
+            if ready > READY_ROWS_LISTED:
+                continue
+        listed.append(row)
+    return listed
+
+
+def _by_worker(batch: ImportBatch) -> bool:
+    """A file large enough to be checked and imported by the worker (IMPORT_INLINE_BYTES)."""
+    return len(batch.content or b"") > int(current_app.config["IMPORT_INLINE_BYTES"])
+
+
+def _progress(batch: ImportBatch) -> Any:
+    """The page shown while the worker checks or imports the file: it reloads itself."""
+    return render_template("imports/progress.html", batch=batch,
+                           refresh=current_app.config["IMPORT_PROGRESS_REFRESH_SECONDS"])
 
 
 @bp.route("/<int:batch_id>/preview", methods=["GET", "POST"])
@@ -122,13 +153,24 @@ def preview(batch_id: int) -> Any:
     batch, gone = _pending(batch_id)
     if gone:
         return gone
+    if batch.busy or (batch.job_state == FAILED and batch.preview is None):
+        return _progress(batch)
     form = CommitForm()
-    try:
-        table = services.load_table(batch, max_bytes=_max_bytes())
-    except DomainError as error:
-        flash(error.message, "warning")
-        return redirect(url_for("imports.options", batch_id=batch.id))
-    result = services.preview(batch, table)
+    by_worker = _by_worker(batch)
+    if by_worker and batch.preview is None:
+        services.queue_job(batch, PREVIEW_JOB, actor=current_user)
+        db.session.commit()
+        return _progress(batch)
+    if by_worker:
+        table = None
+        result = Preview.from_stored(batch.preview or {})
+    else:
+        try:
+            table = services.load_table(batch, max_bytes=_max_bytes())
+        except DomainError as error:
+            flash(error.message, "warning")
+            return redirect(url_for("imports.options", batch_id=batch.id))
+        result = services.preview(batch, table)
     choices = {row.number: request.form.get(f"choice-{row.number}", "")
                for row in result.rows} if request.method == "POST" else {}
     status = 200
@@ -137,7 +179,22 @@ def preview(batch_id: int) -> Any:
         if result.needs_date_order:
             form.form_errors.append(_("Say whether dates are written day first or month "
                                       "first."))
-        elif form.validate_on_submit():
+        elif not form.validate_on_submit():
+            pass  # the form's errors are shown
+        elif by_worker:
+            try:
+                # what the page showed, defaults included: a row whose duplicates change
+                # before the worker imports it is refused, not silently skipped
+                shown = {row.number: choice for row, choice in
+                         services.plan_commit(batch, result, choices)}
+                services.queue_job(batch, COMMIT_JOB, actor=current_user, choices=shown)
+            except DomainError as error:
+                db.session.rollback()
+                form.form_errors.append(error.message)
+            else:
+                db.session.commit()
+                return redirect(url_for("imports.preview", batch_id=batch.id))
+        elif table is not None:
             try:
                 counts = services.commit_batch(batch, result, choices, actor=current_user)
             except DomainError as error:
@@ -149,8 +206,11 @@ def preview(batch_id: int) -> Any:
                 flash(_("Imported: %(created)s added, %(updated)s updated, %(skipped)s "
                         "skipped, %(invalid)s with errors.", **counts), "success")
                 return redirect(url_for("imports.batch", batch_id=batch.id))
+    listed = _listed_rows(result)
     return render_template("imports/preview.html", batch=batch, form=form, result=result,
+                           rows=listed, unlisted=len(result.rows) - len(listed),
                            choices=choices, choice_titles=CHOICE_TITLES,
+                           job_error=batch.job_error if batch.job_state == FAILED else None,
                            earlier=queries.earlier_import(batch), targets=TARGETS), status
 
 

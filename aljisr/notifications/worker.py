@@ -325,7 +325,9 @@ def run_daily_jobs(today: date | None = None) -> int:
 
 def run(*, once: bool = False, stop: threading.Event | None = None) -> BatchResult:
     """Deliver until stopped: the daily jobs when the date changes (and at start), then due
-    messages batch after batch, sleeping ``WORKER_POLL_SECONDS`` when none is due.
+    messages batch after batch, each followed by one waiting import job (a volunteer list
+    checked or imported, :mod:`aljisr.imports.jobs`), sleeping ``WORKER_POLL_SECONDS`` when
+    nothing is due.
 
     :param once: run the daily jobs and deliver what is due now, then return.
     :param stop: an event that ends the loop (set by SIGTERM/SIGINT in :func:`main`).
@@ -361,12 +363,31 @@ def run(*, once: bool = False, stop: threading.Event | None = None) -> BatchResu
             continue
         for field in ("claimed", "sent", "retried", "failed"):
             setattr(total, field, getattr(total, field) + getattr(batch, field))
+        if _run_import_job(once):
+            continue
         if batch.claimed:
             continue
         if once:
             break
         stop.wait(_setting("WORKER_POLL_SECONDS"))
     return total
+
+
+def _run_import_job(once: bool) -> bool:
+    """One volunteer list's preview or commit, if one waits (:mod:`aljisr.imports.jobs`).
+
+    :returns: True when one was run (look for more work at once).
+    """
+    from aljisr.imports.jobs import run_next
+
+    try:
+        return run_next()
+    except DBAPIError:
+        if once:
+            raise
+        log.exception("an import job could not be claimed; trying again shortly")
+        db.session.rollback()
+        return False
 
 
 def main(once: bool) -> BatchResult:

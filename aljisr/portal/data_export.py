@@ -1,5 +1,8 @@
-"""The volunteer's data export (/me/export): everything the association holds about the
-signed-in volunteer, as plain JSON-ready values (format ``aljisr-volunteer-export/1``)."""
+"""The volunteer's data export: everything the association holds about one volunteer, as
+plain JSON-ready values (format ``aljisr-volunteer-export/1``) -- downloaded by the signed-in
+volunteer (/me/export) or, for a volunteer with or without a login, by a coordinator from the
+volunteer's page (/volunteers/ID/data.json). The right of access: Moroccan Law 09-08, art. 7;
+GDPR, art. 15."""
 
 from __future__ import annotations
 
@@ -21,14 +24,20 @@ def _enum(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def export_data(user: User, volunteer: Volunteer) -> dict[str, Any]:
-    """Everything the association holds about ``volunteer`` (the signed-in ``user``), as plain
-    JSON-ready values: account, profile, languages, placements, hours entries, certificates.
+def export_data(user: User | None, volunteer: Volunteer,
+                records: queries.OwnRecords | None = None) -> dict[str, Any]:
+    """Everything the association holds about ``volunteer`` (whose login is ``user``, None
+    when it has none), as plain JSON-ready values: account, profile, languages, placements,
+    hours entries, certificates.
 
-    Every list is read through the volunteer's own scope. Dates are ISO 8601, timestamps UTC,
-    hours decimal strings ("3.50"). Issued certificates are listed by serial and status.
+    :param records: the volunteer's placements, hours and certificates; None: read through
+        the signed-in volunteer's own scope (:func:`~aljisr.portal.queries.own_records`).
+        Dates are ISO 8601, timestamps UTC, hours decimal strings ("3.50"). Issued
+        certificates are listed by serial and status.
     """
-    records = queries.own_records(user)
+    if records is None:
+        assert user is not None
+        records = queries.own_records(user)
     placements, entries, certificates = (
         records.placements, records.hours_entries, records.certificates
     )
@@ -43,7 +52,7 @@ def export_data(user: User, volunteer: Volunteer) -> dict[str, Any]:
             "language": user.locale,
             "created_at": _iso(user.created_at),
             "last_login_at": _iso(user.last_login_at),
-        },
+        } if user is not None else None,
         "profile": {
             "id": volunteer.id,
             "full_name": volunteer.full_name,

@@ -152,6 +152,23 @@ def own_records(user: User) -> OwnRecords:
     return OwnRecords(placements, entries, certificates)
 
 
+def volunteer_records(volunteer_id: int) -> OwnRecords:
+    """Every placement (with project, site and coordinator), hours entry and certificate of
+    the volunteer ``volunteer_id``, each list oldest first, for the right-of-access export a
+    coordinator downloads (staff who manage the register see every volunteer): three
+    queries."""
+    placements = list(db.session.scalars(
+        sa.select(Placement).where(Placement.volunteer_id == volunteer_id)
+        .options(*_placement_options()).order_by(Placement.start_date, Placement.id)))
+    entries = list(db.session.scalars(
+        sa.select(HoursEntry).where(HoursEntry.volunteer_id == volunteer_id)
+        .order_by(HoursEntry.work_date, HoursEntry.id)))
+    certificates = list(db.session.scalars(
+        sa.select(Certificate).where(Certificate.volunteer_id == volunteer_id)
+        .order_by(Certificate.issue_date, Certificate.id)))
+    return OwnRecords(placements, entries, certificates)
+
+
 __all__ = [
     "CURRENT_STATUSES",
     "OwnRecords",
@@ -163,5 +180,6 @@ __all__ = [
     "own_hours_entry",
     "own_placement",
     "own_records",
+    "volunteer_records",
     "own_volunteer",
 ]

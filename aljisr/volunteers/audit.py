@@ -16,6 +16,7 @@ WORDING = AuditWording(
         "volunteer.archive": _l("Volunteer archived"),
         "volunteer.unarchive": _l("Volunteer restored"),
         "volunteer.anonymise": _l("Volunteer anonymised"),
+        "volunteer.data_export": _l("Everything held about the volunteer downloaded"),
     },
     records=(
         RecordWording(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -175,37 +175,74 @@ def find_likely_duplicates(
 
     A volunteer matches when the e-mail is the same in any case, or when the name is the same
     after NFC normalisation and case folding (:func:`name_key`) *and* the date of birth is the
-    same. One query: candidates are narrowed by e-mail or birth date in SQL, then names compared
-    in Python (case folding is not portable SQL).
+    same. Candidates are narrowed by e-mail or birth date in SQL, then names compared in
+    Python (case folding is not portable SQL); see :func:`find_likely_duplicates_many`.
 
     :param exclude_id: the volunteer being edited, never its own duplicate.
     :returns: matches ordered by name, e-mail matches first.
     """
-    email = clean_email(email)
-    conditions = []
-    if email:
-        # stored lower-cased (Volunteer._clean_email): the unique index answers
-        conditions.append(Volunteer.email == email)
-    if date_of_birth and clean_text(full_name):
-        conditions.append(Volunteer.date_of_birth == date_of_birth)
-    if not conditions:
-        return []
-    stmt = sa.select(Volunteer).where(sa.or_(*conditions))
-    if exclude_id is not None:
-        stmt = stmt.where(Volunteer.id != exclude_id)
-    wanted = name_key(full_name)
-    found = []
-    for volunteer in db.session.scalars(stmt.order_by(Volunteer.search_key, Volunteer.id)):
-        same_email = bool(email) and (volunteer.email or "").lower() == email
-        same_name = (
-            date_of_birth is not None
-            and volunteer.date_of_birth == date_of_birth
-            and name_key(volunteer.full_name) == wanted
-        )
-        if same_email or same_name:
-            found.append(LikelyDuplicate(volunteer, same_email, same_name))
-    found.sort(key=lambda d: not d.same_email)
-    return found
+    return find_likely_duplicates_many([(full_name, email, date_of_birth)],
+                                       exclude_id=exclude_id)[0]
+
+
+#: Values per ``IN (...)`` list (SQLite allows 32,766 bound parameters, PostgreSQL 65,535).
+IN_CHUNK = 900
+
+
+def _chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def find_likely_duplicates_many(
+    people: Sequence[tuple[str | None, str | None, date | None]],
+    *,
+    exclude_id: int | None = None,
+) -> list[list[LikelyDuplicate]]:
+    """:func:`find_likely_duplicates` for many people at once (an imported file), by the same
+    rule, in a few queries whatever their number: candidates' (id, name, e-mail, date of birth)
+    by e-mail (the unique index) and by date of birth (its index), ``IN`` lists of
+    :data:`IN_CHUNK`; then the matching volunteers themselves, in one ``IN`` list per chunk.
+
+    :param people: (full name, e-mail, date of birth) per person.
+    :returns: one list per person, in the same order, each as :func:`find_likely_duplicates`.
+    """
+    wanted = [(name_key(name), clean_email(email), birth if clean_text(name) else None)
+              for name, email, birth in people]
+    emails = sorted({email for _key, email, _birth in wanted if email})
+    births = sorted({birth for _key, _email, birth in wanted if birth})
+    columns = (Volunteer.id, Volunteer.full_name, Volunteer.email, Volunteer.date_of_birth)
+    by_email: dict[str, set[int]] = {}
+    by_name_birth: dict[tuple[str, date], set[int]] = {}
+    for column, values in ((Volunteer.email, emails), (Volunteer.date_of_birth, births)):
+        for chunk in _chunks(values):
+            stmt = sa.select(*columns).where(column.in_(chunk))
+            if exclude_id is not None:
+                stmt = stmt.where(Volunteer.id != exclude_id)
+            for row in db.session.execute(stmt):
+                if row.email:
+                    by_email.setdefault(row.email.lower(), set()).add(row.id)
+                if row.date_of_birth:
+                    by_name_birth.setdefault((name_key(row.full_name), row.date_of_birth),
+                                             set()).add(row.id)
+    matches: list[dict[int, tuple[bool, bool]]] = []
+    for key, email, birth in wanted:
+        same_email = by_email.get(email, set()) if email else set()
+        same_name = by_name_birth.get((key, birth), set()) if birth else set()
+        matches.append({i: (i in same_email, i in same_name) for i in same_email | same_name})
+    ids = sorted({i for found in matches for i in found})
+    volunteers: dict[int, Volunteer] = {}
+    for chunk in _chunks(ids):
+        for volunteer in db.session.scalars(sa.select(Volunteer).where(Volunteer.id.in_(chunk))):
+            volunteers[volunteer.id] = volunteer
+    results = []
+    for found in matches:
+        listed = sorted((volunteers[i] for i in found if i in volunteers),
+                        key=lambda v: (v.search_key, v.id))
+        duplicates = [LikelyDuplicate(v, *found[v.id]) for v in listed]
+        duplicates.sort(key=lambda d: not d.same_email)
+        results.append(duplicates)
+    return results
 
 
 # --- retention ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ change with :func:`aljisr.audit.record`, flush but never commit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,7 +32,12 @@ from aljisr.volunteers.models import (
     VolunteerLanguage,
     VolunteerStatus,
 )
-from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates, name_key
+from aljisr.volunteers.queries import (
+    LikelyDuplicate,
+    find_likely_duplicates,
+    find_likely_duplicates_many,
+    name_key,
+)
 
 #: Profile attributes the services accept (plus ``languages``: {ISO 639-1 code: level}).
 FIELDS = (
@@ -212,6 +217,77 @@ def create_volunteer(
     return volunteer
 
 
+class RowRefused(DomainError):
+    """One of many volunteers created at once was refused: ``index`` is its position in the
+    list given, ``error`` the refusal (its message and field)."""
+
+    def __init__(self, index: int, error: DomainError) -> None:
+        super().__init__(error.message, field=error.field)
+        self.index, self.error = index, error
+
+
+def create_volunteers(rows: Sequence[Mapping[str, Any]], *, confirm_duplicates: bool = False,
+                      chunk: int = 500) -> list[Volunteer]:
+    """Register many volunteers at once (an imported file) by the rules of
+    :func:`create_volunteer`, in a few statements per ``chunk`` rather than several per
+    volunteer: the checks of :func:`_validate` (each sending organisation looked up once),
+    staff and partner addresses refused in one query, likely duplicates found in a few
+    (:func:`~aljisr.volunteers.queries.find_likely_duplicates_many`), then one flush.
+
+    No audit event is written per volunteer: the caller records the batch as one event.
+
+    :param rows: profile attributes and ``languages``, as :func:`create_volunteer` takes them.
+    :returns: the new volunteers, flushed (ids set), in the order of ``rows``.
+    :raises RowRefused: a row breaks a rule, its e-mail belongs to a login or another
+        volunteer, or it has likely duplicates and ``confirm_duplicates`` is False; ``index``
+        names the row. Nothing of the call is then to be kept (the caller rolls back).
+    """
+    kinds: dict[int, OrganisationKind | None] = {}
+    created: list[Volunteer] = []
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        for offset, values in enumerate(part):
+            org_id = values.get("sending_organisation_id")
+            if org_id is not None and org_id not in kinds:
+                kinds[org_id] = db.session.scalar(
+                    sa.select(Organisation.kind).where(Organisation.id == org_id))
+            try:
+                _validate({k: v for k, v in values.items() if k != "sending_organisation_id"})
+                if org_id is not None and kinds[org_id] is not OrganisationKind.SENDING:
+                    raise DomainError(_("Choose a sending organisation."),
+                                      field="sending_organisation_id")
+            except DomainError as error:
+                raise RowRefused(start + offset, error) from error
+        emails = {clean_email(v.get("email")) for v in part} - {None, ""}
+        taken = set(db.session.scalars(sa.select(User.email).where(
+            User.email.in_(sorted(emails)), User.role.in_(NON_VOLUNTEER_ROLES))))
+        found = find_likely_duplicates_many(
+            [(v.get("full_name"), v.get("email"), v.get("date_of_birth")) for v in part])
+        volunteers = []
+        for offset, (values, duplicates) in enumerate(zip(part, found, strict=True)):
+            try:
+                if clean_email(values.get("email")) in taken:
+                    refuse_account_email(values.get("email"), None)
+                if duplicates and (not confirm_duplicates
+                                   or any(d.same_email for d in duplicates)):
+                    raise DuplicateSuspected(duplicates)
+            except DomainError as error:
+                raise RowRefused(start + offset, error) from error
+            volunteer = Volunteer(status=VolunteerStatus.APPLICANT, skills=[], interests=[])
+            _apply(volunteer, values)
+            volunteers.append(volunteer)
+        try:
+            with db.session.begin_nested():
+                db.session.add_all(volunteers)
+                db.session.flush()
+        except sa.exc.IntegrityError as error:  # an e-mail taken meanwhile, or twice here
+            raise RowRefused(start, Conflict(
+                _("Another volunteer already has this e-mail address."), field="email")
+            ) from error
+        created += volunteers
+    return created
+
+
 def _identity_changed(volunteer: Volunteer, values: Mapping[str, Any]) -> bool:
     if "full_name" in values and name_key(values["full_name"]) != name_key(volunteer.full_name):
         return True
@@ -259,6 +335,23 @@ def update_volunteer(
             details["duplicates_confirmed"] = [d.volunteer.id for d in duplicates]
         audit.record(actor, "volunteer.update", volunteer, details=details)
     return changed
+
+
+def data_export(volunteer: Volunteer, *, actor: Any) -> dict[str, Any]:
+    """Everything the association holds about ``volunteer``, as the volunteer downloads it
+    from the portal (:func:`aljisr.portal.data_export.export_data`), for staff answering a
+    request under the right of access (Moroccan Law 09-08, art. 7; GDPR, art. 15). The
+    download is audited (``volunteer.data_export``): who read everything, and when.
+
+    :returns: JSON-ready values (format ``aljisr-volunteer-export/1``).
+    """
+    from aljisr.portal import data_export
+    from aljisr.portal import queries as portal_queries
+
+    data = data_export.export_data(volunteer.user, volunteer,
+                                   portal_queries.volunteer_records(volunteer.id))
+    audit.record(actor, "volunteer.data_export", volunteer)
+    return data
 
 
 def archive_volunteer(volunteer: Volunteer, *, actor: Any, reason: str | None = None) -> None:

@@ -3,14 +3,16 @@ only)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from aljisr import once
 from aljisr.certificates import queries as certificate_queries
+from aljisr.dates import association_today
 from aljisr.downloads import send_download
 from aljisr.errors import DomainError
 from aljisr.extensions import db
@@ -99,6 +101,22 @@ def detail(volunteer_id: int) -> str:
         volunteer_placements=placement_queries.placements_of_volunteer(current_user, volunteer.id),
         volunteer_certificates=certificates,
     )
+
+
+@bp.route("/<int:volunteer_id>/data.json")
+@require(Permission.MANAGE_REGISTERS)
+def data_export(volunteer_id: int) -> Response:
+    """Everything the association holds about one volunteer, as the JSON file the volunteer
+    gets from the portal (the right of access, Law 09-08 art. 7 and GDPR art. 15), for a
+    volunteer with or without a login; each download is audited."""
+    volunteer = queries.get_volunteer(volunteer_id)
+    data = services.data_export(volunteer, actor=current_user)
+    db.session.commit()
+    g.no_store = True
+    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    return send_download(body.encode("utf-8"),
+                         f"aljisr-volunteer-{volunteer.id}-{association_today().isoformat()}"
+                         ".json", "application/json; charset=utf-8")
 
 
 def _prepare(form: VolunteerForm, volunteer: Volunteer | None) -> None:

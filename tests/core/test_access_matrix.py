@@ -141,6 +141,9 @@ ROWS: list[Row] = [
     row("GET", "/volunteers/{volunteer_a}",         LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/volunteers/999999",                LOGIN, 403,  403,  403,  404,  404),
     row("GET", "/volunteers/{volunteer_a}/edit",    LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/volunteers/{volunteer_a}/data.json",
+                                                    LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/volunteers/999999/data.json",      LOGIN, 403,  403,  403,  404,  404),
     # an empty POST leaves every field as it was (Flask-WTF then reads the record): saved
     row("POST", "/volunteers/{volunteer_a}/edit",   LOGIN, 403,  403,  403,  302,  302),
     row("GET", "/volunteers/{volunteer_a}/anonymise",

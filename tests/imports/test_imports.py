@@ -88,6 +88,27 @@ def test_formulas_take_the_computed_value_or_are_refused(app):
     assert uncomputed.cell_errors[(0, 2)].startswith("Cell C2 holds a formula with no")
 
 
+def test_ods_formulas_take_the_computed_value_or_are_refused(app, as_role):
+    """LibreOffice's ODS keeps what each formula computed (noted, taken); the same file
+    without those values (as a program with no calculation engine writes it) is refused at
+    the formula's cells, in the preview too."""
+    computed = _read("formulas-libreoffice.ods")
+    assert [row[2] for row in computed.rows] == ["Omar Haddad", "Sara Lind"]
+    assert [note for note in computed.notes if "formula" in note] == [
+        "Cell C2 holds a formula: its computed value was taken.",
+        "Cell C3 holds a formula: its computed value was taken."]
+    assert computed.cell_errors == {}
+    uncomputed = _read("formulas-uncalculated.ods")
+    assert sorted(uncomputed.cell_errors) == [(0, 2), (1, 2)]
+    assert uncomputed.cell_errors[(1, 2)] == (
+        "Cell C3 holds a formula with no computed value: type the value itself.")
+    client, _user = as_role("coordinator")
+    batch_id = _batch_id(_upload(client, "formulas-uncalculated.ods"))
+    text = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
+    assert "Cell C2 holds a formula with no computed value" in text
+    assert "0 rows can be imported" in text
+
+
 def test_vef_one_and_many_records(app):
     one = _read("vef-one.xml")
     assert len(one.rows) == 1 and one.rows[0][one.headers.index("nationality")] == "POL"

@@ -67,6 +67,28 @@ def main() -> None:
         formulas.save(HERE / "formulas-uncalculated.xlsx")  # openpyxl stores no computed value
         convert(HERE / "formulas-uncalculated.xlsx", "xlsx", "Calc MS Excel 2007 XML",
                 HERE / "formulas-libreoffice.xlsx")
+        ods = convert(HERE / "formulas-uncalculated.xlsx", "ods", "calc8",
+                      HERE / "formulas-libreoffice.ods")
+        strip_computed_values(ods, HERE / "formulas-uncalculated.ods")
+
+
+def strip_computed_values(source: Path, target: Path) -> None:
+    """LibreOffice always stores what a formula computed; a program writing ODS without a
+    calculation engine does not: the same file with the formula cells' values taken out."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "content.xml":
+                text = data.decode("utf-8")
+                text = re.sub(
+                    r'(<table:table-cell table:formula="[^"]*")[^>]*>.*?</table:table-cell>',
+                    r"\1/>", text)
+                data = text.encode("utf-8")
+            compress = zipfile.ZIP_STORED if item.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            copy.writestr(item, data, compress_type=compress)
 
 
 if __name__ == "__main__":
