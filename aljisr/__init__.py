@@ -111,6 +111,9 @@ def register_extensions(app: Flask) -> None:
 
     wtforms_i18n.install(app)  # WTForms' messages in the project's words
     limiter.init_app(app)
+    from aljisr.compression import init_compression
+
+    init_compression(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -144,6 +147,7 @@ BLUEPRINT_MODULES = (
     "aljisr.planner.views",
     "aljisr.notifications.views",
     "aljisr.calendars.views",
+    "aljisr.testimonials.views",
 )
 
 
@@ -160,6 +164,7 @@ AUDIT_WORDING_MODULES = (
     "aljisr.certificates.audit",
     "aljisr.auth.audit",
     "aljisr.planner.audit",
+    "aljisr.testimonials.audit",
     "aljisr.seed",
 )
 
