@@ -388,7 +388,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "fr": "Le centre socio-éducatif de Maggamane accueille les enfants et les jeunes du "
               "village après l'école, mais il lui manquait une salle assez grande pour les "
               "ateliers, l'aide aux devoirs et les réunions.\n\nLors de cette première étape, "
-              "volontaires et maçons du village ont posé les fondations et monté les murs d'une "
+              "bénévoles et maçons du village ont posé les fondations et monté les murs d'une "
               "nouvelle salle multidisciplinaire.",
     },
     "room-2": {
@@ -397,7 +397,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
               "work alongside local craftsmen; no experience is needed, only the wish to learn "
               "and to work as a team.",
         "fr": "La deuxième étape achève la salle multidisciplinaire du centre socio-éducatif de "
-              "Maggamane : toiture, électricité, enduits et peinture.\n\nLes volontaires "
+              "Maggamane : toiture, électricité, enduits et peinture.\n\nLes bénévoles "
               "travaillent aux côtés d'artisans locaux ; aucune expérience n'est demandée, "
               "seulement l'envie d'apprendre et de travailler en équipe.",
     },
@@ -410,7 +410,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "fr": "Murs et toit debout, la nouvelle salle du centre socio-éducatif de Maggamane doit "
               "maintenant être aménagée : étagères, tables et bancs fabriqués sur place, un coin "
               "lecture et des fresques choisies avec les enfants.\n\nUn projet d'été pour les "
-              "volontaires qui aiment le bois, la peinture et les jeunes.",
+              "bénévoles qui aiment le bois, la peinture et les jeunes.",
     },
     "centre-renovation": {
         "en": "Years of use had worn out the Maggamane socio-educational centre: leaking pipes, "
@@ -418,7 +418,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
               "sanitary facilities and repainted the rooms, so that the centre could welcome "
               "its children in good conditions again.",
         "fr": "Des années d'usage avaient abîmé le centre socio-éducatif de Maggamane : "
-              "canalisations qui fuient, lavabos cassés, murs défraîchis.\n\nLes volontaires ont "
+              "canalisations qui fuient, lavabos cassés, murs défraîchis.\n\nLes bénévoles ont "
               "réparé la plomberie et les sanitaires et repeint les salles, pour que le centre "
               "accueille de nouveau ses enfants dans de bonnes conditions.",
     },
@@ -429,7 +429,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
               "supplies to the pupils of Maggamane school.",
         "fr": "Pendant la pandémie de COVID-19, beaucoup de familles de Maggamane ne pouvaient "
               "pas acheter ce dont leurs enfants avaient besoin pour l'école.\n\nDans le cadre du "
-              "programme d'aide COVID-19 de la British Foundation for Schools, les volontaires "
+              "programme d'aide COVID-19 de la British Foundation for Schools, les bénévoles "
               "ont reçu, trié et distribué des fournitures scolaires aux élèves de l'école de "
               "Maggamane.",
     },
@@ -438,7 +438,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
               "leave it.\n\nVolunteers designed, welded and installed bicycle parking racks with "
               "the pupils: a small project for cleaner travel to school.",
         "fr": "Beaucoup d'élèves du lycée Mohamed 5 viennent à vélo, sans endroit sûr où le "
-              "laisser.\n\nLes volontaires ont conçu, soudé et installé des parkings à vélos avec "
+              "laisser.\n\nLes bénévoles ont conçu, soudé et installé des parkings à vélos avec "
               "les élèves : un petit projet pour des trajets plus propres vers l'école.",
         "ar": "يأتي كثير من تلاميذ ثانوية محمد الخامس على دراجاتهم، دون مكان آمن لركنها.\n\n"
               "صمّم المتطوعون مع التلاميذ مرائب للدراجات ولحموها وركّبوها: مشروع صغير من أجل "
@@ -449,7 +449,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
               "floors and peeling paint in the classrooms.\n\nVolunteers and the parents' "
               "association renovated the buildings over the summer holidays.",
         "fr": "L'école Attawhid avait besoin de réparations avant la rentrée : murs fissurés, "
-              "sols usés et peinture écaillée dans les classes.\n\nVolontaires et association des "
+              "sols usés et peinture écaillée dans les classes.\n\nBénévoles et association des "
               "parents d'élèves ont rénové les bâtiments pendant les vacances d'été.",
         "ar": "كانت مدرسة التوحيد بحاجة إلى إصلاحات قبل الدخول المدرسي: جدران متشققة وأرضيات "
               "متآكلة وصباغة متقشرة في الأقسام.\n\nجدّد المتطوعون وجمعية آباء التلاميذ البنايات "
@@ -462,7 +462,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
               "holidays.",
         "fr": "La deuxième étape à l'école Attawhid porte sur la cour : de l'ombre pour les "
               "élèves, le mur d'enceinte réparé et un petit jardin dont les élèves prendront "
-              "soin.\n\nLes volontaires travaillent avec l'association des parents d'élèves "
+              "soin.\n\nLes bénévoles travaillent avec l'association des parents d'élèves "
               "pendant les vacances d'été.",
         "ar": "تهتم المرحلة الثانية بمدرسة التوحيد بساحة المدرسة: ظلّ للتلاميذ، وإصلاح السور، "
               "وحديقة صغيرة يعتني بها التلاميذ.\n\nيعمل المتطوعون مع جمعية آباء التلاميذ خلال "
@@ -473,7 +473,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
               "and repainted the classrooms of Maggamane primary school and painted murals with "
               "the pupils.",
         "fr": "Une école où les enfants aiment venir : lors de cette première étape, les "
-              "volontaires ont réparé et repeint les classes de l'école primaire de Maggamane et "
+              "bénévoles ont réparé et repeint les classes de l'école primaire de Maggamane et "
               "peint des fresques avec les élèves.",
     },
     "maggamane-deco-2": {
@@ -483,14 +483,14 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
               "talk with the teachers.",
         "fr": "La deuxième étape poursuit le travail à l'école primaire de Maggamane : les "
               "classes restantes, les couloirs et les murs de la cour, peints avec les élèves."
-              "\n\nPour les volontaires qui aiment dessiner, peindre et les enfants ; le français "
+              "\n\nPour les bénévoles qui aiment dessiner, peindre et les enfants ; le français "
               "aide à échanger avec les enseignants.",
     },
     "anwal": {
         "en": "At Anwal primary school volunteers renovate and decorate the classrooms and "
               "repair the school's water points and toilets, so that pupils have clean water "
               "and a pleasant place to learn.",
-        "fr": "À l'école primaire Anwal, les volontaires rénovent et décorent les classes et "
+        "fr": "À l'école primaire Anwal, les bénévoles rénovent et décorent les classes et "
               "réparent les points d'eau et les toilettes de l'école, pour que les élèves aient "
               "de l'eau propre et un lieu agréable où apprendre.",
         "ar": "في مدرسة أنوال الابتدائية يجدّد المتطوعون الأقسام ويزيّنونها ويصلحون نقاط الماء "

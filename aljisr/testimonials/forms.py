@@ -32,7 +32,8 @@ def _language_options(_form: Any, field: Any) -> list[SelectChoice]:
 class TestimonialForm(AppForm):
     """What a volunteer writes about one of their completed placements."""
 
-    placement = SelectField(_l("Placement"), coerce=optional_int, validators=[InputRequired()])
+    placement = SelectField(_l("Placement"), coerce=optional_int,
+                            validators=[InputRequired(message=_l("Choose the placement."))])
     language = SelectField(
         _l("Language it is written in"), choices=_language_options,
         validators=[DataRequired(message=_l("Choose the language you wrote it in."))],

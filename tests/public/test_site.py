@@ -67,12 +67,14 @@ class Site:
         factories.hours(done[2], date(2024, 7, 3), "6", HoursStatus.SUBMITTED)  # not counted
         self.published = factories._add(testimonials.Testimonial(
             volunteer_id=volunteers[1].id, placement_id=done[1].id, project_id=self.past.id,
-            language="uk", body="Ми фарбували дах.\n\nДякую!", signature=testimonials.Signature.FIRST_NAME_COUNTRY,
+            language="uk", body="Ми фарбували дах.\n\nДякую!",
+            signature=testimonials.Signature.FIRST_NAME_COUNTRY,
             status=testimonials.TestimonialStatus.PUBLISHED, decided_at=utcnow()))
         self.waiting = factories._add(testimonials.Testimonial(
             volunteer_id=volunteers[2].id, placement_id=done[2].id, project_id=self.past.id,
             language="de", body="Noch nicht veröffentlicht, bitte warten.",
-            signature=testimonials.Signature.FULL_NAME, status=testimonials.TestimonialStatus.SUBMITTED))
+            signature=testimonials.Signature.FULL_NAME,
+            status=testimonials.TestimonialStatus.SUBMITTED))
         db.session.commit()
 
 
