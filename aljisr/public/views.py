@@ -106,11 +106,20 @@ def catalogue() -> str:
         apply_urls={p.id: apply_url(p) for p in projects})
 
 
+def _steps(project: Project) -> list[int]:
+    """Ids of ``project`` and of the other steps of the same work (its parent and the
+    parent's phases, or its own phases): what volunteers said of an earlier step speaks for
+    the next one."""
+    first = project.parent or project
+    return [first.id, *(phase.id for phase in first.phases)]
+
+
 @bp.route("/volunteer-projects/<int:project_id>")
 @public
 def project(project_id: int) -> str:
     """One project: what it is, where and when, its phases, places left, what it needs, its
-    goals, its funder where the funder may be named, and its published testimonials."""
+    goals, its funder where the funder may be named, and the published testimonials of it
+    and of its other steps."""
     language = current_language()
     found = queries.public_project(project_id) or abort(404)
     text = found.public_description_in(language)
@@ -124,7 +133,8 @@ def project(project_id: int) -> str:
         "public/project.html", meta=meta, project=found, description=text,
         places=(queries.places_left([found], today)[found.id]
                 if found.status is ProjectStatus.OPEN else None),
-        testimonials=testimonial_queries.published(language, project_id=found.id, limit=20),
+        testimonials=testimonial_queries.published(language, project_ids=_steps(found),
+                                                   limit=20),
         apply_url=apply_url(found),
         show_funder=found.funder is not None and found.funder_public)
 

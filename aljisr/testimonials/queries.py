@@ -43,11 +43,11 @@ def signed_name(signature: Signature, full_name: str) -> str | None:
     return (full_name.split() or [full_name])[0]
 
 
-def published(language: str, *, project_id: int | None = None,
+def published(language: str, *, project_ids: list[int] | None = None,
               limit: int = 6) -> list[PublicTestimonial]:
-    """Published testimonials, newest decision first, at most ``limit``; of one project when
-    ``project_id`` is given (one query). Those of anonymised volunteers are gone already
-    (:func:`aljisr.testimonials.services.remove_for_volunteer`)."""
+    """Published testimonials, newest decision first, at most ``limit``; of those projects
+    when ``project_ids`` is given (one query). Those of anonymised volunteers are gone
+    already (:func:`aljisr.testimonials.services.remove_for_volunteer`)."""
     query = (
         sa.select(Testimonial.id, Testimonial.language, Testimonial.body, Testimonial.signature,
                   Volunteer.full_name, Volunteer.nationality, Testimonial.project_id,
@@ -59,8 +59,8 @@ def published(language: str, *, project_id: int | None = None,
         .order_by(Testimonial.decided_at.desc(), Testimonial.id.desc())
         .limit(limit)
     )
-    if project_id is not None:
-        query = query.where(Testimonial.project_id == project_id)
+    if project_ids is not None:
+        query = query.where(Testimonial.project_id.in_(project_ids))
     return [
         PublicTestimonial(
             id=row[0], language=row[1], paragraphs=tuple(row[2].split("\n\n")),

@@ -178,6 +178,15 @@ def test_project_page_in_a_language_without_its_own_description_marks_the_one_sh
     assert '<div id="description" lang="fr" dir="ltr">' in arabic
 
 
+def test_a_step_shows_what_volunteers_said_of_the_other_steps(client, site, db):
+    site.garden.parent, site.garden.phase_number = site.past, 2
+    db.session.commit()
+    html = page(client, f"/volunteer-projects/{site.garden.id}?lang=en")
+    assert "Ми фарбували дах." in html
+    assert f'href="/volunteer-projects/{site.past.id}?lang=en"><bdi>Roof repairs</bdi>' in html
+    assert "Ми фарбували дах." not in page(client, f"/volunteer-projects/{site.murals.id}")
+
+
 @pytest.mark.parametrize("name", ["draft", "archived"])
 def test_projects_not_public_are_not_found(client, site, name):
     assert client.get(f"/volunteer-projects/{getattr(site, name).id}").status_code == 404
