@@ -10,6 +10,7 @@ from flask import current_app
 from aljisr.auth.models import User
 from aljisr.database import utcnow
 from aljisr.portal import queries
+from aljisr.testimonials.queries import own_testimonials
 from aljisr.volunteers.models import Volunteer
 
 
@@ -23,7 +24,8 @@ def _enum(value: Any) -> Any:
 
 def export_data(user: User, volunteer: Volunteer) -> dict[str, Any]:
     """Everything the association holds about ``volunteer`` (the signed-in ``user``), as plain
-    JSON-ready values: account, profile, languages, placements, hours entries, certificates.
+    JSON-ready values: account, profile, languages, placements, hours entries, certificates,
+    testimonials (those not withdrawn: a withdrawn one keeps no text).
 
     Every list is read through the volunteer's own scope. Dates are ISO 8601, timestamps UTC,
     hours decimal strings ("3.50"). Issued certificates are listed by serial and status.
@@ -123,6 +125,19 @@ def export_data(user: User, volunteer: Volunteer) -> dict[str, Any]:
                 "revoked_reason": c.revoked_reason,
             }
             for c in certificates
+        ],
+        "testimonials": [
+            {
+                "id": t.id,
+                "placement_id": t.placement_id,
+                "language": t.language,
+                "text": t.body,
+                "signature": _enum(t.signature),
+                "status": _enum(t.status),
+                "decline_reason": t.decline_reason,
+                "created_at": _iso(t.created_at),
+            }
+            for t in own_testimonials(user)
         ],
     }
 

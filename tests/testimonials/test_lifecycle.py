@@ -189,6 +189,14 @@ def test_anonymising_the_volunteer_removes_their_testimonials(world, db, client)
         as_text=True)
 
 
+def test_the_volunteers_data_export_holds_their_testimonials(world, db):
+    world.write()
+    exported = world.me.get("/me/export").get_json()
+    [entry] = exported["testimonials"]
+    assert entry["language"] == "fr" and entry["status"] == "submitted"
+    assert entry["text"].startswith("Nous avons repeint quatre classes")
+
+
 def test_the_queue_counts_by_status(world, db):
     world.write()
     html = world.staff.get("/testimonials/").get_data(as_text=True)
