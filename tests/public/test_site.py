@@ -310,3 +310,6 @@ def test_coordinator_writes_the_public_descriptions_on_the_project_form(as_role,
     html = page(client, f"/volunteer-projects/{murals.id}?lang=ar")
     assert '<div id="description" lang="ar" dir="rtl">' in html and "ارسموا معنا." in html
     assert "Proud Foundation" not in html
+    detail = page(client, f"/projects/{murals.id}")
+    assert f'id="public-page" href="/volunteer-projects/{murals.id}"' in detail
+    assert 'id="public-page"' not in page(client, f"/projects/{site.draft.id}")
