@@ -111,6 +111,9 @@ def register_extensions(app: Flask) -> None:
 
     wtforms_i18n.install(app)  # WTForms' messages in the project's words
     limiter.init_app(app)
+    from aljisr.compression import init_compression
+
+    init_compression(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -146,6 +149,7 @@ BLUEPRINT_MODULES = (
     "aljisr.calendars.views",
     "aljisr.arrivals.views",
     "aljisr.applications.views",
+    "aljisr.testimonials.views",
 )
 
 
@@ -164,6 +168,7 @@ AUDIT_WORDING_MODULES = (
     "aljisr.planner.audit",
     "aljisr.arrivals.audit",
     "aljisr.applications.audit",
+    "aljisr.testimonials.audit",
     "aljisr.seed",
 )
 

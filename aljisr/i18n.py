@@ -293,14 +293,34 @@ def force_locale(code: str) -> Iterator[None]:
             g._aljisr_i18n = saved
 
 
+#: Blueprints whose pages name their language in the address (``?lang=fr``), so that a
+#: search engine fetches each language at its own URL (the public site); there the address
+#: wins over every other choice.
+URL_LANGUAGE_BLUEPRINTS: frozenset[str] = frozenset({"public", "applications"})
+
+
+def url_language() -> str | None:
+    """The language the address names (``?lang=``) on a page of
+    :data:`URL_LANGUAGE_BLUEPRINTS`, or None."""
+    from flask import has_request_context, request
+
+    if not has_request_context() or request.blueprint not in URL_LANGUAGE_BLUEPRINTS:
+        return None
+    code = request.args.get("lang")
+    return code if code in LANGUAGES else None
+
+
 def select_locale() -> str:
-    """Choose the interface language: the signed-in user's choice, then the session's,
-    then the browser's ``Accept-Language``, then English."""
+    """Choose the interface language: on the public site the address's (``?lang=``), then
+    the signed-in user's choice, then the session's, then the browser's ``Accept-Language``,
+    then English."""
     from flask import has_request_context, request, session
     from flask_login import current_user
 
     if not has_request_context():
         return "en"
+    if (code := url_language()) is not None:
+        return code
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
         return current_user.locale
     if session.get("locale") in LANGUAGES:

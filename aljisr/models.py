@@ -16,6 +16,7 @@ from aljisr.placements.models import Placement
 from aljisr.planner.models import LeftOut, PlannedPlacement, PlanningRun, ProjectWish
 from aljisr.projects.models import Project, ProjectSDG
 from aljisr.sites.models import Site
+from aljisr.testimonials.models import Testimonial
 from aljisr.volunteers.models import Volunteer, VolunteerLanguage
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "ProjectSDG",
     "ProjectWish",
     "Site",
+    "Testimonial",
     "User",
     "Volunteer",
     "VolunteerLanguage",

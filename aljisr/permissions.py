@@ -56,6 +56,7 @@ class Permission(enum.StrEnum):
     VIEW_REPORTS_ALL = "view_reports_all"  # any organisation, association-wide reports
     VIEW_ORGANISATION_REPORTS = "view_organisation_reports"  # staff: any; partners: their own
     VIEW_AUDIT_LOG = "view_audit_log"
+    PUBLISH_TESTIMONIALS = "publish_testimonials"  # publish or decline volunteers' testimonials
     READ_OUTBOX = "read_outbox"
     READ_BACKUPS = "read_backups"  # the backup runs' times, sizes and results
     VOLUNTEER_PORTAL = "volunteer_portal"  # own placements, own hours, own certificates
@@ -75,6 +76,7 @@ _COORDINATOR = {
     Permission.VIEW_ORGANISATION_REPORTS,
     Permission.VIEW_AUDIT_LOG,
     Permission.ARRIVALS_BOARD,
+    Permission.PUBLISH_TESTIMONIALS,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

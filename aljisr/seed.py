@@ -3,9 +3,13 @@ plausible people, organisations, placements and hours.
 
 Facts come from the association's own text: its five sites, nine projects (two of them in two
 phases) and the UK foundation that funded school supplies. Dates, organisations other than that
-foundation, and every person are invented. Past projects have fixed dates (2020-2025); current
-and future ones are placed relative to the day the demo is loaded, so the demo always has
-placements in the past, present and future.
+foundation, and every person are invented, and so are three further steps of listed projects
+open for the 2027 season (a third step of the multidisciplinary room, second steps at Anwal
+and Attawhid schools). Past projects have fixed dates (2020-2025); current ones are placed
+relative to the day the demo is loaded, so the demo always has placements in the past, present
+and future. Every project has a public description in English and French (and Arabic where
+its place names have a settled Arabic spelling), and volunteers of past projects have written
+testimonials in several languages and scripts.
 
 :func:`load_demo` is idempotent: every record is looked up by a natural key first.
 """
@@ -56,6 +60,7 @@ WORDING = audit.AuditWording(
         "hours": _l("Hours entries"),
         "certificates": _l("Certificates"),
         "applications": _l("Applications"),
+        "testimonials": _l("Testimonials"),
     }},
 )
 
@@ -354,6 +359,7 @@ def _projects(today: date) -> list[dict[str, Any]]:
             "dates": (date(2022, 7, 4), date(2022, 8, 26)),
             "capacity": 6,
             "status": ProjectStatus.COMPLETED,
+            "phase": 1,
             "skills": ["masonry", "painting"],
             "languages": ["fr"],
         },
@@ -399,10 +405,201 @@ def _projects(today: date) -> list[dict[str, Any]]:
             "dates": (today - timedelta(days=30), today + timedelta(days=45)),
             "capacity": 5,
             "status": ProjectStatus.IN_PROGRESS,
+            "phase": 1,
             "skills": ["painting", "plumbing"],
             "languages": ["fr", "ar"],
         },
+        # further steps open for the 2027 season (invented, see the module's docstring)
+        {
+            "key": "anwal-2",
+            "title": "Renovations and decorations at Anwal primary school (second step)",
+            "title_fr": "Rénovations et décorations à l'école primaire Anwal (deuxième étape)",
+            "title_ar": "أشغال التجديد والتزيين بمدرسة أنوال الابتدائية (المرحلة الثانية)",
+            "site": "anwal",
+            "theme": Theme.CULTURE,
+            "sdgs": [4, 6],
+            "dates": (date(2027, 4, 5), date(2027, 5, 28)),
+            "capacity": 5,
+            "status": ProjectStatus.OPEN,
+            "phase": 2,
+            "parent": "anwal",
+            "skills": ["mural art", "painting"],
+            "languages": ["fr", "ar"],
+        },
+        {
+            "key": "room-3",
+            "title": "Construction of a multidisciplinary room at the Maggamane "
+            "socio-educational centre (third step)",
+            "title_fr": "Construction d'une salle multidisciplinaire au centre socio-éducatif de "
+            "Maggamane (troisième étape)",
+            "site": "centre",
+            "theme": Theme.CONSTRUCTION,
+            "sdgs": [4, 9, 11],
+            "dates": (date(2027, 7, 5), date(2027, 8, 27)),
+            "capacity": 8,
+            "status": ProjectStatus.OPEN,
+            "phase": 3,
+            "parent": "room-1",
+            "skills": ["carpentry", "painting"],
+            "languages": ["fr"],
+        },
+        {
+            "key": "attawhid-2",
+            "title": "Renovation of the Attawhid school infrastructure (second step)",
+            "title_fr": "Rénovation des infrastructures de l'école Attawhid (deuxième étape)",
+            "title_ar": "تجديد البنية التحتية لمدرسة التوحيد (المرحلة الثانية)",
+            "site": "attawhid",
+            "theme": Theme.ENVIRONMENT,
+            "sdgs": [4, 13, 15],
+            "dates": (date(2027, 7, 12), date(2027, 8, 20)),
+            "capacity": 6,
+            "status": ProjectStatus.OPEN,
+            "phase": 2,
+            "parent": "attawhid",
+            "skills": ["masonry", "gardening"],
+            "languages": ["en", "fr"],
+        },
     ]
+
+
+#: What the public site says of each project (keys of :func:`_projects`), in English, French
+#: and Arabic (where the place names have a settled Arabic spelling: Maggamane's is not
+#: given, so its projects have none and the Arabic page shows the French text, marked as
+#: French), written for would-be volunteers from the association's own list of projects.
+DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "room-1": {
+        "en": "The Maggamane socio-educational centre welcomes children and young people of the "
+              "village after school, but had no room large enough for workshops, homework help "
+              "and meetings.\n\nIn this first step volunteers and local builders laid the "
+              "foundations and raised the walls of a new multidisciplinary room.",
+        "fr": "Le centre socio-éducatif de Maggamane accueille les enfants et les jeunes du "
+              "village après l'école, mais il lui manquait une salle assez grande pour les "
+              "ateliers, l'aide aux devoirs et les réunions.\n\nLors de cette première étape, "
+              "bénévoles et maçons du village ont posé les fondations et monté les murs d'une "
+              "nouvelle salle multidisciplinaire.",
+    },
+    "room-2": {
+        "en": "The second step finishes the multidisciplinary room of the Maggamane "
+              "socio-educational centre: roof, electrics, plastering and paint.\n\nVolunteers "
+              "work alongside local craftsmen; no experience is needed, only the wish to learn "
+              "and to work as a team.",
+        "fr": "La deuxième étape achève la salle multidisciplinaire du centre socio-éducatif de "
+              "Maggamane : toiture, électricité, enduits et peinture.\n\nLes bénévoles "
+              "travaillent aux côtés d'artisans locaux ; aucune expérience n'est demandée, "
+              "seulement l'envie d'apprendre et de travailler en équipe.",
+    },
+    "room-3": {
+        "en": "With its walls and roof standing, the new room of the Maggamane "
+              "socio-educational centre now needs fitting out: shelves, tables and benches made "
+              "on site, a reading corner, and murals chosen with the children.\n\nA summer "
+              "project for volunteers who like working with wood and paint, and with young "
+              "people.",
+        "fr": "Murs et toit debout, la nouvelle salle du centre socio-éducatif de Maggamane doit "
+              "maintenant être aménagée : étagères, tables et bancs fabriqués sur place, un coin "
+              "lecture et des fresques choisies avec les enfants.\n\nUn projet d'été pour les "
+              "bénévoles qui aiment le bois, la peinture et les jeunes.",
+    },
+    "centre-renovation": {
+        "en": "Years of use had worn out the Maggamane socio-educational centre: leaking pipes, "
+              "broken washbasins, faded walls.\n\nVolunteers repaired the plumbing and the "
+              "sanitary facilities and repainted the rooms, so that the centre could welcome "
+              "its children in good conditions again.",
+        "fr": "Des années d'usage avaient abîmé le centre socio-éducatif de Maggamane : "
+              "canalisations qui fuient, lavabos cassés, murs défraîchis.\n\nLes bénévoles ont "
+              "réparé la plomberie et les sanitaires et repeint les salles, pour que le centre "
+              "accueille de nouveau ses enfants dans de bonnes conditions.",
+    },
+    "supplies": {
+        "en": "During the COVID-19 pandemic many families of Maggamane could not buy what their "
+              "children needed for school.\n\nWithin the British Foundation for Schools' "
+              "COVID-19 aid programme, volunteers received, sorted and handed out school "
+              "supplies to the pupils of Maggamane school.",
+        "fr": "Pendant la pandémie de COVID-19, beaucoup de familles de Maggamane ne pouvaient "
+              "pas acheter ce dont leurs enfants avaient besoin pour l'école.\n\nDans le cadre du "
+              "programme d'aide COVID-19 de la British Foundation for Schools, les bénévoles "
+              "ont reçu, trié et distribué des fournitures scolaires aux élèves de l'école de "
+              "Maggamane.",
+    },
+    "bike-racks": {
+        "en": "Many pupils of Mohamed 5 high school come by bicycle, and had nowhere safe to "
+              "leave it.\n\nVolunteers designed, welded and installed bicycle parking racks with "
+              "the pupils: a small project for cleaner travel to school.",
+        "fr": "Beaucoup d'élèves du lycée Mohamed 5 viennent à vélo, sans endroit sûr où le "
+              "laisser.\n\nLes bénévoles ont conçu, soudé et installé des parkings à vélos avec "
+              "les élèves : un petit projet pour des trajets plus propres vers l'école.",
+        "ar": "يأتي كثير من تلاميذ ثانوية محمد الخامس على دراجاتهم، دون مكان آمن لركنها.\n\n"
+              "صمّم المتطوعون مع التلاميذ مرائب للدراجات ولحموها وركّبوها: مشروع صغير من أجل "
+              "تنقل أنظف إلى المدرسة.",
+    },
+    "attawhid": {
+        "en": "Attawhid school needed repairs before the new school year: cracked walls, worn "
+              "floors and peeling paint in the classrooms.\n\nVolunteers and the parents' "
+              "association renovated the buildings over the summer holidays.",
+        "fr": "L'école Attawhid avait besoin de réparations avant la rentrée : murs fissurés, "
+              "sols usés et peinture écaillée dans les classes.\n\nBénévoles et association des "
+              "parents d'élèves ont rénové les bâtiments pendant les vacances d'été.",
+        "ar": "كانت مدرسة التوحيد بحاجة إلى إصلاحات قبل الدخول المدرسي: جدران متشققة وأرضيات "
+              "متآكلة وصباغة متقشرة في الأقسام.\n\nجدّد المتطوعون وجمعية آباء التلاميذ البنايات "
+              "خلال العطلة الصيفية.",
+    },
+    "attawhid-2": {
+        "en": "The second step at Attawhid school turns to the schoolyard: shade for the "
+              "pupils, a repaired wall around the school, and a small garden the pupils will "
+              "look after.\n\nVolunteers work with the parents' association during the summer "
+              "holidays.",
+        "fr": "La deuxième étape à l'école Attawhid porte sur la cour : de l'ombre pour les "
+              "élèves, le mur d'enceinte réparé et un petit jardin dont les élèves prendront "
+              "soin.\n\nLes bénévoles travaillent avec l'association des parents d'élèves "
+              "pendant les vacances d'été.",
+        "ar": "تهتم المرحلة الثانية بمدرسة التوحيد بساحة المدرسة: ظلّ للتلاميذ، وإصلاح السور، "
+              "وحديقة صغيرة يعتني بها التلاميذ.\n\nيعمل المتطوعون مع جمعية آباء التلاميذ خلال "
+              "العطلة الصيفية.",
+    },
+    "maggamane-deco-1": {
+        "en": "A school where children like to come: in this first step volunteers repaired "
+              "and repainted the classrooms of Maggamane primary school and painted murals with "
+              "the pupils.",
+        "fr": "Une école où les enfants aiment venir : lors de cette première étape, les "
+              "bénévoles ont réparé et repeint les classes de l'école primaire de Maggamane et "
+              "peint des fresques avec les élèves.",
+    },
+    "maggamane-deco-2": {
+        "en": "The second step continues the work at Maggamane primary school: the remaining "
+              "classrooms, the corridors and the schoolyard walls, painted with the pupils.\n\n"
+              "Good for volunteers who like drawing, painting and children; French helps to "
+              "talk with the teachers.",
+        "fr": "La deuxième étape poursuit le travail à l'école primaire de Maggamane : les "
+              "classes restantes, les couloirs et les murs de la cour, peints avec les élèves."
+              "\n\nPour les bénévoles qui aiment dessiner, peindre et les enfants ; le français "
+              "aide à échanger avec les enseignants.",
+    },
+    "anwal": {
+        "en": "At Anwal primary school volunteers renovate and decorate the classrooms and "
+              "repair the school's water points and toilets, so that pupils have clean water "
+              "and a pleasant place to learn.",
+        "fr": "À l'école primaire Anwal, les bénévoles rénovent et décorent les classes et "
+              "réparent les points d'eau et les toilettes de l'école, pour que les élèves aient "
+              "de l'eau propre et un lieu agréable où apprendre.",
+        "ar": "في مدرسة أنوال الابتدائية يجدّد المتطوعون الأقسام ويزيّنونها ويصلحون نقاط الماء "
+              "والمراحيض، ليحظى التلاميذ بماء نظيف وفضاء جميل للتعلم.",
+    },
+    "anwal-2": {
+        "en": "The second step at Anwal primary school decorates what the first one repaired: "
+              "murals about water and nature painted with the pupils, and a small library "
+              "corner in each classroom.\n\nA spring project; French or Arabic helps.",
+        "fr": "La deuxième étape à l'école primaire Anwal décore ce que la première a réparé : "
+              "des fresques sur l'eau et la nature peintes avec les élèves, et un petit coin "
+              "bibliothèque dans chaque classe.\n\nUn projet de printemps ; le français ou "
+              "l'arabe aident.",
+        "ar": "تزيّن المرحلة الثانية بمدرسة أنوال الابتدائية ما أصلحته المرحلة الأولى: جداريات "
+              "عن الماء والطبيعة تُرسم مع التلاميذ، وركن صغير للمكتبة في كل قسم.\n\nمشروع "
+              "ربيعي، وتساعد اللغة الفرنسية أو العربية.",
+    },
+}
+
+#: Projects whose funder may be named on the public site (the association names the British
+#: Foundation for Schools in its own text).
+FUNDER_PUBLIC = frozenset({"supplies"})
 
 
 # (full name, name in Arabic script or None, nationality, sending org key, languages, skills,
@@ -836,11 +1033,17 @@ def load_demo(today: date | None = None) -> dict[str, int]:
                 "description": None,
                 "title_fr": spec.get("title_fr"),
                 "title_ar": spec.get("title_ar"),
+                "funder_public": spec["key"] in FUNDER_PUBLIC,
             },
         )
         if new:
             project.sdgs = spec["sdgs"]
         _fill_logistics(project, PROJECT_LOGISTICS.get(spec["key"], {}))
+        texts = DESCRIPTIONS.get(spec["key"], {})
+        if project.public_description is None and texts:  # also on a demo loaded before them
+            project.public_description = texts.get("en")
+            project.public_description_fr = texts.get("fr")
+            project.public_description_ar = texts.get("ar")
         projects[spec["key"]] = project
         created["projects"] += new
 
@@ -916,6 +1119,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     db.session.flush()
     created["certificates"] = _certificates(today, coordinator)
     created["applications"] = _applications(today, projects, orgs, coordinator)
+    created["testimonials"] = _testimonials(projects, volunteers, coordinator)
     if any(created.values()):
         audit.record(None, "demo.seed", coordinator, details=created)
     return created
@@ -933,6 +1137,9 @@ PLAN: dict[str, list[int]] = {
     "room-2": [0, 13, 19, 23, 33, 36],
     "anwal": [9, 14, 24, 28, 31],
     "maggamane-deco-2": [6, 11, 18, 21, 32],
+    "anwal-2": [8],
+    "room-3": [15, 34],
+    "attawhid-2": [25, 35],
 }
 
 
@@ -1156,3 +1363,73 @@ def _applications(today: date, projects: dict[str, Project], orgs: dict[str, Org
         created += 1
     db.session.flush()
     return created
+# (project key, volunteer index, language, signature, published, text): what volunteers of
+# past projects wrote, each in their own language and script.
+TESTIMONIALS: list[tuple[str, int, str, str, bool, str]] = [
+    ("maggamane-deco-1", 1, "fr", "first_name_country", True,
+     "Trois mois à peindre des fresques avec les élèves de l'école de Maggamane : je ne "
+     "pensais pas qu'un mur pouvait rassembler autant de monde. Les enfants venaient nous "
+     "montrer leurs dessins le matin, et nous choisissions ensemble ce qui irait sur le mur."
+     "\n\nL'équipe de l'association a été présente du premier au dernier jour, pour le "
+     "logement comme pour les petits soucis. Je repars avec un peu de darija et beaucoup de "
+     "souvenirs."),
+    ("supplies", 26, "ar", "full_name", True,
+     "شاركت في استلام اللوازم المدرسية وتوزيعها على التلاميذ خلال الجائحة. رأيت الفرحة في "
+     "عيون الأطفال حين تسلّموا محافظهم ودفاترهم الجديدة، وشعرت أن عملاً بسيطاً يمكن أن يصنع "
+     "فرقاً كبيراً.\n\nتعلّمت الكثير من المتطوعين القادمين من بلدان أخرى، وتعلّموا منا "
+     "بدورهم. أنصح كل شاب وشابة بخوض هذه التجربة."),
+    ("bike-racks", 17, "en", "full_name", True,
+     "I had welded at college but never outside a workshop. At Mohamed 5 high school we built "
+     "the racks with the pupils, who soon knew the welding mask better than I did.\n\nEvery "
+     "morning there are now bikes in those racks. The coordinators made sure we were safe and "
+     "well fed, and the tea breaks with the teachers were the best part of the day."),
+    ("maggamane-deco-1", 18, "ja", "full_name", True,
+     "小学校の子どもたちと一緒に壁画を描きました。言葉が通じなくても、絵の具と笑顔で十分に"
+     "伝わることを知りました。\n\n協会のスタッフはいつも親切で、週末にはモロッコの文化や"
+     "料理も教えてくれました。また必ず戻りたいです。"),
+    ("supplies", 22, "uk", "first_name_country", True,
+     "Ми приймали й розбирали шкільне приладдя, а потім роздавали його учням. Найбільше "
+     "запам'ятався день, коли діти вперше розгорнули нові зошити.\n\nДякую команді асоціації "
+     "за підтримку та тепло. Це був мій перший волонтерський досвід за кордоном, і точно не "
+     "останній."),
+    ("attawhid", 5, "de", "first_name_country", True,
+     "Zwei Monate lang haben wir an der Attawhid-Schule Wände ausgebessert und Klassenzimmer "
+     "gestrichen. Die Eltern der Schüler haben mitgearbeitet und uns oft zum Essen "
+     "eingeladen.\n\nIch habe mehr über Marokko gelernt als aus jedem Reiseführer. Die "
+     "Betreuung durch den Verein war herzlich und gut organisiert."),
+    ("maggamane-deco-1", 11, "es", "anonymous", False,
+     "Pintar murales con los niños fue una experiencia preciosa. Cada día aprendíamos palabras "
+     "nuevas en árabe y en francés.\n\nRecomiendo este proyecto a cualquiera que quiera "
+     "conocer Marruecos desde dentro."),
+    ("attawhid", 13, "en", "first_name_country", False,
+     "Hard work in the summer heat, but the school looked new by the end, and the team spirit "
+     "kept us going.\n\nI would go back tomorrow."),
+]
+
+
+def _testimonials(projects: dict[str, Project], volunteers: list[Volunteer],
+                  coordinator: User) -> int:
+    """The demo testimonials on completed placements (idempotent: one per placement), most
+    published by the coordinator, two waiting for review."""
+    from aljisr.database import utcnow
+    from aljisr.testimonials.models import Signature, Testimonial, TestimonialStatus
+
+    made = 0
+    for key, index, language, signature, published, text in TESTIMONIALS:
+        placement = db.session.scalar(sa.select(Placement).where(
+            Placement.volunteer_id == volunteers[index].id,
+            Placement.project_id == projects[key].id,
+            Placement.status == PlacementStatus.COMPLETED))
+        if placement is None or db.session.scalar(
+                sa.select(Testimonial.id).where(Testimonial.placement_id == placement.id)):
+            continue
+        db.session.add(Testimonial(
+            volunteer_id=placement.volunteer_id, placement_id=placement.id,
+            project_id=placement.project_id, language=language, body=text,
+            signature=Signature(signature),
+            status=TestimonialStatus.PUBLISHED if published else TestimonialStatus.SUBMITTED,
+            decided_by_id=coordinator.id if published else None,
+            decided_at=utcnow() if published else None))
+        made += 1
+    db.session.flush()
+    return made

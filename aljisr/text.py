@@ -70,3 +70,14 @@ def search_key(*parts: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+def clean_paragraphs(value: str | None) -> str | None:
+    """:func:`clean_text` for text of several paragraphs (a testimonial, a public
+    description): each paragraph (lines separated by a blank line) is cleaned on its own and
+    the paragraphs are joined by one blank line; single line breaks inside a paragraph become
+    spaces. "  Un.\\n\\n\\n  Deux\\ntrois " -> "Un.\\n\\nDeux trois"; empty -> None."""
+    if value is None:
+        return None
+    paragraphs = (clean_text(part) for part in re.split(r"\n\s*\n", value.replace("\r", "")))
+    return "\n\n".join(p for p in paragraphs if p) or None

@@ -13,6 +13,7 @@ from flask import current_app
 from aljisr.auth.models import User
 from aljisr.database import utcnow
 from aljisr.portal import queries
+from aljisr.testimonials.queries import volunteer_testimonials
 from aljisr.volunteers.models import Volunteer
 
 
@@ -28,7 +29,8 @@ def export_data(user: User | None, volunteer: Volunteer,
                 records: queries.OwnRecords | None = None) -> dict[str, Any]:
     """Everything the association holds about ``volunteer`` (whose login is ``user``, None
     when it has none), as plain JSON-ready values: account, profile, languages, placements,
-    hours entries, certificates.
+    hours entries, certificates, testimonials (those not withdrawn: a withdrawn one keeps no
+    text).
 
     :param records: the volunteer's placements, hours and certificates; None: read through
         the signed-in volunteer's own scope (:func:`~aljisr.portal.queries.own_records`).
@@ -132,6 +134,19 @@ def export_data(user: User | None, volunteer: Volunteer,
                 "revoked_reason": c.revoked_reason,
             }
             for c in certificates
+        ],
+        "testimonials": [
+            {
+                "id": t.id,
+                "placement_id": t.placement_id,
+                "language": t.language,
+                "text": t.body,
+                "signature": _enum(t.signature),
+                "status": _enum(t.status),
+                "decline_reason": t.decline_reason,
+                "created_at": _iso(t.created_at),
+            }
+            for t in volunteer_testimonials(volunteer.id)
         ],
     }
 

@@ -40,6 +40,10 @@ from aljisr.permissions import Permission, require
 from aljisr.placements.models import ONGOING_STATUSES, Placement
 from aljisr.portal import data_export, queries, services
 from aljisr.portal.forms import PortalLogHoursForm, ProfileForm
+from aljisr.testimonials import queries as testimonial_queries
+from aljisr.testimonials import services as testimonial_services
+from aljisr.testimonials.forms import TestimonialForm
+from aljisr.testimonials.models import Signature
 from aljisr.volunteers.models import Volunteer
 from aljisr.web import INVALID, field_error, render_form, run_action, save_form
 
@@ -247,3 +251,56 @@ def export() -> Response:
     return send_download(body.encode("utf-8"),
                          f"aljisr-my-data-{association_today().isoformat()}.json",
                          "application/json; charset=utf-8")
+
+
+@bp.route("/testimonials", methods=["GET", "POST"])
+@require(Permission.VOLUNTEER_PORTAL)
+def testimonials() -> Any:
+    """My testimonials (their review, a way to withdraw each) and a form to write one about a
+    completed placement. The posted placement must be one of mine (404 otherwise)."""
+    _me()
+    g.no_store = True
+    completed = testimonial_queries.completed_placements(current_user)
+    form = TestimonialForm()
+    form.placement.choices = [SelectChoice(p.id, _placement_label(p)) for p in completed]
+    if request.method == "GET" and request.args.get("placement", "").isdigit():
+        form.placement.data = int(request.args["placement"])
+    if request.method == "POST":
+        posted = _posted_testimonial_placement()
+        if posted is None:
+            if form.validate() or not form.placement.errors:
+                field_error(form, _("Choose the placement."), "placement")
+        elif done := save_form(
+            form,
+            lambda: testimonial_services.write_testimonial(
+                posted, body=form.body.data, language=form.language.data,
+                signature=Signature(form.signature.data), actor=current_user),
+            _("Thank you. Your testimonial waits for a coordinator's review."),
+            lambda _t: url_for("portal.testimonials"),
+        ):
+            return done
+    return render_form("portal/testimonials.html", form, completed=completed,
+                       testimonials=testimonial_queries.own_testimonials(current_user))
+
+
+def _posted_testimonial_placement() -> Placement | None:
+    """The posted placement when it is one of mine; 404 for anyone else's; None when the value
+    is missing or not a number (the form then says so)."""
+    try:
+        placement_id = int(request.form.get("placement", ""))
+    except ValueError:
+        return None
+    return testimonial_queries.own_completed_placement(current_user, placement_id) or abort(404)
+
+
+@bp.route("/testimonials/<int:testimonial_id>/withdraw", methods=["POST"])
+@require(Permission.VOLUNTEER_PORTAL)
+def withdraw_testimonial(testimonial_id: int) -> Response:
+    """Withdraw one of my testimonials, whatever its review: it leaves the public site."""
+    _me()
+    found = testimonial_queries.own_testimonial(current_user, testimonial_id) or abort(404)
+    return run_action(
+        lambda: testimonial_services.withdraw_testimonial(found, actor=current_user),
+        _("Testimonial withdrawn."),
+        url_for("portal.testimonials"),
+    )

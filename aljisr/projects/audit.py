@@ -29,5 +29,6 @@ WORDING = AuditWording(
     key_labels={"project_id": _l("Project"), "capacity": _l("Capacity")},
     id_keys={"project_id": "projects", "parent_id": "projects", "funder_id": "organisations"},
     number_keys=frozenset({"capacity", "phase_number"}),
+    boolean_keys=frozenset({"funder_public"}),
     change_pairs={"project.update": None},
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SearchField,
@@ -78,11 +79,30 @@ class ProjectForm(AppForm):
     description = TextAreaField(_l("Description"),
                                 validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
                                 render_kw={"rows": 4})
+    public_description = TextAreaField(
+        _l("Public description in English"),
+        validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
+        render_kw={"rows": 4, "lang": "en", "dir": "ltr"},
+        description=_l("Shown on the public site to would-be volunteers. Leave a blank line "
+                       "between paragraphs."))
+    public_description_fr = TextAreaField(
+        _l("Public description in French"),
+        validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
+        render_kw={"rows": 4, "lang": "fr", "dir": "ltr"})
+    public_description_ar = TextAreaField(
+        _l("Public description in Arabic"),
+        validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
+        render_kw={"rows": 4, "lang": "ar", "dir": "rtl"},
+        description=_l("A language left empty shows the description of another language, "
+                       "marked as such."))
     site_id = SelectField(_l("Site"), coerce=optional_int, validators=[InputRequired()])
     funder_id = SelectField(
         _l("Funder"), coerce=optional_int, validators=[Optional()],
         description=_l("The organisation that finances or supports the project, if any."),
     )
+    funder_public = BooleanField(
+        _l("Name the funder on the public site"),
+        description=_l("Leave unticked when the funder prefers not to be named publicly."))
     parent_id = SelectField(
         _l("Phase of"), coerce=optional_int, validators=[Optional()],
         description=_l("When this project is a step of a larger one."),
@@ -146,7 +166,9 @@ class ProjectForm(AppForm):
     def values(self) -> dict[str, Any]:
         """Model attribute -> cleaned value, for the services."""
         values = {name: self[name].data for name in (
-            "title", "title_fr", "title_ar", "description", "site_id", "funder_id", "parent_id",
+            "title", "title_fr", "title_ar", "description", "public_description",
+            "public_description_fr", "public_description_ar", "site_id", "funder_id",
+            "funder_public", "parent_id",
             "phase_number", "start_date", "end_date", "capacity", "required_skills",
             "required_languages", "sdgs", "min_age", "min_stay_days", "max_per_nationality",
             "gender_margin", "working_days", "working_hours", "what_to_bring")}

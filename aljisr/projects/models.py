@@ -109,6 +109,13 @@ class Project(TimestampMixin, db.Model):
     title_fr: Mapped[str | None] = mapped_column(sa.String(300))
     title_ar: Mapped[str | None] = mapped_column(sa.String(300))
     description: Mapped[str | None] = mapped_column(sa.Text)
+    #: What the public site says of the project, in English, French and Arabic (any may be
+    #: empty: the public page then shows the first one written, in its own language).
+    public_description: Mapped[str | None] = mapped_column(sa.Text)
+    public_description_fr: Mapped[str | None] = mapped_column(sa.Text)
+    public_description_ar: Mapped[str | None] = mapped_column(sa.Text)
+    #: Whether the public site may name the funder (some funders ask not to be named).
+    funder_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     site_id: Mapped[int] = mapped_column(
         sa.ForeignKey("sites.id", ondelete="RESTRICT"), index=True
     )
@@ -176,6 +183,18 @@ class Project(TimestampMixin, db.Model):
         """The title in ``language`` ("en", "fr", "ar"): its French or Arabic form when one
         is given, else :attr:`title`."""
         return in_language(language, self.title, fr=self.title_fr, ar=self.title_ar)
+
+    def public_description_in(self, language: str) -> tuple[str, str] | None:
+        """The public description for a reader of ``language``, as ``(language, text)``: the
+        one written in ``language``, else another (French first for an Arabic reader, as in
+        Morocco, else English first; the page marks the text with its own language); None when
+        none is written."""
+        texts = {"en": self.public_description, "fr": self.public_description_fr,
+                 "ar": self.public_description_ar}
+        for code in (language, *(("fr", "en") if language == "ar" else ("en", "fr", "ar"))):
+            if texts.get(code):
+                return code, texts[code]  # type: ignore[return-value]
+        return None
 
     @classmethod
     def title_sql(cls, language: str) -> Any:

@@ -25,10 +25,12 @@ from aljisr.placements.services import check_capacity_change, lock_project
 from aljisr.projects.models import SDG_TITLES, Project, ProjectStatus, Theme
 from aljisr.projects.queries import placements_outside
 from aljisr.sites.models import Site
-from aljisr.text import clean_text
+from aljisr.text import clean_paragraphs, clean_text
 
 #: Attributes the services accept (``sdgs``: list of goal numbers 1-17).
-FIELDS = ("title", "title_fr", "title_ar", "description", "site_id", "funder_id", "parent_id",
+FIELDS = ("title", "title_fr", "title_ar", "description", "public_description",
+          "public_description_fr", "public_description_ar", "site_id", "funder_id",
+          "funder_public", "parent_id",
           "phase_number", "theme", "status", "start_date", "end_date", "capacity",
           "required_skills", "required_languages", "sdgs", "min_age", "min_stay_days",
           "max_per_nationality", "gender_margin", "working_days", "working_hours",
@@ -151,6 +153,10 @@ def _apply(project: Project, values: Mapping[str, Any]) -> list[str]:
             value = (value or "").strip() or None
         if name in ("working_days", "working_hours"):
             value = clean_text(value) or None
+        if name.startswith("public_description"):
+            value = clean_paragraphs(value)
+        if name == "funder_public":
+            value = bool(value)
         if name == "required_languages" and set(value) == set(project.required_languages or []):
             continue  # the same languages listed in another order
         if assign(project, name, value):

@@ -15,6 +15,7 @@ from aljisr.placements import queries as placement_queries
 from aljisr.projects import queries, services
 from aljisr.projects.forms import ProjectFilterForm, ProjectForm
 from aljisr.projects.models import SDG_TITLES, Project, Theme
+from aljisr.public.queries import PUBLIC_STATUSES
 from aljisr.web import render_form, run_action, save_form
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -57,6 +58,9 @@ def detail(project_id: int) -> str:
         project=project,
         project_placements=placement_queries.placements_on_project(current_user, project.id),
         occupancy=placement_queries.project_occupancy(project.id),
+        public_url=(url_for("public.project", project_id=project.id)
+                    if project.archived_at is None and project.status in PUBLIC_STATUSES
+                    else None),
     )
 
 

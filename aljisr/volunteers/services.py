@@ -428,8 +428,8 @@ def anonymise_volunteer(volunteer: Volunteer, *, actor: Any, reason: str) -> Non
 
     Cleared: names, e-mail, phone, date of birth, languages, skills, interests, availability,
     emergency contact, dietary and health notes, consent date, notes, the arrival details
-    (travel, insurance) of their placements, and the e-mails to them in the outbox. The name
-    becomes :func:`anonymous_name`. Kept: nationality and sending
+    (travel, insurance) of their placements, the e-mails to them in the outbox, and their
+    testimonials (deleted). The name becomes :func:`anonymous_name`. Kept: nationality and sending
     organisation (reports count them), placements and hours. Their sign-in account, if any, is
     closed (its e-mail and name replaced, every session and link invalidated). Issued
     certificates keep their frozen snapshot and stay verifiable. The volunteer is archived.
@@ -478,6 +478,9 @@ def anonymise_volunteer(volunteer: Volunteer, *, actor: Any, reason: str) -> Non
     volunteer.interests = []
     volunteer.languages = []
     volunteer.anonymised_at = now
+    from aljisr.testimonials.services import remove_for_volunteer
+
+    remove_for_volunteer(volunteer.id)  # their words go with their name (§6.17)
     user = volunteer.user
     if user is not None:
         user.email = f"anonymised-{user.id}@invalid"

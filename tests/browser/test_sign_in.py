@@ -10,7 +10,9 @@ def test_coordinator_signs_in_and_sees_the_overview(page):
     assert page.get_by_role("heading", name="Overview", exact=False).first.is_visible()
     sites = page.locator(".site-card")
     assert sites.count() == 5
-    assert page.locator(".project-item").count() == 9
+    # twelve projects: three a site are listed, the centre's fourth is "and 1 more"
+    assert page.locator(".project-item").count() == 11
+    assert page.get_by_text("and 1 more").first.is_visible()
     assert page.get_by_text("Anwal primary school").first.is_visible()
 
 

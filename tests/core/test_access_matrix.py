@@ -37,6 +37,8 @@ from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
 from aljisr.planner.models import PlanningRun
 from aljisr.projects.models import ProjectStatus
+from aljisr.testimonials.models import Signature
+from aljisr.testimonials.services import write_testimonial
 from aljisr.volunteers.models import Volunteer
 from tests.support import factories
 from tests.support.clients import login_client
@@ -65,6 +67,17 @@ ROWS: list[Row] = [
     # --- public ---------------------------------------------------------------------------
     row("GET", "/",                                 200,   302,  302,  302,  302,  302),
     row("GET", "/healthz",                          200,   200,  200,  200,  200,  200),
+    # the public site: open to everyone, signed in or not; drafts are not public
+    row("GET", "/volunteer-projects",               200,   200,  200,  200,  200,  200),
+    row("GET", "/volunteer-projects?lang=ar&theme=nonsense",
+                                                    200,   200,  200,  200,  200,  200),
+    row("GET", "/volunteer-projects/{project_past}?lang=fr",
+                                                    200,   200,  200,  200,  200,  200),
+    row("GET", "/volunteer-projects/{project_spare}",
+                                                    404,   404,  404,  404,  404,  404),
+    row("GET", "/past-projects",                    200,   200,  200,  200,  200,  200),
+    row("GET", "/sitemap.xml",                      200,   200,  200,  200,  200,  200),
+    row("GET", "/robots.txt",                       200,   200,  200,  200,  200,  200),
     row("GET", "/static/css/app.css",               200,   200,  200,  200,  200,  200),
     row("GET", "/verify",                           200,   200,  200,  200,  200,  200),
     row("GET", "/verify/{code_a}",                  200,   200,  200,  200,  200,  200),
@@ -301,6 +314,23 @@ ROWS: list[Row] = [
     row("GET", "/me/profile",                       LOGIN, 200,  403,  403,  403,  403),
     row("POST", "/me/profile",                      LOGIN, 302,  403,  403,  403,  403),
     row("GET", "/me/export",                        LOGIN, 200,  403,  403,  403,  403),
+    row("GET", "/me/testimonials",                  LOGIN, 200,  403,  403,  403,  403),
+    row("POST", "/me/testimonials",                 LOGIN, 422,  403,  403,  403,  403),
+    row("POST", "/me/testimonials",                 LOGIN, 404,  403,  403,  403,  403,
+        data={"placement": "{past_b}", "language": "en", "signature": "anonymous",
+              "body": "Not my placement, so this must never be stored anywhere."}),
+    row("POST", "/me/testimonials/{testimonial_b}/withdraw",
+                                                    LOGIN, 404,  403,  403,  403,  403),
+    row("POST", "/me/testimonials/{testimonial_a}/withdraw",
+                                                    LOGIN, 302,  403,  403,  403,  403),
+    # --- testimonials (coordinators publish or decline what volunteers wrote) ----------------
+    row("GET", "/testimonials/",                    LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/testimonials/?status=all",         LOGIN, 403,  403,  403,  200,  200),
+    row("POST", "/testimonials/{testimonial_b}/publish",
+                                                    LOGIN, 403,  403,  403,  302,  302),
+    row("POST", "/testimonials/{testimonial_b}/decline",
+                                                    LOGIN, 403,  403,  403,  302,  302),
+    row("POST", "/testimonials/999999/publish",     LOGIN, 403,  403,  403,  404,  404),
     # --- partner portal --------------------------------------------------------------------
     row("GET", "/partner/volunteers",               LOGIN, 403,  200,  200,  403,  403),
     row("GET", "/partner/imports",                  LOGIN, 403,  200,  403,  403,  403),
@@ -397,6 +427,10 @@ class MatrixWorld:
                                   HoursStatus.SUBMITTED)
         entry_b = factories.hours(placement_b, today - timedelta(days=2), "3",
                                   HoursStatus.SUBMITTED)
+        testimonial_a, testimonial_b = (
+            write_testimonial(placement, body="What I learnt there, in a few sentences.",
+                              language="en", signature=Signature.ANONYMOUS, actor=None)
+            for placement in (past_a, past_b))
         cert_a = issue_certificate(past_a, actor=coordinator)
         cert_b = issue_certificate(past_b, actor=coordinator)
         pending = factories.user(Role.VOLUNTEER, email="pending@example.org")
@@ -426,7 +460,8 @@ class MatrixWorld:
             "volunteer_a": volunteer_a.id, "volunteer_b": volunteer_b.id,
             "volunteer_past": volunteer_past.id, "volunteer_c": volunteer_c.id,
             "placement_a": placement_a.id, "placement_b": placement_b.id,
-            "placement_c_past": placement_c_past.id,
+            "placement_c_past": placement_c_past.id, "past_b": past_b.id,
+            "testimonial_a": testimonial_a.id, "testimonial_b": testimonial_b.id,
             "entry_a": entry_a.id, "entry_b": entry_b.id,
             "cert_a": cert_a.id, "cert_b": cert_b.id, "code_a": cert_a.verification_code,
             "pending_user": pending.id, "coordinator_user": coordinator.id,
@@ -480,7 +515,7 @@ def _check(response: Any, expected: Any) -> str | None:
 
 def endpoint_of(app: Any, entry: Row) -> str:
     """The endpoint ``entry``'s URL is routed to (ids replaced by samples)."""
-    url = entry.url.format_map(_Sample())
+    url = entry.url.format_map(_Sample()).split("?")[0]  # the query string routes nowhere
     endpoint, _args = app.url_map.bind("localhost").match(url, method=entry.method)
     return endpoint
 

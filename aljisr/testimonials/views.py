@@ -1,0 +1,70 @@
+"""The coordinators' testimonials queue: read what volunteers wrote, publish or decline it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from aljisr.i18n import _
+from aljisr.permissions import Permission, require
+from aljisr.testimonials import queries, services
+from aljisr.testimonials.forms import DeclineTestimonialForm
+from aljisr.testimonials.models import TestimonialStatus
+from aljisr.web import run_action
+
+bp = Blueprint("testimonials", __name__, url_prefix="/testimonials")
+
+
+def _status_arg() -> TestimonialStatus | None:
+    """The queue's status filter: waiting for review by default, "all" for every standing one;
+    an unknown value reads as the default."""
+    value = request.args.get("status", TestimonialStatus.SUBMITTED.value)
+    if value == "all":
+        return None
+    try:
+        return TestimonialStatus(value)
+    except ValueError:
+        return TestimonialStatus.SUBMITTED
+
+
+@bp.route("/")
+@require(Permission.PUBLISH_TESTIMONIALS)
+def queue() -> str:
+    """Testimonials of one status (waiting for review first), with their counts."""
+    status = _status_arg()
+    return render_template(
+        "testimonials/queue.html",
+        testimonials=queries.review_queue(status),
+        counts=queries.counts_by_status(),
+        status=status,
+        statuses=TestimonialStatus,
+        decline_form=DeclineTestimonialForm(formdata=None),
+    )
+
+
+def _back() -> str:
+    return url_for("testimonials.queue", status=request.args.get("status") or None)
+
+
+@bp.route("/<int:testimonial_id>/publish", methods=["POST"])
+@require(Permission.PUBLISH_TESTIMONIALS)
+def publish(testimonial_id: int) -> Response:
+    found = queries.testimonial(testimonial_id) or abort(404)
+    return run_action(lambda: services.publish_testimonial(found, actor=current_user),
+                      _("Testimonial published."), _back())
+
+
+@bp.route("/<int:testimonial_id>/decline", methods=["POST"])
+@require(Permission.PUBLISH_TESTIMONIALS)
+def decline(testimonial_id: int) -> Any:
+    found = queries.testimonial(testimonial_id) or abort(404)
+    form = DeclineTestimonialForm()
+    if not form.validate_on_submit():
+        return redirect(_back())
+    return run_action(
+        lambda: services.decline_testimonial(found, actor=current_user,
+                                             reason=form.reason.data),
+        _("Testimonial declined."), _back())
