@@ -81,16 +81,21 @@ def memory(master: int) -> dict[str, float]:
     return result
 
 
-def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """gunicorn serving the app on ``url``; returns once /healthz answers."""
+def start_gunicorn(url: str, port: int, workers: int,
+                   root: Path = ROOT) -> subprocess.Popen[bytes]:
+    """gunicorn serving the app on ``url`` from the checkout at ``root`` (this one by default;
+    another one's ``aljisr`` package is put first on the path); returns once /healthz
+    answers."""
     env = dict(os.environ, ALJISR_DATABASE_URL=url, ALJISR_SECRET_KEY=secrets.token_hex(16),
                ALJISR_RATELIMIT_ENABLED="false", ALJISR_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+    if root != ROOT:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
     command = [str(BIN / "gunicorn")]
-    if (ROOT / "gunicorn.conf.py").exists():
-        command += ["-c", str(ROOT / "gunicorn.conf.py")]
-    command += ["--workers", str(workers), "--worker-class", "sync",
+    if (root / "gunicorn.conf.py").exists():
+        command += ["-c", str(root / "gunicorn.conf.py")]
+    command += ["--workers", str(workers), "--worker-class", "sync", "--chdir", str(root),
                 "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    process = subprocess.Popen(command, cwd=root, env=env)  # noqa: S603
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
@@ -131,6 +136,46 @@ def run_locust(port: int, users: int, spawn_rate: int, seconds: int, ids: dict[s
         "req_per_s": round(float(total["Requests/s"]), 1),
         "pages": pages,
     }
+
+
+class Checkout:
+    """A temporary checkout of git revision ``rev`` (``git worktree add --detach``), with its
+    translations compiled, removed on exit: the code before a change, served on the same data
+    so that a load test can measure before and after in one run on one machine."""
+
+    def __init__(self, rev: str) -> None:
+        self.rev = rev
+        self.path = Path(tempfile.mkdtemp(prefix="aljisr-before-"))
+
+    def __enter__(self) -> Path:
+        subprocess.run(["git", "worktree", "add", "--detach", "--force", str(self.path),  # noqa: S603, S607
+                        self.rev], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        try:
+            subprocess.run([str(BIN / "pybabel"), "-q", "compile", "-d",  # noqa: S603
+                            str(self.path / "aljisr" / "translations")], check=True)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self.path
+
+    def __exit__(self, *_exc: object) -> None:
+        subprocess.run(["git", "worktree", "remove", "--force", str(self.path)],  # noqa: S603, S607
+                       cwd=ROOT, check=False)
+
+
+def serve_and_load(url: str, port: int, args: argparse.Namespace, ids: dict[str, Any],
+                   root: Path = ROOT) -> dict[str, Any]:
+    """gunicorn from ``root`` on ``url``, the coordinators' locust run against it; its
+    statistics plus the load average and workers' memory at the end."""
+    server = start_gunicorn(url, port, args.workers, root)
+    try:
+        stats = run_locust(port, args.users, args.spawn_rate, args.seconds, ids, args.locustfile)
+        stats["memory_mb"] = memory(server.pid)
+        stats["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return stats
 
 
 SOAK_PASSWORD = "soak-volunteer"
@@ -246,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--soak", action="store_true",
                         help="the soak: coordinators and volunteers logging hours, the worker "
                              "sending; writes the 'soak' key (default 3,600 s, 30 users)")
+    parser.add_argument("--before", metavar="REV",
+                        help="also serve git revision REV (a temporary checkout) on the same "
+                             "data and run the same users against it first: the figures "
+                             "before a change, side by side (req_per_s_before, pages_before)")
     parser.add_argument("--smtp-port", type=int, default=8826)
     parser.add_argument("--mail-per-minute", type=int, default=30)
     args = parser.parse_args(argv)
@@ -256,9 +305,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.users == 50:
             args.users = 30
 
-    label = "large" if args.scale == 1.0 else f"load{args.scale:g}"
+    # its own database, apart from the one bench.run creates and drops
+    label = f"load{args.scale:g}".replace(".", "_")
     url = _dataset(label, args.scale, args.postgres, args.regenerate)
     ids = _sample_ids(url)
+    before: dict[str, Any] = {}
+    if args.before and not args.soak:
+        with Checkout(args.before) as checkout:
+            commit = subprocess.run(["git", "rev-parse", "--short", args.before], cwd=ROOT,  # noqa: S603, S607
+                                    check=True, capture_output=True, text=True).stdout.strip()
+            print(f"before: {args.before} ({commit}) served from {checkout}", flush=True)
+            stats = serve_and_load(url, args.port + 1, args, ids, checkout)
+        before = {"before_commit": commit, "req_per_s_before": stats["req_per_s"],
+                  "requests_before": stats["requests"], "errors_before": stats["errors"],
+                  "load_average_before": stats["load_average"],
+                  "memory_mb_before": stats["memory_mb"], "pages_before": stats["pages"]}
     classes: tuple[str, ...] = ("Coordinator",)
     extra_env: dict[str, str] = {}
     mailer = None
@@ -302,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         "memory_start_after_s": warmup,
         **({"volunteer_accounts": len(json.loads(extra_env["LOAD_VOLUNTEERS"]))}
            if args.soak else {}),
-        "scale": args.scale, **stats, "load_average": load_average,
+        "scale": args.scale, **stats, "load_average": load_average, **before,
         "memory_mb": {"start": memory_start, "end": memory_end},
         "memory_growth": {name: round(memory_end[name] / memory_start[name], 3)
                           for name in memory_start if name in memory_end and memory_start[name]},
@@ -312,10 +373,14 @@ def main(argv: list[str] | None = None) -> int:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results[args.key] = {**results.get(args.key, {}), **result}
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps({k: v for k, v in result.items() if k != "pages"}, indent=2))
+    print(json.dumps({k: v for k, v in result.items() if not k.startswith("pages")}, indent=2))
+    old = result.get("pages_before", {})
     for name, page in sorted(result["pages"].items()):
+        then = old.get(name)
         print(f"{name:22} p50 {page['p50_ms']:7.0f} ms  p95 {page['p95_ms']:7.0f} ms  "
-              f"{page['requests']:6} requests  {page['errors']} errors")
+              f"{page['requests']:6} requests  {page['errors']} errors"
+              + (f"   before: p50 {then['p50_ms']:7.0f} p95 {then['p95_ms']:7.0f}"
+                 if then else ""))
     return 0 if result["errors"] == 0 else 1
 
 
