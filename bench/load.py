@@ -163,19 +163,69 @@ class Checkout:
                        cwd=ROOT, check=False)
 
 
-def serve_and_load(url: str, port: int, args: argparse.Namespace, ids: dict[str, Any],
-                   root: Path = ROOT) -> dict[str, Any]:
-    """gunicorn from ``root`` on ``url``, the coordinators' locust run against it; its
-    statistics plus the load average and workers' memory at the end."""
-    server = start_gunicorn(url, port, args.workers, root)
-    try:
-        stats = run_locust(port, args.users, args.spawn_rate, args.seconds, ids, args.locustfile)
-        stats["memory_mb"] = memory(server.pid)
-        stats["load_average"] = [round(x, 2) for x in os.getloadavg()]
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    return stats
+def _merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One set of figures from locust runs of equal length: requests and errors added,
+    requests per second averaged, and each page's p50/p95 the mean of the runs' weighted by
+    their requests (an approximation: locust keeps no raw times)."""
+    pages: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        for name, page in run["pages"].items():
+            merged = pages.setdefault(name, {"p50_ms": 0.0, "p95_ms": 0.0, "requests": 0,
+                                             "errors": 0})
+            merged["p50_ms"] += page["p50_ms"] * page["requests"]
+            merged["p95_ms"] += page["p95_ms"] * page["requests"]
+            merged["requests"] += page["requests"]
+            merged["errors"] += page["errors"]
+    for page in pages.values():
+        for key in ("p50_ms", "p95_ms"):
+            page[key] = round(page[key] / page["requests"]) if page["requests"] else None
+    return {"requests": sum(r["requests"] for r in runs),
+            "errors": sum(r["errors"] for r in runs),
+            "req_per_s": round(sum(r["req_per_s"] for r in runs) / len(runs), 1),
+            "pages": dict(sorted(pages.items()))}
+
+
+def compare(url: str, ids: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """The coordinators against revision ``args.before`` and against this checkout, on the
+    same data, in ``args.rounds`` alternating rounds (before, after, after, before, ...:
+    a drift of the machine's load hits both alike), ``args.seconds`` in all for each side;
+    both servers run the whole time, each idle while the other is measured."""
+    commit = subprocess.run(["git", "rev-parse", "--short", args.before], cwd=ROOT,  # noqa: S603, S607
+                            check=True, capture_output=True, text=True).stdout.strip()
+    seconds = max(10, args.seconds // args.rounds)
+    runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
+    load: dict[str, list[list[float]]] = {"before": [], "after": []}
+    with Checkout(args.before) as checkout:
+        print(f"before: {args.before} ({commit}) served from {checkout}", flush=True)
+        servers = {"before": start_gunicorn(url, args.port + 1, args.workers, checkout),
+                   "after": start_gunicorn(url, args.port, args.workers)}
+        ports = {"before": args.port + 1, "after": args.port}
+        memory_end: dict[str, dict[str, float]] = {}
+        try:
+            for round_ in range(args.rounds):
+                order = ("before", "after") if round_ % 2 == 0 else ("after", "before")
+                for side in order:
+                    print(f"round {round_ + 1}: {side}, {seconds} s", flush=True)
+                    runs[side].append(run_locust(ports[side], args.users, args.spawn_rate,
+                                                 seconds, ids, args.locustfile))
+                    load[side].append([round(x, 2) for x in os.getloadavg()])
+                    memory_end[side] = memory(servers[side].pid)
+        finally:
+            for server in servers.values():
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
+    after, before = _merge(runs["after"]), _merge(runs["before"])
+    return {
+        "users": args.users, "seconds": seconds * args.rounds, "workers": args.workers,
+        "rounds": args.rounds, "scale": args.scale, **after,
+        "load_average": load["after"][-1], "load_averages": load["after"],
+        "memory_mb": memory_end["after"],
+        "before_commit": commit, "req_per_s_before": before["req_per_s"],
+        "requests_before": before["requests"], "errors_before": before["errors"],
+        "load_average_before": load["before"][-1], "load_averages_before": load["before"],
+        "memory_mb_before": memory_end["before"], "pages_before": before["pages"],
+        "generator": generate.GENERATOR_VERSION,
+    }
 
 
 SOAK_PASSWORD = "soak-volunteer"
@@ -295,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also serve git revision REV (a temporary checkout) on the same "
                              "data and run the same users against it first: the figures "
                              "before a change, side by side (req_per_s_before, pages_before)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="with --before: alternating rounds (before, after, after, "
+                             "before...) sharing --seconds for each side")
     parser.add_argument("--smtp-port", type=int, default=8826)
     parser.add_argument("--mail-per-minute", type=int, default=30)
     args = parser.parse_args(argv)
@@ -309,17 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     label = f"load{args.scale:g}".replace(".", "_")
     url = _dataset(label, args.scale, args.postgres, args.regenerate)
     ids = _sample_ids(url)
-    before: dict[str, Any] = {}
     if args.before and not args.soak:
-        with Checkout(args.before) as checkout:
-            commit = subprocess.run(["git", "rev-parse", "--short", args.before], cwd=ROOT,  # noqa: S603, S607
-                                    check=True, capture_output=True, text=True).stdout.strip()
-            print(f"before: {args.before} ({commit}) served from {checkout}", flush=True)
-            stats = serve_and_load(url, args.port + 1, args, ids, checkout)
-        before = {"before_commit": commit, "req_per_s_before": stats["req_per_s"],
-                  "requests_before": stats["requests"], "errors_before": stats["errors"],
-                  "load_average_before": stats["load_average"],
-                  "memory_mb_before": stats["memory_mb"], "pages_before": stats["pages"]}
+        return _report(args.key, compare(url, ids, args))
     classes: tuple[str, ...] = ("Coordinator",)
     extra_env: dict[str, str] = {}
     mailer = None
@@ -363,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         "memory_start_after_s": warmup,
         **({"volunteer_accounts": len(json.loads(extra_env["LOAD_VOLUNTEERS"]))}
            if args.soak else {}),
-        "scale": args.scale, **stats, "load_average": load_average, **before,
+        "scale": args.scale, **stats, "load_average": load_average,
         "memory_mb": {"start": memory_start, "end": memory_end},
         "memory_growth": {name: round(memory_end[name] / memory_start[name], 3)
                           for name in memory_start if name in memory_end and memory_start[name]},
@@ -373,14 +417,26 @@ def main(argv: list[str] | None = None) -> int:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results[args.key] = {**results.get(args.key, {}), **result}
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return _print(result)
+
+
+def _report(key: str, result: dict[str, Any]) -> int:
+    """Write ``result`` as the ``key`` of bench/results.json (replacing it), print it."""
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[key] = result
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return _print(result)
+
+
+def _print(result: dict[str, Any]) -> int:
     print(json.dumps({k: v for k, v in result.items() if not k.startswith("pages")}, indent=2))
     old = result.get("pages_before", {})
     for name, page in sorted(result["pages"].items()):
         then = old.get(name)
         print(f"{name:22} p50 {page['p50_ms']:7.0f} ms  p95 {page['p95_ms']:7.0f} ms  "
               f"{page['requests']:6} requests  {page['errors']} errors"
-              + (f"   before: p50 {then['p50_ms']:7.0f} p95 {then['p95_ms']:7.0f}"
-                 if then else ""))
+              + (f"   before: p50 {then['p50_ms']:7.0f} p95 {then['p95_ms']:7.0f} "
+                 f"({then['requests']} requests)" if then else ""))
     return 0 if result["errors"] == 0 else 1
 
 
