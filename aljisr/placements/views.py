@@ -350,18 +350,18 @@ def edit_dates(placement_id: int) -> Any:
 @require(Permission.MANAGE_PLACEMENTS)
 def match_for_project(project_id: int) -> str:
     project = _project_or_404(project_id)
-    ranked, excluded = queries.match_project(project, association_today())
+    found = queries.match_project(project, association_today(), shown=EXCLUDED_SHOWN)
     show_all = request.args.get("show") == "all"
     return render_template(
         "placements/match_project.html",
         project=project,
         peak=queries.project_occupancy(project.id),
         today=association_today(),
-        ranked=ranked if show_all else ranked[:MATCH_PAGE],
-        ranked_total=len(ranked),
-        excluded=excluded[:EXCLUDED_SHOWN],
-        excluded_total=len(excluded),
-        excluded_counts=_count_by_reason(excluded),
+        ranked=found.ranked if show_all else found.ranked[:MATCH_PAGE],
+        ranked_total=len(found.ranked),
+        excluded=found.excluded,
+        excluded_total=found.excluded_total,
+        excluded_counts=found.excluded_counts,
         show_all=show_all,
     )
 
