@@ -17,10 +17,11 @@ from babel import Locale, UnknownLocaleError
 from markupsafe import Markup, escape
 from wtforms import Field, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 
-from aljisr.i18n import _, _l, get_locale, ltr
+from aljisr.i18n import _, _l, get_locale, ltr, ngettext
 from aljisr.text import clean_text, search_key
 
 #: Longest text a form takes into a ``Text`` column (no length in the database): an address,
@@ -147,6 +148,101 @@ class QuickSelect:
         html.append("</select>")
         # every value, label and attribute is escaped above (html_params escapes its own)
         return Markup("".join(html))  # noqa: S704
+
+
+#: How many matching records a picker lists at most (the page and the JSON endpoint).
+PICK_LIMIT = 20
+
+
+class Picker:
+    """The widget of :class:`PickerField`: a search box, a Search button and a short
+    ``<select>`` of the chosen record and those matching what was typed.
+
+    It works as it is, without JavaScript: Search sends the form back and the view shows it
+    again with the matches. ``static/js/picker.js`` turns the search box into an ARIA 1.2
+    combobox with a listbox popup (https://www.w3.org/WAI/ARIA/apg/patterns/combobox/) that
+    asks ``data-picker-source`` (JSON) as one types; the select stays, hidden, as the value
+    sent. The ``aria-describedby`` and ``aria-invalid`` given apply to both controls.
+    """
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        kwargs.setdefault("id", field.id)
+        css = kwargs.pop("class_", kwargs.pop("class", ""))
+        invalid = " is-invalid" if "is-invalid" in css else ""
+        status_id = f"{field.id}-status"
+        described = " ".join(filter(None, [kwargs.get("aria-describedby"), status_id]))
+        shared = {k: v for k, v in kwargs.items() if k == "aria-invalid"}
+        search = html_params(
+            type="search", id=f"{field.id}-q", name=field.query_name, value=field.query,
+            class_="form-control picker-search" + invalid, autocomplete="off",
+            spellcheck="false", maxlength=200, **{"aria-label": field.search_label,
+                                                   "aria-describedby": described}, **shared)
+        button = html_params(type="submit", name="pick", value=field.name, formnovalidate=True,
+                             class_="btn btn-outline-secondary picker-button")
+        select = QuickSelect()(field, **{**kwargs, "class_": "form-select mt-1" + invalid,
+                                         "aria-describedby": described})
+        source = html_params(class_="picker", **{"data-picker-source": field.source_url or ""})
+        # every value and label is escaped by html_params and QuickSelect
+        return Markup(  # noqa: S704
+            f"<div {source}><div class=\"input-group\"><input {search}>"
+            f"<button {button}>{escape(_('Search'))}</button></div>{select}"
+            f"<div {html_params(id=status_id, class_='form-text picker-status')}>"
+            f"{escape(field.status_text())}</div></div>"
+        )
+
+
+class PickerField(SelectField):
+    """Choose one record among many (ten thousand volunteers): what is typed in a search box
+    is searched on the server, and only the chosen record and the first
+    :data:`PICK_LIMIT` matches are ever written into the page (:class:`Picker`).
+
+    The view fills ``choices`` (the chosen one first, then the matches of :attr:`query`), sets
+    :attr:`more` when more match than are listed, and :attr:`source_url`, the JSON endpoint
+    the combobox asks (``{"options": [{"value", "label"}], "more", "message"}``). ``data``
+    is the chosen id (int) or None. :attr:`query` is the text typed, sent as ``<name>_q``.
+    """
+
+    widget = Picker()
+
+    def __init__(self, label: Any = None, validators: Any = None, *,
+                 search_label: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", optional_int)
+        super().__init__(label, validators, validate_choice=False, **kwargs)
+        self.search_label = search_label or _l("Search")
+        self.query = ""
+        self.more = False
+        self.source_url: str | None = None
+
+    @property
+    def query_name(self) -> str:
+        return f"{self.name}_q"
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        if formdata is not None:
+            self.query = " ".join(str(formdata.get(self.query_name, "")).split())[:200]
+
+    def matches(self) -> int:
+        """How many of the choices are matches of the search (the chosen one apart)."""
+        return sum(1 for choice in self.choices or [] if choice[0] not in ("", self.data))
+
+    def status_text(self) -> str:
+        """What the line under the picker says: how many match, or how to search."""
+        return pick_message(self.query, self.matches(), self.more)
+
+
+def pick_message(query: str, found: int, more: bool) -> str:
+    """The sentence under a picker (and in its JSON): how many records match ``query``."""
+    if not query:
+        return _("Type a few letters, then Search.")
+    if not found:
+        return _("Nothing matches “%(query)s”.", query=query)
+    if more:
+        return _("The first %(num)d matches of “%(query)s” are listed: type more to narrow "
+                 "them down.", num=found, query=query)
+    return ngettext("%(num)d match for “%(query)s”.", "%(num)d matches for “%(query)s”.",
+                    found, query=query)
 
 
 class RangeEnd:

@@ -207,26 +207,50 @@ def scoped_project(user: Any, project_id: int | None) -> Project | None:
     return db.session.scalar(projects_for(user).where(Project.id == project_id))
 
 
-def volunteer_options(user: Any) -> list[Any]:
-    """``(id, full_name)`` rows of the current (not archived, not anonymised) volunteers
-    ``user`` may see, by name: the choices of a new placement."""
+def volunteer_picks(user: Any, query: str, limit: int) -> list[Any]:
+    """``(id, full_name, email)`` of up to ``limit`` current (not archived, not anonymised)
+    volunteers ``user`` may see whose name or e-mail holds every word of ``query``
+    (:func:`aljisr.listing.search_clause`), by name: a placement's volunteer picker."""
     return list(db.session.execute(
         volunteers_for(user)
-        .with_only_columns(Volunteer.id, Volunteer.full_name)
-        .where(Volunteer.archived_at.is_(None), Volunteer.anonymised_at.is_(None))
-        .order_by(Volunteer.search_key)
+        .with_only_columns(Volunteer.id, Volunteer.full_name, Volunteer.email)
+        .where(Volunteer.archived_at.is_(None), Volunteer.anonymised_at.is_(None),
+               search_clause(Volunteer.search_key, query))
+        .order_by(Volunteer.search_key, Volunteer.id)
+        .limit(limit)
     ).all())
 
 
-def project_options(user: Any) -> list[Any]:
-    """``(id, title, start_date, end_date)`` rows of the current projects ``user`` may see,
-    latest start first, then by title: the choices of a new placement."""
+def volunteer_pick(user: Any, volunteer_id: int | None) -> Any | None:
+    """``(id, full_name, email)`` of the volunteer ``volunteer_id`` if ``user`` may see it."""
+    return db.session.execute(
+        volunteers_for(user)
+        .with_only_columns(Volunteer.id, Volunteer.full_name, Volunteer.email)
+        .where(Volunteer.id == volunteer_id)
+    ).first()
+
+
+def project_picks(user: Any, query: str, limit: int) -> list[Any]:
+    """``(id, title, start_date, end_date)`` of up to ``limit`` current projects ``user`` may
+    see whose title (in any language) holds every word of ``query``, latest start first: a
+    placement's project picker."""
     return list(db.session.execute(
         projects_for(user)
         .with_only_columns(Project.id, Project.title, Project.start_date, Project.end_date)
-        .where(Project.archived_at.is_(None))
-        .order_by(Project.start_date.desc(), Project.title)
+        .where(Project.archived_at.is_(None), search_clause(Project.search_key, query))
+        .order_by(Project.start_date.desc(), Project.title, Project.id)
+        .limit(limit)
     ).all())
+
+
+def project_pick(user: Any, project_id: int | None) -> Any | None:
+    """``(id, title, start_date, end_date)`` of the project ``project_id`` if ``user`` may
+    see it."""
+    return db.session.execute(
+        projects_for(user)
+        .with_only_columns(Project.id, Project.title, Project.start_date, Project.end_date)
+        .where(Project.id == project_id)
+    ).first()
 
 
 def placement_history(placement_id: int) -> list[AuditEvent]:
