@@ -2,7 +2,9 @@
 
 Country and language names come from Babel (CLDR) in the interface language; the codes from
 pycountry (ISO 3166-1 alpha-2, ISO 639-1). Phone numbers are parsed and formatted with
-``phonenumbers`` (Google's libphonenumber metadata).
+``phonenumbers`` (Google's libphonenumber metadata). Both libraries are imported where they
+are used, not with this module: a web worker that never meets a phone number or a country
+list does not hold their data.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import phonenumbers
-import pycountry
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup, escape
 from wtforms import Field, SelectField, SelectMultipleField, StringField
@@ -43,6 +43,8 @@ def _locale() -> Locale:
 
 @functools.cache
 def _country_choices(locale_code: str) -> tuple[tuple[str, str], ...]:
+    import pycountry
+
     names = Locale.parse(locale_code).territories
     pairs = [(c.alpha_2, names.get(c.alpha_2, c.name)) for c in pycountry.countries]
     return tuple(sorted(pairs, key=lambda pair: search_key(pair[1])))
@@ -55,6 +57,8 @@ def country_choices() -> list[tuple[str, str]]:
 
 @functools.cache
 def _language_choices(locale_code: str) -> tuple[tuple[str, str], ...]:
+    import pycountry
+
     names = Locale.parse(locale_code).languages
     pairs = [
         (lang.alpha_2, names.get(lang.alpha_2, lang.name))
@@ -92,6 +96,8 @@ def grouped_language_options(
 
 
 def is_country(code: str | None) -> bool:
+    import pycountry
+
     return bool(code) and pycountry.countries.get(alpha_2=code) is not None
 
 
@@ -302,6 +308,8 @@ def normalise_phone(value: str | None, region: str | None = None) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, (region or DEFAULT_PHONE_REGION).upper())
     except phonenumbers.NumberParseException as error:

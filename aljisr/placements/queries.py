@@ -13,7 +13,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,6 +39,7 @@ from aljisr.placements.models import (
     ONGOING_STATUSES,
     Placement,
     PlacementStatus,
+    ProjectBooking,
     is_live,
 )
 from aljisr.projects.models import Project, ProjectStatus
@@ -56,6 +57,8 @@ from aljisr.volunteers.models import (
     VolunteerLanguage,
     VolunteerStatus,
 )
+
+_ONE_DAY = timedelta(days=1)
 
 #: Projects offered when matching a volunteer: still being prepared or running.
 MATCHABLE_PROJECT_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)
@@ -314,6 +317,28 @@ def _live_ranges(project_ids: Any) -> dict[int, list[tuple[date, date]]]:
     ):
         ranges[pid].append((start, end))
     return ranges
+
+
+def _full_days(project_ids: Any) -> dict[int, tuple[tuple[date, date], ...]]:
+    """The runs of days (inclusive) on which each of ``project_ids`` (a list or a subquery)
+    has no free place, read from ``project_bookings`` (live placements per project and day,
+    kept by triggers): what :func:`matching.full_ranges` gives from the live placements,
+    from a row per full day instead of every placement."""
+    bt, jt = ProjectBooking.__table__, Project.__table__
+    runs: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for pid, raw in db.session.execute(
+        sa.select(bt.c.project_id, sa.type_coerce(bt.c.day, sa.String))
+        .join(jt, jt.c.id == bt.c.project_id)
+        .where(bt.c.project_id.in_(project_ids), bt.c.placements >= jt.c.capacity)
+        .order_by(bt.c.project_id, bt.c.day)
+    ):
+        day = _as_date(raw)
+        found = runs[pid]
+        if found and found[-1][1] + _ONE_DAY == day:
+            found[-1] = (found[-1][0], day)
+        else:
+            found.append((day, day))
+    return {pid: tuple(found) for pid, found in runs.items()}
 
 
 def _first_open_day(start: date, end: date, today: date | None) -> date:
@@ -626,7 +651,7 @@ def projects_to_match(today: date) -> list[ProjectNeeds]:
             t.c.capacity,
         ).where(matchable)
     ).all()
-    ranges = _live_ranges(sa.select(t.c.id).where(matchable))
+    full = _full_days(sa.select(t.c.id).where(matchable))
     return [
         ProjectNeeds(
             project_id=pid,
@@ -636,7 +661,7 @@ def projects_to_match(today: date) -> list[ProjectNeeds]:
             theme=theme,
             required_skills=normalise_skills(skills),
             required_languages=frozenset(langs or ()),
-            full=full_ranges(ranges.get(pid, ()), capacity),
+            full=full.get(pid, ()),
         )
         for pid, title, start, end, theme, skills, langs, capacity in rows
     ]
