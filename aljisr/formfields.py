@@ -1,10 +1,10 @@
 """Form pieces shared by the registers: countries, languages, phone numbers, lists.
 
-Country and language names come from Babel (CLDR) in the interface language; the codes from
-pycountry (ISO 3166-1 alpha-2, ISO 639-1). Phone numbers are parsed and formatted with
-``phonenumbers`` (Google's libphonenumber metadata). Both libraries are imported where they
-are used, not with this module: a web worker that never meets a phone number or a country
-list does not hold their data.
+Country and language names come from Babel (CLDR) in the interface language; the codes
+(ISO 3166-1 alpha-2, ISO 639-1) are written here, as pycountry lists them, so that a country
+or language list needs no pycountry data in a web worker. Phone numbers are parsed and
+formatted with ``phonenumbers`` (Google's libphonenumber metadata), imported where a number
+is checked, not with this module.
 """
 
 from __future__ import annotations
@@ -34,6 +34,36 @@ NOTES_MAX_LENGTH = 4000
 DEFAULT_PHONE_REGION = "MA"
 
 
+#: ISO 3166-1 alpha-2 codes, the 249 countries and territories of the standard (as pycountry
+#: 26.2 lists them; ``tests/core/test_formfields.py`` checks the two agree). Written here so
+#: that a country list or check needs no pycountry (7 MB a process once its data is read);
+#: the names come from Babel (CLDR), in the interface language.
+ISO_COUNTRIES: tuple[str, ...] = tuple("""
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO
+    BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ
+    DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP
+    GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG
+    KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML
+    MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE
+    PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL
+    SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM
+    US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+""".split())
+_ISO_COUNTRIES = frozenset(ISO_COUNTRIES)
+
+#: ISO 639-1 codes, the 184 languages with a two-letter code (as pycountry 26.2 lists them;
+#: checked by the same test), for the same reason; Babel names every one.
+ISO_LANGUAGES: tuple[str, ...] = tuple("""
+    aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv
+    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho
+    hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku
+    kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn
+    no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl
+    sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve
+    vi vo wa wo xh yi yo za zh zu
+""".split())
+
+
 def _locale() -> Locale:
     try:
         return Locale.parse(str(get_locale() or "en"))
@@ -43,10 +73,8 @@ def _locale() -> Locale:
 
 @functools.cache
 def _country_choices(locale_code: str) -> tuple[tuple[str, str], ...]:
-    import pycountry
-
     names = Locale.parse(locale_code).territories
-    pairs = [(c.alpha_2, names.get(c.alpha_2, c.name)) for c in pycountry.countries]
+    pairs = [(code, names.get(code, code)) for code in ISO_COUNTRIES]
     return tuple(sorted(pairs, key=lambda pair: search_key(pair[1])))
 
 
@@ -57,14 +85,8 @@ def country_choices() -> list[tuple[str, str]]:
 
 @functools.cache
 def _language_choices(locale_code: str) -> tuple[tuple[str, str], ...]:
-    import pycountry
-
     names = Locale.parse(locale_code).languages
-    pairs = [
-        (lang.alpha_2, names.get(lang.alpha_2, lang.name))
-        for lang in pycountry.languages
-        if hasattr(lang, "alpha_2")
-    ]
+    pairs = [(code, names.get(code, code)) for code in ISO_LANGUAGES]
     return tuple(sorted(pairs, key=lambda pair: search_key(pair[1])))
 
 
@@ -96,9 +118,8 @@ def grouped_language_options(
 
 
 def is_country(code: str | None) -> bool:
-    import pycountry
-
-    return bool(code) and pycountry.countries.get(alpha_2=code) is not None
+    """Whether ``code`` is an ISO 3166-1 alpha-2 code (in either case, as pycountry took it)."""
+    return bool(code) and code.upper() in _ISO_COUNTRIES
 
 
 def optional_int(value: Any) -> int | None:
