@@ -487,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
             results[engine] = dict(sorted({**entry, **measured}.items()))
             rss_url = urls[-1] if engine == "postgresql" or rss_url is None else rss_url
         if rss_url and not args.no_rss:
-            with_rss = [p for p in PAGES if not args.only or p.name in args.only]
+            with_rss = PAGES  # the whole mix, whatever was measured
             sample = Target("large", rss_url)
             paths = [u for u in (sample.url(p) for p in with_rss) if u]
             sample.close()
