@@ -80,11 +80,14 @@ translations: install
 lint: install
 	$(BIN)/ruff check aljisr tests bench gunicorn.conf.py
 
-## bench: benchmarks (never part of make test); writes bench/results.json (BENCH_ARGS="--runs 31" or "--postgres URL")
+## bench: every page at 1 %, 10 % and 100 % on SQLite and on PostgreSQL (databases it creates on
+## 127.0.0.1:5432 and drops), and a warm worker's memory; writes bench/results.json
+## (BENCH_ARGS="--runs 31", "--engines sqlite", "--postgres SERVER_URL", "--keep")
 bench: install translations
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-## bench-load: 50 signed-in coordinators for 60 s on gunicorn + PostgreSQL at full size (bench/load.py)
+## bench-load: 50 signed-in coordinators for 60 s on gunicorn + PostgreSQL at full size (bench/load.py);
+## LOAD_ARGS="--before REV" measures revision REV too, in alternating rounds on the same data
 bench-load: install translations
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.load $(LOAD_ARGS)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask_migrate import upgrade
 
 from aljisr.errors import DomainError
 from aljisr.extensions import db
@@ -39,6 +38,8 @@ def register(app: Flask) -> None:
         """Create or upgrade the database schema to the newest migration, then refresh the
         query planner's statistics (``ANALYZE``: SQLite keeps none until asked, and without
         them it can pick a poor index for the overview and the registers)."""
+        from flask_migrate import upgrade
+
         upgrade()
         with db.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")

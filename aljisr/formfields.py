@@ -1,8 +1,10 @@
 """Form pieces shared by the registers: countries, languages, phone numbers, lists.
 
-Country and language names come from Babel (CLDR) in the interface language; the codes from
-pycountry (ISO 3166-1 alpha-2, ISO 639-1). Phone numbers are parsed and formatted with
-``phonenumbers`` (Google's libphonenumber metadata).
+Country and language names come from Babel (CLDR) in the interface language; the codes
+(ISO 3166-1 alpha-2, ISO 639-1) are written here, as pycountry lists them, so that a country
+or language list needs no pycountry data in a web worker. Phone numbers are parsed and
+formatted with ``phonenumbers`` (Google's libphonenumber metadata), imported where a number
+is checked, not with this module.
 """
 
 from __future__ import annotations
@@ -11,16 +13,15 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import phonenumbers
-import pycountry
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup, escape
 from wtforms import Field, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 
-from aljisr.i18n import _, _l, get_locale, ltr
+from aljisr.i18n import _, _l, get_locale, ltr, ngettext
 from aljisr.text import clean_text, search_key
 
 #: Longest text a form takes into a ``Text`` column (no length in the database): an address,
@@ -33,6 +34,36 @@ NOTES_MAX_LENGTH = 4000
 DEFAULT_PHONE_REGION = "MA"
 
 
+#: ISO 3166-1 alpha-2 codes, the 249 countries and territories of the standard (as pycountry
+#: 26.2 lists them; ``tests/core/test_formfields.py`` checks the two agree). Written here so
+#: that a country list or check needs no pycountry (7 MB a process once its data is read);
+#: the names come from Babel (CLDR), in the interface language.
+ISO_COUNTRIES: tuple[str, ...] = tuple("""
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO
+    BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ
+    DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP
+    GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG
+    KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML
+    MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE
+    PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL
+    SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM
+    US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+""".split())
+_ISO_COUNTRIES = frozenset(ISO_COUNTRIES)
+
+#: ISO 639-1 codes, the 184 languages with a two-letter code (as pycountry 26.2 lists them;
+#: checked by the same test), for the same reason; Babel names every one.
+ISO_LANGUAGES: tuple[str, ...] = tuple("""
+    aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv
+    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho
+    hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku
+    kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn
+    no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl
+    sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve
+    vi vo wa wo xh yi yo za zh zu
+""".split())
+
+
 def _locale() -> Locale:
     try:
         return Locale.parse(str(get_locale() or "en"))
@@ -43,7 +74,7 @@ def _locale() -> Locale:
 @functools.cache
 def _country_choices(locale_code: str) -> tuple[tuple[str, str], ...]:
     names = Locale.parse(locale_code).territories
-    pairs = [(c.alpha_2, names.get(c.alpha_2, c.name)) for c in pycountry.countries]
+    pairs = [(code, names.get(code, code)) for code in ISO_COUNTRIES]
     return tuple(sorted(pairs, key=lambda pair: search_key(pair[1])))
 
 
@@ -55,11 +86,7 @@ def country_choices() -> list[tuple[str, str]]:
 @functools.cache
 def _language_choices(locale_code: str) -> tuple[tuple[str, str], ...]:
     names = Locale.parse(locale_code).languages
-    pairs = [
-        (lang.alpha_2, names.get(lang.alpha_2, lang.name))
-        for lang in pycountry.languages
-        if hasattr(lang, "alpha_2")
-    ]
+    pairs = [(code, names.get(code, code)) for code in ISO_LANGUAGES]
     return tuple(sorted(pairs, key=lambda pair: search_key(pair[1])))
 
 
@@ -91,7 +118,8 @@ def grouped_language_options(
 
 
 def is_country(code: str | None) -> bool:
-    return bool(code) and pycountry.countries.get(alpha_2=code) is not None
+    """Whether ``code`` is an ISO 3166-1 alpha-2 code (in either case, as pycountry took it)."""
+    return bool(code) and code.upper() in _ISO_COUNTRIES
 
 
 def optional_int(value: Any) -> int | None:
@@ -147,6 +175,101 @@ class QuickSelect:
         html.append("</select>")
         # every value, label and attribute is escaped above (html_params escapes its own)
         return Markup("".join(html))  # noqa: S704
+
+
+#: How many matching records a picker lists at most (the page and the JSON endpoint).
+PICK_LIMIT = 20
+
+
+class Picker:
+    """The widget of :class:`PickerField`: a search box, a Search button and a short
+    ``<select>`` of the chosen record and those matching what was typed.
+
+    It works as it is, without JavaScript: Search sends the form back and the view shows it
+    again with the matches. ``static/js/picker.js`` turns the search box into an ARIA 1.2
+    combobox with a listbox popup (https://www.w3.org/WAI/ARIA/apg/patterns/combobox/) that
+    asks ``data-picker-source`` (JSON) as one types; the select stays, hidden, as the value
+    sent. The ``aria-describedby`` and ``aria-invalid`` given apply to both controls.
+    """
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        kwargs.setdefault("id", field.id)
+        css = kwargs.pop("class_", kwargs.pop("class", ""))
+        invalid = " is-invalid" if "is-invalid" in css else ""
+        status_id = f"{field.id}-status"
+        described = " ".join(filter(None, [kwargs.get("aria-describedby"), status_id]))
+        shared = {k: v for k, v in kwargs.items() if k == "aria-invalid"}
+        search = html_params(
+            type="search", id=f"{field.id}-q", name=field.query_name, value=field.query,
+            class_="form-control picker-search" + invalid, autocomplete="off",
+            spellcheck="false", maxlength=200, **{"aria-label": field.search_label,
+                                                   "aria-describedby": described}, **shared)
+        button = html_params(type="submit", name="pick", value=field.name, formnovalidate=True,
+                             class_="btn btn-outline-secondary picker-button")
+        select = QuickSelect()(field, **{**kwargs, "class_": "form-select mt-1" + invalid,
+                                         "aria-describedby": described})
+        source = html_params(class_="picker", **{"data-picker-source": field.source_url or ""})
+        # every value and label is escaped by html_params and QuickSelect
+        return Markup(  # noqa: S704
+            f"<div {source}><div class=\"input-group\"><input {search}>"
+            f"<button {button}>{escape(_('Search'))}</button></div>{select}"
+            f"<div {html_params(id=status_id, class_='form-text picker-status')}>"
+            f"{escape(field.status_text())}</div></div>"
+        )
+
+
+class PickerField(SelectField):
+    """Choose one record among many (ten thousand volunteers): what is typed in a search box
+    is searched on the server, and only the chosen record and the first
+    :data:`PICK_LIMIT` matches are ever written into the page (:class:`Picker`).
+
+    The view fills ``choices`` (the chosen one first, then the matches of :attr:`query`), sets
+    :attr:`more` when more match than are listed, and :attr:`source_url`, the JSON endpoint
+    the combobox asks (``{"options": [{"value", "label"}], "more", "message"}``). ``data``
+    is the chosen id (int) or None. :attr:`query` is the text typed, sent as ``<name>_q``.
+    """
+
+    widget = Picker()
+
+    def __init__(self, label: Any = None, validators: Any = None, *,
+                 search_label: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", optional_int)
+        super().__init__(label, validators, validate_choice=False, **kwargs)
+        self.search_label = search_label or _l("Search")
+        self.query = ""
+        self.more = False
+        self.source_url: str | None = None
+
+    @property
+    def query_name(self) -> str:
+        return f"{self.name}_q"
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        if formdata is not None:
+            self.query = " ".join(str(formdata.get(self.query_name, "")).split())[:200]
+
+    def matches(self) -> int:
+        """How many of the choices are matches of the search (the chosen one apart)."""
+        return sum(1 for choice in self.choices or [] if choice[0] not in ("", self.data))
+
+    def status_text(self) -> str:
+        """What the line under the picker says: how many match, or how to search."""
+        return pick_message(self.query, self.matches(), self.more)
+
+
+def pick_message(query: str, found: int, more: bool) -> str:
+    """The sentence under a picker (and in its JSON): how many records match ``query``."""
+    if not query:
+        return _("Type a few letters, then Search.")
+    if not found:
+        return _("Nothing matches “%(query)s”.", query=query)
+    if more:
+        return _("The first %(num)d matches of “%(query)s” are listed: type more to narrow "
+                 "them down.", num=found, query=query)
+    return ngettext("%(num)d match for “%(query)s”.", "%(num)d matches for “%(query)s”.",
+                    found, query=query)
 
 
 class RangeEnd:
@@ -206,6 +329,8 @@ def normalise_phone(value: str | None, region: str | None = None) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, (region or DEFAULT_PHONE_REGION).upper())
     except phonenumbers.NumberParseException as error:

@@ -81,16 +81,21 @@ def memory(master: int) -> dict[str, float]:
     return result
 
 
-def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """gunicorn serving the app on ``url``; returns once /healthz answers."""
+def start_gunicorn(url: str, port: int, workers: int,
+                   root: Path = ROOT) -> subprocess.Popen[bytes]:
+    """gunicorn serving the app on ``url`` from the checkout at ``root`` (this one by default;
+    another one's ``aljisr`` package is put first on the path); returns once /healthz
+    answers."""
     env = dict(os.environ, ALJISR_DATABASE_URL=url, ALJISR_SECRET_KEY=secrets.token_hex(16),
                ALJISR_RATELIMIT_ENABLED="false", ALJISR_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+    if root != ROOT:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
     command = [str(BIN / "gunicorn")]
-    if (ROOT / "gunicorn.conf.py").exists():
-        command += ["-c", str(ROOT / "gunicorn.conf.py")]
-    command += ["--workers", str(workers), "--worker-class", "sync",
+    if (root / "gunicorn.conf.py").exists():
+        command += ["-c", str(root / "gunicorn.conf.py")]
+    command += ["--workers", str(workers), "--worker-class", "sync", "--chdir", str(root),
                 "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    process = subprocess.Popen(command, cwd=root, env=env)  # noqa: S603
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
@@ -130,6 +135,113 @@ def run_locust(port: int, users: int, spawn_rate: int, seconds: int, ids: dict[s
         "errors": int(total["Failure Count"]),
         "req_per_s": round(float(total["Requests/s"]), 1),
         "pages": pages,
+    }
+
+
+class Checkout:
+    """A temporary checkout of git revision ``rev`` (``git worktree add --detach``), with its
+    translations compiled, removed on exit: the code before a change, served on the same data
+    so that a load test can measure before and after in one run on one machine."""
+
+    def __init__(self, rev: str) -> None:
+        self.rev = rev
+        self.path = Path(tempfile.mkdtemp(prefix="aljisr-before-"))
+
+    def __enter__(self) -> Path:
+        subprocess.run(["git", "worktree", "add", "--detach", "--force", str(self.path),  # noqa: S603, S607
+                        self.rev], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        try:
+            subprocess.run([str(BIN / "pybabel"), "-q", "compile", "-d",  # noqa: S603
+                            str(self.path / "aljisr" / "translations")], check=True)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self.path
+
+    def __exit__(self, *_exc: object) -> None:
+        subprocess.run(["git", "worktree", "remove", "--force", str(self.path)],  # noqa: S603, S607
+                       cwd=ROOT, check=False)
+
+
+def cheap_sign_in(url: str) -> None:
+    """Hash the bench coordinator's password with one PBKDF2 round (as the tests do).
+
+    With the production setting (scrypt), 50 users signing in at once on two shared cores took
+    20 s each and filled a 30 s round: the load test measured password hashing, not pages.
+    Signing in is still part of the mix (the form, the check, the session); its hash cost is a
+    setting, the same for every revision served."""
+    from werkzeug.security import generate_password_hash
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE users SET password_hash = :hash WHERE email = :email"), {
+            "hash": generate_password_hash(generate.BENCH_PASSWORD, "pbkdf2:sha256:1"),
+            "email": generate.BENCH_COORDINATOR})
+    engine.dispose()
+
+
+def _merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One set of figures from locust runs of equal length: requests and errors added,
+    requests per second averaged, and each page's p50/p95 the mean of the runs' weighted by
+    their requests (an approximation: locust keeps no raw times)."""
+    pages: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        for name, page in run["pages"].items():
+            merged = pages.setdefault(name, {"p50_ms": 0.0, "p95_ms": 0.0, "requests": 0,
+                                             "errors": 0})
+            merged["p50_ms"] += page["p50_ms"] * page["requests"]
+            merged["p95_ms"] += page["p95_ms"] * page["requests"]
+            merged["requests"] += page["requests"]
+            merged["errors"] += page["errors"]
+    for page in pages.values():
+        for key in ("p50_ms", "p95_ms"):
+            page[key] = round(page[key] / page["requests"]) if page["requests"] else None
+    return {"requests": sum(r["requests"] for r in runs),
+            "errors": sum(r["errors"] for r in runs),
+            "req_per_s": round(sum(r["req_per_s"] for r in runs) / len(runs), 1),
+            "pages": dict(sorted(pages.items()))}
+
+
+def compare(url: str, ids: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """The coordinators against revision ``args.before`` and against this checkout, on the
+    same data, in ``args.rounds`` alternating rounds (before, after, after, before, ...:
+    a drift of the machine's load hits both alike), ``args.seconds`` in all for each side;
+    both servers run the whole time, each idle while the other is measured."""
+    commit = subprocess.run(["git", "rev-parse", "--short", args.before], cwd=ROOT,  # noqa: S603, S607
+                            check=True, capture_output=True, text=True).stdout.strip()
+    seconds = max(10, args.seconds // args.rounds)
+    runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
+    load: dict[str, list[list[float]]] = {"before": [], "after": []}
+    with Checkout(args.before) as checkout:
+        print(f"before: {args.before} ({commit}) served from {checkout}", flush=True)
+        servers = {"before": start_gunicorn(url, args.port + 1, args.workers, checkout),
+                   "after": start_gunicorn(url, args.port, args.workers)}
+        ports = {"before": args.port + 1, "after": args.port}
+        memory_end: dict[str, dict[str, float]] = {}
+        try:
+            for round_ in range(args.rounds):
+                order = ("before", "after") if round_ % 2 == 0 else ("after", "before")
+                for side in order:
+                    print(f"round {round_ + 1}: {side}, {seconds} s", flush=True)
+                    runs[side].append(run_locust(ports[side], args.users, args.spawn_rate,
+                                                 seconds, ids, args.locustfile))
+                    load[side].append([round(x, 2) for x in os.getloadavg()])
+                    memory_end[side] = memory(servers[side].pid)
+        finally:
+            for server in servers.values():
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
+    after, before = _merge(runs["after"]), _merge(runs["before"])
+    return {
+        "users": args.users, "seconds": seconds * args.rounds, "workers": args.workers,
+        "rounds": args.rounds, "scale": args.scale, **after,
+        "load_average": load["after"][-1], "load_averages": load["after"],
+        "memory_mb": memory_end["after"],
+        "before_commit": commit, "req_per_s_before": before["req_per_s"],
+        "requests_before": before["requests"], "errors_before": before["errors"],
+        "load_average_before": load["before"][-1], "load_averages_before": load["before"],
+        "memory_mb_before": memory_end["before"], "pages_before": before["pages"],
+        "generator": generate.GENERATOR_VERSION,
     }
 
 
@@ -246,6 +358,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--soak", action="store_true",
                         help="the soak: coordinators and volunteers logging hours, the worker "
                              "sending; writes the 'soak' key (default 3,600 s, 30 users)")
+    parser.add_argument("--before", metavar="REV",
+                        help="also serve git revision REV (a temporary checkout) on the same "
+                             "data and run the same users against it first: the figures "
+                             "before a change, side by side (req_per_s_before, pages_before)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="with --before: alternating rounds (before, after, after, "
+                             "before...) sharing --seconds for each side")
     parser.add_argument("--smtp-port", type=int, default=8826)
     parser.add_argument("--mail-per-minute", type=int, default=30)
     args = parser.parse_args(argv)
@@ -256,9 +375,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.users == 50:
             args.users = 30
 
-    label = "large" if args.scale == 1.0 else f"load{args.scale:g}"
+    # its own database, apart from the one bench.run creates and drops
+    label = f"load{args.scale:g}".replace(".", "_")
     url = _dataset(label, args.scale, args.postgres, args.regenerate)
     ids = _sample_ids(url)
+    if not args.soak:
+        cheap_sign_in(url)
+    if args.before and not args.soak:
+        return _report(args.key, compare(url, ids, args))
     classes: tuple[str, ...] = ("Coordinator",)
     extra_env: dict[str, str] = {}
     mailer = None
@@ -312,10 +436,26 @@ def main(argv: list[str] | None = None) -> int:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results[args.key] = {**results.get(args.key, {}), **result}
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps({k: v for k, v in result.items() if k != "pages"}, indent=2))
+    return _print(result)
+
+
+def _report(key: str, result: dict[str, Any]) -> int:
+    """Write ``result`` as the ``key`` of bench/results.json (replacing it), print it."""
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[key] = result
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return _print(result)
+
+
+def _print(result: dict[str, Any]) -> int:
+    print(json.dumps({k: v for k, v in result.items() if not k.startswith("pages")}, indent=2))
+    old = result.get("pages_before", {})
     for name, page in sorted(result["pages"].items()):
+        then = old.get(name)
         print(f"{name:22} p50 {page['p50_ms']:7.0f} ms  p95 {page['p95_ms']:7.0f} ms  "
-              f"{page['requests']:6} requests  {page['errors']} errors")
+              f"{page['requests']:6} requests  {page['errors']} errors"
+              + (f"   before: p50 {then['p50_ms']:7.0f} p95 {then['p95_ms']:7.0f} "
+                 f"({then['requests']} requests)" if then else ""))
     return 0 if result["errors"] == 0 else 1
 
 

@@ -2,7 +2,8 @@
 
 Each simulated coordinator signs in through the form once (CSRF token and all), then walks the
 registers with searches and filters, opens detail pages, the overview, the hours queue and
-matching, with one to three seconds of reading between pages. Record ids come from
+matching (for a project and for a volunteer) and the form that proposes a placement, with one to
+three seconds of reading between pages. Record ids come from
 ``LOAD_IDS`` (JSON, written by ``bench/load.py`` from the generated data). A response other
 than 200 is a failure.
 """
@@ -84,6 +85,15 @@ class Coordinator(HttpUser):
     def matching(self) -> None:
         self._get(f"/placements/match/project/{random.choice(IDS['projects'])}",
                   "matching.project")
+
+    @task(1)
+    def matching_volunteer(self) -> None:
+        self._get(f"/placements/match/volunteer/{random.choice(IDS['volunteers'])}",
+                  "matching.volunteer")
+
+    @task(1)
+    def propose(self) -> None:
+        self._get("/placements/new", "placements.new")
 
 
 HIDDEN = re.compile(r'name="(csrf_token|once)" type="hidden" value="([^"]*)"')

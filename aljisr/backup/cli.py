@@ -10,7 +10,6 @@ from flask.cli import with_appcontext
 
 from aljisr.backup import retention
 from aljisr.backup.dump import BackupError, write_backup
-from aljisr.backup.restore import RestoreError, restore_archive
 from aljisr.backup.services import record_run
 from aljisr.database import utcnow
 from aljisr.extensions import db
@@ -73,6 +72,9 @@ def _record(started, **fields) -> None:  # type: ignore[no-untyped-def]
 def restore_command(archive: Path) -> None:
     """Restore ARCHIVE into this app's empty database, then check it (row counts, migrations,
     every certificate drawn and verified again)."""
+    # here, not at the top: Alembic stays out of the web workers (aljisr.extensions)
+    from aljisr.backup.restore import RestoreError, restore_archive
+
     try:
         report = restore_archive(archive)
     except RestoreError as error:

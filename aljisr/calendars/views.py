@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_login import current_user
 
 from aljisr.auth.models import User
-from aljisr.calendars import ics, queries, services
+from aljisr.calendars import queries, services
 from aljisr.extensions import db
 from aljisr.i18n import _, force_locale
 from aljisr.mail import absolute_url, mail_locale
@@ -28,6 +28,8 @@ def _link(user: User, placement: Any) -> str | None:
 
 def _calendar_for(user: User, placement_id: int | None = None) -> bytes | None:
     """The calendar ``user`` may see, in their language; None for a placement outside it."""
+    from aljisr.calendars import ics  # icalendar loads with the first calendar asked for
+
     placements = queries.visible_placements(user, placement_id)
     if placement_id is not None and not placements:
         return None

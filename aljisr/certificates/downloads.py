@@ -11,12 +11,14 @@ import zipfile
 from collections.abc import Iterable
 
 from aljisr.certificates.models import Certificate
-from aljisr.certificates.pdf import render_certificate
 from aljisr.certificates.snapshot import CertificateSnapshot
 
 
 def certificate_pdf(cert: Certificate) -> bytes:
     """The certificate's PDF, drawn from its stored snapshot only (never current records)."""
+    # ReportLab, the fonts and the Arabic shaping load with the first certificate drawn
+    from aljisr.certificates.pdf import render_certificate
+
     return render_certificate(CertificateSnapshot.from_dict(cert.snapshot))
 
 

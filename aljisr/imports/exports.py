@@ -15,9 +15,6 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-
 from aljisr.reports.exports import neutralise
 from aljisr.volunteers.models import Volunteer
 
@@ -85,6 +82,9 @@ def register_csv(volunteers: Iterable[Volunteer]) -> bytes:
 def register_xlsx(volunteers: Iterable[Volunteer]) -> bytes:
     """The volunteers as an XLSX workbook of text cells (never formulas), formulas
     neutralised as in the CSV."""
+    from openpyxl import Workbook  # here: openpyxl (and NumPy) stay out of the web workers
+    from openpyxl.cell.cell import TYPE_STRING
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Volunteers"

@@ -18,9 +18,7 @@ from pathlib import PurePath
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
-from charset_normalizer import from_bytes
 from defusedxml import DefusedXmlException
-from python_calamine import CalamineError, CalamineWorkbook
 
 from aljisr.errors import DomainError
 from aljisr.i18n import _
@@ -152,6 +150,8 @@ def detect_encoding(data: bytes) -> str:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
+        from charset_normalizer import from_bytes  # only for files not in UTF-8
+
         best = from_bytes(data[:200_000]).best()
         if best is None:
             return "cp1252"
@@ -258,6 +258,9 @@ def _cell_text(value: object) -> str:
 
 
 def _read_workbook(file_name: str, data: bytes, kind: str) -> Table:
+    # imported here, not with the module: only an uploaded workbook needs it
+    from python_calamine import CalamineError, CalamineWorkbook
+
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)

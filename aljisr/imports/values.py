@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import date
 from functools import cache
 
-import pycountry
 from babel import Locale
 
 from aljisr.dates import association_today
@@ -83,6 +82,8 @@ def parse_date(text: str, order: str | None) -> date | None:
 
 @cache
 def _country_names() -> dict[str, str]:
+    import pycountry
+
     names: dict[str, str] = {}
     for country in pycountry.countries:
         for value in (country.alpha_2, country.alpha_3, country.name,
@@ -102,6 +103,8 @@ def parse_country(text: str) -> str | None:
 
     :raises ValueError: no such country.
     """
+    import pycountry
+
     if not (text or "").strip():
         return None
     code = _country_names().get(key(text))
@@ -112,6 +115,8 @@ def parse_country(text: str) -> str | None:
 
 @cache
 def _language_names() -> dict[str, str]:
+    import pycountry
+
     names: dict[str, str] = {}
     for language in pycountry.languages:
         alpha_2 = getattr(language, "alpha_2", None)

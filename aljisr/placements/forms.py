@@ -9,14 +9,13 @@ from wtforms import (
     DateField,
     HiddenField,
     SearchField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from aljisr.formfields import FilterSelectField, RangeEnd
+from aljisr.formfields import FilterSelectField, PickerField, RangeEnd
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
 from aljisr.once import OneTimeField
@@ -42,17 +41,15 @@ class _DatesMixin:
 class PlacementForm(_DatesMixin, AppForm):
     """Propose a placement: who, where, from when to when (both days included)."""
 
-    volunteer = SelectField(
+    volunteer = PickerField(
         _l("Volunteer"),
-        coerce=optional_int,
-        validate_choice=False,
         validators=[InputRequired(message=_l("Choose a volunteer."))],
+        search_label=_l("Search volunteers by name or e-mail"),
     )
-    project = SelectField(
+    project = PickerField(
         _l("Project"),
-        coerce=optional_int,
-        validate_choice=False,
         validators=[InputRequired(message=_l("Choose a project."))],
+        search_label=_l("Search projects by title"),
     )
     start_date = DateField(
         _l("First day"), validators=[InputRequired(message=_l("Enter the first day (YYYY-MM-DD)."))]

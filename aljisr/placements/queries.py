@@ -3,17 +3,21 @@
 Matching loads plain column tuples (no ORM objects) and builds the dataclasses of
 :mod:`aljisr.placements.matching`: one query for the candidates, one for their languages,
 one for their live placements on the project's dates, whatever the number of volunteers.
+Only volunteers available at the project's time are scored; SQL counts the others (archived,
+available only at other times) and names the few a page shows.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased, joinedload
 
 from aljisr.audit import AuditEvent
@@ -22,6 +26,7 @@ from aljisr.listing import Page, Sort, order_by, paginate, search_clause
 from aljisr.placements.matching import (
     Busy,
     CandidateProfile,
+    Exclusion,
     Match,
     ProjectNeeds,
     full_ranges,
@@ -34,6 +39,7 @@ from aljisr.placements.models import (
     ONGOING_STATUSES,
     Placement,
     PlacementStatus,
+    ProjectBooking,
     is_live,
 )
 from aljisr.projects.models import Project, ProjectStatus
@@ -51,6 +57,8 @@ from aljisr.volunteers.models import (
     VolunteerLanguage,
     VolunteerStatus,
 )
+
+_ONE_DAY = timedelta(days=1)
 
 #: Projects offered when matching a volunteer: still being prepared or running.
 MATCHABLE_PROJECT_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.OPEN, ProjectStatus.IN_PROGRESS)
@@ -202,26 +210,50 @@ def scoped_project(user: Any, project_id: int | None) -> Project | None:
     return db.session.scalar(projects_for(user).where(Project.id == project_id))
 
 
-def volunteer_options(user: Any) -> list[Any]:
-    """``(id, full_name)`` rows of the current (not archived, not anonymised) volunteers
-    ``user`` may see, by name: the choices of a new placement."""
+def volunteer_picks(user: Any, query: str, limit: int) -> list[Any]:
+    """``(id, full_name, email)`` of up to ``limit`` current (not archived, not anonymised)
+    volunteers ``user`` may see whose name or e-mail holds every word of ``query``
+    (:func:`aljisr.listing.search_clause`), by name: a placement's volunteer picker."""
     return list(db.session.execute(
         volunteers_for(user)
-        .with_only_columns(Volunteer.id, Volunteer.full_name)
-        .where(Volunteer.archived_at.is_(None), Volunteer.anonymised_at.is_(None))
-        .order_by(Volunteer.search_key)
+        .with_only_columns(Volunteer.id, Volunteer.full_name, Volunteer.email)
+        .where(Volunteer.archived_at.is_(None), Volunteer.anonymised_at.is_(None),
+               search_clause(Volunteer.search_key, query))
+        .order_by(Volunteer.search_key, Volunteer.id)
+        .limit(limit)
     ).all())
 
 
-def project_options(user: Any) -> list[Any]:
-    """``(id, title, start_date, end_date)`` rows of the current projects ``user`` may see,
-    latest start first, then by title: the choices of a new placement."""
+def volunteer_pick(user: Any, volunteer_id: int | None) -> Any | None:
+    """``(id, full_name, email)`` of the volunteer ``volunteer_id`` if ``user`` may see it."""
+    return db.session.execute(
+        volunteers_for(user)
+        .with_only_columns(Volunteer.id, Volunteer.full_name, Volunteer.email)
+        .where(Volunteer.id == volunteer_id)
+    ).first()
+
+
+def project_picks(user: Any, query: str, limit: int) -> list[Any]:
+    """``(id, title, start_date, end_date)`` of up to ``limit`` current projects ``user`` may
+    see whose title (in any language) holds every word of ``query``, latest start first: a
+    placement's project picker."""
     return list(db.session.execute(
         projects_for(user)
         .with_only_columns(Project.id, Project.title, Project.start_date, Project.end_date)
-        .where(Project.archived_at.is_(None))
-        .order_by(Project.start_date.desc(), Project.title)
+        .where(Project.archived_at.is_(None), search_clause(Project.search_key, query))
+        .order_by(Project.start_date.desc(), Project.title, Project.id)
+        .limit(limit)
     ).all())
+
+
+def project_pick(user: Any, project_id: int | None) -> Any | None:
+    """``(id, title, start_date, end_date)`` of the project ``project_id`` if ``user`` may
+    see it."""
+    return db.session.execute(
+        projects_for(user)
+        .with_only_columns(Project.id, Project.title, Project.start_date, Project.end_date)
+        .where(Project.id == project_id)
+    ).first()
 
 
 def placement_history(placement_id: int) -> list[AuditEvent]:
@@ -287,6 +319,28 @@ def _live_ranges(project_ids: Any) -> dict[int, list[tuple[date, date]]]:
     return ranges
 
 
+def _full_days(project_ids: Any) -> dict[int, tuple[tuple[date, date], ...]]:
+    """The runs of days (inclusive) on which each of ``project_ids`` (a list or a subquery)
+    has no free place, read from ``project_bookings`` (live placements per project and day,
+    kept by triggers): what :func:`matching.full_ranges` gives from the live placements,
+    from a row per full day instead of every placement."""
+    bt, jt = ProjectBooking.__table__, Project.__table__
+    runs: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for pid, raw in db.session.execute(
+        sa.select(bt.c.project_id, sa.type_coerce(bt.c.day, sa.String))
+        .join(jt, jt.c.id == bt.c.project_id)
+        .where(bt.c.project_id.in_(project_ids), bt.c.placements >= jt.c.capacity)
+        .order_by(bt.c.project_id, bt.c.day)
+    ):
+        day = _as_date(raw)
+        found = runs[pid]
+        if found and found[-1][1] + _ONE_DAY == day:
+            found[-1] = (found[-1][0], day)
+        else:
+            found.append((day, day))
+    return {pid: tuple(found) for pid, found in runs.items()}
+
+
 def _first_open_day(start: date, end: date, today: date | None) -> date:
     """The first day a new placement can take: today for a project already running (days
     gone by are not offered), else its first day."""
@@ -331,23 +385,84 @@ def _as_list(value: Any) -> list[Any]:
 _LEVELS = {level.value: level for level in LanguageLevel}
 
 
-def candidates_for_project(project: Project) -> list[CandidateProfile]:
-    """Every volunteer (anonymised ones left out) as a :class:`CandidateProfile` for
-    ``project``, in three queries: volunteers' columns, their languages among those the
-    project needs, their live placements overlapping the project's dates.
+#: Most candidates' ids written into one statement (``IN (...)``); more are selected again
+#: by a subquery (PostgreSQL takes at most 65,535 parameters a statement, SQLite 32,766).
+MAX_IDS_IN_STATEMENT = 5000
 
-    Built for 10,000 volunteers: plain Core rows with SQLAlchemy's type processing bypassed
-    (dates and JSON decoded here), and skills/interests decoded only for volunteers whose
-    availability meets the project's dates, since the others are excluded whatever their
-    skills (see :func:`matching.score`).
+
+def _archived_clause(t: sa.Table) -> Any:
+    """SQL for :func:`_is_archived` on the volunteers table ``t``."""
+    return sa.or_(t.c.archived_at.is_not(None),
+                  sa.type_coerce(t.c.status, sa.String) == VolunteerStatus.ARCHIVED.value)
+
+
+def _meets_clause(t: sa.Table, first: date, last: date) -> Any:
+    """SQL true when a volunteer's availability window meets ``first``..``last`` (inclusive):
+    the same test as :func:`matching.score`'s (an empty window is
+    :attr:`~matching.Exclusion.OUTSIDE_AVAILABILITY`), a missing bound being open-ended."""
+    start, end = t.c.available_from, t.c.available_to
+    return sa.and_(
+        sa.or_(start.is_(None), start <= last),
+        sa.or_(end.is_(None), end >= first),
+        sa.or_(start.is_(None), end.is_(None), start <= end),
+    )
+
+
+def _scored_clause(t: sa.Table, needs: ProjectNeeds) -> Any:
+    """SQL true for a volunteer :func:`matching.score` must see to say why: available at the
+    project's time, or placed on it (scoring says so before it looks at availability)."""
+    pt = Placement.__table__
+    return sa.or_(
+        _meets_clause(t, needs.start_date, needs.end_date),
+        t.c.id.in_(sa.select(pt.c.volunteer_id).where(
+            pt.c.project_id == needs.project_id, Placement.status.in_(LIVE_STATUSES))),
+    )
+
+
+def candidates_for_project(project: Project, needs: ProjectNeeds | None = None
+                           ) -> list[CandidateProfile]:
+    """The volunteers who may be scored for ``project`` as :class:`CandidateProfile`:
+    neither anonymised nor archived, available on some day of the project's open dates
+    (``needs``, by default from :func:`project_needs` without ``today``). Three queries:
+    their columns, their languages among those the project needs, their live placements
+    overlapping the project's dates.
+
+    Everyone else is excluded whatever their skills, and SQL leaves them out
+    (:func:`excluded_outside_scoring` counts and names them), so the work here follows the
+    volunteers available at the project's time, not the register: plain Core rows, with
+    SQLAlchemy's type processing bypassed (dates and JSON decoded here).
     """
-    needs = frozenset(project.required_languages or ())
+    needs = needs or project_needs(project)
+    t = Volunteer.__table__
+    eligible = sa.and_(t.c.anonymised_at.is_(None), sa.not_(_archived_clause(t)),
+                       _scored_clause(t, needs))
+    rows = db.session.execute(
+        sa.select(
+            t.c.id,
+            t.c.full_name,
+            sa.type_coerce(t.c.available_from, sa.String),
+            sa.type_coerce(t.c.available_to, sa.String),
+            sa.type_coerce(t.c.skills, sa.String),
+            sa.type_coerce(t.c.interests, sa.String),
+        ).where(eligible)
+    ).all()
+    # the next two queries look the candidates up by id (an index), unless they are so many
+    # that the list of ids would be too long a statement
+    ids: Any = ([row[0] for row in rows] if len(rows) <= MAX_IDS_IN_STATEMENT
+                else sa.select(t.c.id).where(eligible))
+
+    def among(column: Any) -> Any:
+        if isinstance(ids, list) and db.session.get_bind().dialect.name == "postgresql":
+            # one array parameter: PostgreSQL parses and plans it faster than 600 of them
+            return column == sa.any_(sa.bindparam(None, ids, type_=ARRAY(sa.Integer)))
+        return column.in_(ids)
+    wanted = needs.required_languages
     languages: dict[int, dict[str, LanguageLevel]] = defaultdict(dict)
-    if needs:
+    if wanted:
         lt = VolunteerLanguage.__table__
         for vid, code, level in db.session.execute(
             sa.select(lt.c.volunteer_id, lt.c.code, sa.type_coerce(lt.c.level, sa.String)).where(
-                lt.c.code.in_(sorted(needs))
+                among(lt.c.volunteer_id), lt.c.code.in_(sorted(wanted))
             )
         ):
             languages[vid][code] = _LEVELS[level]
@@ -363,59 +478,132 @@ def candidates_for_project(project: Project) -> list[CandidateProfile]:
         )
         .join(jt, jt.c.id == pt.c.project_id)
         .where(
+            among(pt.c.volunteer_id),
             Placement.status.in_(LIVE_STATUSES),
             pt.c.start_date <= project.end_date,
             pt.c.end_date >= project.start_date,
         )
     ):
         busy[vid].append(Busy(start, end, pid, title))
-    t = Volunteer.__table__
-    rows = db.session.execute(
-        sa.select(
-            t.c.id,
-            t.c.full_name,
-            sa.type_coerce(t.c.available_from, sa.String),
-            sa.type_coerce(t.c.available_to, sa.String),
-            sa.type_coerce(t.c.skills, sa.String),
-            sa.type_coerce(t.c.interests, sa.String),
-            sa.type_coerce(t.c.status, sa.String),
-            t.c.archived_at.is_not(None),
-        ).where(t.c.anonymised_at.is_(None))
-    )
-    first, last = project.start_date, project.end_date
     no_busy: tuple[Busy, ...] = ()
     no_languages: dict[str, LanguageLevel] = {}
-    nothing: frozenset[str] = frozenset()
-    profiles = []
-    for vid, name, raw_from, raw_to, skills, interests, status, archived_at in rows:
-        available_from, available_to = _as_date(raw_from), _as_date(raw_to)
-        archived = bool(archived_at) or status == VolunteerStatus.ARCHIVED.value
-        meets = (available_from is None or available_from <= last) and (
-            available_to is None or available_to >= first
+    # skills and interests come from small vocabularies: each distinct list is decoded once
+    decoded: dict[Any, frozenset[str]] = {None: frozenset()}
+    themes: dict[Any, frozenset[str]] = {None: frozenset()}
+
+    def skills_of(raw: Any) -> frozenset[str]:
+        key = raw if not isinstance(raw, list) else tuple(raw)
+        found = decoded.get(key)
+        if found is None:
+            found = decoded[key] = normalise_skills(_as_list(raw))
+        return found
+
+    def interests_of(raw: Any) -> frozenset[str]:
+        key = raw if not isinstance(raw, list) else tuple(raw)
+        found = themes.get(key)
+        if found is None:
+            found = themes[key] = frozenset(_as_list(raw))
+        return found
+
+    return [
+        CandidateProfile(
+            volunteer_id=vid,
+            name=name,
+            available_from=_as_date(raw_from),
+            available_to=_as_date(raw_to),
+            skills=skills_of(skills),
+            languages=languages.get(vid, no_languages),
+            interests=interests_of(interests),
+            busy=tuple(busy[vid]) if vid in busy else no_busy,
         )
-        decode = meets and not archived
-        profiles.append(
-            CandidateProfile(
-                volunteer_id=vid,
-                name=name,
-                available_from=available_from,
-                available_to=available_to,
-                skills=normalise_skills(_as_list(skills)) if decode and skills else nothing,
-                languages=languages.get(vid, no_languages),
-                interests=frozenset(_as_list(interests)) if decode and interests else nothing,
-                archived=archived,
-                busy=tuple(busy[vid]) if vid in busy else no_busy,
-            )
-        )
-    return profiles
+        for vid, name, raw_from, raw_to, skills, interests in rows
+    ]
 
 
-def match_project(project: Project, today: date | None = None
-                  ) -> tuple[list[Match], list[Match]]:
-    """(ranked, excluded) volunteers for ``project`` (see :func:`matching.rank`), on the days
-    from ``today`` when it is already running."""
+def _meets(candidate: CandidateProfile, needs: ProjectNeeds) -> bool:
+    """:func:`_meets_clause` in Python, for one candidate."""
+    start, end = candidate.available_from, candidate.available_to
+    return ((start is None or start <= needs.end_date) and (end is None or end >= needs.start_date)
+            and (start is None or end is None or start <= end))
+
+
+def excluded_outside_scoring(needs: ProjectNeeds, shown: int,
+                             scored: Iterable[CandidateProfile] = ()
+                             ) -> tuple[dict[Exclusion, int], list[Match]]:
+    """The volunteers :func:`candidates_for_project` leaves out, without scoring them: how
+    many are archived and how many available only outside ``needs``' dates (one counting
+    query), and the first ``shown`` of them as excluded :class:`Match` es, archived first,
+    each group in name order (``search_key``: accents and case folded), in one more query
+    whose rows are bounded by ``shown``. ``scored``: the candidates
+    :func:`candidates_for_project` gave (some placed on the project may be available only
+    at other times: they are not counted here)."""
+    t = Volunteer.__table__
+    archived = _archived_clause(t)
+    outside = sa.and_(sa.not_(archived), sa.not_(_scored_clause(t, needs)))
+    # counted without the subquery of those placed on the project: one plain scan; the few
+    # placed there and available only at other times were scored, and are taken off here
+    counted = db.session.execute(
+        sa.select(sa.func.count().filter(archived),
+                  sa.func.count().filter(sa.not_(archived), sa.not_(
+                      _meets_clause(t, needs.start_date, needs.end_date))))
+        .where(t.c.anonymised_at.is_(None))
+    ).one()
+    scored_outside = sum(1 for c in scored if not _meets(c, needs))
+    counts = {reason: n for reason, n in zip(
+        (Exclusion.ARCHIVED, Exclusion.OUTSIDE_AVAILABILITY),
+        (counted[0], counted[1] - scored_outside), strict=True) if n}
+    def first(where: Any, group: int) -> Any:
+        return (sa.select(t.c.id, t.c.full_name, sa.type_coerce(t.c.available_from, sa.String),
+                          sa.type_coerce(t.c.available_to, sa.String),
+                          sa.literal(group).label("in_group"), t.c.search_key)
+                .where(t.c.anonymised_at.is_(None), where)
+                .order_by(t.c.search_key, t.c.id).limit(shown).subquery())
+
+    # each group walks the name index and stops at ``shown`` rows
+    archived_first, outside_first = first(archived, 0), first(outside, 1)
+    rows = db.session.execute(
+        sa.select(archived_first).union_all(sa.select(outside_first))
+        .order_by("in_group", "search_key", "id").limit(shown)
+    ).all() if shown else []
+    matches = []
+    for vid, name, raw_from, raw_to, in_group, _key in rows:
+        candidate = CandidateProfile(
+            volunteer_id=vid, name=name, available_from=_as_date(raw_from),
+            available_to=_as_date(raw_to), archived=in_group == 0)
+        matches.append(score(candidate, needs))
+    return counts, matches
+
+
+@dataclass
+class MatchPage:
+    """What a matching page shows: every ranked :class:`Match` (best first), the first
+    excluded ones (in :func:`matching.rank`'s order of reasons), and how many are excluded
+    for each reason."""
+
+    ranked: list[Match]
+    excluded: list[Match]
+    excluded_counts: dict[Exclusion, int]
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(self.excluded_counts.values())
+
+
+def match_project(project: Project, today: date | None = None, *, shown: int = 50
+                  ) -> MatchPage:
+    """Volunteers for ``project`` (see :func:`matching.rank`), on the days from ``today``
+    when it is already running: the ones available at its time scored one by one, the
+    archived and those available only at other times counted and named in SQL (the first
+    ``shown`` excluded are returned; the score of each is what :func:`matching.score` gives).
+    Six queries at most, whatever the number of volunteers."""
     needs = project_needs(project, today)
-    return rank((score(c, needs) for c in candidates_for_project(project)), by="candidate")
+    candidates = candidates_for_project(project, needs)
+    ranked, scored_out = rank((score(c, needs) for c in candidates), by="candidate")
+    counts, excluded = excluded_outside_scoring(needs, shown, candidates)
+    for match in scored_out:
+        counts[match.exclusion] = counts.get(match.exclusion, 0) + 1  # type: ignore[index]
+    excluded = (excluded + scored_out)[:shown]
+    return MatchPage(ranked, excluded, counts)
 
 
 def candidate_profile(volunteer: Volunteer) -> CandidateProfile:
@@ -463,7 +651,7 @@ def projects_to_match(today: date) -> list[ProjectNeeds]:
             t.c.capacity,
         ).where(matchable)
     ).all()
-    ranges = _live_ranges(sa.select(t.c.id).where(matchable))
+    full = _full_days(sa.select(t.c.id).where(matchable))
     return [
         ProjectNeeds(
             project_id=pid,
@@ -473,7 +661,7 @@ def projects_to_match(today: date) -> list[ProjectNeeds]:
             theme=theme,
             required_skills=normalise_skills(skills),
             required_languages=frozenset(langs or ()),
-            full=full_ranges(ranges.get(pid, ()), capacity),
+            full=full.get(pid, ()),
         )
         for pid, title, start, end, theme, skills, langs, capacity in rows
     ]

@@ -10,8 +10,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from aljisr import once
 from aljisr.arrivals import queries as arrival_queries
@@ -19,6 +29,7 @@ from aljisr.certificates import queries as certificate_queries
 from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
+from aljisr.formfields import PICK_LIMIT, PickerField, pick_message
 from aljisr.hours import queries as hours_queries
 from aljisr.i18n import _, _l, format_date, isolated_text
 from aljisr.listing import parse_page, parse_sort
@@ -213,17 +224,51 @@ def transition(placement_id: int) -> Any:
 # --- proposing -------------------------------------------------------------------------------
 
 
-def _volunteer_choices() -> list[tuple[Any, str]]:
-    return [("", _("— choose —"))] + [
-        (vid, name) for vid, name in queries.volunteer_options(current_user)
-    ]
+def _volunteer_option(row: Any) -> tuple[int, str]:
+    vid, name, email = row
+    return vid, isolated_text(name, email)
 
 
-def _project_choices() -> list[tuple[Any, str]]:
-    return [("", _("— choose —"))] + [
-        (pid, isolated_text(title, f"{start.isoformat()} – {end.isoformat()}"))
-        for pid, title, start, end in queries.project_options(current_user)
-    ]
+def _project_option(row: Any) -> tuple[int, str]:
+    pid, title, start, end = row
+    return pid, isolated_text(title, f"{start.isoformat()} – {end.isoformat()}")
+
+
+def _fill_picker(field: PickerField, chosen: Any, picks: Any, option: Any) -> None:
+    """``field``'s choices: the record chosen (``chosen(user, id)``, one query) and the first
+    :data:`PICK_LIMIT` matches of what was typed (``picks(user, query, limit)``, one query)."""
+    options: list[tuple[Any, str]] = [("", _("— choose —"))]
+    row = chosen(current_user, field.data) if field.data else None
+    if row is not None:
+        options.append(option(row))
+    if field.query:
+        rows = picks(current_user, field.query, PICK_LIMIT + 1)
+        field.more = len(rows) > PICK_LIMIT
+        options += [option(r) for r in rows[:PICK_LIMIT] if row is None or r[0] != row[0]]
+    field.choices = options
+
+
+def _picked(picks: Any, option: Any) -> Response:
+    """The JSON of a picker's combobox (``?q=`` the text typed): the first
+    :data:`PICK_LIMIT` matches, whether more match, and the sentence to announce."""
+    query = " ".join(request.args.get("q", "").split())[:200]
+    rows = picks(current_user, query, PICK_LIMIT + 1) if query else []
+    more = len(rows) > PICK_LIMIT
+    found = [option(r) for r in rows[:PICK_LIMIT]]
+    return jsonify({"options": [{"value": v, "label": label} for v, label in found],
+                    "more": more, "message": pick_message(query, len(found), more)})
+
+
+@bp.route("/new/volunteers")
+@require(Permission.MANAGE_PLACEMENTS)
+def pick_volunteer() -> Response:
+    return _picked(queries.volunteer_picks, _volunteer_option)
+
+
+@bp.route("/new/projects")
+@require(Permission.MANAGE_PLACEMENTS)
+def pick_project() -> Response:
+    return _picked(queries.project_picks, _project_option)
 
 
 def _default_dates(volunteer: Volunteer | None, project: Project | None) -> tuple[Any, Any]:
@@ -260,6 +305,9 @@ def new() -> Any:
         start, end = _default_dates(volunteer, project)
         form.start_date.data = _arg_date("start_date") or start
         form.end_date.data = _arg_date("end_date") or end
+        return _render_new(form)
+    if request.form.get("pick"):
+        # Search pressed (no JavaScript): the form again, the matches listed, nothing checked
         return _render_new(form)
     if form.validate_on_submit():
         volunteer = queries.scoped_volunteer(current_user, form.volunteer.data)
@@ -315,8 +363,13 @@ def _availability(volunteer: Volunteer) -> str:
 
 
 def _render_new(form: PlacementForm) -> tuple[str, int]:
-    form.volunteer.choices = _volunteer_choices()
-    form.project.choices = _project_choices()
+    """The proposal form with its two pickers filled (four queries at most, whatever the
+    number of volunteers and projects)."""
+    _fill_picker(form.volunteer, queries.volunteer_pick, queries.volunteer_picks,
+                 _volunteer_option)
+    _fill_picker(form.project, queries.project_pick, queries.project_picks, _project_option)
+    form.volunteer.source_url = url_for("placements.pick_volunteer")
+    form.project.source_url = url_for("placements.pick_project")
     return render_form("placements/form.html", form)
 
 
@@ -353,18 +406,18 @@ def edit_dates(placement_id: int) -> Any:
 @require(Permission.MANAGE_PLACEMENTS)
 def match_for_project(project_id: int) -> str:
     project = _project_or_404(project_id)
-    ranked, excluded = queries.match_project(project, association_today())
+    found = queries.match_project(project, association_today(), shown=EXCLUDED_SHOWN)
     show_all = request.args.get("show") == "all"
     return render_template(
         "placements/match_project.html",
         project=project,
         peak=queries.project_occupancy(project.id),
         today=association_today(),
-        ranked=ranked if show_all else ranked[:MATCH_PAGE],
-        ranked_total=len(ranked),
-        excluded=excluded[:EXCLUDED_SHOWN],
-        excluded_total=len(excluded),
-        excluded_counts=_count_by_reason(excluded),
+        ranked=found.ranked if show_all else found.ranked[:MATCH_PAGE],
+        ranked_total=len(found.ranked),
+        excluded=found.excluded,
+        excluded_total=found.excluded_total,
+        excluded_counts=found.excluded_counts,
         show_all=show_all,
     )
 

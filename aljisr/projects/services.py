@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-import pycountry
 import sqlalchemy as sa
 
 from aljisr import audit
@@ -70,6 +69,8 @@ def _validate(values: Mapping[str, Any], project: Project | None) -> None:
     if "sdgs" in values and any(g not in SDG_TITLES for g in values["sdgs"] or []):
         raise DomainError(_("SDGs are numbered 1 to 17."), field="sdgs")
     for code in values.get("required_languages") or []:
+        import pycountry  # here: its data stays out of workers that never check a language
+
         if pycountry.languages.get(alpha_2=code) is None:
             raise DomainError(_("Choose languages from the list."), field="required_languages")
     phase = current("phase_number")

@@ -28,17 +28,15 @@ string (``data_type = "s"``) with the ``quotePrefix`` style, so it is shown, nev
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from aljisr.i18n import _
 from aljisr.reports.queries import Breakdown, Report, ReportPlacement, Totals
@@ -150,9 +148,17 @@ def _csv_cell(value: Any) -> Any:
 
 # --------------------------------------------------------------------------- XLSX
 
-_BOLD = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DCE9E8")
-_TITLE_FONT = Font(bold=True, size=14)
+# openpyxl (and NumPy, which it loads when present: 20 MB) is imported by the functions that
+# write a workbook, not with this module, which the CSV and the report pages also use.
+
+
+@functools.cache
+def _styles() -> SimpleNamespace:
+    from openpyxl.styles import Font, PatternFill
+
+    return SimpleNamespace(bold=Font(bold=True), header=PatternFill("solid", fgColor="DCE9E8"),
+                           title=Font(bold=True, size=14))
+
 _SHEET_TITLE_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -175,15 +181,19 @@ def _set(ws: Any, row: int, column: int, value: Any) -> Any:
 
 
 def _header(ws: Any, row: int, titles: Sequence[str]) -> None:
+    from openpyxl.styles import Alignment
+
     for column, title in enumerate(titles, start=1):
         cell = _set(ws, row, column, title)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
+        cell.font = _styles().bold
+        cell.fill = _styles().header
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _widths(ws: Any, minimum: int = 8, maximum: int = 60) -> None:
     """Column widths (in characters) from the longest value of each column."""
+    from openpyxl.utils import get_column_letter
+
     longest: dict[int, int] = {}
     for row in ws.iter_rows():
         for cell in row:
@@ -209,6 +219,9 @@ def report_xlsx(report: Report, *, rtl: bool = False) -> bytes:
     cells: dates as dates, numbers as numbers; bold header, frozen, filterable) and a
     "Totals" sheet (summary and each breakdown with its totals). ``rtl`` shows the sheets
     right to left (Arabic interface)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     rows_sheet = workbook.active
     rows_sheet.title = _sheet_title(_("Placements"))
@@ -237,7 +250,7 @@ def report_xlsx(report: Report, *, rtl: bool = False) -> bytes:
 
 def _write_totals(ws: Any, report: Report) -> None:
     title = _set(ws, 1, 1, report.title)
-    title.font = _TITLE_FONT
+    title.font = _styles().title
     _set(ws, 2, 1, report.subject)
     _set(ws, 3, 1, _("Period"))
     _set(ws, 3, 2, report.period.start)
@@ -252,7 +265,7 @@ def _write_totals(ws: Any, report: Report) -> None:
 
 def _write_breakdown(ws: Any, row: int, breakdown: Breakdown, totals: Totals) -> int:
     """Write one breakdown from ``row``; return the next free row."""
-    _set(ws, row, 1, breakdown.title).font = _BOLD
+    _set(ws, row, 1, breakdown.title).font = _styles().bold
     _header(ws, row + 1, [breakdown.column, *_totals_titles()])
     row += 2
     for group in breakdown.rows:
@@ -261,6 +274,6 @@ def _write_breakdown(ws: Any, row: int, breakdown: Breakdown, totals: Totals) ->
         row += 1
     if breakdown.additive and breakdown.rows:
         for column, value in enumerate([_("Total"), *_totals_cells(totals)], start=1):
-            _set(ws, row, column, value).font = _BOLD
+            _set(ws, row, column, value).font = _styles().bold
         row += 1
     return row

@@ -38,7 +38,6 @@ from aljisr.organisations.models import Organisation
 from aljisr.permissions import Permission, require
 from aljisr.reports import exports, queries
 from aljisr.reports.forms import AnnualReportForm, OrganisationReportForm, PeriodForm
-from aljisr.reports.pdf import report_pdf
 from aljisr.templating import country_name
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -73,6 +72,8 @@ def _download(report: queries.Report, fmt: str) -> Any:
     elif fmt == "xlsx":
         data = exports.report_xlsx(report, rtl=_direction() == "rtl")
     else:
+        from aljisr.reports.pdf import report_pdf  # ReportLab: only when a PDF is asked
+
         data = report_pdf(report, association=_(current_app.config["ASSOCIATION_NAME"]),
                           generated=association_today(), direction=_direction())
     return send_download(data, exports.filename(report, fmt), _MIMETYPES[fmt],

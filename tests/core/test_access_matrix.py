@@ -230,6 +230,8 @@ ROWS: list[Row] = [
     row("GET", "/placements/",                      LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/placements/new",                   LOGIN, 403,  403,  403,  200,  200),
     row("POST", "/placements/new",                  LOGIN, 403,  403,  403,  422,  422),
+    row("GET", "/placements/new/volunteers",        LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/placements/new/projects",          LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/placements/{placement_a}",         LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/placements/999999",                LOGIN, 403,  403,  403,  404,  404),
     row("GET", "/placements/{placement_a}/dates",   LOGIN, 403,  403,  403,  200,  200),

@@ -132,3 +132,29 @@ def test_a_value_not_in_the_list_gets_a_plain_message(app, value):
         assert not form.validate()
         assert [str(e) for e in form.project.errors] == [
             "This choice is not in the list; the filter was ignored."]
+
+
+def test_the_written_country_codes_are_pycountrys():
+    """``formfields.ISO_COUNTRIES`` (written out so that the web workers need no pycountry)
+    is the ISO 3166-1 list pycountry holds; Babel names every one in each language."""
+    import pycountry
+    from babel import Locale
+
+    from aljisr.formfields import ISO_COUNTRIES, is_country
+
+    assert sorted(ISO_COUNTRIES) == sorted(c.alpha_2 for c in pycountry.countries)
+    for language in ("en", "fr", "ar"):
+        assert set(ISO_COUNTRIES) <= set(Locale.parse(language).territories)
+    assert is_country("MA") and is_country("fr") and not is_country("XX") and not is_country("")
+
+
+def test_the_written_language_codes_are_pycountrys():
+    import pycountry
+    from babel import Locale
+
+    from aljisr.formfields import ISO_LANGUAGES
+
+    assert sorted(ISO_LANGUAGES) == sorted(
+        lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+    for language in ("en", "fr", "ar"):
+        assert set(ISO_LANGUAGES) <= set(Locale.parse(language).languages)

@@ -257,3 +257,39 @@ def test_a_running_project_is_suggested_from_today_not_from_its_first_day(as_rol
     html = client.get(f"/placements/new?volunteer_id={volunteer.id}&project_id={project.id}"
                       ).get_data(as_text=True)
     assert f'value="{today.isoformat()}"' in html
+
+
+def test_volunteers_left_to_sql_get_what_scoring_everyone_gives(app, db, school, people):
+    """Matching scores only those available at the project's time; the archived and those
+    available only at other times are counted and named in SQL. The outcome is what
+    :func:`matching.score` gives each volunteer, including one placed on the project although
+    available only at other times (placed on it: said before availability)."""
+    from aljisr.placements import queries
+    from aljisr.placements.matching import Exclusion, rank, score
+    from aljisr.volunteers.models import Volunteer
+
+    placed = factories.volunteer(full_name="Zed Placed", available_from=d(11, 1),
+                                 available_to=d(12, 31))
+    factories.placement(placed, school, start_date=d(9, 2), end_date=d(9, 3),
+                        status=PlacementStatus.CONFIRMED)
+    for n in range(3):
+        factories.volunteer(full_name=f"Early {n}", available_from=d(1, 1),
+                            available_to=d(2, 1))
+    db.session.commit()
+    found = queries.match_project(school, shown=4)
+    needs = queries.project_needs(school)
+    everyone = [queries.candidate_profile(v) for v in db.session.scalars(sa.select(Volunteer))]
+    ranked, excluded = rank((score(c, needs) for c in everyone), by="candidate")
+    assert [(m.candidate.volunteer_id, m.score, m.suggested_start) for m in found.ranked] == [
+        (m.candidate.volunteer_id, m.score, m.suggested_start) for m in ranked]
+    counts: dict = {}
+    for m in excluded:
+        counts[m.exclusion] = counts.get(m.exclusion, 0) + 1
+    assert found.excluded_counts == counts
+    assert found.excluded_counts[Exclusion.OUTSIDE_AVAILABILITY] == 4  # Late Comer, Early 0-2
+    assert found.excluded_counts[Exclusion.ON_PROJECT] == 1
+    assert found.excluded_total == len(excluded)
+    # the first four: the archived one, then three available at other times in name order
+    assert [m.candidate.name for m in found.excluded] == [
+        "Archie Ved", "Early 0", "Early 1", "Early 2"]
+    assert found.excluded[1].excluded_reason.startswith("Available only from")

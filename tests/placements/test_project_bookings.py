@@ -110,3 +110,29 @@ def test_rebuild_repairs_the_summary(db):
     assert services.rebuild_project_bookings() == 2
     assert _bookings(db) == _expected(db) == {(project.id, date(2026, 3, 2)): 1,
                                               (project.id, date(2026, 3, 3)): 1}
+
+
+def test_full_days_read_from_the_summary_are_the_sweeps_runs(db):
+    """Matching a volunteer reads each project's full days from ``project_bookings``
+    (``queries._full_days``): the same runs as :func:`matching.full_ranges` over the live
+    placements, for random placements on projects of capacity 1 to 3."""
+    from aljisr.placements import queries
+    from aljisr.placements.matching import full_ranges
+
+    rng = random.Random(13)
+    projects = [factories.project(start_date=START, end_date=START + timedelta(days=40),
+                                  capacity=capacity) for capacity in (1, 2, 3)]
+    for _ in range(25):
+        project = rng.choice(projects)
+        first = START + timedelta(days=rng.randrange(35))
+        factories.placement(factories.volunteer(), project, start_date=first,
+                            end_date=first + timedelta(days=rng.randrange(6)),
+                            status=rng.choice([S.PROPOSED, S.CONFIRMED, S.ACTIVE, S.CANCELLED]))
+    db.session.flush()
+    ids = [p.id for p in projects]
+    live = queries._live_ranges(ids)
+    full = queries._full_days(ids)
+    assert any(full.values())
+    for project in projects:
+        assert full.get(project.id, ()) == full_ranges(live.get(project.id, []),
+                                                       project.capacity)

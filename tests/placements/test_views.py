@@ -241,8 +241,8 @@ class TestPropose:
         page = text(
             client.get(f"/placements/new?volunteer_id={volunteer.id}&project_id={september.id}")
         )
-        assert f'<option selected value="{volunteer.id}"' in page
-        assert f'<option selected value="{september.id}"' in page
+        assert f'<option value="{volunteer.id}" selected>' in page
+        assert f'<option value="{september.id}" selected>' in page
         # Dates default to the overlap of availability and project.
         assert 'value="2026-09-10"' in page and 'value="2026-09-30"' in page
 
