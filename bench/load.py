@@ -81,15 +81,21 @@ def memory(master: int) -> dict[str, float]:
     return result
 
 
-def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """gunicorn serving the app on ``url``; returns once /healthz answers."""
+def start_gunicorn(url: str, port: int, workers: int,
+                   logs: Path | None = None) -> subprocess.Popen[bytes]:
+    """gunicorn serving the app on ``url``; returns once /healthz answers. With ``logs`` (a
+    directory), its access log and error log (tracebacks included) are written there as
+    ``gunicorn-access.log`` and ``gunicorn-error.log``."""
     env = dict(os.environ, ALJISR_DATABASE_URL=url, ALJISR_SECRET_KEY=secrets.token_hex(16),
                ALJISR_RATELIMIT_ENABLED="false", ALJISR_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
     command = [str(BIN / "gunicorn")]
     if (ROOT / "gunicorn.conf.py").exists():
         command += ["-c", str(ROOT / "gunicorn.conf.py")]
     command += ["--workers", str(workers), "--worker-class", "sync",
-                "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "wsgi:app"]
+                "--bind", f"127.0.0.1:{port}",
+                "--access-logfile", str(logs / "gunicorn-access.log") if logs else "/dev/null",
+                *(["--error-logfile", str(logs / "gunicorn-error.log")] if logs else []),
+                "wsgi:app"]
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     for _ in range(120):
         try:
@@ -103,12 +109,17 @@ def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]
 
 def run_locust(port: int, users: int, spawn_rate: int, seconds: int, ids: dict[str, Any],
                locustfile: Path, classes: tuple[str, ...] = ("Coordinator",),
-               extra_env: dict[str, str] | None = None) -> dict[str, Any]:
+               extra_env: dict[str, str] | None = None,
+               keep: Path | None = None) -> dict[str, Any]:
     """Run locust headless with the user ``classes`` of ``locustfile``; return its per-page
-    and aggregated statistics."""
+    and aggregated statistics, each kind of failure (page, message, count) from locust's
+    ``_failures.csv``, and the expected refusals counted by the locustfile (``LOAD_REFUSALS``,
+    422 answers that are the app's rules, not errors). With ``keep`` (a directory) locust's
+    CSV files stay there (``locust_stats.csv``, ``locust_failures.csv``, ...)."""
     with tempfile.TemporaryDirectory() as tmp:
-        prefix = Path(tmp) / "load"
-        env = dict(os.environ, LOAD_IDS=json.dumps(ids), **(extra_env or {}))
+        prefix = (keep or Path(tmp)) / ("locust" if keep else "load")
+        env = dict(os.environ, LOAD_IDS=json.dumps(ids), LOAD_REFUSALS=f"{prefix}_refusals.json",
+                   **(extra_env or {}))
         subprocess.run(  # noqa: S603
             [str(BIN / "locust"), "-f", str(locustfile), "--headless", "--only-summary",
              "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s",
@@ -118,6 +129,14 @@ def run_locust(port: int, users: int, spawn_rate: int, seconds: int, ids: dict[s
         )
         with open(f"{prefix}_stats.csv", newline="") as handle:
             rows = list(csv.DictReader(handle))
+        with open(f"{prefix}_failures.csv", newline="") as handle:
+            failures = [
+                {"page": row["Name"], "method": row["Method"], "error": row["Error"],
+                 "count": int(row["Occurrences"])}
+                for row in csv.DictReader(handle)
+            ]
+        refusals_file = Path(f"{prefix}_refusals.json")
+        refusals = json.loads(refusals_file.read_text()) if refusals_file.exists() else {}
     pages = {
         row["Name"]: {"p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]),
                       "requests": int(row["Request Count"]),
@@ -130,6 +149,8 @@ def run_locust(port: int, users: int, spawn_rate: int, seconds: int, ids: dict[s
         "errors": int(total["Failure Count"]),
         "req_per_s": round(float(total["Requests/s"]), 1),
         "pages": pages,
+        "failures": sorted(failures, key=lambda f: -f["count"]),
+        "refusals": refusals,
     }
 
 
@@ -229,6 +250,17 @@ class Mailer:
         return {"queued": self.queued, "received": self.received}
 
 
+def _commit() -> str:
+    """The short commit measured, with ``+`` when the worktree has uncommitted changes;
+    ``BENCH_COMMIT`` when set (a copy made by ``git archive`` has no history)."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True,  # noqa: S603,S607
+                              text=True, check=False).stdout.strip()
+    return git("rev-parse", "--short", "HEAD") + ("+" if git("status", "--porcelain") else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres",
@@ -248,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
                              "sending; writes the 'soak' key (default 3,600 s, 30 users)")
     parser.add_argument("--smtp-port", type=int, default=8826)
     parser.add_argument("--mail-per-minute", type=int, default=30)
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="the results file to write (default bench/results.json)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep locust's CSV files and gunicorn's access and error logs in "
+                             "DIR (the soak keeps them in bench/data/soak-<time> by default)")
     args = parser.parse_args(argv)
     if args.soak:
         args.key = "soak" if args.key == "load" else args.key
@@ -257,6 +294,14 @@ def main(argv: list[str] | None = None) -> int:
             args.users = 30
 
     label = "large" if args.scale == 1.0 else f"load{args.scale:g}"
+    if args.soak:
+        # a database of its own, so a load test or bench run started meanwhile (which
+        # regenerates aljisr_bench_large when its day or schema changed) cannot drop it
+        label = f"soak_{label}"
+        if args.keep is None:
+            args.keep = Path(__file__).parent / "data" / time.strftime("soak-%Y%m%dT%H%M%S")
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
     url = _dataset(label, args.scale, args.postgres, args.regenerate)
     ids = _sample_ids(url)
     classes: tuple[str, ...] = ("Coordinator",)
@@ -268,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
                      "LOAD_VOLUNTEER_PASSWORD": SOAK_PASSWORD}
         mailer = Mailer(url, args.smtp_port, args.mail_per_minute)
         mailer.start()
-    server = start_gunicorn(url, args.port, args.workers)
+    load_average = {"start": [round(x, 2) for x in os.getloadavg()]}
+    server = start_gunicorn(url, args.port, args.workers, args.keep)
     mail: dict[str, int] = {}
     memory_start: dict[str, float] = {}
     # memory "at the start" is read once the processes are warm (every page served a few
@@ -284,15 +330,20 @@ def main(argv: list[str] | None = None) -> int:
 
     sampler = threading.Timer(warmup, sample_start)
     sampler.start()
+    middle = threading.Timer(
+        args.seconds / 2,
+        lambda: load_average.update(middle=[round(x, 2) for x in os.getloadavg()]))
+    middle.start()
     try:
         stats = run_locust(args.port, args.users, args.spawn_rate, args.seconds, ids,
-                           args.locustfile, classes, extra_env)
+                           args.locustfile, classes, extra_env, args.keep)
         sampler.join()
         memory_end = memory(server.pid)
         if mailer:
             memory_end["flask worker"] = rss_mb(mailer.worker.pid)
-        load_average = [round(x, 2) for x in os.getloadavg()]
+        load_average["end"] = [round(x, 2) for x in os.getloadavg()]
     finally:
+        middle.cancel()
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         if mailer:
@@ -308,14 +359,21 @@ def main(argv: list[str] | None = None) -> int:
                           for name in memory_start if name in memory_end and memory_start[name]},
         **({"mail": mail} if mail else {}),
         "generator": generate.GENERATOR_VERSION,
+        "commit": _commit(),
+        **({"kept": str(args.keep.resolve().relative_to(ROOT)
+                        if args.keep.resolve().is_relative_to(ROOT) else args.keep)}
+           if args.keep else {}),
     }
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results[args.key] = {**results.get(args.key, {}), **result}
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    results = json.loads(args.results.read_text()) if args.results.exists() else {}
+    # the soak's entry is replaced whole (no figure of an earlier run left beside the new ones)
+    results[args.key] = result if args.soak else {**results.get(args.key, {}), **result}
+    args.results.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k != "pages"}, indent=2))
     for name, page in sorted(result["pages"].items()):
         print(f"{name:22} p50 {page['p50_ms']:7.0f} ms  p95 {page['p95_ms']:7.0f} ms  "
               f"{page['requests']:6} requests  {page['errors']} errors")
+    for failure in result["failures"]:
+        print(f"{failure['count']:6} × {failure['method']} {failure['page']}: {failure['error']}")
     return 0 if result["errors"] == 0 else 1
 
 
