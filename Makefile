@@ -94,7 +94,7 @@ bench-soak: install translations
 	$(BIN)/pip install --quiet -e '.[bench]'
 	rm -rf $(SOAK_COPY) && mkdir -p $(SOAK_COPY) && git archive HEAD | tar -x -C $(SOAK_COPY)
 	$(BIN)/pybabel compile -d $(SOAK_COPY)/aljisr/translations >/dev/null
-	cd $(SOAK_COPY) && BENCH_COMMIT=$$(git rev-parse --short HEAD) $(CURDIR)/$(BIN)/python -m bench.load --soak --results $(CURDIR)/bench/results.json --keep $(CURDIR)/bench/data/soak-$$(date -u +%Y%m%dT%H%M%S) $(SOAK_ARGS)
+	commit=$$(git rev-parse --short HEAD) && cd $(SOAK_COPY) && BENCH_COMMIT=$$commit $(CURDIR)/$(BIN)/python -m bench.load --soak --results $(CURDIR)/bench/results.json --keep $(CURDIR)/bench/data/soak-$$(date -u +%Y%m%dT%H%M%S) $(SOAK_ARGS)
 ## bench-planner: the season planner alone (generated seasons 200×30, 1000×100, 3000×300); writes the "planner" key of bench/results.json
 bench-planner: install
 	$(BIN)/python -m bench.planner $(BENCH_ARGS)
