@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app aljisr
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run serve test test-sqlite test-postgres install install-production lock translations lint bench bench-load bench-planner clean
+.PHONY: run serve test test-sqlite test-postgres install install-production lock translations lint bench bench-load bench-soak bench-planner clean
 
 ## run: install, migrate, load the demo data, start the mail worker and serve on 127.0.0.1:$(PORT)
 # Certificates' QR codes point at the served address unless ALJISR_PUBLIC_BASE_URL says otherwise.
@@ -91,6 +91,13 @@ bench: install translations
 bench-load: install translations
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.load $(LOAD_ARGS)
+## bench-soak: the soak (an hour, bench/load.py --soak) on a copy of HEAD in $(SOAK_COPY), so edits made meanwhile are not served; logs kept in bench/data/soak-*
+SOAK_COPY ?= /tmp/aljisr-soak-$(shell git rev-parse --short HEAD)
+bench-soak: install translations
+	$(BIN)/pip install --quiet -e '.[bench]'
+	rm -rf $(SOAK_COPY) && mkdir -p $(SOAK_COPY) && git archive HEAD | tar -x -C $(SOAK_COPY)
+	$(BIN)/pybabel compile -d $(SOAK_COPY)/aljisr/translations >/dev/null
+	commit=$$(git rev-parse --short HEAD) && cd $(SOAK_COPY) && BENCH_COMMIT=$$commit $(CURDIR)/$(BIN)/python -m bench.load --soak --results $(CURDIR)/bench/results.json --keep $(CURDIR)/bench/data/soak-$$(date -u +%Y%m%dT%H%M%S) $(SOAK_ARGS)
 ## bench-planner: the season planner alone (generated seasons 200×30, 1000×100, 3000×300); writes the "planner" key of bench/results.json
 bench-planner: install
 	$(BIN)/python -m bench.planner $(BENCH_ARGS)

@@ -86,6 +86,7 @@ def register_extensions(app: Flask) -> None:
     from aljisr import models  # noqa: F401  (complete metadata before anything uses it)
     from aljisr.auth.views import load_user
     from aljisr.database import configure_sqlite
+    from aljisr.errors import retry_after_rounded_up
     from aljisr.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
     from aljisr.i18n import select_locale, select_timezone
 
@@ -110,6 +111,8 @@ def register_extensions(app: Flask) -> None:
     from aljisr import wtforms_i18n
 
     wtforms_i18n.install(app)  # WTForms' messages in the project's words
+    # runs after the limiter's own after_request, which it must follow (reverse order)
+    app.after_request(retry_after_rounded_up)
     limiter.init_app(app)
     from aljisr.compression import init_compression
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, Response, current_app, g, render_template
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -56,6 +58,22 @@ ERROR_TITLES = {
 
 #: Seconds a client is asked to wait (``Retry-After``) when the database does not answer.
 RETRY_AFTER_SECONDS = 30
+
+
+def retry_after_rounded_up(response: Response) -> Response:
+    """Make a 429's ``Retry-After`` (delta-seconds, RFC 9110 §10.2.3) long enough.
+
+    Flask-Limiter writes ``int(reset - now)``, which truncates: a client that waits exactly
+    that long can come back up to a second before its window ends and be refused again. Here
+    it becomes the whole seconds up to ``X-RateLimit-Reset`` (the end of the window rounded
+    up to a second, as Flask-Limiter writes it), rounded up, at least 1. Must run after
+    Flask-Limiter's own ``after_request`` (register it before ``limiter.init_app``: Flask
+    runs them in reverse order).
+    """
+    reset = response.headers.get("X-RateLimit-Reset", "")
+    if response.status_code == 429 and reset.isdigit():
+        response.headers["Retry-After"] = str(max(1, math.ceil(int(reset) - time.time())))
+    return response
 
 #: What SQLAlchemy raises when the database cannot be reached or used just now: refused or
 #: dropped connections, an unopenable SQLite file, a locked database, an exhausted pool (and

@@ -82,10 +82,11 @@ def memory(master: int) -> dict[str, float]:
 
 
 def start_gunicorn(url: str, port: int, workers: int,
-                   root: Path = ROOT) -> subprocess.Popen[bytes]:
+                   root: Path = ROOT, logs: Path | None = None) -> subprocess.Popen[bytes]:
     """gunicorn serving the app on ``url`` from the checkout at ``root`` (this one by default;
     another one's ``aljisr`` package is put first on the path); returns once /healthz
-    answers."""
+    answers. With ``logs`` (a directory), its access log and error log (tracebacks included)
+    are written there as ``gunicorn-access.log`` and ``gunicorn-error.log``."""
     env = dict(os.environ, ALJISR_DATABASE_URL=url, ALJISR_SECRET_KEY=secrets.token_hex(16),
                ALJISR_RATELIMIT_ENABLED="false", ALJISR_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
     if root != ROOT:
@@ -94,7 +95,10 @@ def start_gunicorn(url: str, port: int, workers: int,
     if (root / "gunicorn.conf.py").exists():
         command += ["-c", str(root / "gunicorn.conf.py")]
     command += ["--workers", str(workers), "--worker-class", "sync", "--chdir", str(root),
-                "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "wsgi:app"]
+                "--bind", f"127.0.0.1:{port}",
+                "--access-logfile", str(logs / "gunicorn-access.log") if logs else "/dev/null",
+                *(["--error-logfile", str(logs / "gunicorn-error.log")] if logs else []),
+                "wsgi:app"]
     process = subprocess.Popen(command, cwd=root, env=env)  # noqa: S603
     for _ in range(120):
         try:
@@ -108,12 +112,17 @@ def start_gunicorn(url: str, port: int, workers: int,
 
 def run_locust(port: int, users: int, spawn_rate: int, seconds: int, ids: dict[str, Any],
                locustfile: Path, classes: tuple[str, ...] = ("Coordinator",),
-               extra_env: dict[str, str] | None = None) -> dict[str, Any]:
+               extra_env: dict[str, str] | None = None,
+               keep: Path | None = None) -> dict[str, Any]:
     """Run locust headless with the user ``classes`` of ``locustfile``; return its per-page
-    and aggregated statistics."""
+    and aggregated statistics, each kind of failure (page, message, count) from locust's
+    ``_failures.csv``, and the expected refusals counted by the locustfile (``LOAD_REFUSALS``,
+    422 answers that are the app's rules, not errors). With ``keep`` (a directory) locust's
+    CSV files stay there (``locust_stats.csv``, ``locust_failures.csv``, ...)."""
     with tempfile.TemporaryDirectory() as tmp:
-        prefix = Path(tmp) / "load"
-        env = dict(os.environ, LOAD_IDS=json.dumps(ids), **(extra_env or {}))
+        prefix = (keep or Path(tmp)) / ("locust" if keep else "load")
+        env = dict(os.environ, LOAD_IDS=json.dumps(ids), LOAD_REFUSALS=f"{prefix}_refusals.json",
+                   **(extra_env or {}))
         subprocess.run(  # noqa: S603
             [str(BIN / "locust"), "-f", str(locustfile), "--headless", "--only-summary",
              "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s",
@@ -123,6 +132,14 @@ def run_locust(port: int, users: int, spawn_rate: int, seconds: int, ids: dict[s
         )
         with open(f"{prefix}_stats.csv", newline="") as handle:
             rows = list(csv.DictReader(handle))
+        with open(f"{prefix}_failures.csv", newline="") as handle:
+            failures = [
+                {"page": row["Name"], "method": row["Method"], "error": row["Error"],
+                 "count": int(row["Occurrences"])}
+                for row in csv.DictReader(handle)
+            ]
+        refusals_file = Path(f"{prefix}_refusals.json")
+        refusals = json.loads(refusals_file.read_text()) if refusals_file.exists() else {}
     pages = {
         row["Name"]: {"p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]),
                       "requests": int(row["Request Count"]),
@@ -135,6 +152,8 @@ def run_locust(port: int, users: int, spawn_rate: int, seconds: int, ids: dict[s
         "errors": int(total["Failure Count"]),
         "req_per_s": round(float(total["Requests/s"]), 1),
         "pages": pages,
+        "failures": sorted(failures, key=lambda f: -f["count"]),
+        "refusals": refusals,
     }
 
 
@@ -341,6 +360,17 @@ class Mailer:
         return {"queued": self.queued, "received": self.received}
 
 
+def _commit() -> str:
+    """The short commit measured, with ``+`` when the worktree has uncommitted changes;
+    ``BENCH_COMMIT`` when set (a copy made by ``git archive`` has no history)."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True,  # noqa: S603,S607
+                              text=True, check=False).stdout.strip()
+    return git("rev-parse", "--short", "HEAD") + ("+" if git("status", "--porcelain") else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres",
@@ -367,6 +397,11 @@ def main(argv: list[str] | None = None) -> int:
                              "before...) sharing --seconds for each side")
     parser.add_argument("--smtp-port", type=int, default=8826)
     parser.add_argument("--mail-per-minute", type=int, default=30)
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="the results file to write (default bench/results.json)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep locust's CSV files and gunicorn's access and error logs in "
+                             "DIR (the soak keeps them in bench/data/soak-<time> by default)")
     args = parser.parse_args(argv)
     if args.soak:
         args.key = "soak" if args.key == "load" else args.key
@@ -377,12 +412,20 @@ def main(argv: list[str] | None = None) -> int:
 
     # its own database, apart from the one bench.run creates and drops
     label = f"load{args.scale:g}".replace(".", "_")
+    if args.soak:
+        # a database of its own, so a load test or bench run started meanwhile (which
+        # regenerates its data when its day or schema changed) cannot drop it
+        label = f"soak_{label}"
+        if args.keep is None:
+            args.keep = Path(__file__).parent / "data" / time.strftime("soak-%Y%m%dT%H%M%S")
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
     url = _dataset(label, args.scale, args.postgres, args.regenerate)
     ids = _sample_ids(url)
     if not args.soak:
         cheap_sign_in(url)
     if args.before and not args.soak:
-        return _report(args.key, compare(url, ids, args))
+        return _report(args.key, compare(url, ids, args), args.results)
     classes: tuple[str, ...] = ("Coordinator",)
     extra_env: dict[str, str] = {}
     mailer = None
@@ -392,7 +435,8 @@ def main(argv: list[str] | None = None) -> int:
                      "LOAD_VOLUNTEER_PASSWORD": SOAK_PASSWORD}
         mailer = Mailer(url, args.smtp_port, args.mail_per_minute)
         mailer.start()
-    server = start_gunicorn(url, args.port, args.workers)
+    load_average = {"start": [round(x, 2) for x in os.getloadavg()]}
+    server = start_gunicorn(url, args.port, args.workers, logs=args.keep)
     mail: dict[str, int] = {}
     memory_start: dict[str, float] = {}
     # memory "at the start" is read once the processes are warm (every page served a few
@@ -408,15 +452,20 @@ def main(argv: list[str] | None = None) -> int:
 
     sampler = threading.Timer(warmup, sample_start)
     sampler.start()
+    middle = threading.Timer(
+        args.seconds / 2,
+        lambda: load_average.update(middle=[round(x, 2) for x in os.getloadavg()]))
+    middle.start()
     try:
         stats = run_locust(args.port, args.users, args.spawn_rate, args.seconds, ids,
-                           args.locustfile, classes, extra_env)
+                           args.locustfile, classes, extra_env, args.keep)
         sampler.join()
         memory_end = memory(server.pid)
         if mailer:
             memory_end["flask worker"] = rss_mb(mailer.worker.pid)
-        load_average = [round(x, 2) for x in os.getloadavg()]
+        load_average["end"] = [round(x, 2) for x in os.getloadavg()]
     finally:
+        middle.cancel()
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         if mailer:
@@ -432,18 +481,22 @@ def main(argv: list[str] | None = None) -> int:
                           for name in memory_start if name in memory_end and memory_start[name]},
         **({"mail": mail} if mail else {}),
         "generator": generate.GENERATOR_VERSION,
+        "commit": _commit(),
+        **({"kept": str(args.keep.resolve().relative_to(ROOT)
+                        if args.keep.resolve().is_relative_to(ROOT) else args.keep)}
+           if args.keep else {}),
     }
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results[args.key] = {**results.get(args.key, {}), **result}
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    return _print(result)
+    # the soak's entry is replaced whole (no figure of an earlier run left beside the new ones)
+    return _report(args.key, result, args.results, replace=args.soak)
 
 
-def _report(key: str, result: dict[str, Any]) -> int:
-    """Write ``result`` as the ``key`` of bench/results.json (replacing it), print it."""
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results[key] = result
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+def _report(key: str, result: dict[str, Any], path: Path = RESULTS, *,
+            replace: bool = True) -> int:
+    """Write ``result`` as the ``key`` of the results file ``path`` (replacing the entry, or
+    with ``replace=False`` updating it), print it; 0 when it counted no error, else 1."""
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results[key] = result if replace else {**results.get(key, {}), **result}
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     return _print(result)
 
 
@@ -456,6 +509,8 @@ def _print(result: dict[str, Any]) -> int:
               f"{page['requests']:6} requests  {page['errors']} errors"
               + (f"   before: p50 {then['p50_ms']:7.0f} p95 {then['p95_ms']:7.0f} "
                  f"({then['requests']} requests)" if then else ""))
+    for failure in result.get("failures", []):
+        print(f"{failure['count']:6} × {failure['method']} {failure['page']}: {failure['error']}")
     return 0 if result["errors"] == 0 else 1
 
 

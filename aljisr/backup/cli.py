@@ -43,7 +43,7 @@ def backup_command(directory: Path | None, with_secrets: bool, prune: bool, keep
     try:
         result = write_backup(directory, with_secrets=with_secrets)
     except BackupError as error:
-        _record(started, error=str(error))
+        _record(started, error=error)
         raise click.ClickException(f"backup failed: {error}") from error
     _record(started, path=str(result.path), size_bytes=result.size)
     rows = sum(result.manifest.tables.values())

@@ -32,6 +32,7 @@ from flask import current_app
 from aljisr.backup.archive import ArchiveWriter, Manifest
 from aljisr.backup.rows import encode
 from aljisr.extensions import db
+from aljisr.i18n import _l, force_locale, ltr
 
 #: Names in ``instance/config.py`` whose values are secrets: left out unless asked.
 SECRET_WORDS = ("SECRET", "PASSWORD", "TOKEN", "KEY")
@@ -45,8 +46,52 @@ def database_error(error: BaseException) -> str:
     return (str(original).strip().splitlines() or [type(original).__name__])[0]
 
 
+#: Why a backup failed, by code: the message (a gettext msgid) and its ``%(name)s`` places.
+#: Stored as code and values (:class:`aljisr.backup.models.BackupRun`), so the Backups page
+#: says it in each reader's language; the command says it in English.
+BACKUP_ERRORS = {
+    "in_memory": _l("The database is an in-memory SQLite database: nothing to back up."),
+    "sqlite_copy": _l("SQLite could not copy %(path)s: %(detail)s"),
+    "pg_dump_not_on_path": _l(
+        "pg_dump was not found (%(program)s is not a program on PATH): install the PostgreSQL "
+        "client of the server's version (Debian: apt-get install postgresql-client) or set "
+        "PG_DUMP to its path."),
+    "pg_dump_not_there": _l(
+        "pg_dump was not found (%(program)s is not a program there): install the PostgreSQL "
+        "client of the server's version (Debian: apt-get install postgresql-client) or set "
+        "PG_DUMP to its path."),
+    "cannot_run": _l("Cannot run %(program)s: %(detail)s"),
+    "pg_dump_failed": _l("pg_dump failed (exit code %(status)s): %(detail)s"),
+    "pg_dump_failed_silently": _l("pg_dump failed (exit code %(status)s)."),
+    "cannot_create_folder": _l("Cannot create the folder %(folder)s: %(detail)s"),
+    "unsupported_engine": _l("Unsupported database engine %(engine)s."),
+    "cannot_write": _l("Could not write the backup into %(folder)s: %(detail)s"),
+    "cannot_read_database": _l("Cannot read the database: %(detail)s"),
+}
+
+
+def backup_error_text(code: str, params: dict[str, str]) -> str:
+    """The message of a failed backup's ``code`` (:data:`BACKUP_ERRORS`) in the current
+    language, each value isolated left to right (paths, program names and what a program
+    said are not translated, and keep their order inside an Arabic sentence). An unknown
+    code (one a later version added) is shown as it is."""
+    message = BACKUP_ERRORS.get(code)
+    if message is None:
+        return code
+    return str(message) % {name: ltr(str(value)) for name, value in params.items()}
+
+
 class BackupError(Exception):
-    """The backup could not be written; the message says why (no archive is left behind)."""
+    """The backup could not be written (no archive is left behind): ``code`` names why
+    (:data:`BACKUP_ERRORS`), ``params`` fill its message (strings: paths, a program's
+    words). ``str()`` is the message in English, as the command says it."""
+
+    def __init__(self, code: str, /, **params: object) -> None:
+        self.code = code
+        self.params = {name: str(value) for name, value in params.items()}
+        with force_locale("en"):
+            text = str(BACKUP_ERRORS[code]) % self.params
+        super().__init__(text)
 
 
 @dataclass
@@ -139,14 +184,14 @@ def _sqlite_copy(engine: sa.Engine, workdir: Path) -> Iterator[tuple[sa.Connecti
     """A connection to a consistent copy of the SQLite database, made by the backup API."""
     source_path = engine.url.database
     if not source_path or source_path == ":memory:":
-        raise BackupError("the database is an in-memory SQLite database: nothing to back up.")
+        raise BackupError("in_memory")
     copy = workdir / "database.sqlite3"
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     target = sqlite3.connect(copy)
     try:
         source.backup(target)
     except sqlite3.Error as error:
-        raise BackupError(f"SQLite could not copy {source_path}: {error}") from error
+        raise BackupError("sqlite_copy", path=source_path, detail=error) from error
     finally:
         target.close()
         source.close()
@@ -162,12 +207,9 @@ def _pg_dump_command() -> str:
     wanted = current_app.config.get("PG_DUMP") or "pg_dump"
     command = shutil.which(wanted)
     if command is None:
-        where = "on PATH" if os.sep not in wanted else "there"
         raise BackupError(
-            f"pg_dump was not found ({wanted} is not a program {where}): install the "
-            "PostgreSQL client of the server's version (Debian: apt-get install "
-            "postgresql-client) or set PG_DUMP to its path."
-        )
+            "pg_dump_not_on_path" if os.sep not in wanted else "pg_dump_not_there",
+            program=wanted)
     return command
 
 
@@ -185,12 +227,13 @@ def _pg_dump(url: sa.URL, snapshot: str, target: Path) -> None:
             env=env, capture_output=True, check=False,
         )
     except OSError as error:
-        raise BackupError(f"cannot run {command}: {error.strerror or error}") from error
+        raise BackupError("cannot_run", program=command,
+                          detail=error.strerror or error) from error
     if result.returncode != 0:
         said = result.stderr.decode("utf-8", "replace").strip()
-        raise BackupError(
-            f"pg_dump failed (exit code {result.returncode})" + (f": {said}" if said else "")
-        )
+        if said:
+            raise BackupError("pg_dump_failed", status=result.returncode, detail=said)
+        raise BackupError("pg_dump_failed_silently", status=result.returncode)
 
 
 def write_backup(directory: Path, *, with_secrets: bool = False,
@@ -207,7 +250,8 @@ def write_backup(directory: Path, *, with_secrets: bool = False,
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
-        raise BackupError(f"cannot create {directory}: {error.strerror or error}") from error
+        raise BackupError("cannot_create_folder", folder=directory,
+                          detail=error.strerror or error) from error
     final = directory / f"aljisr-backup-{now:%Y%m%dT%H%M%SZ}.tar"
     partial = final.with_suffix(".tar.partial")
     instance = Path(current_app.instance_path)
@@ -236,7 +280,7 @@ def write_backup(directory: Path, *, with_secrets: bool = False,
                     counts = _export_tables(conn, writer)
                 writer.add_file("native/database.pgdump", dump)
             else:  # pragma: no cover - only the two engines are supported
-                raise BackupError(f"unsupported database engine {engine.dialect.name}")
+                raise BackupError("unsupported_engine", engine=engine.dialect.name)
             _instance_files(writer, instance, exclude, with_secrets)
             manifest = Manifest(
                 created_at=now.isoformat(), engine=engine.dialect.name,
@@ -249,12 +293,11 @@ def write_backup(directory: Path, *, with_secrets: bool = False,
         os.replace(partial, final)
     except OSError as error:
         partial.unlink(missing_ok=True)
-        raise BackupError(
-            f"could not write the backup into {directory}: {error.strerror or error}"
-        ) from error
+        raise BackupError("cannot_write", folder=directory,
+                          detail=error.strerror or error) from error
     except (sa.exc.SQLAlchemyError, sqlite3.Error) as error:
         partial.unlink(missing_ok=True)
-        raise BackupError(f"cannot read the database: {database_error(error)}") from error
+        raise BackupError("cannot_read_database", detail=database_error(error)) from error
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,5 +24,10 @@ class BackupRun(db.Model):
     #: The archive's path on the machine that wrote it; None when it failed.
     path: Mapped[str | None] = mapped_column(sa.String(1000))
     size_bytes: Mapped[int | None] = mapped_column(sa.BigInteger)
-    #: Why it failed (the command's message), None when it worked.
+    #: Why it failed, in English as the command said it; None when it worked.
     error: Mapped[str | None] = mapped_column(sa.Text)
+    #: Why it failed, as a code of :data:`aljisr.backup.dump.BACKUP_ERRORS` and the values of
+    #: its message, so the Backups page says it in the reader's language (None for a run that
+    #: worked, or one recorded before codes were kept: :attr:`error` is shown then).
+    error_code: Mapped[str | None] = mapped_column(sa.String(40))
+    error_params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)

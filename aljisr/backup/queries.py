@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from aljisr.backup.dump import backup_error_text
 from aljisr.backup.models import BackupRun
 from aljisr.database import utcnow
 from aljisr.extensions import db
@@ -24,6 +25,16 @@ class RunRow:
 
     run: BackupRun
     kept: bool
+
+    @property
+    def failure(self) -> str | None:
+        """Why the run failed, in the current language (None when it worked); a run
+        recorded before codes were kept shows its English text."""
+        if self.run.ok:
+            return None
+        if self.run.error_code:
+            return backup_error_text(self.run.error_code, self.run.error_params or {})
+        return self.run.error
 
 
 def recent_runs(limit: int = 30) -> list[RunRow]:

@@ -23,6 +23,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from aljisr.dates import association_today
+from aljisr.errors import RETRY_AFTER_SECONDS
 from aljisr.extensions import db, limiter
 from aljisr.i18n import LANGUAGES, _, current_language, url_language
 from aljisr.permissions import public
@@ -185,11 +186,15 @@ def robots() -> Response:
 @bp.route("/healthz")
 @limiter.exempt
 @public
-def healthz() -> tuple[dict[str, str], int]:
-    """200 after a database round trip; 503 when the database does not answer."""
+def healthz() -> tuple[dict[str, str], int] | tuple[dict[str, str], int, dict[str, str]]:
+    """200 after a database round trip; 503 with ``Retry-After`` (seconds,
+    :data:`aljisr.errors.RETRY_AFTER_SECONDS`, as every page answers then; RFC 9110 §10.2.3)
+    when the database does not answer, so a load balancer or monitor knows when to ask
+    again."""
     try:
         queries.database_answers()
     except SQLAlchemyError:
         db.session.rollback()
-        return {"status": "unavailable", "database": "unreachable"}, 503
+        return ({"status": "unavailable", "database": "unreachable"}, 503,
+                {"Retry-After": str(RETRY_AFTER_SECONDS)})
     return {"status": "ok", "database": "ok"}, 200

@@ -239,6 +239,8 @@ def test_missing_pg_dump_is_named_and_leaves_no_archive(demo: Flask, tmp_path: P
     assert list((tmp_path / "out").iterdir()) == []
     run = _db.session.scalars(sa.select(BackupRun)).one()
     assert not run.ok and "pg_dump was not found" in run.error
+    assert run.error_code == "pg_dump_not_on_path"
+    assert run.error_params == {"program": "pg_dump-not-installed"}
 
 
 @pytest.fixture
@@ -259,7 +261,7 @@ def test_full_disk_fails_cleanly(demo: Flask, small_disk: Path) -> None:
     assert result.exit_code == 1
     # PostgreSQL runs hit the OS's ENOSPC; SQLite's backup API says it in its own words
     full = ("No space left on device", "database or disk is full")
-    assert any(words in result.stderr for words in full), result.stderr
+    assert any(words in result.stderr for words in full), (result.stderr, result.exception)
     assert list(small_disk.iterdir()) == []
     run = _db.session.scalars(sa.select(BackupRun)).one()
     assert not run.ok and any(words in run.error for words in full)
@@ -333,6 +335,59 @@ def test_backups_page_and_overview_warning(as_role: Any, db: Any, app: Flask) ->
     assert 'id="backup-warning"' not in coordinator.get("/home").get_data(as_text=True)
 
 
+def test_a_failed_backup_is_said_in_the_readers_language(as_role: Any, db: Any) -> None:
+    """The run keeps why it failed as a code and values; the Backups page words it in the
+    reader's language, with the path and what the system said isolated left to right."""
+    from aljisr.backup.dump import BackupError
+    from aljisr.backup.services import record_run
+    from aljisr.i18n import LRI, PDI
+
+    record_run(datetime.now(UTC) - timedelta(hours=2),
+               error=BackupError("pg_dump_not_on_path", program="pg_dump"))
+    record_run(datetime.now(UTC) - timedelta(hours=1),
+               error=BackupError("cannot_write", folder="/srv/backups",
+                                 detail="No space left on device"))
+    db.session.add(BackupRun(started_at=datetime.now(UTC), ok=False,
+                             error="an older run's words"))  # recorded before codes were kept
+    db.session.commit()
+    admin, _ = as_role("admin")
+    english = admin.get("/admin/backups").get_data(as_text=True)
+    assert "pg_dump was not found (" in english
+    assert f"Could not write the backup into {LRI}/srv/backups{PDI}: " in english
+    assert "an older run&#39;s words" in english
+    wanted = {
+        "fr": ("pg_dump est introuvable", "Impossible d’écrire la sauvegarde dans "
+               f"{LRI}/srv/backups{PDI}\u00a0: {LRI}No space left on device{PDI}"),
+        "ar": ("لم يُعثر على pg_dump", f"تعذّرت كتابة النسخة الاحتياطية في {LRI}/srv/backups{PDI}"),
+    }
+    for language, (missing, full) in wanted.items():
+        admin.post("/language", data={"language": language, "next": "/home"})
+        page = admin.get("/admin/backups").get_data(as_text=True)
+        assert missing in page and full in page, language
+        assert "pg_dump was not found" not in page and "Could not write" not in page
+
+
+def test_every_backup_error_reads_in_each_language(app: Flask) -> None:
+    """Each code's message takes the values its places name, in English (the command) and
+    in every catalogue (the page): a place renamed in one of them would fail here, not when
+    a backup fails at night."""
+    import re
+
+    from aljisr.backup.dump import BACKUP_ERRORS, BackupError, backup_error_text
+    from aljisr.i18n import force_locale
+
+    for code, message in BACKUP_ERRORS.items():
+        with app.test_request_context(), force_locale("en"):
+            names = set(re.findall(r"%\((\w+)\)s", str(message)))
+        error = BackupError(code, **{name: f"<{name}>" for name in names})
+        assert all(f"<{name}>" in str(error) for name in names), code
+        for language in ("fr", "ar"):
+            with app.test_request_context(), force_locale(language):
+                text = backup_error_text(error.code, error.params)
+            assert text != str(error) and all(f"<{name}>" in text for name in names), (
+                code, language)
+
+
 def test_an_unreachable_target_is_named_without_a_traceback(demo: Flask, tmp_path: Path,
                                                              app_config: dict[str, Any]) -> None:
     archive = _backup(demo, tmp_path / "backups")
@@ -344,4 +399,4 @@ def test_an_unreachable_target_is_named_without_a_traceback(demo: Flask, tmp_pat
     assert "Traceback" not in result.stderr
     result = _run(missing, "backup", "--to", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "cannot read the database" in result.stderr and "Traceback" not in result.stderr
+    assert "Cannot read the database" in result.stderr and "Traceback" not in result.stderr

@@ -289,3 +289,24 @@ class TestRateLimit:
         assert blocked.status_code == 429  # even a right code, once over the limit
         # the form itself (no look-up) stays usable
         assert client.get("/verify").status_code == 200
+
+    @pytest.mark.parametrize("first, blocked_at", [(1_000.9, 1_001.2), (1_000.1, 1_030.7)])
+    def test_retry_after_is_when_a_look_up_is_allowed_again(self, client, issued, monkeypatch,
+                                                           first, blocked_at):
+        """Waiting exactly ``Retry-After`` seconds (RFC 9110 §10.2.3) is enough, whatever
+        fractions of a second the window started and the refusal came at; and it is not
+        far too long (the window is a minute)."""
+        import time
+
+        cert, _ = issued
+        clock = [first]
+        monkeypatch.setattr(time, "time", lambda: clock[0])
+        url = f"/verify/{cert.verification_code}"
+        assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
+        clock[0] = blocked_at
+        blocked = client.get(url)
+        assert blocked.status_code == 429
+        wait = int(blocked.headers["Retry-After"])
+        assert 0 < wait <= first + 60 - blocked_at + 2
+        clock[0] = blocked_at + wait
+        assert client.get(url).status_code == 200

@@ -111,6 +111,7 @@ def test_health_check_says_unreachable(unreachable_app: Flask) -> None:
     response = unreachable_app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "database": "unreachable"}
+    assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
 
 
 def _admin_engine(database_url: str) -> sa.Engine:

@@ -34,6 +34,7 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
+    assert int(response.headers["Retry-After"]) > 0
 
 
 def test_unknown_page_is_a_friendly_404(client):
