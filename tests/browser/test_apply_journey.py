@@ -190,3 +190,36 @@ def test_the_form_and_the_inbox_fit_a_phone(browser, apply_server, language):
         assert scroll <= inner, f"the inbox is {scroll} px wide on a {inner} px screen"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_the_form_works_without_javascript_and_reads_well(browser, apply_server, language):
+    """The public layout's form at 390 px with scripts off: sent empty, it comes back in the
+    address's language with every error beside its field, readable (WCAG 2.1 AA contrast),
+    never wider than the screen."""
+    from tests.support.a11y import low_contrast
+
+    base, _app, _smtp = apply_server
+    context = browser.new_context(base_url=base, viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"/apply?lang={language}")
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar"
+                                                               else "ltr")
+        assert page.locator("script").count() == 0
+        with page.expect_navigation():
+            page.locator("#submit").tap()
+        assert f"lang={language}" in page.url
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("#form-errors").is_visible()
+        assert page.locator("#full_name-error").is_visible()
+        assert page.locator("#consent-error").is_visible()
+        scroll, inner = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, f"/apply is {scroll} px wide on a {inner} px screen"
+        for selector in ("#form-errors", ".invalid-feedback", ".form-label", ".form-text",
+                         "legend", "#privacy-link"):
+            assert low_contrast(page, selector) == [], selector
+    finally:
+        context.close()
