@@ -43,7 +43,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("main.home", _l("Overview"), Permission.SIGNED_IN),
     NavItem("volunteers.index", _l("Volunteers"), Permission.MANAGE_REGISTERS),
     NavItem("applications.index", _l("Applications"), Permission.MANAGE_REGISTERS),
-    NavItem("imports.index", _l("Import"), Permission.MANAGE_REGISTERS),
+    # under "More": at 1280 px the bar keeps room for the language box beside "Applications"
+    NavItem("imports.index", _l("Import"), Permission.MANAGE_REGISTERS, more=True),
     NavItem("organisations.index", _l("Organisations"), Permission.MANAGE_REGISTERS, more=True),
     NavItem("sites.index", _l("Sites"), Permission.MANAGE_REGISTERS, more=True),
     NavItem("projects.index", _l("Projects"), Permission.MANAGE_REGISTERS),

@@ -134,9 +134,11 @@ def application_for_token(token: str, purpose: LinkPurpose) -> Application:
 
 
 def _links(application: Application) -> tuple[str, str]:
-    return (absolute_url("applications.confirm",
+    # the pages open in the language the applicant wrote in (``?lang=``, as public pages)
+    language = application.locale if application.locale in LANGUAGES else "en"
+    return (absolute_url("applications.confirm", lang=language,
                          token=link_token(application, LinkPurpose.CONFIRM)),
-            absolute_url("applications.withdraw",
+            absolute_url("applications.withdraw", lang=language,
                          token=link_token(application, LinkPurpose.WITHDRAW)))
 
 

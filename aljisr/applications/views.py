@@ -1,6 +1,10 @@
 """The applications blueprint: the public form (``/apply``, no account), its confirmation and
 withdrawal links, the privacy notice, and the coordinators' inbox (``/applications/``).
 
+The applicant's pages are public pages: the public layout (``public/base.html``, its small
+stylesheet, no script) and their language in the address (``?lang=``), the form and the privacy
+notice with their canonical and ``hreflang`` addresses (docs/architecture.md §6.18).
+
 Each rate limit is defined once, at the top of this module.
 """
 
@@ -52,6 +56,7 @@ from aljisr.formfields import country_choices
 from aljisr.i18n import LANGUAGES, _, get_locale, isolated_text
 from aljisr.listing import parse_page
 from aljisr.permissions import Permission, public, require
+from aljisr.public import seo
 from aljisr.text import clean_email
 from aljisr.web import field_error, render_form, run_action
 
@@ -157,7 +162,7 @@ def apply() -> Any:
     elif form.is_submitted() and (form.website.data or filled_too_fast(form.started.data)):
         # a script: dropped without a word, and answered as a person would be
         log.info("application dropped (%s)", "honeypot" if form.website.data else "too fast")
-        return redirect(url_for("applications.sent"))
+        return redirect(url_for("applications.sent", lang=_locale()))
     if form.validate_on_submit():
         try:
             services.submit_application(form.values(), locale=_locale())
@@ -169,11 +174,15 @@ def apply() -> Any:
                 field_error(form, error)
         else:
             db.session.commit()
-            return redirect(url_for("applications.sent"))
+            return redirect(url_for("applications.sent", lang=_locale()))
     while len(form.languages) < 3:  # room for more languages, without JavaScript
         form.languages.append_entry()
+    meta = seo.page_meta(
+        "applications.apply", _locale(), _("Apply to volunteer"),
+        _("Apply to volunteer with the Al Jisr Association in Morocco: no account needed, "
+          "up to three projects, your languages and dates; we answer by e-mail."))
     return render_form("applications/apply.html", form, has_projects=bool(projects),
-                       max_preferences=MAX_PREFERENCES)
+                       max_preferences=MAX_PREFERENCES, meta=meta)
 
 
 @bp.route("/apply/sent")
@@ -187,9 +196,13 @@ def sent() -> str:
 @bp.route("/apply/privacy")
 @public
 def privacy() -> str:
-    """The privacy notice, in the visitor's language."""
+    """The privacy notice, in the visitor's language (``?lang=``)."""
+    meta = seo.page_meta(
+        "applications.privacy", _locale(), _("Privacy notice for applicants"),
+        _("How the Al Jisr Association keeps and uses the data of people who apply to "
+          "volunteer, under Moroccan Law 09-08 and the GDPR: what, why, who sees it, how long."))
     return render_template(
-        "applications/privacy.html", version=CONSENT_VERSION,
+        "applications/privacy.html", meta=meta, version=CONSENT_VERSION,
         retention_days=int(current_app.config["APPLICATION_RETENTION_DAYS"]),
         unconfirmed_days=int(current_app.config["APPLICATION_UNCONFIRMED_DAYS"]),
         volunteer_years=int(current_app.config["PERSONAL_DATA_RETENTION_YEARS"]),

@@ -156,10 +156,12 @@ def past() -> str:
 @bp.route("/sitemap.xml")
 @public
 def sitemap() -> Response:
-    """Every public page in every language, each listing its alternates (sitemaps.org 0.9
+    """Every public page in every language (the application form and its privacy notice
+    too), each listing its alternates (sitemaps.org 0.9
     with ``xhtml:link`` alternates, as Google reads them)."""
     pages: list[tuple[str, dict[str, Any], Any]] = [
-        ("public.index", {}, None), ("public.catalogue", {}, None), ("public.past", {}, None)]
+        ("public.index", {}, None), ("public.catalogue", {}, None), ("public.past", {}, None),
+        ("applications.apply", {}, None), ("applications.privacy", {}, None)]
     pages += [("public.project", {"project_id": pid}, changed)
               for pid, changed in queries.sitemap_projects()]
     entries = [

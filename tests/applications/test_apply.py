@@ -49,7 +49,8 @@ def test_applying_queues_a_confirmation_in_the_applicants_language(client, db, p
     client.post("/language", data={"language": "fr", "next": "/apply"})
     response = client.post("/apply", data=apply_data(
         [garden.id, library.id], email="Elodie@Example.org", testimonial_consent="y"))
-    assert response.status_code == 302 and response.headers["Location"].endswith("/apply/sent")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/apply/sent?lang=fr")
     [application] = _applications(db)
     assert application.status is ApplicationStatus.NEW and application.confirmed_at is None
     assert application.email == "elodie@example.org" and application.locale == "fr"
@@ -150,7 +151,9 @@ def test_honeypot_and_too_fast_forms_are_dropped_silently(client, db, projects):
                  apply_data([projects[1].id], started="forged"),
                  apply_data([projects[1].id], started="")):
         response = client.post("/apply", data=data)
-        assert response.status_code == 302 and response.headers["Location"].endswith("/sent")
+        # the page a person is sent to, language and all
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/apply/sent?lang=en")
     assert _applications(db) == [] and db.session.scalar(
         sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
     assert "Check your e-mail" in client.get("/apply/sent").get_data(as_text=True)

@@ -27,6 +27,7 @@ def test_coordinator_maps_resolves_a_duplicate_and_commits(page, tmp_path):
     sign_out(page)
 
     sign_in(page, "coordinator@aljisr.example.org")
+    nav.get_by_role("button", name="More").click()  # "Import" is under "More"
     nav.get_by_role("link", name="Import", exact=True).click()
     page.locator("#batches-table").get_by_role("link", name="partner-list.csv").first.click()
 

@@ -257,7 +257,7 @@ def test_sitemap_lists_every_public_page_in_every_language_with_alternates(clien
     root = ElementTree.fromstring(response.data)
     urls = {u.findtext(f"{SITEMAP}loc"): u for u in root.iter(f"{SITEMAP}url")}
     paths = {re.sub(r"^https://aljisr.example.org", "", loc) for loc in urls}
-    expected = {"/", "/volunteer-projects", "/past-projects"} | {
+    expected = {"/", "/volunteer-projects", "/past-projects", "/apply", "/apply/privacy"} | {
         f"/volunteer-projects/{p.id}" for p in (site.garden, site.murals, site.past)}
     assert paths == {f"{path}?lang={code}" for path in expected for code in ("en", "fr", "ar")}
     entry = urls[f"https://aljisr.example.org/volunteer-projects/{site.garden.id}?lang=ar"]

@@ -44,7 +44,9 @@ def pages(db):
     factories.project(status=ProjectStatus.COMPLETED)
     db.session.commit()
     return ["/?lang=en", "/?lang=ar", "/volunteer-projects?lang=fr",
-            f"/volunteer-projects/{project.id}?lang=ar", "/past-projects?lang=en"]
+            f"/volunteer-projects/{project.id}?lang=ar", "/past-projects?lang=en",
+            f"/apply?lang=ar&project={project.id}", "/apply?lang=fr", "/apply/privacy?lang=en",
+            "/apply/sent?lang=ar"]
 
 
 def test_a_first_visit_to_a_public_page_stays_under_150_kb(client, pages):
