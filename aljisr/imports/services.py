@@ -38,7 +38,7 @@ from aljisr.imports.preview import (
     build_preview,
 )
 from aljisr.imports.preview import detected_date_order as detected_order
-from aljisr.imports.reading import DELIMITERS, ENCODINGS, Table, read_table
+from aljisr.imports.reading import DELIMITERS, ENCODINGS, Rows, Table, open_rows, read_table
 from aljisr.imports.values import DATE_ORDERS
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.volunteers import services as volunteer_services
@@ -111,6 +111,27 @@ def load_table(batch: ImportBatch, *, max_bytes: int) -> Table:
     return read_table(batch.file_name, batch.content, max_bytes=max_bytes,
                       encoding=batch.options.get("encoding"),
                       delimiter=batch.options.get("delimiter"))
+
+
+def open_batch_rows(batch: ImportBatch, *, max_bytes: int) -> Rows:
+    """The pending batch's file opened as a stream with its current options
+    (:func:`~aljisr.imports.reading.open_rows`: its rows read as they are used), for the
+    worker's jobs.
+
+    :raises NotAllowed: the batch is no longer pending (its file is gone).
+    :raises ReadError: as :func:`open_rows`.
+    """
+    if batch.status != PENDING or batch.content is None:
+        raise NotAllowed(_("This import has already been committed or discarded."))
+    return open_rows(batch.file_name, batch.content, max_bytes=max_bytes,
+                     encoding=batch.options.get("encoding"),
+                     delimiter=batch.options.get("delimiter"))
+
+
+def organisation_of(batch: ImportBatch) -> tuple[int, str] | None:
+    """(id, name) of the sending organisation the batch's volunteers come with, or None."""
+    organisation = sending_organisation(batch.organisation_id)
+    return (organisation.id, organisation.name) if organisation else None
 
 
 def refuse_if_busy(batch: ImportBatch) -> None:
@@ -200,7 +221,7 @@ def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | No
     return table
 
 
-def preview(batch: ImportBatch, table: Table,
+def preview(batch: ImportBatch, table: Table | Rows,
             progress: Callable[[int, int], None] | None = None) -> Preview:
     """Every row of the batch's file checked (see :func:`build_preview`; ``progress`` is
     called with (rows checked, rows) as it goes)."""
