@@ -149,6 +149,7 @@ def _run_commit(batch: ImportBatch, actor: Any) -> None:
 
     if batch.preview is not None:  # checked by the preview job: only the duplicates again
         result = Preview.from_stored(batch.preview)
+        db.session.expire(batch, ["preview"])  # its JSON is no longer needed: let it go
         refresh_duplicates(result, progress=progress)
     else:
         result = services.preview(
