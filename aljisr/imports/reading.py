@@ -7,6 +7,7 @@ they are used, so that a large file is never held as one table in memory: a CSV 
 incremental decoder and :mod:`csv`, a workbook row by row from python-calamine), or as one
 :class:`Table` of text cells for a small file's page (:func:`read_table`). Every refusal is a
 :class:`ReadError` whose message names the file, and the row or cell where there is one.
+See docs/architecture.md §6.17.
 """
 
 from __future__ import annotations
