@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -78,6 +79,10 @@ class Table:
         """(row number, cells) of each row, as :meth:`Rows.records`."""
         return zip(self.row_numbers, self.rows, strict=True)
 
+    def head(self, count: int) -> list[list[str]]:
+        """The first ``count`` rows' cells (a sample for the mapping page)."""
+        return self.rows[:count]
+
     def errors_at(self, number: int) -> list[tuple[int, str]]:
         """(column index, message) of the unusable cells of row ``number``."""
         if not self.cell_errors:
@@ -112,6 +117,15 @@ class Rows:
         :raises ReadError: a CSV that cannot be decoded or parsed further on (line named).
         """
         return _data_records(self.opener(), len(self.headers))
+
+    def head(self, count: int) -> list[list[str]]:
+        """The first ``count`` rows' cells (a sample for the mapping page), read from the
+        beginning of the file only."""
+        records = self.records()
+        try:
+            return [cells for _number, cells in itertools.islice(records, count)]
+        finally:
+            records.close()
 
     def errors_at(self, number: int) -> list[tuple[int, str]]:
         """(column index, message) of the unusable cells of row ``number``."""

@@ -70,7 +70,7 @@ def start_batch(file_name: str, data: bytes, *, organisation_id: int | None, act
     """
     sending_organisation(organisation_id)
     file_name = PurePath(file_name.replace("\\", "/")).name or "file"
-    table = read_table(file_name, data, max_bytes=max_bytes, size=size)
+    table = open_rows(file_name, data, max_bytes=max_bytes, size=size)
     targets = automatic_mapping(table.headers, queries.remembered_mapping(organisation_id))
     batch = ImportBatch(
         file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(),
@@ -163,20 +163,20 @@ def queue_job(batch: ImportBatch, job: str, *, actor: Any,
     db.session.flush()
 
 
-def detected_date_order(batch: ImportBatch, table: Table) -> str | None:
+def detected_date_order(batch: ImportBatch, table: Table | Rows) -> str | None:
     """The date order the batch's date columns show (None: they cannot tell)."""
     return detected_order(table, batch.options.get("targets") or [])
 
 
 def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | None,
                 date_order: str | None, targets: Sequence[str] | None,
-                max_bytes: int) -> Table:
+                max_bytes: int) -> Rows:
     """Change how the pending batch is read: encoding and delimiter (CSV), date order, and
     one target per column. A change of encoding or delimiter re-detects the columns.
 
     The rows checked with the previous options (``preview``) are dropped.
 
-    :returns: the file read with the new options.
+    :returns: the file opened with the new options (its rows read as they are used).
     :raises DomainError: an unknown choice, a target chosen for two columns (``field``).
     :raises NotAllowed: the worker is checking or importing the batch.
     :raises ReadError: the file cannot be read that way.
@@ -195,8 +195,8 @@ def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | No
     options.update(encoding=encoding or options.get("encoding"),
                    delimiter=delimiter or options.get("delimiter"),
                    date_order=date_order or None)
-    table = read_table(batch.file_name, batch.content or b"", max_bytes=max_bytes,
-                       encoding=options["encoding"], delimiter=options["delimiter"])
+    table = open_rows(batch.file_name, batch.content or b"", max_bytes=max_bytes,
+                      encoding=options["encoding"], delimiter=options["delimiter"])
     if reread or targets is None or len(targets) != len(table.headers):
         targets = automatic_mapping(table.headers,
                                     queries.remembered_mapping(batch.organisation_id))

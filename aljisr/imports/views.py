@@ -99,7 +99,7 @@ def options(batch_id: int) -> Any:
                 db.session.commit()
                 return redirect(url_for("imports.preview", batch_id=batch.id))
     try:
-        table = table or services.load_table(batch, max_bytes=_max_bytes())
+        table = table or services.open_batch_rows(batch, max_bytes=_max_bytes())
     except DomainError as error:
         form.form_errors.append(error.message)
         table = None
