@@ -86,3 +86,15 @@ def test_the_worker_checks_a_large_file_without_reading_it_as_one_table(as_role,
     assert len(batch.preview["rows"]) == 1_200
     assert batch.preview["rows"][-1]["number"] == 1_201
     assert watched and watched[0].furthest == len(batch.content)
+
+
+def test_a_byte_that_cannot_be_decoded_far_into_the_file_is_named_not_a_500(as_role, db):
+    client, _user = as_role("coordinator")
+    # Windows-1252 for the sniffed beginning, then a byte that code page does not define
+    data = _large_csv(4_000) + "Zoé;Martin;z@example.org;x\r\n".encode(
+        "cp1252") + b"Bad;\x81;b@example.org;x\r\n"
+    assert len(data) > reading.SNIFF_BYTES
+    batch_id = _batch_id(_upload(client, "late.csv", data=data))
+    page = client.get(f"/imports/{batch_id}/options")
+    assert page.status_code == 200
+    assert "late.csv cannot be read as cp1252" in page.get_data(as_text=True)
