@@ -24,7 +24,14 @@ Each phase's CPU time of this process is given beside its wall clock (``cpu_s``)
 shared machine it says what the phase costs whatever the load (the database server's own
 time is not in it). The peak memory of the process (``ru_maxrss``) and the load average
 before and after are printed, and everything written to ``bench/results.json`` under
-``"imports"`` only. Target (issue 16): 10,000 rows previewed and imported in under 30 s on
+``"imports"`` only.
+
+**Memory** (``--memory``, on by default): the preview and commit of 1,000 and of 10,000 rows
+are run again on SQLite, each in a fresh subprocess under :mod:`tracemalloc`: the peak of the
+Python memory allocated during the two jobs, above what was held before them (the file's
+bytes and the app), and the subprocess's RSS high-water mark. Bounded memory means the
+10,000-row peak is not ten times the 1,000-row one. (tracemalloc slows Python down: these
+runs are not timed.) Target (issue 16): 10,000 rows previewed and imported in under 30 s on
 the project's machine.
 """
 
@@ -35,9 +42,11 @@ import json
 import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -67,7 +76,7 @@ def make_csv(rows: int, seed: int = 7) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("cp1252", errors="replace")
 
 
-def measure(rows: int, database: str) -> dict[str, float | int | str]:
+def measure(rows: int, database: str, *, trace: bool = False) -> dict[str, float | int | str]:
     """Import a generated file of ``rows`` rows into a fresh database: ``"sqlite"`` (a file
     in a temporary folder) or a PostgreSQL server's URL (a database of its own, dropped
     afterwards). The preview and the commit run as the worker runs them
@@ -109,22 +118,32 @@ def measure(rows: int, database: str) -> dict[str, float | int | str]:
             db.session.commit()
             read, read_cpu = time.perf_counter() - started, time.process_time() - cpu
 
+            db.session.expire_all()
+            if trace:
+                tracemalloc.start()
+                baseline = tracemalloc.get_traced_memory()[0]
             started, cpu = time.perf_counter(), time.process_time()
             assert jobs.claim_next() == batch_id
             assert jobs.run_job(batch_id) == "done"
+            if trace:
+                preview_peak = tracemalloc.get_traced_memory()[1] - baseline
             preview, preview_cpu = time.perf_counter() - started, time.process_time() - cpu
 
             db.session.expire_all()
             batch = db.session.get(ImportBatch, batch_id)
             shown = Preview.from_stored(batch.preview or {})
             started, cpu = time.perf_counter(), time.process_time()
-            planned = services.plan_commit(batch, shown, {})
-            services.queue_job(batch, COMMIT_JOB, actor=None,
-                               choices={row.number: choice for row, choice in planned})
+            choices = {row.number: choice
+                       for row, choice in services.plan_commit(batch, shown, {})}
+            del shown  # the page's, in another process
+            services.queue_job(batch, COMMIT_JOB, actor=None, choices=choices)
             db.session.commit()
             assert jobs.claim_next() == batch_id
             state = jobs.run_job(batch_id)
             commit, commit_cpu = time.perf_counter() - started, time.process_time() - cpu
+            if trace:
+                peak = tracemalloc.get_traced_memory()[1] - baseline
+                tracemalloc.stop()
             db.session.expire_all()
             batch = db.session.get(ImportBatch, batch_id)
             assert state == "done", batch.job_error
@@ -136,6 +155,12 @@ def measure(rows: int, database: str) -> dict[str, float | int | str]:
             from tests.support.databases import drop_postgres_database
 
             drop_postgres_database(database, name)
+    if trace:
+        return {"rows": rows, "bytes": len(data),
+                "preview_peak_mb": round(preview_peak / 2**20, 1),
+                "preview_commit_peak_mb": round(peak / 2**20, 1),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "created": counts["created"]}
     return {"database": "postgresql" if name else "sqlite", "rows": rows, "bytes": len(data),
             "read_s": round(read, 2), "preview_s": round(preview, 2),
             "commit_s": round(commit, 2), "total_s": round(read + preview + commit, 2),
@@ -149,6 +174,14 @@ def measure(rows: int, database: str) -> dict[str, float | int | str]:
             "loadavg_after": round(os.getloadavg()[0], 2)}
 
 
+def memory(rows: int) -> dict[str, object]:
+    """:func:`measure` with ``trace`` in a fresh subprocess (SQLite), so that each size's
+    high-water marks are its own."""
+    out = subprocess.run([sys.executable, __file__, "--memory-child", str(rows)], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -156,7 +189,13 @@ def main() -> None:
         "ALJISR_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
         help="a PostgreSQL server's URL (a database of its own is created); '' to skip")
     parser.add_argument("--no-save", action="store_true", help="print only")
+    parser.add_argument("--no-memory", action="store_true",
+                        help="skip the memory runs (1,000 and 10,000 rows, traced)")
+    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_child:
+        print(json.dumps(measure(args.memory_child, "sqlite", trace=True)))
+        return
     figures: dict[str, object] = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                                time.gmtime()),
                                   "target_s": 30}
@@ -165,6 +204,14 @@ def main() -> None:
     if args.postgresql:
         figures["postgresql"] = measure(args.rows, args.postgresql)
         print(json.dumps(figures["postgresql"], indent=2), flush=True)
+    if not args.no_memory:
+        small, large = memory(1_000), memory(10_000)
+        figures["memory"] = {
+            "sqlite_1000": small, "sqlite_10000": large,
+            "ratio_10000_to_1000": round(large["preview_commit_peak_mb"]
+                                         / small["preview_commit_peak_mb"], 2),
+            "loadavg_after": round(os.getloadavg()[0], 2)}
+        print(json.dumps(figures["memory"], indent=2), flush=True)
     if not args.no_save:
         # other benchmarks write other keys: read, change "imports" only, write
         results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

@@ -7,9 +7,12 @@ A view queues the job (:func:`aljisr.imports.services.queue_job`); the worker's 
 UPDATE SKIP LOCKED`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite; a job whose worker died
 is claimed again once its lease (``IMPORT_JOB_LEASE_SECONDS``) has run out.
 
-**Preview.** The rows are checked (:func:`aljisr.imports.services.preview`), the progress
-written every :data:`~aljisr.imports.preview.CHUNK` rows on a connection of its own, and
-what the page shows kept in ``ImportBatch.preview``.
+**Preview.** The file is read as a stream (:func:`aljisr.imports.services.open_batch_rows`):
+once to count its rows and detect its date order, then again as its rows are checked
+(:func:`aljisr.imports.preview.check_rows`), :data:`~aljisr.imports.preview.CHUNK` rows at a
+time, each chunk turned into what the page shows at once (so the file's rows are never all
+held as one table), the progress written after each chunk on a connection of its own; the
+whole kept in ``ImportBatch.preview``.
 
 **Commit.** The rows kept by the preview job are looked up again for duplicates (the
 register may have changed since; the rows themselves are checked again only when no preview
@@ -48,7 +51,14 @@ from aljisr.imports.models import (
     ImportBatch,
     ImportRecord,
 )
-from aljisr.imports.preview import Preview, refresh_duplicates
+from aljisr.imports.preview import (
+    Preview,
+    check_rows,
+    refresh_duplicates,
+    stored_head,
+    stored_row,
+    survey,
+)
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +121,17 @@ def _finish(batch_id: int, **values: Any) -> None:
 
 def _run_preview(batch: ImportBatch) -> None:
     batch_id = batch.id
-    table = services.load_table(batch, max_bytes=_max_bytes())
-    result = services.preview(batch, table,
-                              progress=lambda done, total: _write_progress(batch_id, done, total))
-    stored = result.stored()
+    source = services.open_batch_rows(batch, max_bytes=_max_bytes())
+    targets = batch.options["targets"]
+    detected, total = survey(source, targets)
+    order = batch.options.get("date_order") or detected
+    rows: list[dict[str, Any]] = []
+    for chunk in check_rows(source, targets, order=order,
+                            organisation=services.organisation_of(batch)):
+        rows += [stored_row(row) for row in chunk]
+        _write_progress(batch_id, len(rows), total)
+    stored = {**stored_head(source, targets, order, detected), "rows": rows}
+    del source, rows
     db.session.rollback()  # end the read before writing (SQLite: a fresh snapshot)
     _finish(batch_id, preview=stored, job_state=DONE, progress_done=len(stored["rows"]),
             progress_total=len(stored["rows"]))
@@ -132,10 +149,11 @@ def _run_commit(batch: ImportBatch, actor: Any) -> None:
 
     if batch.preview is not None:  # checked by the preview job: only the duplicates again
         result = Preview.from_stored(batch.preview)
+        db.session.expire(batch, ["preview"])  # its JSON is no longer needed: let it go
         refresh_duplicates(result, progress=progress)
     else:
-        result = services.preview(batch, services.load_table(batch, max_bytes=_max_bytes()),
-                                  progress=progress)
+        result = services.preview(
+            batch, services.open_batch_rows(batch, max_bytes=_max_bytes()), progress=progress)
     rows = len(result.rows)
     if result.needs_date_order:
         raise DomainError(_("Say whether dates are written day first or month first."))

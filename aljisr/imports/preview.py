@@ -10,7 +10,7 @@ by the same keys (e-mail in any case; normalised name and date of birth).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -21,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 
 from aljisr.i18n import _
 from aljisr.imports.mapping import TARGETS
-from aljisr.imports.reading import Table, column_letter
+from aljisr.imports.reading import Rows, Table, column_letter
 from aljisr.imports.values import (
     detect_date_order,
     parse_country,
@@ -69,7 +69,7 @@ class PreviewRow:
 class Preview:
     """Every row of a file checked; ``date_order`` the order used (None: ask)."""
 
-    table: Table
+    table: Table | Rows
     targets: list[str]
     date_order: str | None
     detected_date_order: str | None
@@ -93,23 +93,9 @@ class Preview:
         checked values are kept too (dates ISO 8601, enums by value), so that the commit need
         not check the rows again: only their duplicates, which the register may have
         changed (:func:`refresh_duplicates`)."""
-        return {
-            "notes": [str(note) for note in self.table.notes],
-            "headers": list(self.table.headers),
-            "targets": self.targets,
-            "date_order": self.date_order,
-            "detected_date_order": self.detected_date_order,
-            "rows": [{
-                "index": row.index, "number": row.number, "name": row.name,
-                "valid": row.values is not None,
-                "values": _json_values(row.values) if row.values is not None else None,
-                "errors": [[str(where), str(message)] for where, message in row.errors],
-                "duplicates": [[d.volunteer.id, d.volunteer.full_name, d.same_email,
-                                d.same_name_and_birth] for d in row.duplicates],
-                "same_as_row": row.same_as_row, "choices": list(row.choices),
-                "default": row.default,
-            } for row in self.rows],
-        }
+        return {**stored_head(self.table, self.targets, self.date_order,
+                              self.detected_date_order),
+                "rows": [stored_row(row) for row in self.rows]}
 
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> Preview:
@@ -127,6 +113,27 @@ class Preview:
         table = SimpleNamespace(notes=data["notes"], headers=data.get("headers", []))
         return cls(table,  # type: ignore[arg-type]
                    data["targets"], data["date_order"], data["detected_date_order"], rows)
+
+
+def stored_head(table: Table | Rows, targets: Sequence[str], date_order: str | None,
+                detected: str | None) -> dict[str, Any]:
+    """A stored preview's (:meth:`Preview.stored`) values other than its rows."""
+    return {"notes": [str(note) for note in table.notes], "headers": list(table.headers),
+            "targets": list(targets), "date_order": date_order, "detected_date_order": detected}
+
+
+def stored_row(row: PreviewRow) -> dict[str, Any]:
+    """One row of a stored preview (:meth:`Preview.stored`), JSON-ready."""
+    return {
+        "index": row.index, "number": row.number, "name": row.name,
+        "valid": row.values is not None,
+        "values": _json_values(row.values) if row.values is not None else None,
+        "errors": [[str(where), str(message)] for where, message in row.errors],
+        "duplicates": [[d.volunteer.id, d.volunteer.full_name, d.same_email,
+                        d.same_name_and_birth] for d in row.duplicates],
+        "same_as_row": row.same_as_row, "choices": list(row.choices),
+        "default": row.default,
+    }
 
 
 #: Values kept as ISO 8601 dates in a stored preview.
@@ -177,39 +184,75 @@ def _column_of(targets: Sequence[str], target: str) -> int | None:
     return targets.index(target) if target in targets else None
 
 
-def build_preview(table: Table, targets: Sequence[str], *, date_order: str | None,
+def build_preview(table: Table | Rows, targets: Sequence[str], *, date_order: str | None,
                   organisation: tuple[int, str] | None,
                   progress: Callable[[int, int], None] | None = None) -> Preview:
-    """Check every row of ``table`` read with one target per column (``targets``).
-
-    Rows are checked :data:`CHUNK` at a time: each chunk's likely duplicates are looked up
-    in a few queries (:func:`~aljisr.volunteers.queries.find_likely_duplicates_many`).
+    """Check every row of ``table`` read with one target per column (``targets``), every
+    checked row kept (for a page or the command line; the worker uses :func:`check_rows`).
 
     :param date_order: ``"dmy"``/``"mdy"``, or None to detect it from the date columns.
     :param organisation: (id, name) of the sending organisation the volunteers come with.
     :param progress: called after each chunk with (rows checked, rows in the file).
     """
-    targets = list(targets)
-    detected = detected_date_order(table, targets)
+    detected, total = survey(table, targets)
     order = date_order or detected
-    rules = FormRules(organisation)
     rows: list[PreviewRow] = []
-    for start in range(0, len(table.rows), CHUNK):
-        chunk = [_check_row(table, targets, index, order, organisation, rules)
-                 for index in range(start, min(start + CHUNK, len(table.rows)))]
-        _find_duplicates(chunk)
+    for chunk in check_rows(table, targets, order=order, organisation=organisation):
         rows += chunk
         if progress is not None:
-            progress(len(rows), len(table.rows))
-    _mark_duplicates(rows)
-    return Preview(table, targets, order, detected, rows)
+            progress(len(rows), total)
+    return Preview(table, list(targets), order, detected, rows)
 
 
-def detected_date_order(table: Table, targets: Sequence[str]) -> str | None:
+def survey(table: Table | Rows, targets: Sequence[str]) -> tuple[str | None, int]:
+    """(the date order the file's date columns show, None if they cannot tell; the number of
+    rows), in one reading of the file."""
+    date_columns = [i for i, t in enumerate(targets) if t in DATE_TARGETS]
+    total = 0
+
+    def dates() -> Iterator[str]:
+        nonlocal total
+        for _number, cells in table.records():
+            total += 1
+            for column in date_columns:
+                yield cells[column]
+
+    order = detect_date_order(dates())
+    return order, total
+
+
+def check_rows(table: Table | Rows, targets: Sequence[str], *, order: str | None,
+               organisation: tuple[int, str] | None) -> Iterator[list[PreviewRow]]:
+    """Check the rows of ``table`` as they are read, :data:`CHUNK` at a time: each chunk's
+    likely duplicates are looked up in a few queries
+    (:func:`~aljisr.volunteers.queries.find_likely_duplicates_many`), its duplicates inside
+    the file marked against the rows before it, then the chunk is given to the caller (which
+    keeps or stores it): the file's rows are never all held at once.
+
+    :param order: ``"dmy"``/``"mdy"``, or None (dates other than ISO are then refused).
+    """
+    targets = list(targets)
+    rules = FormRules(organisation)
+    seen: dict[tuple[Any, ...], int] = {}
+    chunk: list[PreviewRow] = []
+    for index, (number, cells) in enumerate(table.records()):
+        chunk.append(_check_row(table, targets, index, number, cells, order, organisation,
+                                rules))
+        if len(chunk) == CHUNK:
+            _find_duplicates(chunk)
+            _mark_duplicates(chunk, seen)
+            yield chunk
+            chunk = []
+    if chunk:
+        _find_duplicates(chunk)
+        _mark_duplicates(chunk, seen)
+        yield chunk
+
+
+def detected_date_order(table: Table | Rows, targets: Sequence[str]) -> str | None:
     """The date order the file's date columns show (``"dmy"``/``"mdy"``), None when they
     cannot tell (see :func:`~aljisr.imports.values.detect_date_order`)."""
-    date_columns = [i for i, t in enumerate(targets) if t in DATE_TARGETS]
-    return detect_date_order(row[i] for row in table.rows for i in date_columns)
+    return survey(table, targets)[0]
 
 
 #: Rows checked between two duplicate look-ups (and progress reports).
@@ -290,29 +333,28 @@ class FormRules:
         return form.validate()
 
 
-def _where(table: Table, index: int, column: int | None, label: Any) -> str:
+def _where(table: Table | Rows, number: int, column: int | None, label: Any) -> str:
     if column is None:
         return str(label)
     if table.kind == "vef":
         return f"{table.headers[column]} · {label}"
-    return str(_("Row %(row)s, column %(column)s · %(label)s", row=table.row_numbers[index],
+    return str(_("Row %(row)s, column %(column)s · %(label)s", row=number,
                  column=column_letter(column), label=label))
 
 
-def _check_row(table: Table, targets: list[str], index: int, order: str | None,
-               organisation: tuple[int, str] | None, rules: FormRules) -> PreviewRow:
-    cells = table.rows[index]
+def _check_row(table: Table | Rows, targets: list[str], index: int, row_number: int,
+               cells: list[str], order: str | None, organisation: tuple[int, str] | None,
+               rules: FormRules) -> PreviewRow:
     errors: list[tuple[str, str]] = []
-    for (row_index, column), message in table.cell_errors.items():
-        if row_index == index:
-            errors.append((_where(table, index, column, table.headers[column]), message))
+    for column, message in table.errors_at(row_number):
+        errors.append((_where(table, row_number, column, table.headers[column]), message))
 
     def cell(target: str) -> str:
         column = _column_of(targets, target)
         return cells[column] if column is not None else ""
 
     def error(target: str, message: str) -> None:
-        errors.append((_where(table, index, _column_of(targets, target), TARGETS[target]),
+        errors.append((_where(table, row_number, _column_of(targets, target), TARGETS[target]),
                        message))
 
     data: MultiDict[str, str] = MultiDict()
@@ -387,7 +429,7 @@ def _check_row(table: Table, targets: list[str], index: int, order: str | None,
                 error(target, message)
             else:
                 errors.append((str(form[name].label.text), message))
-    row = PreviewRow(index, table.row_numbers[index], full_name, None, errors)
+    row = PreviewRow(index, row_number, full_name, None, errors)
     if valid and not errors:
         values = form.values()
         mapped = set(sources) | {"sending_organisation_id"} if organisation else set(sources)
@@ -406,9 +448,14 @@ def _find_duplicates(rows: list[PreviewRow]) -> None:
         row.duplicates = duplicates
 
 
-def _mark_duplicates(rows: list[PreviewRow]) -> None:
-    """Set each valid row's duplicates inside the file, its choices and its default."""
-    seen: dict[tuple[Any, ...], int] = {}
+def _mark_duplicates(rows: list[PreviewRow],
+                     seen: dict[tuple[Any, ...], int] | None = None) -> None:
+    """Set each valid row's duplicates inside the file, its choices and its default.
+
+    :param seen: the keys of the file's rows before ``rows`` ({key: row number}), added to
+        (the file checked a chunk at a time).
+    """
+    seen = {} if seen is None else seen
     for row in rows:
         if row.values is None:
             continue

@@ -2,8 +2,12 @@
 delimiter, a byte-order mark, quoted line breaks), XLSX and ODS (python-calamine), and
 Volunteer Exchange Forms (VEF XML, read with defusedxml so that no entity is ever resolved).
 
-Everything comes out as one :class:`Table` of text cells; every refusal is a
+A file is read as a stream (:func:`open_rows`: a :class:`Rows` whose records are read as
+they are used, so that a large file is never held as one table in memory: a CSV through an
+incremental decoder and :mod:`csv`, a workbook row by row from python-calamine), or as one
+:class:`Table` of text cells for a small file's page (:func:`read_table`). Every refusal is a
 :class:`ReadError` whose message names the file, and the row or cell where there is one.
+See docs/architecture.md §6.22.
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import PurePath
-from typing import Any
+from typing import Any, BinaryIO
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -67,6 +73,63 @@ class Table:
     notes: list[str] = field(default_factory=list)
     cell_errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells) of each row, as :meth:`Rows.records`."""
+        return zip(self.row_numbers, self.rows, strict=True)
+
+    def head(self, count: int) -> list[list[str]]:
+        """The first ``count`` rows' cells (a sample for the mapping page)."""
+        return self.rows[:count]
+
+    def errors_at(self, number: int) -> list[tuple[int, str]]:
+        """(column index, message) of the unusable cells of row ``number``."""
+        if not self.cell_errors:
+            return []
+        index = self.row_numbers.index(number)
+        return sorted((column, message) for (row, column), message in self.cell_errors.items()
+                      if row == index)
+
+
+@dataclass
+class Rows:
+    """A volunteer list being read as a stream: its header and options are read, its rows are
+    read again from the file each time :meth:`records` is called, as they are used.
+
+    ``errors`` maps (row number, column index) to a message for cells that cannot be used;
+    ``notes`` as :class:`Table`'s.
+    """
+
+    file_name: str
+    kind: str
+    headers: list[str]
+    opener: Callable[[], Iterator[tuple[int, list[str]]]]
+    encoding: str | None = None
+    delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number in the file, cells as long as ``headers``) of each row after the
+        header, blank rows left out, read from the file as they are used.
+
+        :raises ReadError: a CSV that cannot be decoded or parsed further on (line named).
+        """
+        return _data_records(self.opener(), len(self.headers))
+
+    def head(self, count: int) -> list[list[str]]:
+        """The first ``count`` rows' cells (a sample for the mapping page), read from the
+        beginning of the file only."""
+        records = self.records()
+        try:
+            return [cells for _number, cells in itertools.islice(records, count)]
+        finally:
+            records.close()
+
+    def errors_at(self, number: int) -> list[tuple[int, str]]:
+        """(column index, message) of the unusable cells of row ``number``."""
+        return sorted((column, message) for (row, column), message in self.errors.items()
+                      if row == number) if self.errors else []
+
 
 def file_kind(file_name: str) -> str:
     """``"csv"``, ``"xlsx"``, ``"ods"`` or ``"vef"`` from the file's extension.
@@ -103,9 +166,13 @@ def read_upload(upload: Any, max_bytes: int) -> tuple[str, bytes, int]:
     return upload.filename or "file", data, size
 
 
-def read_table(file_name: str, data: bytes, *, max_bytes: int, encoding: str | None = None,
-               delimiter: str | None = None, size: int | None = None) -> Table:
-    """Read ``data`` (the whole file) as a :class:`Table`.
+def open_rows(file_name: str, data: bytes | BinaryIO, *, max_bytes: int,
+              encoding: str | None = None, delimiter: str | None = None,
+              size: int | None = None) -> Rows:
+    """Open ``data`` (the file's bytes, or a seekable binary file) as :class:`Rows`: the
+    header, encoding and delimiter are read now (detection reads a bounded beginning of the
+    file, and checks that the whole of it decodes without keeping it), the rows as they are
+    used.
 
     :param max_bytes: the largest file accepted (``IMPORT_MAX_BYTES``).
     :param encoding, delimiter: CSV only; None detects them.
@@ -115,44 +182,125 @@ def read_table(file_name: str, data: bytes, *, max_bytes: int, encoding: str | N
         well-formed, an XML entity declaration, or all rows in one column.
     """
     kind = file_kind(file_name)
-    size = max(size or 0, len(data))
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    source.seek(0, 2)
+    size = max(size or 0, source.tell())
+    source.seek(0)
     if size > max_bytes:
         raise ReadError(_("%(file)s is too large (%(size)s MB); the limit is %(limit)s MB.",
                           file=file_name, size=f"{size / 2**20:.1f}",
                           limit=f"{max_bytes / 2**20:g}"))
-    if not data.strip():
+    if not _has_content(source):
         raise ReadError(_("%(file)s is empty.", file=file_name))
+    notes: list[str] = []
+    errors: dict[tuple[int, int], str] = {}
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
     if kind == "csv":
-        table = _read_csv(file_name, data, encoding, delimiter)
+        encoding, delimiter, opener = _open_csv(file_name, source, encoding, delimiter)
     elif kind == "vef":
-        table = _read_vef(file_name, data)
+        encoding = delimiter = None
+        opener = _read_vef(file_name, source)
     else:
-        table = _read_workbook(file_name, data, kind)
-    if not table.rows:
+        encoding = delimiter = None
+        opener, merged = _open_workbook(file_name, source, kind)
+        (_check_formulas if kind == "xlsx" else _check_ods_formulas)(source, notes, errors)
+    records = _cleaned(opener())
+    first = next(records, None)
+    if first is None:
+        raise ReadError(_("%(file)s is empty.", file=file_name))
+    headers = first[1]
+    while headers and not headers[-1]:
+        headers.pop()
+    if next(records, None) is None:
         raise ReadError(_("%(file)s holds a header row but no volunteer.", file=file_name))
-    if kind != "vef" and len(table.headers) == 1:
+    records.close()
+    if kind != "vef" and len(headers) == 1:
         raise ReadError(_("Every row of %(file)s lands in one column: choose the delimiter "
                           "the file uses (or save it again with commas or semicolons).",
                           file=file_name))
-    return table
+    _check_merged(errors, merged, len(headers))
+    return Rows(file_name, kind, headers, opener, encoding, delimiter, notes, errors)
+
+
+def read_table(file_name: str, data: bytes | BinaryIO, *, max_bytes: int,
+               encoding: str | None = None, delimiter: str | None = None,
+               size: int | None = None) -> Table:
+    """Read ``data`` (the whole file) as one :class:`Table` (:func:`open_rows`, every row
+    kept): for a small file's page and the command line; a large file is checked by the
+    worker from :func:`open_rows`.
+
+    :raises ReadError: as :func:`open_rows`.
+    """
+    stream = open_rows(file_name, data, max_bytes=max_bytes, encoding=encoding,
+                       delimiter=delimiter, size=size)
+    rows, numbers = [], []
+    for number, cells in stream.records():
+        rows.append(cells)
+        numbers.append(number)
+    index = {number: i for i, number in enumerate(numbers)}
+    cell_errors = {(index[number], column): message
+                   for (number, column), message in stream.errors.items() if number in index}
+    return Table(file_name, stream.kind, stream.headers, rows, numbers, stream.encoding,
+                 stream.delimiter, stream.notes, cell_errors)
+
+
+def _has_content(source: BinaryIO) -> bool:
+    """Whether the file holds anything but white space (read in blocks, nothing kept)."""
+    try:
+        while block := source.read(1 << 16):
+            if block.strip():
+                return True
+        return False
+    finally:
+        source.seek(0)
+
+
+def _cleaned(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """Blank records dropped; cells trimmed and un-neutralised (:func:`unneutralise`)."""
+    for number, cells in records:
+        cells = [unneutralise(c.strip()) for c in cells]
+        if any(cells):
+            yield number, cells
+
+
+def _data_records(records: Iterator[tuple[int, list[str]]],
+                  width: int) -> Iterator[tuple[int, list[str]]]:
+    """The records after the header (the first non-blank one), each as long as the header."""
+    cleaned = _cleaned(records)
+    next(cleaned, None)
+    pad = [""] * width
+    for number, cells in cleaned:
+        yield number, (cells + pad)[:width]
 
 
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def detect_encoding(data: bytes) -> str:
-    """The file's encoding: a byte-order mark first, then UTF-8 if it decodes, then
-    charset-normalizer's best guess (cp1252 if it has none)."""
-    if data.startswith(codecs.BOM_UTF8):
+#: Bytes read at the beginning of a file to detect its encoding and delimiter.
+SNIFF_BYTES = 200_000
+
+
+def detect_encoding(data: bytes | BinaryIO) -> str:
+    """The file's encoding: a byte-order mark first, then UTF-8 if the whole file decodes
+    (checked block by block, nothing kept), then charset-normalizer's best guess on its first
+    :data:`SNIFF_BYTES` (cp1252 if it has none)."""
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    source.seek(0)
+    prefix = source.read(SNIFF_BYTES)
+    source.seek(0)
+    if prefix.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if prefix.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     try:
-        data.decode("utf-8")
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        while block := source.read(1 << 16):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         from charset_normalizer import from_bytes  # only for files not in UTF-8
 
-        best = from_bytes(data[:200_000]).best()
+        best = from_bytes(prefix).best()
         if best is None:
             return "cp1252"
         # a short Western text reads the same in several code pages: say the one Windows
@@ -160,11 +308,13 @@ def detect_encoding(data: bytes) -> str:
         text = str(best)
         for preferred in WESTERN:
             try:
-                if data[:200_000].decode(preferred) == text:
+                if prefix.decode(preferred) == text:
                     return preferred
             except UnicodeDecodeError:
                 continue
         return best.encoding
+    finally:
+        source.seek(0)
     return "utf-8"
 
 
@@ -179,34 +329,49 @@ def detect_delimiter(text: str) -> str:
         return max(DELIMITERS, key=lambda d: counts[d])
 
 
-def _read_csv(file_name: str, data: bytes, encoding: str | None,
-              delimiter: str | None) -> Table:
-    encoding = encoding or detect_encoding(data)
-    if b"\x00" in data[:65536] and not encoding.lower().startswith(("utf-16", "utf-32")):
+def _open_csv(file_name: str, source: BinaryIO, encoding: str | None, delimiter: str | None,
+              ) -> tuple[str, str, Callable[[], Iterator[tuple[int, list[str]]]]]:
+    """(encoding, delimiter, opener): both detected from the file's beginning unless given;
+    ``opener()`` reads the records from the start of the file as they are used (an
+    incremental decoder under :func:`csv.reader`)."""
+    encoding = encoding or detect_encoding(source)
+    prefix = source.read(SNIFF_BYTES)
+    source.seek(0)
+    if b"\x00" in prefix[:65536] and not encoding.lower().startswith(("utf-16", "utf-32")):
         # text in a one-byte encoding or UTF-8 never holds NUL: an image, a PDF... renamed
         raise ReadError(_("%(file)s is not a spreadsheet or a text file (it holds binary "
                           "data): send a CSV, XLSX or ODS spreadsheet or a VEF (XML) file.",
                           file=file_name))
+    undecodable = ReadError(_("%(file)s cannot be read as %(encoding)s: choose another "
+                              "encoding.", file=file_name, encoding=encoding))
     try:
-        text = data.decode(encoding)
+        # the beginning only (a character cut at its end waits for the rest: final=False)
+        text = codecs.getincrementaldecoder(encoding)().decode(prefix, final=False)
     except (UnicodeDecodeError, LookupError) as error:
-        raise ReadError(_("%(file)s cannot be read as %(encoding)s: choose another encoding.",
-                          file=file_name, encoding=encoding)) from error
-    text = text.removeprefix("\ufeff")
-    delimiter = delimiter or detect_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[tuple[int, list[str]]] = []
-    try:
-        # numbered as a spreadsheet program shows the file: one row per record, even when a
-        # quoted cell holds line breaks
-        for number, cells in enumerate(reader, start=1):
-            records.append((number, cells))
-    except csv.Error as error:
-        raise ReadError(_("%(file)s, line %(line)s: %(error)s", file=file_name,
-                          line=reader.line_num, error=str(error))) from error
-    table = _table(file_name, "csv", records)
-    table.encoding, table.delimiter = encoding, delimiter
-    return table
+        raise undecodable from error
+    delimiter = delimiter or detect_delimiter(text.removeprefix("\ufeff"))
+    del text, prefix
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        source.seek(0)
+        stream = io.TextIOWrapper(source, encoding=encoding, newline="")
+        reader = csv.reader(stream, delimiter=delimiter)
+        try:
+            # numbered as a spreadsheet program shows the file: one row per record, even
+            # when a quoted cell holds line breaks
+            for number, cells in enumerate(reader, start=1):
+                if number == 1 and cells:
+                    cells[0] = cells[0].removeprefix("\ufeff")
+                yield number, cells
+        except csv.Error as error:
+            raise ReadError(_("%(file)s, line %(line)s: %(error)s", file=file_name,
+                              line=reader.line_num, error=str(error))) from error
+        except UnicodeDecodeError as error:
+            raise undecodable from error
+        finally:
+            stream.detach()  # the file stays open for the next reading
+
+    return encoding, delimiter, records
 
 
 #: What makes a spreadsheet run a cell as a formula (OWASP "CSV Injection"); exports put an
@@ -220,24 +385,6 @@ def unneutralise(cell: str) -> str:
     if cell.startswith("'") and cell[1:2] and cell[1:].startswith(FORMULA_TRIGGERS):
         return cell[1:]
     return cell
-
-
-def _table(file_name: str, kind: str, records: list[tuple[int, list[str]]]) -> Table:
-    """Header = the first non-blank record; blank records are dropped; cells trimmed and
-    un-neutralised (:func:`unneutralise`)."""
-    records = [(n, [unneutralise(c.strip()) for c in cells]) for n, cells in records
-               if any(c.strip() for c in cells)]
-    if not records:
-        raise ReadError(_("%(file)s is empty.", file=file_name))
-    headers = records[0][1]
-    while headers and not headers[-1]:
-        headers.pop()
-    width = len(headers)
-    rows, numbers = [], []
-    for number, cells in records[1:]:
-        rows.append((cells + [""] * width)[:width])
-        numbers.append(number)
-    return Table(file_name, kind, headers, rows, numbers)
 
 
 # --- XLSX and ODS ------------------------------------------------------------------------------
@@ -257,69 +404,88 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_workbook(file_name: str, data: bytes, kind: str) -> Table:
+def _open_workbook(file_name: str, source: BinaryIO, kind: str) -> tuple[
+        Callable[[], Iterator[tuple[int, list[str]]]],
+        list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """(opener, merged ranges) of the first sheet. python-calamine keeps the sheet's cells
+    in its own (Rust) memory; its rows become Python text one at a time
+    (``CalamineSheet.iter_rows``), numbered as the spreadsheet shows them."""
     # imported here, not with the module: only an uploaded workbook needs it
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook = CalamineWorkbook.from_filelike(source)
         sheet = workbook.get_sheet_by_index(0)
-        values = sheet.to_python(skip_empty_area=False)
     except (CalamineError, ValueError, OSError) as error:
         raise ReadError(_("%(file)s is not a readable %(kind)s workbook (damaged, or another "
                           "kind of file).", file=file_name, kind=kind.upper())) from error
-    table = _table(file_name, kind, [(i + 1, [_cell_text(v) for v in row])
-                                     for i, row in enumerate(values)])
-    _check_merged(table, getattr(sheet, "merged_cell_ranges", None) or [])
-    if kind == "xlsx":
-        _check_formulas(table, data)
-    else:
-        _check_ods_formulas(table, data)
-    return table
+    finally:
+        source.seek(0)
+    first_column = (sheet.start or (0, 0))[1]
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        # iter_rows starts at the sheet's first row, but at its first used column
+        lead = [""] * first_column
+        try:
+            for offset, row in enumerate(sheet.iter_rows()):
+                yield offset + 1, lead + [_cell_text(v) for v in row]
+        except (CalamineError, ValueError) as error:
+            raise ReadError(_("%(file)s is not a readable %(kind)s workbook (damaged, or "
+                              "another kind of file).", file=file_name,
+                              kind=kind.upper())) from error
+
+    return records, list(getattr(sheet, "merged_cell_ranges", None) or [])
 
 
-def _check_merged(table: Table, ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+def _check_merged(errors: dict[tuple[int, int], str],
+                  ranges: list[tuple[tuple[int, int], tuple[int, int]]], width: int) -> None:
     """Cells merged across rows hold their value in the first row only: the others are
-    refused (which row the value belongs to is the partner's to say)."""
-    row_index = {number: i for i, number in enumerate(table.row_numbers)}
+    refused (which row the value belongs to is the partner's to say). ``errors`` is keyed
+    by (row number, column index)."""
     for (first_row, first_column), (last_row, last_column) in ranges:
         for row in range(first_row + 1, last_row + 1):
-            if row + 1 not in row_index:
-                continue
-            for column in range(first_column, min(last_column + 1, len(table.headers))):
-                table.cell_errors[(row_index[row + 1], column)] = _(
+            for column in range(first_column, min(last_column + 1, width)):
+                errors[(row + 1, column)] = _(
                     "Cell %(cell)s is merged with %(first)s: unmerge the cells and fill in "
                     "each row.", cell=f"{column_letter(column)}{row + 1}",
                     first=f"{column_letter(first_column)}{first_row + 1}")
 
-def _check_formulas(table: Table, data: bytes) -> None:
+
+def _check_formulas(source: BinaryIO, notes: list[str],
+                    errors: dict[tuple[int, int], str]) -> None:
     """Formulas of the first sheet: their computed (cached) value is taken and noted; a formula
-    with no computed value (a file no spreadsheet program has recalculated) is refused."""
+    with no computed value (a file no spreadsheet program has recalculated) is refused
+    (``errors`` keyed by (row number, column index)). The sheet's XML is read as a stream
+    (defusedxml's iterparse, no entity resolved), each row dropped once read."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(source) as archive:
             names = sorted(n for n in archive.namelist()
                            if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"))
             if not names:
                 return
-            root = SafeET.fromstring(archive.read(names[0]))
+            with archive.open(names[0]) as xml:
+                for _event, cell in SafeET.iterparse(xml):
+                    if cell.tag == f"{XLSX_NS}row":
+                        cell.clear()
+                    if cell.tag != f"{XLSX_NS}c" or cell.find(f"{XLSX_NS}f") is None:
+                        continue
+                    ref = cell.get("r", "")
+                    letters = "".join(ch for ch in ref if ch.isalpha())
+                    number = int("".join(ch for ch in ref if ch.isdigit()) or 0)
+                    value = cell.find(f"{XLSX_NS}v")
+                    if value is not None and (value.text or "") != "":
+                        notes.append(_("Cell %(cell)s holds a formula: its computed value "
+                                       "was taken.", cell=ref))
+                    else:
+                        column = sum((ord(ch) - 64) * 26 ** i
+                                     for i, ch in enumerate(reversed(letters))) - 1
+                        errors[(number, column)] = _(
+                            "Cell %(cell)s holds a formula with no computed value: type the "
+                            "value itself.", cell=ref)
     except (zipfile.BadZipFile, KeyError, SafeET.ParseError, DefusedXmlException):
         return
-    row_index = {number: i for i, number in enumerate(table.row_numbers)}
-    for cell in root.iter(f"{XLSX_NS}c"):
-        if cell.find(f"{XLSX_NS}f") is None:
-            continue
-        ref = cell.get("r", "")
-        letters = "".join(ch for ch in ref if ch.isalpha())
-        number = int("".join(ch for ch in ref if ch.isdigit()) or 0)
-        value = cell.find(f"{XLSX_NS}v")
-        if value is not None and (value.text or "") != "":
-            table.notes.append(_("Cell %(cell)s holds a formula: its computed value was taken.",
-                                 cell=ref))
-        elif number in row_index:
-            column = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(letters))) - 1
-            table.cell_errors[(row_index[number], column)] = _(
-                "Cell %(cell)s holds a formula with no computed value: type the value itself.",
-                cell=ref)
+    finally:
+        source.seek(0)
 
 
 ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -331,27 +497,27 @@ ODS_VALUES = tuple(f"{ODS_OFFICE}{name}" for name in (
     "value", "date-value", "time-value", "boolean-value", "string-value"))
 
 
-def _formula_found(table: Table, row_index: dict[int, int], number: int, column: int,
-                   computed: bool) -> None:
+def _formula_found(notes: list[str], errors: dict[tuple[int, int], str], number: int,
+                   column: int, computed: bool) -> None:
     ref = f"{column_letter(column)}{number}"
     if computed:
-        table.notes.append(_("Cell %(cell)s holds a formula: its computed value was taken.",
-                             cell=ref))
-    elif number in row_index:
-        table.cell_errors[(row_index[number], column)] = _(
+        notes.append(_("Cell %(cell)s holds a formula: its computed value was taken.",
+                       cell=ref))
+    else:
+        errors[(number, column)] = _(
             "Cell %(cell)s holds a formula with no computed value: type the value itself.",
             cell=ref)
 
 
-def _check_ods_formulas(table: Table, data: bytes) -> None:
+def _check_ods_formulas(source: BinaryIO, notes: list[str],
+                        errors: dict[tuple[int, int], str]) -> None:
     """As :func:`_check_formulas`, for the first sheet of an ODS file: a cell with a
     ``table:formula`` attribute (OpenDocument 1.3, part 3, 19.642) gives its computed value
     (an ``office:*value`` attribute, or the cell's text) or is refused. ``content.xml`` is
     read as a stream (defusedxml's iterparse, no entity resolved), each row dropped once
     read; repeated rows and columns are counted as the spreadsheet shows them."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as xml:
-            row_index = {number: i for i, number in enumerate(table.row_numbers)}
+        with zipfile.ZipFile(source) as archive, archive.open("content.xml") as xml:
             depth = number = 0
             for event, element in SafeET.iterparse(xml, events=("start", "end")):
                 if element.tag == f"{ODS_TABLE}table":
@@ -369,14 +535,15 @@ def _check_ods_formulas(table: Table, data: bytes) -> None:
                             cell.find(f"{ODS_TEXT}p") is not None)
                         for row in range(number + 1, number + 1 + min(rows, 1000)):
                             for offset in range(min(repeated, 1000)):
-                                _formula_found(table, row_index, row, column + offset,
-                                               computed)
+                                _formula_found(notes, errors, row, column + offset, computed)
                     column += repeated
                 number += rows
                 element.clear()
     except (zipfile.BadZipFile, KeyError, SafeET.ParseError, DefusedXmlException,
             ValueError):
         return
+    finally:
+        source.seek(0)
 
 
 # --- VEF ---------------------------------------------------------------------------------------
@@ -386,15 +553,17 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].lower()
 
 
-def _read_vef(file_name: str, data: bytes) -> Table:
+def _read_vef(file_name: str, source: BinaryIO) -> Callable[[], Iterator[tuple[int, list[str]]]]:
     """One ``<vef>`` record as the root, or many under any wrapper root; each child element
     of a record is a column named by its tag. Read as a stream (defusedxml's iterparse: no
-    entity ever resolved), each record dropped once its cells are taken."""
+    entity ever resolved), each record dropped once its cells are taken. The records' cells
+    are kept (a record's columns are known only once every record is read): VEF files hold
+    one or a few records."""
     headers: list[str] = []
     values: list[dict[str, str]] = []
     root = None
     try:
-        for event, element in SafeET.iterparse(io.BytesIO(data), events=("start", "end")):
+        for event, element in SafeET.iterparse(source, events=("start", "end")):
             if root is None:
                 root = element
             if event != "end" or _local(element.tag) != "vef":
@@ -414,7 +583,15 @@ def _read_vef(file_name: str, data: bytes) -> Table:
         line, column = getattr(error, "position", (0, 0))
         raise ReadError(_("%(file)s is not well-formed XML (line %(line)s, column "
                           "%(column)s).", file=file_name, line=line, column=column)) from error
+    finally:
+        source.seek(0)
     if not values:
         raise ReadError(_("%(file)s holds no <vef> record.", file=file_name))
-    return Table(file_name, "vef", headers, [[row.get(h, "") for h in headers] for row in values],
-                 list(range(1, len(values) + 1)))
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        # the tags as a header (record 0), then one row per record (numbered from 1)
+        yield 0, list(headers)
+        for number, row in enumerate(values, start=1):
+            yield number, [row.get(h, "") for h in headers]
+
+    return records

@@ -38,7 +38,7 @@ from aljisr.imports.preview import (
     build_preview,
 )
 from aljisr.imports.preview import detected_date_order as detected_order
-from aljisr.imports.reading import DELIMITERS, ENCODINGS, Table, read_table
+from aljisr.imports.reading import DELIMITERS, ENCODINGS, Rows, Table, open_rows, read_table
 from aljisr.imports.values import DATE_ORDERS
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.volunteers import services as volunteer_services
@@ -70,7 +70,7 @@ def start_batch(file_name: str, data: bytes, *, organisation_id: int | None, act
     """
     sending_organisation(organisation_id)
     file_name = PurePath(file_name.replace("\\", "/")).name or "file"
-    table = read_table(file_name, data, max_bytes=max_bytes, size=size)
+    table = open_rows(file_name, data, max_bytes=max_bytes, size=size)
     targets = automatic_mapping(table.headers, queries.remembered_mapping(organisation_id))
     batch = ImportBatch(
         file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(),
@@ -113,6 +113,27 @@ def load_table(batch: ImportBatch, *, max_bytes: int) -> Table:
                       delimiter=batch.options.get("delimiter"))
 
 
+def open_batch_rows(batch: ImportBatch, *, max_bytes: int) -> Rows:
+    """The pending batch's file opened as a stream with its current options
+    (:func:`~aljisr.imports.reading.open_rows`: its rows read as they are used), for the
+    worker's jobs.
+
+    :raises NotAllowed: the batch is no longer pending (its file is gone).
+    :raises ReadError: as :func:`open_rows`.
+    """
+    if batch.status != PENDING or batch.content is None:
+        raise NotAllowed(_("This import has already been committed or discarded."))
+    return open_rows(batch.file_name, batch.content, max_bytes=max_bytes,
+                     encoding=batch.options.get("encoding"),
+                     delimiter=batch.options.get("delimiter"))
+
+
+def organisation_of(batch: ImportBatch) -> tuple[int, str] | None:
+    """(id, name) of the sending organisation the batch's volunteers come with, or None."""
+    organisation = sending_organisation(batch.organisation_id)
+    return (organisation.id, organisation.name) if organisation else None
+
+
 def refuse_if_busy(batch: ImportBatch) -> None:
     """:raises NotAllowed: the worker is checking or importing the batch (a job is queued or
     running)."""
@@ -142,20 +163,20 @@ def queue_job(batch: ImportBatch, job: str, *, actor: Any,
     db.session.flush()
 
 
-def detected_date_order(batch: ImportBatch, table: Table) -> str | None:
+def detected_date_order(batch: ImportBatch, table: Table | Rows) -> str | None:
     """The date order the batch's date columns show (None: they cannot tell)."""
     return detected_order(table, batch.options.get("targets") or [])
 
 
 def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | None,
                 date_order: str | None, targets: Sequence[str] | None,
-                max_bytes: int) -> Table:
+                max_bytes: int) -> Rows:
     """Change how the pending batch is read: encoding and delimiter (CSV), date order, and
     one target per column. A change of encoding or delimiter re-detects the columns.
 
     The rows checked with the previous options (``preview``) are dropped.
 
-    :returns: the file read with the new options.
+    :returns: the file opened with the new options (its rows read as they are used).
     :raises DomainError: an unknown choice, a target chosen for two columns (``field``).
     :raises NotAllowed: the worker is checking or importing the batch.
     :raises ReadError: the file cannot be read that way.
@@ -174,8 +195,8 @@ def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | No
     options.update(encoding=encoding or options.get("encoding"),
                    delimiter=delimiter or options.get("delimiter"),
                    date_order=date_order or None)
-    table = read_table(batch.file_name, batch.content or b"", max_bytes=max_bytes,
-                       encoding=options["encoding"], delimiter=options["delimiter"])
+    table = open_rows(batch.file_name, batch.content or b"", max_bytes=max_bytes,
+                      encoding=options["encoding"], delimiter=options["delimiter"])
     if reread or targets is None or len(targets) != len(table.headers):
         targets = automatic_mapping(table.headers,
                                     queries.remembered_mapping(batch.organisation_id))
@@ -200,7 +221,7 @@ def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | No
     return table
 
 
-def preview(batch: ImportBatch, table: Table,
+def preview(batch: ImportBatch, table: Table | Rows,
             progress: Callable[[int, int], None] | None = None) -> Preview:
     """Every row of the batch's file checked (see :func:`build_preview`; ``progress`` is
     called with (rows checked, rows) as it goes)."""

@@ -98,14 +98,15 @@ def options(batch_id: int) -> Any:
             else:
                 db.session.commit()
                 return redirect(url_for("imports.preview", batch_id=batch.id))
+    detected = None
     try:
-        table = table or services.load_table(batch, max_bytes=_max_bytes())
+        table = table or services.open_batch_rows(batch, max_bytes=_max_bytes())
+        # reads every row: a CSV that stops decoding further on is refused here
+        detected = services.detected_date_order(batch, table)
     except DomainError as error:
         form.form_errors.append(error.message)
         table = None
-    detected = None
     if table is not None:
-        detected = services.detected_date_order(batch, table)
         while len(form.targets) < len(table.headers):
             form.targets.append_entry()
         if request.method != "POST":

@@ -226,6 +226,20 @@ class RowRefused(DomainError):
         self.index, self.error = index, error
 
 
+def _reserve_ids(model: Any, count: int) -> list[int]:
+    """``count`` ids taken from the sequence of ``model``'s ``id`` column, on PostgreSQL
+    (none elsewhere: an empty list). New rows given their ids are inserted by psycopg's
+    ``executemany`` (pipelined, one short statement) instead of a multi-row ``INSERT ...
+    RETURNING`` whose thousands of named parameters psycopg converts one by one in Python
+    (about a third of a large import's commit)."""
+    if count == 0 or db.session.get_bind().dialect.name != "postgresql":
+        return []
+    return sorted(db.session.scalars(
+        sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                "FROM generate_series(1, :count)"),
+        {"table": model.__tablename__, "count": count}))
+
+
 def create_volunteers(rows: Sequence[Mapping[str, Any]], *, confirm_duplicates: bool = False,
                       chunk: int = 500) -> list[Volunteer]:
     """Register many volunteers at once (an imported file) by the rules of
@@ -276,6 +290,9 @@ def create_volunteers(rows: Sequence[Mapping[str, Any]], *, confirm_duplicates: 
             volunteer = Volunteer(status=VolunteerStatus.APPLICANT, skills=[], interests=[])
             _apply(volunteer, values)
             volunteers.append(volunteer)
+        for volunteer, reserved in zip(volunteers, _reserve_ids(Volunteer, len(volunteers)),
+                                       strict=False):
+            volunteer.id = reserved
         try:
             with db.session.begin_nested():
                 db.session.add_all(volunteers)
