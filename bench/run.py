@@ -487,7 +487,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             if args.rss_only:
                 postgres = args.postgres if engine == "postgresql" else None
-                rss_url = _dataset("run_large" if postgres else "large", LARGE, postgres,
+                # a database of its own: another checkout's run may drop aljisr_bench_run_large
+                rss_url = _dataset("rss_large" if postgres else "large", LARGE, postgres,
                                    args.regenerate or (postgres is not None and not args.keep))
                 if postgres and not args.keep:
                     made.append(rss_url)
