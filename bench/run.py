@@ -15,6 +15,7 @@ Usage::
                                          # then PostgreSQL on 127.0.0.1:5432 (made, dropped)
     python -m bench.run --runs 31 --regenerate
     python -m bench.run --engines sqlite --only matching.project placements.new
+    python -m bench.run --rss-only --keep   # only a warm worker's memory (PostgreSQL, 100 %)
 
 ``bench/results.json`` gets ``{"sqlite": {page: {...}}, "postgresql": {page: {...}},
 "worker_rss_mb": ...}``, other keys (load, soak, imports, planner) kept; see bench/README.md.
@@ -460,12 +461,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true",
                         help="keep the PostgreSQL databases (and reuse them if up to date)")
     parser.add_argument("--no-rss", action="store_true", help="skip the worker memory")
+    parser.add_argument("--rss-only", action="store_true",
+                        help="measure only the worker memory (on the full-size dataset of the "
+                             "last engine in --engines; PostgreSQL by default), no page timings")
     parser.add_argument("--only", nargs="*", help="measure only these pages (names)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
     os.environ.setdefault("ALJISR_SECRET_KEY", "bench")
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if args.rss_only:
+        engines = engines[-1:]
     output = args.output
     results: dict[str, Any] = json.loads(output.read_text()) if output.exists() else {}
     page_names = {p.name for p in PAGES}
@@ -478,6 +484,14 @@ def main(argv: list[str] | None = None) -> int:
         for engine in engines:
             if engine == "postgresql" and not _reachable(args.postgres):
                 print(f"PostgreSQL does not answer at {args.postgres}: skipped")
+                continue
+            if args.rss_only:
+                postgres = args.postgres if engine == "postgresql" else None
+                # a database of its own: another checkout's run may drop aljisr_bench_run_large
+                rss_url = _dataset("rss_large" if postgres else "large", LARGE, postgres,
+                                   args.regenerate or (postgres is not None and not args.keep))
+                if postgres and not args.keep:
+                    made.append(rss_url)
                 continue
             measured, missed, urls = run_engine(engine, args)
             failures += missed

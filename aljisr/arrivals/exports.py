@@ -13,8 +13,6 @@ import csv
 import io
 from typing import Any
 
-from openpyxl import Workbook
-
 from aljisr.arrivals.queries import Board, BoardRow
 from aljisr.i18n import _
 from aljisr.reports.exports import _header, _set, _sheet_title, _widths, neutralise, slugify
@@ -63,6 +61,8 @@ def board_csv(board: Board) -> bytes:
 
 def board_xlsx(board: Board, *, rtl: bool = False) -> bytes:
     """The board as an XLSX workbook: one sheet, a header row, typed dates."""
+    from openpyxl import Workbook  # with NumPy 20 MB: only when a workbook is asked for (§6.20)
+
     book = Workbook()
     sheet = book.active
     sheet.title = _sheet_title(_("Arrivals and departures"))

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, g, render_template, request, url_for
 from flask_login import current_user
 
-from aljisr.arrivals import exports, infosheet, queries, services
+from aljisr.arrivals import exports, queries, services
 from aljisr.arrivals.forms import ArrivalForm, BoardFilterForm
 from aljisr.dates import association_today
 from aljisr.downloads import send_download
@@ -130,6 +130,8 @@ def infosheet_response(placement: Placement, language: str | None = None) -> Any
     wanted = language or request.args.get("language")
     if wanted not in LANGUAGES:
         wanted = mail_locale(placement.volunteer.user)
+    from aljisr.arrivals import infosheet  # ReportLab: only when a sheet is drawn (§6.20)
+
     name, data = infosheet.render_placement(placement, wanted, association_today())
     return send_download(data, name, "application/pdf")
 
