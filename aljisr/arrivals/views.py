@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, g, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from aljisr.arrivals import exports, infosheet, queries, services
@@ -85,12 +85,14 @@ def board() -> Any:
 @bp.route("/board.<any(csv, xlsx):fmt>")
 @require(Permission.ARRIVALS_BOARD)
 def board_download(fmt: str) -> Any:
-    """The board of the same filters as CSV or XLSX, in the reader's language; dates the
-    board refuses are refused here the same way (the board page, 422), never cut."""
+    """The board of the same filters as CSV or XLSX, in the reader's language. Dates the
+    board refuses are never cut to fit: the reader is sent to the board with the same query
+    (303), which shows the message beside the dates (422) and whose filter bar then comes
+    back to the board."""
     g.no_store = True
-    form, found = _board()
+    _form, found = _board()
     if found is None:
-        return _board_page(form, found)
+        return redirect(url_for("arrivals.board", **request.args), 303)
     if fmt == "csv":
         return send_download(exports.board_csv(found), exports.filename(found, "csv"),
                              exports.CSV_MIMETYPE)

@@ -93,14 +93,17 @@ def test_the_downloads_refuse_a_range_as_the_board_does_never_cut_it(app, db, wo
     """Tester t14: 2026-01-01..2027-12-31 came back as a file of one year."""
     client = login_client(app, factories.user(Role.COORDINATOR, locale="en"))
     for fmt in ("csv", "xlsx"):
-        response = client.get(f"/arrivals/board.{fmt}?date_from=2026-01-01&date_to=2027-12-31")
+        response = client.get(f"/arrivals/board.{fmt}?date_from=2026-01-01&date_to=2027-12-31",
+                              follow_redirects=True)
         html = response.get_data(as_text=True)
         assert response.status_code == 422 and response.mimetype == "text/html"
+        assert response.request.path == "/arrivals/"  # its filter bar comes back to the board
         assert "Content-Disposition" not in response.headers
         start = html.index('id="date_to-error"')
         assert "At most 366 days" in html[start:start + 300]
         assert 'value="2026-01-01"' in html and 'value="2027-12-31"' in html  # kept
-        backwards = client.get(f"/arrivals/board.{fmt}?date_from=2026-05-10&date_to=2026-05-01")
+        backwards = client.get(f"/arrivals/board.{fmt}?date_from=2026-05-10&date_to=2026-05-01",
+                               follow_redirects=True)
         assert backwards.status_code == 422 and backwards.mimetype == "text/html"
 
 
