@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from aljisr.arrivals import exports, infosheet, queries, services
+from aljisr.arrivals import queries, services
 from aljisr.arrivals.forms import ArrivalForm, BoardFilterForm
 from aljisr.dates import association_today
 from aljisr.downloads import send_download
@@ -89,6 +89,10 @@ def board_download(fmt: str) -> Any:
     board refuses are never cut to fit: the reader is sent to the board with the same query
     (303), which shows the message beside the dates (422) and whose filter bar then comes
     back to the board."""
+    # openpyxl loads with the first download, not with the app (bench/README.md, "Lean
+    # workers")
+    from aljisr.arrivals import exports
+
     g.no_store = True
     _form, found = _board()
     if found is None:
@@ -162,6 +166,8 @@ def arrival_form_page(placement: Placement, back: str, template: str) -> Any:
 def infosheet_response(placement: Placement, language: str | None = None) -> Any:
     """The infosheet PDF of ``placement`` as a download, in ``language`` (``?language=``
     when it is one of ours), else the volunteer's."""
+    from aljisr.arrivals import infosheet  # ReportLab loads with the first sheet drawn
+
     g.no_store = True
     wanted = language or request.args.get("language")
     if wanted not in LANGUAGES:
