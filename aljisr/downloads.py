@@ -13,6 +13,8 @@ ASCII ``filename`` for clients that do not read ``filename*``.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from urllib.parse import quote
 
 from flask import Response, send_file
@@ -57,4 +59,18 @@ def send_download(
     return response
 
 
-__all__ = ["send_download"]
+def ascii_part(text: str) -> str:
+    """``text`` as part of an ASCII file name (the ``filename`` beside ``filename*``, RFC 6266
+    §4.3), the rule of the certificates' names: a Latin-script text with its accents dropped
+    and runs of anything but letters, digits, ``.`` and ``_`` made one hyphen
+    (``"Zoé  Müller"`` -> ``"Zoe-Muller"``); ``""`` when ``text`` holds letters of another
+    script (a transliteration would guess), so the caller names the file without it."""
+    folded = unicodedata.normalize("NFKD", text or "")
+    letters = [c for c in folded if c.isalpha()]
+    if not letters or not all(c.isascii() for c in letters):
+        return ""
+    plain = folded.encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9._]+", "-", plain).strip("-._")[:80].strip("-._")
+
+
+__all__ = ["ascii_part", "send_download"]

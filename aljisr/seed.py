@@ -216,10 +216,15 @@ SITE_LOGISTICS: dict[str, dict[str, Any]] = {
     "maggamane-school": {
         "address": "Maggamane primary school, Douar Maggamane", "region": "Marrakech-Safi",
         "latitude": Decimal("31.485870"), "longitude": Decimal("-8.098310"),
-        "meeting_point": "The school's main gate at 8:15 on the first day.",
+        # written in English and Arabic, one under the other: the infosheet prints the
+        # logistics as typed, whatever its language (docs/architecture.md §6.14)
+        "meeting_point": "The school's main gate at 8:15 on the first day.\n"
+                         "الباب الرئيسي للمدرسة على الساعة 8:15 في اليوم الأول.",
         "transport_points": _TRANSPORT,
-        "accommodation": "The association's volunteer house in Maggamane, a ten-minute walk.",
-        "food": "Breakfast and dinner at the house; lunch in the school canteen.",
+        "accommodation": "The association's volunteer house in Maggamane, a ten-minute walk.\n"
+                         "دار المتطوعين التابعة للجمعية في مكمان، على بعد عشر دقائق مشيا.",
+        "food": "Breakfast and dinner at the house; lunch in the school canteen.\n"
+                "الفطور والعشاء في الدار، والغداء في مطعم المدرسة.",
         "host_contact": "Fatima Zahra Idrissi, head teacher, +212 6 70 11 22 33",
         "local_emergency": "Tamazouzte health centre, +212 5 24 48 10 10",
     },
@@ -244,11 +249,14 @@ PROJECT_LOGISTICS: dict[str, dict[str, Any]] = {
         "what_to_bring": "Work clothes and closed safety shoes\nA hat and sun cream\n"
                          "A refillable water bottle\nA warm jumper for the evenings",
     },
-    "maggamane-deco-2": {
-        "working_days": "Monday to Friday",
-        "working_hours": "9:00 to 12:00 and 14:30 to 17:00",
-        "what_to_bring": "Old clothes for painting\nA hat and sun cream\n"
-                         "Modest clothes for the school (shoulders and knees covered)",
+    "maggamane-deco-2": {  # in English and Arabic, as the site above
+        "working_days": "Monday to Friday / من الاثنين إلى الجمعة",
+        "working_hours": "9:00 to 12:00 and 14:30 to 17:00 / "
+                         "من 9:00 إلى 12:00 ومن 14:30 إلى 17:00",
+        "what_to_bring": "Old clothes for painting / ملابس قديمة للصباغة\n"
+                         "A hat and sun cream / قبعة وواقي الشمس\n"
+                         "Modest clothes for the school (shoulders and knees covered) / "
+                         "ملابس محتشمة للمدرسة (الكتفان والركبتان مغطاة)",
     },
     "anwal": {
         "working_days": "Monday to Saturday morning (school days)",

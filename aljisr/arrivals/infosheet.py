@@ -361,3 +361,14 @@ def render_placement(placement: Any, language: str, today: date) -> tuple[str, b
     name = "_".join([slugify(sheet.file_stem), slugify(placement.volunteer.full_name, 60),
                      placement.start_date.isoformat()]) + ".pdf"
     return name, data
+
+
+def ascii_filename(placement: Any) -> str:
+    """The infosheet's ASCII file name, for clients that ignore ``filename*`` (RFC 6266 §4.3):
+    ``infosheet_<volunteer>_<first day>.pdf`` when the name is in Latin script (accents
+    dropped, :func:`aljisr.downloads.ascii_part`), else ``infosheet_<placement id>_<first
+    day>.pdf``; the first word untranslated, so never lost."""
+    from aljisr.downloads import ascii_part
+
+    who = ascii_part(placement.volunteer.full_name) or str(placement.id)
+    return f"infosheet_{who}_{placement.start_date.isoformat()}.pdf"

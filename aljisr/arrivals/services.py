@@ -7,7 +7,7 @@ record the change with :func:`aljisr.audit.record`, flush but never commit.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -38,66 +38,102 @@ LATE_DEPARTURE_DAYS = 14
 #: Ticket numbers: letters, digits, spaces, "-" and "/" ("AT 801", "TGV-2213").
 _NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z /-]*$")
 
+#: How a check reports a broken rule: ``refuse(field, message)``.
+_Refuse = Callable[[str, str], None]
+
 
 def _text(value: Any) -> str | None:
     return " ".join(str(value).split()) or None if value is not None else None
 
 
-def _check_dates(placement: Placement, v: Mapping[str, Any]) -> None:
+def _check_dates(placement: Placement, v: Mapping[str, Any], refuse: _Refuse) -> None:
     first, last = placement.start_date, placement.end_date
     arrival, departure = v.get("arrival_date"), v.get("departure_date")
     earliest = first - timedelta(days=EARLY_ARRIVAL_DAYS)
     latest = last + timedelta(days=LATE_DEPARTURE_DAYS)
     if arrival is not None and not earliest <= arrival <= last:
-        raise DomainError(_(
+        refuse("arrival_date", _(
             "The arrival must fall between %(earliest)s (two weeks before the first day) and "
-            "the last day, %(last)s.", earliest=format_date(earliest), last=format_date(last)),
-            field="arrival_date")
+            "the last day, %(last)s.", earliest=format_date(earliest), last=format_date(last)))
     if departure is not None and not first <= departure <= latest:
-        raise DomainError(_(
+        refuse("departure_date", _(
             "The departure must fall between the first day, %(first)s, and %(latest)s (two "
-            "weeks after the last day).", first=format_date(first), latest=format_date(latest)),
-            field="departure_date")
+            "weeks after the last day).", first=format_date(first), latest=format_date(latest)))
     if arrival and departure:
         if departure < arrival:
-            raise DomainError(_("The departure cannot come before the arrival."),
-                              field="departure_date")
+            refuse("departure_date", _("The departure cannot come before the arrival."))
         if (departure == arrival and v.get("arrival_time") and v.get("departure_time")
                 and v["departure_time"] <= v["arrival_time"]):
-            raise DomainError(_("On the day of arrival, the departure must come after the "
-                                "arrival."), field="departure_time")
+            refuse("departure_time", _("On the day of arrival, the departure must come after "
+                                       "the arrival."))
     for when in ("arrival", "departure"):
-        if v.get(f"{when}_time") and v.get(f"{when}_date") is None:
-            raise DomainError(_("Give the date too."), field=f"{when}_date")
+        if v.get(f"{when}_time") and v.get(f"{when}_date") is None and \
+                f"{when}_date" not in v.get("_unread", ()):
+            refuse(f"{when}_date", _("Give the date too."))
 
 
-def _check_travel(placement: Placement, v: Mapping[str, Any], current: str | None) -> None:
+def _check_travel(placement: Placement, v: Mapping[str, Any], current: str | None,
+                  refuse: _Refuse) -> None:
     for when in ("arrival", "departure"):
         number = v.get(f"{when}_number")
         if number and not _NUMBER.match(number):
-            raise DomainError(_("Write the number as on the ticket: letters, digits, spaces "
-                                "and dashes."), field=f"{when}_number")
-        if number and v.get(f"{when}_mode") is None:
-            raise DomainError(_("Choose how you travel for this number."), field=f"{when}_mode")
+            refuse(f"{when}_number", _("Write the number as on the ticket: letters, digits, "
+                                       "spaces and dashes."))
+        if (number and v.get(f"{when}_mode") is None
+                and f"{when}_mode" not in v.get("_unread", ())):
+            refuse(f"{when}_mode", _("Choose how you travel for this number."))
     point = v.get("arrival_point")
     points = placement.project.site.transport_point_list
     if point and point != current and point not in points:
-        raise DomainError(_("Choose one of the site's airports and stations."),
-                          field="arrival_point")
-    if v.get("pickup_needed") and (v.get("arrival_date") is None or not point):
-        raise DomainError(_("For a pickup, give the arrival date and the arrival point."),
-                          field="pickup_needed")
+        refuse("arrival_point", _("Choose one of the site's airports and stations."))
+    unread = v.get("_unread", ())
+    if (v.get("pickup_needed") and (v.get("arrival_date") is None or not point)
+            and "arrival_date" not in unread and "arrival_point" not in unread):
+        refuse("pickup_needed", _("For a pickup, give the arrival date and the arrival point."))
 
 
-def _check_insurance(placement: Placement, v: Mapping[str, Any]) -> None:
+def _check_insurance(placement: Placement, v: Mapping[str, Any], refuse: _Refuse) -> None:
     until = v.get("insurance_valid_until")
     if until is not None and until < placement.end_date:
-        raise DomainError(_(
+        refuse("insurance_valid_until", _(
             "The insurance must cover the whole placement, until %(last)s at least.",
-            last=format_date(placement.end_date)), field="insurance_valid_until")
-    if until is not None and not (v.get("insurance_provider") and v.get("insurance_policy")):
-        raise DomainError(_("Give the insurer and the policy number with its end date."),
-                          field="insurance_policy")
+            last=format_date(placement.end_date)))
+    unread = v.get("_unread", ())
+    if (until is not None and not (v.get("insurance_provider") and v.get("insurance_policy"))
+            and "insurance_provider" not in unread and "insurance_policy" not in unread):
+        refuse("insurance_policy", _("Give the insurer and the policy number with its end "
+                                     "date."))
+
+
+def arrival_problems(placement: Placement, values: Mapping[str, Any],
+                     unread: Iterable[str] = ()) -> dict[str, str]:
+    """Every rule of :func:`record_arrival_details` that ``values`` break, at once: the
+    first message for each field at fault, keyed by field name (empty when all pass).
+
+    ``unread`` names fields the form could not read (a date that is not a date, text too
+    long): their value is missing from ``values``, and rules that would only complain of
+    that missing value (a time without its date, a pickup without its date) are skipped, so
+    each field says one thing, its own. The placement's status is not checked here.
+    """
+    problems: dict[str, str] = {}
+
+    def refuse(field: str, message: str) -> None:
+        problems.setdefault(field, message)
+
+    read = {k: val for k, val in values.items() if k not in set(unread)}
+    try:
+        v: dict[str, Any] = clean_values(read)
+    except DomainError as error:  # the phone: left out, the rest still checked
+        refuse(error.field or "emergency_contact_phone", error.message)
+        read.pop("emergency_contact_phone", None)
+        v = clean_values(read)
+    v["_unread"] = frozenset(unread)
+    details = db.session.get(ArrivalDetails, placement.id)
+    current_point = details.arrival_point if details else None
+    _check_dates(placement, v, refuse)
+    _check_travel(placement, v, current_point, refuse)
+    _check_insurance(placement, v, refuse)
+    return problems
 
 
 def clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -145,17 +181,18 @@ def record_arrival_details(placement: Placement, values: Mapping[str, Any], *,
     :returns: the details and the names of the fields that changed (audited as
         ``arrival.update`` on the placement when any did).
     :raises NotAllowed: the placement is completed, cancelled or withdrawn.
-    :raises DomainError: a value breaks a rule (``field`` says which).
+    :raises DomainError: a value breaks a rule (``field`` says which; the first of
+        :func:`arrival_problems`, which the form shows all of).
     """
     if placement.status not in ONGOING_STATUSES:
         raise NotAllowed(_("Arrival details can be recorded only for a proposed, confirmed or "
                            "active placement."))
+    problems = arrival_problems(placement, values)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise DomainError(message, field=field)
     details = db.session.get(ArrivalDetails, placement.id)
     v = clean_values(values)
-    current_point = details.arrival_point if details else None
-    _check_dates(placement, v)
-    _check_travel(placement, v, current_point)
-    _check_insurance(placement, v)
     created = details is None
     if details is None:
         details = ArrivalDetails(placement_id=placement.id, pickup_needed=False)

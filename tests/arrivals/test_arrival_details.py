@@ -121,6 +121,47 @@ def test_bad_values_are_refused_beside_their_field_with_what_was_typed_kept(app,
     assert db.session.get(ArrivalDetails, world.placement.id) is None
 
 
+def test_every_bad_field_is_marked_on_the_first_submit(app, db, world):
+    """Tester t14: the phone, then the arrival, then the departure came one submit at a time."""
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    world.volunteer_user.locale = "en"
+    db.session.commit()
+    client = login_client(app, world.volunteer_user)
+    url = f"/me/placements/{world.placement.id}/arrival"
+    far = (world.placement.end_date + timedelta(days=365)).isoformat()
+    short = (world.placement.end_date - timedelta(days=1)).isoformat()
+    page = client.post(url, data=_form(
+        world, arrival_date=far, departure_date=far, emergency_contact_phone="12",
+        arrival_number="AT;801", insurance_valid_until=short, departure_time="not a time"))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    for field, message in [
+        ("emergency_contact_phone", "phone number"),
+        ("arrival_date", "The arrival must fall between"),
+        ("departure_date", "The departure must fall between"),
+        ("arrival_number", "Write the number as on the ticket"),
+        ("insurance_valid_until", "The insurance must cover the whole placement"),
+        ("departure_time", "Not a valid time value"),
+    ]:
+        start = html.index(f'id="{field}-error"')
+        assert message in html[start:start + 600], field
+    assert "AXA Assistance" in html and far in html  # what was typed is kept
+    assert db.session.get(ArrivalDetails, world.placement.id) is None
+
+
+def test_a_date_that_cannot_be_read_is_not_also_called_missing(app, db, world):
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    world.volunteer_user.locale = "en"
+    db.session.commit()
+    client = login_client(app, world.volunteer_user)
+    url = f"/me/placements/{world.placement.id}/arrival"
+    page = client.post(url, data=_form(world, arrival_date="2027-02-30"))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert 'id="arrival_date-error"' in html
+    assert "Give the date too." not in html and "For a pickup, give" not in html
+
+
 def test_nothing_can_be_recorded_once_the_placement_is_over_or_cancelled(app, db, world):
     world.placement.status = PlacementStatus.CANCELLED
     db.session.commit()

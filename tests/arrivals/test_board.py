@@ -65,13 +65,64 @@ def test_the_default_range_is_the_next_14_days_with_travel_and_pickups(app, db, 
     assert 'id="board-link"' in client.get("/home").get_data(as_text=True)
 
 
-def test_a_range_backwards_or_too_long_is_said_and_falls_back(app, db, world):
+def test_a_range_backwards_or_too_long_is_said_and_no_rows_are_shown(app, db, world):
+    """Tester t14: a refused range still showed rows and counts for other dates."""
+    _other(db, world, 3, "Bruno Soon")
     client = login_client(app, factories.user(Role.COORDINATOR, locale="en"))
-    page = client.get("/arrivals/?date_from=2026-05-10&date_to=2026-05-01")
+    today = association_today()
+    backwards = (f"/arrivals/?date_from={(today + timedelta(days=5)).isoformat()}"
+                 f"&date_to={today.isoformat()}")
+    too_long = (f"/arrivals/?date_from={today.isoformat()}"
+                f"&date_to={(today + timedelta(days=400)).isoformat()}")
+    for url, message in [
+        (backwards, "The end of the range is before its start."),
+        (too_long, "At most 366 days"),
+        ("/arrivals/?date_from=0001-01-01&date_to=9999-12-31", "At most 366 days"),
+        ("/arrivals/?date_from=9999-12-31", "Choose an earlier date."),
+        ("/arrivals/?date_from=garbage", "Not a valid date value"),
+    ]:
+        page = client.get(url)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 422, url
+        assert message in html, url
+        assert "Bruno Soon" not in html and 'id="board-range"' not in html, url
+        assert 'id="board-downloads"' not in html and 'id="board-refused"' in html, url
+
+
+def test_the_downloads_refuse_a_range_as_the_board_does_never_cut_it(app, db, world):
+    """Tester t14: 2026-01-01..2027-12-31 came back as a file of one year."""
+    client = login_client(app, factories.user(Role.COORDINATOR, locale="en"))
+    for fmt in ("csv", "xlsx"):
+        response = client.get(f"/arrivals/board.{fmt}?date_from=2026-01-01&date_to=2027-12-31",
+                              follow_redirects=True)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422 and response.mimetype == "text/html"
+        assert response.request.path == "/arrivals/"  # its filter bar comes back to the board
+        assert "Content-Disposition" not in response.headers
+        start = html.index('id="date_to-error"')
+        assert "At most 366 days" in html[start:start + 300]
+        assert 'value="2026-01-01"' in html and 'value="2027-12-31"' in html  # kept
+        backwards = client.get(f"/arrivals/board.{fmt}?date_from=2026-05-10&date_to=2026-05-01",
+                               follow_redirects=True)
+        assert backwards.status_code == 422 and backwards.mimetype == "text/html"
+
+
+def test_the_default_range_is_filled_into_the_date_fields(app, db, world):
+    client = login_client(app, factories.user(Role.COORDINATOR, locale="en"))
+    today = association_today()
+    html = client.get("/arrivals/").get_data(as_text=True)
+    assert f'id="date_from" name="date_from" type="date" value="{today.isoformat()}"' in html
+    last = (today + timedelta(days=13)).isoformat()
+    assert f'id="date_to" name="date_to" type="date" value="{last}"' in html
+
+
+def test_an_unknown_site_is_said_beside_the_site_field(app, db, world):
+    client = login_client(app, factories.user(Role.COORDINATOR, locale="en"))
+    page = client.get("/arrivals/?site=999999999999")
+    html = page.get_data(as_text=True)
     assert page.status_code == 422
-    assert "The end of the range is before its start." in page.get_data(as_text=True)
-    page = client.get("/arrivals/?date_from=2026-01-01&date_to=2028-01-01")
-    assert page.status_code == 422 and "At most 366 days" in page.get_data(as_text=True)
+    start = html.index('id="site-error"')
+    assert "This choice is not in the list; the filter was ignored." in html[start:start + 300]
 
 
 def test_a_host_sees_only_its_sites_and_only_confirmed_or_active_placements(app, db, world):

@@ -130,3 +130,23 @@ def test_coordinators_keep_the_logistics_on_site_and_project_forms(app, db, worl
     project_form = client.get(f"/projects/{world.project.id}/edit").get_data(as_text=True)
     assert 'name="working_hours"' in project_form and 'name="what_to_bring"' in project_form
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_its_ascii_file_name_keeps_its_first_word(app, db, world):
+    """Tester t14: in Arabic, ``filename=`` was ``-_Yasmine-Haddad_<date>.pdf``."""
+    from aljisr.arrivals.infosheet import ascii_filename
+
+    client = login_client(app, factories.user(Role.COORDINATOR, locale="en"))
+    first = world.placement.start_date.isoformat()
+    url = f"/arrivals/placements/{world.placement.id}/infosheet.pdf?language=ar"
+    world.volunteer.full_name = "Yasmine Haddad"
+    db.session.commit()
+    header = client.get(url).headers["Content-Disposition"]
+    assert f"filename=infosheet_Yasmine-Haddad_{first}.pdf" in header
+    assert "filename*=UTF-8''" in header and "%D8" in header  # the Arabic first word
+    world.volunteer.full_name = "ياسمين حداد"
+    db.session.commit()
+    header = client.get(url).headers["Content-Disposition"]
+    assert f"filename=infosheet_{world.placement.id}_{first}.pdf" in header
+    world.volunteer.full_name = "Zoé  Müller"
+    assert ascii_filename(world.placement) == f"infosheet_Zoe-Muller_{first}.pdf"

@@ -140,7 +140,10 @@ def test_confirmation_mail_with_infosheet_then_travel_on_the_board(page, journey
     sign_in(page, "coordinator@aljisr.example.org")
     page.goto("/home")
     page.locator("#board-link").click()
+    # the next 14 days are filled in: both ends are moved
+    assert page.locator("#date_from").input_value() and page.locator("#date_to").input_value()
     page.get_by_label("From").fill(arrival.isoformat())
+    page.locator("#date_to").fill((arrival + timedelta(days=13)).isoformat())
     page.get_by_role("button", name="Filter").click()
     row = page.locator(f"#board tr[data-placement='{placement_id}'].board-arrival")
     assert "Yasmine Haddad" in row.inner_text() and "AT 801" in row.inner_text()
