@@ -16,7 +16,6 @@ from wtforms import (
     DateField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SearchField,
@@ -44,7 +43,7 @@ from aljisr.formfields import (
     RangeEnd,
     optional_int,
 )
-from aljisr.forms import AppForm
+from aljisr.forms import AppForm, RowForm
 from aljisr.i18n import _, _l, ltr
 from aljisr.volunteers.forms import (
     LanguageRowForm,
@@ -94,7 +93,7 @@ def _heard_options() -> list[SelectChoice]:
     ]
 
 
-class PreferenceForm(Form):
+class PreferenceForm(RowForm):
     """One chosen project (choices set by the view: the open projects)."""
 
     project = SelectField(_l("Project"), coerce=optional_int, validators=[Optional()],
@@ -303,7 +302,7 @@ class ReviewForm(AppForm):
     submit = SubmitField(_l("Start review"))
 
 
-class PlacementRowForm(Form):
+class PlacementRowForm(RowForm):
     """One preferred project the coordinator may propose a placement on."""
 
     project_id = HiddenField()

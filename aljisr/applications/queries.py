@@ -28,6 +28,7 @@ from aljisr.extensions import db
 from aljisr.listing import Page, paginate, search_clause
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.projects.models import Project, ProjectStatus
+from aljisr.public.queries import places_left
 from aljisr.volunteers.models import Volunteer
 from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates
 
@@ -35,15 +36,20 @@ from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates
 
 
 def open_projects() -> list[Project]:
-    """Projects taking applications: open, not archived, not yet ended; by start date, each
-    with its site (one query)."""
-    return list(db.session.scalars(
+    """Projects taking applications: open, not archived, not yet ended, and not full (a
+    place left on their fullest day from today, as the catalogue counts it:
+    :func:`aljisr.public.queries.places_left`); by start date, each with its site (two
+    queries)."""
+    today = association_today()
+    found = list(db.session.scalars(
         sa.select(Project)
         .where(Project.status == ProjectStatus.OPEN, Project.archived_at.is_(None),
-               Project.end_date >= association_today())
+               Project.end_date >= today)
         .options(joinedload(Project.site))
         .order_by(Project.start_date, Project.id)
     ).unique().all())
+    left = places_left(found, today)
+    return [p for p in found if left.get(p.id)]
 
 
 def open_projects_by_id(ids: Sequence[int]) -> list[Project]:

@@ -416,6 +416,13 @@ def accept_application(
             unarchive_volunteer(volunteer, actor=actor)
         if volunteer.status is VolunteerStatus.APPLICANT:
             volunteer.status = VolunteerStatus.ACTIVE
+    # invited first: the login made here carries the application's language, and every
+    # message to the volunteer from now on (the placements proposed below) is written in it
+    invited = False
+    user = volunteer.user
+    if invite and volunteer.email and (user is None or not user.password_hash):
+        invite_volunteer(volunteer, locale=application.locale, actor=actor)
+        invited = True
     proposed = []
     for index, (project, start, end) in enumerate(placements):
         try:
@@ -423,11 +430,6 @@ def accept_application(
                                               role=role))
         except DomainError as error:
             raise PlacementRefused(index, error) from error
-    invited = False
-    user = volunteer.user
-    if invite and volunteer.email and (user is None or not user.password_hash):
-        invite_volunteer(volunteer, locale=application.locale, actor=actor)
-        invited = True
     application.status = ApplicationStatus.ACCEPTED
     application.decided_at = utcnow()
     application.decided_by_id = getattr(actor, "id", None)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from aljisr.extensions import db
+from aljisr.errors import DomainError
 from aljisr.i18n import _
 from aljisr.permissions import Permission, require
 from aljisr.testimonials import queries, services
 from aljisr.testimonials.forms import DeclineTestimonialForm
 from aljisr.testimonials.models import TestimonialStatus
-from aljisr.web import run_action
+from aljisr.web import field_error, render_form, run_action
 
 bp = Blueprint("testimonials", __name__, url_prefix="/testimonials")
 
@@ -30,19 +32,26 @@ def _status_arg() -> TestimonialStatus | None:
         return TestimonialStatus.SUBMITTED
 
 
-@bp.route("/")
-@require(Permission.PUBLISH_TESTIMONIALS)
-def queue() -> str:
-    """Testimonials of one status (waiting for review first), with their counts."""
+def _queue_page(decline_form: DeclineTestimonialForm, declining: int | None = None) -> Any:
+    """The queue, with ``decline_form`` refused beside the reason of testimonial ``declining``
+    (422) when it is set."""
     status = _status_arg()
-    return render_template(
-        "testimonials/queue.html",
+    return render_form(
+        "testimonials/queue.html", decline_form,
         testimonials=queries.review_queue(status),
         counts=queries.counts_by_status(),
         status=status,
         statuses=TestimonialStatus,
-        decline_form=DeclineTestimonialForm(formdata=None),
+        decline_form=decline_form,
+        declining=declining,
     )
+
+
+@bp.route("/")
+@require(Permission.PUBLISH_TESTIMONIALS)
+def queue() -> Any:
+    """Testimonials of one status (waiting for review first), with their counts."""
+    return _queue_page(DeclineTestimonialForm(formdata=None))
 
 
 def _back() -> str:
@@ -63,8 +72,13 @@ def decline(testimonial_id: int) -> Any:
     found = queries.testimonial(testimonial_id) or abort(404)
     form = DeclineTestimonialForm()
     if not form.validate_on_submit():
-        return redirect(_back())
-    return run_action(
-        lambda: services.decline_testimonial(found, actor=current_user,
-                                             reason=form.reason.data),
-        _("Testimonial declined."), _back())
+        return _queue_page(form, found.id)
+    try:
+        services.decline_testimonial(found, actor=current_user, reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        field_error(form, error, "reason")
+        return _queue_page(form, found.id)
+    db.session.commit()
+    flash(_("Testimonial declined."), "success")
+    return redirect(_back())

@@ -7,6 +7,7 @@ import re
 import time
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -201,3 +202,33 @@ def test_hostile_input_never_gives_a_500(client, projects, fields):
     data.update(fields)
     response = client.post("/apply", data=data)
     assert response.status_code in (302, 422), response.status_code
+
+
+@pytest.mark.parametrize(("lang", "translated"), [
+    ("fr", "Ce choix ne fait pas partie de la liste."), ("ar", "هذا الخيار ليس في القائمة.")])
+def test_a_rows_builtin_messages_are_in_the_pages_language(client, db, projects, lang,
+                                                          translated):
+    """A language row missing from the POST: WTForms' own message in the page's language."""
+    data = apply_data([projects[1].id])
+    del data["languages-0-code"]  # the level stays: a tampered row
+    response = client.post(f"/apply?lang={lang}", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Not a valid choice." not in html
+    assert translated in html
+    assert _applications(db) == []
+
+
+def test_a_full_project_is_neither_offered_nor_taken(client, db, projects):
+    library, garden = projects[:2]  # the library has one place
+    taken = factories.volunteer(full_name="Already there")
+    factories.placement(taken, library, start_date=library.start_date,
+                        end_date=library.end_date)
+    db.session.commit()
+    html = client.get(f"/apply?project={library.id}&project={garden.id}").get_data(as_text=True)
+    assert f'value="{library.id}"' not in html and "Library" not in html
+    assert re.search(rf'<option selected value="{garden.id}">', html)
+    response = client.post("/apply", data=apply_data([library.id]))
+    assert response.status_code == 422
+    assert 'id="projects-error"' in response.get_data(as_text=True)
+    assert _applications(db) == []

@@ -116,6 +116,29 @@ def test_accept_creates_the_volunteer_proposes_a_placement_and_invites(client, d
     assert _actions(db, a) == ["application.submit", "application.confirm", "application.accept"]
 
 
+def test_an_arabic_application_gets_every_later_message_in_arabic(client, db, staff, projects):
+    """Accepting with two placements: the acceptance, the invitation and both placement
+    messages in the application's language (the login is made before the placements)."""
+    client.post("/apply?lang=ar", data=apply_data([projects[1].id, projects[2].id],
+                                                  email="salma@example.org"))
+    a = db.session.scalar(sa.select(Application).where(Application.email == "salma@example.org"))
+    assert a.locale == "ar"
+    confirm_application(link_token(a, LinkPurpose.CONFIRM))
+    db.session.commit()
+    start, end = a.available_from.isoformat(), a.available_to.isoformat()
+    response = staff.post(f"/applications/{a.id}/accept", data={
+        "volunteer": "", "placements-0-propose": "y", "placements-0-start_date": start,
+        "placements-0-end_date": end, "placements-1-propose": "y",
+        "placements-1-start_date": start, "placements-1-end_date": end, "invite": "y"})
+    assert response.status_code == 302
+    rows = db.session.execute(sa.select(OutboxMessage.kind, OutboxMessage.language).where(
+        OutboxMessage.recipient == "salma@example.org")).all()
+    assert [kind for kind, _ in rows].count("placement.proposed") == 2
+    assert {language for _, language in rows} == {"ar"}
+    volunteer = db.session.get(Volunteer, db.session.get(Application, a.id).volunteer_id)
+    assert volunteer.user.locale == "ar"
+
+
 def test_a_refused_placement_leaves_nothing_half_done(client, db, staff, projects):
     library = projects[0]  # capacity 1
     taken = factories.volunteer(full_name="Already there")

@@ -130,10 +130,25 @@ def test_declined_with_a_reason_the_volunteer_reads(world, db, client):
     assert "quatre classes" not in client.get("/?lang=en").get_data(as_text=True)
     # a declined one may be published after all; a published one taken off again
     world.staff.post(f"/testimonials/{testimonial.id}/publish")
-    world.staff.post(f"/testimonials/{testimonial.id}/decline")
+    world.staff.post(f"/testimonials/{testimonial.id}/decline", data={"reason": "Retired."})
     db.session.expire_all()
-    assert only(db).status is models.TestimonialStatus.DECLINED and only(db).decline_reason is None
+    assert only(db).status is models.TestimonialStatus.DECLINED
+    assert only(db).decline_reason == "Retired."
     assert actions(db)[-1] == "testimonial.decline"
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_declining_without_a_reason_is_refused_beside_the_field(world, db, reason):
+    world.write()
+    testimonial = only(db)
+    response = world.staff.post(f"/testimonials/{testimonial.id}/decline",
+                                data={"reason": reason})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="reason-{testimonial.id}-error"' in html
+    assert "Say why: the volunteer reads it." in html
+    db.session.expire_all()
+    assert only(db).status is models.TestimonialStatus.SUBMITTED
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
