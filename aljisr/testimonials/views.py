@@ -8,8 +8,8 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from aljisr.extensions import db
 from aljisr.errors import DomainError
+from aljisr.extensions import db
 from aljisr.i18n import _
 from aljisr.permissions import Permission, require
 from aljisr.testimonials import queries, services
