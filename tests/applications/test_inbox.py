@@ -4,6 +4,7 @@ applicant's messages, the audit log, and anonymisation after the retention perio
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -126,26 +127,41 @@ def test_an_arabic_application_gets_every_later_message_in_arabic(client, db, st
     confirm_application(link_token(a, LinkPurpose.CONFIRM))
     db.session.commit()
     start, end = a.available_from.isoformat(), a.available_to.isoformat()
+    middle = (a.available_from + timedelta(days=20)).isoformat()
+    after = (a.available_from + timedelta(days=21)).isoformat()
     response = staff.post(f"/applications/{a.id}/accept", data={
         "volunteer": "", "placements-0-propose": "y", "placements-0-start_date": start,
-        "placements-0-end_date": end, "placements-1-propose": "y",
-        "placements-1-start_date": start, "placements-1-end_date": end, "invite": "y"})
+        "placements-0-end_date": middle, "placements-1-propose": "y",
+        "placements-1-start_date": after, "placements-1-end_date": end, "invite": "y"})
     assert response.status_code == 302
-    rows = db.session.execute(sa.select(OutboxMessage.kind, OutboxMessage.language).where(
+    rows = db.session.execute(sa.select(OutboxMessage.kind, OutboxMessage.language,
+                                        OutboxMessage.subject).where(
         OutboxMessage.recipient == "salma@example.org")).all()
-    assert [kind for kind, _ in rows].count("placement.proposed") == 2
-    assert {language for _, language in rows} == {"ar"}
+    assert [kind for kind, _, _ in rows].count("placement.proposed") == 2
+    assert {language for kind, language, _ in rows if kind} == {"ar"}
+    [invitation] = [subject for kind, _, subject in rows if kind is None]
+    assert re.search("[\u0600-\u06ff]", invitation)  # the invitation too
     volunteer = db.session.get(Volunteer, db.session.get(Application, a.id).volunteer_id)
     assert volunteer.user.locale == "ar"
 
 
+def test_the_applications_language_is_named_in_the_readers(client, db, staff, projects):
+    client.post("/apply?lang=ar", data=apply_data([projects[1].id], email="salma@example.org"))
+    a = db.session.scalar(sa.select(Application).where(Application.email == "salma@example.org"))
+    confirm_application(link_token(a, LinkPurpose.CONFIRM))
+    db.session.commit()
+    html = staff.get(f"/applications/{a.id}?lang=en").get_data(as_text=True)
+    row = html[html.index('id="application-locale"'):]
+    assert row[:row.index("</dd>")].endswith(">Arabic")
+
+
 def test_a_refused_placement_leaves_nothing_half_done(client, db, staff, projects):
-    library = projects[0]  # capacity 1
+    library = projects[0]  # capacity 1, taken after the application was sent
+    a = _apply(client, db, [projects[1].id, library.id])
     taken = factories.volunteer(full_name="Already there")
     factories.placement(taken, library, start_date=library.start_date,
                         end_date=library.end_date)
     db.session.commit()
-    a = _apply(client, db, [projects[1].id, library.id])
     start, end = a.available_from.isoformat(), a.available_to.isoformat()
     middle = (a.available_from + timedelta(days=20)).isoformat()
     after = (a.available_from + timedelta(days=21)).isoformat()

@@ -170,7 +170,11 @@ def test_bad_input_is_named_beside_its_field_and_kept(world, db, changes, field,
 def test_refused_on_a_placement_not_completed_and_on_another_volunteers(world, db):
     response = world.write(placement=world.current.id)
     assert response.status_code == 422  # not among the completed placements offered
-    assert world.write(placement=world.foreign.id).status_code == 404
+    # another volunteer's (a tampered form): refused beside the field, the text kept
+    foreign = world.write(placement=world.foreign.id)
+    assert foreign.status_code == 422
+    html = foreign.get_data(as_text=True)
+    assert 'id="placement-error"' in html and "quatre classes" in html
     world.write()
     again = world.write()
     assert again.status_code == 422
