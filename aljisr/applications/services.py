@@ -23,8 +23,8 @@ declined and withdrawn applications are anonymised after ``APPLICATION_RETENTION
 from __future__ import annotations
 
 import enum
-from dataclasses import replace
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
