@@ -320,8 +320,17 @@ class AcceptForm(AppForm):
     placements = FieldList(FormField(PlacementRowForm), max_entries=MAX_PREFERENCES)
     role = StringField(_l("Role on the placements"), validators=[Optional(), Length(max=200)],
                        default=_l("Volunteer"))
+    without_placement = BooleanField(
+        _l("Accept without proposing a placement"),
+        description=_l("Tick it only when no placement is ticked above on purpose."))
     invite = BooleanField(_l("Invite the volunteer to sign in"), default=True)
     submit = SubmitField(_l("Accept"))
+
+    def validate_without_placement(self, field: Any) -> None:
+        """No placement ticked: accepted only when the coordinator says so."""
+        if not field.data and not any(row.form.propose.data for row in self.placements):
+            raise ValidationError(_("Tick a placement to propose, or confirm that you accept "
+                                    "without one."))
 
     def validate_placements(self, field: Any) -> None:
         for row in field:

@@ -23,6 +23,8 @@ from aljisr.applications.models import (
     ApplicationProject,
     ApplicationStatus,
 )
+from aljisr.audit import AuditEvent
+from aljisr.auth.models import User
 from aljisr.dates import association_today, association_zone
 from aljisr.extensions import db
 from aljisr.listing import Page, paginate, search_clause
@@ -238,3 +240,35 @@ def applications_past_retention(closed_before: datetime,
                         Application.created_at < unconfirmed_before),
             ))
         .order_by(Application.id)))
+
+
+@dataclass(frozen=True)
+class InvitationSent:
+    """The last invitation to sign in e-mailed to an accepted application's volunteer: the
+    address and when (never the link, which only its recipient may read)."""
+
+    email: str
+    sent_at: datetime
+
+
+def invitation_sent(application: Application) -> InvitationSent | None:
+    """The last invitation (audit ``user.invite``) sent to the login of the volunteer
+    ``application`` became, or None (not accepted, no login, never invited). One query."""
+    if application.volunteer_id is None:
+        return None
+    row = db.session.execute(
+        sa.select(User.email, AuditEvent.occurred_at)
+        .join(Volunteer, Volunteer.user_id == User.id)
+        .join(AuditEvent, sa.and_(AuditEvent.subject_type == User.__tablename__,
+                                  AuditEvent.subject_id == User.id,
+                                  AuditEvent.action == "user.invite"))
+        .where(Volunteer.id == application.volunteer_id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(1)).first()
+    return InvitationSent(row[0], row[1]) if row else None
+
+
+def open_project_ids(ids: Sequence[int]) -> set[int]:
+    """Those of ``ids`` that still take volunteers (open, not ended, a place left)."""
+    wanted = set(ids)
+    return {p.id for p in open_projects() if p.id in wanted}
