@@ -46,6 +46,7 @@ from aljisr.applications.models import (
     Application,
 )
 from aljisr.applications.services import InvalidLink, LinkPurpose, PlacementRefused
+from aljisr.database import utcnow
 from aljisr.errors import DomainError
 from aljisr.extensions import db, limiter
 from aljisr.formfields import country_choices
@@ -354,6 +355,7 @@ def accept(application_id: int) -> Any:
             if row.form.propose.data
         ]
         rows = [i for i, row in enumerate(form.placements) if row.form.propose.data]
+        started = utcnow().replace(microsecond=0)  # however finely the database keeps time
         try:
             accepted = services.accept_application(
                 application, actor=current_user, volunteer=volunteer, placements=placements,
@@ -373,7 +375,7 @@ def accept(application_id: int) -> Any:
             db.session.commit()
             flash(_("Application accepted: %(name)s is a volunteer.",
                     name=accepted.full_name), "success")
-            if form.invite.data and invitation is not None:
+            if invitation is not None and invitation.sent_at >= started:  # sent just now
                 flash(_("An invitation to choose a password was e-mailed to %(email)s.",
                         email=invitation.email), "info")
             return redirect(url_for("applications.detail", application_id=application.id))
