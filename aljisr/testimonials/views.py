@@ -69,14 +69,20 @@ def publish(testimonial_id: int) -> Response:
 @bp.route("/<int:testimonial_id>/decline", methods=["POST"])
 @require(Permission.PUBLISH_TESTIMONIALS)
 def decline(testimonial_id: int) -> Any:
+    """Decline (or take off the site) with a reason the volunteer reads: refused beside the
+    reason (422) when it is empty."""
     found = queries.testimonial(testimonial_id) or abort(404)
     form = DeclineTestimonialForm()
     if not form.validate_on_submit():
-        return _queue_page(form, found.id)
+        # a reason refused stands beside it (422); anything else (an expired form) goes back
+        return _queue_page(form, found.id) if form.reason.errors else redirect(_back())
     try:
         services.decline_testimonial(found, actor=current_user, reason=form.reason.data)
     except DomainError as error:
         db.session.rollback()
+        if error.field != "reason":  # declined or withdrawn meanwhile: said above the queue
+            flash(error.message, "warning")
+            return redirect(_back())
         field_error(form, error, "reason")
         return _queue_page(form, found.id)
     db.session.commit()

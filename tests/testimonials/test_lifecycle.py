@@ -149,6 +149,13 @@ def test_declining_without_a_reason_is_refused_beside_the_field(world, db, reaso
     assert "Say why: the volunteer reads it." in html
     db.session.expire_all()
     assert only(db).status is models.TestimonialStatus.SUBMITTED
+    # declined already: not a matter of the reason, said above the queue
+    world.staff.post(f"/testimonials/{testimonial.id}/decline", data={"reason": "Names."})
+    again = world.staff.post(f"/testimonials/{testimonial.id}/decline",
+                             data={"reason": "Names."}, follow_redirects=True)
+    assert again.status_code == 200
+    assert "Only a testimonial waiting for review or published can be declined." in (
+        again.get_data(as_text=True))
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
