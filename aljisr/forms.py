@@ -8,6 +8,12 @@ What every form must do the same way lives here, once:
   what was typed kept, on SQLite and PostgreSQL alike. In a search or filter sent with GET the
   same text is simply "no match" (:func:`aljisr.listing.search_clause`), not an error. The
   value shown again beside the refusal has U+FFFD in place of each such character.
+
+A row of a form (a ``FormField`` inside a ``FieldList``: one language, one chosen project)
+derives from :class:`RowForm`: WTForms builds such a sub-form with its own default settings,
+so a plain ``wtforms.Form`` row would speak WTForms' English ("Not a valid choice.") on a
+French or Arabic page; a :class:`RowForm` takes the request's catalogue
+(:mod:`aljisr.wtforms_i18n`) and the same text-field rule as :class:`AppForm`.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import Form, StringField
 from wtforms.validators import StopValidation
 
 from aljisr.errors import UnstorableText
@@ -48,6 +54,27 @@ class AppForm(FlaskForm):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             """Bind as WTForms does, then put :func:`storable_text` first on text fields
             (a fresh list: the class's validators are shared by every instance)."""
+            field = super().bind_field(form, unbound_field, options)  # type: ignore[misc]
+            if isinstance(field, StringField):
+                field.validators = [storable_text, *field.validators]
+            return field
+
+
+class RowForm(Form):
+    """The base of every row of a form (a ``FormField``): no CSRF token of its own (the
+    enclosing :class:`AppForm` has one), WTForms' messages in the request's language, and
+    :func:`storable_text` first on its text fields."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> Any:
+            """The request's merged catalogue (:func:`aljisr.wtforms_i18n.install`), or
+            WTForms' English outside a request."""
+            if not has_request_context():
+                return None
+            return getattr(request, "wtforms_translations", None)
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            """As :meth:`AppForm.Meta.bind_field`."""
             field = super().bind_field(form, unbound_field, options)  # type: ignore[misc]
             if isinstance(field, StringField):
                 field.validators = [storable_text, *field.validators]

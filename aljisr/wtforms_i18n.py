@@ -83,6 +83,11 @@ class _RequestTranslations:
     def ungettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalogue().ungettext(singular, plural, n)
 
+    # the names WTForms itself calls (a row form, :class:`aljisr.forms.RowForm`, is handed
+    # this object directly; Flask-WTF wraps it and calls the two above)
+    gettext = ugettext
+    ngettext = ungettext
+
 
 _REQUEST_TRANSLATIONS = _RequestTranslations()
 

@@ -16,7 +16,6 @@ from wtforms import (
     DateField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SearchField,
@@ -44,7 +43,7 @@ from aljisr.formfields import (
     RangeEnd,
     optional_int,
 )
-from aljisr.forms import AppForm
+from aljisr.forms import AppForm, RowForm
 from aljisr.i18n import _, _l, ltr
 from aljisr.volunteers.forms import (
     LanguageRowForm,
@@ -94,7 +93,7 @@ def _heard_options() -> list[SelectChoice]:
     ]
 
 
-class PreferenceForm(Form):
+class PreferenceForm(RowForm):
     """One chosen project (choices set by the view: the open projects)."""
 
     project = SelectField(_l("Project"), coerce=optional_int, validators=[Optional()],
@@ -303,7 +302,7 @@ class ReviewForm(AppForm):
     submit = SubmitField(_l("Start review"))
 
 
-class PlacementRowForm(Form):
+class PlacementRowForm(RowForm):
     """One preferred project the coordinator may propose a placement on."""
 
     project_id = HiddenField()
@@ -321,8 +320,17 @@ class AcceptForm(AppForm):
     placements = FieldList(FormField(PlacementRowForm), max_entries=MAX_PREFERENCES)
     role = StringField(_l("Role on the placements"), validators=[Optional(), Length(max=200)],
                        default=_l("Volunteer"))
+    without_placement = BooleanField(
+        _l("Accept without proposing a placement"),
+        description=_l("Tick it only when no placement is ticked above on purpose."))
     invite = BooleanField(_l("Invite the volunteer to sign in"), default=True)
     submit = SubmitField(_l("Accept"))
+
+    def validate_without_placement(self, field: Any) -> None:
+        """No placement ticked: accepted only when the coordinator says so."""
+        if not field.data and not any(row.form.propose.data for row in self.placements):
+            raise ValidationError(_("Tick a placement to propose, or confirm that you accept "
+                                    "without one."))
 
     def validate_placements(self, field: Any) -> None:
         for row in field:

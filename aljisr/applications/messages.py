@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aljisr.i18n import _
+from aljisr.i18n import _, format_date
 from aljisr.notifications.messages import Notice, Recipient
+from aljisr.templating import language_name
 
 if TYPE_CHECKING:
     from aljisr.applications.models import Application
@@ -23,27 +24,53 @@ def _footer() -> str:
              "form.")
 
 
+def _dates(application: Application) -> str | None:
+    if not (application.available_from and application.available_to):
+        return None
+    return _("Available from %(start)s to %(end)s.",
+             start=format_date(application.available_from, "long"),
+             end=format_date(application.available_to, "long"))
+
+
 def confirm_notice(application: Application, recipient: Recipient, *, withdraw_link: str,
-                   hours: int, update: bool) -> Notice:
+                   hours: int, update: bool, replaced: bool = False) -> Notice:
     """The double opt-in message: ``recipient.link`` confirms (once, for ``hours`` hours);
     nothing reaches the coordinators before. ``update``: a confirmed application's address
-    sent the form again, and the changes wait for this confirmation."""
+    sent the form again, and the changes wait for this confirmation. ``replaced``: an
+    unconfirmed application's address sent the form again, and this form replaced the
+    earlier one (its answers, projects, dates and language; the earlier link is spent): the
+    message says so and what the application now holds (docs/architecture.md §6.15).
+    The wording names the link by its label, which both the HTML part (a button) and the
+    text part (the label, then the address) show."""
+    label = _("Confirm my application")
     if update:
         subject = _("Confirm the changes to your application")
-        first = _("We received new answers to your application. Confirm them with the button "
-                  "below; until then your application stays as it was.")
+        first = _("We received new answers to your application. Confirm them with "
+                  "“%(label)s” below; until then your application stays as it was.",
+                  label=label)
+    elif replaced:
+        subject = _("Confirm your updated application")
+        first = _("We received the application form again from this address: it replaces "
+                  "the one sent earlier, whose link no longer works. Your application now "
+                  "holds the projects, dates and language below. Confirm it with "
+                  "“%(label)s” below: only then does it reach our coordinators.", label=label)
     else:
         subject = _("Confirm your application")
         first = _("Thank you for applying to volunteer with us. Confirm your e-mail address "
-                  "with the button below: only then does your application reach our "
-                  "coordinators.")
+                  "with “%(label)s” below: only then does your application reach our "
+                  "coordinators.", label=label)
+    paragraphs = [first, _("Projects chosen: %(projects)s.",
+                           projects=_projects(application, recipient.language))]
+    dates = _dates(application)
+    if dates:
+        paragraphs.append(dates)
+    if replaced:
+        paragraphs.append(_("Language of our messages: %(language)s.",
+                            language=language_name(recipient.language)))
+    paragraphs.append(_("The link works once, for %(hours)d hours. If you did not apply, "
+                        "ignore this message: nothing will be kept.", hours=hours))
     return Notice(
-        subject,
-        [first,
-         _("Projects chosen: %(projects)s.", projects=_projects(application, recipient.language)),
-         _("The link works once, for %(hours)d hours. If you did not apply, ignore this "
-           "message: nothing will be kept.", hours=hours)],
-        _("Confirm my application"), recipient.link,
+        subject, paragraphs, label, recipient.link,
         extra={"footer": _footer(), "second_link": withdraw_link,
                "second_label": _("Withdraw my application")},
     )

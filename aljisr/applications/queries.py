@@ -23,11 +23,14 @@ from aljisr.applications.models import (
     ApplicationProject,
     ApplicationStatus,
 )
+from aljisr.audit import AuditEvent
+from aljisr.auth.models import User
 from aljisr.dates import association_today, association_zone
 from aljisr.extensions import db
 from aljisr.listing import Page, paginate, search_clause
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.projects.models import Project, ProjectStatus
+from aljisr.public.queries import places_left
 from aljisr.volunteers.models import Volunteer
 from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates
 
@@ -35,15 +38,20 @@ from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates
 
 
 def open_projects() -> list[Project]:
-    """Projects taking applications: open, not archived, not yet ended; by start date, each
-    with its site (one query)."""
-    return list(db.session.scalars(
+    """Projects taking applications: open, not archived, not yet ended, and not full (a
+    place left on their fullest day from today, as the catalogue counts it:
+    :func:`aljisr.public.queries.places_left`); by start date, each with its site (two
+    queries)."""
+    today = association_today()
+    found = list(db.session.scalars(
         sa.select(Project)
         .where(Project.status == ProjectStatus.OPEN, Project.archived_at.is_(None),
-               Project.end_date >= association_today())
+               Project.end_date >= today)
         .options(joinedload(Project.site))
         .order_by(Project.start_date, Project.id)
     ).unique().all())
+    left = places_left(found, today)
+    return [p for p in found if left.get(p.id)]
 
 
 def open_projects_by_id(ids: Sequence[int]) -> list[Project]:
@@ -232,3 +240,35 @@ def applications_past_retention(closed_before: datetime,
                         Application.created_at < unconfirmed_before),
             ))
         .order_by(Application.id)))
+
+
+@dataclass(frozen=True)
+class InvitationSent:
+    """The last invitation to sign in e-mailed to an accepted application's volunteer: the
+    address and when (never the link, which only its recipient may read)."""
+
+    email: str
+    sent_at: datetime
+
+
+def invitation_sent(application: Application) -> InvitationSent | None:
+    """The last invitation (audit ``user.invite``) sent to the login of the volunteer
+    ``application`` became, or None (not accepted, no login, never invited). One query."""
+    if application.volunteer_id is None:
+        return None
+    row = db.session.execute(
+        sa.select(User.email, AuditEvent.occurred_at)
+        .join(Volunteer, Volunteer.user_id == User.id)
+        .join(AuditEvent, sa.and_(AuditEvent.subject_type == User.__tablename__,
+                                  AuditEvent.subject_id == User.id,
+                                  AuditEvent.action == "user.invite"))
+        .where(Volunteer.id == application.volunteer_id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(1)).first()
+    return InvitationSent(row[0], row[1]) if row else None
+
+
+def open_project_ids(ids: Sequence[int]) -> set[int]:
+    """Those of ``ids`` that still take volunteers (open, not ended, a place left)."""
+    wanted = set(ids)
+    return {p.id for p in open_projects() if p.id in wanted}

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -216,6 +217,10 @@ def _apply(application: Application, values: Mapping[str, Any],
                                                          start=1))
 
 
+#: The key of ``pending_values`` holding the language of the form that sent them.
+PENDING_LOCALE = "_locale"
+
+
 def _storable(values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` as JSON can keep them (dates as ISO text), for a pending update."""
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()
@@ -227,14 +232,20 @@ def _restored(values: Mapping[str, Any]) -> dict[str, Any]:
             for k, v in values.items()}
 
 
-def _send_confirmation(application: Application, *, update: bool) -> None:
+def _send_confirmation(application: Application, *, update: bool, replaced: bool = False,
+                       language: str | None = None) -> None:
+    """A new confirmation link (the earlier one spent), in ``language`` (the form's, for a
+    pending update) or the application's."""
     application.link_version = (application.link_version or 0) + 1
     db.session.flush()
     confirm, withdraw = _links(application)
     hours = int(current_app.config["TOKEN_MAX_AGE_HOURS"])
-    notify("application.confirm", _recipient(application, confirm),
+    recipients = _recipient(application, confirm)
+    if language in LANGUAGES:
+        recipients = [replace(r, language=language) for r in recipients]
+    notify("application.confirm", recipients,
            lambda r: confirm_notice(application, r, withdraw_link=withdraw, hours=hours,
-                                    update=update))
+                                    update=update, replaced=replaced))
 
 
 def submit_application(values: Mapping[str, Any], *, locale: str) -> Application:
@@ -243,9 +254,13 @@ def submit_application(values: Mapping[str, Any], *, locale: str) -> Application
     The address decides what happens (compared in any case):
 
     - an open application (new or in review) with this address is **joined**, never
-      duplicated: if it is not confirmed yet, its answers are replaced; if it is, the new
-      answers wait (``pending_values``) until the link of the new message confirms them, so
-      that nobody can change someone else's application by typing their address;
+      duplicated, and the latest form wins whole (answers, projects, dates and the language
+      of later messages: the same person's newer intent): if it is not confirmed yet, its
+      answers are replaced and the new confirmation message says that the earlier form was
+      replaced and what the application now holds; if it is confirmed, the new answers
+      (and language) wait (``pending_values``) until the link of the new message confirms
+      them, so that nobody can change someone else's application by typing their address
+      (docs/architecture.md §6.15);
     - otherwise a new application is recorded, linked to the volunteer with this address when
       there is one (accepting it then updates nobody's record twice).
 
@@ -287,11 +302,12 @@ def submit_application(values: Mapping[str, Any], *, locale: str) -> Application
         application.consent_version, application.consent_at = CONSENT_VERSION, utcnow()
         _apply(application, values, projects)
         audit.record(None, "application.resubmit", application)
-        _send_confirmation(application, update=False)
+        _send_confirmation(application, update=False, replaced=True)
     else:
-        application.pending_values = _storable({**values, "email": email})
+        application.pending_values = {**_storable({**values, "email": email}),
+                                      PENDING_LOCALE: locale}
         audit.record(None, "application.resubmit", application, details={"pending": True})
-        _send_confirmation(application, update=True)
+        _send_confirmation(application, update=True, language=locale)
     db.session.flush()
     return application
 
@@ -312,6 +328,8 @@ def confirm_application(token: str) -> Application:
         projects = _validate(values)
         application.consent_version, application.consent_at = CONSENT_VERSION, now
         _apply(application, values, projects)
+        if values.get(PENDING_LOCALE) in LANGUAGES:
+            application.locale = values[PENDING_LOCALE]
         application.pending_values = None
         action = "application.update"
     else:
@@ -418,6 +436,13 @@ def accept_application(
             unarchive_volunteer(volunteer, actor=actor)
         if volunteer.status is VolunteerStatus.APPLICANT:
             volunteer.status = VolunteerStatus.ACTIVE
+    # invited first: the login made here carries the application's language, and every
+    # message to the volunteer from now on (the placements proposed below) is written in it
+    invited = False
+    user = volunteer.user
+    if invite and volunteer.email and (user is None or not user.password_hash):
+        invite_volunteer(volunteer, locale=application.locale, actor=actor)
+        invited = True
     proposed = []
     for index, (project, start, end) in enumerate(placements):
         try:
@@ -425,11 +450,6 @@ def accept_application(
                                               role=role))
         except DomainError as error:
             raise PlacementRefused(index, error) from error
-    invited = False
-    user = volunteer.user
-    if invite and volunteer.email and (user is None or not user.password_hash):
-        invite_volunteer(volunteer, locale=application.locale, actor=actor)
-        invited = True
     application.status = ApplicationStatus.ACCEPTED
     application.decided_at = utcnow()
     application.decided_by_id = getattr(actor, "id", None)

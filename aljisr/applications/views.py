@@ -50,6 +50,7 @@ from aljisr.applications.models import (
     Application,
 )
 from aljisr.applications.services import InvalidLink, LinkPurpose, PlacementRefused
+from aljisr.database import utcnow
 from aljisr.errors import DomainError
 from aljisr.extensions import db, limiter
 from aljisr.formfields import country_choices
@@ -290,7 +291,7 @@ def _inbox_application(application_id: int) -> Application:
 def _detail_context(application: Application) -> dict[str, Any]:
     return {"application": application, "duplicates": queries.likely_duplicates(application),
             "heard_from_titles": {h.value: t for h, t in HEARD_FROM_TITLES.items()},
-            "review_form": ReviewForm()}
+            "review_form": ReviewForm(), "invitation": queries.invitation_sent(application)}
 
 
 @bp.route("/applications/<int:application_id>")
@@ -346,6 +347,13 @@ def accept(application_id: int) -> Any:
         for row, preference in zip(form.placements, application.preferences, strict=True):
             row.form.start_date.data, row.form.end_date.data = _default_dates(
                 application, preference.project)
+        # the first preferred project still taking volunteers is ticked: accepting without
+        # a placement is a choice the coordinator makes (AcceptForm.without_placement)
+        still_open = queries.open_project_ids([p.project_id for p in application.preferences])
+        for row, preference in zip(form.placements, application.preferences, strict=True):
+            if preference.project_id in still_open:
+                row.form.propose.data = True
+                break
     if form.validate_on_submit():
         chosen = form.volunteer.data
         volunteer = None
@@ -360,6 +368,7 @@ def accept(application_id: int) -> Any:
             if row.form.propose.data
         ]
         rows = [i for i, row in enumerate(form.placements) if row.form.propose.data]
+        started = utcnow().replace(microsecond=0)  # however finely the database keeps time
         try:
             accepted = services.accept_application(
                 application, actor=current_user, volunteer=volunteer, placements=placements,
@@ -375,9 +384,13 @@ def accept(application_id: int) -> Any:
             db.session.rollback()
             field_error(form, error, "volunteer")
         else:
+            invitation = queries.invitation_sent(application)
             db.session.commit()
             flash(_("Application accepted: %(name)s is a volunteer.",
                     name=accepted.full_name), "success")
+            if invitation is not None and invitation.sent_at >= started:  # sent just now
+                flash(_("An invitation to choose a password was e-mailed to %(email)s.",
+                        email=invitation.email), "info")
             return redirect(url_for("applications.detail", application_id=application.id))
     return _accept_page(form, application, duplicates)
 

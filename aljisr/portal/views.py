@@ -257,7 +257,8 @@ def export() -> Response:
 @require(Permission.VOLUNTEER_PORTAL)
 def testimonials() -> Any:
     """My testimonials (their review, a way to withdraw each) and a form to write one about a
-    completed placement. The posted placement must be one of mine (404 otherwise)."""
+    completed placement. A posted placement that is not one of my completed ones is refused
+    beside the field (422, what was typed kept; the same answer whoever's it is)."""
     _me()
     g.no_store = True
     completed = testimonial_queries.completed_placements(current_user)
@@ -284,13 +285,13 @@ def testimonials() -> Any:
 
 
 def _posted_testimonial_placement() -> Placement | None:
-    """The posted placement when it is one of mine; 404 for anyone else's; None when the value
-    is missing or not a number (the form then says so)."""
+    """The posted placement when it is one of my completed ones; None otherwise (missing, not
+    a number, unknown or anyone else's: the form then says so beside the field)."""
     try:
         placement_id = int(request.form.get("placement", ""))
     except ValueError:
         return None
-    return testimonial_queries.own_completed_placement(current_user, placement_id) or abort(404)
+    return testimonial_queries.own_completed_placement(current_user, placement_id)
 
 
 @bp.route("/testimonials/<int:testimonial_id>/withdraw", methods=["POST"])

@@ -109,18 +109,22 @@ def publish_testimonial(testimonial: Testimonial, *, actor: Any) -> None:
 
 def decline_testimonial(testimonial: Testimonial, *, actor: Any, reason: str | None) -> None:
     """A coordinator declines a testimonial waiting for review, or takes a published one off
-    the site; the reason (optional, at most :data:`REASON_MAX_LENGTH` characters) is shown to
+    the site, with a reason (required, at most :data:`REASON_MAX_LENGTH` characters) shown to
     the volunteer.
 
     :raises NotAllowed: it is withdrawn or declined already.
+    :raises DomainError: no reason (``field="reason"``).
     """
     if testimonial.status not in (TestimonialStatus.SUBMITTED, TestimonialStatus.PUBLISHED):
         raise NotAllowed(_("Only a testimonial waiting for review or published can be "
                            "declined."))
+    cleaned = (clean_text(reason) or "")[:REASON_MAX_LENGTH]
+    if not cleaned:
+        raise DomainError(_("Say why: the volunteer reads it."), field="reason")
     testimonial.status = TestimonialStatus.DECLINED
     testimonial.decided_by_id = getattr(actor, "id", None)
     testimonial.decided_at = utcnow()
-    testimonial.decline_reason = (clean_text(reason) or "")[:REASON_MAX_LENGTH] or None
+    testimonial.decline_reason = cleaned
     db.session.flush()
     audit.record(actor, "testimonial.decline", testimonial,
                  reason=testimonial.decline_reason)

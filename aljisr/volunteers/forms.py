@@ -10,7 +10,6 @@ from wtforms import (
     DateField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     SearchField,
     SelectField,
@@ -34,7 +33,7 @@ from aljisr.formfields import (
     grouped_language_options,
     optional_int,
 )
-from aljisr.forms import AppForm
+from aljisr.forms import AppForm, RowForm
 from aljisr.i18n import _, _l, ltr
 from aljisr.once import OneTimeField
 from aljisr.projects.models import THEME_TITLES
@@ -85,7 +84,7 @@ def _theme_options() -> list[SelectChoice]:
     return [SelectChoice(theme.value, str(title)) for theme, title in THEME_TITLES.items()]
 
 
-class LanguageRowForm(Form):
+class LanguageRowForm(RowForm):
     """One language a volunteer speaks; a row with neither code nor level is ignored."""
 
     code = SelectField(_l("Language"), choices=_language_options)

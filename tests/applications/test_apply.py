@@ -7,6 +7,7 @@ import re
 import time
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -138,6 +139,48 @@ def test_applying_again_with_the_same_address_joins_the_application(client, db, 
     assert [p.title for p in application.projects] == ["Library"]
 
 
+def test_the_latest_form_wins_and_says_so(client, db, projects):
+    """Applied in French, then again in English with other projects and dates: the English
+    form replaces the French one, language included, and its message says so and lists what
+    the application now holds; the page after sending tells whoever sent the form (without
+    saying whether this address had applied)."""
+    library, garden = projects[:2]
+    client.post("/apply?lang=fr", data=apply_data([library.id]))
+    year = garden.start_date.year
+    response = client.post("/apply?lang=en", data=apply_data(
+        [garden.id], email="ELODIE@Example.ORG", available_from=f"{year}-04-01",
+        available_to=f"{year}-04-30"), follow_redirects=True)
+    assert 'id="apply-replaces"' in response.get_data(as_text=True)
+    [application] = _applications(db)
+    assert application.locale == "en" and [p.title for p in application.projects] == ["Garden"]
+    first, second = _mails(db, "elodie@example.org")
+    assert first.language == "fr" and "replaces" not in first.body
+    assert second.language == "en" and second.subject == "Confirm your updated application"
+    assert "it replaces the one sent earlier" in second.body
+    assert "Projects chosen: Garden." in second.body
+    assert f"Available from April 1, {year} to April 30, {year}." in second.body
+    assert "Language of our messages: English." in second.body
+    # a confirmed application: the changes, language included, wait for their own link
+    assert client.post(_link(second, "confirm")).status_code == 200
+    client.post("/apply?lang=ar", data=apply_data([library.id]))
+    third = _mails(db, "elodie@example.org")[-1]
+    assert third.language == "ar"
+    assert db.session.get(Application, application.id).locale == "en"
+    assert client.post(_link(third, "confirm")).status_code == 200
+    db.session.expire_all()
+    application = db.session.get(Application, application.id)
+    assert application.locale == "ar" and [p.title for p in application.projects] == ["Library"]
+
+
+def test_the_confirmation_text_names_what_it_shows(client, db, projects):
+    """The plain-text part has no button: it names the link's label, which it shows."""
+    client.post("/apply", data=apply_data([projects[1].id]))
+    [mail] = _mails(db, "elodie@example.org")
+    assert "button" not in mail.body
+    assert "with “Confirm my application” below" in mail.body
+    assert "Confirm my application:\n" in mail.body
+
+
 def test_an_existing_volunteers_address_joins_the_volunteer(client, db, projects):
     volunteer = factories.volunteer(full_name="Élodie", email="elodie@example.org")
     db.session.commit()
@@ -204,3 +247,33 @@ def test_hostile_input_never_gives_a_500(client, projects, fields):
     data.update(fields)
     response = client.post("/apply", data=data)
     assert response.status_code in (302, 422), response.status_code
+
+
+@pytest.mark.parametrize(("lang", "translated"), [
+    ("fr", "Ce choix ne fait pas partie de la liste."), ("ar", "هذا الخيار ليس في القائمة.")])
+def test_a_rows_builtin_messages_are_in_the_pages_language(client, db, projects, lang,
+                                                          translated):
+    """A language row missing from the POST: WTForms' own message in the page's language."""
+    data = apply_data([projects[1].id])
+    del data["languages-0-code"]  # the level stays: a tampered row
+    response = client.post(f"/apply?lang={lang}", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Not a valid choice." not in html
+    assert translated in html
+    assert _applications(db) == []
+
+
+def test_a_full_project_is_neither_offered_nor_taken(client, db, projects):
+    library, garden = projects[:2]  # the library has one place
+    taken = factories.volunteer(full_name="Already there")
+    factories.placement(taken, library, start_date=library.start_date,
+                        end_date=library.end_date)
+    db.session.commit()
+    html = client.get(f"/apply?project={library.id}&project={garden.id}").get_data(as_text=True)
+    assert f'value="{library.id}"' not in html and "Library" not in html
+    assert re.search(rf'<option selected value="{garden.id}">', html)
+    response = client.post("/apply", data=apply_data([library.id]))
+    assert response.status_code == 422
+    assert 'id="projects-error"' in response.get_data(as_text=True)
+    assert _applications(db) == []

@@ -4,6 +4,7 @@ applicant's messages, the audit log, and anonymisation after the retention perio
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -116,13 +117,101 @@ def test_accept_creates_the_volunteer_proposes_a_placement_and_invites(client, d
     assert _actions(db, a) == ["application.submit", "application.confirm", "application.accept"]
 
 
+def test_an_arabic_application_gets_every_later_message_in_arabic(client, db, staff, projects):
+    """Accepting with two placements: the acceptance, the invitation and both placement
+    messages in the application's language (the login is made before the placements)."""
+    client.post("/apply?lang=ar", data=apply_data([projects[1].id, projects[2].id],
+                                                  email="salma@example.org"))
+    a = db.session.scalar(sa.select(Application).where(Application.email == "salma@example.org"))
+    assert a.locale == "ar"
+    confirm_application(link_token(a, LinkPurpose.CONFIRM))
+    db.session.commit()
+    start, end = a.available_from.isoformat(), a.available_to.isoformat()
+    middle = (a.available_from + timedelta(days=20)).isoformat()
+    after = (a.available_from + timedelta(days=21)).isoformat()
+    response = staff.post(f"/applications/{a.id}/accept", data={
+        "volunteer": "", "placements-0-propose": "y", "placements-0-start_date": start,
+        "placements-0-end_date": middle, "placements-1-propose": "y",
+        "placements-1-start_date": after, "placements-1-end_date": end, "invite": "y"})
+    assert response.status_code == 302
+    rows = db.session.execute(sa.select(OutboxMessage.kind, OutboxMessage.language,
+                                        OutboxMessage.subject).where(
+        OutboxMessage.recipient == "salma@example.org")).all()
+    assert [kind for kind, _, _ in rows].count("placement.proposed") == 2
+    assert {language for kind, language, _ in rows if kind} == {"ar"}
+    [invitation] = [subject for kind, _, subject in rows if kind is None]
+    assert re.search("[\u0600-\u06ff]", invitation)  # the invitation too
+    volunteer = db.session.get(Volunteer, db.session.get(Application, a.id).volunteer_id)
+    assert volunteer.user.locale == "ar"
+
+
+def test_the_applications_language_is_named_in_the_readers(client, db, staff, projects):
+    client.post("/apply?lang=ar", data=apply_data([projects[1].id], email="salma@example.org"))
+    a = db.session.scalar(sa.select(Application).where(Application.email == "salma@example.org"))
+    confirm_application(link_token(a, LinkPurpose.CONFIRM))
+    db.session.commit()
+    html = staff.get(f"/applications/{a.id}?lang=en").get_data(as_text=True)
+    row = html[html.index('id="application-locale"'):]
+    assert row[:row.index("</dd>")].endswith(">Arabic")
+
+
+def test_accepting_without_a_placement_is_a_deliberate_choice(client, db, staff, projects):
+    """The first preferred project still taking volunteers is ticked; with none ticked, the
+    form asks to confirm "without a placement" beside that box, and nothing is saved."""
+    library, garden = projects[:2]
+    a = _apply(client, db, [library.id, garden.id])
+    taken = factories.volunteer(full_name="Already there")  # the library fills up meanwhile
+    factories.placement(taken, library, start_date=library.start_date,
+                        end_date=library.end_date)
+    db.session.commit()
+    page = staff.get(f"/applications/{a.id}/accept").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*id="placements-1-propose"|'
+                     r'<input[^>]*id="placements-1-propose"[^>]*checked', page)
+    assert not re.search(r'<input[^>]*id="placements-0-propose"[^>]*checked', page)
+    start, end = a.available_from.isoformat(), a.available_to.isoformat()
+    data = {"volunteer": "", "placements-0-start_date": start, "placements-0-end_date": end,
+            "placements-1-start_date": start, "placements-1-end_date": end, "invite": "y"}
+    response = staff.post(f"/applications/{a.id}/accept", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="without_placement-error"' in html
+    assert "Tick a placement to propose, or confirm that you accept without one." in html
+    assert db.session.get(Application, a.id).status is ApplicationStatus.NEW
+    response = staff.post(f"/applications/{a.id}/accept",
+                          data={**data, "without_placement": "y"})
+    assert response.status_code == 302
+    assert db.session.get(Application, a.id).status is ApplicationStatus.ACCEPTED
+
+
+def test_the_coordinator_sees_that_an_invitation_went_out(client, db, staff, projects):
+    """A notice after accepting and a line on the application: address and time, never the
+    link (it is the volunteer's secret)."""
+    a = _apply(client, db, [projects[1].id])
+    start, end = a.available_from.isoformat(), a.available_to.isoformat()
+    response = staff.post(f"/applications/{a.id}/accept", data={
+        "volunteer": "", "placements-0-propose": "y", "placements-0-start_date": start,
+        "placements-0-end_date": end, "invite": "y"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "An invitation to choose a password was e-mailed to elodie@example.org." in html
+    line = html[html.index('id="application-invitation"'):]
+    line = line[:line.index("</dd>")]
+    assert "Invitation to sign in sent to elodie@example.org on" in line
+    assert "/invitation/" not in html  # the link stays secret
+    # accepted without inviting: no such line
+    b = _apply(client, db, [projects[2].id], email="other@example.org", full_name="Other")
+    page = staff.post(f"/applications/{b.id}/accept", data={
+        "volunteer": "", "without_placement": "y"}, follow_redirects=True).get_data(as_text=True)
+    assert "Application accepted" in page and "An invitation" not in page
+    assert 'id="application-invitation"' not in page
+
+
 def test_a_refused_placement_leaves_nothing_half_done(client, db, staff, projects):
-    library = projects[0]  # capacity 1
+    library = projects[0]  # capacity 1, taken after the application was sent
+    a = _apply(client, db, [projects[1].id, library.id])
     taken = factories.volunteer(full_name="Already there")
     factories.placement(taken, library, start_date=library.start_date,
                         end_date=library.end_date)
     db.session.commit()
-    a = _apply(client, db, [projects[1].id, library.id])
     start, end = a.available_from.isoformat(), a.available_to.isoformat()
     middle = (a.available_from + timedelta(days=20)).isoformat()
     after = (a.available_from + timedelta(days=21)).isoformat()
@@ -144,7 +233,8 @@ def test_accept_links_the_duplicate_with_the_same_address(client, db, staff, pro
     a = _apply(client, db, [projects[1].id])
     page = staff.get(f"/applications/{a.id}/accept").get_data(as_text=True)
     assert f'<option selected value="{existing.id}">' in page
-    response = staff.post(f"/applications/{a.id}/accept", data={"volunteer": str(existing.id)})
+    response = staff.post(f"/applications/{a.id}/accept", data={"volunteer": str(existing.id),
+                                                                 "without_placement": "y"})
     assert response.status_code == 302
     assert db.session.get(Application, a.id).volunteer_id == existing.id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Volunteer)) == 1

@@ -179,9 +179,13 @@ ROWS: list[Row] = [
                                                     LOGIN, 403,  403,  403,  422,  422),
     row("GET", "/applications/{application_a}/accept",
                                                     LOGIN, 403,  403,  403,  200,  200),
-    # nothing ticked: the volunteer is made, without placement or invitation
+    # nothing ticked and no "without a placement": refused beside that box
     row("POST", "/applications/{application_a}/accept",
-                                                    LOGIN, 403,  403,  403,  302,  302),
+                                                    LOGIN, 403,  403,  403,  422,  422),
+    # "without a placement" ticked: the volunteer is made, without placement or invitation
+    row("POST", "/applications/{application_a}/accept",
+                                                    LOGIN, 403,  403,  403,  302,  302,
+        data={"without_placement": "y"}),
     # --- volunteer imports (staff) ---------------------------------------------------------
     row("GET", "/imports/",                         LOGIN, 403,  403,  403,  200,  200),
     row("POST", "/imports/",                        LOGIN, 403,  403,  403,  422,  422),
@@ -318,7 +322,8 @@ ROWS: list[Row] = [
     row("GET", "/me/export",                        LOGIN, 200,  403,  403,  403,  403),
     row("GET", "/me/testimonials",                  LOGIN, 200,  403,  403,  403,  403),
     row("POST", "/me/testimonials",                 LOGIN, 422,  403,  403,  403,  403),
-    row("POST", "/me/testimonials",                 LOGIN, 404,  403,  403,  403,  403,
+    # another volunteer's placement: refused beside the field, like any other not offered
+    row("POST", "/me/testimonials",                 LOGIN, 422,  403,  403,  403,  403,
         data={"placement": "{past_b}", "language": "en", "signature": "anonymous",
               "body": "Not my placement, so this must never be stored anywhere."}),
     row("POST", "/me/testimonials/{testimonial_b}/withdraw",
@@ -331,7 +336,10 @@ ROWS: list[Row] = [
     row("POST", "/testimonials/{testimonial_b}/publish",
                                                     LOGIN, 403,  403,  403,  302,  302),
     row("POST", "/testimonials/{testimonial_b}/decline",
-                                                    LOGIN, 403,  403,  403,  302,  302),
+                                                    LOGIN, 403,  403,  403,  422,  422),
+    row("POST", "/testimonials/{testimonial_b}/decline",
+                                                    LOGIN, 403,  403,  403,  302,  302,
+        data={"reason": "Names of pupils."}),
     row("POST", "/testimonials/999999/publish",     LOGIN, 403,  403,  403,  404,  404),
     # --- partner portal --------------------------------------------------------------------
     row("GET", "/partner/volunteers",               LOGIN, 403,  200,  200,  403,  403),

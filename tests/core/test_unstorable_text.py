@@ -152,3 +152,24 @@ def test_every_form_derives_from_the_app_form(app):
     ]
     assert strays == []
     assert "aljisr.forms" in sys.modules
+
+
+def test_every_row_of_a_form_derives_from_the_row_form(app):
+    """A row (a FormField's form) built on a plain wtforms.Form would speak WTForms' English
+    on French and Arabic pages and skip the text rule: every one derives from RowForm."""
+    import wtforms
+
+    import aljisr  # noqa: F401  (create_app has imported every area)
+    from aljisr.forms import RowForm
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    rows = [cls for cls in subclasses(wtforms.Form)
+            if cls.__module__.startswith("aljisr.") and not issubclass(cls, FlaskForm)]
+    assert len(rows) >= 3
+    strays = [f"{c.__module__}.{c.__qualname__}" for c in rows
+              if c is not RowForm and not issubclass(c, RowForm)]
+    assert strays == []

@@ -130,10 +130,32 @@ def test_declined_with_a_reason_the_volunteer_reads(world, db, client):
     assert "quatre classes" not in client.get("/?lang=en").get_data(as_text=True)
     # a declined one may be published after all; a published one taken off again
     world.staff.post(f"/testimonials/{testimonial.id}/publish")
-    world.staff.post(f"/testimonials/{testimonial.id}/decline")
+    world.staff.post(f"/testimonials/{testimonial.id}/decline", data={"reason": "Retired."})
     db.session.expire_all()
-    assert only(db).status is models.TestimonialStatus.DECLINED and only(db).decline_reason is None
+    assert only(db).status is models.TestimonialStatus.DECLINED
+    assert only(db).decline_reason == "Retired."
     assert actions(db)[-1] == "testimonial.decline"
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_declining_without_a_reason_is_refused_beside_the_field(world, db, reason):
+    world.write()
+    testimonial = only(db)
+    response = world.staff.post(f"/testimonials/{testimonial.id}/decline",
+                                data={"reason": reason})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="reason-{testimonial.id}-error"' in html
+    assert "Say why: the volunteer reads it." in html
+    db.session.expire_all()
+    assert only(db).status is models.TestimonialStatus.SUBMITTED
+    # declined already: not a matter of the reason, said above the queue
+    world.staff.post(f"/testimonials/{testimonial.id}/decline", data={"reason": "Names."})
+    again = world.staff.post(f"/testimonials/{testimonial.id}/decline",
+                             data={"reason": "Names."}, follow_redirects=True)
+    assert again.status_code == 200
+    assert "Only a testimonial waiting for review or published can be declined." in (
+        again.get_data(as_text=True))
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
@@ -155,7 +177,11 @@ def test_bad_input_is_named_beside_its_field_and_kept(world, db, changes, field,
 def test_refused_on_a_placement_not_completed_and_on_another_volunteers(world, db):
     response = world.write(placement=world.current.id)
     assert response.status_code == 422  # not among the completed placements offered
-    assert world.write(placement=world.foreign.id).status_code == 404
+    # another volunteer's (a tampered form): refused beside the field, the text kept
+    foreign = world.write(placement=world.foreign.id)
+    assert foreign.status_code == 422
+    html = foreign.get_data(as_text=True)
+    assert 'id="placement-error"' in html and "quatre classes" in html
     world.write()
     again = world.write()
     assert again.status_code == 422
