@@ -26,6 +26,7 @@ from aljisr.imports.values import (
     detect_date_order,
     parse_country,
     parse_date,
+    parse_gender,
     parse_language,
     parse_level,
 )
@@ -389,6 +390,12 @@ def _check_row(table: Table | Rows, targets: list[str], index: int, row_number: 
             data["nationality"] = rules.parse(parse_country, cell("nationality")) or ""
         except ValueError as problem:
             error("nationality", str(problem))
+    if "gender" in targets:
+        sources["gender"] = "gender"
+        try:
+            data["gender"] = rules.parse(parse_gender, cell("gender")) or ""
+        except ValueError as problem:
+            error("gender", str(problem))
     slot = 0
     for number in LANGUAGE_SLOTS:
         language_target, level_target = f"language_{number}", f"level_{number}"

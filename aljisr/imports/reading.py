@@ -312,10 +312,46 @@ def detect_encoding(data: bytes | BinaryIO) -> str:
                     return preferred
             except UnicodeDecodeError:
                 continue
-        return best.encoding
+        return _western_unless_odd(prefix, best.encoding)
     finally:
         source.seek(0)
     return "utf-8"
+
+
+#: One-byte Latin code pages charset-normalizer hesitates among for a European text (its
+#: codec names, ``_`` and ``-`` dropped): cp1252 is preferred to them (:func:`_western_unless_odd`).
+LATIN_NEIGHBOURS = frozenset({
+    "cp1250", "cp1254", "cp1257", "cp850", "cp852", "cp858", "latin1", "iso88591",
+    "iso88592", "iso88594", "iso885910", "iso885913", "iso885914", "iso885915",
+    "iso885916", "iso88599", "maclatin2", "macroman", "maciceland", "macturkish"})
+
+#: Characters of cp1252's upper half a person writes in a list (quotes, dashes, the euro,
+#: degrees, ordinals, the no-break space): not a sign that the file is in another code page.
+WRITTEN_SYMBOLS = frozenset("€‚„…‘’“”•–—«»°ºª§£©®·\xa0¡¿")
+
+
+def _western_unless_odd(prefix: bytes, detected: str) -> str:
+    """cp1252 rather than ``detected`` when ``detected`` is a neighbouring Latin code page
+    (:data:`LATIN_NEIGHBOURS`) and the text read as cp1252 holds no odd character: a
+    symbol of cp1252's upper half (``¹ ³ ¿ ¥ ¼ ¾``…) or ``Ÿ`` after a letter is what a
+    Polish or Slovak text (cp1250's ``ą ł ż ľ ź``…) looks like read as cp1252; French,
+    Spanish and German lists (``è ç œ ñ ß``, ``¿Qué``) have none. A Czech text that reads
+    as cp1252 letters only is taken as cp1252: the encoding can be chosen on the page.
+    The detector alone tells a short cp1252 French text from cp1250 by chance (è is č)."""
+    name = detected.lower().replace("_", "").replace("-", "")
+    if name not in LATIN_NEIGHBOURS:
+        return detected
+    try:
+        text = prefix.decode("cp1252", errors="strict")
+    except UnicodeDecodeError:
+        return detected
+    for index, char in enumerate(text):
+        if ord(char) < 0x80 or (char.isalpha() and char != "Ÿ") or (
+                char in WRITTEN_SYMBOLS and char not in "¡¿"):
+            continue
+        if index and text[index - 1].isalpha():
+            return detected  # e.g. "³" in "Ko³odziej": the text is in another code page
+    return "cp1252"
 
 
 def detect_delimiter(text: str) -> str:
@@ -553,29 +589,51 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].lower()
 
 
+#: Element names a file gives each volunteer's record (VEF producers and hand-made exports).
+RECORD_TAGS = frozenset({"vef", "record", "volunteer", "application", "applicant",
+                         "participant", "person"})
+
+
+def _record_elements(element: Any) -> list[Any]:
+    """The elements of ``element`` that each hold one volunteer's fields.
+
+    An element whose children are all plain fields (no child of their own) is one record:
+    a ``<vef>`` root as PLATO writes it. An element holding records (children named as
+    :data:`RECORD_TAGS`, or a child name repeated with fields of its own, or nothing but
+    such elements) is searched in turn: ``<applications><vef>…</vef>…</applications>``,
+    ``<vef><record>…</record><record>…</record></vef>``."""
+    compound = [child for child in element if len(child)]
+    if not compound:
+        return [element]
+    counts: dict[str, int] = {}
+    for child in compound:
+        counts[_local(child.tag)] = counts.get(_local(child.tag), 0) + 1
+    has_fields = any(not len(child) and (child.text or "").strip() for child in element)
+
+    def holds(name: str) -> bool:
+        return counts[name] >= 2 or name in RECORD_TAGS or not has_fields
+
+    if not any(holds(name) for name in counts):
+        return [element]  # fields, and a group of them (e.g. <languages>) kept as one text
+    found: list[Any] = []
+    for child in compound:
+        if holds(_local(child.tag)):
+            found += _record_elements(child)
+    return found
+
+
 def _read_vef(file_name: str, source: BinaryIO) -> Callable[[], Iterator[tuple[int, list[str]]]]:
-    """One ``<vef>`` record as the root, or many under any wrapper root; each child element
-    of a record is a column named by its tag. Read as a stream (defusedxml's iterparse: no
-    entity ever resolved), each record dropped once its cells are taken. The records' cells
-    are kept (a record's columns are known only once every record is read): VEF files hold
-    one or a few records."""
+    """Volunteer Exchange Form records (:func:`_record_elements`): one ``<vef>`` root as
+    PLATO writes it, several ``<vef>`` under a wrapper root, or repeated record elements
+    (``<record>``, ``<volunteer>``…) under a ``<vef>`` or other root. Each child element of
+    a record is a column named by its tag. Read with defusedxml, no DTD allowed (neither an
+    entity nor an external identifier: such a file is refused). The records' cells are
+    kept (a record's columns are known only once every record is read): VEF files hold one
+    or a few hundred records."""
     headers: list[str] = []
     values: list[dict[str, str]] = []
-    root = None
     try:
-        for event, element in SafeET.iterparse(source, events=("start", "end")):
-            if root is None:
-                root = element
-            if event != "end" or _local(element.tag) != "vef":
-                continue
-            row: dict[str, str] = {}
-            for child in element:
-                name = _local(child.tag)
-                if name not in headers:
-                    headers.append(name)
-                row[name] = " ".join("".join(child.itertext()).split())
-            values.append(row)
-            element.clear()
+        root = SafeET.parse(source, forbid_dtd=True).getroot()
     except DefusedXmlException as error:
         raise ReadError(_("%(file)s declares an XML entity or DTD; such files are refused "
                           "(entities are never resolved).", file=file_name)) from error
@@ -585,6 +643,21 @@ def _read_vef(file_name: str, source: BinaryIO) -> Callable[[], Iterator[tuple[i
                           "%(column)s).", file=file_name, line=line, column=column)) from error
     finally:
         source.seek(0)
+    found = _record_elements(root)
+    names = [_local(element.tag) for element in found]
+    if any(names.count(name) > 1 or name in RECORD_TAGS for name in names):
+        # records beside a lone group of another kind (a <meta> about the sender): records
+        found = [element for element, name in zip(found, names, strict=True)
+                 if names.count(name) > 1 or name in RECORD_TAGS]
+    for element in found:
+        row: dict[str, str] = {}
+        for child in element:
+            name = _local(child.tag)
+            if name not in headers:
+                headers.append(name)
+            row[name] = " ".join("".join(child.itertext()).split())
+        if any(row.values()):
+            values.append(row)
     if not values:
         raise ReadError(_("%(file)s holds no <vef> record.", file=file_name))
 

@@ -208,7 +208,10 @@ def preview(batch_id: int) -> Any:
                         "skipped, %(invalid)s with errors.", **counts), "success")
                 return redirect(url_for("imports.batch", batch_id=batch.id))
     listed = _listed_rows(result)
+    unused = [header for header, target in zip(result.table.headers, result.targets,
+                                               strict=False) if header and not target]
     return render_template("imports/preview.html", batch=batch, form=form, result=result,
+                           unused=unused, vef=batch.file_name.lower().endswith((".xml", ".vef")),
                            rows=listed, unlisted=len(result.rows) - len(listed),
                            choices=choices, choice_titles=CHOICE_TITLES,
                            job_error=batch.job_error if batch.job_state == FAILED else None,

@@ -1,0 +1,190 @@
+"""What a fresh tester found in the imports (report t16): VEF shapes with several records,
+VEF language levels and sex, gender, Arabic name headers, DTDs, encodings, formulas, title
+rows, skipped rows named."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from aljisr.imports import reading
+from aljisr.imports.mapping import automatic_mapping
+from aljisr.imports.values import parse_gender
+from aljisr.volunteers.models import LanguageLevel, Volunteer
+
+DATA = Path(__file__).parent / "data"
+MAX = 20 * 1024 * 1024
+
+RECORD = """<{tag}><firstname>{first}</firstname><lastname>{last}</lastname><sex>{sex}</sex>
+<birthdate>{born}</birthdate><nationality>{country}</nationality><email>{email}</email>
+<language1>{lang}</language1><language1level>{level}</language1level>
+<language2>English</language2><language2level>B1</language2level>
+<motivation>Teaching</motivation><choice1>MA-AJ-0726</choice1></{tag}>"""
+
+PEOPLE = [
+    dict(first="Lena", last="Schmidt", sex="F", born="1998-04-01", country="DEU",
+         email="lena@example.de", lang="German", level="native"),
+    dict(first="Marco", last="Rossi", sex="M", born="2000-01-15", country="ITA",
+         email="marco@example.it", lang="Italian", level="C2"),
+    dict(first="Aiko", last="Tanaka", sex="F", born="2000-12-03", country="JP",
+         email="aiko.tanaka@example.jp", lang="Japanese", level="C2"),
+]
+
+
+def _vef(root: str, tag: str, people=PEOPLE) -> bytes:
+    records = "\n".join(RECORD.format(tag=tag, **person) for person in people)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n{records}\n</{root}>'.encode()
+
+
+def _read(name: str, data: bytes, **kw):
+    return reading.read_table(name, data, max_bytes=MAX, **kw)
+
+
+# --- 1. VEF shapes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("root", "tag"), [("vef", "record"), ("vef", "volunteer"),
+                                            ("vefs", "vef"), ("export", "application")])
+def test_every_record_of_a_vef_file_is_a_row(app, root, tag):
+    table = _read("many.xml", _vef(root, tag))
+    assert "firstname" in table.headers and tag not in table.headers
+    assert [row[table.headers.index("lastname")] for row in table.rows] == [
+        "Schmidt", "Rossi", "Tanaka"]
+    assert table.row_numbers == [1, 2, 3]
+
+
+def test_one_plato_vef_is_one_row(app):
+    table = _read("one.xml", RECORD.format(tag="vef", **PEOPLE[0]).encode())
+    assert len(table.rows) == 1 and table.rows[0][table.headers.index("firstname")] == "Lena"
+
+
+def test_vef_records_nested_in_a_wrapper_are_found(app):
+    data = (b"<export><meta><sender>SCI</sender></meta><records>"
+            + b"".join(RECORD.format(tag="record", **p).encode() for p in PEOPLE[:2])
+            + b"</records></export>")
+    table = _read("nested.xml", data)
+    assert [row[table.headers.index("firstname")] for row in table.rows] == ["Lena", "Marco"]
+
+
+# --- 2. VEF levels, sex, choices --------------------------------------------------------------
+
+
+def test_a_vef_with_records_imports_each_volunteer_with_levels_and_gender(app, db, tmp_path):
+    path = tmp_path / "vef_multi.xml"
+    path.write_bytes(_vef("vef", "record"))
+    result = app.test_cli_runner().invoke(args=["volunteers", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    people = {v.full_name: v for v in db.session.scalars(sa.select(Volunteer))}
+    assert sorted(people) == ["Aiko Tanaka", "Lena Schmidt", "Marco Rossi"]
+    lena = people["Lena Schmidt"]
+    assert lena.gender == "female" and people["Marco Rossi"].gender == "male"
+    assert lena.language_levels() == {"de": LanguageLevel.NATIVE, "en": LanguageLevel.B1}
+    assert lena.date_of_birth == date(1998, 4, 1)
+    assert "choice1: MA-AJ-0726" in lena.notes  # kept, not dropped
+
+
+def test_vef_level_headers_both_spellings(app):
+    assert automatic_mapping(["language1", "language1level", "language2", "langlevel2",
+                              "language3", "language3level", "sex"]) == [
+        "language_1", "level_1", "language_2", "level_2", "language_3", "level_3", "gender"]
+
+
+# --- 3. gender ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", ["Sexe", "Sexo", "Geschlecht", "الجنس", "Gender", "sex"])
+def test_gender_headers_are_recognised(app, header):
+    assert automatic_mapping(["Nom", header]) == ["last_name", "gender"]
+
+
+@pytest.mark.parametrize(("text", "gender"), [
+    ("M", "male"), ("F", "female"), ("femme", "female"), ("Homme", "male"), ("W", "female"),
+    ("mujer", "female"), ("männlich", "male"), ("ذكر", "male"), ("أنثى", "female"),
+    ("Female", "female"), ("autre", "other"), ("", None)])
+def test_gender_values_are_normalised(app, text, gender):
+    assert parse_gender(text) == gender
+
+
+def test_an_unknown_gender_is_refused_with_a_message(app):
+    with pytest.raises(ValueError, match="not a gender"):
+        parse_gender("zebra")
+
+
+def test_a_gender_column_is_imported(app, db, tmp_path):
+    path = tmp_path / "fr.csv"
+    path.write_text("Prénom;Nom;Sexe\nAmélie;Lefèvre;F\nKarim;Bennani;H\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["volunteers", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    genders = dict(db.session.execute(sa.select(Volunteer.full_name, Volunteer.gender)).all())
+    assert genders == {"Amélie Lefèvre": "female", "Karim Bennani": "male"}
+
+
+# --- 4. Arabic first name ---------------------------------------------------------------------
+
+
+def test_arabic_and_other_name_headers_are_recognised(app):
+    assert automatic_mapping(["الاسم الأول", "اسم العائلة", "الجنس"]) == [
+        "first_name", "last_name", "gender"]
+    assert automatic_mapping(["Vorname", "Nachname"]) == ["first_name", "last_name"]
+    assert automatic_mapping(["Nombre", "Apellidos"]) == ["first_name", "last_name"]
+    assert automatic_mapping(["Prénoms", "Nom de famille"]) == ["first_name", "last_name"]
+
+
+# --- 6. DTDs ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("doctype", [
+    '<!DOCTYPE vef SYSTEM "file:///etc/passwd">',
+    '<!DOCTYPE vef PUBLIC "-//X//DTD VEF//EN" "http://example.org/vef.dtd">',
+    "<!DOCTYPE vef>"])
+def test_a_vef_with_any_dtd_is_refused(app, doctype):
+    data = f'<?xml version="1.0"?>\n{doctype}\n'.encode() + RECORD.format(
+        tag="vef", **PEOPLE[0]).encode()
+    with pytest.raises(reading.ReadError, match="such files are refused"):
+        _read("dtd.xml", data)
+
+
+# --- 7. cp1252 against cp1250 -------------------------------------------------------------------
+
+
+def test_a_short_french_windows_file_is_read_as_cp1252(app):
+    """Three French rows saved by Excel (Windows-1252): charset-normalizer alone says
+    cp1250, which reads è as č."""
+    data = (DATA / "volunteers-fr-cp1252-short.csv").read_bytes()
+    from charset_normalizer import from_bytes
+
+    assert from_bytes(data).best().encoding == "cp1250"  # what the fix is for
+    table = _read("upd.csv", data)
+    assert table.encoding == "cp1252"
+    assert [row[1] for row in table.rows] == ["Lefèvre-Modifiée", "Dupré", "Noël"]
+
+
+def test_a_polish_windows_file_stays_cp1250(app):
+    data = ("Imię;Nazwisko\r\nŁucja;Kołodziej\r\nMałgorzata;Dąbrowska\r\n"
+            "Żaneta;Różańska\r\n").encode("cp1250")
+    table = _read("pl.csv", data)
+    assert table.encoding == "cp1250"
+    assert [row[1] for row in table.rows] == ["Kołodziej", "Dąbrowska", "Różańska"]
+
+
+def _upload(client, name, data):
+    import io
+
+    response = client.post("/imports/", data={"file": (io.BytesIO(data), name),
+                                              "organisation_id": ""},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return int(response.headers["Location"].split("/")[2])
+
+
+def test_the_preview_names_the_vef_fields_not_imported(as_role, db):
+    client, _user = as_role("coordinator")
+    data = _vef("vef", "record").replace(b"<sex>", b"<hobby>x</hobby><sex>")
+    batch_id = _upload(client, "vef_multi.xml", data)
+    text = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
+    assert "3 rows can be imported" in text
+    assert 'id="unused-columns"' in text and "<bdi>hobby</bdi>" in text
+    assert "<bdi>sex</bdi>" not in text
