@@ -144,3 +144,24 @@ def automatic_mapping(headers: Sequence[str],
 def remembered_form(headers: Sequence[str], targets: Sequence[str]) -> dict[str, str]:
     """What :class:`ImportMapping` stores: {header key: target} for every header."""
     return {key(h): t for h, t in zip(headers, targets, strict=True) if key(h)}
+
+
+def half_name_warning(targets: Sequence[str]) -> str | None:
+    """What to say when a volunteer's name would be imported in half: a first-name or a
+    last-name column is chosen, not the other nor a full name, while a column is left out
+    (which may hold the other half, under a header not recognised). None otherwise.
+
+    The volunteer form keeps one name, written whole (``VolunteerForm.full_name``): a row
+    with half of it would pass the form's rule and be saved with half a name.
+    """
+    if "full_name" in targets or "" not in targets:
+        return None
+    if "last_name" in targets and "first_name" not in targets:
+        return str(_l("Only the last names are imported: choose the column that holds the "
+                      "first names (or choose “Full name” for the name column if it holds "
+                      "whole names)."))
+    if "first_name" in targets and "last_name" not in targets:
+        return str(_l("Only the first names are imported: choose the column that holds the "
+                      "last names (or choose “Full name” for the name column if it holds "
+                      "whole names)."))
+    return None

@@ -18,7 +18,13 @@ from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, current_language
 from aljisr.imports import queries
-from aljisr.imports.mapping import MULTI_TARGETS, TARGETS, automatic_mapping, remembered_form
+from aljisr.imports.mapping import (
+    MULTI_TARGETS,
+    TARGETS,
+    automatic_mapping,
+    half_name_warning,
+    remembered_form,
+)
 from aljisr.imports.models import (
     COMMIT_JOB,
     COMMITTED,
@@ -215,6 +221,12 @@ def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | No
         db.session.flush()
         raise DomainError(_("Choose the column that holds the volunteers' names."),
                           field="targets")
+    half = half_name_warning(targets)
+    if half:
+        options["targets"] = targets
+        batch.options = options
+        db.session.flush()
+        raise DomainError(half, field="targets")
     options["targets"] = targets
     batch.options = options
     db.session.flush()

@@ -14,7 +14,7 @@ from aljisr.extensions import db
 from aljisr.i18n import _, _l
 from aljisr.imports import queries, services
 from aljisr.imports.forms import ActionForm, CommitForm, OptionsForm, UploadForm
-from aljisr.imports.mapping import TARGETS
+from aljisr.imports.mapping import TARGETS, half_name_warning
 from aljisr.imports.models import COMMIT_JOB, FAILED, PENDING, PREVIEW_JOB, ImportBatch
 from aljisr.imports.preview import CREATE, SKIP, UPDATE, Preview
 from aljisr.imports.reading import ENCODINGS, read_upload
@@ -113,8 +113,10 @@ def options(batch_id: int) -> Any:
             form.date_order.data = batch.options.get("date_order") or (detected or "")
             for entry, target in zip(form.targets, batch.options["targets"], strict=False):
                 entry.data = target
+    half = half_name_warning(batch.options.get("targets") or []) if table is not None else None
     return render_template("imports/options.html", batch=batch, form=form, table=table,
-                           detected=detected), status
+                           detected=detected,
+                           half_name=half if half not in form.form_errors else None), status
 
 
 #: Rows without error or duplicate listed in the preview; the others are counted only (each
@@ -211,7 +213,8 @@ def preview(batch_id: int) -> Any:
     unused = [header for header, target in zip(result.table.headers, result.targets,
                                                strict=False) if header and not target]
     return render_template("imports/preview.html", batch=batch, form=form, result=result,
-                           unused=unused, vef=batch.file_name.lower().endswith((".xml", ".vef")),
+                           unused=unused, half_name=half_name_warning(result.targets),
+                           vef=batch.file_name.lower().endswith((".xml", ".vef")),
                            rows=listed, unlisted=len(result.rows) - len(listed),
                            choices=choices, choice_titles=CHOICE_TITLES,
                            job_error=batch.job_error if batch.job_state == FAILED else None,

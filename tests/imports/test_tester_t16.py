@@ -188,3 +188,35 @@ def test_the_preview_names_the_vef_fields_not_imported(as_role, db):
     assert "3 rows can be imported" in text
     assert 'id="unused-columns"' in text and "<bdi>hobby</bdi>" in text
     assert "<bdi>sex</bdi>" not in text
+
+
+def test_half_a_name_is_said_on_the_mapping_page_and_refused(as_role, db):
+    """The tester's ar.csv with a first-name header the app does not know: the last names
+    alone would have been imported as the volunteers' names."""
+    client, _user = as_role("coordinator")
+    data = ("الاسم المعطى,اسم العائلة,تاريخ الميلاد\nليلى,بنعلي,1999-01-02\n"
+            "يوسف,العلوي,2000-03-04\n").encode()
+    batch_id = _upload(client, "ar.csv", data)
+    page = client.get(f"/imports/{batch_id}/options").get_data(as_text=True)
+    assert 'id="half-name"' in page and "Only the last names are imported" in page
+    refused = client.post(f"/imports/{batch_id}/options", data={
+        "encoding": "utf-8", "delimiter": ",", "date_order": "",
+        "targets-0": "", "targets-1": "last_name", "targets-2": "date_of_birth"})
+    assert refused.status_code == 422
+    assert "Only the last names are imported" in refused.get_data(as_text=True)
+    chosen = client.post(f"/imports/{batch_id}/options", data={
+        "encoding": "utf-8", "delimiter": ",", "date_order": "",
+        "targets-0": "first_name", "targets-1": "last_name", "targets-2": "date_of_birth"})
+    assert chosen.status_code == 302
+    assert client.post(f"/imports/{batch_id}/preview").status_code == 302
+    names = set(db.session.scalars(sa.select(Volunteer.full_name)))
+    assert names == {"ليلى بنعلي", "يوسف العلوي"}
+
+
+def test_a_single_name_column_may_be_taken_as_full_names(as_role, db):
+    client, _user = as_role("coordinator")
+    batch_id = _upload(client, "x.csv", b"Nom,Ville\nAmina Tazi,Fes\nKarim Idrissi,Rabat\n")
+    chosen = client.post(f"/imports/{batch_id}/options", data={
+        "encoding": "utf-8", "delimiter": ",", "date_order": "",
+        "targets-0": "full_name", "targets-1": ""})
+    assert chosen.status_code == 302
