@@ -214,6 +214,8 @@ def preview(batch_id: int) -> Any:
                                                strict=False) if header and not target]
     return render_template("imports/preview.html", batch=batch, form=form, result=result,
                            unused=unused, half_name=half_name_warning(result.targets),
+                           same_in_file=sum(1 for row in result.rows
+                                            if row.same_as_row is not None),
                            vef=batch.file_name.lower().endswith((".xml", ".vef")),
                            rows=listed, unlisted=len(result.rows) - len(listed),
                            choices=choices, choice_titles=CHOICE_TITLES,
@@ -227,8 +229,15 @@ def batch(batch_id: int) -> Any:
     batch = queries.get_batch(batch_id)
     if batch.status == PENDING:
         return redirect(url_for("imports.preview", batch_id=batch.id))
+    left_out = queries.left_out_rows(batch, LEFT_OUT_LISTED)
     return render_template("imports/batch.html", batch=batch, form=ActionForm(),
-                           records=queries.batch_volunteers(batch.id))
+                           records=queries.batch_volunteers(batch.id), left_out=left_out,
+                           left_out_unlisted=max(0, len((batch.counts or {}).get(
+                               "left_out", [])) - len(left_out)))
+
+
+#: Rows not imported named on a batch's page (the others counted).
+LEFT_OUT_LISTED = 1000
 
 
 @bp.route("/<int:batch_id>/undo", methods=["POST"])

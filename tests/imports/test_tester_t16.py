@@ -220,3 +220,33 @@ def test_a_single_name_column_may_be_taken_as_full_names(as_role, db):
         "encoding": "utf-8", "delimiter": ",", "date_order": "",
         "targets-0": "full_name", "targets-1": ""})
     assert chosen.status_code == 302
+
+
+# --- 5. rows not imported named ---------------------------------------------------------------
+
+
+def test_skipped_rows_are_named_on_the_result_page(as_role, db):
+    from tests.support import factories
+
+    client, _user = as_role("coordinator")
+    known = factories.volunteer(full_name="Amina Tazi", email="amina@example.ma")
+    db.session.commit()
+    data = (b"Name,Email,Date of birth\n"
+            b"Yanis Haddad,yanis@example.fr,1980-07-21\n"      # row 2: added
+            b"Amina Tazi,amina@example.ma,\n"                  # row 3: like the register
+            b"Yanis Haddad,,1980-07-21\n"                      # row 4: same as row 2
+            b"Bad Row,not-an-address,\n")             # row 5: errors
+    batch_id = _upload(client, "dups.csv", data)
+    preview = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
+    assert 'id="same-in-file"' in preview and "1 row is the same person" in preview
+    row4 = preview.split('id="row-4"')[1].split("</tr>")[0]
+    assert "Same person as row 2" in row4 and "Ready" not in row4
+    assert client.post(f"/imports/{batch_id}/preview").status_code == 302
+    page = client.get(f"/imports/{batch_id}").get_data(as_text=True)
+    table = page.split('id="batch-left-out"')[1]
+    assert 'id="left-out-2"' not in table
+    assert "like a volunteer already in the register" in table.split('id="left-out-3"')[1]
+    assert f"/volunteers/{known.id}" in table
+    assert "the same person as row 2 of the file" in table.split('id="left-out-4"')[1]
+    assert "the row had errors" in table.split('id="left-out-5"')[1]
+    assert "Volunteer added" in page.split('id="batch-records"')[1]
