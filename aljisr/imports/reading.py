@@ -27,7 +27,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from aljisr.errors import DomainError
-from aljisr.i18n import _
+from aljisr.i18n import _, ngettext
 
 #: Delimiters a spreadsheet program writes, in the order a tie is settled.
 DELIMITERS = (",", ";", "\t", "|")
@@ -107,14 +107,16 @@ class Rows:
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    header_number: int | None = None
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(row number in the file, cells as long as ``headers``) of each row after the
-        header, blank rows left out, read from the file as they are used.
+        header (row ``header_number`` when title rows come before it; else the first
+        non-blank one), blank rows left out, read from the file as they are used.
 
         :raises ReadError: a CSV that cannot be decoded or parsed further on (line named).
         """
-        return _data_records(self.opener(), len(self.headers))
+        return _data_records(self.opener(), len(self.headers), self.header_number)
 
     def head(self, count: int) -> list[list[str]]:
         """The first ``count`` rows' cells (a sample for the mapping page), read from the
@@ -208,6 +210,25 @@ def open_rows(file_name: str, data: bytes | BinaryIO, *, max_bytes: int,
     first = next(records, None)
     if first is None:
         raise ReadError(_("%(file)s is empty.", file=file_name))
+    header_number = None
+    if kind in ("xlsx", "ods"):
+        # a title above the column titles (often merged across them): the header is the
+        # first row with two cells or more
+        titles = []
+        while first is not None and sum(1 for cell in first[1] if cell) < 2:
+            titles.append(first[0])
+            first = next(records, None)
+        if first is None:
+            raise ReadError(_("%(file)s has no row of column titles: the first row should "
+                              "hold one title per column (first name, last name, e-mail…).",
+                              file=file_name))
+        if titles:
+            header_number = first[0]
+            notes.append(str(ngettext(
+                "Row %(rows)s looks like a title: the column titles were taken from row "
+                "%(row)s.", "Rows %(rows)s look like titles: the column titles were taken "
+                "from row %(row)s.", len(titles),
+                rows=", ".join(str(n) for n in titles), row=header_number)))
     headers = first[1]
     while headers and not headers[-1]:
         headers.pop()
@@ -219,7 +240,8 @@ def open_rows(file_name: str, data: bytes | BinaryIO, *, max_bytes: int,
                           "the file uses (or save it again with commas or semicolons).",
                           file=file_name))
     _check_merged(errors, merged, len(headers))
-    return Rows(file_name, kind, headers, opener, encoding, delimiter, notes, errors)
+    return Rows(file_name, kind, headers, opener, encoding, delimiter, notes, errors,
+                header_number)
 
 
 def read_table(file_name: str, data: bytes | BinaryIO, *, max_bytes: int,
@@ -263,13 +285,17 @@ def _cleaned(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, li
             yield number, cells
 
 
-def _data_records(records: Iterator[tuple[int, list[str]]],
-                  width: int) -> Iterator[tuple[int, list[str]]]:
-    """The records after the header (the first non-blank one), each as long as the header."""
+def _data_records(records: Iterator[tuple[int, list[str]]], width: int,
+                  header_number: int | None = None) -> Iterator[tuple[int, list[str]]]:
+    """The records after the header (row ``header_number``, or the first non-blank one),
+    each as long as the header."""
     cleaned = _cleaned(records)
-    next(cleaned, None)
+    if header_number is None:
+        next(cleaned, None)
     pad = [""] * width
     for number, cells in cleaned:
+        if header_number is not None and number <= header_number:
+            continue
         yield number, (cells + pad)[:width]
 
 

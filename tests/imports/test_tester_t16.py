@@ -250,3 +250,17 @@ def test_skipped_rows_are_named_on_the_result_page(as_role, db):
     assert "the same person as row 2 of the file" in table.split('id="left-out-4"')[1]
     assert "the row had errors" in table.split('id="left-out-5"')[1]
     assert "Volunteer added" in page.split('id="batch-records"')[1]
+
+
+# --- 9. a title row above the column titles ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["title-row-libreoffice.xlsx", "title-row-libreoffice.ods"])
+def test_a_workbook_title_row_is_passed_over(app, name):
+    """Row 1 a title merged over the columns (LibreOffice), the column titles in row 2."""
+    table = _read(name, (DATA / name).read_bytes())
+    assert table.headers == ["Prénom", "Nom", "Courriel", "Date de naissance", "Nationalité",
+                             "Sexe"]
+    assert table.row_numbers[0] == 3 and table.rows[0][0] == "Mérgé"
+    assert "Row 1 looks like a title: the column titles were taken from row 2." in table.notes
+    assert automatic_mapping(table.headers)[-1] == "gender"
