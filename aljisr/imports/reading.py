@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -72,6 +73,11 @@ class Table:
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
     cell_errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)
+
+    def formulas_at(self, number: int) -> list[int]:
+        """As :meth:`Rows.formulas_at` (keyed by row number)."""
+        return sorted(column for row, column in self.formula_cells if row == number)
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(row number, cells) of each row, as :meth:`Rows.records`."""
@@ -108,6 +114,9 @@ class Rows:
     notes: list[str] = field(default_factory=list)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     header_number: int | None = None
+    #: (row number, column index) of the cells read so far whose text a spreadsheet would
+    #: run as a formula (:func:`looks_like_formula`), filled as :meth:`records` reads them.
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(row number in the file, cells as long as ``headers``) of each row after the
@@ -116,7 +125,8 @@ class Rows:
 
         :raises ReadError: a CSV that cannot be decoded or parsed further on (line named).
         """
-        return _data_records(self.opener(), len(self.headers), self.header_number)
+        return _data_records(self.opener(), len(self.headers), self.header_number,
+                             self.formula_cells)
 
     def head(self, count: int) -> list[list[str]]:
         """The first ``count`` rows' cells (a sample for the mapping page), read from the
@@ -126,6 +136,10 @@ class Rows:
             return [cells for _number, cells in itertools.islice(records, count)]
         finally:
             records.close()
+
+    def formulas_at(self, number: int) -> list[int]:
+        """The columns of row ``number`` (once read) whose text looks like a formula."""
+        return sorted(column for row, column in self.formula_cells if row == number)
 
     def errors_at(self, number: int) -> list[tuple[int, str]]:
         """(column index, message) of the unusable cells of row ``number``."""
@@ -263,7 +277,7 @@ def read_table(file_name: str, data: bytes | BinaryIO, *, max_bytes: int,
     cell_errors = {(index[number], column): message
                    for (number, column), message in stream.errors.items() if number in index}
     return Table(file_name, stream.kind, stream.headers, rows, numbers, stream.encoding,
-                 stream.delimiter, stream.notes, cell_errors)
+                 stream.delimiter, stream.notes, cell_errors, set(stream.formula_cells))
 
 
 def _has_content(source: BinaryIO) -> bool:
@@ -277,19 +291,27 @@ def _has_content(source: BinaryIO) -> bool:
         source.seek(0)
 
 
-def _cleaned(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
-    """Blank records dropped; cells trimmed and un-neutralised (:func:`unneutralise`)."""
+def _cleaned(records: Iterator[tuple[int, list[str]]],
+             formulas: set[tuple[int, int]] | None = None) -> Iterator[tuple[int, list[str]]]:
+    """Blank records dropped; cells trimmed and un-neutralised (:func:`unneutralise`); the
+    cells that look like a formula (and were not neutralised) added to ``formulas``."""
     for number, cells in records:
-        cells = [unneutralise(c.strip()) for c in cells]
+        cells = [c.strip() for c in cells]
+        if formulas is not None:
+            formulas.update((number, column) for column, cell in enumerate(cells)
+                            if looks_like_formula(cell))
+        cells = [unneutralise(c) for c in cells]
         if any(cells):
             yield number, cells
 
 
 def _data_records(records: Iterator[tuple[int, list[str]]], width: int,
-                  header_number: int | None = None) -> Iterator[tuple[int, list[str]]]:
+                  header_number: int | None = None,
+                  formulas: set[tuple[int, int]] | None = None,
+                  ) -> Iterator[tuple[int, list[str]]]:
     """The records after the header (row ``header_number``, or the first non-blank one),
-    each as long as the header."""
-    cleaned = _cleaned(records)
+    each as long as the header; cells that look like formulas noted in ``formulas``."""
+    cleaned = _cleaned(records, formulas)
     if header_number is None:
         next(cleaned, None)
     pad = [""] * width
@@ -439,6 +461,22 @@ def _open_csv(file_name: str, source: BinaryIO, encoding: str | None, delimiter:
 #: What makes a spreadsheet run a cell as a formula (OWASP "CSV Injection"); exports put an
 #: apostrophe in front of such text (aljisr.reports.exports.neutralise).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+_NUMBER_OR_PHONE = re.compile(r"^[+-][\d\s().\-/]*\d[\d\s().\-/]*$")
+
+
+def looks_like_formula(cell: str) -> bool:
+    """Whether a spreadsheet would run ``cell`` (trimmed) as a formula: it starts with ``=``
+    or ``@``, or with ``+`` or ``-`` and is not a number or a phone number (``+33 6 12``,
+    ``-3``) nor a dash before text (``- vegetarian``). OWASP, "CSV Injection". A cell an
+    export neutralised (an apostrophe first) does not."""
+    if not cell or cell[0] not in "=+-@":
+        return False
+    if cell[0] in "+-" and (_NUMBER_OR_PHONE.match(cell) or cell[1:2].isspace()
+                            or cell == cell[0] or set(cell) <= set("+-")):
+        return False
+    return True
 
 
 def unneutralise(cell: str) -> str:

