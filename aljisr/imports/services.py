@@ -391,10 +391,10 @@ def finish_commit(batch: ImportBatch, result: Preview, counts: dict[str, Any], *
         db.session.add(mapping)
     # the file and the checked rows hold personal data: once imported, only the volunteers
     # keep it (where anonymisation reaches it)
+    counts["left_out"] = sorted(counts.get("left_out", []), key=lambda item: item[0])
     batch.status, batch.counts, batch.content, batch.preview = COMMITTED, counts, None, None
     batch.committed_at = utcnow()
     db.session.flush()
-    counts["left_out"] = sorted(counts.get("left_out", []), key=lambda item: item[0])
     audit.record(actor, "import.commit", batch,
                  details={"file_name": batch.file_name,
                           **{k: v for k, v in counts.items() if k != "left_out"}})

@@ -4,6 +4,7 @@ rows, skipped rows named."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -244,6 +245,7 @@ def test_skipped_rows_are_named_on_the_result_page(as_role, db):
     assert client.post(f"/imports/{batch_id}/preview").status_code == 302
     page = client.get(f"/imports/{batch_id}").get_data(as_text=True)
     table = page.split('id="batch-left-out"')[1]
+    assert [int(n) for n in re.findall(r'id="left-out-(\d+)"', table)] == [3, 4, 5]
     assert 'id="left-out-2"' not in table
     assert "like a volunteer already in the register" in table.split('id="left-out-3"')[1]
     assert f"/volunteers/{known.id}" in table
