@@ -166,7 +166,7 @@ def _run_commit(batch: ImportBatch, actor: Any) -> None:
         db.session.rollback()
         _finish(batch_id, preview=stored)
         raise
-    counts = {"created": 0, "updated": 0, "skipped": 0, "invalid": result.invalid}
+    counts = services.new_counts(result)
     with write_intent():
         db.session.rollback()  # the checks read; the writes start a fresh transaction
         for start in range(0, len(planned), COMMIT_CHUNK):

@@ -20,6 +20,7 @@ TARGETS = {
     "email": _l("E-mail"),
     "phone": _l("Phone"),
     "date_of_birth": _l("Date of birth"),
+    "gender": _l("Gender"),
     "nationality": _l("Nationality"),
     "language_1": _l("Language 1"),
     "level_1": _l("Level of language 1"),
@@ -45,10 +46,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "full_name": ("full name", "name", "volunteer", "nom complet", "nom et prénom",
                   "prénom et nom", "nombre completo", "nombre y apellidos", "vollständiger name",
                   "name vollständig", "الاسم الكامل", "الاسم"),
-    "first_name": ("first name", "firstname", "given name", "forename", "prénom", "nombre",
-                   "vorname", "الاسم الشخصي"),
+    "first_name": ("first name", "firstname", "given name", "given names", "forename",
+                   "prénom", "prénoms", "nombre", "nombre de pila", "primer nombre",
+                   "vorname", "vornamen", "rufname", "الاسم الشخصي", "الاسم الأول",
+                   "الإسم الأول", "الاسم الاول", "الإسم الشخصي"),
     "last_name": ("last name", "lastname", "surname", "family name", "nom", "nom de famille",
-                  "apellido", "apellidos", "nachname", "familienname", "اسم العائلة", "النسب"),
+                  "nom de naissance", "apellido", "apellidos", "primer apellido", "nachname",
+                  "familienname", "zuname", "اسم العائلة", "إسم العائلة", "النسب", "اللقب",
+                  "الاسم العائلي"),
     "name_ar": ("name in arabic", "arabic name", "nom en arabe", "nombre en árabe",
                 "name auf arabisch", "الاسم بالعربية"),
     "email": ("email", "e-mail", "mail", "email address", "courriel", "adresse e-mail",
@@ -59,19 +64,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "date_of_birth": ("date of birth", "birthdate", "birth date", "dob", "born",
                       "date de naissance", "né le", "fecha de nacimiento", "geburtsdatum",
                       "geboren", "تاريخ الازدياد", "تاريخ الميلاد"),
+    "gender": ("gender", "sex", "sexe", "genre", "sexo", "género", "geschlecht", "الجنس",
+               "النوع"),
     "nationality": ("nationality", "citizenship", "country", "nationalité", "pays",
                     "nacionalidad", "país", "staatsangehörigkeit", "nationalität", "land",
                     "الجنسية", "البلد"),
     "language_1": ("language", "language1", "language 1", "langue", "langue 1", "idioma",
                    "idioma 1", "sprache", "sprache 1", "اللغة", "اللغة 1"),
-    "level_1": ("level", "langlevel1", "level 1", "language level", "niveau", "niveau 1",
+    "level_1": ("level", "langlevel1", "level 1", "language1level", "language 1 level",
+                "language level", "niveau", "niveau 1",
                 "nivel", "nivel 1", "niveau de langue", "sprachniveau", "niveau langue 1",
                 "المستوى", "المستوى 1"),
     "language_2": ("language2", "language 2", "langue 2", "idioma 2", "sprache 2", "اللغة 2"),
-    "level_2": ("langlevel2", "level 2", "niveau 2", "nivel 2", "niveau langue 2",
+    "level_2": ("langlevel2", "language2level", "language 2 level", "level 2", "niveau 2",
+                "nivel 2", "niveau langue 2",
                 "المستوى 2"),
     "language_3": ("language3", "language 3", "langue 3", "idioma 3", "sprache 3", "اللغة 3"),
-    "level_3": ("langlevel3", "level 3", "niveau 3", "nivel 3", "niveau langue 3",
+    "level_3": ("langlevel3", "language3level", "language 3 level", "level 3", "niveau 3",
+                "nivel 3", "niveau langue 3",
                 "المستوى 3"),
     "skills": ("skills", "competences", "compétences", "habilidades", "competencias",
                "fähigkeiten", "kenntnisse", "المهارات"),
@@ -96,7 +106,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "remarks", "comments", "experience", "motivation", "together with",
               "together_with", "remarques", "commentaires", "expérience", "observaciones",
               "experiencia", "motivación", "bemerkungen", "erfahrung", "ملاحظات", "الخبرة",
-              "الدافع"),
+              "الدافع", "choice1", "choice2", "choice3", "choice 1", "choice 2", "choice 3",
+              "req sent by"),
 }
 
 
@@ -133,3 +144,24 @@ def automatic_mapping(headers: Sequence[str],
 def remembered_form(headers: Sequence[str], targets: Sequence[str]) -> dict[str, str]:
     """What :class:`ImportMapping` stores: {header key: target} for every header."""
     return {key(h): t for h, t in zip(headers, targets, strict=True) if key(h)}
+
+
+def half_name_warning(targets: Sequence[str]) -> str | None:
+    """What to say when a volunteer's name would be imported in half: a first-name or a
+    last-name column is chosen, not the other nor a full name, while a column is left out
+    (which may hold the other half, under a header not recognised). None otherwise.
+
+    The volunteer form keeps one name, written whole (``VolunteerForm.full_name``): a row
+    with half of it would pass the form's rule and be saved with half a name.
+    """
+    if "full_name" in targets or "" not in targets:
+        return None
+    if "last_name" in targets and "first_name" not in targets:
+        return str(_l("Only the last names are imported: choose the column that holds the "
+                      "first names (or choose “Full name” for the name column if it holds "
+                      "whole names)."))
+    if "first_name" in targets and "last_name" not in targets:
+        return str(_l("Only the first names are imported: choose the column that holds the "
+                      "last names (or choose “Full name” for the name column if it holds "
+                      "whole names)."))
+    return None

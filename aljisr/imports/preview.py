@@ -26,6 +26,7 @@ from aljisr.imports.values import (
     detect_date_order,
     parse_country,
     parse_date,
+    parse_gender,
     parse_language,
     parse_level,
 )
@@ -42,6 +43,11 @@ DATE_TARGETS = ("date_of_birth", "available_from", "available_to")
 TEXT_TARGETS = ("full_name", "name_ar", "email", "phone", "skills", "emergency_contact_name",
                 "emergency_contact_phone", "dietary_notes", "health_notes", "notes")
 LANGUAGE_SLOTS = (1, 2, 3)
+#: Targets whose text a spreadsheet would run as a formula when it starts with = + - @ is
+#: refused (:func:`aljisr.imports.reading.looks_like_formula`); phone numbers start with +.
+FORMULA_CHECKED = frozenset({"full_name", "first_name", "last_name", "name_ar", "email",
+                             "skills", "emergency_contact_name", "dietary_notes",
+                             "health_notes", "notes"})
 
 
 @dataclass
@@ -349,6 +355,13 @@ def _check_row(table: Table | Rows, targets: list[str], index: int, row_number: 
     for column, message in table.errors_at(row_number):
         errors.append((_where(table, row_number, column, table.headers[column]), message))
 
+    for column in table.formulas_at(row_number):
+        if column < len(targets) and targets[column] in FORMULA_CHECKED:
+            errors.append((_where(table, row_number, column, TARGETS[targets[column]]), _(
+                "“%(value)s” starts with “%(sign)s”: a spreadsheet would run it as a formula. "
+                "Write it without that sign (or with an apostrophe before it if it is meant).",
+                value=cells[column], sign=cells[column][0])))
+
     def cell(target: str) -> str:
         column = _column_of(targets, target)
         return cells[column] if column is not None else ""
@@ -389,6 +402,12 @@ def _check_row(table: Table | Rows, targets: list[str], index: int, row_number: 
             data["nationality"] = rules.parse(parse_country, cell("nationality")) or ""
         except ValueError as problem:
             error("nationality", str(problem))
+    if "gender" in targets:
+        sources["gender"] = "gender"
+        try:
+            data["gender"] = rules.parse(parse_gender, cell("gender")) or ""
+        except ValueError as problem:
+            error("gender", str(problem))
     slot = 0
     for number in LANGUAGE_SLOTS:
         language_target, level_target = f"language_{number}", f"level_{number}"

@@ -101,3 +101,19 @@ def batch_volunteers(batch_id: int) -> list[tuple[int, str, int | None, str | No
         .order_by(ImportRecord.row_number))
     return [(number, action, volunteer_id, name or (before or {}).get("full_name"))
             for number, action, volunteer_id, name, before in rows]
+
+
+def left_out_rows(batch: ImportBatch, limit: int = 500,
+                  ) -> list[tuple[int, str, int | None, str | None]]:
+    """The rows a committed batch did not import, in file order, at most ``limit``: (row
+    number, reason, reference, name of the volunteer referred to or None); the reasons and
+    references as :data:`aljisr.imports.services.DUPLICATE`… A volunteer deleted since
+    has no name."""
+    kept = [tuple(item) for item in (batch.counts or {}).get("left_out", [])[:limit]]
+    ids = {ref for _number, reason, ref in kept if reason in ("duplicate", "unchanged") and ref}
+    names = dict(db.session.execute(
+        sa.select(Volunteer.id, Volunteer.full_name).where(Volunteer.id.in_(ids))).all()
+    ) if ids else {}
+    return [(number, reason, ref,
+             names.get(ref) if reason in ("duplicate", "unchanged") else None)
+            for number, reason, ref in kept]

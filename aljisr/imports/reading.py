@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from aljisr.errors import DomainError
-from aljisr.i18n import _
+from aljisr.i18n import _, ngettext
 
 #: Delimiters a spreadsheet program writes, in the order a tie is settled.
 DELIMITERS = (",", ";", "\t", "|")
@@ -72,6 +73,11 @@ class Table:
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
     cell_errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)
+
+    def formulas_at(self, number: int) -> list[int]:
+        """As :meth:`Rows.formulas_at` (keyed by row number)."""
+        return sorted(column for row, column in self.formula_cells if row == number)
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(row number, cells) of each row, as :meth:`Rows.records`."""
@@ -107,14 +113,20 @@ class Rows:
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    header_number: int | None = None
+    #: (row number, column index) of the cells read so far whose text a spreadsheet would
+    #: run as a formula (:func:`looks_like_formula`), filled as :meth:`records` reads them.
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(row number in the file, cells as long as ``headers``) of each row after the
-        header, blank rows left out, read from the file as they are used.
+        header (row ``header_number`` when title rows come before it; else the first
+        non-blank one), blank rows left out, read from the file as they are used.
 
         :raises ReadError: a CSV that cannot be decoded or parsed further on (line named).
         """
-        return _data_records(self.opener(), len(self.headers))
+        return _data_records(self.opener(), len(self.headers), self.header_number,
+                             self.formula_cells)
 
     def head(self, count: int) -> list[list[str]]:
         """The first ``count`` rows' cells (a sample for the mapping page), read from the
@@ -124,6 +136,10 @@ class Rows:
             return [cells for _number, cells in itertools.islice(records, count)]
         finally:
             records.close()
+
+    def formulas_at(self, number: int) -> list[int]:
+        """The columns of row ``number`` (once read) whose text looks like a formula."""
+        return sorted(column for row, column in self.formula_cells if row == number)
 
     def errors_at(self, number: int) -> list[tuple[int, str]]:
         """(column index, message) of the unusable cells of row ``number``."""
@@ -208,6 +224,25 @@ def open_rows(file_name: str, data: bytes | BinaryIO, *, max_bytes: int,
     first = next(records, None)
     if first is None:
         raise ReadError(_("%(file)s is empty.", file=file_name))
+    header_number = None
+    if kind in ("xlsx", "ods"):
+        # a title above the column titles (often merged across them): the header is the
+        # first row with two cells or more
+        titles = []
+        while first is not None and sum(1 for cell in first[1] if cell) < 2:
+            titles.append(first[0])
+            first = next(records, None)
+        if first is None:
+            raise ReadError(_("%(file)s has no row of column titles: the first row should "
+                              "hold one title per column (first name, last name, e-mail…).",
+                              file=file_name))
+        if titles:
+            header_number = first[0]
+            notes.append(str(ngettext(
+                "Row %(rows)s looks like a title: the column titles were taken from row "
+                "%(row)s.", "Rows %(rows)s look like titles: the column titles were taken "
+                "from row %(row)s.", len(titles),
+                rows=", ".join(str(n) for n in titles), row=header_number)))
     headers = first[1]
     while headers and not headers[-1]:
         headers.pop()
@@ -219,7 +254,8 @@ def open_rows(file_name: str, data: bytes | BinaryIO, *, max_bytes: int,
                           "the file uses (or save it again with commas or semicolons).",
                           file=file_name))
     _check_merged(errors, merged, len(headers))
-    return Rows(file_name, kind, headers, opener, encoding, delimiter, notes, errors)
+    return Rows(file_name, kind, headers, opener, encoding, delimiter, notes, errors,
+                header_number)
 
 
 def read_table(file_name: str, data: bytes | BinaryIO, *, max_bytes: int,
@@ -241,7 +277,7 @@ def read_table(file_name: str, data: bytes | BinaryIO, *, max_bytes: int,
     cell_errors = {(index[number], column): message
                    for (number, column), message in stream.errors.items() if number in index}
     return Table(file_name, stream.kind, stream.headers, rows, numbers, stream.encoding,
-                 stream.delimiter, stream.notes, cell_errors)
+                 stream.delimiter, stream.notes, cell_errors, set(stream.formula_cells))
 
 
 def _has_content(source: BinaryIO) -> bool:
@@ -255,21 +291,33 @@ def _has_content(source: BinaryIO) -> bool:
         source.seek(0)
 
 
-def _cleaned(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
-    """Blank records dropped; cells trimmed and un-neutralised (:func:`unneutralise`)."""
+def _cleaned(records: Iterator[tuple[int, list[str]]],
+             formulas: set[tuple[int, int]] | None = None) -> Iterator[tuple[int, list[str]]]:
+    """Blank records dropped; cells trimmed and un-neutralised (:func:`unneutralise`); the
+    cells that look like a formula (and were not neutralised) added to ``formulas``."""
     for number, cells in records:
-        cells = [unneutralise(c.strip()) for c in cells]
+        cells = [c.strip() for c in cells]
+        if formulas is not None:
+            formulas.update((number, column) for column, cell in enumerate(cells)
+                            if looks_like_formula(cell))
+        cells = [unneutralise(c) for c in cells]
         if any(cells):
             yield number, cells
 
 
-def _data_records(records: Iterator[tuple[int, list[str]]],
-                  width: int) -> Iterator[tuple[int, list[str]]]:
-    """The records after the header (the first non-blank one), each as long as the header."""
-    cleaned = _cleaned(records)
-    next(cleaned, None)
+def _data_records(records: Iterator[tuple[int, list[str]]], width: int,
+                  header_number: int | None = None,
+                  formulas: set[tuple[int, int]] | None = None,
+                  ) -> Iterator[tuple[int, list[str]]]:
+    """The records after the header (row ``header_number``, or the first non-blank one),
+    each as long as the header; cells that look like formulas noted in ``formulas``."""
+    cleaned = _cleaned(records, formulas)
+    if header_number is None:
+        next(cleaned, None)
     pad = [""] * width
     for number, cells in cleaned:
+        if header_number is not None and number <= header_number:
+            continue
         yield number, (cells + pad)[:width]
 
 
@@ -312,10 +360,46 @@ def detect_encoding(data: bytes | BinaryIO) -> str:
                     return preferred
             except UnicodeDecodeError:
                 continue
-        return best.encoding
+        return _western_unless_odd(prefix, best.encoding)
     finally:
         source.seek(0)
     return "utf-8"
+
+
+#: One-byte Latin code pages charset-normalizer hesitates among for a European text (its
+#: codec names, ``_`` and ``-`` dropped): cp1252 is preferred to them (:func:`_western_unless_odd`).
+LATIN_NEIGHBOURS = frozenset({
+    "cp1250", "cp1254", "cp1257", "cp850", "cp852", "cp858", "latin1", "iso88591",
+    "iso88592", "iso88594", "iso885910", "iso885913", "iso885914", "iso885915",
+    "iso885916", "iso88599", "maclatin2", "macroman", "maciceland", "macturkish"})
+
+#: Characters of cp1252's upper half a person writes in a list (quotes, dashes, the euro,
+#: degrees, ordinals, the no-break space): not a sign that the file is in another code page.
+WRITTEN_SYMBOLS = frozenset("€‚„…‘’“”•–—«»°ºª§£©®·\xa0¡¿")
+
+
+def _western_unless_odd(prefix: bytes, detected: str) -> str:
+    """cp1252 rather than ``detected`` when ``detected`` is a neighbouring Latin code page
+    (:data:`LATIN_NEIGHBOURS`) and the text read as cp1252 holds no odd character: a
+    symbol of cp1252's upper half (``¹ ³ ¿ ¥ ¼ ¾``…) or ``Ÿ`` after a letter is what a
+    Polish or Slovak text (cp1250's ``ą ł ż ľ ź``…) looks like read as cp1252; French,
+    Spanish and German lists (``è ç œ ñ ß``, ``¿Qué``) have none. A Czech text that reads
+    as cp1252 letters only is taken as cp1252: the encoding can be chosen on the page.
+    The detector alone tells a short cp1252 French text from cp1250 by chance (è is č)."""
+    name = detected.lower().replace("_", "").replace("-", "")
+    if name not in LATIN_NEIGHBOURS:
+        return detected
+    try:
+        text = prefix.decode("cp1252", errors="strict")
+    except UnicodeDecodeError:
+        return detected
+    for index, char in enumerate(text):
+        if ord(char) < 0x80 or (char.isalpha() and char != "Ÿ") or (
+                char in WRITTEN_SYMBOLS and char not in "¡¿"):
+            continue
+        if index and text[index - 1].isalpha():
+            return detected  # e.g. "³" in "Ko³odziej": the text is in another code page
+    return "cp1252"
 
 
 def detect_delimiter(text: str) -> str:
@@ -377,6 +461,22 @@ def _open_csv(file_name: str, source: BinaryIO, encoding: str | None, delimiter:
 #: What makes a spreadsheet run a cell as a formula (OWASP "CSV Injection"); exports put an
 #: apostrophe in front of such text (aljisr.reports.exports.neutralise).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+_NUMBER_OR_PHONE = re.compile(r"^[+-][\d\s().\-/]*\d[\d\s().\-/]*$")
+
+
+def looks_like_formula(cell: str) -> bool:
+    """Whether a spreadsheet would run ``cell`` (trimmed) as a formula: it starts with ``=``
+    or ``@``, or with ``+`` or ``-`` and is not a number or a phone number (``+33 6 12``,
+    ``-3``) nor a dash before text (``- vegetarian``). OWASP, "CSV Injection". A cell an
+    export neutralised (an apostrophe first) does not."""
+    if not cell or cell[0] not in "=+-@":
+        return False
+    if cell[0] in "+-" and (_NUMBER_OR_PHONE.match(cell) or cell[1:2].isspace()
+                            or cell == cell[0] or set(cell) <= set("+-")):
+        return False
+    return True
 
 
 def unneutralise(cell: str) -> str:
@@ -553,29 +653,51 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].lower()
 
 
+#: Element names a file gives each volunteer's record (VEF producers and hand-made exports).
+RECORD_TAGS = frozenset({"vef", "record", "volunteer", "application", "applicant",
+                         "participant", "person"})
+
+
+def _record_elements(element: Any) -> list[Any]:
+    """The elements of ``element`` that each hold one volunteer's fields.
+
+    An element whose children are all plain fields (no child of their own) is one record:
+    a ``<vef>`` root as PLATO writes it. An element holding records (children named as
+    :data:`RECORD_TAGS`, or a child name repeated with fields of its own, or nothing but
+    such elements) is searched in turn: ``<applications><vef>…</vef>…</applications>``,
+    ``<vef><record>…</record><record>…</record></vef>``."""
+    compound = [child for child in element if len(child)]
+    if not compound:
+        return [element]
+    counts: dict[str, int] = {}
+    for child in compound:
+        counts[_local(child.tag)] = counts.get(_local(child.tag), 0) + 1
+    has_fields = any(not len(child) and (child.text or "").strip() for child in element)
+
+    def holds(name: str) -> bool:
+        return counts[name] >= 2 or name in RECORD_TAGS or not has_fields
+
+    if not any(holds(name) for name in counts):
+        return [element]  # fields, and a group of them (e.g. <languages>) kept as one text
+    found: list[Any] = []
+    for child in compound:
+        if holds(_local(child.tag)):
+            found += _record_elements(child)
+    return found
+
+
 def _read_vef(file_name: str, source: BinaryIO) -> Callable[[], Iterator[tuple[int, list[str]]]]:
-    """One ``<vef>`` record as the root, or many under any wrapper root; each child element
-    of a record is a column named by its tag. Read as a stream (defusedxml's iterparse: no
-    entity ever resolved), each record dropped once its cells are taken. The records' cells
-    are kept (a record's columns are known only once every record is read): VEF files hold
-    one or a few records."""
+    """Volunteer Exchange Form records (:func:`_record_elements`): one ``<vef>`` root as
+    PLATO writes it, several ``<vef>`` under a wrapper root, or repeated record elements
+    (``<record>``, ``<volunteer>``…) under a ``<vef>`` or other root. Each child element of
+    a record is a column named by its tag. Read with defusedxml, no DTD allowed (neither an
+    entity nor an external identifier: such a file is refused). The records' cells are
+    kept (a record's columns are known only once every record is read): VEF files hold one
+    or a few hundred records."""
     headers: list[str] = []
     values: list[dict[str, str]] = []
-    root = None
     try:
-        for event, element in SafeET.iterparse(source, events=("start", "end")):
-            if root is None:
-                root = element
-            if event != "end" or _local(element.tag) != "vef":
-                continue
-            row: dict[str, str] = {}
-            for child in element:
-                name = _local(child.tag)
-                if name not in headers:
-                    headers.append(name)
-                row[name] = " ".join("".join(child.itertext()).split())
-            values.append(row)
-            element.clear()
+        root = SafeET.parse(source, forbid_dtd=True).getroot()
     except DefusedXmlException as error:
         raise ReadError(_("%(file)s declares an XML entity or DTD; such files are refused "
                           "(entities are never resolved).", file=file_name)) from error
@@ -585,6 +707,21 @@ def _read_vef(file_name: str, source: BinaryIO) -> Callable[[], Iterator[tuple[i
                           "%(column)s).", file=file_name, line=line, column=column)) from error
     finally:
         source.seek(0)
+    found = _record_elements(root)
+    names = [_local(element.tag) for element in found]
+    if any(names.count(name) > 1 or name in RECORD_TAGS for name in names):
+        # records beside a lone group of another kind (a <meta> about the sender): records
+        found = [element for element, name in zip(found, names, strict=True)
+                 if names.count(name) > 1 or name in RECORD_TAGS]
+    for element in found:
+        row: dict[str, str] = {}
+        for child in element:
+            name = _local(child.tag)
+            if name not in headers:
+                headers.append(name)
+            row[name] = " ".join("".join(child.itertext()).split())
+        if any(row.values()):
+            values.append(row)
     if not values:
         raise ReadError(_("%(file)s holds no <vef> record.", file=file_name))
 

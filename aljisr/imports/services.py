@@ -18,7 +18,13 @@ from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, current_language
 from aljisr.imports import queries
-from aljisr.imports.mapping import MULTI_TARGETS, TARGETS, automatic_mapping, remembered_form
+from aljisr.imports.mapping import (
+    MULTI_TARGETS,
+    TARGETS,
+    automatic_mapping,
+    half_name_warning,
+    remembered_form,
+)
 from aljisr.imports.models import (
     COMMIT_JOB,
     COMMITTED,
@@ -215,6 +221,12 @@ def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | No
         db.session.flush()
         raise DomainError(_("Choose the column that holds the volunteers' names."),
                           field="targets")
+    half = half_name_warning(targets)
+    if half:
+        options["targets"] = targets
+        batch.options = options
+        db.session.flush()
+        raise DomainError(half, field="targets")
     options["targets"] = targets
     batch.options = options
     db.session.flush()
@@ -287,11 +299,37 @@ def _row_refused(row: PreviewRow, error: DomainError) -> DomainError:
                        field=f"choice-{row.number}")
 
 
+#: Why a row was not imported, as a committed batch keeps it (``counts["left_out"]``: [row
+#: number, reason, reference]): like a volunteer of the register (reference: its id), the
+#: same person as an earlier row (that row's number), skipped by choice, an update with
+#: nothing to change (the volunteer's id), errors.
+DUPLICATE, SAME_ROW, CHOSEN, UNCHANGED, INVALID = (
+    "duplicate", "same_row", "chosen", "unchanged", "invalid")
+
+
+def _why_skipped(row: PreviewRow) -> list[Any]:
+    if row.duplicates:
+        return [row.number, DUPLICATE, row.duplicates[0].volunteer.id]
+    if row.same_as_row is not None:
+        return [row.number, SAME_ROW, row.same_as_row]
+    return [row.number, CHOSEN, None]
+
+
+def new_counts(result: Preview) -> dict[str, Any]:
+    """What a commit starts counting from: nothing done yet, the rows with errors counted
+    and listed as left out (by number only: the batch keeps no personal data of the rows it
+    did not import, §6.12)."""
+    return {"created": 0, "updated": 0, "skipped": 0, "invalid": result.invalid,
+            "left_out": [[row.number, INVALID, None] for row in result.rows
+                         if row.values is None]}
+
+
 def commit_rows(batch: ImportBatch, planned: Sequence[tuple[PreviewRow, str]],
-                counts: dict[str, int], *, actor: Any) -> None:
+                counts: dict[str, Any], *, actor: Any) -> None:
     """Create, update or skip the ``planned`` rows (a part of :func:`plan_commit`'s list) and
     note each volunteer created or updated on the batch (:class:`ImportRecord`, inserted in
-    one statement); ``counts`` is added to. New volunteers are created together
+    one statement); ``counts`` is added to, each row skipped listed in ``counts["left_out"]``
+    with why (:data:`DUPLICATE`…). New volunteers are created together
     (:func:`~aljisr.volunteers.services.create_volunteers`); an update goes through
     :func:`~aljisr.volunteers.services.update_volunteer` and changes the columns the file has,
     adding or changing the languages it lists without dropping the volunteer's others.
@@ -311,9 +349,11 @@ def commit_rows(batch: ImportBatch, planned: Sequence[tuple[PreviewRow, str]],
         records.append({"volunteer_id": volunteer.id, "row_number": row.number,
                         "action": CREATE, "before": {}})
     counts["created"] += len(created)
+    left_out = counts.setdefault("left_out", [])
     for row, choice in planned:
         if choice == SKIP:
             counts["skipped"] += 1
+            left_out.append(_why_skipped(row))
         elif choice == UPDATE:
             volunteer = row.duplicates[0].volunteer
             values = {k: v for k, v in (row.values or {}).items() if k != "status"}
@@ -332,13 +372,14 @@ def commit_rows(batch: ImportBatch, planned: Sequence[tuple[PreviewRow, str]],
                 counts["updated"] += 1
             else:
                 counts["skipped"] += 1
+                left_out.append([row.number, UNCHANGED, volunteer.id])
     if records:
         db.session.execute(sa.insert(ImportRecord),
                            [{"batch_id": batch.id, **record} for record in records])
         db.session.expire(batch, ["records"])
 
 
-def finish_commit(batch: ImportBatch, result: Preview, counts: dict[str, int], *,
+def finish_commit(batch: ImportBatch, result: Preview, counts: dict[str, Any], *,
                   actor: Any) -> None:
     """Mark the batch committed once its rows are in (:func:`commit_rows`): the organisation's
     column choices remembered, the file and the checked rows dropped, one audit event
@@ -350,28 +391,31 @@ def finish_commit(batch: ImportBatch, result: Preview, counts: dict[str, int], *
         db.session.add(mapping)
     # the file and the checked rows hold personal data: once imported, only the volunteers
     # keep it (where anonymisation reaches it)
+    counts["left_out"] = sorted(counts.get("left_out", []), key=lambda item: item[0])
     batch.status, batch.counts, batch.content, batch.preview = COMMITTED, counts, None, None
     batch.committed_at = utcnow()
     db.session.flush()
     audit.record(actor, "import.commit", batch,
-                 details={"file_name": batch.file_name, **counts})
+                 details={"file_name": batch.file_name,
+                          **{k: v for k, v in counts.items() if k != "left_out"}})
 
 
 def commit_batch(batch: ImportBatch, result: Preview, choices: Mapping[int, str], *,
-                 actor: Any) -> dict[str, int]:
+                 actor: Any) -> dict[str, Any]:
     """Import the rows of ``result`` as one batch in the caller's transaction: each valid row
     is created, used to update its likely duplicate, or skipped, as ``choices`` says ({row
     number: choice}; a row without one takes its default) -- :func:`plan_commit`,
     :func:`commit_rows`, :func:`finish_commit`. Invalid rows are left out and counted.
 
-    :returns: {"created", "updated", "skipped", "invalid"}.
+    :returns: {"created", "updated", "skipped", "invalid": numbers, "left_out": [[row
+        number, reason, reference]] for the rows skipped or with errors (:data:`DUPLICATE`…)}.
     :raises NotAllowed: the batch is not pending.
     :raises DomainError: a choice not offered for its row, or a volunteer service refusing a
         row (the message names the row); nothing of the batch is then kept by the caller's
         rollback.
     """
     planned = plan_commit(batch, result, choices)
-    counts = {"created": 0, "updated": 0, "skipped": 0, "invalid": result.invalid}
+    counts = new_counts(result)
     commit_rows(batch, planned, counts, actor=actor)
     finish_commit(batch, result, counts, actor=actor)
     return counts

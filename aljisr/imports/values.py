@@ -178,3 +178,33 @@ def parse_level(text: str) -> LanguageLevel | None:
         raise ValueError(_("“%(value)s” is not a language level (A1 to C2, or native).",
                            value=text))
     return level
+
+
+#: Genders as lists write them (en, fr, es, de, ar, and one-letter codes) -> the volunteer
+#: form's choices (:class:`aljisr.volunteers.forms.VolunteerForm` ``gender``).
+GENDER_NAMES = {
+    "female": ("f", "w", "female", "woman", "women", "girl", "femme", "féminin", "feminin",
+               "fille", "mujer", "femenino", "weiblich", "frau", "أنثى", "انثى", "امرأة",
+               "إمرأة", "مؤنث"),
+    "male": ("m", "h", "male", "man", "men", "boy", "homme", "masculin", "garçon", "hombre",
+             "masculino", "varón", "männlich", "mann", "ذكر", "رجل", "مذكر"),
+    "other": ("x", "d", "o", "other", "non binary", "nonbinary", "diverse", "divers",
+              "autre", "non binaire", "otro", "otra", "no binario", "آخر", "اخر"),
+}
+_GENDERS = {key(name): gender for gender, names in GENDER_NAMES.items() for name in names}
+
+
+def parse_gender(text: str) -> str | None:
+    """``"female"``, ``"male"`` or ``"other"`` (the volunteer form's choices) from a code
+    (``F``, ``M``, ``W``, ``X``; VEF ``<sex>`` writes ``M``/``F``) or a word in English,
+    French, Spanish, German or Arabic.
+
+    :raises ValueError: a value not recognised (message for people).
+    """
+    if not (text or "").strip():
+        return None
+    gender = _GENDERS.get(key(text))
+    if gender is None:
+        raise ValueError(_("“%(value)s” is not a gender we recognise (woman, man or "
+                           "other).", value=text))
+    return gender

@@ -14,7 +14,7 @@ from aljisr.extensions import db
 from aljisr.i18n import _, _l
 from aljisr.imports import queries, services
 from aljisr.imports.forms import ActionForm, CommitForm, OptionsForm, UploadForm
-from aljisr.imports.mapping import TARGETS
+from aljisr.imports.mapping import TARGETS, half_name_warning
 from aljisr.imports.models import COMMIT_JOB, FAILED, PENDING, PREVIEW_JOB, ImportBatch
 from aljisr.imports.preview import CREATE, SKIP, UPDATE, Preview
 from aljisr.imports.reading import ENCODINGS, read_upload
@@ -113,8 +113,10 @@ def options(batch_id: int) -> Any:
             form.date_order.data = batch.options.get("date_order") or (detected or "")
             for entry, target in zip(form.targets, batch.options["targets"], strict=False):
                 entry.data = target
+    half = half_name_warning(batch.options.get("targets") or []) if table is not None else None
     return render_template("imports/options.html", batch=batch, form=form, table=table,
-                           detected=detected), status
+                           detected=detected,
+                           half_name=half if half not in form.form_errors else None), status
 
 
 #: Rows without error or duplicate listed in the preview; the others are counted only (each
@@ -208,7 +210,13 @@ def preview(batch_id: int) -> Any:
                         "skipped, %(invalid)s with errors.", **counts), "success")
                 return redirect(url_for("imports.batch", batch_id=batch.id))
     listed = _listed_rows(result)
+    unused = [header for header, target in zip(result.table.headers, result.targets,
+                                               strict=False) if header and not target]
     return render_template("imports/preview.html", batch=batch, form=form, result=result,
+                           unused=unused, half_name=half_name_warning(result.targets),
+                           same_in_file=sum(1 for row in result.rows
+                                            if row.same_as_row is not None),
+                           vef=batch.file_name.lower().endswith((".xml", ".vef")),
                            rows=listed, unlisted=len(result.rows) - len(listed),
                            choices=choices, choice_titles=CHOICE_TITLES,
                            job_error=batch.job_error if batch.job_state == FAILED else None,
@@ -221,8 +229,15 @@ def batch(batch_id: int) -> Any:
     batch = queries.get_batch(batch_id)
     if batch.status == PENDING:
         return redirect(url_for("imports.preview", batch_id=batch.id))
+    left_out = queries.left_out_rows(batch, LEFT_OUT_LISTED)
     return render_template("imports/batch.html", batch=batch, form=ActionForm(),
-                           records=queries.batch_volunteers(batch.id))
+                           records=queries.batch_volunteers(batch.id), left_out=left_out,
+                           left_out_unlisted=max(0, len((batch.counts or {}).get(
+                               "left_out", [])) - len(left_out)))
+
+
+#: Rows not imported named on a batch's page (the others counted).
+LEFT_OUT_LISTED = 1000
 
 
 @bp.route("/<int:batch_id>/undo", methods=["POST"])

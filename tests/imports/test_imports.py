@@ -201,6 +201,7 @@ def test_upload_map_preview_commit_and_undo(as_role, db):
     db.session.refresh(existing)
     assert existing.date_of_birth == date(1999, 7, 13)  # updated from the file
     batch = db.session.get(ImportBatch, batch_id)
+    assert batch.counts.pop("left_out")[-1][1] == "invalid"  # named on the page
     assert batch.counts == {"created": 2, "updated": 1, "skipped": 0, "invalid": 1}
     assert batch.content is None
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "import.commit"))
@@ -418,6 +419,7 @@ def test_export_then_import_back_changes_nothing(as_role, db, fmt):
                        data={"choice-2": "update", "choice-3": "update"})
     assert done.status_code == 302, done.get_data(as_text=True)[:3000]
     batch = db.session.get(ImportBatch, batch_id)
+    assert [reason for _n, reason, _r in batch.counts.pop("left_out")] == ["unchanged"] * 2
     assert batch.counts == {"created": 0, "updated": 0, "skipped": 2, "invalid": 0}
     db.session.expire_all()
     assert {v.id: row_values(v) for v in db.session.scalars(sa.select(Volunteer))} == before
