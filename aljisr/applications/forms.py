@@ -49,6 +49,7 @@ from aljisr.volunteers.forms import (
     LanguageRowForm,
     _country_options,
     _theme_options,
+    languages_once,
 )
 
 #: Value of the sending organisation choice "not in the list".
@@ -202,16 +203,7 @@ class ApplyForm(AppForm):
             raise ValidationError(_("Give a day from today on."))
 
     def validate_languages(self, field: Any) -> None:
-        seen: set[str] = set()
-        for row in field:
-            code = row.form.code.data
-            if code and code in seen:
-                row.form.code.errors = [*row.form.code.errors,
-                                        _("This language is listed twice.")]
-                raise ValidationError(_("Each language once, please."))
-            if code:
-                seen.add(code)
-        if not seen:
+        if not languages_once(field):
             raise ValidationError(_("Give at least one language you speak, with its level."))
 
     def validate_projects(self, field: Any) -> None:

@@ -99,6 +99,23 @@ class LanguageRowForm(RowForm):
             raise ValidationError(_("Choose a level for this language."))
 
 
+def languages_once(field: Any) -> set[str]:
+    """Check a list of language rows (``LanguageRowForm`` entries): each language at most
+    once. Returns the codes chosen (a set, empty when no row names one).
+
+    :raises ValidationError: on the list, with the repeated row's code field marked too.
+    """
+    seen: set[str] = set()
+    for row in field:
+        code = row.form.code.data
+        if code and code in seen:
+            row.form.code.errors = [*row.form.code.errors, _("This language is listed twice.")]
+            raise ValidationError(_("Each language once, please."))
+        if code:
+            seen.add(code)
+    return seen
+
+
 class VolunteerForm(AppForm):
     """A volunteer's profile. Names are free Unicode text (no ASCII rule)."""
 
@@ -191,15 +208,7 @@ class VolunteerForm(AppForm):
             raise ValidationError(_("The consent date cannot be in the future."))
 
     def validate_languages(self, field: Any) -> None:
-        seen: set[str] = set()
-        for row in field:
-            code = row.form.code.data
-            if code and code in seen:
-                row.form.code.errors = [*row.form.code.errors,
-                                        _("This language is listed twice.")]
-                raise ValidationError(_("Each language once, please."))
-            if code:
-                seen.add(code)
+        languages_once(field)
 
     def language_levels(self) -> dict[str, LanguageLevel]:
         """The filled language rows as {ISO 639-1 code: level}."""

@@ -3,7 +3,6 @@ world with a placement at a host's school whose site keeps its logistics."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -17,25 +16,7 @@ from aljisr.permissions import Role
 from aljisr.placements.models import PlacementStatus
 from aljisr.sites.models import SiteKind
 from tests.support import factories
-from tests.support.smtp import SMTPServer, free_port, mail_config
-
-
-@pytest.fixture
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def app_config(app_config, smtp_port):
-    return {**app_config, **mail_config(smtp_port)}
-
-
-@pytest.fixture
-def smtp(smtp_port) -> Iterator[SMTPServer]:
-    """A real SMTP server on the port the app delivers to."""
-    server = SMTPServer(smtp_port).start()
-    yield server
-    server.stop()
+from tests.support.smtp import app_config, smtp, smtp_port  # noqa: F401 (fixtures)
 
 
 @dataclass

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -60,3 +62,25 @@ def mail_config(port: int) -> dict[str, Any]:
     """App settings that deliver to a plain SMTP server on 127.0.0.1:``port``."""
     return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False,
             "MAIL_TIMEOUT_SECONDS": 5, "MAIL_SENDER": "Al Jisr <no-reply@aljisr.example.org>"}
+
+
+# --- fixtures: a test area that delivers mail imports these three into its conftest.py -------
+
+@pytest.fixture
+def smtp_port() -> int:
+    """A free port on 127.0.0.1 for the test's SMTP server."""
+    return free_port()
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], smtp_port: int) -> dict[str, Any]:
+    """The suite's configuration, delivering mail to the test's SMTP server."""
+    return {**app_config, **mail_config(smtp_port)}
+
+
+@pytest.fixture
+def smtp(smtp_port: int) -> Iterator[SMTPServer]:
+    """A real SMTP server on the port the app delivers to."""
+    server = SMTPServer(smtp_port).start()
+    yield server
+    server.stop()
