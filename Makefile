@@ -24,13 +24,18 @@ run: install instance/config.py translations
 ## test: lint, then the suite on SQLite and (when it answers) on PostgreSQL
 test: install translations lint test-sqlite test-postgres
 
+# Tests run in parallel (pytest-xdist): one process per CPU, each with its own database;
+# `make test PYTEST_JOBS=0` runs them in one process.
+PYTEST_JOBS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_JOBS) --dist worksteal
+
 test-sqlite:
-	$(BIN)/pytest
+	$(PYTEST)
 
 # A fresh PostgreSQL database is created (and dropped) by tests/conftest.py for each run.
 test-postgres:
 	@if [ -n "$$ALJISR_TEST_DATABASE_URL" ] || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  ALJISR_TEST_DATABASE_URL=$${ALJISR_TEST_DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -m "not browser"; \
+	  ALJISR_TEST_DATABASE_URL=$${ALJISR_TEST_DATABASE_URL:-$(PG_URL)} $(PYTEST) -m "not browser"; \
 	else echo "PostgreSQL not reachable at $(PG_URL) and ALJISR_TEST_DATABASE_URL unset: PostgreSQL run skipped"; fi
 
 ## install: the locked versions (requirements/dev.txt: app, test and production extras), then the

@@ -18,6 +18,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from aljisr import create_app
+from tests.support.tools import require
 
 CHROMIUM = os.environ.get("ALJISR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -71,7 +72,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+        require("chromium", package="chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -16,7 +16,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -33,6 +32,7 @@ from aljisr.certificates.snapshot import CertificateSnapshot
 from aljisr.pdf import fonts, text
 from tests.support import REPOSITORY
 from tests.support.pdf import drawn_lines, drawn_text, pdftotext, visual_rtl
+from tests.support.tools import require
 
 ROOT = REPOSITORY
 LONG_NAME = "María de los Ángeles Fernández-Villaverde y Rodríguez de la Concepción"
@@ -516,8 +516,8 @@ def test_old_bilingual_snapshot_without_an_arabic_place_still_renders():
 
 
 def test_qr_code_decodes_to_the_verification_url(tmp_path):
-    if not (shutil.which("zbarimg") and shutil.which("pdftoppm")):
-        pytest.skip("zbarimg (zbar-tools) and pdftoppm (poppler-utils) are needed")
+    require("zbarimg", package="zbar-tools")
+    require("pdftoppm", package="poppler-utils")
     for snapshot in (make_snapshot(), arabic_snapshot(bilingual=True)):
         path = tmp_path / f"{snapshot.language}.pdf"
         path.write_bytes(render_certificate(snapshot))

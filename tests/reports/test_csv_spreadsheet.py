@@ -11,13 +11,13 @@ from datetime import date
 from decimal import Decimal
 
 import openpyxl
-import pytest
 
 from aljisr.organisations.models import OrganisationKind
 from tests.support import factories
+from tests.support.tools import require
 
+require("soffice", package="libreoffice-calc-nogui", module=True)
 SOFFICE = shutil.which("soffice")
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 LANGUAGES = ("en", "fr", "ar")
 
 

@@ -5,7 +5,6 @@ axis runs from 0 on the right, as on the web page."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -14,10 +13,9 @@ import pytest
 
 from aljisr.organisations.models import OrganisationKind
 from tests.support import factories
+from tests.support.tools import require
 
-pytestmark = pytest.mark.skipif(shutil.which("pdffonts") is None or
-                                shutil.which("pdftotext") is None,
-                                reason="poppler-utils (pdffonts, pdftotext) are not installed")
+require("pdffonts", "pdftotext", "pdftoppm", package="poppler-utils", module=True)
 LANGUAGES = ("en", "fr", "ar")
 PERIOD = "start=2026-01-01&end=2026-06-30"
 

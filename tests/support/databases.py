@@ -16,6 +16,9 @@ def fresh_postgres_database(server_url: str) -> tuple[str, str]:
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+        # a test database need not survive a crash: commits do not wait for the disk (as
+        # SQLite's synchronous=OFF in tests/conftest.py)
+        conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False), name
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import shutil
 import subprocess
 import unicodedata
 
-import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from aljisr.pdf import text
+from tests.support.tools import require
 
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
 
@@ -74,8 +73,7 @@ def drawn_lines(pdf: bytes) -> list[str]:
 def pdftotext(pdf: bytes) -> str:
     """Logical text as poppler extracts it, bidi controls removed, NFKC-normalised
     (turns Arabic presentation forms back into letters)."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    require("pdftotext", package="poppler-utils")
     result = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
                             check=True)
     return unicodedata.normalize("NFKC", result.stdout.decode().translate(BIDI_CONTROLS))
