@@ -73,4 +73,23 @@ def ascii_part(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._]+", "-", plain).strip("-._")[:80].strip("-._")
 
 
-__all__ = ["ascii_part", "send_download"]
+_UNSAFE = re.compile(r'[\\/:*?"<>|]')
+
+
+def slugify(name: str, limit: int = 80) -> str:
+    """Make ``name`` safe inside a file name, keeping its letters in any script.
+
+    Removes control and format characters (a right-to-left override could disguise the
+    extension) and the characters Windows forbids in names, joins words with ``-`` (``_``
+    separates a file name's parts), and cuts to ``limit`` characters. NFC-normalised.
+    """
+    name = unicodedata.normalize("NFC", name or "")
+    name = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+                   for c in name)
+    name = _UNSAFE.sub(" ", name)
+    name = re.sub(r"[\s_]+", "-", name.strip())
+    name = re.sub(r"-{2,}", "-", name)
+    return name[:limit].strip("-. ")
+
+
+__all__ = ["ascii_part", "send_download", "slugify"]

@@ -3,7 +3,7 @@
 The same rule as the reports and the register exports: UTF-8 with a byte-order mark, ``,``
 between cells, CRLF, RFC 4180 quoting, dates ISO 8601 (``2026-01-31``), times ``HH:MM``; column
 titles and words (arrival, flight, yes) translated; text that a spreadsheet could run as a
-formula neutralised (OWASP "CSV Injection", :func:`aljisr.reports.exports.neutralise`). The
+formula neutralised (OWASP "CSV Injection", :func:`aljisr.spreadsheets.neutralise`). The
 XLSX has typed date cells and the same neutralised text, never a formula.
 """
 
@@ -14,8 +14,9 @@ import io
 from typing import Any
 
 from aljisr.arrivals.queries import Board, BoardRow
+from aljisr.downloads import slugify
 from aljisr.i18n import _
-from aljisr.reports.exports import _header, _set, _sheet_title, _widths, neutralise, slugify
+from aljisr.spreadsheets import fit_widths, neutralise, set_cell, sheet_title, write_header
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,14 +66,14 @@ def board_xlsx(board: Board, *, rtl: bool = False) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = _sheet_title(_("Arrivals and departures"))
+    sheet.title = sheet_title(_("Arrivals and departures"))
     sheet.sheet_view.rightToLeft = rtl
-    _header(sheet, 1, column_titles())
+    write_header(sheet, 1, column_titles())
     for number, row in enumerate(board.rows, start=2):
         for column, value in enumerate(row_values(row), start=1):
-            _set(sheet, number, column, neutralise(value) if isinstance(value, str) else value)
+            set_cell(sheet, number, column, neutralise(value) if isinstance(value, str) else value)
     sheet.freeze_panes = "A2"
-    _widths(sheet)
+    fit_widths(sheet)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

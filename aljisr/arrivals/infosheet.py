@@ -344,12 +344,12 @@ def render_placement(placement: Any, language: str, today: date) -> tuple[str, b
     """The sheet of ``placement`` in ``language`` as ``(file name, PDF bytes)``: reads its
     arrival details (one query) and the ``ASSOCIATION_NAME`` and ``ASSOCIATION_CONTACT``
     settings. The file is ``infosheet_<volunteer>_<first day>.pdf`` (the first word
-    translated; names kept in any script, :func:`aljisr.reports.exports.slugify`)."""
+    translated; names kept in any script, :func:`aljisr.downloads.slugify`)."""
     from flask import current_app
 
     from aljisr.arrivals.queries import details as details_of
+    from aljisr.downloads import slugify
     from aljisr.i18n import force_locale, text_direction
-    from aljisr.reports.exports import slugify
 
     with force_locale(language):
         sheet = build_infosheet(

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from aljisr.certificates.models import Certificate
 from aljisr.certificates.snapshot import CertificateSnapshot
+from aljisr.downloads import ascii_part
 
 
 def certificate_pdf(cert: Certificate) -> bytes:
@@ -41,15 +42,10 @@ def certificate_filename(cert: Certificate) -> str:
 
 def ascii_filename(cert: Certificate) -> str:
     """The file name for clients that ignore ``filename*`` (RFC 6266 §4.3): the holder's name only
-    if it is Latin script (accents dropped), else just the serial number."""
-    name = (cert.snapshot or {}).get("volunteer_name") or ""
-    folded = unicodedata.normalize("NFKD", name)
-    letters = [c for c in folded if c.isalpha()]
-    if letters and all(c.isascii() for c in letters):
-        part = _file_part(folded.encode("ascii", "ignore").decode("ascii"))
-        if part:
-            return f"certificate_{cert.serial}_{part}.pdf"
-    return f"certificate_{cert.serial}.pdf"
+    if it is Latin script (accents dropped, :func:`aljisr.downloads.ascii_part`), else just the
+    serial number."""
+    part = ascii_part((cert.snapshot or {}).get("volunteer_name") or "")
+    return f"certificate_{cert.serial}_{part}.pdf" if part else f"certificate_{cert.serial}.pdf"
 
 
 def certificates_zip(certificates: Iterable[Certificate]) -> bytes:

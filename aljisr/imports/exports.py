@@ -4,7 +4,7 @@ list exported, edited in a spreadsheet and imported back changes only what was e
 Headers are English names that :func:`aljisr.imports.mapping.automatic_mapping` recognises;
 values are written as the import reads them: dates ISO 8601, nationality and languages as
 ISO codes, CEFR levels as codes, skills separated by commas. Text that a spreadsheet could
-run as a formula is neutralised (OWASP "CSV Injection", :func:`aljisr.reports.exports.neutralise`),
+run as a formula is neutralised (OWASP "CSV Injection", :func:`aljisr.spreadsheets.neutralise`),
 and the import takes the apostrophe off again (:func:`aljisr.imports.reading.unneutralise`).
 """
 
@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from aljisr.reports.exports import neutralise
+from aljisr.spreadsheets import neutralise
 from aljisr.volunteers.models import Volunteer
 
 #: (header, volunteer attribute or language slot) in the order of the file.

@@ -459,7 +459,7 @@ def _open_csv(file_name: str, source: BinaryIO, encoding: str | None, delimiter:
 
 
 #: What makes a spreadsheet run a cell as a formula (OWASP "CSV Injection"); exports put an
-#: apostrophe in front of such text (aljisr.reports.exports.neutralise).
+#: apostrophe in front of such text (aljisr.spreadsheets.neutralise).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -28,36 +28,28 @@ string (``data_type = "s"``) with the ``quotePrefix`` style, so it is shown, nev
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
+from aljisr.downloads import slugify
 from aljisr.i18n import _
 from aljisr.reports.queries import Breakdown, Report, ReportPlacement, Totals
-
-#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV Injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from aljisr.spreadsheets import (
+    fit_widths,
+    neutralise,
+    set_cell,
+    sheet_title,
+    styles,
+    write_header,
+)
 
 CSV_MIMETYPE = "text/csv"  # Werkzeug adds "; charset=utf-8" to text/* types
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MIMETYPE = "application/pdf"
-
-
-def neutralise(value: Any) -> Any:
-    """Return ``value`` with a ``'`` in front if it is text starting with a formula trigger.
-
-    Other values (numbers, dates, ``None``, harmless text) are returned unchanged.
-    Source: OWASP, "CSV Injection" (https://owasp.org/www-community/attacks/CSV_Injection).
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def column_titles() -> list[str]:
@@ -74,25 +66,6 @@ def row_values(row: ReportPlacement) -> list[Any]:
 
 
 # --------------------------------------------------------------------------- file names
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|]')
-
-
-def slugify(name: str, limit: int = 80) -> str:
-    """Make ``name`` safe inside a file name, keeping its letters in any script.
-
-    Removes control and format characters (a right-to-left override could disguise the
-    extension) and the characters Windows forbids in names, joins words with ``-`` (``_``
-    separates a file name's parts), and cuts to ``limit`` characters. NFC-normalised.
-    """
-    name = unicodedata.normalize("NFC", name or "")
-    name = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
-                   for c in name)
-    name = _UNSAFE.sub(" ", name)
-    name = re.sub(r"[\s_]+", "-", name.strip())
-    name = re.sub(r"-{2,}", "-", name)
-    return name[:limit].strip("-. ")
-
 
 def filename(report: Report, extension: str, *, ascii_only: bool = False) -> str:
     """``<prefix>_<organisation>_<start>_<end>.<extension>``, e.g.
@@ -152,60 +125,6 @@ def _csv_cell(value: Any) -> Any:
 # write a workbook, not with this module, which the CSV and the report pages also use.
 
 
-@functools.cache
-def _styles() -> SimpleNamespace:
-    from openpyxl.styles import Font, PatternFill
-
-    return SimpleNamespace(bold=Font(bold=True), header=PatternFill("solid", fgColor="DCE9E8"),
-                           title=Font(bold=True, size=14))
-
-_SHEET_TITLE_UNSAFE = re.compile(r"[\[\]:*?/\\]")
-
-
-def _sheet_title(title: str) -> str:
-    """Excel sheet names: at most 31 characters, none of ``[]:*?/\\``."""
-    return _SHEET_TITLE_UNSAFE.sub(" ", title)[:31].strip() or "Sheet"
-
-
-def _set(ws: Any, row: int, column: int, value: Any) -> Any:
-    """Write one typed cell; text that looks like a formula is forced to a string."""
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-        cell.quotePrefix = True  # and Excel shows it as typed text, never as a formula
-    elif isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    elif isinstance(value, Decimal):
-        cell.number_format = "0.00"
-    return cell
-
-
-def _header(ws: Any, row: int, titles: Sequence[str]) -> None:
-    from openpyxl.styles import Alignment
-
-    for column, title in enumerate(titles, start=1):
-        cell = _set(ws, row, column, title)
-        cell.font = _styles().bold
-        cell.fill = _styles().header
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _widths(ws: Any, minimum: int = 8, maximum: int = 60) -> None:
-    """Column widths (in characters) from the longest value of each column."""
-    from openpyxl.utils import get_column_letter
-
-    longest: dict[int, int] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is None:
-                continue
-            length = 10 if isinstance(cell.value, date) else len(str(cell.value))
-            longest[cell.column] = max(longest.get(cell.column, 0), length)
-    for column, length in longest.items():
-        ws.column_dimensions[get_column_letter(column)].width = max(minimum,
-                                                                   min(maximum, length + 2))
-
-
 def _totals_cells(totals: Totals) -> list[Any]:
     return [totals.volunteers, totals.placements, totals.placement_days, totals.approved_hours]
 
@@ -224,19 +143,19 @@ def report_xlsx(report: Report, *, rtl: bool = False) -> bytes:
 
     workbook = Workbook()
     rows_sheet = workbook.active
-    rows_sheet.title = _sheet_title(_("Placements"))
-    _header(rows_sheet, 1, column_titles())
+    rows_sheet.title = sheet_title(_("Placements"))
+    write_header(rows_sheet, 1, column_titles())
     for index, row in enumerate(report.rows, start=2):
         for column, value in enumerate(row_values(row), start=1):
-            _set(rows_sheet, index, column, value)
+            set_cell(rows_sheet, index, column, value)
     rows_sheet.freeze_panes = "A2"
     last = get_column_letter(len(column_titles()))
     rows_sheet.auto_filter.ref = f"A1:{last}{max(1, len(report.rows) + 1)}"
-    _widths(rows_sheet)
+    fit_widths(rows_sheet)
 
-    totals_sheet = workbook.create_sheet(_sheet_title(_("Totals")))
+    totals_sheet = workbook.create_sheet(sheet_title(_("Totals")))
     _write_totals(totals_sheet, report)
-    _widths(totals_sheet)
+    fit_widths(totals_sheet)
     totals_sheet.column_dimensions["A"].width = 50
 
     for sheet in (rows_sheet, totals_sheet):
@@ -249,15 +168,15 @@ def report_xlsx(report: Report, *, rtl: bool = False) -> bytes:
 
 
 def _write_totals(ws: Any, report: Report) -> None:
-    title = _set(ws, 1, 1, report.title)
-    title.font = _styles().title
-    _set(ws, 2, 1, report.subject)
-    _set(ws, 3, 1, _("Period"))
-    _set(ws, 3, 2, report.period.start)
-    _set(ws, 3, 3, report.period.end)
-    _header(ws, 5, _totals_titles())
+    title = set_cell(ws, 1, 1, report.title)
+    title.font = styles().title
+    set_cell(ws, 2, 1, report.subject)
+    set_cell(ws, 3, 1, _("Period"))
+    set_cell(ws, 3, 2, report.period.start)
+    set_cell(ws, 3, 3, report.period.end)
+    write_header(ws, 5, _totals_titles())
     for column, value in enumerate(_totals_cells(report.totals), start=1):
-        _set(ws, 6, column, value)
+        set_cell(ws, 6, column, value)
     row = 8
     for breakdown in report.breakdowns:
         row = _write_breakdown(ws, row, breakdown, report.totals) + 1
@@ -265,15 +184,15 @@ def _write_totals(ws: Any, report: Report) -> None:
 
 def _write_breakdown(ws: Any, row: int, breakdown: Breakdown, totals: Totals) -> int:
     """Write one breakdown from ``row``; return the next free row."""
-    _set(ws, row, 1, breakdown.title).font = _styles().bold
-    _header(ws, row + 1, [breakdown.column, *_totals_titles()])
+    set_cell(ws, row, 1, breakdown.title).font = styles().bold
+    write_header(ws, row + 1, [breakdown.column, *_totals_titles()])
     row += 2
     for group in breakdown.rows:
         for column, value in enumerate([group.label, *_totals_cells(group.totals)], start=1):
-            _set(ws, row, column, value)
+            set_cell(ws, row, column, value)
         row += 1
     if breakdown.additive and breakdown.rows:
         for column, value in enumerate([_("Total"), *_totals_cells(totals)], start=1):
-            _set(ws, row, column, value).font = _styles().bold
+            set_cell(ws, row, column, value).font = styles().bold
         row += 1
     return row

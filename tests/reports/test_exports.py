@@ -16,6 +16,7 @@ import openpyxl
 import pypdf
 import pytest
 
+from aljisr import downloads, spreadsheets
 from aljisr.i18n import _, force_locale, format_date, ngettext
 from aljisr.organisations.models import OrganisationKind
 from aljisr.reports import exports, pdf, queries
@@ -80,7 +81,7 @@ def test_csv_has_a_bom_a_header_and_neutralised_formula_cells(as_role, named_wor
         assert row[5] == "2026-06-30"
         assert row[7] == "2.50"  # the entry on the last day of the period counts
         # no cell starts with a character a spreadsheet would evaluate
-        assert not any(cell.startswith(exports.FORMULA_TRIGGERS) for cell in row)
+        assert not any(cell.startswith(spreadsheets.FORMULA_TRIGGERS) for cell in row)
 
 
 # Project title holding both delimiters: it must come back as one cell in every language.
@@ -148,13 +149,13 @@ def test_tab_and_carriage_return_cells_are_neutralised_in_csv_and_kept_as_text_i
 
 
 def test_neutralise_only_touches_text_starting_with_a_trigger():
-    assert exports.neutralise("=1+2") == "'=1+2"
-    assert exports.neutralise("\r\n=1") == "'\r\n=1"
-    assert exports.neutralise("a=1") == "a=1"
-    assert exports.neutralise("Ольга") == "Ольга"
-    assert exports.neutralise(-2) == -2
-    assert exports.neutralise(Decimal("1.5")) == Decimal("1.5")
-    assert exports.neutralise(None) is None
+    assert spreadsheets.neutralise("=1+2") == "'=1+2"
+    assert spreadsheets.neutralise("\r\n=1") == "'\r\n=1"
+    assert spreadsheets.neutralise("a=1") == "a=1"
+    assert spreadsheets.neutralise("Ольга") == "Ольга"
+    assert spreadsheets.neutralise(-2) == -2
+    assert spreadsheets.neutralise(Decimal("1.5")) == Decimal("1.5")
+    assert spreadsheets.neutralise(None) is None
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -235,12 +236,12 @@ def test_non_ascii_organisation_name_uses_rfc_5987_filename(as_role, db):
 
 
 def test_slugify_keeps_letters_and_drops_dangerous_characters():
-    assert exports.slugify("Passerelles Solidaires") == "Passerelles-Solidaires"
-    assert exports.slugify("Brückenbau Freiwilligendienste e.V.") == (
+    assert downloads.slugify("Passerelles Solidaires") == "Passerelles-Solidaires"
+    assert downloads.slugify("Brückenbau Freiwilligendienste e.V.") == (
         "Brückenbau-Freiwilligendienste-e.V")
-    assert exports.slugify('a/b\\c:d*e?"f<g>h|i') == "a-b-c-d-e-f-g-h-i"
-    assert exports.slugify("evil\u202egpj.exe") == "evil-gpj.exe"  # no right-to-left override
-    assert exports.slugify("under_score") == "under-score"
+    assert downloads.slugify('a/b\\c:d*e?"f<g>h|i') == "a-b-c-d-e-f-g-h-i"
+    assert downloads.slugify("evil\u202egpj.exe") == "evil-gpj.exe"  # no right-to-left override
+    assert downloads.slugify("under_score") == "under-score"
 
 
 # --------------------------------------------------------------------------- PDF
