@@ -13,7 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from aljisr.database import TimestampMixin, UTCDateTime, enum_column
 from aljisr.extensions import db
 from aljisr.i18n import _l
-from aljisr.text import clean_email, clean_text, search_key
+from aljisr.text import clean_text
+from aljisr.volunteers.models import PersonNamesMixin
 
 if TYPE_CHECKING:
     from aljisr.organisations.models import Organisation
@@ -108,7 +109,7 @@ class ApplicationProject(db.Model):
     )
 
 
-class Application(TimestampMixin, db.Model):
+class Application(PersonNamesMixin, TimestampMixin, db.Model):
     """One application. Names are free Unicode as the applicant writes them (NFC).
 
     ``open_email`` holds the address while the application is open (new or in review) and
@@ -181,19 +182,6 @@ class Application(TimestampMixin, db.Model):
             name="availability_ordered",
         ),
     )
-
-    @validates("full_name", "name_ar")
-    def _clean_name(self, key: str, value: str | None) -> str | None:
-        value = clean_text(value)
-        names = {"full_name": self.full_name, "name_ar": self.name_ar, key: value}
-        self.search_key = search_key(names["full_name"], names["name_ar"], self.email)
-        return value
-
-    @validates("email")
-    def _clean_email(self, _key: str, value: str | None) -> str | None:
-        value = clean_email(value)
-        self.search_key = search_key(self.full_name, self.name_ar, value)
-        return value
 
     @validates("sending_organisation_other", "heard_from_detail")
     def _clean_text(self, _key: str, value: str | None) -> str | None:

@@ -71,7 +71,33 @@ class VolunteerLanguage(db.Model):
     level: Mapped[LanguageLevel] = mapped_column(enum_column(LanguageLevel, name="language_level"))
 
 
-class Volunteer(TimestampMixin, db.Model):
+class PersonNamesMixin:
+    """Names and e-mail address of a person, cleaned as they are set, with the ``search_key``
+    they make (docs/architecture.md §2.7): a volunteer, and an application before it becomes
+    one. The class that uses it maps ``full_name``, ``name_ar``, ``email`` and ``search_key``.
+    """
+
+    if TYPE_CHECKING:  # mapped by the class that uses the mixin
+        full_name: str
+        name_ar: str | None
+        email: str | None
+        search_key: str
+
+    @validates("full_name", "name_ar")
+    def _clean_name(self, key: str, value: str | None) -> str | None:
+        value = clean_text(value)
+        names = {"full_name": self.full_name, "name_ar": self.name_ar, key: value}
+        self.search_key = search_key(names["full_name"], names["name_ar"], self.email)
+        return value
+
+    @validates("email")
+    def _clean_email(self, _key: str, value: str | None) -> str | None:
+        value = clean_email(value)
+        self.search_key = search_key(self.full_name, self.name_ar, value)
+        return value
+
+
+class Volunteer(PersonNamesMixin, TimestampMixin, db.Model):
     """A volunteer's profile. ``full_name`` is free Unicode as the person writes it (NFC)."""
 
     __tablename__ = "volunteers"
@@ -138,19 +164,6 @@ class Volunteer(TimestampMixin, db.Model):
         sa.Index("ix_volunteers_nationality_status", "nationality", "status", "archived_at",
                  "search_key"),
     )
-
-    @validates("full_name", "name_ar")
-    def _clean_name(self, key: str, value: str | None) -> str | None:
-        value = clean_text(value)
-        names = {"full_name": self.full_name, "name_ar": self.name_ar, key: value}
-        self.search_key = search_key(names["full_name"], names["name_ar"], self.email)
-        return value
-
-    @validates("email")
-    def _clean_email(self, _key: str, value: str | None) -> str | None:
-        value = clean_email(value)
-        self.search_key = search_key(self.full_name, self.name_ar, value)
-        return value
 
     @validates("emergency_contact_name")
     def _clean_text(self, _key: str, value: str | None) -> str | None:
