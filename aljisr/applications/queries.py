@@ -172,10 +172,12 @@ def new_count() -> int:
 
 
 def inbox_application(application_id: int) -> Application | None:
-    """A confirmed application for the inbox's page, or None (unconfirmed ones are not the
-    coordinators' yet)."""
+    """A confirmed application for the inbox's page, with its sending organisation (the page
+    names it), or None (unconfirmed ones are not the coordinators' yet). One statement, and
+    one for its chosen projects."""
     return db.session.scalar(sa.select(Application).where(
-        Application.id == application_id, Application.confirmed_at.is_not(None)))
+        Application.id == application_id, Application.confirmed_at.is_not(None))
+        .options(joinedload(Application.sending_organisation)))
 
 
 def likely_duplicates(application: Application) -> list[LikelyDuplicate]:

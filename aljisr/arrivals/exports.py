@@ -62,7 +62,8 @@ def board_csv(board: Board) -> bytes:
 
 def board_xlsx(board: Board, *, rtl: bool = False) -> bytes:
     """The board as an XLSX workbook: one sheet, a header row, typed dates."""
-    from openpyxl import Workbook  # with NumPy 20 MB: only when a workbook is asked for (§6.20)
+    # with NumPy 20 MB: only when a workbook is asked for (docs/architecture.md §6.20)
+    from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active

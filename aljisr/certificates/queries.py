@@ -67,13 +67,15 @@ def get_for_download(user: Any, certificate_id: int) -> Certificate:
 
 
 def get_certificate(certificate_id: int) -> Certificate:
-    """A certificate with its volunteer, placement and issuer (staff pages), or 404."""
+    """A certificate with its volunteer, placement (with its project and site: the re-issue
+    page shows them) and issuer (staff pages), or 404. One statement."""
     cert = db.session.scalar(
         sa.select(Certificate)
         .where(Certificate.id == certificate_id)
         .options(
             joinedload(Certificate.volunteer),
-            joinedload(Certificate.placement),
+            joinedload(Certificate.placement).joinedload(Placement.project)
+            .joinedload(Project.site),
             joinedload(Certificate.issued_by),
             joinedload(Certificate.superseded_by),
         )
@@ -81,6 +83,26 @@ def get_certificate(certificate_id: int) -> Certificate:
     if cert is None:
         abort(404)
     return cert
+
+
+def placement_to_certify(placement_id: int) -> Placement:
+    """A placement with its volunteer, project and site (the issue page shows them), or 404.
+    One statement."""
+    placement = db.session.scalar(
+        sa.select(Placement).where(Placement.id == placement_id).options(
+            joinedload(Placement.volunteer),
+            joinedload(Placement.project).joinedload(Project.site)))
+    if placement is None:
+        abort(404)
+    return placement
+
+
+def project_to_certify(project_id: int) -> Project:
+    """A project whose completed placements a batch would certify, or 404."""
+    project = db.session.get(Project, project_id)
+    if project is None:
+        abort(404)
+    return project
 
 
 def replaced_by(cert: Certificate) -> Certificate | None:

@@ -154,7 +154,7 @@ def _role_line(role: Role | None, language: str, bilingual: bool) -> str:
     return " / ".join(titles)
 
 
-def signatory_for(actor: User | None, language: str, bilingual: bool = False) -> tuple[str, str]:
+def _signatory_for(actor: User | None, language: str, bilingual: bool = False) -> tuple[str, str]:
     """(name, role) printed above the signature line.
 
     The issuing coordinator's display name; for the system (``actor`` None) the
@@ -268,7 +268,7 @@ _ENGLISH_TERRITORIES = {
 }
 
 
-def build_snapshot(
+def _build_snapshot(
     placement: Placement,
     *,
     serial: str,
@@ -362,14 +362,14 @@ def _issue(
             existing,
         )
     issue_date = today or dates.association_today()
-    signatory = signatory_for(actor, language, bilingual)
+    signatory = _signatory_for(actor, language, bilingual)
     year = issue_date.year
     _lock_serials(year)
     for _attempt in range(SERIAL_ATTEMPTS):
         sequence = _next_sequence(year)
         serial = format_serial(year, sequence)
         code = new_verification_code()
-        snapshot = build_snapshot(
+        snapshot = _build_snapshot(
             placement,
             serial=serial,
             code=code,
@@ -591,10 +591,8 @@ __all__ = [
     "LANGUAGES",
     "REASON_MAX_LENGTH",
     "batch_issue",
-    "build_snapshot",
     "issue_certificate",
     "kept_language",
     "reissue_certificate",
     "revoke_certificate",
-    "signatory_for",
 ]

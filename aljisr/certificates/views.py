@@ -34,18 +34,12 @@ from aljisr.hours.queries import approved_totals_by_placement, submitted_totals_
 from aljisr.i18n import _
 from aljisr.listing import parse_page
 from aljisr.permissions import Permission, require
-from aljisr.placements.models import Placement
-from aljisr.projects.models import Project
 from aljisr.web import field_error, render_form
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _get_placement(placement_id: int) -> Placement:
-    return db.get_or_404(Placement, placement_id)
 
 
 # --- list and detail --------------------------------------------------------------------------
@@ -92,7 +86,7 @@ def detail(certificate_id: int) -> str:
 @bp.route("/issue/<int:placement_id>", methods=["GET", "POST"])
 @require(Permission.ISSUE_CERTIFICATES)
 def issue(placement_id: int) -> Any:
-    placement = _get_placement(placement_id)
+    placement = queries.placement_to_certify(placement_id)
     hours = approved_totals_by_placement([placement.id])[placement.id]
     form = IssueForm()
     if request.method == "GET":
@@ -198,7 +192,7 @@ def revoke(certificate_id: int) -> Any:
 def batch(project_id: int) -> Any:
     """GET: what a batch would issue; POST: issue them and download every valid certificate of
     the project (new and earlier ones) as one ZIP."""
-    project = db.get_or_404(Project, project_id)
+    project = queries.project_to_certify(project_id)
     form = BatchForm()
     if request.method == "GET":
         form.language.data = current_user.locale or "en"

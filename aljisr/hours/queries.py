@@ -21,6 +21,7 @@ from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.listing import Page, Sort, order_by, paginate, search_clause
 from aljisr.placements.models import Placement
 from aljisr.projects.models import Project
+from aljisr.scopes import placements_for
 from aljisr.sites.models import Site
 from aljisr.volunteers.models import Volunteer
 
@@ -214,6 +215,20 @@ class PlacementHours:
     approved: Decimal = Decimal("0.00")
     submitted: Decimal = Decimal("0.00")
     rejected: Decimal = Decimal("0.00")
+
+
+def placement_to_log(user: Any, placement_id: int) -> Placement | None:
+    """A placement within ``user``'s scope, with its volunteer, project and site (the log page
+    shows them), or None. One statement."""
+    return db.session.scalar(
+        placements_for(user).where(Placement.id == placement_id).options(
+            joinedload(Placement.volunteer),
+            joinedload(Placement.project).joinedload(Project.site)))
+
+
+def entry(entry_id: int) -> HoursEntry | None:
+    """The hours entry with this id (the queue's review button), or None."""
+    return db.session.get(HoursEntry, entry_id)
 
 
 def placement_hours(placement_id: int) -> PlacementHours:

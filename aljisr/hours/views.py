@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -15,12 +15,11 @@ from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.hours import queries, services
 from aljisr.hours.forms import STATUS_ANY, LogHoursForm, QueueFilterForm
-from aljisr.hours.models import HoursEntry, HoursStatus
+from aljisr.hours.models import HoursStatus
 from aljisr.i18n import _, format_decimal, ngettext
 from aljisr.listing import Sort, parse_page, parse_sort
 from aljisr.permissions import Permission, require
 from aljisr.placements.models import Placement
-from aljisr.scopes import placements_for
 from aljisr.text import replace_unstorable
 from aljisr.web import INVALID, render_form, save_form
 
@@ -172,7 +171,7 @@ def review(entry_id: int) -> Any:
     """
     if request.method == "GET":
         return redirect(url_for("hours.queue", **request.args.to_dict(flat=False)))
-    entry = db.get_or_404(HoursEntry, entry_id)
+    entry = queries.entry(entry_id) or abort(404)
     action = request.form.get("action", "")
     reason = request.form.get(f"reason-{entry_id}") or request.form.get("reason")
     try:
@@ -194,7 +193,7 @@ def review(entry_id: int) -> Any:
 
 
 def _placement_or_404(placement_id: int) -> Placement:
-    return db.first_or_404(placements_for(current_user).where(Placement.id == placement_id))
+    return queries.placement_to_log(current_user, placement_id) or abort(404)
 
 
 @bp.route("/placement/<int:placement_id>/log", methods=["GET", "POST"])

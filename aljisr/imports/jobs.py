@@ -7,7 +7,7 @@ A view queues the job (:func:`aljisr.imports.services.queue_job`); the worker's 
 UPDATE SKIP LOCKED`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite; a job whose worker died
 is claimed again once its lease (``IMPORT_JOB_LEASE_SECONDS``) has run out.
 
-**Preview.** The file is read as a stream (:func:`aljisr.imports.services.open_batch_rows`):
+**Preview.** The file is read as a stream (:func:`aljisr.imports.queries.open_batch_rows`):
 once to count its rows and detect its date order, then again as its rows are checked
 (:func:`aljisr.imports.preview.check_rows`), :data:`~aljisr.imports.preview.CHUNK` rows at a
 time, each chunk turned into what the page shows at once (so the file's rows are never all
@@ -41,7 +41,7 @@ from aljisr.database import utcnow, write_intent
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _, force_locale
-from aljisr.imports import services
+from aljisr.imports import queries, services
 from aljisr.imports.models import (
     COMMIT_JOB,
     DONE,
@@ -121,13 +121,13 @@ def _finish(batch_id: int, **values: Any) -> None:
 
 def _run_preview(batch: ImportBatch) -> None:
     batch_id = batch.id
-    source = services.open_batch_rows(batch, max_bytes=_max_bytes())
+    source = queries.open_batch_rows(batch, max_bytes=_max_bytes())
     targets = batch.options["targets"]
     detected, total = survey(source, targets)
     order = batch.options.get("date_order") or detected
     rows: list[dict[str, Any]] = []
     for chunk in check_rows(source, targets, order=order,
-                            organisation=services.organisation_of(batch)):
+                            organisation=queries.organisation_of(batch)):
         rows += [stored_row(row) for row in chunk]
         _write_progress(batch_id, len(rows), total)
     stored = {**stored_head(source, targets, order, detected), "rows": rows}
@@ -152,8 +152,8 @@ def _run_commit(batch: ImportBatch, actor: Any) -> None:
         db.session.expire(batch, ["preview"])  # its JSON is no longer needed: let it go
         refresh_duplicates(result, progress=progress)
     else:
-        result = services.preview(
-            batch, services.open_batch_rows(batch, max_bytes=_max_bytes()), progress=progress)
+        result = queries.preview(
+            batch, queries.open_batch_rows(batch, max_bytes=_max_bytes()), progress=progress)
     rows = len(result.rows)
     if result.needs_date_order:
         raise DomainError(_("Say whether dates are written day first or month first."))

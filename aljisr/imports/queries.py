@@ -1,8 +1,9 @@
-"""Reads behind imports: batches, remembered mappings, what depends on imported volunteers."""
+"""Reads behind imports: batches, remembered mappings, what depends on imported volunteers,
+a pending batch's file read with its options, and its rows checked (the preview)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,9 +11,15 @@ from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from aljisr.auth.models import User
+from aljisr.errors import DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry
-from aljisr.imports.models import COMMITTED, ImportBatch, ImportMapping, ImportRecord
+from aljisr.i18n import _
+from aljisr.imports import preview as preview_rules
+from aljisr.imports.models import COMMITTED, PENDING, ImportBatch, ImportMapping, ImportRecord
+from aljisr.imports.preview import Preview
+from aljisr.imports.reading import Rows, Table, open_rows, read_table
+from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.models import Placement
 from aljisr.volunteers.models import Volunteer
 from aljisr.volunteers.queries import filter_clauses
@@ -117,3 +124,67 @@ def left_out_rows(batch: ImportBatch, limit: int = 500,
     return [(number, reason, ref,
              names.get(ref) if reason in ("duplicate", "unchanged") else None)
             for number, reason, ref in kept]
+
+
+def sending_organisation(organisation_id: int | None) -> Organisation | None:
+    """The sending organisation the volunteers come with (None: none).
+
+    :raises DomainError: not a sending organisation (``field="organisation_id"``).
+    """
+    if organisation_id is None:
+        return None
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or organisation.kind is not OrganisationKind.SENDING:
+        raise DomainError(_("Choose a sending organisation."), field="organisation_id")
+    return organisation
+
+
+def load_table(batch: ImportBatch, *, max_bytes: int) -> Table:
+    """The pending batch's file, read with its current options.
+
+    :raises NotAllowed: the batch is no longer pending (its file is gone).
+    :raises ReadError: as :func:`~aljisr.imports.reading.read_table`.
+    """
+    if batch.status != PENDING or batch.content is None:
+        raise NotAllowed(_("This import has already been committed or discarded."))
+    return read_table(batch.file_name, batch.content, max_bytes=max_bytes,
+                      encoding=batch.options.get("encoding"),
+                      delimiter=batch.options.get("delimiter"))
+
+
+def open_batch_rows(batch: ImportBatch, *, max_bytes: int) -> Rows:
+    """The pending batch's file opened as a stream with its current options
+    (:func:`~aljisr.imports.reading.open_rows`: its rows read as they are used), for the
+    worker's jobs.
+
+    :raises NotAllowed: the batch is no longer pending (its file is gone).
+    :raises ReadError: as :func:`~aljisr.imports.reading.open_rows`.
+    """
+    if batch.status != PENDING or batch.content is None:
+        raise NotAllowed(_("This import has already been committed or discarded."))
+    return open_rows(batch.file_name, batch.content, max_bytes=max_bytes,
+                     encoding=batch.options.get("encoding"),
+                     delimiter=batch.options.get("delimiter"))
+
+
+def organisation_of(batch: ImportBatch) -> tuple[int, str] | None:
+    """(id, name) of the sending organisation the batch's volunteers come with, or None."""
+    organisation = sending_organisation(batch.organisation_id)
+    return (organisation.id, organisation.name) if organisation else None
+
+
+def detected_date_order(batch: ImportBatch, table: Table | Rows) -> str | None:
+    """The date order the batch's date columns show (None: they cannot tell)."""
+    return preview_rules.detected_date_order(table, batch.options.get("targets") or [])
+
+
+def preview(batch: ImportBatch, table: Table | Rows,
+            progress: Callable[[int, int], None] | None = None) -> Preview:
+    """Every row of the batch's file checked (see
+    :func:`~aljisr.imports.preview.build_preview`; ``progress`` is called with (rows checked,
+    rows) as it goes). Reads the register for likely duplicates; writes nothing."""
+    organisation = sending_organisation(batch.organisation_id)
+    return preview_rules.build_preview(table, batch.options["targets"],
+                         date_order=batch.options.get("date_order"),
+                         organisation=(organisation.id, organisation.name)
+                         if organisation else None, progress=progress)

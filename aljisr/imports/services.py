@@ -5,7 +5,7 @@ batch through the volunteer services, undo it. Verbs flush and never commit; a r
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import PurePath
 from typing import Any
@@ -41,29 +41,15 @@ from aljisr.imports.preview import (
     UPDATE,
     Preview,
     PreviewRow,
-    build_preview,
 )
-from aljisr.imports.preview import detected_date_order as detected_order
-from aljisr.imports.reading import DELIMITERS, ENCODINGS, Rows, Table, open_rows, read_table
+from aljisr.imports.reading import DELIMITERS, ENCODINGS, Rows, open_rows
 from aljisr.imports.values import DATE_ORDERS
-from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.volunteers import services as volunteer_services
 from aljisr.volunteers.models import LanguageLevel, Volunteer
 
 DATE_FIELDS = ("date_of_birth", "available_from", "available_to", "consent_date")
 
 
-def sending_organisation(organisation_id: int | None) -> Organisation | None:
-    """The sending organisation the volunteers come with (None: none).
-
-    :raises DomainError: not a sending organisation (``field="organisation_id"``).
-    """
-    if organisation_id is None:
-        return None
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or organisation.kind is not OrganisationKind.SENDING:
-        raise DomainError(_("Choose a sending organisation."), field="organisation_id")
-    return organisation
 
 
 def start_batch(file_name: str, data: bytes, *, organisation_id: int | None, actor: Any,
@@ -74,7 +60,7 @@ def start_batch(file_name: str, data: bytes, *, organisation_id: int | None, act
     :raises ReadError: the file cannot be read (see :func:`~aljisr.imports.reading.read_table`).
     :raises DomainError: ``organisation_id`` is not a sending organisation.
     """
-    sending_organisation(organisation_id)
+    queries.sending_organisation(organisation_id)
     file_name = PurePath(file_name.replace("\\", "/")).name or "file"
     table = open_rows(file_name, data, max_bytes=max_bytes, size=size)
     targets = automatic_mapping(table.headers, queries.remembered_mapping(organisation_id))
@@ -106,38 +92,10 @@ def receive_from_partner(file_name: str, data: bytes, *, partner: Any, max_bytes
     return batch
 
 
-def load_table(batch: ImportBatch, *, max_bytes: int) -> Table:
-    """The pending batch's file, read with its current options.
-
-    :raises NotAllowed: the batch is no longer pending (its file is gone).
-    :raises ReadError: as :func:`read_table`.
-    """
-    if batch.status != PENDING or batch.content is None:
-        raise NotAllowed(_("This import has already been committed or discarded."))
-    return read_table(batch.file_name, batch.content, max_bytes=max_bytes,
-                      encoding=batch.options.get("encoding"),
-                      delimiter=batch.options.get("delimiter"))
 
 
-def open_batch_rows(batch: ImportBatch, *, max_bytes: int) -> Rows:
-    """The pending batch's file opened as a stream with its current options
-    (:func:`~aljisr.imports.reading.open_rows`: its rows read as they are used), for the
-    worker's jobs.
-
-    :raises NotAllowed: the batch is no longer pending (its file is gone).
-    :raises ReadError: as :func:`open_rows`.
-    """
-    if batch.status != PENDING or batch.content is None:
-        raise NotAllowed(_("This import has already been committed or discarded."))
-    return open_rows(batch.file_name, batch.content, max_bytes=max_bytes,
-                     encoding=batch.options.get("encoding"),
-                     delimiter=batch.options.get("delimiter"))
 
 
-def organisation_of(batch: ImportBatch) -> tuple[int, str] | None:
-    """(id, name) of the sending organisation the batch's volunteers come with, or None."""
-    organisation = sending_organisation(batch.organisation_id)
-    return (organisation.id, organisation.name) if organisation else None
 
 
 def refuse_if_busy(batch: ImportBatch) -> None:
@@ -169,9 +127,6 @@ def queue_job(batch: ImportBatch, job: str, *, actor: Any,
     db.session.flush()
 
 
-def detected_date_order(batch: ImportBatch, table: Table | Rows) -> str | None:
-    """The date order the batch's date columns show (None: they cannot tell)."""
-    return detected_order(table, batch.options.get("targets") or [])
 
 
 def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | None,
@@ -233,15 +188,6 @@ def set_options(batch: ImportBatch, *, encoding: str | None, delimiter: str | No
     return table
 
 
-def preview(batch: ImportBatch, table: Table | Rows,
-            progress: Callable[[int, int], None] | None = None) -> Preview:
-    """Every row of the batch's file checked (see :func:`build_preview`; ``progress`` is
-    called with (rows checked, rows) as it goes)."""
-    organisation = sending_organisation(batch.organisation_id)
-    return build_preview(table, batch.options["targets"],
-                         date_order=batch.options.get("date_order"),
-                         organisation=(organisation.id, organisation.name)
-                         if organisation else None, progress=progress)
 
 
 def _snapshot(volunteer: Volunteer, names: Sequence[str]) -> dict[str, Any]:
@@ -318,7 +264,7 @@ def _why_skipped(row: PreviewRow) -> list[Any]:
 def new_counts(result: Preview) -> dict[str, Any]:
     """What a commit starts counting from: nothing done yet, the rows with errors counted
     and listed as left out (by number only: the batch keeps no personal data of the rows it
-    did not import, §6.12)."""
+    did not import, docs/architecture.md §6.12)."""
     return {"created": 0, "updated": 0, "skipped": 0, "invalid": result.invalid,
             "left_out": [[row.number, INVALID, None] for row in result.rows
                          if row.values is None]}
@@ -481,5 +427,5 @@ def discard_batch(batch: ImportBatch) -> None:
     db.session.flush()
 
 
-__all__ = ["CREATE", "SKIP", "UPDATE", "commit_batch", "discard_batch", "preview",
+__all__ = ["CREATE", "SKIP", "UPDATE", "commit_batch", "discard_batch",
            "set_options", "start_batch", "undo_batch"]

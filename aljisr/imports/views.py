@@ -100,9 +100,9 @@ def options(batch_id: int) -> Any:
                 return redirect(url_for("imports.preview", batch_id=batch.id))
     detected = None
     try:
-        table = table or services.open_batch_rows(batch, max_bytes=_max_bytes())
+        table = table or queries.open_batch_rows(batch, max_bytes=_max_bytes())
         # reads every row: a CSV that stops decoding further on is refused here
-        detected = services.detected_date_order(batch, table)
+        detected = queries.detected_date_order(batch, table)
     except DomainError as error:
         form.form_errors.append(error.message)
         table = None
@@ -169,11 +169,11 @@ def preview(batch_id: int) -> Any:
         result = Preview.from_stored(batch.preview or {})
     else:
         try:
-            table = services.load_table(batch, max_bytes=_max_bytes())
+            table = queries.load_table(batch, max_bytes=_max_bytes())
         except DomainError as error:
             flash(error.message, "warning")
             return redirect(url_for("imports.options", batch_id=batch.id))
-        result = services.preview(batch, table)
+        result = queries.preview(batch, table)
     choices = {row.number: request.form.get(f"choice-{row.number}", "")
                for row in result.rows} if request.method == "POST" else {}
     status = 200
@@ -203,7 +203,7 @@ def preview(batch_id: int) -> Any:
             except DomainError as error:
                 db.session.rollback()
                 form.form_errors.append(error.message)
-                result = services.preview(batch, table)
+                result = queries.preview(batch, table)
             else:
                 db.session.commit()
                 flash(_("Imported: %(created)s added, %(updated)s updated, %(skipped)s "

@@ -24,7 +24,7 @@ from aljisr.placements.matching import (
 )
 from aljisr.placements.models import LIVE_STATUSES, Placement
 from aljisr.placements.queries import MATCHABLE_PROJECT_STATUSES
-from aljisr.planner.models import WISH_POINTS, PlanningRun, ProjectWish
+from aljisr.planner.models import WISH_POINTS, PlannedPlacement, PlanningRun, ProjectWish
 from aljisr.planner.solver import (
     Booked,
     Pair,
@@ -187,11 +187,16 @@ def get_run(run_id: int) -> PlanningRun | None:
     return db.session.get(PlanningRun, run_id)
 
 
-def recent_runs(limit: int = 20) -> list[PlanningRun]:
-    """The latest runs, newest first."""
-    return list(db.session.scalars(
-        sa.select(PlanningRun).order_by(PlanningRun.created_at.desc(), PlanningRun.id.desc())
-        .limit(limit)))
+def recent_runs(limit: int = 20) -> list[tuple[PlanningRun, int]]:
+    """The latest runs, newest first, each with how many placements it proposed: (run,
+    proposed). One statement."""
+    proposed = (sa.select(sa.func.count(PlannedPlacement.id))
+                .where(PlannedPlacement.run_id == PlanningRun.id)
+                .correlate(PlanningRun).scalar_subquery())
+    return [(run, count) for run, count in db.session.execute(
+        sa.select(PlanningRun, proposed)
+        .order_by(PlanningRun.created_at.desc(), PlanningRun.id.desc())
+        .limit(limit))]
 
 
 def current_teams(project_ids: Iterable[int]) -> dict[int, list[Any]]:

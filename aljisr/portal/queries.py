@@ -39,8 +39,10 @@ def _placement_options() -> list[Any]:
 
 
 def own_volunteer(user: User) -> Volunteer | None:
-    """The volunteer record linked to ``user``, or None (an account not linked yet)."""
-    return db.session.scalar(volunteers_for(user).where(Volunteer.user_id == user.id))
+    """The volunteer record linked to ``user``, with their sending organisation (the profile
+    names it), or None (an account not linked yet). One statement, and one for languages."""
+    return db.session.scalar(volunteers_for(user).where(Volunteer.user_id == user.id)
+                             .options(joinedload(Volunteer.sending_organisation)))
 
 
 def own_placement(user: User, placement_id: int) -> Placement | None:

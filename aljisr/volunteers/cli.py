@@ -66,6 +66,7 @@ def import_file(file: str, organisation_id: int | None, date_order: str | None,
     no row is valid."""
     from pathlib import Path
 
+    from aljisr.imports import queries as import_queries
     from aljisr.imports import services as import_services
 
     path = Path(file)
@@ -75,9 +76,9 @@ def import_file(file: str, organisation_id: int | None, date_order: str | None,
             max_bytes=int(current_app.config["IMPORT_MAX_BYTES"]))
         if date_order:
             batch.options = {**batch.options, "date_order": date_order}
-        table = import_services.load_table(
+        table = import_queries.load_table(
             batch, max_bytes=int(current_app.config["IMPORT_MAX_BYTES"]))
-        result = import_services.preview(batch, table)
+        result = import_queries.preview(batch, table)
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error

@@ -497,7 +497,8 @@ def anonymise_volunteer(volunteer: Volunteer, *, actor: Any, reason: str) -> Non
     volunteer.anonymised_at = now
     from aljisr.testimonials.services import remove_for_volunteer
 
-    remove_for_volunteer(volunteer.id)  # their words go with their name (§6.17)
+    # their words go with their name (docs/architecture.md §6.17)
+    remove_for_volunteer(volunteer.id)
     user = volunteer.user
     if user is not None:
         user.email = f"anonymised-{user.id}@invalid"

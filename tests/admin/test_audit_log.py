@@ -577,7 +577,8 @@ def test_query_count_does_not_grow_with_the_events(app, as_role, db):
         page = text(client.get("/audit/"))
     assert len(titles(page)) == 25
     assert len(large) == len(small), large
-    assert len(large) <= 6  # 5, and the navigation's count of new applications (§6.15)
+    # 5, and the navigation's count of new applications (docs/architecture.md §6.15)
+    assert len(large) <= 6
 
 
 def test_records_are_named_not_numbered(as_role, db):

@@ -42,6 +42,13 @@ def test_coordinator_plans_a_season_and_accepts_part_of_it(page):
     assert page.locator("a.badge", has_text="Accepted").count() == 1
     assert page.locator("input[name=row]").count() == total - 1
 
+    # the planner page lists the run with how many placements it proposed
+    run_url = page.url
+    page.goto(run_url.rsplit("/runs/", 1)[0] + "/")
+    first_run = page.locator("#runs tbody tr").first
+    assert first_run.locator("td").nth(3).inner_text().strip() == str(total)
+    page.goto(run_url)
+
     # the placement exists, proposed, for that volunteer
     page.locator("a.badge", has_text="Accepted").click()
     page.wait_for_url(re.compile(r"/placements/\d+$"))

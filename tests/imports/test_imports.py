@@ -18,6 +18,7 @@ from aljisr.imports.models import ImportBatch, ImportMapping
 from aljisr.imports.values import detect_date_order, parse_country, parse_level
 from aljisr.volunteers.models import LanguageLevel, Volunteer
 from tests.support import factories
+from tests.support.imports import new_batch_id, upload_file, volunteer_count
 
 DATA = Path(__file__).parent / "data"
 MAX = 20 * 1024 * 1024
@@ -103,7 +104,7 @@ def test_ods_formulas_take_the_computed_value_or_are_refused(app, as_role):
     assert uncomputed.cell_errors[(1, 2)] == (
         "Cell C3 holds a formula with no computed value: type the value itself.")
     client, _user = as_role("coordinator")
-    batch_id = _batch_id(_upload(client, "formulas-uncalculated.ods"))
+    batch_id = new_batch_id(upload_file(client, "formulas-uncalculated.ods"))
     text = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
     assert "Cell C2 holds a formula with no computed value" in text
     assert "0 rows can be imported" in text
@@ -153,29 +154,13 @@ def test_countries_and_levels_by_name_or_code(app):
 # --- pages -----------------------------------------------------------------------------------
 
 
-def _upload(client, name, data=None, organisation=""):
-    return client.post("/imports/", data={
-        "file": (io.BytesIO(data if data is not None else (DATA / name).read_bytes()), name),
-        "organisation_id": organisation,
-    }, content_type="multipart/form-data")
-
-
-def _batch_id(response) -> int:
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    return int(response.headers["Location"].split("/")[2])
-
-
-def _count(db) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Volunteer))
-
-
 def test_upload_map_preview_commit_and_undo(as_role, db):
     client, _user = as_role("coordinator")
     sender = factories.organisation(name="Concordia")
     existing = factories.volunteer(full_name="Ana Pérez", email="ANA.PEREZ@example.es",
                                    nationality="ES")
     db.session.commit()
-    batch_id = _batch_id(_upload(client, "volunteers-cp1252-semicolon.csv",
+    batch_id = new_batch_id(upload_file(client, "volunteers-cp1252-semicolon.csv",
                                  organisation=sender.id))
     page = client.get(f"/imports/{batch_id}/options")
     text = page.get_data(as_text=True)
@@ -187,10 +172,10 @@ def test_upload_map_preview_commit_and_undo(as_role, db):
     assert "Row 5, column C · E-mail" in text and "Row 5, column D · Date of birth" in text
     assert "Looks like" in text and "same e-mail" in text
 
-    before = _count(db)
+    before = volunteer_count(db)
     done = client.post(f"/imports/{batch_id}/preview", data={"choice-4": "update"})
     assert done.status_code == 302, done.get_data(as_text=True)[:3000]
-    assert _count(db) == before + 2
+    assert volunteer_count(db) == before + 2
     lea = db.session.scalar(sa.select(Volunteer)
                             .where(Volunteer.email == "lea.fontaine@example.org"))
     assert lea.full_name == "Léa Fontaine" and lea.date_of_birth == date(1998, 3, 25)
@@ -212,16 +197,17 @@ def test_upload_map_preview_commit_and_undo(as_role, db):
     assert "Léa Fontaine" in listed and "Undo this import" in listed
 
     # the same file again changes nothing
-    again = _batch_id(_upload(client, "volunteers-cp1252-semicolon.csv", organisation=sender.id))
+    again = new_batch_id(upload_file(client, "volunteers-cp1252-semicolon.csv",
+                                     organisation=sender.id))
     assert "already imported" in client.get(f"/imports/{again}/preview").get_data(as_text=True)
     assert client.post(f"/imports/{again}/preview").status_code == 302
-    assert _count(db) == before + 2
+    assert volunteer_count(db) == before + 2
     assert db.session.get(ImportBatch, again).counts["created"] == 0
 
     # undo: the volunteers it added go, the updated one gets its old values back
     undo = client.post(f"/imports/{batch_id}/undo")
     assert undo.status_code == 302
-    assert _count(db) == before
+    assert volunteer_count(db) == before
     db.session.refresh(existing)
     assert existing.date_of_birth is None
     assert db.session.get(ImportBatch, batch_id).status == "undone"
@@ -232,7 +218,7 @@ def test_upload_map_preview_commit_and_undo(as_role, db):
 
 def test_undo_is_refused_once_a_placement_depends_on_an_imported_volunteer(as_role, db):
     client, _user = as_role("coordinator")
-    batch_id = _batch_id(_upload(client, "vef-many.xml"))
+    batch_id = new_batch_id(upload_file(client, "vef-many.xml"))
     assert client.post(f"/imports/{batch_id}/preview").status_code == 302
     tom = db.session.scalar(sa.select(Volunteer)
                             .where(Volunteer.email == "tom.janssen@example.nl"))
@@ -247,7 +233,7 @@ def test_undo_is_refused_once_a_placement_depends_on_an_imported_volunteer(as_ro
 def test_duplicates_inside_the_file_are_skipped_by_default(as_role, db):
     client, _user = as_role("coordinator")
     data = (b"Name,Email\nRim Alaoui,rim@example.org\nRIM ALAOUI,Rim@Example.org\n")
-    batch_id = _batch_id(_upload(client, "twice.csv", data))
+    batch_id = new_batch_id(upload_file(client, "twice.csv", data))
     text = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
     assert "Same person as row 2 of this file." in text
     assert 'value="create"' not in text.split('id="row-3"')[1]  # same e-mail: no second one
@@ -258,7 +244,7 @@ def test_duplicates_inside_the_file_are_skipped_by_default(as_role, db):
 def test_ambiguous_dates_are_asked_and_the_choice_is_kept(as_role, db):
     client, _user = as_role("coordinator")
     data = b"Name,Date of birth\nNoa Ben,03/04/2001\nIdo Ben,05/06/2002\n"
-    batch_id = _batch_id(_upload(client, "dates.csv", data))
+    batch_id = new_batch_id(upload_file(client, "dates.csv", data))
     preview = client.get(f"/imports/{batch_id}/preview")
     assert "could not tell whether the day or the month" in preview.get_data(as_text=True)
     assert client.post(f"/imports/{batch_id}/preview").status_code == 422
@@ -273,19 +259,19 @@ def test_ambiguous_dates_are_asked_and_the_choice_is_kept(as_role, db):
 
 def test_bad_upload_and_bad_mapping_answer_422(as_role, db):
     client, _user = as_role("coordinator")
-    refused = _upload(client, "empty.csv", b"")
+    refused = upload_file(client, "empty.csv", b"")
     assert refused.status_code == 422 and "is empty" in refused.get_data(as_text=True)
-    entity = _upload(client, "vef-external-entity.xml")
+    entity = upload_file(client, "vef-external-entity.xml")
     assert entity.status_code == 422 and "entity" in entity.get_data(as_text=True)
     app = client.application
     app.config["IMPORT_MAX_BYTES"] = 2**18  # small: the test client spools larger bodies
-    big = _upload(client, "big.csv", b"Name,Email\n" + b"A B,a@example.org\n" * 20_000)
+    big = upload_file(client, "big.csv", b"Name,Email\n" + b"A B,a@example.org\n" * 20_000)
     assert big.status_code == 422
-    png = _upload(client, "bin.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+    png = upload_file(client, "bin.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
     assert png.status_code == 422
     assert "bin.csv is not a spreadsheet or a text file" in png.get_data(as_text=True)
     assert "big.csv is too large (0.3 MB); the limit is 0.25 MB." in big.get_data(as_text=True)
-    batch_id = _batch_id(_upload(client, "dates.csv", b"Name,Email\nA B,a@example.org\n"))
+    batch_id = new_batch_id(upload_file(client, "dates.csv", b"Name,Email\nA B,a@example.org\n"))
     twice = client.post(f"/imports/{batch_id}/options", data={
         "encoding": "utf-8", "delimiter": ",", "date_order": "",
         "targets-0": "email", "targets-1": "email"})
@@ -299,11 +285,11 @@ def test_a_sending_partner_sends_a_list_that_waits_for_a_coordinator(as_role, db
         "file": (io.BytesIO((DATA / "vef-many.xml").read_bytes()), "vef-many.xml")},
         content_type="multipart/form-data")
     assert sent.status_code == 302
-    assert _count(db) == 0  # nothing added before a coordinator checks it
+    assert volunteer_count(db) == 0  # nothing added before a coordinator checks it
     batch = db.session.scalar(sa.select(ImportBatch))
     assert (batch.status, batch.organisation_id) == ("pending", partner_user.organisation_id)
     assert "Waiting to be checked" in partner.get("/partner/imports").get_data(as_text=True)
-    coordinators_own = _batch_id(_upload(as_role("coordinator")[0], "coordinator-list.csv",
+    coordinators_own = new_batch_id(upload_file(as_role("coordinator")[0], "coordinator-list.csv",
                                          b"Name,Email\nA B,a@example.org\n"))
     db.session.get(ImportBatch, coordinators_own).organisation_id = partner_user.organisation_id
     db.session.commit()
@@ -315,7 +301,7 @@ def test_a_sending_partner_sends_a_list_that_waits_for_a_coordinator(as_role, db
     listed = coordinator.get("/imports/").get_data(as_text=True)
     assert "sent by the partner" in listed
     assert coordinator.post(f"/imports/{batch.id}/preview").status_code == 302
-    assert _count(db) == 2
+    assert volunteer_count(db) == 2
     tom = db.session.scalar(sa.select(Volunteer).where(Volunteer.full_name == "Tom Janssen"))
     assert tom.sending_organisation_id == partner_user.organisation_id
     assert "Imported" in partner.get("/partner/imports").get_data(as_text=True)
@@ -335,12 +321,12 @@ def test_cli_dry_run_then_import(app, db):
     assert dry.exit_code == 0, dry.output
     assert "row 2: would create Léa Fontaine" in dry.output
     assert "row 5: error:" in dry.output
-    assert _count(db) == 0
+    assert volunteer_count(db) == 0
     done = runner.invoke(args=["volunteers", "import", path])
     assert done.exit_code == 0, done.output
-    assert "3 created" in done.output and _count(db) == 3
+    assert "3 created" in done.output and volunteer_count(db) == 3
     again = runner.invoke(args=["volunteers", "import", path])
-    assert "0 created" in again.output and _count(db) == 3
+    assert "0 created" in again.output and volunteer_count(db) == 3
 
 
 @pytest.mark.parametrize("name", [name for name, _e, _d in SPREADSHEETS])
@@ -412,7 +398,7 @@ def test_export_then_import_back_changes_nothing(as_role, db, fmt):
         "full_name", "name_ar", "email", "phone", "date_of_birth", "nationality",
         "language_1", "level_1"]
 
-    batch_id = _batch_id(_upload(client, f"volunteers.{fmt}", data))
+    batch_id = new_batch_id(upload_file(client, f"volunteers.{fmt}", data))
     preview = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
     assert "2 rows can be imported; 0 rows have errors" in preview
     done = client.post(f"/imports/{batch_id}/preview",
@@ -445,7 +431,7 @@ def test_the_mapping_page_isolates_each_file_value(as_role, db):
     """Arabic at 390 px showed "Lefèvre · Müller · Dupont" reversed and e-mails split: each
     value is its own isolate (an e-mail left to right), cut with an ellipsis, words whole."""
     client, _user = as_role("coordinator")
-    batch_id = _batch_id(_upload(client, "names.csv",
+    batch_id = new_batch_id(upload_file(client, "names.csv",
                                  "Nom,Courriel\nLefèvre,l.lefevre@example.org\nMüller,m@x.de\n"
                                  .encode()))
     text = client.get(f"/imports/{batch_id}/options").get_data(as_text=True)

@@ -12,8 +12,8 @@ from aljisr.imports import preview as preview_module
 from aljisr.imports.models import ImportBatch, ImportMapping
 from aljisr.notifications import worker
 from aljisr.volunteers.models import LanguageLevel, Volunteer
-from tests.imports.test_imports import _batch_id, _count, _upload
 from tests.support import factories
+from tests.support.imports import new_batch_id, upload_file, volunteer_count
 
 
 def _by_worker(client) -> None:
@@ -26,7 +26,7 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(as_role, db):
     existing = factories.volunteer(full_name="Ana Pérez", email="ana.perez@example.es")
     sender = factories.organisation(name="Concordia")
     db.session.commit()
-    batch_id = _batch_id(_upload(client, "volunteers-cp1252-semicolon.csv",
+    batch_id = new_batch_id(upload_file(client, "volunteers-cp1252-semicolon.csv",
                                  organisation=sender.id))
 
     waiting = client.get(f"/imports/{batch_id}/preview")
@@ -46,10 +46,10 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(as_role, db):
     assert "Row 5, column C · E-mail" in checked and "same e-mail" in checked
     assert '<meta http-equiv="refresh"' not in checked
 
-    before = _count(db)
+    before = volunteer_count(db)
     asked = client.post(f"/imports/{batch_id}/preview", data={"choice-4": "update"})
     assert asked.status_code == 302
-    assert _count(db) == before  # the request wrote nothing: the worker imports
+    assert volunteer_count(db) == before  # the request wrote nothing: the worker imports
     assert "Waiting to start" in client.get(f"/imports/{batch_id}/preview").get_data(
         as_text=True)
     assert client.post(f"/imports/{batch_id}/discard").status_code in (302, 422)
@@ -63,7 +63,7 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(as_role, db):
     assert batch.counts == {"created": 2, "updated": 1, "skipped": 0, "invalid": 1}
     assert batch.progress_done == batch.progress_total == 8  # checked, then written
     assert batch.content is None and batch.preview is None  # no copy of personal data kept
-    assert _count(db) == before + 2
+    assert volunteer_count(db) == before + 2
     db.session.refresh(existing)
     assert existing.date_of_birth is not None  # updated from the file
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "import.commit"))
@@ -92,7 +92,7 @@ def test_progress_is_written_as_the_rows_are_checked_and_shown(as_role, db, monk
                 .where(ImportBatch.id == batch_id)).one()))
 
     monkeypatch.setattr(jobs, "_write_progress", spy)
-    batch_id = _batch_id(_upload(client, "volunteers-cp1252-semicolon.csv"))
+    batch_id = new_batch_id(upload_file(client, "volunteers-cp1252-semicolon.csv"))
     client.get(f"/imports/{batch_id}/preview")
     jobs.run_next()
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
@@ -110,11 +110,11 @@ def test_a_refused_row_keeps_nothing_of_the_batch(as_role, db, monkeypatch):
     client, _user = as_role("coordinator")
     _by_worker(client)
     monkeypatch.setattr(jobs, "COMMIT_CHUNK", 1)  # rows 2 and 3 are committed before row 4
-    batch_id = _batch_id(_upload(client, "volunteers-cp1252-semicolon.csv"))
+    batch_id = new_batch_id(upload_file(client, "volunteers-cp1252-semicolon.csv"))
     client.get(f"/imports/{batch_id}/preview")
     jobs.run_next()
     assert client.post(f"/imports/{batch_id}/preview").status_code == 302
-    before = _count(db)
+    before = volunteer_count(db)
     real = jobs.services.commit_rows
     calls = []
 
@@ -129,7 +129,7 @@ def test_a_refused_row_keeps_nothing_of_the_batch(as_role, db, monkeypatch):
     db.session.expire_all()
     batch = db.session.get(ImportBatch, batch_id)
     assert (batch.status, batch.job_state) == ("pending", "failed")
-    assert _count(db) == before  # the two rows written first were taken back
+    assert volunteer_count(db) == before  # the two rows written first were taken back
     assert batch.records == []
     page = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
     assert "Row 4: refused for the test." in page
@@ -139,30 +139,30 @@ def test_a_refused_row_keeps_nothing_of_the_batch(as_role, db, monkeypatch):
     jobs.run_next()
     db.session.expire_all()
     assert db.session.get(ImportBatch, batch_id).status == "committed"
-    assert _count(db) == before + 3
+    assert volunteer_count(db) == before + 3
 
 
 def test_an_address_taken_after_the_preview_stops_the_import(as_role, db):
     client, _user = as_role("coordinator")
     _by_worker(client)
-    batch_id = _batch_id(_upload(client, "volunteers-cp1252-semicolon.csv"))
+    batch_id = new_batch_id(upload_file(client, "volunteers-cp1252-semicolon.csv"))
     client.get(f"/imports/{batch_id}/preview")
     jobs.run_next()
     client.post(f"/imports/{batch_id}/preview")
     factories.volunteer(full_name="Someone Else", email="jurgen@example.de")
     db.session.commit()
-    before = _count(db)
+    before = volunteer_count(db)
     jobs.run_next()
     db.session.expire_all()
     batch = db.session.get(ImportBatch, batch_id)
     assert batch.job_state == "failed" and "Row 3" in batch.job_error
-    assert _count(db) == before
+    assert volunteer_count(db) == before
 
 
 def test_the_worker_loop_runs_import_jobs(as_role, db):
     client, _user = as_role("coordinator")
     _by_worker(client)
-    batch_id = _batch_id(_upload(client, "vef-many.xml"))
+    batch_id = new_batch_id(upload_file(client, "vef-many.xml"))
     client.get(f"/imports/{batch_id}/preview")
     worker.run(once=True)
     client.post(f"/imports/{batch_id}/preview")
@@ -178,12 +178,12 @@ def test_a_long_file_lists_the_rows_to_read_and_counts_the_ready_ones(as_role, d
 
     client, _user = as_role("coordinator")
     monkeypatch.setattr(views, "READY_ROWS_LISTED", 1)
-    batch_id = _batch_id(_upload(client, "volunteers-cp1252-semicolon.csv"))
+    batch_id = new_batch_id(upload_file(client, "volunteers-cp1252-semicolon.csv"))
     page = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
     # rows 2-4 are ready, row 5 has errors: row 2 listed, 3 and 4 counted, 5 listed
     assert 'id="row-2"' in page and 'id="row-5"' in page
     assert 'id="row-3"' not in page and 'id="row-4"' not in page
     assert "2 more rows, ready, are not listed: they will be created." in page
-    before = _count(db)
+    before = volunteer_count(db)
     assert client.post(f"/imports/{batch_id}/preview").status_code == 302
-    assert _count(db) == before + 3  # the rows not listed took their default
+    assert volunteer_count(db) == before + 3  # the rows not listed took their default

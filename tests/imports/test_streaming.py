@@ -8,9 +8,9 @@ import io
 import pytest
 
 from aljisr.imports import jobs, reading
-from aljisr.imports import services as import_services
+from aljisr.imports import queries as import_queries
 from aljisr.imports.models import ImportBatch
-from tests.imports.test_imports import _batch_id, _upload
+from tests.support.imports import new_batch_id, upload_file
 
 MAX = 20 * 1024 * 1024
 
@@ -64,7 +64,7 @@ def test_the_worker_checks_a_large_file_without_reading_it_as_one_table(as_role,
                                                                        monkeypatch):
     client, _user = as_role("coordinator")
     client.application.config["IMPORT_INLINE_BYTES"] = 0  # every file goes to the worker
-    batch_id = _batch_id(_upload(client, "large.csv", data=_large_csv(1_200)))
+    batch_id = new_batch_id(upload_file(client, "large.csv", data=_large_csv(1_200)))
     assert client.get(f"/imports/{batch_id}/preview").status_code == 200  # queues the check
     watched: list[Watched] = []
     opened = reading.open_rows
@@ -76,8 +76,8 @@ def test_the_worker_checks_a_large_file_without_reading_it_as_one_table(as_role,
     def whole(*args, **kw):
         raise AssertionError("the file was read as one table")
 
-    monkeypatch.setattr(import_services, "open_rows", watching)
-    monkeypatch.setattr(import_services, "read_table", whole)
+    monkeypatch.setattr(import_queries, "open_rows", watching)
+    monkeypatch.setattr(import_queries, "read_table", whole)
     assert jobs.run_next() is True
     batch = db.session.get(ImportBatch, batch_id)
     db.session.refresh(batch)
@@ -94,7 +94,7 @@ def test_a_byte_that_cannot_be_decoded_far_into_the_file_is_named_not_a_500(as_r
     data = _large_csv(4_000) + "Zoé;Martin;z@example.org;x\r\n".encode(
         "cp1252") + b"Bad;\x81;b@example.org;x\r\n"
     assert len(data) > reading.SNIFF_BYTES
-    batch_id = _batch_id(_upload(client, "late.csv", data=data))
+    batch_id = new_batch_id(upload_file(client, "late.csv", data=data))
     page = client.get(f"/imports/{batch_id}/options")
     assert page.status_code == 200
     assert "late.csv cannot be read as cp1252" in page.get_data(as_text=True)

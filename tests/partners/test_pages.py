@@ -1,4 +1,5 @@
-"""The partner portal (issue 5, item 2): sending and host organisations see what §3 allows."""
+"""The partner portal (issue 5, item 2): sending and host organisations see what
+docs/architecture.md §3 allows."""
 
 from __future__ import annotations
 
