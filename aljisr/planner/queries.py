@@ -284,6 +284,14 @@ def titles_of(project_ids: Iterable[int]) -> dict[int, str]:
             sorted(set(project_ids))))).all())
 
 
+def recorded_wishes(volunteer_id: int) -> list[ProjectWish]:
+    """The wishes recorded for ``volunteer_id`` on the "Project wishes" page: the volunteer's
+    own first, then their sending organisation's, each by rank."""
+    return list(db.session.scalars(
+        sa.select(ProjectWish).where(ProjectWish.volunteer_id == volunteer_id)
+        .order_by(ProjectWish.by_sending_organisation, ProjectWish.rank)))
+
+
 def has_own_wishes(volunteer_id: int) -> bool:
     """Whether the volunteer's own wishes are recorded on the "Project wishes" page (else their
     application's choices stand for them, :func:`wish_ranks`)."""
