@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from aljisr.auth.models import User
 from aljisr.calendars import queries, services
+from aljisr.downloads import send_download
 from aljisr.extensions import db
 from aljisr.i18n import _, force_locale
 from aljisr.mail import absolute_url, mail_locale
@@ -46,8 +47,9 @@ def _calendar_for(user: User, placement_id: int | None = None) -> bytes | None:
 
 
 def _ics(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    """``body`` downloaded as ``filename`` (named by Werkzeug, :func:`send_download`), kept by
+    no cache."""
+    response = send_download(body, filename, "text/calendar")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -19,6 +19,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
+from aljisr.errors import UnstorableText
 from aljisr.i18n import _
 from aljisr.imports.mapping import TARGETS
 from aljisr.imports.reading import Rows, Table, column_letter
@@ -30,7 +31,7 @@ from aljisr.imports.values import (
     parse_language,
     parse_level,
 )
-from aljisr.text import clean_email
+from aljisr.text import clean_email, replace_unstorable, unstorable
 from aljisr.volunteers.forms import VolunteerForm
 from aljisr.volunteers.models import LanguageLevel, VolunteerStatus
 from aljisr.volunteers.queries import LikelyDuplicate, find_likely_duplicates_many, name_key
@@ -354,6 +355,14 @@ def _check_row(table: Table | Rows, targets: list[str], index: int, row_number: 
     errors: list[tuple[str, str]] = []
     for column, message in table.errors_at(row_number):
         errors.append((_where(table, row_number, column, table.headers[column]), message))
+    # a cell no database can store (a NUL, which a UTF-16 file can hold) is an error beside
+    # it, as in a form (issue 12); the row goes on with U+FFFD in its place, so the page never
+    # carries the NUL and the form does not refuse it a second time
+    for column, target in enumerate(targets):
+        if column < len(cells) and target in TARGETS and unstorable(cells[column]):
+            errors.append((_where(table, row_number, column, TARGETS[target]),
+                           UnstorableText().message))
+    cells = [replace_unstorable(value) if unstorable(value) else value for value in cells]
 
     for column in table.formulas_at(row_number):
         if column < len(targets) and targets[column] in FORMULA_CHECKED:

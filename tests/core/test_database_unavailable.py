@@ -161,3 +161,25 @@ def test_pages_come_back_when_postgresql_does(
     response = client.get("/volunteers/")
     assert response.status_code == 200
     assert name in response.get_data(as_text=True)
+
+
+def test_a_restart_between_requests_costs_no_request(
+    app: Flask, as_role: Any, database_url: str, is_postgres: bool
+) -> None:
+    """The database restarts while nobody asks (its connections in the pool are dead, no
+    request saw the outage): the very next request is answered, not a 503, because each
+    pooled connection is tried before use (``pool_pre_ping`` in aljisr/config.py)."""
+    if not is_postgres:
+        pytest.skip("restarts a PostgreSQL database (ALJISR_TEST_DATABASE_URL)")
+    from aljisr.extensions import db
+
+    client, user = as_role("coordinator")
+    assert client.get("/volunteers/").status_code == 200
+    name = user.display_name
+    db.session.close()
+    _accept_connections(database_url, False)  # every connection of the pool ended
+    _accept_connections(database_url, True)
+    response = client.get("/volunteers/")
+    assert response.status_code == 200, response.status_code
+    assert name in response.get_data(as_text=True)
+

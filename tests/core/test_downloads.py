@@ -92,3 +92,50 @@ def test_my_data_downloads_as_one_json_file_whatever_i_am_called(as_role, db):
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
     assert _saved_as(response) == f"aljisr-my-data-{association_today().isoformat()}.json"
     assert HOSTILE in response.get_data(as_text=True)
+
+
+def test_an_infosheet_downloads_as_one_pdf_whatever_the_volunteer_is_called(as_role, db):
+    """The infosheet's name keeps the volunteer's name (``;`` and ``=`` included)."""
+    from datetime import timedelta
+
+    from aljisr.placements.models import PlacementStatus
+
+    client, _ = as_role("coordinator")
+    start = association_today() + timedelta(days=20)
+    placement = factories.placement(
+        factories.volunteer(full_name=HOSTILE),
+        factories.project(start_date=start, end_date=start + timedelta(days=30)),
+        status=PlacementStatus.CONFIRMED, start_date=start, end_date=start + timedelta(days=9))
+    db.session.commit()
+    response = client.get(f"/arrivals/placements/{placement.id}/infosheet.pdf?language=en")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    saved = _saved_as(response)
+    assert saved.endswith(f"_{start.isoformat()}.pdf") and HOSTILE.rstrip(";") in saved
+
+
+@pytest.mark.parametrize("url", [
+    "/arrivals/board.csv", "/arrivals/board.xlsx", "/volunteers/export.csv",
+    "/volunteers/export.xlsx", "/calendar/placements/{placement}.ics",
+    "/volunteers/{volunteer}/data.json",
+])
+def test_the_newer_downloads_are_one_file_with_their_extension(as_role, db, url):
+    client, _ = as_role("coordinator")
+    placement = factories.placement(factories.volunteer(full_name=HOSTILE))
+    db.session.commit()
+    response = client.get(url.format(placement=placement.id, volunteer=placement.volunteer_id))
+    assert response.status_code == 200, url
+    extension = url.rsplit(".", 1)[1]
+    assert _saved_as(response).endswith("." + extension)
+
+
+def test_no_download_writes_its_content_disposition_by_hand():
+    """Every download goes through aljisr.downloads.send_download (Werkzeug's send_file)."""
+    from pathlib import Path
+
+    import aljisr
+
+    root = Path(aljisr.__file__).parent
+    by_hand = [str(path.relative_to(root)) for path in root.rglob("*.py")
+               if path.name != "downloads.py"
+               and "Content-Disposition" in path.read_text(encoding="utf-8")]
+    assert by_hand == []

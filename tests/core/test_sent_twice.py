@@ -86,6 +86,27 @@ def test_a_placement_proposed_twice_is_one_placement(as_role, db):
     assert _count(db, Placement) == 1
 
 
+def test_a_testimonial_sent_twice_is_one_testimonial(app, db):
+    """The second sending goes where the first went, without a refusal of a second
+    testimonial on the same placement."""
+    from aljisr.permissions import Role
+    from aljisr.placements.models import PlacementStatus
+    from aljisr.testimonials import models as testimonials
+    from tests.support.clients import login_client
+
+    user = factories.user(Role.VOLUNTEER, email="lea@example.org")
+    done = factories.placement(
+        factories.volunteer(full_name="Léa Fontaine", email="lea@example.org", user=user),
+        status=PlacementStatus.COMPLETED)
+    db.session.commit()
+    first, second = _send_twice(login_client(app, user), "/me/testimonials", {
+        "placement": done.id, "language": "fr", "signature": "first_name_country",
+        "body": "Nous avons repeint quatre classes avec les élèves."})
+    assert first.status_code == 302, first.get_data(as_text=True)[:2000]
+    assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
+    assert _count(db, testimonials.Testimonial) == 1
+
+
 def test_hours_logged_twice_are_one_entry(as_role, db):
     client, _ = as_role("coordinator")
     placement = factories.placement(

@@ -441,3 +441,23 @@ def test_the_mapping_page_isolates_each_file_value(as_role, db):
     assert 'table-whole-words" id="mapping-table"' in text
     preview = client.get(f"/imports/{batch_id}/preview").get_data(as_text=True)
     assert 'table-whole-words" id="preview-table"' in preview
+
+
+def test_a_cell_no_database_can_store_is_an_error_beside_it(as_role, db):
+    """A NUL in a cell (a UTF-16 file can hold one): the preview names the cell and why, with
+    U+FFFD in its place (never the NUL), and the row is left out, as a form refuses it (issue
+    12), instead of "Ready" in the preview and a row "with errors" without a reason after."""
+    client, _user = as_role("coordinator")
+    db.session.commit()
+    text = ("Full name,E-mail,Nationality\r\nZo\x00é Nulle,zoe@example.org,FR\r\n"
+            "Léa Fontaine,lea@example.org,FR\r\n")
+    batch_id = _batch_id(_upload(client, "volunteers.csv", text.encode("utf-16")))
+    preview = client.get(f"/imports/{batch_id}/preview")
+    html = preview.get_data(as_text=True)
+    assert "1 row can be imported; 1 row has errors and will be left out." in html
+    assert "Row 2, column A · Full name" in html
+    assert "invisible character that cannot be saved" in html
+    assert "Zo\ufffdé Nulle" in html and "\x00" not in html
+    assert client.post(f"/imports/{batch_id}/preview").status_code == 302
+    names = set(db.session.scalars(sa.select(Volunteer.full_name)))
+    assert "Léa Fontaine" in names and not any("Zo" in name for name in names)
