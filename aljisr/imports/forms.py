@@ -12,6 +12,7 @@ from aljisr.forms import AppForm
 from aljisr.i18n import _l
 from aljisr.imports.mapping import TARGETS
 from aljisr.imports.reading import ENCODINGS
+from aljisr.once import OneTimeField
 
 DELIMITER_TITLES = {",": _l("Comma ( , )"), ";": _l("Semicolon ( ; )"), "\t": _l("Tab"),
                     "|": _l("Vertical bar ( | )")}
@@ -26,6 +27,7 @@ class UploadForm(AppForm):
                      description=_l("CSV, XLSX or ODS spreadsheet, or VEF (XML)."))
     organisation_id = SelectField(_l("Sending organisation"), coerce=optional_int,
                                   validators=[Optional()])
+    once = OneTimeField()
     submit = SubmitField(_l("Read the file"))
 
 

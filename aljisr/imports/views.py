@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from aljisr import once
 from aljisr.errors import DomainError
 from aljisr.extensions import db
 from aljisr.i18n import _, _l
@@ -42,6 +43,9 @@ def index() -> Any:
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
+            earlier = once.claim(form)
+            if earlier is not None:
+                return earlier
             name, data, size = read_upload(form.file.data, _max_bytes())
             try:
                 batch = services.start_batch(
@@ -51,8 +55,10 @@ def index() -> Any:
                 db.session.rollback()
                 field_error(form, error)
             else:
+                url = url_for("imports.options", batch_id=batch.id)
+                once.settle(form, url)
                 db.session.commit()
-                return redirect(url_for("imports.options", batch_id=batch.id))
+                return redirect(url)
     return render_template("imports/index.html", form=form,
                            batches=queries.recent_batches()), status
 

@@ -181,3 +181,24 @@ def test_a_double_click_while_the_first_is_saving_creates_one_record(app, db, mo
     assert [status for status, _location in results] == [302, 302], results
     assert results[0][1] == results[1][1]
     assert _count(db, Organisation) == 1
+
+
+def test_a_volunteer_list_uploaded_twice_is_one_import(as_role, db):
+    """A double click on "Read the file" starts one import, not two drafts."""
+    import io
+
+    from aljisr.imports.models import ImportBatch
+
+    client, _ = as_role("coordinator")
+    token = _token(client.get("/imports/").get_data(as_text=True))
+
+    def send():
+        data = {"once": token, "organisation_id": "",
+                "file": (io.BytesIO(b"Full name,E-mail\nZo\xc3\xa9 Double,zoe@example.org\n"),
+                         "list.csv")}
+        return client.post("/imports/", data=data, content_type="multipart/form-data")
+
+    first, second = send(), send()
+    assert first.status_code == 302 and second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    assert _count(db, ImportBatch) == 1

@@ -451,7 +451,7 @@ def test_a_cell_no_database_can_store_is_an_error_beside_it(as_role, db):
     db.session.commit()
     text = ("Full name,E-mail,Nationality\r\nZo\x00é Nulle,zoe@example.org,FR\r\n"
             "Léa Fontaine,lea@example.org,FR\r\n")
-    batch_id = _batch_id(_upload(client, "volunteers.csv", text.encode("utf-16")))
+    batch_id = new_batch_id(upload_file(client, "volunteers.csv", text.encode("utf-16")))
     preview = client.get(f"/imports/{batch_id}/preview")
     html = preview.get_data(as_text=True)
     assert "1 row can be imported; 1 row has errors and will be left out." in html
