@@ -126,6 +126,18 @@ def load_user(session_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
+#: Session key of a language chosen from the language menu while signed out (this visit).
+CHOSEN_SIGNED_OUT = "locale_chosen"
+
+
+def chosen_language() -> str | None:
+    """The language chosen from the language menu while signed out in this session (on the
+    sign-in page, say), else None: it becomes the account's language at sign-in
+    (:func:`keep_language`, docs/architecture.md §4.7)."""
+    language = session.get("locale")
+    return language if session.get(CHOSEN_SIGNED_OUT) and language in LANGUAGES else None
+
+
 def start_session(user: User, *, remember: bool) -> None:
     """Sign ``user`` in on a fresh session (none of the old session's data, so no fixation),
     keeping only the language chosen before signing in."""
@@ -155,7 +167,7 @@ def login() -> Any:
             g.password_guess_failed = True
             field_error(form, _("E-mail or password is wrong."), "password")
         else:
-            keep_language(user, session.get("locale"))
+            keep_language(user, chosen_language())
             start_session(user, remember=form.remember.data)
             db.session.commit()
             target = form.next.data
@@ -185,6 +197,8 @@ def set_language() -> Response:
         if current_user.is_authenticated:
             current_user.locale = form.language.data
             db.session.commit()
+        else:
+            session[CHOSEN_SIGNED_OUT] = True
     target = form.next.data
     return redirect(target if is_safe_next(target) else url_for("main.home"))
 
@@ -210,7 +224,7 @@ def _use_link(token: str, purpose: LinkPurpose, template: str) -> Any:
             db.session.rollback()
             field_error(form, error, "password")
         else:
-            keep_language(user, session.get("locale"))
+            keep_language(user, chosen_language())
             start_session(user, remember=False)
             db.session.commit()
             flash(_("Your password is saved. Welcome!") if purpose is LinkPurpose.INVITATION

@@ -261,13 +261,37 @@ def test_language_chosen_on_the_sign_in_page_survives_signing_in(client, db):
     assert db.session.get(User, user.id).locale == "fr"
 
 
-def test_a_saved_language_wins_over_the_sign_in_page(client, db):
+def test_a_language_chosen_on_the_sign_in_page_replaces_the_saved_one(client, db):
+    """An explicit choice on the sign-in page in this visit beats an older saved language
+    (docs/architecture.md §4.7): it is shown after signing in, and saved."""
     user = factories.user(locale="ar")
     db.session.commit()
-    client.post("/language", data={"language": "fr", "next": "/login"})
-    _post_login(client, user.email, PASSWORD)
+    for language in ("fr", "en"):
+        client.post("/language", data={"language": language, "next": "/login"})
+        assert _post_login(client, user.email, PASSWORD).headers["Location"] == "/home"
+        assert f'lang="{language}"' in client.get("/home").get_data(as_text=True)
+        assert db.session.get(User, user.id).locale == language
+        client.post("/logout")
+
+
+def test_without_a_choice_on_the_sign_in_page_the_saved_language_applies(client, db):
+    """No choice this visit: the saved language wins over the browser's, and the language
+    left in the session by an earlier sign-in is no choice (it does not overwrite a language
+    saved since, on another device)."""
+    user = factories.user(locale="ar")
+    db.session.commit()
+    client.post("/login", data={"email": user.email, "password": PASSWORD},
+                headers={"Accept-Language": "fr"})
     assert 'lang="ar"' in client.get("/home").get_data(as_text=True)
     assert db.session.get(User, user.id).locale == "ar"
+    # the session still holds "ar" from this sign-in; the account is changed elsewhere
+    db.session.get(User, user.id).locale = "fr"
+    db.session.commit()
+    with client.session_transaction() as session:
+        session.pop("_user_id", None)  # the session ended (as when it expires)
+    _post_login(client, user.email, PASSWORD)
+    assert db.session.get(User, user.id).locale == "fr"
+    assert 'lang="fr"' in client.get("/home").get_data(as_text=True)
 
 
 class TestSignInLimits:
