@@ -41,7 +41,7 @@ from aljisr.auth.models import User
 from aljisr.auth.services import invitations, passwords
 from aljisr.auth.services.passwords import InvalidLink, LinkPurpose
 from aljisr.auth.services.signin import authenticate, end_all_sessions, keep_language
-from aljisr.errors import DomainError
+from aljisr.errors import DomainError, error_page, too_many_attempts_message
 from aljisr.extensions import db, limiter
 from aljisr.i18n import LANGUAGES, _, get_locale, isolated_text
 from aljisr.permissions import Permission, public, require
@@ -113,6 +113,28 @@ limit_guesses_per_account = limiter.limit(_account_limit, methods=["POST"],
                                           key_func=_typed_account, deduct_when=_guess_failed)
 #: Reset requests and one-time link submissions, per address.
 limit_link_requests = limiter.limit(_reset_limit, methods=["POST"])
+
+
+#: The forms that answer their own 429: endpoint -> (template, form class).
+_LIMITED_FORMS = {
+    "auth.login": ("auth/login.html", LoginForm),
+    "auth.forgot_password": ("auth/forgot_password.html", ForgotPasswordForm),
+}
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error: Any) -> Any:
+    """A sign-in or a reset request over its limit shows its form again: the e-mail address
+    typed kept (never the password), the real wait in words above it (in the user's language),
+    status 429 (``Retry-After`` added by :func:`aljisr.errors.retry_after_rounded_up`). Other
+    pages of the blueprint answer the app's 429 page."""
+    if request.method != "POST" or request.endpoint not in _LIMITED_FORMS:
+        return error_page(error)
+    g.no_store = True
+    template, form_class = _LIMITED_FORMS[request.endpoint]
+    form = form_class()  # filled from what was sent, not validated: nothing is checked
+    field_error(form, too_many_attempts_message())
+    return render_template(template, form=form), 429
 
 
 # --- sessions ---------------------------------------------------------------------------------

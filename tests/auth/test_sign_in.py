@@ -364,3 +364,68 @@ class TestSignInLimits:
                 self.sign_in(app, f"person{number}@example.org", "Summer2026!", attacker))
         assert self.sign_in(app, user.email, PASSWORD, attacker).status_code == 429
         assert self.sign_in(app, user.email, PASSWORD, "192.0.2.67").status_code == 302
+
+
+class TestTooManyAttemptsAnswer:
+    """Over a limit, the sign-in and the reset request show their own form again with the
+    e-mail address typed, the real wait in words in the user's language, 429 and
+    ``Retry-After``; ordinary answers carry no rate-limit header at all."""
+
+    WAIT = {"en": "Please try again in about 55 minutes.",
+            "fr": "Veuillez réessayer dans environ 55 minutes.",
+            "ar": "55 دقيقة"}
+
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RATELIMIT_ENABLED": True, "LOGIN_ACCOUNT_RATE_LIMIT": "3 per hour"}
+
+    @pytest.mark.parametrize("language", ["en", "fr", "ar"])
+    def test_an_account_over_its_hourly_limit(self, client, db, monkeypatch, language):
+        import time
+
+        user = factories.user(email="sending@example.org")
+        db.session.commit()
+        clock = [1_000.5]
+        monkeypatch.setattr(time, "time", lambda: clock[0])
+        headers = {"Accept-Language": language}
+        for _ in range(3):
+            response = client.post("/login", data={"email": user.email, "password": "wrong"},
+                                   headers=headers)
+            assert response.status_code == 422
+            assert not [name for name, _value in response.headers if name.lower().startswith(
+                ("retry-after", "x-ratelimit"))], response.headers
+        clock[0] = 1_322.0  # 54 min 38 s before the hour's window ends
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD},
+                               headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 429
+        assert response.headers["Retry-After"] == "3279"
+        assert not [name for name, _value in response.headers
+                    if name.lower().startswith("x-ratelimit")]
+        assert 'value="sending@example.org"' in html and 'name="password"' in html
+        assert self.WAIT[language] in html
+        assert "wait a minute" not in html
+        assert PASSWORD not in html
+        clock[0] += 3279
+        assert client.post("/login", data={"email": user.email, "password": PASSWORD},
+                           headers=headers).status_code == 302
+
+    @pytest.mark.parametrize("language, wait", [("en", "about 41 seconds"),
+                                                ("fr", "environ 41\u00a0secondes"),
+                                                ("ar", "41 ثانية")])
+    def test_reset_requests_over_the_limit(self, client, db, monkeypatch, language, wait):
+        import time
+
+        clock = [2_000.0]
+        monkeypatch.setattr(time, "time", lambda: clock[0])
+        headers = {"Accept-Language": language}
+        for _ in range(5):
+            response = client.post("/password/forgot", data={"email": "nobody@example.org"},
+                                   headers=headers)
+            assert response.status_code == 302 and "Retry-After" not in response.headers
+        clock[0] = 2_020.0
+        response = client.post("/password/forgot", data={"email": "nobody@example.org"},
+                               headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 429 and response.headers["Retry-After"] == "41"
+        assert 'value="nobody@example.org"' in html and wait in html
