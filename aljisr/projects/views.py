@@ -8,9 +8,10 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from aljisr.certificates import queries as certificate_queries
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
-from aljisr.permissions import Permission, require
+from aljisr.permissions import Permission, has_permission, require
 from aljisr.placements import queries as placement_queries
 from aljisr.projects import queries, services
 from aljisr.projects.forms import ProjectFilterForm, ProjectForm
@@ -61,6 +62,10 @@ def detail(project_id: int) -> str:
         public_url=(url_for("public.project", project_id=project.id)
                     if project.archived_at is None and project.status in PUBLIC_STATUSES
                     else None),
+        certificates_url=(url_for("certificates.batch", project_id=project.id)
+                          if has_permission(current_user, Permission.ISSUE_CERTIFICATES)
+                          and certificate_queries.project_has_certificates_work(project.id)
+                          else None),
     )
 
 
