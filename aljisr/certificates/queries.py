@@ -209,20 +209,6 @@ def valid_certificate_for(placement: Placement) -> Certificate | None:
     )
 
 
-def project_has_certificates_work(project_id: int) -> bool:
-    """Whether the project's batch page (``/certificates/batch/<project>``) has anything to
-    issue or download: a completed placement, or a placement with a valid certificate (one
-    query)."""
-    return bool(db.session.scalar(sa.select(sa.exists().where(
-        Placement.project_id == project_id,
-        sa.or_(
-            Placement.status == PlacementStatus.COMPLETED,
-            sa.exists().where(Certificate.placement_id == Placement.id,
-                              Certificate.status == CertificateStatus.VALID),
-        ),
-    ))))
-
-
 def placements_awaiting_certificate(project: Project) -> list[Placement]:
     """Completed placements of ``project`` without a valid certificate, by start date, with
     their volunteer loaded (one query)."""
