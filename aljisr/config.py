@@ -27,7 +27,12 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
     #: Flask-Limiter storage; ``memory://`` per process, ``redis://host:6379`` when scaled out.
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    #: No ``X-RateLimit-*`` headers (they would tell a guesser how many tries are left) and no
+    #: ``Retry-After`` on ordinary answers; a 429 gets its ``Retry-After`` from
+    #: :func:`aljisr.errors.retry_after_rounded_up`.
+    RATELIMIT_HEADERS_ENABLED = False
+    #: Every limit of a request is checked, so a 429 tells the wait until all allow it again.
+    RATELIMIT_FAIL_ON_FIRST_BREACH = False
     #: Failed password guesses allowed per client address (successful sign-ins do not count).
     #: Generous: a school or an office signs in from one shared address, and one person's typos
     #: must not lock out the others; the per-account limit below stops guessing one password.

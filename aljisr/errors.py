@@ -60,19 +60,43 @@ ERROR_TITLES = {
 RETRY_AFTER_SECONDS = 30
 
 
-def retry_after_rounded_up(response: Response) -> Response:
-    """Make a 429's ``Retry-After`` (delta-seconds, RFC 9110 §10.2.3) long enough.
+def rate_limit_wait() -> int | None:
+    """Whole seconds until the rate limits this request broke allow it again (rounded up, at
+    least 1; the latest of them when several broke), or None when it broke none.
 
-    Flask-Limiter writes ``int(reset - now)``, which truncates: a client that waits exactly
-    that long can come back up to a second before its window ends and be refused again. Here
-    it becomes the whole seconds up to ``X-RateLimit-Reset`` (the end of the window rounded
-    up to a second, as Flask-Limiter writes it), rounded up, at least 1. Must run after
-    Flask-Limiter's own ``after_request`` (register it before ``limiter.init_app``: Flask
-    runs them in reverse order).
+    Read from Flask-Limiter's limits of the request (``limiter.current_limits``), whose
+    ``reset_at`` is the end of the window rounded up to a second; its own headers are off
+    (``RATELIMIT_HEADERS_ENABLED``), so that ordinary answers carry neither ``Retry-After``
+    nor counts of attempts left.
     """
-    reset = response.headers.get("X-RateLimit-Reset", "")
-    if response.status_code == 429 and reset.isdigit():
-        response.headers["Retry-After"] = str(max(1, math.ceil(int(reset) - time.time())))
+    from aljisr.extensions import limiter
+
+    try:
+        resets = [limit.reset_at for limit in limiter.current_limits if limit.breached]
+    except Exception:  # no limiter context (disabled, or the storage is unreachable)
+        current_app.logger.debug("rate limits not readable", exc_info=True)
+        return None
+    return max(1, math.ceil(max(resets) - time.time())) if resets else None
+
+
+def too_many_attempts_message() -> str:
+    """The sentence of a 429: the real wait in words, in the user's language ("Too many
+    attempts. Please try again in about 55 minutes.")."""
+    from aljisr.i18n import _, format_wait
+
+    wait = rate_limit_wait()
+    if wait is None:
+        return _("Too many attempts. Please try again later.")
+    return _("Too many attempts. Please try again in about %(wait)s.", wait=format_wait(wait))
+
+
+def retry_after_rounded_up(response: Response) -> Response:
+    """Give a 429 its ``Retry-After`` (delta-seconds, RFC 9110 §10.2.3): the whole seconds up
+    to the end of the window it broke, rounded up (:func:`rate_limit_wait`), so that a client
+    waiting exactly that long is not refused again. Only 429s carry it.
+    """
+    if response.status_code == 429 and (wait := rate_limit_wait()) is not None:
+        response.headers["Retry-After"] = str(wait)
     return response
 
 #: What SQLAlchemy raises when the database cannot be reached or used just now: refused or
@@ -121,13 +145,17 @@ def _page(code: int, title: Any, detail: Any = None) -> str:
         return f"<!doctype html><title>{code}</title><h1>{code}</h1>"
 
 
+def error_page(error: HTTPException) -> tuple[str, int]:
+    """The app's page for an HTTP error (``templates/errors/error.html``); a 429 says how
+    long to wait (:func:`too_many_attempts_message`)."""
+    code = error.code or 500
+    detail = too_many_attempts_message() if code == 429 else None
+    return _page(code, ERROR_TITLES.get(code, error.name), detail), code
+
+
 def register_error_pages(app: Flask) -> None:
     """Render every HTTP error with ``templates/errors/error.html``; a database that cannot be
     reached answers 503 with ``Retry-After`` (:func:`database_unavailable`)."""
-
-    def render(error: HTTPException) -> tuple[str, int]:
-        code = error.code or 500
-        return _page(code, ERROR_TITLES.get(code, error.name)), code
 
     def unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
         """The app's own 503 page, rendered for an anonymous visitor (the signed-in user is
@@ -143,7 +171,7 @@ def register_error_pages(app: Flask) -> None:
     for error_class in DATABASE_UNAVAILABLE:
         app.register_error_handler(error_class, unavailable)
 
-    app.register_error_handler(HTTPException, render)
+    app.register_error_handler(HTTPException, error_page)
 
     from flask_wtf.csrf import CSRFError
 

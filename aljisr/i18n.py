@@ -150,6 +150,16 @@ def format_decimal(value: Decimal | float | int, format: str | None = None) -> s
     return babel.numbers.format_decimal(value, format, locale="en")
 
 
+def format_wait(seconds: float) -> str:
+    """A wait of ``seconds`` in words, in the current locale, rounded to its largest sensible
+    unit ("55 minutes", "55 دقيقة", "2 hours", "40 seconds"; Babel's ``format_timedelta``,
+    CLDR unit patterns). A unit is used from one and a half of it (90 minutes is "2 hours",
+    80 is "80 minutes"), so a wait under an hour is never called "1 hour"."""
+    locale = (get_locale() or Locale("en")) if has_app_context() else Locale("en")
+    return babel.dates.format_timedelta(timedelta(seconds=seconds), threshold=1.5,
+                                        locale=locale)
+
+
 def current_language() -> str:
     """The interface language's code ("en", "fr", "ar"): the request's, or the one a
     :func:`force_locale` block sets; "en" outside an application context."""
@@ -211,6 +221,7 @@ __all__ = [
     "format_datetime",
     "format_decimal",
     "format_timestamp",
+    "format_wait",
     "get_locale",
     "offset_if_ambiguous",
     "in_language",

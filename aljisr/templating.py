@@ -12,6 +12,7 @@ from babel import Locale
 from flask import Flask, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.urls import iri_to_uri
 
 from aljisr.i18n import (
     LANGUAGES,
@@ -213,7 +214,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["status_badge"] = status_badge
     app.jinja_env.globals["date_range"] = date_range
     app.jinja_env.globals["url_if_exists"] = url_if_exists
-    app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")
+    # percent-encoded (a NUL or a space in the address stays out of the page's HTML)
+    app.jinja_env.globals["request_path"] = lambda: iri_to_uri(request.full_path.rstrip("?"))
     app.jinja_env.globals["transition_label"] = transition_label
     app.jinja_env.globals["theme_title"] = theme_title
     app.jinja_env.globals["sdg_title"] = sdg_title

@@ -41,7 +41,7 @@ from aljisr.auth.models import User
 from aljisr.auth.services import invitations, passwords
 from aljisr.auth.services.passwords import InvalidLink, LinkPurpose
 from aljisr.auth.services.signin import authenticate, end_all_sessions, keep_language
-from aljisr.errors import DomainError
+from aljisr.errors import DomainError, error_page, too_many_attempts_message
 from aljisr.extensions import db, limiter
 from aljisr.i18n import LANGUAGES, _, get_locale, isolated_text
 from aljisr.permissions import Permission, public, require
@@ -115,6 +115,28 @@ limit_guesses_per_account = limiter.limit(_account_limit, methods=["POST"],
 limit_link_requests = limiter.limit(_reset_limit, methods=["POST"])
 
 
+#: The forms that answer their own 429: endpoint -> (template, form class).
+_LIMITED_FORMS = {
+    "auth.login": ("auth/login.html", LoginForm),
+    "auth.forgot_password": ("auth/forgot_password.html", ForgotPasswordForm),
+}
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error: Any) -> Any:
+    """A sign-in or a reset request over its limit shows its form again: the e-mail address
+    typed kept (never the password), the real wait in words above it (in the user's language),
+    status 429 (``Retry-After`` added by :func:`aljisr.errors.retry_after_rounded_up`). Other
+    pages of the blueprint answer the app's 429 page."""
+    if request.method != "POST" or request.endpoint not in _LIMITED_FORMS:
+        return error_page(error)
+    g.no_store = True
+    template, form_class = _LIMITED_FORMS[request.endpoint]
+    form = form_class()  # filled from what was sent, not validated: nothing is checked
+    field_error(form, too_many_attempts_message())
+    return render_template(template, form=form), 429
+
+
 # --- sessions ---------------------------------------------------------------------------------
 
 def load_user(session_id: str) -> User | None:
@@ -124,6 +146,18 @@ def load_user(session_id: str) -> User | None:
         return None
     user = queries.session_user(int(user_id), int(version))
     return user if user is not None and user.active else None
+
+
+#: Session key of a language chosen from the language menu while signed out (this visit).
+CHOSEN_SIGNED_OUT = "locale_chosen"
+
+
+def chosen_language() -> str | None:
+    """The language chosen from the language menu while signed out in this session (on the
+    sign-in page, say), else None: it becomes the account's language at sign-in
+    (:func:`keep_language`, docs/architecture.md §4.7)."""
+    language = session.get("locale")
+    return language if session.get(CHOSEN_SIGNED_OUT) and language in LANGUAGES else None
 
 
 def start_session(user: User, *, remember: bool) -> None:
@@ -155,7 +189,7 @@ def login() -> Any:
             g.password_guess_failed = True
             field_error(form, _("E-mail or password is wrong."), "password")
         else:
-            keep_language(user, session.get("locale"))
+            keep_language(user, chosen_language())
             start_session(user, remember=form.remember.data)
             db.session.commit()
             target = form.next.data
@@ -185,6 +219,8 @@ def set_language() -> Response:
         if current_user.is_authenticated:
             current_user.locale = form.language.data
             db.session.commit()
+        else:
+            session[CHOSEN_SIGNED_OUT] = True
     target = form.next.data
     return redirect(target if is_safe_next(target) else url_for("main.home"))
 
@@ -210,7 +246,7 @@ def _use_link(token: str, purpose: LinkPurpose, template: str) -> Any:
             db.session.rollback()
             field_error(form, error, "password")
         else:
-            keep_language(user, session.get("locale"))
+            keep_language(user, chosen_language())
             start_session(user, remember=False)
             db.session.commit()
             flash(_("Your password is saved. Welcome!") if purpose is LinkPurpose.INVITATION

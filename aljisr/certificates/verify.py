@@ -13,6 +13,7 @@ numbers are never looked up here, so the page cannot tell which ones exist).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -27,6 +28,9 @@ from aljisr.i18n import _
 from aljisr.permissions import public
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
+
+#: Most characters of an unknown code shown back in the form (a code has at most 64).
+SHOWN_LENGTH = 100
 
 
 def _verify_limit() -> str:
@@ -92,10 +96,14 @@ def form() -> Any:
 @public
 def certificate(code: str) -> Any:
     """Status and facts of the certificate with this code (200, whatever its status); an
-    unknown code answers 404 with the form, the code in it, and a message beside it."""
-    cert = queries.find_by_code(code)
+    unknown code answers 404 with the form, the code in it, and a message beside it. So does
+    a code that cannot be one (a NUL, 500 characters, another script): it is not looked up
+    (a database may refuse such text), and is shown without its control characters, cut to
+    :data:`SHOWN_LENGTH`."""
+    cert = queries.find_by_code(code) if codes.CODE_PATTERN.fullmatch(code) else None
     if cert is None:
-        form = VerifyForm(data={"code": code})
+        shown = "".join(c for c in code if unicodedata.category(c) not in ("Cc", "Cs"))
+        form = VerifyForm(data={"code": shown[:SHOWN_LENGTH]})
         form.code.errors = [
             _serial_typed() if codes.looks_like_serial(code)
             else _("No certificate has this code. Check that it is typed exactly as printed: "

@@ -53,12 +53,15 @@ def index() -> str:
         SelectChoice(i, title) for i, title in queries.project_options()
     ]
     filters.validate()
-    page = queries.certificate_page(filters.active_filters(), parse_page(request.args))
+    active = filters.active_filters()
+    page = queries.certificate_page(active, parse_page(request.args))
     return render_template(
         "certificates/index.html",
         page=page,
         filters=filters,
         awaiting=queries.projects_awaiting(),
+        # filtered by one project: a link to its batch page (issue, download all as a ZIP)
+        batch_project_id=active.get("project"),
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wtforms import (
+    BooleanField,
     EmailField,
     SearchField,
     SelectField,
@@ -76,6 +77,9 @@ class OrganisationForm(AppForm):
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=NOTES_MAX_LENGTH)],
                           render_kw={"rows": 3})
+    confirm_same_name = BooleanField(
+        _l("Save anyway: this is a different organisation from those listed above")
+    )
     once = OneTimeField()
     submit = SubmitField(_l("Save"))
 

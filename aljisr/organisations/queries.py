@@ -15,6 +15,7 @@ from aljisr.listing import Page, Sort, archived_clause, order_by, paginate, sear
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
+from aljisr.text import search_key
 from aljisr.volunteers.models import Volunteer
 
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -53,6 +54,24 @@ def organisation_page(filters: Mapping[str, Any], sort: Sort, page: int) -> Page
     if filters.get("country"):
         stmt = stmt.where(Organisation.country == filters["country"])
     return paginate(stmt, page, order=order_by(sort, SORTS, Organisation.id), rows=True)
+
+
+def same_name(name: str | None, *, exclude_id: int | None = None) -> list[Organisation]:
+    """Organisations (archived ones too) whose name is ``name`` once case, accents and spaces
+    are folded (:func:`aljisr.text.search_key`: "Ecole  Anoual" = "École anoual"), by id.
+
+    One query on the search key's prefix (name, then city), the exact name compared here.
+    """
+    key = search_key(name)
+    if not key:
+        return []
+    stmt = sa.select(Organisation).where(sa.or_(
+        Organisation.search_key == key,
+        Organisation.search_key.startswith(key + " ", autoescape=True),
+    )).order_by(Organisation.id)
+    if exclude_id is not None:
+        stmt = stmt.where(Organisation.id != exclude_id)
+    return [found for found in db.session.scalars(stmt) if search_key(found.name) == key]
 
 
 def get_organisation(organisation_id: int) -> Organisation:

@@ -13,16 +13,17 @@ import sqlalchemy as sa
 
 from aljisr import audit
 from aljisr.database import assign, utcnow
-from aljisr.errors import DomainError, NotAllowed
+from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.formfields import is_country
 from aljisr.i18n import _, ngettext
+from aljisr.organisations import queries
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.placements.models import Placement
 from aljisr.placements.queries import ongoing_placements
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
-from aljisr.text import clean_text
+from aljisr.text import clean_text, search_key
 from aljisr.volunteers.models import Volunteer
 
 FIELDS = ("name", "kind", "country", "city", "address", "email", "phone", "website",
@@ -72,12 +73,38 @@ def _apply(organisation: Organisation, values: Mapping[str, Any]) -> list[str]:
     return changed
 
 
-def create_organisation(values: Mapping[str, Any], *, actor: Any) -> Organisation:
+class SameNameSuspected(Conflict):
+    """Saving was stopped because organisations with the same name (case, accents and spaces
+    aside) are registered (``organisations``); the caller may save again with
+    ``confirm_same_name=True`` (two schools may share a name in different towns)."""
+
+    def __init__(self, organisations: list[Organisation]) -> None:
+        self.organisations = organisations
+        super().__init__(
+            _("An organisation with this name is already registered. Check that this is a "
+              "different one, then tick “Save anyway”."),
+            field="confirm_same_name",
+        )
+
+
+def _check_same_name(name: str | None, exclude_id: int | None, confirm: bool) -> None:
+    found = queries.same_name(name, exclude_id=exclude_id)
+    if found and not confirm:
+        raise SameNameSuspected(found)
+
+
+def create_organisation(values: Mapping[str, Any], *, actor: Any,
+                        confirm_same_name: bool = False) -> Organisation:
     """Register an organisation (``values``: see :data:`FIELDS`).
 
+    :param confirm_same_name: the user has seen the organisations of the same name and saves
+        anyway.
+    :raises SameNameSuspected: one of the same name exists and ``confirm_same_name`` is False
+        (as a volunteer's likely duplicates, docs/architecture.md §6.13).
     :raises DomainError: a value breaks a rule (``field`` says which).
     """
     _validate(values)
+    _check_same_name(values.get("name"), None, confirm_same_name)
     organisation = Organisation()
     _apply(organisation, values)
     db.session.add(organisation)
@@ -87,14 +114,18 @@ def create_organisation(values: Mapping[str, Any], *, actor: Any) -> Organisatio
 
 
 def update_organisation(organisation: Organisation, values: Mapping[str, Any], *,
-                        actor: Any) -> list[str]:
+                        actor: Any, confirm_same_name: bool = False) -> list[str]:
     """Change an organisation. Its kind cannot change while it plays that role (volunteers
     sent, sites, projects funded).
 
     :returns: names of the fields that changed.
+    :raises SameNameSuspected: renamed to the name of another organisation (see
+        :func:`create_organisation`) and ``confirm_same_name`` is False.
     :raises DomainError: a value breaks a rule (``field`` says which).
     """
     _validate(values)
+    if "name" in values and search_key(values["name"]) != search_key(organisation.name):
+        _check_same_name(values["name"], organisation.id, confirm_same_name)
     if "kind" in values and values["kind"] != organisation.kind:
         reason = _role_in_use(organisation)
         if reason:

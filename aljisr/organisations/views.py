@@ -37,11 +37,22 @@ def detail(organisation_id: int) -> str:
                            limit=queries.DETAIL_LIMIT)
 
 
-def _save(form: OrganisationForm, organisation: Organisation | None) -> Any:
+def _save(form: OrganisationForm, organisation: Organisation | None,
+          same_name: list[Organisation]) -> Any:
+    """Validate and save; return a redirect, or None to show the form again (with the
+    organisations of the same name, put in ``same_name``, when that stopped the save)."""
+    confirm = form.confirm_same_name.data
+
     def save() -> Organisation | tuple[Organisation, list[str]]:
-        if organisation is None:
-            return services.create_organisation(form.values(), actor=current_user)
-        changed = services.update_organisation(organisation, form.values(), actor=current_user)
+        try:
+            if organisation is None:
+                return services.create_organisation(form.values(), actor=current_user,
+                                                    confirm_same_name=confirm)
+            changed = services.update_organisation(organisation, form.values(),
+                                                   actor=current_user, confirm_same_name=confirm)
+        except services.SameNameSuspected as error:
+            same_name.extend(error.organisations)
+            raise
         return organisation, changed
 
     return save_form(
@@ -58,8 +69,9 @@ def new() -> Any:
     form = OrganisationForm()
     if request.method == "GET" and request.args.get("kind"):
         form.kind.data = request.args["kind"]
-    return _save(form, None) or render_form(
-        "organisations/form.html", form, organisation=None)
+    same_name: list[Organisation] = []
+    return _save(form, None, same_name) or render_form(
+        "organisations/form.html", form, organisation=None, same_name=same_name)
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
@@ -67,8 +79,9 @@ def new() -> Any:
 def edit(organisation_id: int) -> Any:
     organisation = queries.get_organisation(organisation_id)
     form = OrganisationForm(obj=organisation)
-    return _save(form, organisation) or render_form(
-        "organisations/form.html", form, organisation=organisation)
+    same_name: list[Organisation] = []
+    return _save(form, organisation, same_name) or render_form(
+        "organisations/form.html", form, organisation=organisation, same_name=same_name)
 
 
 @bp.route("/<int:organisation_id>/archive", methods=["POST"])

@@ -10,8 +10,9 @@ from wtforms.fields.choices import SelectChoice
 
 from aljisr.i18n import _
 from aljisr.listing import parse_page, parse_sort
-from aljisr.permissions import Permission, require
+from aljisr.permissions import Permission, has_permission, require
 from aljisr.placements import queries as placement_queries
+from aljisr.placements.models import PlacementStatus
 from aljisr.projects import queries, services
 from aljisr.projects.forms import ProjectFilterForm, ProjectForm
 from aljisr.projects.models import SDG_TITLES, Project, Theme
@@ -53,14 +54,22 @@ def detail(project_id: int) -> str:
     """The project's record, its placements with their volunteers and its peak occupancy
     (2 queries)."""
     project = queries.get_project(project_id)
+    project_placements = placement_queries.placements_on_project(current_user, project.id)
+    # certificates are issued to completed placements, and "completed" is final
+    certifiable = any(p.status is PlacementStatus.COMPLETED for p in project_placements)
     return render_template(
         "projects/detail.html",
         project=project,
-        project_placements=placement_queries.placements_on_project(current_user, project.id),
+        project_placements=project_placements,
         occupancy=placement_queries.project_occupancy(project.id),
         public_url=(url_for("public.project", project_id=project.id)
                     if project.archived_at is None and project.status in PUBLIC_STATUSES
                     else None),
+        # the project's certificates page (issue, download all as a ZIP)
+        certificates_url=(url_for("certificates.batch", project_id=project.id)
+                          if certifiable
+                          and has_permission(current_user, Permission.ISSUE_CERTIFICATES)
+                          else None),
     )
 
 

@@ -177,6 +177,13 @@ class HoursChart(Flowable):
         chart.barLabels.boxAnchor = "w"
         chart.barLabels.dx = 3
         chart.barLabels.fillColor = INK
+        if rtl:
+            # ... but not one of no length, which is not "drawn leftwards": its value would
+            # sit right of the baseline, on the category label; set it left, as the others
+            for index, value in enumerate(values):
+                if value == 0:
+                    chart.barLabels[(0, index)].boxAnchor = "e"
+                    chart.barLabels[(0, index)].dx = -3
         drawing.add(chart)
         return drawing
 

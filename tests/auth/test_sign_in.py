@@ -261,13 +261,37 @@ def test_language_chosen_on_the_sign_in_page_survives_signing_in(client, db):
     assert db.session.get(User, user.id).locale == "fr"
 
 
-def test_a_saved_language_wins_over_the_sign_in_page(client, db):
+def test_a_language_chosen_on_the_sign_in_page_replaces_the_saved_one(client, db):
+    """An explicit choice on the sign-in page in this visit beats an older saved language
+    (docs/architecture.md §4.7): it is shown after signing in, and saved."""
     user = factories.user(locale="ar")
     db.session.commit()
-    client.post("/language", data={"language": "fr", "next": "/login"})
-    _post_login(client, user.email, PASSWORD)
+    for language in ("fr", "en"):
+        client.post("/language", data={"language": language, "next": "/login"})
+        assert _post_login(client, user.email, PASSWORD).headers["Location"] == "/home"
+        assert f'lang="{language}"' in client.get("/home").get_data(as_text=True)
+        assert db.session.get(User, user.id).locale == language
+        client.post("/logout")
+
+
+def test_without_a_choice_on_the_sign_in_page_the_saved_language_applies(client, db):
+    """No choice this visit: the saved language wins over the browser's, and the language
+    left in the session by an earlier sign-in is no choice (it does not overwrite a language
+    saved since, on another device)."""
+    user = factories.user(locale="ar")
+    db.session.commit()
+    client.post("/login", data={"email": user.email, "password": PASSWORD},
+                headers={"Accept-Language": "fr"})
     assert 'lang="ar"' in client.get("/home").get_data(as_text=True)
     assert db.session.get(User, user.id).locale == "ar"
+    # the session still holds "ar" from this sign-in; the account is changed elsewhere
+    db.session.get(User, user.id).locale = "fr"
+    db.session.commit()
+    with client.session_transaction() as session:
+        session.pop("_user_id", None)  # the session ended (as when it expires)
+    _post_login(client, user.email, PASSWORD)
+    assert db.session.get(User, user.id).locale == "fr"
+    assert 'lang="fr"' in client.get("/home").get_data(as_text=True)
 
 
 class TestSignInLimits:
@@ -340,3 +364,68 @@ class TestSignInLimits:
                 self.sign_in(app, f"person{number}@example.org", "Summer2026!", attacker))
         assert self.sign_in(app, user.email, PASSWORD, attacker).status_code == 429
         assert self.sign_in(app, user.email, PASSWORD, "192.0.2.67").status_code == 302
+
+
+class TestTooManyAttemptsAnswer:
+    """Over a limit, the sign-in and the reset request show their own form again with the
+    e-mail address typed, the real wait in words in the user's language, 429 and
+    ``Retry-After``; ordinary answers carry no rate-limit header at all."""
+
+    WAIT = {"en": "Please try again in about 55 minutes.",
+            "fr": "Veuillez réessayer dans environ 55 minutes.",
+            "ar": "55 دقيقة"}
+
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RATELIMIT_ENABLED": True, "LOGIN_ACCOUNT_RATE_LIMIT": "3 per hour"}
+
+    @pytest.mark.parametrize("language", ["en", "fr", "ar"])
+    def test_an_account_over_its_hourly_limit(self, client, db, monkeypatch, language):
+        import time
+
+        user = factories.user(email="sending@example.org")
+        db.session.commit()
+        clock = [1_000.5]
+        monkeypatch.setattr(time, "time", lambda: clock[0])
+        headers = {"Accept-Language": language}
+        for _ in range(3):
+            response = client.post("/login", data={"email": user.email, "password": "wrong"},
+                                   headers=headers)
+            assert response.status_code == 422
+            assert not [name for name, _value in response.headers if name.lower().startswith(
+                ("retry-after", "x-ratelimit"))], response.headers
+        clock[0] = 1_322.0  # 54 min 38 s before the hour's window ends
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD},
+                               headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 429
+        assert response.headers["Retry-After"] == "3279"
+        assert not [name for name, _value in response.headers
+                    if name.lower().startswith("x-ratelimit")]
+        assert 'value="sending@example.org"' in html and 'name="password"' in html
+        assert self.WAIT[language] in html
+        assert "wait a minute" not in html
+        assert PASSWORD not in html
+        clock[0] += 3279
+        assert client.post("/login", data={"email": user.email, "password": PASSWORD},
+                           headers=headers).status_code == 302
+
+    @pytest.mark.parametrize("language, wait", [("en", "about 41 seconds"),
+                                                ("fr", "environ 41\u00a0secondes"),
+                                                ("ar", "41 ثانية")])
+    def test_reset_requests_over_the_limit(self, client, db, monkeypatch, language, wait):
+        import time
+
+        clock = [2_000.0]
+        monkeypatch.setattr(time, "time", lambda: clock[0])
+        headers = {"Accept-Language": language}
+        for _ in range(5):
+            response = client.post("/password/forgot", data={"email": "nobody@example.org"},
+                                   headers=headers)
+            assert response.status_code == 302 and "Retry-After" not in response.headers
+        clock[0] = 2_020.0
+        response = client.post("/password/forgot", data={"email": "nobody@example.org"},
+                               headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 429 and response.headers["Retry-After"] == "41"
+        assert 'value="nobody@example.org"' in html and wait in html

@@ -151,6 +151,26 @@ def test_following_the_chain_is_bounded(client, db, issued, monkeypatch):
     assert _successor_text(html) == PLAIN_SUCCESSOR
 
 
+@pytest.mark.parametrize("language, message", [
+    ("en", "No certificate has this code."),
+    ("fr", "Aucune attestation ne porte ce code."),
+    ("ar", "لا توجد شهادة بهذا الرمز."),
+])
+def test_a_malformed_code_answers_the_verify_page_404(client, issued, language, message):
+    """A code that cannot be one (a NUL, too long, another script, a broken UTF-8 sequence)
+    answers the verification page's own "not found" in the reader's language, on both
+    databases, never the generic "Bad request" page."""
+    for code in ("%00", "abc%00defghijklmnopqrs", "A" * 500, "كودالتحققالطويلجداً",
+                 "%F0%9F%98%80" * 20, "%ED%A0%80", "%01%1F%7F"):
+        response = client.get(f"/verify/{code}", headers={"Accept-Language": language})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 404, code
+        assert message in html and 'aria-invalid="true"' in html, code
+        assert "\x00" not in html
+    html = client.get("/verify/" + "A" * 500).get_data(as_text=True)
+    assert 'value="' + "A" * 100 + '"' in html  # shown back, cut
+
+
 def test_unknown_codes_answer_404_with_a_plain_message(client, issued):
     cert, _ = issued
     response, html = _page(client, "A" * 24)

@@ -49,6 +49,39 @@ def test_staff_pages_are_forbidden_to_others(as_role, db, role):
         assert client.get(url).status_code == 403, url
 
 
+@pytest.mark.parametrize("role", ["admin", "coordinator"])
+def test_the_batch_page_is_linked_from_the_project_and_the_filtered_list(as_role, db, role):
+    """The project certificates ZIP page is reached from the project's page (once it has a
+    completed placement: certificates are issued to those) and from the list filtered by
+    that project."""
+    client, user = as_role(role)
+    placement = completed_placement()
+    other = factories.project()  # nothing completed: no link
+    db.session.commit()
+    batch = f'href="/certificates/batch/{placement.project_id}"'
+    assert batch in client.get(f"/projects/{placement.project_id}").get_data(as_text=True)
+    assert "/certificates/batch/" not in client.get(f"/projects/{other.id}").get_data(
+        as_text=True)
+    assert "project-batch" not in client.get("/certificates/").get_data(as_text=True)
+    _issue(placement, user)
+    db.session.commit()
+    html = client.get(f"/certificates/?project={placement.project_id}").get_data(as_text=True)
+    assert 'id="project-batch"' in html and batch in html
+
+
+@pytest.mark.parametrize("role", ["volunteer", "sending", "host"])
+def test_no_link_to_the_batch_page_for_others(as_role, db, role):
+    """Roles without the certificates permission see neither the project page nor the list,
+    so no link; their own pages (home) name no batch page either."""
+    client, _user = as_role(role)
+    placement = completed_placement()
+    db.session.commit()
+    for url in (f"/projects/{placement.project_id}",
+                f"/certificates/?project={placement.project_id}"):
+        assert client.get(url).status_code == 403, url
+    assert "/certificates/batch/" not in client.get("/home").get_data(as_text=True)
+
+
 def test_anonymous_users_are_sent_to_sign_in(client, db):
     response = client.get("/certificates/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]

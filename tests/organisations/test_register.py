@@ -40,6 +40,47 @@ def test_create_organisation_normalises_contact_details(as_role, db):
     assert actions(db, "organisations") == ["organisation.create"]
 
 
+def test_an_organisation_of_the_same_name_is_shown_and_needs_a_confirmation(as_role, db):
+    """A name equal to a registered one (case, accents and spaces aside: Back then Save on
+    the form, docs/architecture.md §6.13) stops the save with the other organisation named
+    and linked; ticking "Save anyway" saves it. A name that only starts the same does not."""
+    client, _user = as_role("coordinator")
+    first = factories.organisation(OrganisationKind.SENDING, name="École Anoual", city="Tiznit")
+    factories.organisation(OrganisationKind.HOST, name="Anoual", city="Tiznit")
+    db.session.commit()
+    response = client.post("/organisations/new", data=org_data(name="  ecole   ANOUAL "))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="same-name"' in html and f'href="/organisations/{first.id}"' in html
+    assert "An organisation with this name is already registered." in html
+    assert 'value="  ecole   ANOUAL "' in html or 'value="ecole ANOUAL"' in html
+    assert count(db, Organisation) == 2
+    response = client.post("/organisations/new",
+                           data=org_data(name="ecole ANOUAL", confirm_same_name="y"))
+    assert response.status_code == 302 and count(db, Organisation) == 3
+    # "Anoual" (with the city Tiznit, whose search key is "anoual tiznit") is no match for
+    # "Anoual Tiznit", nor "École Anoual" for "École Anoual de Tiznit"
+    for name in ("Anoual Tiznit", "École Anoual de Tiznit"):
+        assert client.post("/organisations/new", data=org_data(name=name)).status_code == 302
+
+
+def test_renaming_to_the_name_of_another_organisation_needs_a_confirmation(as_role, db):
+    client, _user = as_role("coordinator")
+    factories.organisation(OrganisationKind.SENDING, name="Passerelles")
+    org = factories.organisation(OrganisationKind.SENDING, name="Bridges", country="FR")
+    db.session.commit()
+    data = org_data(name="PASSERELLES", country="FR", phone="")
+    response = client.post(f"/organisations/{org.id}/edit", data=data)
+    assert response.status_code == 422 and 'id="same-name"' in response.get_data(as_text=True)
+    assert client.post(f"/organisations/{org.id}/edit",
+                       data={**data, "confirm_same_name": "y"}).status_code == 302
+    # its name already shared, other changes need no new confirmation
+    assert client.post(f"/organisations/{org.id}/edit",
+                       data={**data, "city": "Lyon"}).status_code == 302
+    db.session.refresh(org)
+    assert org.name == "PASSERELLES" and org.city == "Lyon"
+
+
 def test_new_organisation_form_offers_countries_in_the_interface_language(as_role, db):
     client, user = as_role("coordinator")
     user.locale = "fr"

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from aljisr.hours.models import HoursStatus
 from aljisr.organisations.models import OrganisationKind
 from tests.support import factories
 from tests.support.tools import require
@@ -97,3 +98,34 @@ def test_the_arabic_chart_is_mirrored(as_role, db, world, tmp_path):
         else:
             assert label < shortest < longest
             assert zero < sixty
+
+
+def _boxes(path) -> list[tuple[str, float, float, float, float]]:
+    """Each word of the first page with its box (xMin, yMin, xMax, yMax), in points."""
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    return [(word.text, *(float(word.get(key)) for key in ("xMin", "yMin", "xMax", "yMax")))
+            for word in ET.fromstring(xml).iter("{http://www.w3.org/1999/xhtml}word")]
+
+
+def test_the_value_of_a_zero_bar_does_not_cover_its_label(as_role, db, world, tmp_path):
+    """A group with no approved hours has a bar of no length: its value ("0.00") is printed
+    past the baseline on the side away from the category labels, in Arabic as in English."""
+    project = factories.project(title="Bibliothèque", start_date=date(2026, 1, 1),
+                                end_date=date(2026, 6, 30))
+    placement = factories.placement(
+        factories.volunteer(world, full_name="Volunteer 3", nationality="MA"), project,
+        start_date=date(2026, 1, 5), end_date=date(2026, 3, 31))
+    factories.hours(placement, date(2026, 1, 5), "3", status=HoursStatus.SUBMITTED)
+    db.session.commit()
+    paths = _pdfs(as_role, db, world, tmp_path,
+                  {"organisation": f"/reports/organisations/{world.id}?{PERIOD}&format=pdf"})
+    for language in LANGUAGES:
+        path = paths["organisation", language]
+        boxes = _boxes(path)
+        label = min((box for box in boxes if box[0] == "Bibliothèque"), key=lambda b: b[2])
+        zero = "0,00" if language == "fr" else "0.00"
+        value = min((box for box in boxes if box[0] == zero), key=lambda b: b[2])
+        assert abs(label[2] - value[2]) < 4, "the value is on the label's row"
+        gap = value[1] - label[3] if language != "ar" else label[1] - value[3]
+        assert gap > 0, (language, "the value overlaps its category label", label, value)

@@ -43,9 +43,11 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def keep_language(user: User, language: str | None) -> None:
-    """Make ``language`` (chosen before signing in, e.g. on the sign-in page) ``user``'s
-    language when they have none saved; a saved choice stays. Unknown codes are ignored."""
-    if user.locale is None and language in LANGUAGES:
+    """Make ``language``, chosen explicitly before signing in during this visit (the language
+    menu of the sign-in page), ``user``'s saved language: a recent explicit choice beats an
+    older saved one (docs/architecture.md §4.7). None (no choice this visit) keeps the saved
+    language; unknown codes are ignored."""
+    if language in LANGUAGES:
         user.locale = language
 
 
