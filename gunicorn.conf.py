@@ -74,3 +74,56 @@ def post_fork(server, worker):  # noqa: ANN001, ARG001 (gunicorn's hook signatur
     app = server.app.wsgi()
     with app.app_context():
         db.engine.dispose(close=False)
+
+
+# --- EXPERIMENT KNOBS (temporary, lean2) ---
+def _libc():
+    import ctypes
+
+    return ctypes.CDLL("libc.so.6")
+
+
+def when_ready(server):  # noqa: ANN001
+    import gc
+
+    if os.environ.get("EXP_MASTER_TRIM"):
+        gc.collect()
+        _libc().malloc_trim(0)
+    if os.environ.get("EXP_FREEZE"):
+        gc.collect()
+        gc.freeze()
+
+
+_post_fork_orig = post_fork
+
+
+def post_fork(server, worker):  # noqa: ANN001, F811
+    _post_fork_orig(server, worker)
+    libc = _libc()
+    if os.environ.get("EXP_MMAP"):
+        libc.mallopt(-3, int(os.environ["EXP_MMAP"]))  # M_MMAP_THRESHOLD
+    if os.environ.get("EXP_TRIMTH"):
+        libc.mallopt(-1, int(os.environ["EXP_TRIMTH"]))  # M_TRIM_THRESHOLD
+    if os.environ.get("EXP_CACHE"):
+        from sqlalchemy import util
+
+        from aljisr.extensions import db
+
+        app = server.app.wsgi()
+        with app.app_context():
+            db.engine._compiled_cache = util.LRUCache(int(os.environ["EXP_CACHE"]))
+
+
+def post_request(worker, req, environ, resp):  # noqa: ANN001
+    if os.environ.get("EXP_REQ_TRIM"):
+        import time
+
+        t = time.perf_counter()
+        _libc().malloc_trim(0)
+        worker.trim_ms = getattr(worker, "trim_ms", []) + [(time.perf_counter() - t) * 1000]
+        if len(worker.trim_ms) % 25 == 0:
+            import statistics
+
+            worker.log.warning("trim ms median %.3f max %.3f n %d",
+                               statistics.median(worker.trim_ms), max(worker.trim_ms),
+                               len(worker.trim_ms))
