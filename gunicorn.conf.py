@@ -8,6 +8,16 @@ over this file. The application's own settings come from ``instance/config.py`` 
 from __future__ import annotations
 
 import os
+import sys
+
+#: Workers without docstrings: gunicorn runs again as ``python -OO`` (same process id, same
+#: arguments) before it loads anything. The docstrings of Flask, SQLAlchemy and the app are
+#: about 5 MB of every worker's memory that no page reads (bench/README.md, "Lean workers";
+#: docs/architecture.md §6.20). ``-OO`` also drops ``assert`` statements, which the app uses
+#: only to narrow types. ``ALJISR_KEEP_DOCSTRINGS=1`` keeps them (to debug with ``help()``).
+if (sys.flags.optimize < 2 and "gunicorn" in os.path.basename(sys.argv[0] if sys.argv else "")
+        and not os.environ.get("ALJISR_KEEP_DOCSTRINGS")):
+    os.execv(sys.executable, [sys.executable, "-OO", *sys.argv])  # noqa: S606
 
 wsgi_app = "wsgi:app"
 
@@ -74,3 +84,32 @@ def post_fork(server, worker):  # noqa: ANN001, ARG001 (gunicorn's hook signatur
     app = server.app.wsgi()
     with app.app_context():
         db.engine.dispose(close=False)
+
+
+
+def _malloc_trim() -> None:
+    """Hand the C heap's free pages back to the system (glibc ``malloc_trim(0)``); nothing
+    where the C library has no such call."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc() -> object | None:
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:  # not glibc (musl, macOS): nothing to trim
+        return None
+
+
+_LIBC = _glibc()
+
+
+def post_request(worker, req, environ, resp):  # noqa: ANN001, ARG001 (gunicorn's hook signature)
+    """After each response is sent: give back the memory the request freed (about 1 MB of a
+    warm worker's RSS; 0.15 ms, after the response has left). Python returns its own small
+    objects' arenas; the C heap keeps freed pages below the top until asked."""
+    _malloc_trim()

@@ -169,7 +169,13 @@ def init_templating(app: Flask) -> None:
     from aljisr.certificates.verify import isolated, ltr
     from aljisr.hours.views import format_hours
     from aljisr.partners.views import partner_sees_volunteer
-    from aljisr.placements.views import isodate, transition_label
+    from aljisr.placements.views import (
+        isodate,
+        match_reasons,
+        match_score,
+        propose_form,
+        transition_label,
+    )
     from aljisr.projects.views import sdg_title, theme_title
     from aljisr.reports.views import report_hours, report_number
     from aljisr.volunteers.views import anonymous_name, language_level
@@ -217,6 +223,9 @@ def init_templating(app: Flask) -> None:
     # percent-encoded (a NUL or a space in the address stays out of the page's HTML)
     app.jinja_env.globals["request_path"] = lambda: iri_to_uri(request.full_path.rstrip("?"))
     app.jinja_env.globals["transition_label"] = transition_label
+    app.jinja_env.globals["match_score"] = match_score
+    app.jinja_env.globals["match_reasons"] = match_reasons
+    app.jinja_env.globals["propose_form"] = propose_form
     app.jinja_env.globals["theme_title"] = theme_title
     app.jinja_env.globals["sdg_title"] = sdg_title
     app.jinja_env.globals["anonymous_name"] = anonymous_name

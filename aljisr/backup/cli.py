@@ -9,8 +9,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from aljisr.backup import retention
-from aljisr.backup.dump import BackupError, write_backup
-from aljisr.backup.services import record_run
 from aljisr.database import utcnow
 from aljisr.extensions import db
 
@@ -37,6 +35,9 @@ def _human(size: int) -> str:
 def backup_command(directory: Path | None, with_secrets: bool, prune: bool, keep_daily: int,
                    keep_weekly: int, keep_monthly: int) -> None:
     """Write a consistent, dated backup archive while the app keeps serving."""
+    # imported here: every web worker registers this command, none writes a backup (§6.20)
+    from aljisr.backup.dump import BackupError, write_backup
+
     directory = directory or Path(current_app.config["BACKUP_DIR"] or
                                   Path(current_app.instance_path) / "backups")
     started = utcnow()
@@ -58,6 +59,8 @@ def backup_command(directory: Path | None, with_secrets: bool, prune: bool, keep
 def _record(started, **fields) -> None:  # type: ignore[no-untyped-def]
     """Keep the run's record for the admin page; a backup that worked is not undone when the
     database cannot take the record (the archive is what matters)."""
+    from aljisr.backup.services import record_run
+
     try:
         record_run(started, **fields)
         db.session.commit()

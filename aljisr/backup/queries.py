@@ -9,7 +9,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from aljisr.backup.dump import backup_error_text
 from aljisr.backup.models import BackupRun
 from aljisr.database import utcnow
 from aljisr.extensions import db
@@ -33,6 +32,10 @@ class RunRow:
         if self.run.ok:
             return None
         if self.run.error_code:
+            # the backup writer (tarfile, gzip, sqlite3) loads only where a backup is made
+            # or a failed one is shown, not with the overview's health line (§6.20)
+            from aljisr.backup.dump import backup_error_text
+
             return backup_error_text(self.run.error_code, self.run.error_params or {})
         return self.run.error
 

@@ -356,6 +356,24 @@ def full_ranges(
     return tuple(runs)
 
 
+def busiest_day(placements: Iterable[tuple[date, date]]) -> tuple[int, date | None]:
+    """The most of ``placements`` (inclusive ``(start, end)`` ranges) running on one day, and
+    the first day it happens: ``(0, None)`` for none. The sweep of :func:`full_ranges`; what
+    :func:`aljisr.placements.queries.peak_occupancy` asks SQL for, from ranges already read.
+    """
+    changes: dict[date, int] = {}
+    for first, last in placements:
+        changes[first] = changes.get(first, 0) + 1
+        after = last + _ONE_DAY
+        changes[after] = changes.get(after, 0) - 1
+    running, most, day = 0, 0, None
+    for when in sorted(changes):
+        running += changes[when]
+        if running > most:
+            most, day = running, when
+    return most, day
+
+
 def score(candidate: CandidateProfile, project: ProjectNeeds) -> Match:
     """Score ``candidate`` for ``project`` (see the module docstring for the components).
 
@@ -457,6 +475,7 @@ __all__ = [
     "Match",
     "ProjectNeeds",
     "Reason",
+    "busiest_day",
     "free_ranges",
     "full_ranges",
     "normalise_skill",

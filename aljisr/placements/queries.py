@@ -29,6 +29,7 @@ from aljisr.placements.matching import (
     Exclusion,
     Match,
     ProjectNeeds,
+    busiest_day,
     full_ranges,
     normalise_skills,
     rank,
@@ -347,10 +348,13 @@ def _first_open_day(start: date, end: date, today: date | None) -> date:
     return today if today is not None and start < today <= end else start
 
 
-def project_needs(project: Project, today: date | None = None) -> ProjectNeeds:
-    """The matching view of a project, with the days it is full (one query). With ``today``,
-    a running project is offered from today (see :func:`_first_open_day`)."""
-    ranges = _live_ranges([project.id]).get(project.id, [])
+def project_needs(project: Project, today: date | None = None,
+                  ranges: list[tuple[date, date]] | None = None) -> ProjectNeeds:
+    """The matching view of a project, with the days it is full (one query, none when its
+    live placements' ``ranges`` are given). With ``today``, a running project is offered from
+    today (see :func:`_first_open_day`)."""
+    if ranges is None:
+        ranges = _live_ranges([project.id]).get(project.id, [])
     return ProjectNeeds(
         project_id=project.id,
         title=project.title,
@@ -442,8 +446,10 @@ def candidates_for_project(project: Project, needs: ProjectNeeds | None = None
             t.c.full_name,
             sa.type_coerce(t.c.available_from, sa.String),
             sa.type_coerce(t.c.available_to, sa.String),
-            sa.type_coerce(t.c.skills, sa.String),
-            sa.type_coerce(t.c.interests, sa.String),
+            # as text: psycopg would decode every row's JSON (1,000 json.loads a page);
+            # here each distinct list is decoded once (skills_of, interests_of)
+            sa.cast(t.c.skills, sa.Text),
+            sa.cast(t.c.interests, sa.Text),
         ).where(eligible)
     ).all()
     # the next two queries look the candidates up by id (an index), unless they are so many
@@ -583,6 +589,8 @@ class MatchPage:
     ranked: list[Match]
     excluded: list[Match]
     excluded_counts: dict[Exclusion, int]
+    #: The project's busiest day (what :func:`project_occupancy` gives).
+    peak: Peak
 
     @property
     def excluded_total(self) -> int:
@@ -595,15 +603,17 @@ def match_project(project: Project, today: date | None = None, *, shown: int = 5
     when it is already running: the ones available at its time scored one by one, the
     archived and those available only at other times counted and named in SQL (the first
     ``shown`` excluded are returned; the score of each is what :func:`matching.score` gives).
-    Six queries at most, whatever the number of volunteers."""
-    needs = project_needs(project, today)
+    Six queries at most, whatever the number of volunteers; the project's busiest day comes
+    from the live placements read for its full days."""
+    ranges = _live_ranges([project.id]).get(project.id, [])
+    needs = project_needs(project, today, ranges)
     candidates = candidates_for_project(project, needs)
     ranked, scored_out = rank((score(c, needs) for c in candidates), by="candidate")
     counts, excluded = excluded_outside_scoring(needs, shown, candidates)
     for match in scored_out:
         counts[match.exclusion] = counts.get(match.exclusion, 0) + 1  # type: ignore[index]
     excluded = (excluded + scored_out)[:shown]
-    return MatchPage(ranked, excluded, counts)
+    return MatchPage(ranked, excluded, counts, Peak(*busiest_day(ranges)))
 
 
 def candidate_profile(volunteer: Volunteer) -> CandidateProfile:

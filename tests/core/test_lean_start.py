@@ -9,10 +9,12 @@ import subprocess
 import sys
 
 #: Imported by the pages that use them only (PDFs, spreadsheets, the planner, imports,
-#: calendars, phone numbers and country lists, migrations).
+#: calendars, phone numbers and country lists, migrations, backups).
 HEAVY = ("reportlab", "openpyxl", "ortools", "numpy", "pandas", "PIL", "bidi",
          "arabic_reshaper", "fontTools", "icalendar", "python_calamine", "charset_normalizer",
-         "phonenumbers", "pycountry", "alembic", "flask_migrate")
+         "phonenumbers", "pycountry", "alembic", "flask_migrate",
+         # the backup writer (tar, gzip, sqlite3 for SQLite copies): the backup command only
+         "aljisr.backup.dump", "tarfile")
 
 PROBE = """
 import json, sys

@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from aljisr.errors import Conflict
+from aljisr.placements.matching import busiest_day
 from aljisr.placements.models import Placement, PlacementStatus
-from aljisr.placements.queries import peak_occupancy
+from aljisr.placements.queries import match_project, peak_occupancy
 from aljisr.placements.services import check_capacity_change, propose_placement
 from tests.support import factories
 
@@ -64,6 +65,32 @@ class TestPeakOccupancy:
     def test_no_placements(self, db):
         project = factories.project()
         assert peak_occupancy(project.id).count == 0
+
+
+class TestBusiestDayFromRanges:
+    """The matching page takes the busiest day from the live placements it read already
+    (``matching.busiest_day``) instead of asking SQL again: the same answer."""
+
+    def test_the_matching_page_sees_the_peak_sql_gives(self, staggered, db):
+        project, (a, b, c), _ = staggered
+        factories.placement(project_=project, start_date=d(9, 14), end_date=d(9, 14),
+                            status=PlacementStatus.CANCELLED)
+        for states in ((), (a,), (b,), (a, c), (a, b, c)):
+            for placement in states:
+                placement.status = PlacementStatus.WITHDRAWN
+            db.session.flush()
+            sql = peak_occupancy(project.id)
+            found = match_project(project).peak
+            assert (found.count, found.day) == (sql.count, sql.day), states
+            for placement in states:
+                placement.status = PlacementStatus.PROPOSED
+        assert sql.count == 0 and found.day is None
+
+    def test_first_of_equal_days_and_ranges_meeting_end_to_end(self):
+        assert busiest_day([]) == (0, None)
+        assert busiest_day([(d(9, 1), d(9, 5)), (d(9, 6), d(9, 9))]) == (1, d(9, 1))
+        assert busiest_day([(d(9, 1), d(9, 5)), (d(9, 5), d(9, 9)),
+                            (d(9, 8), d(9, 8))]) == (2, d(9, 5))
 
 
 class TestLoweringCapacity:

@@ -293,3 +293,25 @@ def test_volunteers_left_to_sql_get_what_scoring_everyone_gives(app, db, school,
     assert [m.candidate.name for m in found.excluded] == [
         "Archie Ved", "Early 0", "Early 1", "Early 2"]
     assert found.excluded[1].excluded_reason.startswith("Available only from")
+
+
+def test_each_row_shows_its_points_and_a_labelled_propose_form(as_role, school, people):
+    """The rows' cells are written in Python (``placements/views.py``: ``match_score``,
+    ``match_reasons``, ``propose_form``): full points green, partial amber, none plain; each
+    date box has its label; the form is escaped and carries the page's CSRF token."""
+    client, _ = as_role("coordinator")
+    html = text(client.get(f"/placements/match/project/{school.id}"))
+    best = html.split(f'name="volunteer" value="{people["best"].id}"')[0].rsplit("<tr>", 1)[1]
+    assert '<div class="match-score fw-semibold">100</div>' in best
+    assert best.count('class="badge rounded-pill text-bg-success">') == 4
+    weak = html.split(f'name="volunteer" value="{people["weak"].id}"')[0].rsplit("<tr>", 1)[1]
+    assert 'text-bg-warning">20/40</span> Available 15 of the project&#39;s 30 days' in weak
+    assert 'text-bg-light border">0/30</span> Skills: 0 of 1 required' in weak
+    for who in ("best", "weak"):
+        key = f"{people[who].id}-{school.id}"
+        for box in ("start", "end"):
+            assert f'<label class="visually-hidden" for="{box}-{key}">' in html
+            assert html.count(f'id="{box}-{key}"') == 1
+    assert 'aria-label="Propose Ольга Петренко"' in html
+    tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+    assert len(tokens) == 1
