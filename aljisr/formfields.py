@@ -209,7 +209,8 @@ class Picker:
                              class_="btn btn-outline-secondary picker-button")
         select = QuickSelect()(field, **{**kwargs, "class_": "form-select mt-1" + invalid,
                                          "aria-describedby": described})
-        source = html_params(class_="picker", **{"data-picker-source": field.source_url or ""})
+        source = html_params(class_="picker", **{"data-picker-source": field.source_url or "",
+                                                 "data-picker-clear": _("Clear the choice")})
         # every value and label is escaped by html_params and QuickSelect
         return Markup(  # noqa: S704
             f"<div {source}><div class=\"input-group\"><input {search}>"
@@ -226,7 +227,8 @@ class PickerField(SelectField):
 
     The view fills ``choices`` (the chosen one first, then the matches of :attr:`query`), sets
     :attr:`more` when more match than are listed, and :attr:`source_url`, the JSON endpoint
-    the combobox asks (``{"options": [{"value", "label"}], "more", "message"}``). ``data``
+    the combobox asks (``{"options": [{"value", "label"}], "more", "message", "exact"}``).
+    ``data``
     is the chosen id (int) or None. :attr:`query` is the text typed, sent as ``<name>_q``.
     """
 
@@ -239,6 +241,10 @@ class PickerField(SelectField):
         self.search_label = search_label or _l("Search")
         self.query = ""
         self.more = False
+        #: how many of the listed records match :attr:`query` (the chosen one included)
+        self.found = 0
+        #: whether the chosen record is listed although it is not one of those matches
+        self.chosen_apart = False
         self.source_url: str | None = None
 
     @property
@@ -250,13 +256,20 @@ class PickerField(SelectField):
         if formdata is not None:
             self.query = " ".join(str(formdata.get(self.query_name, "")).split())[:200]
 
-    def matches(self) -> int:
-        """How many of the choices are matches of the search (the chosen one apart)."""
-        return sum(1 for choice in self.choices or [] if choice[0] not in ("", self.data))
+    def choose(self, value: int) -> None:
+        """Choose the record ``value`` as if its option had been sent (the view resolving a
+        typed name, see :func:`exact_pick`)."""
+        self.data = value
+        self.raw_data = [str(value)]
 
     def status_text(self) -> str:
-        """What the line under the picker says: how many match, or how to search."""
-        return pick_message(self.query, self.matches(), self.more)
+        """What the line under the picker says: how many records match (the chosen one
+        counted when it is one of them), and that the chosen one is listed first when it is
+        listed apart (it does not match, or is not among the first :data:`PICK_LIMIT`)."""
+        message = pick_message(self.query, self.found, self.more)
+        if self.query and self.chosen_apart:
+            message += " " + _("The one chosen is listed first.")
+        return message
 
 
 def pick_message(query: str, found: int, more: bool) -> str:
@@ -270,6 +283,21 @@ def pick_message(query: str, found: int, more: bool) -> str:
                  "them down.", num=found, query=query)
     return ngettext("%(num)d match for “%(query)s”.", "%(num)d matches for “%(query)s”.",
                     found, query=query)
+
+
+def exact_pick(query: str, rows: list[Any], label: str) -> bool:
+    """Whether ``query`` names the only record found exactly: ``rows`` (what the picker's
+    search of ``query`` returned, asked for 2 at least) hold one row, and ``query`` folds
+    (:func:`aljisr.listing.search_terms`) to the same words as one of the row's texts (a
+    name, an e-mail, a title) or as its whole option ``label``. "ines benali" names
+    ``(7, "Inès Benali", "ines@example.org")`` when no one else matches; "ines" does not."""
+    from aljisr.listing import search_terms
+
+    if len(rows) != 1 or not query:
+        return False
+    typed = search_terms(query)
+    texts = [text for text in rows[0][1:] if isinstance(text, str)] + [label]
+    return any(typed == search_terms(text) for text in texts)
 
 
 class RangeEnd:

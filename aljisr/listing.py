@@ -19,13 +19,20 @@ from flask import current_app
 from aljisr.extensions import db
 from aljisr.text import search_key, unstorable
 
+#: What joins the parts of a label listed in a picker: ``aljisr.i18n.isolated_text``'s " · "
+#: and the en dash between a project's dates.
+LABEL_SEPARATORS = frozenset({"·", "–"})
+
 
 def search_terms(query: str | None) -> list[str]:
     """Fold a search box's text into terms (see :func:`aljisr.text.search_key`).
 
-    "  Inès  Benali " -> ["ines", "benali"]. Every term must occur in the record's key.
+    "  Inès  Benali " -> ["ines", "benali"]. Every term must occur in the record's key. The
+    separators of a picker's option label (:data:`LABEL_SEPARATORS`) are no terms, so its
+    label, or a part of it, searches: "Inès Benali · ines@" -> ["ines", "benali", "ines@"].
     """
-    return search_key(query).split() if query else []
+    terms = search_key(query).split() if query else []
+    return [term for term in terms if term not in LABEL_SEPARATORS]
 
 
 def search_clause(column: Any, query: str | None) -> Any:

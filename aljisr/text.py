@@ -60,16 +60,45 @@ def clean_email(value: str | None) -> str | None:
     return value or None
 
 
-def search_key(*parts: str | None) -> str:
-    """Fold text for accent- and case-insensitive search, identically on every database.
+#: Letters Unicode gives no decomposition, so NFKD keeps them whole and "yilmaz" would not
+#: find "Yılmaz": dotless ı (Turkish), ø (Danish, Norwegian), ł (Polish), đ (Croatian,
+#: Vietnamese), ð and þ (Icelandic), æ and œ (ligatures written as letters), ħ (Maltese),
+#: ŧ (Sámi), ĸ (Greenlandic). Each is folded to the Latin letters a reader would type
+#: (Unicode's own UCA collation treats most as their base letter too). Case-folded keys
+#: only: ``str.casefold`` has already turned Ø into ø and ß into "ss".
+_FOLDED_LETTERS = str.maketrans({
+    "ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
+    "ħ": "h", "ŧ": "t", "ĸ": "k", "ŀ": "l",
+    "\u0640": None,  # ARABIC TATWEEL (kashida): stretches a word, is no letter
+})
 
-    Decomposes (NFKD), drops combining marks, case-folds: "Yasmine Édith" -> "yasmine edith",
-    "Ольга" -> "ольга". Arabic letters are kept, its diacritics (harakat) dropped.
+#: An apostrophe or hyphen between two letters or digits ("O'Connor", "O’Connor",
+#: "Jean-Pierre", "Ben‑Ali"): dropped, so "oconnor" finds "O'Connor" and each word of
+#: "jean pierre" still occurs in "jeanpierre".
+_JOINERS_IN_WORDS = re.compile(r"(?<=\w)['`\u2018\u2019\u02bc\u02b9\u2032\-\u2010\u2011](?=\w)")
+
+
+def search_key(*parts: str | None) -> str:
+    """Fold text for accent- and case-insensitive search, identically on every database:
+    both what a record stores (its ``search_key`` column) and what a search box sends
+    (:func:`aljisr.listing.search_terms`) go through here, so they always fold alike.
+
+    Drops format characters (category Cf: the isolates U+2068/U+2069 a chosen option's label
+    carries, U+200F RIGHT-TO-LEFT MARK pasted with an Arabic name, U+200B...), decomposes
+    (NFKD), drops combining marks, case-folds, folds the letters Unicode does not decompose
+    (:data:`_FOLDED_LETTERS`) and drops apostrophes and hyphens inside words:
+    "Yasmine Édith" -> "yasmine edith", "Ольга" -> "ольга", "Yılmaz" -> "yilmaz",
+    "O'Connor" -> "oconnor", "Strauß" -> "strauss". Arabic letters are kept, its diacritics
+    (harakat) and tatweel dropped. Changing it means recomputing every stored key (a
+    migration: see ``20261207_d7b1e9c3a5f2_search_keys_refolded.py``; docs/architecture.md
+    §2.7).
     """
     text = " ".join(p for p in parts if p)
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
+    stripped = "".join(c for c in decomposed
+                       if not unicodedata.combining(c) and not _is_invisible(c))
+    folded = stripped.casefold().translate(_FOLDED_LETTERS)
+    return " ".join(_JOINERS_IN_WORDS.sub("", folded).split())
 
 
 def clean_paragraphs(value: str | None) -> str | None:

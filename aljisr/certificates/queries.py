@@ -133,7 +133,9 @@ def certificate_page(filters: Mapping[str, Any], page: int) -> Page:
     for term in [] if unstorable(q) else search_terms(q):
         stmt = stmt.where(
             sa.or_(
-                sa.func.lower(Certificate.serial).contains(term, autoescape=True),
+                # a serial folded as search_key folds what is typed (hyphens inside dropped)
+                sa.func.replace(sa.func.lower(Certificate.serial), "-", "").contains(
+                    term, autoescape=True),
                 Certificate.volunteer_id.in_(
                     sa.select(Volunteer.id).where(
                         Volunteer.search_key.contains(term, autoescape=True)

@@ -31,7 +31,7 @@ from aljisr.certificates import queries as certificate_queries
 from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
-from aljisr.formfields import PICK_LIMIT, PickerField, pick_message
+from aljisr.formfields import PICK_LIMIT, PickerField, exact_pick, pick_message
 from aljisr.hours import queries as hours_queries
 from aljisr.i18n import _, _l, format_date, isolated_text
 from aljisr.listing import parse_page, parse_sort
@@ -301,7 +301,8 @@ def _project_option(row: Any) -> tuple[int, str]:
 
 def _fill_picker(field: PickerField, chosen: Any, picks: Any, option: Any) -> None:
     """``field``'s choices: the record chosen (``chosen(user, id)``, one query) and the first
-    :data:`PICK_LIMIT` matches of what was typed (``picks(user, query, limit)``, one query)."""
+    :data:`PICK_LIMIT` matches of what was typed (``picks(user, query, limit)``, one query),
+    and what the line under it counts (``found``: the chosen one included when it matches)."""
     options: list[tuple[Any, str]] = [("", _("— choose —"))]
     row = chosen(current_user, field.data) if field.data else None
     if row is not None:
@@ -309,19 +310,36 @@ def _fill_picker(field: PickerField, chosen: Any, picks: Any, option: Any) -> No
     if field.query:
         rows = picks(current_user, field.query, PICK_LIMIT + 1)
         field.more = len(rows) > PICK_LIMIT
-        options += [option(r) for r in rows[:PICK_LIMIT] if row is None or r[0] != row[0]]
+        listed = rows[:PICK_LIMIT]
+        field.found = len(listed)
+        field.chosen_apart = row is not None and all(r[0] != row[0] for r in listed)
+        options += [option(r) for r in listed if row is None or r[0] != row[0]]
     field.choices = options
+
+
+def _choose_typed(field: PickerField, picks: Any, option: Any) -> None:
+    """Nothing chosen but a name typed that names exactly one record (``exact_pick``): that
+    record is chosen, as the combobox chooses it when one leaves the box (one query)."""
+    if field.data or not field.query:
+        return
+    rows = picks(current_user, field.query, 2)
+    if rows and exact_pick(field.query, rows, option(rows[0])[1]):
+        field.choose(rows[0][0])
 
 
 def _picked(picks: Any, option: Any) -> Response:
     """The JSON of a picker's combobox (``?q=`` the text typed): the first
-    :data:`PICK_LIMIT` matches, whether more match, and the sentence to announce."""
+    :data:`PICK_LIMIT` matches, whether more match, the sentence to show and announce, and
+    ``exact``, the value of the only match when the text names it exactly (``exact_pick``:
+    the combobox chooses it when one leaves the box), else null."""
     query = " ".join(request.args.get("q", "").split())[:200]
     rows = picks(current_user, query, PICK_LIMIT + 1) if query else []
     more = len(rows) > PICK_LIMIT
     found = [option(r) for r in rows[:PICK_LIMIT]]
+    exact = found[0][0] if found and exact_pick(query, rows, found[0][1]) else None
     return jsonify({"options": [{"value": v, "label": label} for v, label in found],
-                    "more": more, "message": pick_message(query, len(found), more)})
+                    "more": more, "message": pick_message(query, len(found), more),
+                    "exact": exact})
 
 
 @bp.route("/new/volunteers")
@@ -374,6 +392,8 @@ def new() -> Any:
     if request.form.get("pick"):
         # Search pressed (no JavaScript): the form again, the matches listed, nothing checked
         return _render_new(form)
+    _choose_typed(form.volunteer, queries.volunteer_picks, _volunteer_option)
+    _choose_typed(form.project, queries.project_picks, _project_option)
     if form.validate_on_submit():
         volunteer = queries.scoped_volunteer(current_user, form.volunteer.data)
         project = queries.scoped_project(current_user, form.project.data)

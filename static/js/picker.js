@@ -4,7 +4,10 @@
 // (https://www.w3.org/WAI/ARIA/apg/patterns/combobox/): the server is asked as one types
 // (data-picker-source, JSON), Down/Up move through the options, Enter chooses, Escape closes
 // the list (or, closed, clears the choice). The select stays in the form, hidden: it is what
-// is sent.
+// is sent. The line under the box shows, and announces once (role=status), what the server
+// said ("Nothing matches “zzz”.", "The first 20 matches…"); once a record is chosen, its whole
+// label is written there too, wrapping, with a button (×) that clears the choice. Leaving the
+// box with the exact name of the only match chooses it (the JSON's "exact").
 document.querySelectorAll(".picker[data-picker-source]").forEach((picker) => {
   const select = picker.querySelector("select");
   const input = picker.querySelector("input.picker-search");
@@ -23,10 +26,26 @@ document.querySelectorAll(".picker[data-picker-source]").forEach((picker) => {
     list.setAttribute("aria-labelledby", label.id);
     input.removeAttribute("aria-label");
   }
-  const live = document.createElement("div");
-  live.className = "visually-hidden";
+  // the line under the box: what the server said, shown and announced once
+  const live = status || document.createElement("div");
+  live.className = "form-text picker-status";
   live.setAttribute("role", "status");
-  picker.append(list, live);
+  live.textContent = "";
+  // the record chosen, its whole label wrapping, and the button that clears the choice
+  const shown = document.createElement("div");
+  shown.className = "picker-chosen form-text";
+  shown.hidden = true;
+  const shownLabel = document.createElement("span");
+  shownLabel.className = "picker-chosen-label";
+  const clear = document.createElement("button");
+  clear.type = "button";
+  clear.className = "btn-close picker-clear";
+  clear.setAttribute("aria-label", picker.dataset.pickerClear || "Clear");
+  shown.append(shownLabel, clear);
+  picker.classList.add("picker-ready");
+  input.dir = "auto";
+  picker.append(list, shown);
+  if (!status) picker.append(live);
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-expanded", "false");
@@ -37,13 +56,19 @@ document.querySelectorAll(".picker[data-picker-source]").forEach((picker) => {
   const chosen = select.selectedOptions[0];
   let chosenLabel = chosen && chosen.value ? chosen.textContent : "";
   if (chosenLabel) input.value = chosenLabel;
-  if (status) status.hidden = true;
 
   let items = [];
   let active = -1;
   let timer = null;
   let controller = null;
+  let answered = null; // the text the list and `exact` answer
+  let exact = null; // the value of the only match the text names exactly
 
+  const showChosen = () => {
+    shownLabel.textContent = chosenLabel;
+    shown.hidden = !chosenLabel;
+  };
+  showChosen();
   const open = () => {
     list.hidden = items.length === 0;
     input.setAttribute("aria-expanded", String(!list.hidden));
@@ -80,11 +105,15 @@ document.querySelectorAll(".picker[data-picker-source]").forEach((picker) => {
     select.value = value;
     chosenLabel = item.label;
     input.value = item.label;
+    live.textContent = "";
+    showChosen();
     close();
     select.dispatchEvent(new Event("change", { bubbles: true }));
   };
-  const render = (data) => {
+  const render = (data, query) => {
     items = data.options || [];
+    answered = query;
+    exact = data.exact == null ? null : String(data.exact);
     list.replaceChildren(
       ...items.map((item, i) => {
         const li = document.createElement("li");
@@ -100,14 +129,18 @@ document.querySelectorAll(".picker[data-picker-source]").forEach((picker) => {
     );
     live.textContent = data.message || "";
     active = -1;
-    open();
+    if (document.activeElement === input) open();
   };
-  const search = async () => {
+  const search = () => {
     const query = input.value.trim();
     if (!query || query === chosenLabel) {
       close();
-      return;
+      live.textContent = "";
+      return Promise.resolve();
     }
+    return ask(query);
+  };
+  const ask = async (query) => {
     if (controller) controller.abort();
     controller = new AbortController();
     const url = new URL(picker.dataset.pickerSource, window.location.href);
@@ -118,7 +151,7 @@ document.querySelectorAll(".picker[data-picker-source]").forEach((picker) => {
         credentials: "same-origin",
         signal: controller.signal,
       });
-      if (response.ok) render(await response.json());
+      if (response.ok) render(await response.json(), query);
     } catch (error) {
       if (error.name !== "AbortError") live.textContent = "";
     }
@@ -128,6 +161,7 @@ document.querySelectorAll(".picker[data-picker-source]").forEach((picker) => {
     if (input.value !== chosenLabel && select.value) {
       select.value = ""; // what is sent is what was chosen, never a stale choice
       chosenLabel = "";
+      showChosen();
     }
     clearTimeout(timer);
     timer = setTimeout(search, 200);
@@ -164,8 +198,35 @@ document.querySelectorAll(".picker[data-picker-source]").forEach((picker) => {
         input.value = "";
         select.value = "";
         chosenLabel = "";
+        showChosen();
       }
     }
   });
-  input.addEventListener("blur", () => setTimeout(close, 150));
+  // leaving the box with the exact name of the only match chooses it
+  const chooseExact = () => {
+    if (select.value || exact === null || answered !== input.value.trim()) return;
+    const index = items.findIndex((item) => String(item.value) === exact);
+    if (index >= 0) choose(index);
+  };
+  input.addEventListener("blur", () => {
+    setTimeout(close, 150);
+    if (select.value || !input.value.trim()) return;
+    if (answered === input.value.trim()) {
+      chooseExact();
+    } else {
+      clearTimeout(timer);
+      search().then(chooseExact);
+    }
+  });
+  clear.addEventListener("click", () => {
+    input.value = "";
+    select.value = "";
+    chosenLabel = "";
+    items = [];
+    answered = null;
+    showChosen();
+    close();
+    input.focus();
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  });
 });

@@ -4,7 +4,7 @@ written under the schema they change."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -98,5 +98,56 @@ def test_funders_keep_their_projects_through_the_funder_revision(empty_database_
             details = conn.execute(sa.text("SELECT details FROM audit_events")).scalar()
         assert (json.loads(details) if isinstance(details, str) else details) == {
             "changed": ["title", "partner_id"]}
+        db.session.remove()
+        db.engine.dispose()
+
+
+
+BEFORE_REFOLD = "c5e8a2d4f1b6"  # the revision before search keys were folded again
+
+
+def test_the_refold_revision_recomputes_every_stored_search_key(empty_database_url):
+    # aljisr.text.search_key changed (format characters, ı ø ł..., O'Connor): keys stored
+    # under the older folding are recomputed, on both engines, past one batch of rows
+    from aljisr.applications.models import CONSENT_VERSION, Application
+    from tests.support import factories
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": empty_database_url})
+    with app.app_context():
+        upgrade(revision=BEFORE_REFOLD)
+        org = factories.organisation(name="Øresund Kollektiv", city="Malmö")
+        site = factories.site(org, name="Dar Ḥamza", name_ar="دار حمزة\u200f", city=None)
+        factories.project(site, title="Kızılay first aid")
+        db.session.add(Application(
+            full_name="Łukasz Đurić", email="lukasz@example.org", open_email="lukasz@example.org",
+            consent_version=CONSENT_VERSION, consent_at=datetime(2026, 11, 1, 9, 0, tzinfo=UTC),
+            languages={}, skills=[], interests=[], link_version=1))
+        db.session.commit()
+        stamp = datetime(2026, 11, 1, 9, 0)
+        rows = [{"name": f"Ayşe Yılmaz {n:04d}", "at": stamp} for n in range(1001)]
+        rows.append({"name": "Siobhán O’Connor", "at": stamp})
+        old = {"organisations": "øresund kollektiv malmo", "sites": "dar hamza دار حمزة\u200f",
+               "projects": "kızılay first aid", "applications": "łukasz đuric lukasz@example.org"}
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO volunteers (full_name, status, skills, interests, search_key, "
+                "created_at, updated_at) VALUES (:name, 'active', '[]', '[]', 'old', :at, :at)"),
+                rows)
+            for table, key in old.items():
+                conn.execute(sa.text(f"UPDATE {table} SET search_key = :key"), {"key": key})
+        db.session.remove()
+
+        upgrade()
+
+        with db.engine.connect() as conn:
+            def keys(table):
+                return sorted(conn.execute(sa.text(f"SELECT search_key FROM {table}")).scalars())
+
+            assert keys("volunteers") == [f"ayse yilmaz {n:04d}" for n in range(1001)] + [
+                "siobhan oconnor"]
+            assert keys("applications") == ["lukasz duric lukasz@example.org"]
+            assert keys("organisations") == ["oresund kollektiv malmo"]
+            assert keys("sites") == ["dar hamza دار حمزة"]
+            assert keys("projects") == ["kizilay first aid"]
         db.session.remove()
         db.engine.dispose()

@@ -8,8 +8,10 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from aljisr.formfields import PICK_LIMIT
+from aljisr.placements.models import Placement
 from aljisr.volunteers.models import VolunteerStatus
 from tests.support import factories
 from tests.support.sql import queries_sent
@@ -103,3 +105,72 @@ def test_the_form_costs_the_same_queries_whatever_the_register_holds(coordinator
         html = client.get(url).get_data(as_text=True)
     assert len(many) == len(few)
     assert "Someone" not in html and "Project 1" not in html
+
+
+def _status(html: str, name: str) -> str:
+    return html.split(f'id="{name}-status"')[1].split(">", 1)[1].split("</div>")[0]
+
+
+def test_the_line_under_the_picker_counts_what_is_listed_the_chosen_one_included(
+        coordinator, crowd, db):
+    # docs/architecture.md §6.19: the chosen one is listed first; when it matches what was
+    # typed it is counted ("ben" and Inès chosen: 3 listed, not "2 matches")
+    client, _ = coordinator
+    ines = factories.volunteer(full_name="Inès Benali")
+    factories.volunteer(full_name="Oliver Bennett")
+    factories.volunteer(full_name="Ahmed Ben Youssef")
+    db.session.commit()
+    form = {"volunteer_q": "ben", "volunteer": str(ines.id), "project": "", "project_q": "",
+            "start_date": "2026-09-10", "end_date": "2026-09-01"}
+    html = client.post("/placements/new", data=form).get_data(as_text=True)
+    assert len(options(html, "volunteer")) == 4  # "— choose —", Inès and the two others
+    assert _status(html, "volunteer") == "3 matches for “ben”."
+    # the only match of the search, chosen: one match, not "Nothing matches"
+    form["volunteer_q"] = "inès"
+    html = client.post("/placements/new", data=form).get_data(as_text=True)
+    assert _status(html, "volunteer") == "1 match for “inès”."
+    # chosen but not among the matches: listed apart, and the line says so
+    form["volunteer_q"] = "ольга"
+    html = client.post("/placements/new", data=form).get_data(as_text=True)
+    assert len(options(html, "volunteer")) == 3
+    assert _status(html, "volunteer") == ("1 match for “ольга”. The one chosen is listed "
+                                          "first.")
+
+
+def test_a_typed_name_naming_exactly_one_record_is_chosen_without_javascript(
+        coordinator, crowd, db):
+    client, _ = coordinator
+    olga, project = crowd["olga"], crowd["project"]
+    response = client.post("/placements/new", data={
+        "volunteer_q": "ольга петренко", "volunteer": "",
+        "project_q": "Peinture à l’école", "project": "",
+        "start_date": "2026-09-01", "end_date": "2026-09-10"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    placement = db.session.scalar(sa.select(Placement).order_by(Placement.id.desc()))
+    assert (placement.volunteer_id, placement.project_id) == (olga.id, project.id)
+
+
+def test_a_typed_name_is_not_chosen_when_it_is_partial_or_names_several(coordinator, crowd,
+                                                                         db):
+    client, _ = coordinator
+    factories.volunteer(full_name="Sam Lee")
+    factories.volunteer(full_name="Sam Lee")
+    db.session.commit()
+    for typed in ("ольга", "Sam Lee"):  # a part of the only match; two of that name
+        response = client.post("/placements/new", data={
+            "volunteer_q": typed, "volunteer": "", "project_q": "", "project": "",
+            "start_date": "2026-09-01", "end_date": "2026-09-10"})
+        assert response.status_code == 422
+        assert "Choose a volunteer." in response.get_data(as_text=True)
+
+
+def test_the_combobox_endpoint_names_the_exact_only_match(coordinator, crowd):
+    client, _ = coordinator
+    olga = crowd["olga"]
+    exact = client.get("/placements/new/volunteers?q=Ольга Петренко").get_json()
+    assert exact["exact"] == olga.id
+    label = exact["options"][0]["label"]  # the chosen label, isolates and all, names it too
+    assert client.get("/placements/new/volunteers", query_string={"q": label}).get_json()[
+        "exact"] == olga.id
+    assert client.get("/placements/new/volunteers?q=ольга").get_json()["exact"] is None
+    assert client.get("/placements/new/volunteers?q=Léa Number").get_json()["exact"] is None
