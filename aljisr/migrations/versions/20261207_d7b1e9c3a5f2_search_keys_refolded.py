@@ -1,7 +1,7 @@
 """every stored search key folded again: format characters, ı ø ł đ æ..., O'Connor
 
 Revision ID: d7b1e9c3a5f2
-Revises: c5e8a2d4f1b6
+Revises: b8d4e2f6a913
 Create Date: 2026-12-07 10:30:00
 
 ``aljisr.text.search_key`` now drops format characters (U+200F, U+2068...), folds the letters
@@ -20,7 +20,7 @@ from aljisr.text import search_key
 
 # revision identifiers, used by Alembic.
 revision = 'd7b1e9c3a5f2'
-down_revision = 'c5e8a2d4f1b6'
+down_revision = 'b8d4e2f6a913'
 branch_labels = None
 depends_on = None
 
