@@ -185,3 +185,33 @@ def test_the_planner_and_a_proposal_share_each_rule():
                                   languages={"fr": 3})
     refusal = solver.window(part, project)
     assert refusal.why.value == rules.DATES and refusal.detail == ("whole_span",)
+
+
+def test_the_nationality_quota_counts_as_the_planner_does(as_role, db):
+    """Only live placements not over by the project's first open day (today for a running
+    project) count, as in :func:`aljisr.planner.queries.season_data`."""
+    from datetime import timedelta
+
+    from aljisr.dates import association_today
+
+    client, _ = as_role("coordinator")
+    today = association_today()
+    project = factories.project(start_date=today - timedelta(days=20),
+                                end_date=today + timedelta(days=20), max_per_nationality=1)
+    factories.placement(factories.volunteer(nationality="ES"), project,
+                        start_date=today - timedelta(days=20), end_date=today - timedelta(days=10),
+                        status=PlacementStatus.COMPLETED)
+    second = factories.volunteer(full_name="Second Spaniard", nationality="ES")
+    db.session.commit()
+    page = client.get(f"/placements/match/project/{project.id}").get_data(as_text=True)
+    assert f'name="volunteer" value="{second.id}"' in page
+    response = client.post("/placements/new", data={
+        "volunteer": second.id, "project": project.id, "start_date": today.isoformat(),
+        "end_date": (today + timedelta(days=20)).isoformat()})
+    assert response.status_code == 302
+    third = factories.volunteer(nationality="ES")
+    db.session.commit()
+    response = client.post("/placements/new", data={
+        "volunteer": third.id, "project": project.id, "start_date": today.isoformat(),
+        "end_date": (today + timedelta(days=20)).isoformat()})
+    assert response.status_code == 422
