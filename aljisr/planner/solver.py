@@ -216,9 +216,10 @@ def window(v: SeasonVolunteer, p: SeasonProject) -> Span | Refusal:
     for start, end in v.busy:
         if start <= last and end >= first:
             return Refusal(p.id, Why.OVERLAP)
-    broken = (rules.languages_broken(p.required_languages, v.languages)
-              or rules.age_broken(p.min_age, v.born, first))
-    if broken is not None:
+    # (the calls are skipped when the project sets no such rule: a season has 100,000 pairs)
+    broken = ((p.required_languages and rules.languages_broken(p.required_languages, v.languages))
+              or (p.min_age is not None and rules.age_broken(p.min_age, v.born, first)))
+    if broken:
         return Refusal(p.id, Why(broken.rule), broken.detail)
     return (first, last)
 
