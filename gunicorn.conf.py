@@ -15,7 +15,9 @@ import sys
 #: about 5 MB of every worker's memory that no page reads (bench/README.md, "Lean workers";
 #: docs/architecture.md §6.20). ``-OO`` also drops ``assert`` statements, which the app uses
 #: only to narrow types. ``ALJISR_KEEP_DOCSTRINGS=1`` keeps them (to debug with ``help()``).
-if (sys.flags.optimize < 2 and "gunicorn" in os.path.basename(sys.argv[0] if sys.argv else "")
+#: Only the ``gunicorn`` command itself: not ``python -m gunicorn``, nor a script that reads
+#: this file (``runpy`` names the file being run ``sys.argv[0]``).
+if (sys.flags.optimize < 2 and sys.argv and os.path.basename(sys.argv[0]) == "gunicorn"
         and not os.environ.get("ALJISR_KEEP_DOCSTRINGS")):
     os.execv(sys.executable, [sys.executable, "-OO", *sys.argv])  # noqa: S606
 

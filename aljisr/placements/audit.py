@@ -35,6 +35,7 @@ WORDING = AuditWording(
         "placement.withdraw": _l("Withdrawn"),
         "placement.change_dates": _l("Dates changed"),
         "placement.override_overlap": _l("Overlap allowed"),
+        "placement.override_rules": _l("Project's rules overridden"),
     },
     records=(
         RecordWording(
@@ -50,6 +51,7 @@ WORDING = AuditWording(
     key_labels={
         "placement_id": _l("Placement"),
         "overlapping_placement_ids": _l("Overlaps with"),
+        "rules": _l("Rules"),
     },
     id_keys={"placement_id": "placements", "overlapping_placement_ids": "placements"},
     change_pairs={"placement.complete": frozenset({"start_date", "end_date"})},

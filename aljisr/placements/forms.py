@@ -61,11 +61,12 @@ class PlacementForm(_DatesMixin, AppForm):
     )
     role = StringField(_l("Role"), validators=[Optional(), Length(max=200)])
     override_reason = TextAreaField(
-        _l("Reason to allow an overlap"),
+        _l("Reason to override"),
         validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
         description=_l(
-            "Only if the volunteer already has a placement on some of these days and should "
-            "still be placed. Recorded in the audit log."
+            "Only if the volunteer already has a placement on some of these days, or breaks "
+            "one of the project's rules (minimum stay, languages, minimum age, most of one "
+            "nationality), and should still be placed. Recorded in the audit log."
         ),
         render_kw={"rows": 2},
     )
@@ -101,9 +102,10 @@ class DatesForm(_DatesMixin, AppForm):
         render_kw={"rows": 2},
     )
     override_reason = TextAreaField(
-        _l("Reason to allow an overlap"),
+        _l("Reason to override"),
         validators=[Optional(), Length(max=REASON_MAX_LENGTH)],
-        description=_l("Only if the volunteer has another placement on some of these days."),
+        description=_l("Only if the volunteer has another placement on some of these days, "
+                       "or the new dates break the project's minimum stay or minimum age."),
         render_kw={"rows": 2},
     )
     submit = SubmitField(_l("Save dates"))

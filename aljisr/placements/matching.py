@@ -21,6 +21,12 @@ count only the days on which the candidate is free *and* the project has a place
 suggested dates are the longest such run, so a proposal made from the suggestion passes the
 capacity rule.
 
+A pair that scores but breaks one of the project's rules (minimum stay, languages, minimum
+age, most of one nationality: :mod:`aljisr.placements.rules`, docs/architecture.md §6.24) on
+the suggested dates is excluded too by :func:`with_rules` (:attr:`Exclusion.PROJECT_RULE`), so
+that no Propose button offers what a proposal would refuse; :func:`score` itself only
+explains the points.
+
 The numbers are computed eagerly; the translated reason sentences only when read
 (:attr:`Match.reasons`, :attr:`Match.excluded_reason`), so ranking 10,000 volunteers costs no
 translation work for the rows never shown.
@@ -34,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from aljisr.i18n import _, _l, ngettext
+from aljisr.placements import rules
 from aljisr.volunteers.models import USABLE_LEVEL, LanguageLevel
 
 #: The most points each component gives (they add up to 100).
@@ -83,6 +90,9 @@ class CandidateProfile:
     interests: frozenset[str] = frozenset()
     archived: bool = False
     busy: tuple[Busy, ...] = ()
+    #: Date of birth and nationality, for the project's rules (:func:`with_rules`).
+    born: date | None = None
+    nationality: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +110,12 @@ class ProjectNeeds:
     required_languages: frozenset[str] = frozenset()
     #: Runs of days (inclusive) on which the project has no free place (see :func:`full_ranges`).
     full: tuple[tuple[date, date], ...] = ()
+    #: The project's rules (None: not set) and, for the quota of one nationality, how many
+    #: live placements of each nationality it counts (:func:`with_rules`).
+    min_age: int | None = None
+    min_stay: int | None = None
+    max_per_nationality: int | None = None
+    nationalities: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def days(self) -> int:
@@ -114,6 +130,7 @@ class Exclusion(enum.StrEnum):
     ON_PROJECT = "on_project"
     ALREADY_PLACED = "already_placed"
     PROJECT_FULL = "project_full"
+    PROJECT_RULE = "project_rule"
 
     @property
     def title(self) -> str:
@@ -126,6 +143,7 @@ EXCLUSION_TITLES = {
     Exclusion.ON_PROJECT: _l("Already placed on this project"),
     Exclusion.ALREADY_PLACED: _l("Already placed on those dates"),
     Exclusion.PROJECT_FULL: _l("Project full when available"),
+    Exclusion.PROJECT_RULE: _l("Breaks a rule of the project"),
 }
 
 
@@ -182,6 +200,8 @@ class Match:
     missing_languages: frozenset[str] = frozenset()
     interested: bool = False
     blocking: tuple[Busy, ...] = ()
+    #: The project's rules the suggested placement breaks (:attr:`Exclusion.PROJECT_RULE`).
+    broken: tuple[rules.Broken, ...] = ()
 
     @property
     def excluded(self) -> bool:
@@ -211,6 +231,8 @@ class Match:
             )
         if self.exclusion is Exclusion.PROJECT_FULL:
             return _("The project is full on every day this volunteer is available and free")
+        if self.exclusion is Exclusion.PROJECT_RULE:
+            return _("; ").join(rules.message(b, c.name) for b in self.broken)
         if self.exclusion is Exclusion.ON_PROJECT:
             first = self.blocking[0]
             return _(
@@ -448,6 +470,34 @@ def score(candidate: CandidateProfile, project: ProjectNeeds) -> Match:
     )
 
 
+def with_rules(match: Match) -> Match:
+    """``match`` as it stands against the project's rules (:mod:`aljisr.placements.rules`) on
+    its suggested dates: unchanged when it is excluded already or breaks none, else excluded
+    as :attr:`Exclusion.PROJECT_RULE` (score 0) with the rules broken in ``broken``.
+
+    The same checks as a proposal's (:func:`aljisr.placements.services.propose_placement`):
+    minimum stay (none set: any length), languages at B1 or better, minimum age on the first
+    day, most of one nationality (``project.nationalities``). Pure.
+    """
+    if match.exclusion is not None or match.suggested_start is None:
+        return match
+    c, p = match.candidate, match.project
+    start, end = match.suggested_start, match.suggested_end
+    assert end is not None
+    found = (
+        rules.stay_broken(p.min_stay, start, end, p.start_date, p.end_date, whole_span=False),
+        rules.languages_broken(p.required_languages,
+                               {code: level.rank for code, level in c.languages.items()}),
+        rules.age_broken(p.min_age, c.born, start),
+        rules.nationality_broken(p.max_per_nationality, c.nationality,
+                                 p.nationalities.get(c.nationality or "", 0)),
+    )
+    broken = tuple(b for b in found if b is not None)
+    if not broken:
+        return match
+    return Match(c, p, 0, Exclusion.PROJECT_RULE, blocking=match.blocking, broken=broken)
+
+
 def rank(matches: Iterable[Match], *, by: str = "candidate") -> tuple[list[Match], list[Match]]:
     """Split ``matches`` into (ranked, excluded): ranked by score, best first, then by the
     candidate's name (``by="candidate"``) or the project's title (``by="project"``); excluded
@@ -482,4 +532,5 @@ __all__ = [
     "normalise_skills",
     "rank",
     "score",
+    "with_rules",
 ]

@@ -10,7 +10,7 @@ available only at other times) and names the few a page shows.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -34,6 +34,7 @@ from aljisr.placements.matching import (
     normalise_skills,
     rank,
     score,
+    with_rules,
 )
 from aljisr.placements.models import (
     LIVE_STATUSES,
@@ -307,16 +308,17 @@ def project_occupancy(project_id: int) -> Peak:
 # --------------------------------------------------------------------------------------------
 
 
-def _live_ranges(project_ids: Any) -> dict[int, list[tuple[date, date]]]:
-    """Live placements' (start, end) per project, for ``project_ids`` (a list or a subquery)."""
-    pt = Placement.__table__
-    ranges: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for pid, start, end in db.session.execute(
-        sa.select(pt.c.project_id, pt.c.start_date, pt.c.end_date).where(
-            pt.c.project_id.in_(project_ids), Placement.status.in_(LIVE_STATUSES)
-        )
+def _live_ranges(project_ids: Any) -> dict[int, list[tuple[date, date, str | None]]]:
+    """Live placements' (start, end, volunteer's nationality) per project, for
+    ``project_ids`` (a list or a subquery)."""
+    pt, vt = Placement.__table__, Volunteer.__table__
+    ranges: dict[int, list[tuple[date, date, str | None]]] = defaultdict(list)
+    for pid, start, end, nationality in db.session.execute(
+        sa.select(pt.c.project_id, pt.c.start_date, pt.c.end_date, vt.c.nationality)
+        .join(vt, vt.c.id == pt.c.volunteer_id)
+        .where(pt.c.project_id.in_(project_ids), Placement.status.in_(LIVE_STATUSES))
     ):
-        ranges[pid].append((start, end))
+        ranges[pid].append((start, end, nationality))
     return ranges
 
 
@@ -349,21 +351,29 @@ def _first_open_day(start: date, end: date, today: date | None) -> date:
 
 
 def project_needs(project: Project, today: date | None = None,
-                  ranges: list[tuple[date, date]] | None = None) -> ProjectNeeds:
+                  ranges: list[tuple[date, date, str | None]] | None = None) -> ProjectNeeds:
     """The matching view of a project, with the days it is full (one query, none when its
-    live placements' ``ranges`` are given). With ``today``, a running project is offered from
-    today (see :func:`_first_open_day`)."""
+    live placements' ``ranges`` (first day, last day, nationality) are given). With ``today``,
+    a running project is offered from today (see :func:`_first_open_day`)."""
     if ranges is None:
         ranges = _live_ranges([project.id]).get(project.id, [])
+    first = _first_open_day(project.start_date, project.end_date, today)
+    # the quota of one nationality counts the live placements not over by the first open day,
+    # as the planner does (docs/architecture.md §6.24)
+    nationalities = Counter(n for _, end, n in ranges if n and end >= first)
     return ProjectNeeds(
         project_id=project.id,
         title=project.title,
-        start_date=_first_open_day(project.start_date, project.end_date, today),
+        start_date=first,
         end_date=project.end_date,
         theme=project.theme.value,
         required_skills=normalise_skills(project.required_skills),
         required_languages=frozenset(project.required_languages or ()),
-        full=full_ranges(ranges, project.capacity),
+        full=full_ranges([(start, end) for start, end, _ in ranges], project.capacity),
+        min_age=project.min_age,
+        min_stay=project.min_stay_days,
+        max_per_nationality=project.max_per_nationality,
+        nationalities=nationalities,
     )
 
 
@@ -450,6 +460,8 @@ def candidates_for_project(project: Project, needs: ProjectNeeds | None = None
             # here each distinct list is decoded once (skills_of, interests_of)
             sa.cast(t.c.skills, sa.Text),
             sa.cast(t.c.interests, sa.Text),
+            sa.type_coerce(t.c.date_of_birth, sa.String),
+            t.c.nationality,
         ).where(eligible)
     ).all()
     # the next two queries look the candidates up by id (an index), unless they are so many
@@ -521,8 +533,10 @@ def candidates_for_project(project: Project, needs: ProjectNeeds | None = None
             languages=languages.get(vid, no_languages),
             interests=interests_of(interests),
             busy=tuple(busy[vid]) if vid in busy else no_busy,
+            born=_as_date(raw_born),
+            nationality=nationality,
         )
-        for vid, name, raw_from, raw_to, skills, interests in rows
+        for vid, name, raw_from, raw_to, skills, interests, raw_born, nationality in rows
     ]
 
 
@@ -608,12 +622,14 @@ def match_project(project: Project, today: date | None = None, *, shown: int = 5
     ranges = _live_ranges([project.id]).get(project.id, [])
     needs = project_needs(project, today, ranges)
     candidates = candidates_for_project(project, needs)
-    ranked, scored_out = rank((score(c, needs) for c in candidates), by="candidate")
+    ranked, scored_out = rank((with_rules(score(c, needs)) for c in candidates),
+                              by="candidate")
     counts, excluded = excluded_outside_scoring(needs, shown, candidates)
     for match in scored_out:
         counts[match.exclusion] = counts.get(match.exclusion, 0) + 1  # type: ignore[index]
     excluded = (excluded + scored_out)[:shown]
-    return MatchPage(ranked, excluded, counts, Peak(*busiest_day(ranges)))
+    return MatchPage(ranked, excluded, counts,
+                     Peak(*busiest_day((start, end) for start, end, _ in ranges)))
 
 
 def candidate_profile(volunteer: Volunteer) -> CandidateProfile:
@@ -637,17 +653,31 @@ def candidate_profile(volunteer: Volunteer) -> CandidateProfile:
         interests=frozenset(volunteer.interests or ()),
         archived=_is_archived(volunteer.status.value, volunteer.archived_at),
         busy=busy,
+        born=volunteer.date_of_birth,
+        nationality=volunteer.nationality,
     )
 
 
-def projects_to_match(today: date) -> list[ProjectNeeds]:
+def projects_to_match(today: date, nationality: str | None = None) -> list[ProjectNeeds]:
     """Projects a volunteer may still be proposed for: draft, open or in progress, not
-    archived, not over; with the days each is full (two queries of plain columns)."""
-    t = Project.__table__
+    archived, not over; with the days each is full and their rules, and for ``nationality``
+    how many live placements of it each counts against its quota (two queries of plain
+    columns)."""
+    t, pt, vt = Project.__table__, Placement.__table__, Volunteer.__table__
     matchable = sa.and_(
         t.c.archived_at.is_(None),
         sa.type_coerce(t.c.status, sa.String).in_([s.value for s in MATCHABLE_PROJECT_STATUSES]),
         t.c.end_date >= today,
+    )
+    # the quota counts the live placements not over by the first open day (§6.24)
+    first_open = sa.case((t.c.start_date < today, sa.literal(today, sa.Date)),
+                         else_=t.c.start_date)
+    same_nationality = (
+        sa.select(sa.func.count()).select_from(pt).join(vt, vt.c.id == pt.c.volunteer_id)
+        .where(pt.c.project_id == t.c.id, Placement.status.in_(LIVE_STATUSES),
+               pt.c.end_date >= first_open, vt.c.nationality == nationality)
+        .correlate(t).scalar_subquery()
+        if nationality else sa.literal(0)
     )
     rows = db.session.execute(
         sa.select(
@@ -659,6 +689,10 @@ def projects_to_match(today: date) -> list[ProjectNeeds]:
             t.c.required_skills,
             t.c.required_languages,
             t.c.capacity,
+            t.c.min_age,
+            t.c.min_stay_days,
+            t.c.max_per_nationality,
+            same_nationality,
         ).where(matchable)
     ).all()
     full = _full_days(sa.select(t.c.id).where(matchable))
@@ -672,15 +706,22 @@ def projects_to_match(today: date) -> list[ProjectNeeds]:
             required_skills=normalise_skills(skills),
             required_languages=frozenset(langs or ()),
             full=full.get(pid, ()),
+            min_age=min_age,
+            min_stay=min_stay,
+            max_per_nationality=quota,
+            nationalities={nationality: same} if nationality and same else {},
         )
-        for pid, title, start, end, theme, skills, langs, capacity in rows
+        for (pid, title, start, end, theme, skills, langs, capacity, min_age, min_stay, quota,
+             same) in rows
     ]
 
 
 def match_volunteer(volunteer: Volunteer, today: date) -> tuple[list[Match], list[Match]]:
-    """(ranked, excluded) projects for ``volunteer``."""
+    """(ranked, excluded) projects for ``volunteer``; a project whose rules the volunteer
+    breaks is excluded (:func:`matching.with_rules`)."""
     profile = candidate_profile(volunteer)
-    return rank((score(profile, p) for p in projects_to_match(today)), by="project")
+    return rank((with_rules(score(profile, p))
+                 for p in projects_to_match(today, volunteer.nationality)), by="project")
 
 
 # --- capacity, overlap and ongoing placements (also read by the services' checks) -----------
@@ -775,6 +816,18 @@ def overlapping_placements(
     if exclude_placement_id is not None:
         query = query.where(Placement.id != exclude_placement_id)
     return list(db.session.execute(query).all())
+
+
+def nationality_on_project(project_id: int, nationality: str, since: date) -> int:
+    """How many live placements of volunteers of ``nationality`` on the project end on or
+    after ``since`` (its first open day): the count the quota of one nationality is checked
+    against, as the season planner counts it (docs/architecture.md §6.24)."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Placement)
+        .join(Volunteer, Volunteer.id == Placement.volunteer_id)
+        .where(Placement.project_id == project_id, Placement.status.in_(LIVE_STATUSES),
+               Placement.end_date >= since, Volunteer.nationality == nationality)
+    ) or 0
 
 
 def placement_on_project(volunteer_id: int, project_id: int, start: date, end: date) -> Any:

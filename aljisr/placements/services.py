@@ -27,6 +27,7 @@ from aljisr.errors import Conflict, DomainError, NotAllowed
 from aljisr.extensions import db
 from aljisr.i18n import _, format_date
 from aljisr.notifications import services as notifications
+from aljisr.placements import rules
 from aljisr.placements.models import (
     LIVE_STATUSES,
     TRANSITIONS,
@@ -35,6 +36,7 @@ from aljisr.placements.models import (
     ProjectBooking,
 )
 from aljisr.placements.queries import (
+    nationality_on_project,
     overlapping_placements,
     peak_occupancy,
     placement_on_project,
@@ -220,6 +222,61 @@ def _check_not_on_project(volunteer: Volunteer, project_id: int, start: date, en
         )
 
 
+def first_open_day(project: Project, today: date) -> date:
+    """The first day a new placement on ``project`` can take: today for a project already
+    running, else its first day (as the planner and matching offer it)."""
+    return today if project.start_date < today <= project.end_date else project.start_date
+
+
+def _check_rules(
+    volunteer: Volunteer,
+    project: Project,
+    start: date,
+    end: date,
+    override_reason: str | None,
+    *,
+    dates_only: bool = False,
+) -> list[rules.Broken]:
+    """The project's rules (docs/architecture.md §6.24, :mod:`aljisr.placements.rules`) for
+    ``volunteer`` on ``project`` from ``start`` to ``end``: minimum stay, languages, minimum
+    age on the first day, most of one nationality (``dates_only``: the two that depend on the
+    dates). Return the broken ones an override lets through; raise without override.
+
+    A project without a minimum stay sets no length here (only the planner places for the
+    whole span, see §6.24); the gender margin is the planner's alone.
+    """
+    levels = {code: level.rank for code, level in volunteer.language_levels().items()}
+    found = [
+        rules.stay_broken(project.min_stay_days, start, end, project.start_date,
+                          project.end_date, whole_span=False),
+        None if dates_only else rules.languages_broken(project.required_languages or (),
+                                                       levels),
+        rules.age_broken(project.min_age, volunteer.date_of_birth, start),
+    ]
+    if (not dates_only and project.max_per_nationality is not None
+            and volunteer.nationality):
+        since = first_open_day(project, association_today())
+        found.append(rules.nationality_broken(
+            project.max_per_nationality, volunteer.nationality,
+            nationality_on_project(project.id, volunteer.nationality, since)))
+    broken = [b for b in found if b is not None]
+    if broken and not override_reason:
+        first = broken[0]
+        raise Conflict(
+            _("%(rule)s. Choose another volunteer, project or dates, or give a reason to "
+              "override.", rule=rules.message(first, volunteer.full_name)),
+            field=first.field,
+        )
+    return broken
+
+
+def _record_rules_override(actor: Any, placement: Placement, broken: list[rules.Broken],
+                           reason: str | None) -> None:
+    if broken:
+        audit.record(actor, "placement.override_rules", placement, reason=reason,
+                     details={"rules": [b.rule for b in broken]})
+
+
 def _clean_reason(reason: str | None) -> str | None:
     reason = (reason or "").strip()
     return reason or None
@@ -264,14 +321,17 @@ def propose_placement(
     Locks the volunteer and then the project row (see the module docstring), so the overlap and
     capacity checks hold against concurrent proposals.
 
-    :param override_reason: lets an overlap with the volunteer's other live placements through;
-        recorded as ``placement.override_overlap``.
+    :param override_reason: lets an overlap with the volunteer's other live placements through,
+        recorded as ``placement.override_overlap``, and a broken rule of the project (minimum
+        stay, languages, minimum age, most of one nationality: §6.24), recorded as
+        ``placement.override_rules`` with the rules' codes.
     :raises DomainError: ``field`` "volunteer" (archived), "project" (archived or cancelled),
         "start_date"/"end_date" (missing, reversed, outside the project's dates).
     :raises Conflict: ``field="volunteer"`` when the volunteer already has an ongoing placement
         on the project, or a completed one sharing a day (whatever the override);
         ``field="start_date"`` on an overlap without override, or when the project would exceed
-        its capacity on some day of the range.
+        its capacity on some day of the range; without override, a broken rule of the project
+        beside its field (:data:`aljisr.placements.rules.FIELDS`).
     """
     override_reason = _clean_reason(override_reason)
     locked_volunteer = _lock_volunteer(volunteer.id)
@@ -291,6 +351,7 @@ def propose_placement(
     _check_dates(locked, start, end)
     assert start is not None and end is not None
     _check_not_on_project(volunteer, locked.id, start, end)
+    broken = _check_rules(volunteer, project, start, end, override_reason)
     clashes = _check_overlap(volunteer, start, end, override_reason)
     _check_capacity(locked, start, end)
 
@@ -327,6 +388,7 @@ def propose_placement(
             reason=override_reason,
             details={"overlapping_placement_ids": [c.id for c in clashes]},
         )
+    _record_rules_override(actor, placement, broken, override_reason)
     notifications.placement_changed(placement, "placement.proposed")
     return placement
 
@@ -341,7 +403,8 @@ def change_dates(
     override_reason: str | None = None,
 ) -> Placement:
     """Move a proposed, confirmed or active placement to ``start``..``end`` (inclusive), with
-    the same checks as :func:`propose_placement` (the placement itself excluded), and audit it as
+    the same checks as :func:`propose_placement` (the placement itself excluded; of the
+    project's rules, the minimum stay and age, which depend on the dates), and audit it as
     ``placement.change_dates`` with the old and new dates.
 
     :raises NotAllowed: ``field="start_date"`` when the placement is completed, cancelled or
@@ -363,6 +426,8 @@ def change_dates(
     if (start, end) == (placement.start_date, placement.end_date):
         return placement
     _check_hours_inside(placement, start, end)
+    broken = _check_rules(placement.volunteer, placement.project, start, end, override_reason,
+                          dates_only=True)
     clashes = _check_overlap(
         placement.volunteer, start, end, override_reason, exclude_placement_id=placement.id
     )
@@ -391,6 +456,7 @@ def change_dates(
             reason=override_reason,
             details={"overlapping_placement_ids": [c.id for c in clashes]},
         )
+    _record_rules_override(actor, placement, broken, override_reason)
     notifications.placement_changed(
         placement, "placement.dates_changed",
         old=(date.fromisoformat(old["start_date"]), date.fromisoformat(old["end_date"])),

@@ -312,7 +312,9 @@ def why_text(why: str, detail: Any = ()) -> str:
     detail = list(detail or ())
     days = int(detail[0]) if why == "short_stay" and detail else None
     texts = {
-        "dates": _("Not available for the project's dates"),
+        "dates": _("Available for only part of the project, which has no minimum stay: it "
+                   "needs its volunteers for its whole span") if detail == ["whole_span"] else
+        _("Not available for the project's dates"),
         "short_stay": ngettext("Available for fewer days than the project's minimum stay "
                                "(%(num)d day)",
                                "Available for fewer days than the project's minimum stay "

@@ -44,9 +44,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-#: A language counts from this rank of :class:`~aljisr.volunteers.models.LanguageLevel`
-#: (B1, the CEFR "independent user"); kept as a number so this module imports no model.
-USABLE_RANK = 2
+from aljisr.placements import rules
+from aljisr.placements.rules import USABLE_RANK, age_on
+
 FEMALE, MALE = "female", "male"
 _DAY = timedelta(days=1)
 
@@ -204,34 +204,23 @@ class Plan:
 # --------------------------------------------------------------------------------------------
 
 
-def age_on(born: date, day: date) -> int:
-    """Whole years from ``born`` to ``day``."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def window(v: SeasonVolunteer, p: SeasonProject) -> Span | Refusal:
     """The span ``v`` would have on ``p``, or why they cannot go (the rules of ``v`` and ``p``
     alone: dates, minimum stay, overlap with live placements, languages, minimum age)."""
     first = max(v.available_from or p.start, p.start)
     last = min(v.available_to or p.end, p.end)
-    if p.min_stay is None:
-        if first != p.start or last != p.end:
-            return Refusal(p.id, Why.DATES)
-    elif first > last:
-        return Refusal(p.id, Why.DATES)
-    elif (last - first).days + 1 < p.min_stay:
-        return Refusal(p.id, Why.SHORT_STAY, (str(p.min_stay),))
+    # the project's rules are those of every placement (docs/architecture.md §6.24)
+    broken = rules.stay_broken(p.min_stay, first, last, p.start, p.end)
+    if broken is not None:
+        return Refusal(p.id, Why(broken.rule), broken.detail)
     for start, end in v.busy:
         if start <= last and end >= first:
             return Refusal(p.id, Why.OVERLAP)
-    missing = sorted(c for c in p.required_languages if v.languages.get(c, -1) < USABLE_RANK)
-    if missing:
-        return Refusal(p.id, Why.LANGUAGE, tuple(missing))
-    if p.min_age is not None:
-        if v.born is None:
-            return Refusal(p.id, Why.AGE_UNKNOWN, (str(p.min_age),))
-        if age_on(v.born, first) < p.min_age:
-            return Refusal(p.id, Why.AGE, (str(p.min_age),))
+    # (the calls are skipped when the project sets no such rule: a season has 100,000 pairs)
+    broken = ((p.required_languages and rules.languages_broken(p.required_languages, v.languages))
+              or (p.min_age is not None and rules.age_broken(p.min_age, v.born, first)))
+    if broken:
+        return Refusal(p.id, Why(broken.rule), broken.detail)
     return (first, last)
 
 
@@ -397,7 +386,7 @@ def violations(season: Season, placed: Mapping[Pair, Span]) -> list[str]:
             counts = Counter(b.nationality for b in p.live if b.nationality)
             planned = Counter(vols[v].nationality for v in members if vols[v].nationality)
             for nat, n in planned.items():
-                if n + counts[nat] > max(p.max_per_nationality, counts[nat]):
+                if rules.over_nationality_quota(p.max_per_nationality, counts[nat], n):
                     problems.append(f"project {pid}: too many of nationality {nat}")
         bounds = _gender_bounds(p)
         if bounds is not None:
@@ -472,7 +461,7 @@ class _Board:
         if p.max_per_nationality is not None:
             before = self.of_nationality[pid]
             for nat, n in Counter(m.nationality for m in members if m.nationality).items():
-                if before[nat] + n > max(p.max_per_nationality, before[nat]):
+                if rules.over_nationality_quota(p.max_per_nationality, before[nat], n):
                     return Why.NATIONALITY_QUOTA
         bounds = self.bounds[pid]
         if bounds is not None:
@@ -671,7 +660,7 @@ def solve(
                 if vols[q[0]].nationality:
                     of[vols[q[0]].nationality].append(q)  # type: ignore[index]
             for nat, qs in of.items():
-                room = max(0, p.max_per_nationality - live[nat])
+                room = rules.nationality_room(p.max_per_nationality, live[nat])
                 if len(qs) > room:
                     model.add(LinearExpr.sum([x[q] for q in qs]) <= room)
                     rows.append(([x[q].index for q in qs], [1.0] * len(qs), -math.inf, room))
@@ -997,6 +986,7 @@ def _explain(season: Season, placed: Mapping[Pair, Span], spans: Mapping[Pair, S
 
 
 __all__ = [
+    "USABLE_RANK",
     "Booked",
     "Outcome",
     "Plan",

@@ -49,6 +49,9 @@ def apply_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
             Project.end_date.desc()).first()
         other.status = ProjectStatus.OPEN
         other.start_date, other.end_date = first.start_date, first.end_date + timedelta(days=30)
+        # the applicant speaks Arabic: a project's rules hold when an application is accepted
+        # too (docs/architecture.md §6.24), so the first project asks for what she speaks
+        first.required_languages, first.min_age = ["ar"], None
         db.session.commit()
         ids = {"first": first.id, "first_site": first.site_id, "other": other.id}
         db.session.remove()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from aljisr.dates import association_today
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import ProjectStatus, Theme
-from aljisr.volunteers.models import VolunteerStatus
+from aljisr.volunteers.models import LanguageLevel, VolunteerStatus
 from tests.support import factories
 from tests.support.sql import queries_sent
 
@@ -78,21 +78,24 @@ class TestForProject:
         page = text(response)
         candidates = page.split('id="candidates"')[1].split("</table>")[0]
         excluded = page.split('id="excluded"')[1].split("</table>")[0]
-        # best first, then the weak one; the three others excluded
-        assert candidates.index("Yasmine Haddad") < candidates.index("Ольга Петренко")
+        # the best one ranked; the weak one (French at A2 only) breaks the project's rule of
+        # languages (docs/architecture.md §6.24) and is excluded with the three others
+        assert "Yasmine Haddad" in candidates and "Ольга Петренко" not in candidates
         assert "Archie Ved" not in candidates and "Busy Bee" not in candidates
         assert ">100<" in candidates
         assert "Available 30 of the project&#39;s 30 days" in candidates
         assert "Interested in this theme" in candidates
-        assert "Languages at B1 or better: 0 of 1" in candidates  # A2 does not count
+        assert "Ольга Петренко does not speak French at B1 or better" in excluded
         assert "Archived" in excluded
         assert "Available only from Nov 1, 2026 to Dec 31, 2026" in excluded
         assert "Already placed on those dates" in excluded and "Jardin" in excluded
 
     def test_propose_button_posts_the_suggested_dates(self, coordinator, school, people, db):
         client, user = coordinator
-        page = text(client.get(f"/placements/match/project/{school.id}"))
         weak = people["weak"]
+        weak.languages[0].level = LanguageLevel.B1  # the project requires French at B1
+        db.session.commit()
+        page = text(client.get(f"/placements/match/project/{school.id}"))
         # the weak candidate is free from 16 September: the form carries those dates
         form_html = page.split(f'name="volunteer" value="{weak.id}"')[1].split("</form>")[0]
         assert 'value="2026-09-16"' in form_html and 'value="2026-09-30"' in form_html
@@ -265,7 +268,7 @@ def test_volunteers_left_to_sql_get_what_scoring_everyone_gives(app, db, school,
     :func:`matching.score` gives each volunteer, including one placed on the project although
     available only at other times (placed on it: said before availability)."""
     from aljisr.placements import queries
-    from aljisr.placements.matching import Exclusion, rank, score
+    from aljisr.placements.matching import Exclusion, rank, score, with_rules
     from aljisr.volunteers.models import Volunteer
 
     placed = factories.volunteer(full_name="Zed Placed", available_from=d(11, 1),
@@ -279,7 +282,7 @@ def test_volunteers_left_to_sql_get_what_scoring_everyone_gives(app, db, school,
     found = queries.match_project(school, shown=4)
     needs = queries.project_needs(school)
     everyone = [queries.candidate_profile(v) for v in db.session.scalars(sa.select(Volunteer))]
-    ranked, excluded = rank((score(c, needs) for c in everyone), by="candidate")
+    ranked, excluded = rank((with_rules(score(c, needs)) for c in everyone), by="candidate")
     assert [(m.candidate.volunteer_id, m.score, m.suggested_start) for m in found.ranked] == [
         (m.candidate.volunteer_id, m.score, m.suggested_start) for m in ranked]
     counts: dict = {}
@@ -295,10 +298,13 @@ def test_volunteers_left_to_sql_get_what_scoring_everyone_gives(app, db, school,
     assert found.excluded[1].excluded_reason.startswith("Available only from")
 
 
-def test_each_row_shows_its_points_and_a_labelled_propose_form(as_role, school, people):
+def test_each_row_shows_its_points_and_a_labelled_propose_form(as_role, db, school, people):
     """The rows' cells are written in Python (``placements/views.py``: ``match_score``,
     ``match_reasons``, ``propose_form``): full points green, partial amber, none plain; each
     date box has its label; the form is escaped and carries the page's CSRF token."""
+    # French at B1, so that the project's language rule lets her be scored (§6.24)
+    people["weak"].languages[0].level = LanguageLevel.B1
+    db.session.commit()
     client, _ = as_role("coordinator")
     html = text(client.get(f"/placements/match/project/{school.id}"))
     best = html.split(f'name="volunteer" value="{people["best"].id}"')[0].rsplit("<tr>", 1)[1]

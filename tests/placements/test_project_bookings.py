@@ -134,5 +134,6 @@ def test_full_days_read_from_the_summary_are_the_sweeps_runs(db):
     full = queries._full_days(ids)
     assert any(full.values())
     for project in projects:
-        assert full.get(project.id, ()) == full_ranges(live.get(project.id, []),
-                                                       project.capacity)
+        assert full.get(project.id, ()) == full_ranges(
+            [(start, end) for start, end, _nationality in live.get(project.id, [])],
+            project.capacity)

@@ -68,7 +68,9 @@ def test_a_run_plans_and_places_nobody(as_role, db, season):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Garden camp" in page and "Arabic library" in page
     assert "Zed Monolingual" in page
-    assert "Not available for the project&#39;s dates" in page or \
+    # Zed is available for part of a project without a minimum stay: the planner says the
+    # project needs its volunteers for its whole span (docs/architecture.md §6.24)
+    assert "needs its volunteers for its whole span" in page or \
         "Does not speak Arabic" in page
     event = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "planner.run")).one()
@@ -414,6 +416,9 @@ def test_the_summary_speaks_in_singular_and_plural(as_role, db, season):
     ("short_stay", ["7"], "minimum stay (7 days)"),
     ("age", ["18"], "Younger than the minimum age (18)"),
     ("age", [], "Younger than the project's minimum age"),
+    ("dates", [], "Not available for the project's dates"),
+    # no minimum stay: the project needs its volunteers for its whole span (§6.24)
+    ("dates", ["whole_span"], "needs its volunteers for its whole span"),
 ])
 def test_why_texts(app, why, detail, text):
     from aljisr.planner.services import why_text
