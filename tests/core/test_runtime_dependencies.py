@@ -110,7 +110,7 @@ def test_every_library_imported_at_run_time_is_a_production_dependency():
         distributions = {canonicalize_name(d) for d in providers.get(module, [])}
         assert distributions, f"{module} ({where}) is not installed at all"
         if not distributions & closure:
-            missing[module] = f"{sorted(distributions)} not in setup.cfg's install_requires/production"
+            missing[module] = f"{sorted(distributions)} not asked for by setup.cfg"
         elif not distributions & lock:
             missing[module] = f"{sorted(distributions)} not in requirements/production.txt"
     assert not missing, f"imported at run time but not installed in production: {missing}"
