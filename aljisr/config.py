@@ -28,6 +28,20 @@ class Defaults:
     #: Flask-Limiter storage; ``memory://`` per process, ``redis://host:6379`` when scaled out.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    #: When the storage (Redis) does not answer, Flask-Limiter logs a warning ("Rate limit
+    #: storage unreachable - falling back to in-memory storage") and counts in each worker's
+    #: memory, with the same limits, until the storage answers again (it asks again after 1,
+    #: 2, 4 … 32 s): pages are served, never a 500. ``/healthz`` says ``"rate_limits":
+    #: "unavailable"`` meanwhile (README, "Production").
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Any other error of the storage (one that fails between the check and the count) is
+    #: logged and the request served.
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: Passed to the storage's client (``redis.Redis``; the in-memory storage ignores them): a
+    #: Redis that does not answer costs a request at most 2 s to connect and 2 s to read,
+    #: rather than the operating system's minutes.
+    RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {"socket_connect_timeout": 2,
+                                                 "socket_timeout": 2}
     #: Failed password guesses allowed per client address (successful sign-ins do not count).
     #: Generous: a school or an office signs in from one shared address, and one person's typos
     #: must not lock out the others; the per-account limit below stops guessing one password.
