@@ -43,6 +43,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1
 #: worker hold its slot for long.
 timeout = 60
 
+#: The longest request line (method, address with its query, protocol) gunicorn takes, in
+#: bytes: its maximum (the default, 4094, refused a search of 700 Arabic letters with
+#: gunicorn's own bare "URI Too Long" page). Search boxes take at most 200 characters
+#: (aljisr/formfields.py ``SearchBoxField``), 1,200 bytes of address even in Arabic.
+limit_request_line = 8190
+
 #: On restart or ``kill -TERM``, workers get this long to finish the request in hand.
 graceful_timeout = 30
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import click
 from flask import Flask
 
 
@@ -21,6 +22,12 @@ class Defaults:
     #: ``ALJISR_DATABASE_URL``: an SQLAlchemy URL; empty: SQLite in ``instance/aljisr.sqlite3``.
     DATABASE_URL: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    #: PostgreSQL: a statement still running after this many seconds is cancelled by the
+    #: server, and the page answers the 503 page (with ``Retry-After``) well before gunicorn's
+    #: 60 s worker timeout would kill the worker. ``flask`` commands (the worker, backup,
+    #: restore, init-db, imports) run without it: their statements may rightly take long.
+    #: 0: no limit. See :func:`postgres_connect_args`.
+    DATABASE_STATEMENT_TIMEOUT: float = 30
     #: Time zone in which timestamps are shown (they are stored in UTC).
     TIMEZONE = "Africa/Casablanca"
     BABEL_DEFAULT_LOCALE = "en"
@@ -33,6 +40,20 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = False
     #: Every limit of a request is checked, so a 429 tells the wait until all allow it again.
     RATELIMIT_FAIL_ON_FIRST_BREACH = False
+    #: When the storage (Redis) does not answer, Flask-Limiter logs a warning ("Rate limit
+    #: storage unreachable - falling back to in-memory storage") and counts in each worker's
+    #: memory, with the same limits, until the storage answers again (it asks again after 1,
+    #: 2, 4 … 32 s): pages are served, never a 500. ``/healthz`` says ``"rate_limits":
+    #: "unavailable"`` meanwhile (README, "Production").
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Any other error of the storage (one that fails between the check and the count) is
+    #: logged and the request served.
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: Passed to the storage's client (``redis.Redis``; the in-memory storage ignores them): a
+    #: Redis that does not answer costs a request at most 2 s to connect and 2 s to read,
+    #: rather than the operating system's minutes.
+    RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {"socket_connect_timeout": 2,
+                                                 "socket_timeout": 2}
     #: Failed password guesses allowed per client address (successful sign-ins do not count).
     #: Generous: a school or an office signs in from one shared address, and one person's typos
     #: must not lock out the others; the per-account limit below stops guessing one password.
@@ -149,7 +170,50 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config.get("DATABASE_URL") or sqlite_url(app)
     )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])  # never the shared default
+        timeout = float(app.config["DATABASE_STATEMENT_TIMEOUT"] or 0)
+        in_command = click.get_current_context(silent=True) is not None
+        options["connect_args"] = {
+            **postgres_connect_args(0 if in_command else timeout),
+            **options.get("connect_args", {}),
+        }
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     signatory_role_texts(app.config.get("CERTIFICATE_SIGNATORY_ROLE"))
+
+
+#: A connection whose sent data the server has not acknowledged for this long is given up
+#: (libpq ``tcp_user_timeout``, milliseconds): a server gone from the network mid-query.
+TCP_USER_TIMEOUT_MS = 20_000
+
+
+def postgres_connect_args(statement_timeout: float) -> dict[str, Any]:
+    """libpq connection parameters for every PostgreSQL connection of the app (PostgreSQL
+    manual, "Connection Strings" §34.1.2, and ``statement_timeout``, §19.11.1).
+
+    :param statement_timeout: seconds a statement may run before the server cancels it
+        (``QueryCanceled``, an ``OperationalError``: the 503 page); 0 for no limit.
+    :returns: ``connect_args`` for SQLAlchemy's psycopg dialect: TCP keepalives (a probe
+        after 30 s idle, then every 10 s, 3 unanswered probes close the connection), so a
+        pooled connection to a vanished server is found dead; ``tcp_user_timeout``
+        (:data:`TCP_USER_TIMEOUT_MS`), so a query sent to a server that no longer
+        acknowledges anything ends in an error rather than waiting for the kernel's
+        retransmissions (about 15 minutes); and the statement timeout, if any.
+
+    Not covered: a server (or a middlebox) that still acknowledges TCP but never answers and
+    never runs the timeout (a PostgreSQL stopped with SIGSTOP, say): only gunicorn's worker
+    timeout ends that request (README, "Production").
+    """
+    args: dict[str, Any] = {
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
+    }
+    if statement_timeout > 0:
+        args["options"] = f"-c statement_timeout={max(1, round(statement_timeout * 1000))}"
+    return args
 
 
 def normalise_database_url(url: str) -> str:

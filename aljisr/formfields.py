@@ -15,7 +15,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup, escape
-from wtforms import Field, SelectField, SelectMultipleField, StringField
+from wtforms import Field, SearchField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import Length, Optional, ValidationError
@@ -492,3 +492,22 @@ def french_and_arabic_fields(
         description=_l("Printed on Arabic certificates. Leave empty when it is the same."),
     )
     return french, arabic
+
+
+#: The longest text a search box takes (characters). 200 Arabic letters are 1,200 characters
+#: of address once percent-encoded, far below what gunicorn takes in a request line
+#: (``limit_request_line``, gunicorn.conf.py).
+SEARCH_MAX_LENGTH = 200
+
+
+class SearchBoxField(SearchField):
+    """A list's search box (GET ``q`` and the like): optional, and at most
+    :data:`SEARCH_MAX_LENGTH` characters, which the page states as ``maxlength``. A longer
+    text sent anyway (typed into the address) is refused beside the box, with what was
+    typed kept, and left out of the query like any filter's bad value: never an error page.
+    """
+
+    def __init__(self, label: Any = None, validators: list[Any] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(label, [Optional(), Length(max=SEARCH_MAX_LENGTH), *(validators or [])],
+                         **kwargs)

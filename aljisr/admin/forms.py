@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from aljisr.admin.audit_display import subject_types
 from aljisr.database import INTEGER_MAX
-from aljisr.formfields import FilterSelectField
+from aljisr.formfields import FilterSelectField, SearchBoxField
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
 from aljisr.once import OneTimeField
@@ -70,7 +70,7 @@ class AuditFilterForm(AppForm):
                     NumberRange(max=INTEGER_MAX,
                                 message=_l("No record has a number above %(max)s."))],
     )
-    actor = SearchField(_l("Who (name or e-mail)"), validators=[Optional(), Length(max=200)])
+    actor = SearchBoxField(_l("Who (name or e-mail)"))
     action = SearchField(
         _l("Action"),
         validators=[Optional(), Length(max=64)],

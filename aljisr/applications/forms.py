@@ -18,7 +18,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    SearchField,
     SelectField,
     StringField,
     SubmitField,
@@ -41,6 +40,7 @@ from aljisr.formfields import (
     MultiCheckboxField,
     PhoneNumber,
     RangeEnd,
+    SearchBoxField,
     optional_int,
 )
 from aljisr.forms import AppForm, RowForm
@@ -274,8 +274,8 @@ class InboxFilterForm(AppForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search"), validators=[Optional()],
-                    render_kw={"placeholder": _l("Name or e-mail")})
+    q = SearchBoxField(_l("Search"),
+                       render_kw={"placeholder": _l("Name or e-mail")})
     status = FilterSelectField(_l("Status"), choices=_status_options, validators=[Optional()])
     project = FilterSelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
     nationality = FilterSelectField(_l("Nationality"), validators=[Optional()])

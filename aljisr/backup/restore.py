@@ -226,14 +226,20 @@ def restore_archive(path: Path) -> RestoreReport:
         db.session.remove()
         try:
             return _restore_into_empty(reader)
-        except (RestoreError, sa.exc.SQLAlchemyError) as error:
-            _take_schema_away()
-            if isinstance(error, RestoreError):
+        except BaseException as error:
+            # Any failure once the schema exists (a refused row, a failed check, a library
+            # missing when the certificates are drawn, Ctrl-C) empties the target again.
+            left = _take_schema_away()
+            if not isinstance(error, Exception):
                 raise
-            raise RestoreError(
-                f"the target database refused the data: {database_error(error)} "
-                "(nothing was kept)"
-            ) from error
+            if isinstance(error, RestoreError):
+                reason = str(error)
+            elif isinstance(error, sa.exc.SQLAlchemyError):
+                reason = f"the target database refused the data: {database_error(error)}"
+            else:
+                current_app.logger.exception("restore failed after loading")
+                reason = f"{type(error).__name__}: {error}"
+            raise RestoreError(f"{reason} ({_left_text(left)})") from error
 
 
 def _restore_into_empty(reader: ArchiveReader) -> RestoreReport:
@@ -275,19 +281,39 @@ def _restore_into_empty(reader: ArchiveReader) -> RestoreReport:
     return report
 
 
-def _take_schema_away() -> None:
-    """Best effort after a failed restore: migrate the target back to nothing."""
-    db.session.rollback()
-    db.session.remove()
+def _take_schema_away() -> list[str]:
+    """After a failed restore: migrate the target back to nothing (docs/operations.md §4),
+    then drop any table the migrations left. Returns the tables still there (none, unless the
+    database refuses even that); never raises, since the restore's own error is what the
+    operator must see."""
     try:
+        db.session.rollback()
+        db.session.remove()
         with db.engine.connect() as conn:
-            if _current_revision(conn) is None:
-                return
-        downgrade(revision="base")
+            migrated = _current_revision(conn) is not None
+        if migrated:
+            downgrade(revision="base")
+    except Exception:  # noqa: BLE001 - the tables are dropped below instead
+        current_app.logger.exception("could not migrate the target back after a failed restore")
+    try:
+        meta = sa.MetaData()
         with db.engine.begin() as conn:
+            meta.reflect(bind=conn)
+            meta.drop_all(bind=conn)
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-    except Exception:  # noqa: BLE001 - the restore's own error is what the operator must see
-        current_app.logger.exception("could not take the schema away after a failed restore")
+        with db.engine.connect() as conn:
+            return sorted(sa.inspect(conn).get_table_names())
+    except Exception as error:  # noqa: BLE001
+        current_app.logger.exception("could not empty the target after a failed restore")
+        return [f"unknown ({database_error(error)})"]
+
+
+def _left_text(left: list[str]) -> str:
+    """What a failed restore left behind, for its message."""
+    if not left:
+        return "nothing was kept: the target database is empty again"
+    return (f"the target database could not be emptied, tables left: {', '.join(left)}; "
+            "drop and create it again before the next restore")
 
 
 def _check_derived(expected: dict[str, int]) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 from wtforms import (
     BooleanField,
-    SearchField,
     SelectField,
     StringField,
     SubmitField,
@@ -18,7 +17,7 @@ from wtforms.validators import Length, Optional
 
 from aljisr.certificates.models import CertificateKind, CertificateStatus
 from aljisr.certificates.services import CONTRIBUTION_MAX_LENGTH, REASON_MAX_LENGTH
-from aljisr.formfields import FilterSelectField, optional_int
+from aljisr.formfields import FilterSelectField, SearchBoxField, optional_int
 from aljisr.forms import AppForm
 from aljisr.i18n import LANGUAGES, _l
 
@@ -89,8 +88,8 @@ class CertificateFilterForm(AppForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search"), validators=[Optional()],
-                    render_kw={"placeholder": _l("Serial number or holder")})
+    q = SearchBoxField(_l("Search"),
+                       render_kw={"placeholder": _l("Serial number or holder")})
     status = FilterSelectField(
         _l("Status"),
         choices=lambda: [_blank(_l("Any status"))]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import BooleanField, DateField, SearchField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from aljisr.errors import DomainError
-from aljisr.formfields import FilterSelectField, RangeEnd, optional_int
+from aljisr.formfields import FilterSelectField, RangeEnd, SearchBoxField, optional_int
 from aljisr.forms import AppForm
 from aljisr.hours.models import HoursStatus
 from aljisr.hours.services import ACTIVITY_MAX_LENGTH, parse_hours
@@ -78,7 +78,7 @@ class QueueFilterForm(AppForm):
     site = FilterSelectField(_l("Site"), coerce=optional_int, validators=[Optional()])
     #: the answer of the site's host organisation (values: aljisr.hours.queries.HOST_ANSWERS)
     host = FilterSelectField(_l("Host's answer"), validators=[Optional()])
-    volunteer = SearchField(_l("Volunteer"), validators=[Optional(), Length(max=200)])
+    volunteer = SearchBoxField(_l("Volunteer"))
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional(), RangeEnd()])
 

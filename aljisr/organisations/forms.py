@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from wtforms import (
     BooleanField,
     EmailField,
-    SearchField,
     SelectField,
     StringField,
     SubmitField,
@@ -22,6 +21,7 @@ from aljisr.formfields import (
     NOTES_MAX_LENGTH,
     FilterSelectField,
     PhoneNumber,
+    SearchBoxField,
     country_choices,
 )
 from aljisr.forms import AppForm
@@ -105,8 +105,8 @@ class OrganisationFilterForm(AppForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search"), validators=[Optional()],
-                    render_kw={"placeholder": _l("Name or city")})
+    q = SearchBoxField(_l("Search"),
+                       render_kw={"placeholder": _l("Name or city")})
     kind = FilterSelectField(
         _l("Kind"), choices=lambda: [SelectChoice("", _("Any kind"))] + _kind_options(),
         validators=[Optional()],

@@ -8,14 +8,13 @@ from typing import Any
 from wtforms import (
     DateField,
     HiddenField,
-    SearchField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from aljisr.formfields import FilterSelectField, PickerField, RangeEnd
+from aljisr.formfields import FilterSelectField, PickerField, RangeEnd, SearchBoxField
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
 from aljisr.once import OneTimeField
@@ -135,8 +134,8 @@ class PlacementFilterForm(AppForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Volunteer"), validators=[Optional(), Length(max=200)],
-                    render_kw={"placeholder": _l("Name or e-mail")})
+    q = SearchBoxField(_l("Volunteer"),
+                       render_kw={"placeholder": _l("Name or e-mail")})
     status = FilterSelectField(_l("Status"), validators=[Optional()])
     project = FilterSelectField(_l("Project"), coerce=optional_int, validators=[Optional()])
     site = FilterSelectField(_l("Site"), coerce=optional_int, validators=[Optional()])

@@ -8,7 +8,6 @@ from typing import Any
 from wtforms import (
     BooleanField,
     IntegerField,
-    SearchField,
     SelectField,
     StringField,
     SubmitField,
@@ -24,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from aljisr.formfields import MultiCheckboxField, optional_int
+from aljisr.formfields import MultiCheckboxField, SearchBoxField, optional_int
 from aljisr.forms import AppForm
 from aljisr.i18n import _, _l
 from aljisr.volunteers.models import VolunteerStatus
@@ -90,8 +89,8 @@ class PlanForm(AppForm):
     """A planning run: the volunteers (register filters), the projects, the weights of the
     objective, the time limit, and the coordinator's pins."""
 
-    q = SearchField(_l("Volunteers: search"), validators=[Optional()],
-                    render_kw={"placeholder": _l("Name or e-mail")})
+    q = SearchBoxField(_l("Volunteers: search"),
+                       render_kw={"placeholder": _l("Name or e-mail")})
     status = SelectField(
         _l("Volunteers: status"),
         choices=lambda: [SelectChoice("", _l("Any status"))]

@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -31,6 +30,7 @@ from aljisr.formfields import (
     FilterSelectField,
     MultiCheckboxField,
     RangeEnd,
+    SearchBoxField,
     french_and_arabic_fields,
     grouped_language_options,
     optional_int,
@@ -183,8 +183,8 @@ class ProjectFilterForm(AppForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search"), validators=[Optional()],
-                    render_kw={"placeholder": _l("Title")})
+    q = SearchBoxField(_l("Search"),
+                       render_kw={"placeholder": _l("Title")})
     status = FilterSelectField(
         _l("Status"), choices=lambda: [SelectChoice("", _("Any status"))] + _status_options(),
         validators=[Optional()],

@@ -189,14 +189,36 @@ def robots() -> Response:
 @limiter.exempt
 @public
 def healthz() -> tuple[dict[str, str], int] | tuple[dict[str, str], int, dict[str, str]]:
-    """200 after a database round trip; 503 with ``Retry-After`` (seconds,
-    :data:`aljisr.errors.RETRY_AFTER_SECONDS`, as every page answers then; RFC 9110 §10.2.3)
-    when the database does not answer, so a load balancer or monitor knows when to ask
-    again."""
+    """The app's health, for a load balancer or a monitor (README, "Production").
+
+    - 200 ``{"status": "ok", "database": "ok", "rate_limits": "ok"}`` after a database round
+      trip and a ping of the rate-limit storage;
+    - 200 with ``"status": "degraded"`` and ``"rate_limits": "unavailable"`` when the storage
+      (Redis) does not answer: pages are still served, each worker counting the limits in its
+      own memory (config ``RATELIMIT_IN_MEMORY_FALLBACK_ENABLED``). Every worker shares that one
+      Redis, so a 503 here would take every worker out of a load balancer at once for a fault
+      that costs only the sharing of the counters; a monitor alerts on "degraded" instead;
+    - 503 with ``Retry-After`` (seconds, :data:`aljisr.errors.RETRY_AFTER_SECONDS`, as every
+      page answers then; RFC 9110 §10.2.3) when the database does not answer: no page can be
+      served, and the header says when to ask again.
+
+    ``"rate_limits": "off"`` when rate limiting is switched off (``RATELIMIT_ENABLED``).
+    """
+    rate_limits = _rate_limit_storage()
     try:
         queries.database_answers()
     except SQLAlchemyError:
         db.session.rollback()
-        return ({"status": "unavailable", "database": "unreachable"}, 503,
-                {"Retry-After": str(RETRY_AFTER_SECONDS)})
-    return {"status": "ok", "database": "ok"}, 200
+        return ({"status": "unavailable", "database": "unreachable", "rate_limits": rate_limits},
+                503, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+    status = "ok" if rate_limits in ("ok", "off") else "degraded"
+    return {"status": status, "database": "ok", "rate_limits": rate_limits}, 200
+
+
+def _rate_limit_storage() -> str:
+    """``"ok"`` when the rate-limit storage answers a ping (the in-memory one always does),
+    ``"unavailable"`` when it does not (within ``RATELIMIT_STORAGE_OPTIONS``' timeouts),
+    ``"off"`` when rate limiting is switched off."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True) or not limiter.enabled:
+        return "off"
+    return "ok" if limiter.storage.check() else "unavailable"

@@ -6,7 +6,6 @@ from typing import Any
 
 from wtforms import (
     DecimalField,
-    SearchField,
     SelectField,
     StringField,
     SubmitField,
@@ -19,6 +18,7 @@ from aljisr.formfields import (
     ADDRESS_MAX_LENGTH,
     NOTES_MAX_LENGTH,
     FilterSelectField,
+    SearchBoxField,
     french_and_arabic_fields,
     optional_int,
 )
@@ -98,8 +98,8 @@ class SiteFilterForm(AppForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search"), validators=[Optional()],
-                    render_kw={"placeholder": _l("Name or city")})
+    q = SearchBoxField(_l("Search"),
+                       render_kw={"placeholder": _l("Name or city")})
     kind = FilterSelectField(
         _l("Kind"), choices=lambda: [SelectChoice("", _("Any kind"))] + _kind_options(),
         validators=[Optional()],

@@ -11,7 +11,6 @@ from wtforms import (
     EmailField,
     FieldList,
     FormField,
-    SearchField,
     SelectField,
     StringField,
     SubmitField,
@@ -29,6 +28,7 @@ from aljisr.formfields import (
     MultiCheckboxField,
     PhoneNumber,
     RangeEnd,
+    SearchBoxField,
     country_choices,
     grouped_language_options,
     optional_int,
@@ -252,8 +252,8 @@ class VolunteerFilterForm(AppForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search"), validators=[Optional()],
-                    render_kw={"placeholder": _l("Name or e-mail")})
+    q = SearchBoxField(_l("Search"),
+                       render_kw={"placeholder": _l("Name or e-mail")})
     status = FilterSelectField(
         _l("Status"),
         choices=lambda: [_blank(_l("Any status"))]

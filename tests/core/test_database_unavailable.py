@@ -110,7 +110,8 @@ def test_other_error_pages_render_without_the_database(unreachable_app: Flask) -
 def test_health_check_says_unreachable(unreachable_app: Flask) -> None:
     response = unreachable_app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "database": "unreachable"}
+    body = response.get_json()
+    assert (body["status"], body["database"]) == ("unavailable", "unreachable")
     assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
 
 
@@ -183,3 +184,54 @@ def test_a_restart_between_requests_costs_no_request(
     assert response.status_code == 200, response.status_code
     assert name in response.get_data(as_text=True)
 
+class TestStatementTimeout:
+    """A statement the database does not finish within ``DATABASE_STATEMENT_TIMEOUT`` is
+    cancelled by PostgreSQL: the page answers the app's 503 page with ``Retry-After``, before
+    gunicorn's worker timeout would kill the worker (a bare empty reply), and the next page is
+    served as usual. ``flask`` commands run without the limit."""
+
+    SLEEP = "SELECT 'done' FROM pg_sleep(1.5)"
+
+    @pytest.fixture
+    def app_config(self, app_config: dict[str, Any]) -> dict[str, Any]:
+        return {**app_config, "PROPAGATE_EXCEPTIONS": False, "DATABASE_STATEMENT_TIMEOUT": 0.3}
+
+    @pytest.mark.own_app
+    def test_a_stuck_query_ends_in_the_503_page(self, app: Flask, is_postgres: bool) -> None:
+        if not is_postgres:
+            pytest.skip("statement_timeout is PostgreSQL's (SQLite has no server to wait on)")
+        from aljisr.extensions import db
+        from aljisr.permissions import public
+
+        @app.route("/slow-for-test")
+        @public
+        def slow() -> str:
+            db.session.execute(sa.text(self.SLEEP))
+            return "finished"
+
+        client = app.test_client()
+        _assert_unavailable(client.get("/slow-for-test"))
+        assert client.get("/healthz").status_code == 200  # the worker goes on serving
+
+    def test_commands_run_without_it(self, app_config: dict[str, Any], is_postgres: bool
+                                     ) -> None:
+        if not is_postgres:
+            pytest.skip("statement_timeout is PostgreSQL's")
+        import click
+
+        from aljisr.extensions import db
+
+        with click.Context(click.Command("worker")):  # as `flask worker` builds the app
+            command_app = create_app(app_config)
+        served_app = create_app(app_config)
+        with command_app.app_context():
+            assert db.session.execute(sa.text(self.SLEEP)).scalar_one() == "done"
+            db.session.remove()
+            db.engine.dispose()
+        with served_app.app_context(), pytest.raises(sa.exc.OperationalError):
+            # the check above can fail: the same statement in the served app is cancelled
+            try:
+                db.session.execute(sa.text(self.SLEEP))
+            finally:
+                db.session.remove()
+                db.engine.dispose()
