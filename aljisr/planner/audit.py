@@ -28,6 +28,7 @@ WORDING = AuditWording(
     actions={
         "planner.run": _l("Season planned"),
         "planner.accept": _l("Season plan accepted"),
+        "planner.wishes": _l("Project wishes recorded"),
     },
     records=(
         RecordWording(
@@ -38,8 +39,11 @@ WORDING = AuditWording(
         ),
     ),
     # events recorded before 2026-12-07 also hold the plan's internal row numbers
-    key_labels={"planned_placement_ids": _l("Rows of the plan (internal numbers)")},
-    id_keys={"placement_ids": "placements"},
+    key_labels={"planned_placement_ids": _l("Rows of the plan (internal numbers)"),
+                "wished_project_ids": _l("The volunteer's wishes"),
+                "organisation_wished_project_ids": _l("The sending organisation's wishes")},
+    id_keys={"placement_ids": "placements", "wished_project_ids": "projects",
+             "organisation_wished_project_ids": "projects"},
     number_keys=frozenset({"volunteers", "projects", "planned", "objective",
                            "greedy_objective", "time_limit"}),
 )

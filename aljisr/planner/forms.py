@@ -123,10 +123,12 @@ class PlanForm(AppForm):
     projects = MultiCheckboxField(_l("Projects"), coerce=int, validators=[Optional()])
     weight_match = _weight(_l("Weight of the match score"), 1,
                            _l("The explained match score, 0-100 points a volunteer."))
-    weight_wishes = _weight(_l("Weight of the volunteers' wishes"), 1,
-                            _l("30, 20 or 10 points for a first, second or third wish."))
-    weight_org_wishes = _weight(_l("Weight of the sending organisations' wishes"), 1,
-                                _l("The same points, for the sending organisation's wishes."))
+    weight_wishes = _weight(_l("Weight of the volunteers' wishes"), 1, _l(
+        "30, 20 or 10 points for a first, second or third wish: the volunteer's Project "
+        "wishes (on their page), else the projects chosen on their application."))
+    weight_org_wishes = _weight(_l("Weight of the sending organisations' wishes"), 1, _l(
+        "The same points, for the wishes recorded for their sending organisation (Project "
+        "wishes, on the volunteer's page)."))
     weight_mixing = _weight(_l("Weight of mixing nationalities"), 5,
                             _l("Points for each nationality a project's team gains."))
     time_limit = WholeNumberField(
@@ -160,3 +162,24 @@ class AcceptForm(AppForm):
     role = StringField(_l("Role of each placement"), default=_l("Volunteer"),
                        validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Accept the chosen placements"))
+
+
+def _wish(label: Any) -> SelectField:
+    return SelectField(label, coerce=optional_int, validators=[Optional()])
+
+
+class WishesForm(AppForm):
+    """A volunteer's project wishes, first choice first: their own (``own_1``..``own_3``) and
+    their sending organisation's (``org_1``..``org_3``). The choices are set by the view."""
+
+    own_1 = _wish(_l("Their first choice"))
+    own_2 = _wish(_l("Their second choice"))
+    own_3 = _wish(_l("Their third choice"))
+    org_1 = _wish(_l("The organisation's first choice"))
+    org_2 = _wish(_l("The organisation's second choice"))
+    org_3 = _wish(_l("The organisation's third choice"))
+    submit = SubmitField(_l("Save the wishes"))
+
+    def wishes(self, kind: str) -> list[int | None]:
+        """The projects chosen for ``kind`` ("own" or "org"), by rank (None: none chosen)."""
+        return [self[f"{kind}_{rank}"].data for rank in range(1, 4)]

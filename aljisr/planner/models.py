@@ -15,7 +15,9 @@ from aljisr.extensions import db
 
 class ProjectWish(db.Model):
     """A project a volunteer (or their sending organisation, ``by_sending_organisation``) wishes
-    them on, ranked 1 (first choice) to 3; the planner adds :data:`WISH_POINTS` for it."""
+    them on, ranked 1 (first choice) to :data:`MOST_WISHES`; the planner adds
+    :data:`WISH_POINTS` for it. Recorded by a coordinator on the volunteer's "Project wishes"
+    page (docs/architecture.md §6.23)."""
 
     __tablename__ = "project_wishes"
 
@@ -30,6 +32,9 @@ class ProjectWish(db.Model):
 
     __table_args__ = (sa.CheckConstraint("rank BETWEEN 1 AND 3", name="wish_rank"),)
 
+
+#: Wishes of each kind a volunteer may have.
+MOST_WISHES = 3
 
 #: Points a wish adds to a pair's match score, by rank.
 WISH_POINTS = {1: 30, 2: 20, 3: 10}
@@ -86,6 +91,10 @@ class PlannedPlacement(db.Model):
     #: The explained match score (0-100) and the objective's points of the pair.
     score: Mapped[int] = mapped_column(default=0)
     points: Mapped[int] = mapped_column(default=0)
+    #: The rank (1-3) of the volunteer's own wish and of their sending organisation's wish
+    #: for this project when the run was made (None: no such wish): reasons of the row.
+    wish_rank: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    org_wish_rank: Mapped[int | None] = mapped_column(sa.SmallInteger)
     placement_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("placements.id", ondelete="SET NULL")
     )

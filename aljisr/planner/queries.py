@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from aljisr.applications.models import Application, ApplicationProject, ApplicationStatus
 from aljisr.auth.models import User
 from aljisr.extensions import db
 from aljisr.organisations.models import Organisation
@@ -85,6 +86,9 @@ class SeasonData:
     needs: dict[int, ProjectNeeds] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
     titles: dict[int, str] = field(default_factory=dict)
+    #: The rank (1-3) of each pair's wish: the volunteer's own, their sending organisation's.
+    wish_rank: dict[Pair, int] = field(default_factory=dict)
+    org_wish_rank: dict[Pair, int] = field(default_factory=dict)
 
     def scorer(self) -> Callable[[SeasonVolunteer, SeasonProject, Span], int]:
         return match_scorer(self.profiles, self.needs)
@@ -103,9 +107,10 @@ def season_data(
     must_not: Iterable[Pair] = (),
     one_project_each: bool = True,
 ) -> SeasonData:
-    """The season of these volunteers and projects as the registers hold it now, in six
+    """The season of these volunteers and projects as the registers hold it now, in seven
     queries: volunteers, their languages, their live placements, the projects, the projects'
-    live placements (with the nationality and gender quotas count), and wishes.
+    live placements (with the nationality and gender quotas count), and wishes (two,
+    :func:`wish_ranks`).
 
     A project already running is offered from ``today``. Wishes give :data:`WISH_POINTS`.
     """
@@ -171,17 +176,69 @@ def season_data(
             p.id, p.title, first, p.end_date, p.theme.value, normalise_skills(p.required_skills),
             frozenset(p.required_languages or ()),
             full_ranges([(b.start, b.end) for b in booked], p.capacity))
-    wishes: dict[Pair, int] = {}
-    org_wishes: dict[Pair, int] = {}
+    own, org = wish_ranks(vids)
+    in_season = set(pids)
+    wish_rank = {(vid, pid): rank for vid, ranks in own.items() for pid, rank in ranks.items()
+                 if pid in in_season}
+    org_rank = {(vid, pid): rank for vid, ranks in org.items() for pid, rank in ranks.items()
+                if pid in in_season}
+    season = Season(tuple(volunteers), tuple(projects), {},
+                    {pair: WISH_POINTS.get(rank, 0) for pair, rank in wish_rank.items()},
+                    {pair: WISH_POINTS.get(rank, 0) for pair, rank in org_rank.items()},
+                    frozenset(must), frozenset(must_not), one_project_each)
+    return SeasonData(season, profiles, needs, names, titles, wish_rank, org_rank)
+
+
+#: Applications whose project preferences stand as the volunteer's own wishes.
+_WISHING_APPLICATIONS = (ApplicationStatus.NEW, ApplicationStatus.IN_REVIEW,
+                         ApplicationStatus.ACCEPTED)
+
+
+def wish_ranks(volunteer_ids: Iterable[int]
+               ) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]]]:
+    """The volunteers' wishes as {volunteer id: {project id: rank 1-3}}: their own, then their
+    sending organisation's, in two queries. Own wishes are those recorded on the "Project
+    wishes" page (:class:`ProjectWish`) or, for a volunteer with none recorded, the projects
+    chosen on their latest confirmed application (new, in review or accepted), in the order
+    chosen (docs/architecture.md §6.23)."""
+    vids = sorted(set(volunteer_ids))
+    own: dict[int, dict[int, int]] = defaultdict(dict)
+    org: dict[int, dict[int, int]] = defaultdict(dict)
     for vid, pid, by_org, rank in db.session.execute(
         sa.select(ProjectWish.volunteer_id, ProjectWish.project_id,
                   ProjectWish.by_sending_organisation, ProjectWish.rank)
-        .where(ProjectWish.volunteer_id.in_(vids), ProjectWish.project_id.in_(pids))
+        .where(ProjectWish.volunteer_id.in_(vids))
     ):
-        (org_wishes if by_org else wishes)[vid, pid] = WISH_POINTS.get(rank, 0)
-    season = Season(tuple(volunteers), tuple(projects), {}, wishes, org_wishes,
-                    frozenset(must), frozenset(must_not), one_project_each)
-    return SeasonData(season, profiles, needs, names, titles)
+        (org if by_org else own)[vid][pid] = rank
+    latest: dict[int, int] = {}
+    for vid, application_id, pid, rank in db.session.execute(
+        sa.select(Application.volunteer_id, Application.id, ApplicationProject.project_id,
+                  ApplicationProject.rank)
+        .join(ApplicationProject, ApplicationProject.application_id == Application.id)
+        .where(Application.volunteer_id.in_(vids), Application.confirmed_at.is_not(None),
+               Application.status.in_(_WISHING_APPLICATIONS))
+        .order_by(Application.id.desc(), ApplicationProject.rank)
+    ):
+        if vid in own and vid not in latest:
+            continue  # wishes recorded on the page stand
+        if latest.setdefault(vid, application_id) == application_id:
+            own[vid][pid] = rank
+    return dict(own), dict(org)
+
+
+def wish_options(today: date, keep: Iterable[int] = ()) -> list[tuple[int, str]]:
+    """(id, label) of the projects a wish may name: those a run may fill
+    (:func:`project_options`), and the projects of ``keep`` (wishes already recorded) even when
+    no run may fill them any more, so that saving the page loses none. By first day."""
+    rows = project_options(today)
+    known = {p.id for p in rows}
+    missing = sorted(set(keep) - known)
+    if missing:
+        rows += list(db.session.execute(
+            sa.select(Project.id, Project.title, Project.start_date, Project.end_date,
+                      Project.capacity).where(Project.id.in_(missing))))
+        rows.sort(key=lambda p: (p.start_date, p.title, p.id))
+    return rows
 
 
 def get_run(run_id: int) -> PlanningRun | None:
@@ -250,3 +307,19 @@ def titles_of(project_ids: Iterable[int]) -> dict[int, str]:
     return dict(db.session.execute(
         sa.select(Project.id, Project.title).where(Project.id.in_(
             sorted(set(project_ids))))).all())
+
+
+def recorded_wishes(volunteer_id: int) -> list[ProjectWish]:
+    """The wishes recorded for ``volunteer_id`` on the "Project wishes" page: the volunteer's
+    own first, then their sending organisation's, each by rank."""
+    return list(db.session.scalars(
+        sa.select(ProjectWish).where(ProjectWish.volunteer_id == volunteer_id)
+        .order_by(ProjectWish.by_sending_organisation, ProjectWish.rank)))
+
+
+def has_own_wishes(volunteer_id: int) -> bool:
+    """Whether the volunteer's own wishes are recorded on the "Project wishes" page (else their
+    application's choices stand for them, :func:`wish_ranks`)."""
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        ProjectWish.volunteer_id == volunteer_id,
+        ProjectWish.by_sending_organisation.is_(False)))))

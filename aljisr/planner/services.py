@@ -17,7 +17,7 @@ from aljisr.extensions import db
 from aljisr.i18n import _, ngettext
 from aljisr.placements.services import propose_placement
 from aljisr.planner import queries
-from aljisr.planner.models import LeftOut, PlannedPlacement, PlanningRun
+from aljisr.planner.models import MOST_WISHES, LeftOut, PlannedPlacement, PlanningRun, ProjectWish
 from aljisr.planner.solver import (
     Outcome,
     Refusal,
@@ -164,7 +164,9 @@ def run_planner(request: RunRequest, *, actor: Any, today: date) -> PlanningRun:
     for (vid, pid), (start, end) in sorted(plan.placed.items(), key=lambda kv: kv[0][::-1]):
         run.assignments.append(PlannedPlacement(
             volunteer_id=vid, project_id=pid, start_date=start, end_date=end,
-            score=match[vid, pid], points=points[vid, pid]))
+            score=match[vid, pid], points=points[vid, pid],
+            wish_rank=data.wish_rank.get((vid, pid)),
+            org_wish_rank=data.org_wish_rank.get((vid, pid))))
     for vid, refusals in plan.unplaced.items():
         first: Refusal | None = refusals[0] if refusals else None
         run.left_out.append(LeftOut(
@@ -362,3 +364,53 @@ def why_text(why: str, detail: Any = ()) -> str:
         "not_chosen": _("Would fit, but the plan did not choose them (time limit)"),
     }
     return str(texts.get(why, why))
+
+
+def set_wishes(volunteer: Volunteer, own: list[int | None], org: list[int | None], *,
+               actor: Any) -> None:
+    """Replace ``volunteer``'s project wishes: ``own`` (theirs) and ``org`` (their sending
+    organisation's), each a list of project ids by rank, first choice first (None: no choice
+    at that rank; the choices after it move up), at most :data:`MOST_WISHES` each. Audited as
+    ``planner.wishes``. Wishes weigh in the season planner's objective (:data:`WISH_POINTS
+    <aljisr.planner.models.WISH_POINTS>`); docs/architecture.md §6.23.
+
+    :raises DomainError: ``field="<kind>_<rank>"`` ("own_2", "org_3"...) when a project is
+        chosen twice for one kind; ``field="org_1"`` when the volunteer has no sending
+        organisation but organisation wishes are given.
+    """
+    chosen: dict[str, list[int]] = {}
+    for kind, wishes in (("own", own), ("org", org)):
+        kept: list[int] = []
+        for rank, pid in enumerate(wishes[:MOST_WISHES], start=1):
+            if pid is None:
+                continue
+            if pid in kept:
+                raise DomainError(_("This project is already chosen above."),
+                                  field=f"{kind}_{rank}")
+            kept.append(pid)
+        chosen[kind] = kept
+    if chosen["org"] and volunteer.sending_organisation_id is None:
+        raise DomainError(_("This volunteer has no sending organisation: record it on their "
+                            "form first."), field="org_1")
+    db.session.execute(sa.delete(ProjectWish).where(ProjectWish.volunteer_id == volunteer.id))
+    for kind, pids in chosen.items():
+        for rank, pid in enumerate(pids, start=1):
+            db.session.add(ProjectWish(volunteer_id=volunteer.id, project_id=pid, rank=rank,
+                                       by_sending_organisation=kind == "org"))
+    db.session.flush()
+    audit.record(actor, "planner.wishes", volunteer, details={
+        "wished_project_ids": chosen["own"],
+        "organisation_wished_project_ids": chosen["org"],
+    })
+
+
+def wish_reasons(wish_rank: int | None, org_wish_rank: int | None) -> list[str]:
+    """Sentences for a proposed placement's wishes (translated): the volunteer's own choice
+    and their sending organisation's, by rank."""
+    own = {1: _("Their first choice"), 2: _("Their second choice"),
+           3: _("Their third choice")}
+    org = {1: _("Their sending organisation's first choice"),
+           2: _("Their sending organisation's second choice"),
+           3: _("Their sending organisation's third choice")}
+    return [str(texts[rank]) for texts, rank in ((own, wish_rank), (org, org_wish_rank))
+            if rank in texts]

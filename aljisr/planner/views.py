@@ -19,11 +19,11 @@ from aljisr.i18n import _, format_date, format_decimal, ngettext
 from aljisr.permissions import Permission, require
 from aljisr.placements.matching import score
 from aljisr.planner import queries, services
-from aljisr.planner.forms import AcceptForm, PlanForm
+from aljisr.planner.forms import AcceptForm, PlanForm, WishesForm
 from aljisr.planner.models import PlanningRun
 from aljisr.planner.solver import Outcome, Weights
 from aljisr.volunteers.models import VolunteerStatus
-from aljisr.volunteers.queries import sending_organisation_options
+from aljisr.volunteers.queries import get_volunteer, sending_organisation_options
 from aljisr.web import field_error
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
@@ -228,8 +228,9 @@ def _result(run: PlanningRun) -> dict[str, Any]:
         # the explanation is today's (the registers as they stand now): when its score is not
         # the run's, the page says so beside it, with today's score
         match = score(profile, needs) if profile and needs else None
-        teams[a.project_id].append({"row": a, "match": match,
-                                    "status": statuses.get(a.placement_id)})
+        teams[a.project_id].append({
+            "row": a, "match": match, "status": statuses.get(a.placement_id),
+            "wishes": services.wish_reasons(a.wish_rank, a.org_wish_rank)})
     names = queries.names_of([lo.volunteer_id for lo in run.left_out] + list(vids))
     titles = queries.titles_of(pids | {lo.project_id for lo in run.left_out if lo.project_id})
     left_out = [{
@@ -308,3 +309,46 @@ def accept(run_id: int) -> Any:
                    "%(num)d placements proposed. Confirm them on each placement's page.",
                    count), "success")
     return redirect(url_for("planner.run", run_id=run_id))
+
+
+@bp.route("/wishes/<int:volunteer_id>", methods=["GET", "POST"])
+@require(Permission.MANAGE_PLACEMENTS)
+def wishes(volunteer_id: int) -> Any:
+    """A volunteer's project wishes and their sending organisation's (docs/architecture.md
+    §6.23): shown as recorded (the volunteer's own, from their application while none is
+    recorded), saved whole; a project chosen twice, or organisation wishes without a sending
+    organisation, answer 422 beside the choice."""
+    volunteer = get_volunteer(volunteer_id)
+    name = volunteer.full_name
+    sender = volunteer.sending_organisation.name if volunteer.sending_organisation else None
+    own, org = (ranks.get(volunteer.id, {}) for ranks in queries.wish_ranks([volunteer.id]))
+    form = WishesForm()
+    options = queries.wish_options(association_today(), [*own, *org])
+    # plain text: an option holds no markup
+    choices = [SelectChoice("", "—")] + [SelectChoice(p.id, _(
+        "%(title)s (%(start)s – %(end)s, %(capacity)d a day)", title=p.title,
+        start=format_date(p.start_date), end=format_date(p.end_date), capacity=p.capacity))
+        for p in options]
+    for kind in ("own", "org"):
+        for rank in range(1, 4):
+            form[f"{kind}_{rank}"].choices = choices
+    if request.method == "GET":
+        for kind, ranks in (("own", own), ("org", org)):
+            for pid, rank in ranks.items():
+                form[f"{kind}_{rank}"].data = pid
+    if form.validate_on_submit():
+        try:
+            services.set_wishes(volunteer, form.wishes("own"), form.wishes("org"),
+                                actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Project wishes saved. The season planner weighs them."), "success")
+            return redirect(url_for("volunteers.detail", volunteer_id=volunteer_id))
+    from_application = request.method == "GET" and bool(own) and not queries.has_own_wishes(
+        volunteer_id)
+    return render_template("planner/wishes.html", form=form, volunteer_id=volunteer_id,
+                           name=name, sender=sender, from_application=from_application), (
+        422 if request.method == "POST" else 200)

@@ -10,8 +10,10 @@ from typing import Any
 
 from flask import current_app
 
+from aljisr.applications.queries import applications_of_volunteer
 from aljisr.auth.models import User
 from aljisr.database import utcnow
+from aljisr.planner.queries import recorded_wishes
 from aljisr.portal import queries
 from aljisr.testimonials.queries import volunteer_testimonials
 from aljisr.volunteers.models import Volunteer
@@ -30,7 +32,8 @@ def export_data(user: User | None, volunteer: Volunteer,
     """Everything the association holds about ``volunteer`` (whose login is ``user``, None
     when it has none), as plain JSON-ready values: account, profile, languages, placements,
     hours entries, certificates, testimonials (those not withdrawn: a withdrawn one keeps no
-    text).
+    text), the applications that led to the volunteer (with their consent) and the project
+    wishes recorded for the planner.
 
     :param records: the volunteer's placements, hours and certificates; None: read through
         the signed-in volunteer's own scope (:func:`~aljisr.portal.queries.own_records`).
@@ -147,6 +150,35 @@ def export_data(user: User | None, volunteer: Volunteer,
                 "created_at": _iso(t.created_at),
             }
             for t in volunteer_testimonials(volunteer.id)
+        ],
+        "applications": [
+            {
+                "id": a.id,
+                "status": _enum(a.status),
+                "sent_at": _iso(a.created_at),
+                "confirmed_at": _iso(a.confirmed_at),
+                "decided_at": _iso(a.decided_at),
+                "withdrawn_at": _iso(a.withdrawn_at),
+                "language": a.locale,
+                "consent_version": a.consent_version,
+                "consent_at": _iso(a.consent_at),
+                "testimonial_consent": a.testimonial_consent,
+                "motivation": a.motivation,
+                "heard_from": a.heard_from,
+                "heard_from_detail": a.heard_from_detail,
+                "sending_organisation_other": a.sending_organisation_other,
+                "chosen_projects": [p.project_id for p in a.preferences],
+                "decline_reason": a.decline_reason,
+            }
+            for a in applications_of_volunteer(volunteer.id)
+        ],
+        "project_wishes": [
+            {
+                "project_id": w.project_id,
+                "rank": w.rank,
+                "by": "sending_organisation" if w.by_sending_organisation else "volunteer",
+            }
+            for w in recorded_wishes(volunteer.id)
         ],
     }
 

@@ -96,3 +96,39 @@ def test_planning_works_without_javascript(browser, live_server):
         assert page.get_by_text("Nothing is placed until you accept").is_visible()
     finally:
         context.close()
+
+
+def test_coordinator_records_a_volunteers_project_wishes(page):
+    """From a volunteer's page to their Project wishes: a project chosen twice is refused
+    beside the second choice, then the wishes are saved (docs/architecture.md §6.23)."""
+    from pathlib import Path
+
+    sign_in(page, "coordinator@aljisr.example.org")
+    page.goto("/volunteers/")
+    page.locator("table tbody tr a").first.click()
+    page.wait_for_url(re.compile(r"/volunteers/\d+$"))
+    page.get_by_role("link", name="Project wishes").click()
+    page.wait_for_url(re.compile(r"/planner/wishes/\d+$"))
+    assert page.get_by_role("heading", name=re.compile("Project wishes")).is_visible()
+
+    first = page.get_by_label("Their first choice")
+    projects = [o for o in first.locator("option").evaluate_all("os => os.map(o => o.value)")
+                if o]
+    assert len(projects) >= 2
+    first.select_option(projects[0])
+    page.get_by_label("Their second choice").select_option(projects[0])
+    page.get_by_role("button", name="Save the wishes").click()
+    assert page.get_by_text("This project is already chosen above.").is_visible()
+    assert page.get_by_label("Their second choice").get_attribute("aria-invalid") == "true"
+    out = Path("test-artifacts")
+    out.mkdir(exist_ok=True)
+    page.screenshot(path=str(out / "planner-wishes-refused.png"), full_page=True)
+
+    page.get_by_label("Their second choice").select_option(projects[1])
+    page.get_by_role("button", name="Save the wishes").click()
+    page.wait_for_url(re.compile(r"/volunteers/\d+$"))
+    assert page.get_by_text("Project wishes saved.").is_visible()
+    page.get_by_role("link", name="Project wishes").click()
+    assert page.get_by_label("Their first choice").input_value() == projects[0]
+    assert page.get_by_label("Their second choice").input_value() == projects[1]
+    page.screenshot(path=str(out / "planner-wishes-saved.png"), full_page=True)

@@ -132,6 +132,7 @@ def test_a_group_is_accepted_whole(as_role, db, season):
 
 @pytest.mark.parametrize(("extra", "message"), [
     ({"q": "nobody-by-this-name"}, "there is nothing to assign"),
+    ({"projects": []}, "Choose at least one project."),
     ({"must": "1, 2, 3"}, "is not “volunteer number, project number”"),
     ({"must": "1, -5"}, "Line 1 is not “volunteer number, project number”"),
     ({"must": "36, -2"}, "Line 1 is not “volunteer number, project number”"),
@@ -146,6 +147,7 @@ def test_bad_input_answers_422_with_a_message(as_role, db, season, extra, messag
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert placements(db) == 0
+    assert runs(db) == 0
 
 
 def test_contradictory_pins(as_role, db, season):
@@ -157,6 +159,7 @@ def test_contradictory_pins(as_role, db, season):
     assert "These pins cannot all hold together" in page
     assert "Applicant 1" in page and "Applicant 2" in page
     assert placements(db) == 0
+    assert runs(db) == 0
 
 
 def test_no_project_with_room(as_role, db, season):
@@ -165,6 +168,8 @@ def test_no_project_with_room(as_role, db, season):
                         must_not="\n".join(f"{v}, {season['p2']}" for v in season["vols"]))
     assert response.status_code == 422
     assert "has room for any of these volunteers" in response.get_data(as_text=True)
+    assert placements(db) == 0
+    assert runs(db) == 0
 
 
 def test_a_run_can_be_reopened(as_role, db, season):
@@ -186,6 +191,7 @@ def test_no_plan_within_the_time_limit(as_role, db, season, monkeypatch):
     assert response.status_code == 422
     assert "No plan was found within the time limit" in response.get_data(as_text=True)
     assert placements(db) == 0
+    assert runs(db) == 0
 
 
 def test_quotas_and_gender_come_from_the_registers(as_role, db, season):

@@ -258,6 +258,11 @@ ROWS: list[Row] = [
                                                     LOGIN, 403,  403,  403,  422,  422),
     row("GET", "/planner/runs/{planning_run}/accept",
                                                     LOGIN, 403,  403,  403,  302,  302),
+    row("GET", "/planner/wishes/{volunteer_a}",     LOGIN, 403,  403,  403,  200,  200),
+    row("GET", "/planner/wishes/999999",            LOGIN, 403,  403,  403,  404,  404),
+    # a project chosen twice: refused beside the second choice
+    row("POST", "/planner/wishes/{volunteer_a}",    LOGIN, 403,  403,  403,  422,  422,
+        data={"own_1": "{project_h}", "own_2": "{project_h}"}),
     row("GET", "/placements/match/project/{project_h}",
                                                     LOGIN, 403,  403,  403,  200,  200),
     row("GET", "/placements/match/volunteer/{volunteer_a}",

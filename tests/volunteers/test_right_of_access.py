@@ -53,3 +53,48 @@ def test_the_export_of_a_volunteer_with_a_login_names_the_account(as_role, db):
     response = client.get(f"/volunteers/{volunteer_user.volunteer.id}/data.json")
     data = response.get_json()
     assert data["account"]["email"] == volunteer_user.email
+
+
+def test_the_export_holds_the_application_and_the_project_wishes(as_role, db):
+    """What the volunteer sent when applying (with the consent given) and the wishes recorded
+    for the planner are data held about them too."""
+    from aljisr.applications.models import (
+        CONSENT_VERSION,
+        Application,
+        ApplicationProject,
+        ApplicationStatus,
+    )
+    from aljisr.database import utcnow
+    from aljisr.planner.models import ProjectWish
+
+    client, _user = as_role("coordinator")
+    volunteer = factories.volunteer(full_name="Ana Wished")
+    other = factories.volunteer(full_name="Someone Else")
+    project = factories.project(title="Camp Alpha")
+    application = Application(
+        full_name="Ana Wished", email="ana@example.org", status=ApplicationStatus.ACCEPTED,
+        consent_version=CONSENT_VERSION, consent_at=utcnow(), confirmed_at=utcnow(),
+        motivation="Je veux enseigner", languages={}, skills=[], interests=[],
+        volunteer_id=volunteer.id)
+    db.session.add(application)
+    db.session.flush()
+    db.session.add(ApplicationProject(application_id=application.id, rank=1,
+                                      project_id=project.id))
+    db.session.add_all([
+        ProjectWish(volunteer_id=volunteer.id, project_id=project.id, rank=2),
+        ProjectWish(volunteer_id=volunteer.id, project_id=project.id, rank=1,
+                    by_sending_organisation=True),
+        ProjectWish(volunteer_id=other.id, project_id=project.id, rank=1),
+    ])
+    db.session.commit()
+
+    data = client.get(f"/volunteers/{volunteer.id}/data.json").get_json()
+    [sent] = data["applications"]
+    assert (sent["status"], sent["motivation"], sent["consent_version"]) == (
+        "accepted", "Je veux enseigner", CONSENT_VERSION)
+    assert sent["chosen_projects"] == [project.id]
+    assert data["project_wishes"] == [
+        {"project_id": project.id, "rank": 2, "by": "volunteer"},
+        {"project_id": project.id, "rank": 1, "by": "sending_organisation"},
+    ]
+    assert client.get(f"/volunteers/{other.id}/data.json").get_json()["applications"] == []
