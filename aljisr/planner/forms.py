@@ -25,7 +25,8 @@ from wtforms.validators import (
 
 from aljisr.formfields import MultiCheckboxField, SearchBoxField, optional_int
 from aljisr.forms import AppForm
-from aljisr.i18n import _, _l
+from aljisr.i18n import _, _l, ngettext
+from aljisr.once import OneTimeField
 from aljisr.volunteers.models import VolunteerStatus
 
 #: Seconds a run may take at most: the request waits for it, and gunicorn's sync workers are
@@ -38,21 +39,37 @@ MAX_TIME_LIMIT = 25
 _PAIR = re.compile(r"^\s*(\d+)[^\d+\-.]+(\d+)\s*$")
 
 
+class MalformedPins(ValueError):
+    """Lines of a pins text that are not two whole numbers; ``lines`` their numbers (1 the
+    first line)."""
+
+    def __init__(self, lines: list[int]) -> None:
+        super().__init__(lines)
+        self.lines = lines
+
+
 def parse_pins(text: str | None) -> list[tuple[int, int]]:
     """Pins written one a line as "volunteer id, project id" (any separator between the two
-    numbers), e.g. "12, 4" or "12 → 4"; blank lines skipped. Negative or non-integer numbers
-    ("12, -5", "12, 4.5") are malformed lines.
+    numbers), e.g. "12, 4" or "12 → 4"; blank lines skipped, a pin written twice kept once
+    (in the order first written). Negative or non-integer numbers ("12, -5", "12, 4.5") are
+    malformed lines.
 
-    :raises ValueError: naming the first line that is not two numbers.
+    :raises MalformedPins: naming every line that is not two numbers.
     """
-    pins = []
+    pins: list[tuple[int, int]] = []
+    bad: list[int] = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
         found = _PAIR.match(line)
         if not found:
-            raise ValueError(number)
-        pins.append((int(found.group(1)), int(found.group(2))))
+            bad.append(number)
+            continue
+        pin = (int(found.group(1)), int(found.group(2)))
+        if pin not in pins:
+            pins.append(pin)
+    if bad:
+        raise MalformedPins(bad)
     return pins
 
 
@@ -64,11 +81,12 @@ class PinsField(TextAreaField):
     def pre_validate(self, form: Any) -> None:
         try:
             self.pins = parse_pins(self.data)
-        except ValueError as error:
+        except MalformedPins as error:
             self.pins = []
-            raise ValidationError(_(
-                "Line %(line)s is not “volunteer number, project number”.",
-                line=error.args[0])) from None
+            raise ValidationError(ngettext(
+                "Line %(lines)s is not “volunteer number, project number”.",
+                "Lines %(lines)s are not “volunteer number, project number”.",
+                len(error.lines), lines=_(", ").join(str(n) for n in error.lines))) from None
 
 
 class WholeNumberField(IntegerField):
@@ -125,6 +143,8 @@ class PlanForm(AppForm):
                        "addresses), e.g. 12, 4."))
     must_not = PinsField(_l("Must not go"), render_kw={"rows": 2, "dir": "ltr"},
                          description=_l("The same, for pairs the plan must avoid."))
+    #: a double click, or a resend, stores one run (docs/architecture.md §6.13)
+    once = OneTimeField()
     submit = SubmitField(_l("Plan"))
 
     def filters(self) -> dict[str, Any]:

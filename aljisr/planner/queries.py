@@ -14,7 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from aljisr.applications.models import Application, ApplicationProject, ApplicationStatus
+from aljisr.auth.models import User
 from aljisr.extensions import db
+from aljisr.organisations.models import Organisation
 from aljisr.placements.matching import (
     Busy,
     CandidateProfile,
@@ -23,7 +25,7 @@ from aljisr.placements.matching import (
     normalise_skills,
     score,
 )
-from aljisr.placements.models import LIVE_STATUSES, Placement
+from aljisr.placements.models import LIVE_STATUSES, Placement, PlacementStatus
 from aljisr.placements.queries import MATCHABLE_PROJECT_STATUSES
 from aljisr.planner.models import WISH_POINTS, PlannedPlacement, PlanningRun, ProjectWish
 from aljisr.planner.solver import (
@@ -244,16 +246,39 @@ def get_run(run_id: int) -> PlanningRun | None:
     return db.session.get(PlanningRun, run_id)
 
 
-def recent_runs(limit: int = 20) -> list[tuple[PlanningRun, int]]:
-    """The latest runs, newest first, each with how many placements it proposed: (run,
-    proposed). One statement."""
+def recent_runs(limit: int = 20) -> list[tuple[PlanningRun, int, str | None]]:
+    """The latest runs, newest first, each with how many placements it proposed and the name
+    of who ran it (None when unknown or the account is gone): (run, proposed, name). One
+    statement."""
     proposed = (sa.select(sa.func.count(PlannedPlacement.id))
                 .where(PlannedPlacement.run_id == PlanningRun.id)
                 .correlate(PlanningRun).scalar_subquery())
-    return [(run, count) for run, count in db.session.execute(
-        sa.select(PlanningRun, proposed)
+    return [(run, count, name) for run, count, name in db.session.execute(
+        sa.select(PlanningRun, proposed, User.display_name)
+        .outerjoin(User, User.id == PlanningRun.created_by_id)
         .order_by(PlanningRun.created_at.desc(), PlanningRun.id.desc())
         .limit(limit))]
+
+
+def user_name(user_id: int | None) -> str | None:
+    """The display name of a user account, or None."""
+    if user_id is None:
+        return None
+    return db.session.scalar(sa.select(User.display_name).where(User.id == user_id))
+
+
+def placement_statuses(placement_ids: Iterable[int]) -> dict[int, PlacementStatus]:
+    """The current status of these placements, by id (a deleted one is absent)."""
+    return dict(db.session.execute(
+        sa.select(Placement.id, Placement.status).where(
+            Placement.id.in_(sorted(set(placement_ids))))).all())
+
+
+def organisation_names(organisation_ids: Iterable[int]) -> dict[int, str]:
+    """Organisations' names by id (archived ones too)."""
+    return dict(db.session.execute(
+        sa.select(Organisation.id, Organisation.name).where(
+            Organisation.id.in_(sorted(set(organisation_ids))))).all())
 
 
 def current_teams(project_ids: Iterable[int]) -> dict[int, list[Any]]:

@@ -69,24 +69,53 @@ class PinsRefused(DomainError):
 
 
 def check_pins(request: RunRequest, volunteer_ids: list[int]) -> None:
-    """Refuse pins (must and must not) that name a volunteer not among ``volunteer_ids`` (the
-    run's, after its filters) or a project not among ``request.project_ids``.
+    """Refuse pins that cannot hold, before solving, naming every one beside its field: a pin
+    (must or must not) naming a volunteer not among ``volunteer_ids`` (the run's, after its
+    filters) or a project not among ``request.project_ids``; a pair in both "Must go" and
+    "Must not go" (named beside both fields); and, when ``request.one_project_each``, a
+    volunteer pinned to go to several projects (the rule is named as the cause). A pin written
+    twice is named once.
 
     :raises PinsRefused: naming each wrong line, by field.
     """
     vids, pids = set(volunteer_ids), set(request.project_ids)
     errors: dict[str, list[str]] = {}
-    for name, pins in (("must", request.must), ("must_not", request.must_not)):
+
+    def refuse(name: str, message: str) -> None:
+        if message not in errors.setdefault(name, []):
+            errors[name].append(message)
+
+    pinned = {"must": list(dict.fromkeys(request.must)),
+              "must_not": list(dict.fromkeys(request.must_not))}
+    for name, pins in pinned.items():
         for vid, pid in pins:
             line = f"{vid}, {pid}"
             if vid not in vids:
-                errors.setdefault(name, []).append(_(
+                refuse(name, _(
                     "“%(line)s”: volunteer %(volunteer)s is not in this run (check the "
                     "number and the volunteer filters).", line=line, volunteer=vid))
             if pid not in pids:
-                errors.setdefault(name, []).append(_(
+                refuse(name, _(
                     "“%(line)s”: project %(project)s is not selected.", line=line,
                     project=pid))
+    both = [pin for pin in pinned["must"] if pin in set(pinned["must_not"])]
+    for vid, pid in both:
+        message = _("“%(line)s” is in both “Must go” and “Must not go”: keep it in one of "
+                    "them.", line=f"{vid}, {pid}")
+        refuse("must", message)
+        refuse("must_not", message)
+    if request.one_project_each:
+        by_volunteer: dict[int, list[int]] = {}
+        for vid, pid in pinned["must"]:
+            by_volunteer.setdefault(vid, []).append(pid)
+        for vid, projects in by_volunteer.items():
+            if len(projects) > 1:
+                refuse("must", _(
+                    "%(lines)s: volunteer %(volunteer)s must go to more than one project, "
+                    "but “At most one project for each volunteer” is ticked: keep one of "
+                    "these pins, or untick that box.",
+                    lines=_("; ").join(f"“{vid}, {pid}”" for pid in projects),
+                    volunteer=vid))
     if errors:
         raise PinsRefused(errors)
 

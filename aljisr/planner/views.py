@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
+from aljisr import once
 from aljisr.dates import association_today
 from aljisr.errors import DomainError
 from aljisr.extensions import db
@@ -21,6 +22,7 @@ from aljisr.planner import queries, services
 from aljisr.planner.forms import AcceptForm, PlanForm, WishesForm
 from aljisr.planner.models import PlanningRun
 from aljisr.planner.solver import Outcome, Weights
+from aljisr.volunteers.models import VolunteerStatus
 from aljisr.volunteers.queries import get_volunteer, sending_organisation_options
 from aljisr.web import field_error
 
@@ -41,6 +43,97 @@ def _plan_form() -> PlanForm:
     return form
 
 
+def _prefill(form: PlanForm, run: PlanningRun) -> list[int]:
+    """Fill ``form`` with the settings ``run`` was planned with ("Plan again with these
+    settings"); returns the ids of that run's projects no longer offered (over, archived)."""
+    params = run.params or {}
+    filters = params.get("filters", {})
+    form.q.data = filters.get("q") or ""
+    form.status.data = filters.get("status") or ""
+    form.nationality.data = filters.get("nationality") or ""
+    form.sending_organisation.data = filters.get("sending_organisation")
+    offered = {choice.value for choice in form.projects.choices}
+    wanted = [int(pid) for pid in params.get("project_ids", [])]
+    form.projects.data = [pid for pid in wanted if pid in offered]
+    weights = params.get("weights", {})
+    for name, key in (("weight_match", "match"), ("weight_wishes", "wishes"),
+                      ("weight_org_wishes", "org_wishes"), ("weight_mixing", "mixing")):
+        if key in weights:
+            form[name].data = weights[key]
+    if "time_limit" in params:
+        form.time_limit.data = int(params["time_limit"])
+    form.one_project_each.data = bool(params.get("one_project_each", True))
+    form.must.data = "\n".join(f"{v}, {p}" for v, p in params.get("must", []))
+    form.must_not.data = "\n".join(f"{v}, {p}" for v, p in params.get("must_not", []))
+    return [pid for pid in wanted if pid not in offered]
+
+
+def _pins_text(pins: list[Any]) -> str:
+    return _("; ").join(f"{v} → {p}" for v, p in pins) if pins else _("none")
+
+
+def _settings(run: PlanningRun, names: dict[str, dict[Any, str]]) -> dict[str, Any]:
+    """What ``run`` was asked, in words: ``rows`` of (label, text) for its page and ``short``,
+    one line for the list of runs. ``names`` holds "projects" and "organisations" by id, and
+    "countries" by code."""
+    params = run.params or {}
+    filters = params.get("filters", {})
+    chosen = []
+    if filters.get("q"):
+        chosen.append(_("search “%(text)s”", text=filters["q"]))
+    if filters.get("status"):
+        try:
+            chosen.append(VolunteerStatus(filters["status"]).title)
+        except ValueError:
+            chosen.append(str(filters["status"]))
+    if filters.get("nationality"):
+        code = filters["nationality"]
+        chosen.append(names["countries"].get(code, code))
+    if filters.get("sending_organisation"):
+        oid = filters["sending_organisation"]
+        chosen.append(names["organisations"].get(int(oid), str(oid)))
+    volunteers = _(", ").join(chosen) if chosen else _("all (no filter)")
+    weights = params.get("weights", {})
+    weights_text = _("match %(match)s · wishes %(wishes)s · organisations' wishes %(org)s · "
+                     "mixing %(mixing)s", match=weights.get("match", "?"),
+                     wishes=weights.get("wishes", "?"), org=weights.get("org_wishes", "?"),
+                     mixing=weights.get("mixing", "?"))
+    limit = params.get("time_limit")
+    limit_text = _("%(seconds)s s", seconds=format_decimal(limit, format="0.#")) \
+        if limit is not None else "?"
+    one_each = _("yes") if params.get("one_project_each", True) else _("no")
+    must, must_not = params.get("must", []), params.get("must_not", [])
+    projects = [names["projects"].get(int(pid), f"#{pid}") for pid in params.get("project_ids", [])]
+    rows = [
+        (_("Volunteers"), volunteers),
+        (_("Projects"), _(", ").join(projects) if projects else _("none")),
+        (_("Weights"), weights_text),
+        (_("Time limit"), limit_text),
+        (_("At most one project for each volunteer"), one_each),
+        (_("Must go"), _pins_text(must)),
+        (_("Must not go"), _pins_text(must_not)),
+    ]
+    short = _("Volunteers: %(volunteers)s · weights %(weights)s · %(limit)s · pins: %(must)d "
+              "must, %(must_not)d must not", volunteers=volunteers,
+              weights="/".join(str(weights.get(k, "?"))
+                               for k in ("match", "wishes", "org_wishes", "mixing")),
+              limit=limit_text, must=len(must), must_not=len(must_not))
+    return {"rows": rows, "short": short}
+
+
+def _names_for(runs: list[PlanningRun]) -> dict[str, dict[Any, str]]:
+    """The names :func:`_settings` needs for these runs, in two queries."""
+    params = [r.params or {} for r in runs]
+    return {
+        "projects": queries.titles_of(int(pid) for p in params
+                                      for pid in p.get("project_ids", [])),
+        "organisations": queries.organisation_names(
+            int(p["filters"]["sending_organisation"]) for p in params
+            if p.get("filters", {}).get("sending_organisation")),
+        "countries": dict(country_choices()),
+    }
+
+
 def _project_label(p: Any) -> Markup:
     """A project's checkbox label: its title isolated in <bdi> (a Latin title would run into
     its dates in an Arabic sentence), its dates and capacity."""
@@ -50,16 +143,30 @@ def _project_label(p: Any) -> Markup:
     return escape(sentence).replace("{title}", Markup("<bdi>{}</bdi>").format(p.title))
 
 
-def _render_index(form: PlanForm, status: int = 200) -> tuple[str, int]:
-    return render_template("planner/index.html", form=form, runs=queries.recent_runs()), status
+def _render_index(form: PlanForm, status: int = 200, **extra: Any) -> tuple[str, int]:
+    runs = queries.recent_runs()
+    names = _names_for([r for r, _count, _name in runs])
+    listed = [{"run": r, "proposed": count, "by": name, "settings": _settings(r, names)}
+              for r, count, name in runs]
+    return render_template("planner/index.html", form=form, runs=listed,
+                           **{"again": None, "gone": [], **extra}), status
 
 
 @bp.route("/", methods=["GET", "POST"])
 @require(Permission.MANAGE_PLACEMENTS)
 def index() -> Any:
+    """The planning form and the earlier runs; ``?again=<run id>`` fills the form with that
+    run's settings. A posted form is claimed once (docs/architecture.md §6.13): a double click
+    on "Plan" stores one run and leads to it."""
     form = _plan_form()
     if request.method == "GET":
-        return _render_index(form)
+        again = request.args.get("again", type=int)
+        if again is None:
+            return _render_index(form)
+        earlier = _run_or_404(again)
+        gone = _prefill(form, earlier)
+        return _render_index(form, again=earlier, gone=[
+            queries.titles_of(gone).get(pid, f"#{pid}") for pid in gone])
     if not form.validate_on_submit():
         return _render_index(form, 422)
     plan = services.RunRequest(
@@ -72,6 +179,11 @@ def index() -> Any:
         must=form.must.pins,
         must_not=form.must_not.pins,
     )
+    # claimed before solving: a double click's second request waits for the first to commit
+    # (at most the time limit; SQLite's busy timeout is longer), then is led to its run
+    earlier = once.claim(form)
+    if earlier is not None:
+        return earlier
     try:
         run = services.run_planner(plan, actor=current_user, today=association_today())
     except services.PinsRefused as error:
@@ -85,12 +197,14 @@ def index() -> Any:
         message, field = services.outcome_message(run)
         field_error(form, DomainError(message, field=field))
         return _render_index(form, 422)
+    url = url_for("planner.run", run_id=run.id)
+    once.settle(form, url)
     db.session.commit()
     flash(ngettext("Plan ready: %(num)d proposed placement. Nothing is placed until you "
                    "accept.",
                    "Plan ready: %(num)d proposed placements. Nothing is placed until you "
                    "accept.", len(run.assignments)), "success")
-    return redirect(url_for("planner.run", run_id=run.id))
+    return redirect(url)
 
 
 def _run_or_404(run_id: int) -> PlanningRun:
@@ -107,11 +221,15 @@ def _result(run: PlanningRun) -> dict[str, Any]:
     vids = {a.volunteer_id for a in run.assignments}
     data = queries.season_data(vids, pids, association_today())
     teams: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    statuses = queries.placement_statuses(a.placement_id for a in run.assignments
+                                          if a.placement_id)
     for a in run.assignments:
         profile, needs = data.profiles.get(a.volunteer_id), data.needs.get(a.project_id)
+        # the explanation is today's (the registers as they stand now): when its score is not
+        # the run's, the page says so beside it, with today's score
         match = score(profile, needs) if profile and needs else None
         teams[a.project_id].append({
-            "row": a, "match": match,
+            "row": a, "match": match, "status": statuses.get(a.placement_id),
             "wishes": services.wish_reasons(a.wish_rank, a.org_wish_rank)})
     names = queries.names_of([lo.volunteer_id for lo in run.left_out] + list(vids))
     titles = queries.titles_of(pids | {lo.project_id for lo in run.left_out if lo.project_id})
@@ -131,6 +249,8 @@ def _result(run: PlanningRun) -> dict[str, Any]:
                for pid, rows in queries.current_teams(pids).items()}
     outcome = Outcome(run.outcome)
     return {
+        "settings": _settings(run, _names_for([run])),
+        "run_by": queries.user_name(run.created_by_id),
         "outcome_text": None if outcome.has_plan and run.assignments
         else services.outcome_message(run)[0],
         "teams": teams,

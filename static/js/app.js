@@ -1,5 +1,5 @@
 // Small progressive enhancements; every page works without JavaScript.
-document.documentElement.classList.add("js");
+// (the "js" class on <html> is set earlier, by js-class.js in <head>)
 document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
   select.addEventListener("change", () => select.form.submit());
 });

@@ -13,6 +13,8 @@ def test_coordinator_plans_a_season_and_accepts_part_of_it(page):
     nav = page.get_by_role("navigation", name="Main navigation")
     nav.get_by_role("button", name="More").click()
     nav.get_by_role("link", name="Season planner").click()
+    page.wait_for_url("**/planner/")
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="Season planner").is_visible()
 
     # every volunteer, every project offered (ticked by default), the default 10 s
@@ -38,7 +40,8 @@ def test_coordinator_plans_a_season_and_accepts_part_of_it(page):
         boxes.nth(i).uncheck()
     first_name = page.locator("#accept-form tbody tr").first.locator("label").inner_text()
     page.get_by_role("button", name="Accept the ticked placements").click()
-    assert page.get_by_text("1 placement proposed.").is_visible()
+    # the answer comes back to the same address: wait for its notice, not for the address
+    page.get_by_text("1 placement proposed.").wait_for(timeout=30_000)
     assert page.locator("a.badge", has_text="Accepted").count() == 1
     assert page.locator("input[name=row]").count() == total - 1
 
@@ -46,7 +49,7 @@ def test_coordinator_plans_a_season_and_accepts_part_of_it(page):
     run_url = page.url
     page.goto(run_url.rsplit("/runs/", 1)[0] + "/")
     first_run = page.locator("#runs tbody tr").first
-    assert first_run.locator("td").nth(3).inner_text().strip() == str(total)
+    assert first_run.locator("td[data-label=Proposed]").inner_text().strip() == str(total)
     page.goto(run_url)
 
     # the placement exists, proposed, for that volunteer
@@ -54,6 +57,46 @@ def test_coordinator_plans_a_season_and_accepts_part_of_it(page):
     page.wait_for_url(re.compile(r"/placements/\d+$"))
     assert page.get_by_text(first_name.strip()).first.is_visible()
     assert page.locator(".status-proposed").first.is_visible()
+
+
+def test_the_plan_button_says_the_page_is_busy_and_sends_once(page):
+    sign_in(page, "coordinator@aljisr.example.org")
+    page.goto("/planner/")
+    page.get_by_label("Volunteers: status").select_option("")
+    busy, aria, second_sent = page.evaluate("""() => {
+        const form = document.getElementById("plan-form");
+        form.querySelector("[name=time_limit]").value = "7";
+        form.requestSubmit();
+        const again = new Event("submit", {cancelable: true});
+        form.dispatchEvent(again);  // the double click's second submission
+        return [document.getElementById("plan-busy").textContent,
+                form.getAttribute("aria-busy"), !again.defaultPrevented];
+    }""")
+    assert busy.startswith("Planning… up to 7 s.")
+    assert aria == "true" and not second_sent
+    page.wait_for_url(re.compile(r"/planner/runs/\d+$"))
+    page.screenshot(path="test-artifacts/planner-run.png", full_page=True)
+    # the run's settings, and planning again with them
+    assert page.locator("#run-settings").get_by_text("Time limit").is_visible()
+    page.get_by_role("link", name="Plan again with these settings").click()
+    assert page.locator("#plan-again").is_visible()
+    assert page.locator("[name=time_limit]").input_value() == "7"
+    page.screenshot(path="test-artifacts/planner-again.png", full_page=True)
+
+
+def test_planning_works_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="en-GB",
+                                  java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, "coordinator@aljisr.example.org")
+        page.goto("/planner/")
+        page.get_by_label("Volunteers: status").select_option("")
+        page.get_by_role("button", name="Plan").click()
+        page.wait_for_url(re.compile(r"/planner/runs/\d+$"))
+        assert page.get_by_text("Nothing is placed until you accept").is_visible()
+    finally:
+        context.close()
 
 
 def test_coordinator_records_a_volunteers_project_wishes(page):
