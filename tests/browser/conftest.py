@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from aljisr import create_app
@@ -36,6 +37,38 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_app(live_server: str) -> Flask:
+    """The app the live server serves (to put its data back between tests)."""
+    return _LIVE_APPS[live_server]
+
+
+_LIVE_APPS: dict[str, Flask] = {}
+
+
+@pytest.fixture(autouse=True)
+def _languages_put_back(live_app: Flask) -> Iterator[None]:
+    """Each journey starts with the demo accounts' own languages: a test that picks a language
+    stores it on the account (docs/architecture.md §4.7), and the tests a process runs share
+    one live server, in an order pytest-xdist chooses."""
+    import sqlalchemy as sa
+
+    from aljisr.auth.models import User
+    from aljisr.extensions import db
+
+    with live_app.app_context():
+        saved = {row.id: row.locale for row in db.session.execute(sa.select(User.id, User.locale))}
+        db.session.remove()
+    yield
+    with live_app.app_context():
+        for user_id, locale in db.session.execute(sa.select(User.id, User.locale)):
+            if user_id in saved and saved[user_id] != locale:
+                db.session.execute(sa.update(User).where(User.id == user_id)
+                                   .values(locale=saved[user_id]))
+        db.session.commit()
+        db.session.remove()
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +98,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    _LIVE_APPS[url] = app
+    yield url
     server.shutdown()
 
 

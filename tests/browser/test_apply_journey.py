@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from aljisr import create_app
@@ -129,29 +130,29 @@ def test_an_anonymous_visitor_applies_in_arabic_and_becomes_a_volunteer(browser,
     page.locator("#consent").check()
     page.locator("#submit").click()
     page.wait_for_url("**/apply/sent*")
-    assert page.locator("#apply-sent").is_visible()
+    expect(page.locator("#apply-sent")).to_be_visible()
 
     _deliver(app)
     confirm = _link_in_mail(smtp, email, r"https?://\S+/apply/confirm/\S+")
     page.goto(confirm)
     page.locator("#link-submit").click()
-    assert page.locator("#link-done").is_visible()
+    expect(page.locator("#link-done")).to_be_visible()
     context.close()
 
     page = browser.new_context(base_url=base, locale="en-GB",
                                viewport={"width": 1280, "height": 900}).new_page()
     sign_in(page, "coordinator@aljisr.example.org")
-    assert page.locator("#nav-count-applications-index").is_visible()
+    expect(page.locator("#nav-count-applications-index")).to_be_visible()
     page.get_by_role("link", name="Applications").first.click()
     page.get_by_role("link", name="ليلى بن علي").click()
     # both projects reached the inbox, in the applicant's order
     chosen = page.locator("#application-projects li")
-    assert chosen.count() == 2
+    expect(chosen).to_have_count(2)
     page.get_by_role("link", name="Accept").click()
     page.locator("#placements-0-propose").check()
     page.get_by_role("button", name="Accept").click()
-    assert page.get_by_text("Application accepted").is_visible()
-    assert page.locator("#accepted-volunteer").is_visible()
+    expect(page.get_by_text("Application accepted")).to_be_visible()
+    expect(page.locator("#accepted-volunteer")).to_be_visible()
     sign_out(page)
 
     _deliver(app)
@@ -163,7 +164,7 @@ def test_an_anonymous_visitor_applies_in_arabic_and_becomes_a_volunteer(browser,
     page.wait_for_url("**/home")
     # the volunteer's account speaks the language they applied in
     assert page.locator("html").get_attribute("lang") == "ar"
-    assert page.get_by_role("heading", name="تعييناتي").is_visible()
+    expect(page.get_by_role("heading", name="تعييناتي")).to_be_visible()
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])
@@ -177,7 +178,7 @@ def test_the_form_and_the_inbox_fit_a_phone(browser, apply_server, language):
         page.goto("/apply")
         assert page.locator("html").get_attribute("lang") == language
         page.locator("#submit").click()  # empty: every required field says why
-        assert page.locator("#full_name-error").is_visible()
+        expect(page.locator("#full_name-error")).to_be_visible()
         page.goto("/apply")
         scroll, inner = page.evaluate(
             "() => [document.documentElement.scrollWidth, window.innerWidth]")
@@ -210,14 +211,14 @@ def test_the_form_works_without_javascript_and_reads_well(browser, apply_server,
         page.goto(f"/apply?lang={language}")
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar"
                                                                else "ltr")
-        assert page.locator("script").count() == 0
+        expect(page.locator("script")).to_have_count(0)
         with page.expect_navigation():
             page.locator("#submit").tap()
         assert f"lang={language}" in page.url
         assert page.locator("html").get_attribute("lang") == language
-        assert page.locator("#form-errors").is_visible()
-        assert page.locator("#full_name-error").is_visible()
-        assert page.locator("#consent-error").is_visible()
+        expect(page.locator("#form-errors")).to_be_visible()
+        expect(page.locator("#full_name-error")).to_be_visible()
+        expect(page.locator("#consent-error")).to_be_visible()
         scroll, inner = page.evaluate(
             "() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll <= inner, f"/apply is {scroll} px wide on a {inner} px screen"

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from aljisr import create_app
@@ -103,7 +104,7 @@ def test_confirmation_mail_with_infosheet_then_travel_on_the_board(page, journey
     sign_in(page, "coordinator@aljisr.example.org")
     page.goto(f"/placements/{placement_id}")
     page.get_by_role("button", name="Confirm").click()
-    assert page.get_by_text("Placement confirmed.").is_visible()
+    expect(page.get_by_text("Placement confirmed.")).to_be_visible()
     sign_out(page)
 
     # the worker delivers: the volunteer's message, in French, with the infosheet in French
@@ -132,7 +133,7 @@ def test_confirmation_mail_with_infosheet_then_travel_on_the_board(page, journey
     page.locator("#pickup_needed").check()
     page.locator("#departure_date").fill((start + timedelta(days=13)).isoformat())
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Informations d'arrivée enregistrées.").is_visible()
+    expect(page.get_by_text("Informations d'arrivée enregistrées.")).to_be_visible()
     assert "AT 801" in page.locator("#arrival-summary").inner_text()
     page.context.clear_cookies()  # (the account menu speaks French: leave by forgetting)
 
@@ -151,6 +152,6 @@ def test_confirmation_mail_with_infosheet_then_travel_on_the_board(page, journey
     assert "Marrakech Menara airport (RAK)" in row.inner_text()
     # printed: no navigation, no filters, the table kept
     page.emulate_media(media="print")
-    assert not page.locator("nav.navbar").is_visible()
-    assert not page.locator(".filter-bar").is_visible()
-    assert row.is_visible()
+    expect(page.locator("nav.navbar")).to_be_hidden()
+    expect(page.locator(".filter-bar")).to_be_hidden()
+    expect(row).to_be_visible()

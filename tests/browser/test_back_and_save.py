@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.support.browser import sign_in
 
 NAME = "Jeunesse Solidaire Agadir"
@@ -20,7 +22,7 @@ def test_back_then_save_does_not_silently_register_the_organisation_twice(page):
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/organisations/\d+$"))
     first = page.url
-    assert page.get_by_text("Organisation registered.").is_visible()
+    expect(page.get_by_text("Organisation registered.")).to_be_visible()
 
     page.go_back()
     page.wait_for_url("**/organisations/new")
@@ -32,11 +34,11 @@ def test_back_then_save_does_not_silently_register_the_organisation_twice(page):
     page.wait_for_load_state()
     if again == shown:  # the page came back as it was (the same token): the first record
         assert page.url == first
-        assert page.get_by_text("This form had already been sent").is_visible()
+        expect(page.get_by_text("This form had already been sent")).to_be_visible()
     else:  # a fresh page, a deliberate second sending: the namesake is named, not saved
         assert "/organisations/new" in page.url
-        assert page.locator("#same-name").is_visible()
-        assert page.get_by_role("link", name=NAME).count() == 1
+        expect(page.locator("#same-name")).to_be_visible()
+        expect(page.get_by_role("link", name=NAME)).to_have_count(1)
     page.goto("/organisations/?q=Jeunesse+Solidaire")
-    assert page.locator("table tbody tr").count() == 1
+    expect(page.locator("table tbody tr")).to_have_count(1)
     print("token on Back:", "same" if again == shown else "fresh")

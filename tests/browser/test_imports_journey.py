@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.support.browser import sign_in, sign_out
 
 
@@ -22,8 +24,8 @@ def test_coordinator_maps_resolves_a_duplicate_and_commits(page, tmp_path):
     nav.get_by_role("link", name="Send volunteers", exact=True).click()
     page.get_by_label("File").set_input_files(str(sheet))
     page.get_by_role("button", name="Send the list").click()
-    assert page.get_by_text("the association will check the list").is_visible()
-    assert page.locator("#partner-batches").get_by_text("Waiting to be checked").is_visible()
+    expect(page.get_by_text("the association will check the list")).to_be_visible()
+    expect(page.locator("#partner-batches").get_by_text("Waiting to be checked")).to_be_visible()
     sign_out(page)
 
     sign_in(page, "coordinator@aljisr.example.org")
@@ -42,13 +44,14 @@ def test_coordinator_maps_resolves_a_duplicate_and_commits(page, tmp_path):
 
     # the second row has a registered volunteer's e-mail: update them instead of skipping
     page.wait_for_url(re.compile(r"/imports/\d+/preview$"))
-    assert page.get_by_text("2 rows can be imported; 0 rows have errors").is_visible()
-    assert page.locator("#row-3").get_by_text("same e-mail").is_visible()
+    expect(page.get_by_text("2 rows can be imported; 0 rows have errors")).to_be_visible()
+    expect(page.locator("#row-3").get_by_text("same e-mail")).to_be_visible()
     assert page.get_by_label("What to do with row 3").input_value() == "skip"
     page.get_by_label("What to do with row 3").select_option("update")
     page.get_by_role("button", name="Import the valid rows").click()
 
-    assert page.get_by_text("Imported: 1 added, 1 updated, 0 skipped, 0 with errors.").is_visible()
+    imported = page.get_by_text("Imported: 1 added, 1 updated, 0 skipped, 0 with errors.")
+    expect(imported).to_be_visible()
     page.get_by_role("link", name="Inès Haddad").click()
-    assert page.get_by_role("heading", name="Inès Haddad").is_visible()
-    assert page.get_by_text("arachides").is_visible()
+    expect(page.get_by_role("heading", name="Inès Haddad")).to_be_visible()
+    expect(page.get_by_text("arachides")).to_be_visible()

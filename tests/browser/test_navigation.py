@@ -4,11 +4,13 @@ screen in every language, the account menu included."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import sign_in
 
@@ -44,17 +46,17 @@ def test_without_javascript_the_phone_menu_opens_and_more_pages_are_reachable(co
     nav = page.get_by_role("navigation", name="Main navigation")
     planner = nav.get_by_role("link", name="Season planner")
     # the menu is open (no ☰ button that would need a script) and lists "More"'s pages
-    assert not nav.locator(".navbar-toggler").is_visible()
-    assert nav.get_by_role("link", name="Volunteers").is_visible()
-    assert planner.is_visible()
-    assert nav.get_by_role("button", name="Sign out").is_visible()
+    expect(nav.locator(".navbar-toggler")).to_be_hidden()
+    expect(nav.get_by_role("link", name="Volunteers")).to_be_visible()
+    expect(planner).to_be_visible()
+    expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "nav-phone-no-js.png"), full_page=True)
     scroll, inner = overflow(page)
     assert scroll <= inner, f"the page is {scroll} px wide on a {inner} px screen"
     planner.click()
     page.wait_for_url("**/planner/")
-    assert page.get_by_role("heading", name="Season planner").is_visible()
+    expect(page.get_by_role("heading", name="Season planner")).to_be_visible()
 
 
 def test_with_javascript_the_phone_menu_still_opens_with_its_button(context_for):
@@ -62,9 +64,13 @@ def test_with_javascript_the_phone_menu_still_opens_with_its_button(context_for)
     sign_in(page, "coordinator@aljisr.example.org")
     nav = page.get_by_role("navigation", name="Main navigation")
     planner = nav.get_by_role("link", name="Season planner")
-    assert not planner.is_visible()  # collapsed until the ☰ button is pressed
+    expect(planner).to_be_hidden()  # collapsed until the ☰ button is pressed
     nav.locator(".navbar-toggler").click()
+    # Bootstrap's collapse slides open: More is pressed once it has finished (class "show",
+    # not "collapsing"), else the press can land while the menu still moves
+    expect(nav.locator(".navbar-collapse")).to_have_class(re.compile(r"\bshow\b"))
     nav.get_by_role("button", name="More").click()
+    expect(planner).to_be_visible()
     planner.click()
     page.wait_for_url("**/planner/")
 
@@ -74,10 +80,10 @@ def test_without_javascript_more_opens_with_the_keyboard_at_laptop_width(context
     sign_in(page, "coordinator@aljisr.example.org")
     nav = page.get_by_role("navigation", name="Main navigation")
     planner = nav.get_by_role("link", name="Season planner")
-    assert not planner.is_visible()
+    expect(planner).to_be_hidden()
     nav.get_by_role("button", name="More").focus()
     page.keyboard.press("Tab")  # into the menu: focus inside keeps it open
-    assert planner.is_visible()
+    expect(planner).to_be_visible()
     page.screenshot(path=str(SHOTS / "nav-laptop-no-js-more.png"))
     planner.focus()
     page.keyboard.press("Enter")

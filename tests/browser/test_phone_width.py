@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import sign_in
 
@@ -55,7 +56,7 @@ def test_hours_queue_fits_a_phone_and_entries_are_approved_with_a_tap(phone):
     assert scroll <= inner, f"the hours queue is {scroll} px wide on a {inner} px screen"
 
     # each entry is a card: the thead is gone, the hours carry their label, all on screen
-    assert not phone.locator("#review-form thead th", has_text="Activity").is_visible()
+    expect(phone.locator("#review-form thead th", has_text="Activity")).to_be_hidden()
     rows = phone.locator("#review-form tbody tr", has=phone.locator("input[name=entry]"))
     row = rows.first
     assert label_of(row.locator('td[data-label="Hours"]')) == '"Hours"'
@@ -71,8 +72,8 @@ def test_hours_queue_fits_a_phone_and_entries_are_approved_with_a_tap(phone):
     entry_id = checkbox.get_attribute("value")
     with phone.expect_navigation():
         approve.tap()
-    assert phone.get_by_text("Entry approved.").is_visible()
-    assert phone.locator(f"input[name=entry][value='{entry_id}']").count() == 0
+    expect(phone.get_by_text("Entry approved.")).to_be_visible()
+    expect(phone.locator(f"input[name=entry][value='{entry_id}']")).to_have_count(0)
     scroll, inner = page_width(phone)
     assert scroll <= inner
 
@@ -85,9 +86,9 @@ def test_hours_queue_fits_a_phone_and_entries_are_approved_with_a_tap(phone):
     assert on_screen(approve_selected)
     with phone.expect_navigation():
         approve_selected.tap()
-    assert phone.get_by_text("2 entries approved.").is_visible()
+    expect(phone.get_by_text("2 entries approved.")).to_be_visible()
     for entry in ids:
-        assert phone.locator(f"input[name=entry][value='{entry}']").count() == 0
+        expect(phone.locator(f"input[name=entry][value='{entry}']")).to_have_count(0)
 
     # "select all" stays reachable above the cards, with its name written out
     select_all = phone.get_by_label("Select all entries on this page")
@@ -103,7 +104,7 @@ def test_report_fits_a_phone_in_english_and_arabic(phone):
     phone.goto("/reports/")
     organisation = phone.locator("#organisation option", has_text="Passerelles Solidaires")
     phone.goto(f"/reports/organisations/{organisation.get_attribute('value')}")
-    assert phone.get_by_role("heading", name="Activity report").is_visible()
+    expect(phone.get_by_role("heading", name="Activity report")).to_be_visible()
     scroll, inner = page_width(phone)
     assert scroll <= inner, f"the report is {scroll} px wide on a {inner} px screen"
 

@@ -49,8 +49,8 @@ def test_the_combobox_searches_as_one_types_and_chooses_with_the_keyboard(page):
     page.get_by_label("Last day").fill(first)
     page.get_by_role("button", name="Propose placement").click()
     page.wait_for_url(re.compile(r"/placements/\d+$"))
-    assert page.get_by_text("Placement proposed.").is_visible()
-    assert page.get_by_role("link", name="Ιωάννα Παπαδοπούλου").first.is_visible()
+    expect(page.get_by_text("Placement proposed.")).to_be_visible()
+    expect(page.get_by_role("link", name="Ιωάννα Παπαδοπούλου").first).to_be_visible()
     assert last
 
 
@@ -62,7 +62,7 @@ def test_without_javascript_the_picker_is_a_search_that_sends_the_form_back(brow
     try:
         sign_in(page, "coordinator@aljisr.example.org")
         page.goto("/placements/new")
-        assert page.get_by_role("combobox", name="Volunteer").count() == 1  # the select
+        expect(page.get_by_role("combobox", name="Volunteer")).to_have_count(1)  # the select
         page.get_by_label("Role").fill("Mural painter")
         page.get_by_role("searchbox", name="Search volunteers by name or e-mail").fill("ιωαν")
         page.get_by_role("button", name="Search").first.click()
@@ -89,7 +89,7 @@ def test_the_combobox_shows_under_the_box_what_the_server_says(page):
     assert page.get_by_role("listbox", name="Volunteer").is_hidden()
     volunteer.fill("a")
     page.get_by_text(re.compile("The first 20 matches of “a”")).wait_for()
-    assert status.is_visible()
+    expect(status).to_be_visible()
     assert volunteer.get_attribute("aria-describedby").split()[-1] == "volunteer-status"
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.support.browser import sign_in, sign_out
 
 
 def test_volunteer_sees_placements_and_logs_hours(page):
     sign_in(page, "volunteer@aljisr.example.org")
     current = page.locator("#placements-current")
-    assert current.get_by_text("(second step)").first.is_visible()
-    assert current.get_by_text("coordinator@aljisr.example.org").is_visible()
-    assert page.locator("#placements-past").get_by_text("(first step)").first.is_visible()
+    expect(current.get_by_text("(second step)").first).to_be_visible()
+    expect(current.get_by_text("coordinator@aljisr.example.org")).to_be_visible()
+    expect(page.locator("#placements-past").get_by_text("(first step)").first).to_be_visible()
 
     page.get_by_role("link", name="My hours").first.click()
     page.wait_for_url("**/me/hours")
@@ -27,11 +29,11 @@ def test_volunteer_sees_placements_and_logs_hours(page):
     form.get_by_role("button", name="Log hours").click()
 
     page.wait_for_url("**/me/hours")
-    assert page.get_by_text("Hours logged and submitted for review.").is_visible()
+    expect(page.get_by_text("Hours logged and submitted for review.")).to_be_visible()
     row = page.locator("#my-hours tr", has_text="Reading workshop with the youngest pupils")
-    assert row.count() == 1
-    assert row.get_by_text("Submitted").is_visible()
-    assert row.get_by_text("2.5").is_visible()
+    expect(row).to_have_count(1)
+    expect(row.get_by_text("Submitted")).to_be_visible()
+    expect(row.get_by_text("2.5")).to_be_visible()
 
 
 def test_volunteer_sees_a_refusal_beside_the_field(page):
@@ -41,7 +43,7 @@ def test_volunteer_sees_a_refusal_beside_the_field(page):
     form.get_by_label("Hours").fill("25")
     form.get_by_label("Activity").fill("Too much")
     form.get_by_role("button", name="Log hours").click()
-    assert page.locator("#hours-error").get_by_text("cannot exceed 24").is_visible()
+    expect(page.locator("#hours-error").get_by_text("cannot exceed 24")).to_be_visible()
     assert page.locator("#log-hours-form").get_by_label("Activity").input_value() == "Too much"
 
 
@@ -50,13 +52,13 @@ def test_sending_partner_sees_its_volunteers(page):
     page.get_by_role("link", name="Volunteer list").click()
     page.wait_for_url("**/partner/volunteers")
     table = page.locator("#partner-volunteers")
-    assert table.get_by_role("link", name="Yasmine Haddad").is_visible()
-    assert table.get_by_role("link", name="Jonas Müller").count() == 0  # sent by another
+    expect(table.get_by_role("link", name="Yasmine Haddad")).to_be_visible()
+    expect(table.get_by_role("link", name="Jonas Müller")).to_have_count(0)  # sent by another
     table.get_by_role("link", name="Camille Rousseau").click()
     page.wait_for_url(re.compile(r".*/partner/volunteers/\d+$"))
-    assert page.get_by_role("heading", name="Camille Rousseau").is_visible()
-    assert page.locator("#partner-placements").get_by_text("Completed").first.is_visible()
-    assert page.get_by_text("Asthma").count() == 0  # health notes stay with the association
+    expect(page.get_by_role("heading", name="Camille Rousseau")).to_be_visible()
+    expect(page.locator("#partner-placements").get_by_text("Completed").first).to_be_visible()
+    expect(page.get_by_text("Asthma")).to_have_count(0)  # health notes stay with the association
 
 
 def test_host_partner_confirms_an_hours_entry(page):
@@ -67,11 +69,11 @@ def test_host_partner_confirms_an_hours_entry(page):
     entry_id = first.get_attribute("data-entry")
     first.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/partner/hours*")
-    assert page.get_by_text("1 entry confirmed.").is_visible()
-    assert page.locator(f'#host-hours tr[data-entry="{entry_id}"]').count() == 0
+    expect(page.get_by_text("1 entry confirmed.")).to_be_visible()
+    expect(page.locator(f'#host-hours tr[data-entry="{entry_id}"]')).to_have_count(0)
     page.get_by_role("link", name="Confirmed").click()
     confirmed = page.locator(f'#host-hours tr[data-entry="{entry_id}"]')
-    assert confirmed.get_by_text("Confirmed on").is_visible()
+    expect(confirmed.get_by_text("Confirmed on")).to_be_visible()
 
 
 def test_invited_volunteer_sets_a_password_and_lands_on_the_portal(page):
@@ -79,7 +81,7 @@ def test_invited_volunteer_sets_a_password_and_lands_on_the_portal(page):
     page.goto("/invitations?q=Theo")
     row = page.locator("tr", has_text="Théo Marchand")
     row.get_by_role("button", name="Invite").click()
-    assert page.get_by_text("Invitation sent to volunteer02@aljisr.example.org").is_visible()
+    expect(page.get_by_text("Invitation sent to volunteer02@aljisr.example.org")).to_be_visible()
     sign_out(page)
 
     sign_in(page, "admin@aljisr.example.org")
@@ -89,11 +91,11 @@ def test_invited_volunteer_sets_a_password_and_lands_on_the_portal(page):
     sign_out(page)
 
     page.goto(link)
-    assert page.get_by_text("volunteer02@aljisr.example.org").is_visible()
+    expect(page.get_by_text("volunteer02@aljisr.example.org")).to_be_visible()
     page.get_by_label("New password", exact=True).fill("a long enough password")
     page.get_by_label("Repeat the new password").fill("a long enough password")
     page.get_by_role("button", name="Save my password").click()
     page.wait_for_url("**/home")
-    assert page.get_by_role("heading", name="My placements").is_visible()
+    expect(page.get_by_role("heading", name="My placements")).to_be_visible()
     page.goto(link)
-    assert page.get_by_text("already been used").is_visible()
+    expect(page.get_by_text("already been used")).to_be_visible()

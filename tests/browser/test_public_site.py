@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.a11y import low_contrast
 
@@ -43,7 +44,7 @@ def test_public_pages_fit_a_phone_and_read_well_without_javascript(visitor, lang
     with visitor.expect_navigation():
         visitor.locator(".project-item h3 a").first.tap()
     fits(visitor)
-    assert visitor.locator("#facts").is_visible()
+    expect(visitor.locator("#facts")).to_be_visible()
 
     visitor.goto(f"/volunteer-projects?lang={language}")
     fits(visitor)

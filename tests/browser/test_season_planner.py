@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.support.browser import sign_in
 
 
@@ -15,13 +17,13 @@ def test_coordinator_plans_a_season_and_accepts_part_of_it(page):
     nav.get_by_role("link", name="Season planner").click()
     page.wait_for_url("**/planner/")
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Season planner").is_visible()
+    expect(page.get_by_role("heading", name="Season planner")).to_be_visible()
 
     # every volunteer, every project offered (ticked by default), the default 10 s
     page.get_by_label("Volunteers: status").select_option("")
     page.get_by_role("button", name="Plan").click()
     page.wait_for_url(re.compile(r"/planner/runs/\d+$"))
-    assert page.get_by_text("Nothing is placed until you accept").is_visible()
+    expect(page.get_by_text("Nothing is placed until you accept")).to_be_visible()
     assert page.locator("#plan-summary").get_by_text("optimal").count() or \
         page.locator("#plan-summary").get_by_text("Proven gap").count()
 
@@ -42,7 +44,7 @@ def test_coordinator_plans_a_season_and_accepts_part_of_it(page):
     page.get_by_role("button", name="Accept the ticked placements").click()
     # the answer comes back to the same address: wait for its notice, not for the address
     page.get_by_text("1 placement proposed.").wait_for(timeout=30_000)
-    assert page.locator("a.badge", has_text="Accepted").count() == 1
+    expect(page.locator("a.badge", has_text="Accepted")).to_have_count(1)
     assert page.locator("input[name=row]").count() == total - 1
 
     # the planner page lists the run with how many placements it proposed
@@ -55,8 +57,8 @@ def test_coordinator_plans_a_season_and_accepts_part_of_it(page):
     # the placement exists, proposed, for that volunteer
     page.locator("a.badge", has_text="Accepted").click()
     page.wait_for_url(re.compile(r"/placements/\d+$"))
-    assert page.get_by_text(first_name.strip()).first.is_visible()
-    assert page.locator(".status-proposed").first.is_visible()
+    expect(page.get_by_text(first_name.strip()).first).to_be_visible()
+    expect(page.locator(".status-proposed").first).to_be_visible()
 
 
 def test_the_plan_button_says_the_page_is_busy_and_sends_once(page):
@@ -77,9 +79,9 @@ def test_the_plan_button_says_the_page_is_busy_and_sends_once(page):
     page.wait_for_url(re.compile(r"/planner/runs/\d+$"))
     page.screenshot(path="test-artifacts/planner-run.png", full_page=True)
     # the run's settings, and planning again with them
-    assert page.locator("#run-settings").get_by_text("Time limit").is_visible()
+    expect(page.locator("#run-settings").get_by_text("Time limit")).to_be_visible()
     page.get_by_role("link", name="Plan again with these settings").click()
-    assert page.locator("#plan-again").is_visible()
+    expect(page.locator("#plan-again")).to_be_visible()
     assert page.locator("[name=time_limit]").input_value() == "7"
     page.screenshot(path="test-artifacts/planner-again.png", full_page=True)
 
@@ -94,7 +96,7 @@ def test_planning_works_without_javascript(browser, live_server):
         page.get_by_label("Volunteers: status").select_option("")
         page.get_by_role("button", name="Plan").click()
         page.wait_for_url(re.compile(r"/planner/runs/\d+$"))
-        assert page.get_by_text("Nothing is placed until you accept").is_visible()
+        expect(page.get_by_text("Nothing is placed until you accept")).to_be_visible()
     finally:
         context.close()
 
@@ -110,7 +112,7 @@ def test_coordinator_records_a_volunteers_project_wishes(page):
     page.wait_for_url(re.compile(r"/volunteers/\d+$"))
     page.get_by_role("link", name="Project wishes").click()
     page.wait_for_url(re.compile(r"/planner/wishes/\d+$"))
-    assert page.get_by_role("heading", name=re.compile("Project wishes")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Project wishes"))).to_be_visible()
 
     first = page.get_by_label("Their first choice")
     projects = [o for o in first.locator("option").evaluate_all("os => os.map(o => o.value)")
@@ -119,7 +121,7 @@ def test_coordinator_records_a_volunteers_project_wishes(page):
     first.select_option(projects[0])
     page.get_by_label("Their second choice").select_option(projects[0])
     page.get_by_role("button", name="Save the wishes").click()
-    assert page.get_by_text("This project is already chosen above.").is_visible()
+    expect(page.get_by_text("This project is already chosen above.")).to_be_visible()
     assert page.get_by_label("Their second choice").get_attribute("aria-invalid") == "true"
     out = Path("test-artifacts")
     out.mkdir(exist_ok=True)
@@ -128,7 +130,7 @@ def test_coordinator_records_a_volunteers_project_wishes(page):
     page.get_by_label("Their second choice").select_option(projects[1])
     page.get_by_role("button", name="Save the wishes").click()
     page.wait_for_url(re.compile(r"/volunteers/\d+$"))
-    assert page.get_by_text("Project wishes saved.").is_visible()
+    expect(page.get_by_text("Project wishes saved.")).to_be_visible()
     page.get_by_role("link", name="Project wishes").click()
     assert page.get_by_label("Their first choice").input_value() == projects[0]
     assert page.get_by_label("Their second choice").input_value() == projects[1]

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.support.browser import sign_in
 
 
 def test_coordinator_signs_in_and_sees_the_overview(page):
     sign_in(page, "coordinator@aljisr.example.org")
-    assert page.get_by_role("heading", name="Overview", exact=False).first.is_visible()
+    expect(page.get_by_role("heading", name="Overview", exact=False).first).to_be_visible()
     sites = page.locator(".site-card")
-    assert sites.count() == 5
+    expect(sites).to_have_count(5)
     # twelve projects: three a site are listed, the centre's fourth is "and 1 more"
-    assert page.locator(".project-item").count() == 11
-    assert page.get_by_text("and 1 more").first.is_visible()
-    assert page.get_by_text("Anwal primary school").first.is_visible()
+    expect(page.locator(".project-item")).to_have_count(11)
+    expect(page.get_by_text("and 1 more").first).to_be_visible()
+    expect(page.get_by_text("Anwal primary school").first).to_be_visible()
 
 
 def test_wrong_password_stays_on_login_with_message(page):
@@ -21,7 +23,7 @@ def test_wrong_password_stays_on_login_with_message(page):
     page.get_by_label("E-mail").fill("coordinator@aljisr.example.org")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("E-mail or password is wrong.").is_visible()
+    expect(page.get_by_text("E-mail or password is wrong.")).to_be_visible()
     assert page.get_by_label("E-mail").input_value() == "coordinator@aljisr.example.org"
 
 
