@@ -73,7 +73,10 @@ def test_healthz_says_ok_with_a_storage_that_answers(app: Flask, app_config: dic
                                                      ) -> None:
     # the check above can fail: with the in-memory storage the same app says ok
     from aljisr import create_app
+    from aljisr.extensions import db
 
     working = create_app({**app_config, "RATELIMIT_STORAGE_URI": "memory://"})
     response = working.test_client().get("/healthz")
+    with working.app_context():
+        db.engine.dispose()  # its pooled connection, never left to the garbage collector
     assert response.get_json() == {"status": "ok", "database": "ok", "rate_limits": "ok"}
