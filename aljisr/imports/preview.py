@@ -10,7 +10,7 @@ by the same keys (e-mail in any case; normalised name and date of birth).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -110,7 +110,7 @@ class Preview:
         ``id`` and ``full_name`` until :func:`refresh_duplicates` looks them up again."""
         rows = [PreviewRow(
             row["index"], row["number"], row["name"],
-            _python_values(row.get("values") or {}) if row["valid"] else None,
+            python_values(row.get("values") or {}) if row["valid"] else None,
             [(where, message) for where, message in row["errors"]],
             [LikelyDuplicate(SimpleNamespace(id=i, full_name=name),  # type: ignore[arg-type]
                              same_email, same_name)
@@ -160,7 +160,10 @@ def _json_values(values: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def _python_values(kept: dict[str, Any]) -> dict[str, Any]:
+def python_values(kept: Mapping[str, Any]) -> dict[str, Any]:
+    """A volunteer's field values as stored in JSON (a preview row, an imported record's
+    values before the import) back to what the volunteer services take: ISO dates as dates,
+    the status and the language levels as their enums."""
     values = dict(kept)
     for name in DATE_VALUES:
         if values.get(name):

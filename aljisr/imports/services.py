@@ -41,15 +41,12 @@ from aljisr.imports.preview import (
     UPDATE,
     Preview,
     PreviewRow,
+    python_values,
 )
 from aljisr.imports.reading import DELIMITERS, ENCODINGS, Rows, open_rows
 from aljisr.imports.values import DATE_ORDERS
 from aljisr.volunteers import services as volunteer_services
-from aljisr.volunteers.models import LanguageLevel, Volunteer
-
-DATE_FIELDS = ("date_of_birth", "available_from", "available_to", "consent_date")
-
-
+from aljisr.volunteers.models import Volunteer
 
 
 def start_batch(file_name: str, data: bytes, *, organisation_id: int | None, actor: Any,
@@ -206,16 +203,6 @@ def _snapshot(volunteer: Volunteer, names: Sequence[str]) -> dict[str, Any]:
             value = value.value
         before[name] = value
     return before
-
-
-def _restore(before: Mapping[str, Any]) -> dict[str, Any]:
-    values = dict(before)
-    for name in DATE_FIELDS:
-        if values.get(name):
-            values[name] = date.fromisoformat(values[name])
-    if "languages" in values:
-        values["languages"] = {c: LanguageLevel(v) for c, v in values["languages"].items()}
-    return values
 
 
 def plan_commit(batch: ImportBatch, result: Preview,
@@ -379,7 +366,7 @@ def revert_records(batch: ImportBatch, *, actor: Any) -> list[int]:
         if record.action == UPDATE and record.volunteer_id:
             volunteer = db.session.get(Volunteer, record.volunteer_id)
             if volunteer is not None and volunteer.anonymised_at is None:
-                volunteer_services.update_volunteer(volunteer, _restore(record.before),
+                volunteer_services.update_volunteer(volunteer, python_values(record.before),
                                                     actor=actor, confirm_duplicates=True)
     ids = [r.volunteer_id for r in created]
     if ids:
