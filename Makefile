@@ -21,22 +21,30 @@ run: install instance/config.py translations
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
 
-## test: lint, then the suite on SQLite and (when it answers) on PostgreSQL
-test: install translations lint test-sqlite test-postgres
+## test: lint, then the suite: every test that uses a database on SQLite and, when the local
+## server answers, on PostgreSQL too, in one run (tests/conftest.py)
+test: install translations lint
+	@if [ -n "$$ALJISR_TEST_DATABASE_URL" ] || $(PG_ANSWERS); then \
+	  ALJISR_TEST_DATABASE_URL=$${ALJISR_TEST_DATABASE_URL:-$(PG_URL)} $(PYTEST); \
+	else echo "PostgreSQL not reachable at $(PG_URL) and ALJISR_TEST_DATABASE_URL unset: SQLite only"; \
+	  $(PYTEST); fi
 
-# Tests run in parallel (pytest-xdist): one process per CPU, each with its own database;
-# `make test PYTEST_JOBS=0` runs them in one process.
+# Tests run in parallel (pytest-xdist): one process per CPU, each with its own databases;
+# `make test PYTEST_JOBS=0` runs them in one process. Compiled bytecode (the app's modules and
+# pytest's rewritten tests) is kept in .venv/pycache even where PYTHONDONTWRITEBYTECODE is set,
+# so test processes and the commands they start do not compile everything again.
 PYTEST_JOBS ?= auto
-PYTEST := $(BIN)/pytest -n $(PYTEST_JOBS) --dist worksteal
+PYTEST := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache \
+  $(BIN)/pytest -n $(PYTEST_JOBS) --dist worksteal
+PG_ANSWERS := $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null
 
-test-sqlite:
-	$(PYTEST)
+## test-sqlite, test-postgres: one engine only (test-postgres leaves out the tests that use no database)
+test-sqlite: install translations
+	ALJISR_TEST_ENGINES=sqlite $(PYTEST)
 
-# A fresh PostgreSQL database is created (and dropped) by tests/conftest.py for each run.
-test-postgres:
-	@if [ -n "$$ALJISR_TEST_DATABASE_URL" ] || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  ALJISR_TEST_DATABASE_URL=$${ALJISR_TEST_DATABASE_URL:-$(PG_URL)} $(PYTEST) -m "not browser"; \
-	else echo "PostgreSQL not reachable at $(PG_URL) and ALJISR_TEST_DATABASE_URL unset: PostgreSQL run skipped"; fi
+# A fresh PostgreSQL database is created (and dropped) by tests/conftest.py for each test process.
+test-postgres: install translations
+	ALJISR_TEST_ENGINES=postgresql ALJISR_TEST_DATABASE_URL=$${ALJISR_TEST_DATABASE_URL:-$(PG_URL)} $(PYTEST)
 
 ## install: the locked versions (requirements/dev.txt: app, test and production extras), then the
 ## app itself without resolving anything again. `pip check` fails when the lock no longer meets
