@@ -121,20 +121,31 @@ def demo(app: Flask, db: Any) -> Flask:
     return app
 
 
-@pytest.fixture
-def demo_with_few_certificates(demo: Flask, db: Any) -> Flask:
-    """The demo with one certificate in each language (Arabic, French, English) instead of 31:
-    for the tests that restore an archive more than once, where drawing every certificate each
-    time proves nothing more (test_drill_backup_restore_and_certificates_verify draws all)."""
-    from aljisr.certificates.models import Certificate
+#: engine -> the archive of :func:`demo_archive`, made once in each test process.
+_DEMO_ARCHIVES: dict[str, Path] = {}
 
-    kept = [db.session.scalar(sa.select(sa.func.min(Certificate.id))
-                              .where(Certificate.language == language))
-            for language in ("ar", "fr", "en")]
-    assert None not in kept, kept
-    db.session.execute(sa.delete(Certificate).where(Certificate.id.not_in(kept)))
-    db.session.commit()
-    return demo
+
+@pytest.fixture
+def demo_archive(app: Flask, db: Any, engine: str,
+                 tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive of the demo with one certificate in each language (Arabic, French, English)
+    instead of 31, taken on ``engine`` once per test process and only read by the tests that
+    use it: those that restore it, sometimes twice, and are refused before or after the
+    certificates are drawn. Loading the demo and taking the backup cost about 1.5 s a test;
+    test_drill_backup_restore_and_certificates_verify takes its own, with every certificate."""
+    if engine not in _DEMO_ARCHIVES:
+        from aljisr.certificates.models import Certificate
+        from aljisr.seed import load_demo
+
+        load_demo()
+        kept = [db.session.scalar(sa.select(sa.func.min(Certificate.id))
+                                  .where(Certificate.language == language))
+                for language in ("ar", "fr", "en")]
+        assert None not in kept, kept
+        db.session.execute(sa.delete(Certificate).where(Certificate.id.not_in(kept)))
+        db.session.commit()
+        _DEMO_ARCHIVES[engine] = _backup(app, tmp_path_factory.mktemp(f"demo-{engine}"))
+    return _DEMO_ARCHIVES[engine]
 
 
 def test_drill_backup_restore_and_certificates_verify(demo: Flask, target: Flask,
@@ -164,9 +175,9 @@ def test_drill_backup_restore_and_certificates_verify(demo: Flask, target: Flask
 
 
 def test_restore_that_skips_a_table_is_refused_and_leaves_nothing(
-    demo: Flask, target: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_archive: Path, target: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    archive = _backup(demo, tmp_path / "backups")
+    archive = demo_archive
     names = ArchiveReader.names
 
     def without_volunteers(self: ArchiveReader, prefix: str) -> list[str]:
@@ -210,9 +221,9 @@ def _rewrite(archive: Path, out: Path, change: Any) -> Path:
     return out
 
 
-def test_damaged_foreign_and_newer_archives_are_refused(demo: Flask, target: Flask,
+def test_damaged_foreign_and_newer_archives_are_refused(demo_archive: Path, target: Flask,
                                                         tmp_path: Path) -> None:
-    archive = _backup(demo, tmp_path / "backups")
+    archive = demo_archive
     truncated = tmp_path / "truncated.tar"
     truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
     tampered = _rewrite(archive, tmp_path / "tampered.tar",
@@ -428,12 +439,11 @@ def test_an_unreachable_target_is_named_without_a_traceback(demo: Flask, tmp_pat
                  id="check-crashes"),
 ])
 def test_a_failed_check_after_loading_leaves_the_target_empty(
-    demo_with_few_certificates: Flask, target: Flask, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, failure: Any
+    demo_archive: Path, target: Flask, monkeypatch: pytest.MonkeyPatch, failure: Any
 ) -> None:
     from aljisr.backup import restore
 
-    archive = _backup(demo_with_few_certificates, tmp_path / "backups")
+    archive = demo_archive
     monkeypatch.setattr(restore, "_verify_certificates", failure)
     result = _run(target, "restore", str(archive))
     assert result.exit_code == 1, result.output
