@@ -44,20 +44,33 @@ PG_ENV = "ALJISR_TEST_DATABASE_URL"
 ENGINES_ENV = "ALJISR_TEST_ENGINES"
 
 
-def _engines() -> list[str]:
-    """The engines of this run: ``ALJISR_TEST_ENGINES`` (comma-separated), else SQLite and,
-    when ``ALJISR_TEST_DATABASE_URL`` is set, PostgreSQL."""
+def _engines() -> tuple[list[str], str]:
+    """The engines of this run, and what is wrong with the asked-for ones ("" when nothing):
+    ``ALJISR_TEST_ENGINES`` (comma-separated), else SQLite and, when
+    ``ALJISR_TEST_DATABASE_URL`` is set, PostgreSQL."""
     chosen = [e.strip() for e in os.environ.get(ENGINES_ENV, "").split(",") if e.strip()]
     engines = chosen or ["sqlite", *(["postgresql"] if os.environ.get(PG_ENV) else [])]
-    unknown = set(engines) - {"sqlite", "postgresql"}
+    unknown = sorted(set(engines) - {"sqlite", "postgresql"})
     if unknown:
-        raise pytest.UsageError(f"{ENGINES_ENV}: unknown engine(s) {sorted(unknown)}")
+        return ["sqlite"], (f"{ENGINES_ENV}={os.environ[ENGINES_ENV]}: unknown engine(s) "
+                            f"{', '.join(unknown)}; the engines are sqlite and postgresql")
     if "postgresql" in engines and not os.environ.get(PG_ENV):
-        raise pytest.UsageError(f"PostgreSQL asked for in {ENGINES_ENV}: set {PG_ENV}")
-    return engines
+        return ["sqlite"], (f"{ENGINES_ENV} asks for postgresql: set {PG_ENV} to a server "
+                            "(e.g. postgresql://postgres@127.0.0.1:5432/postgres)")
+    return engines, ""
 
 
-ENGINES = _engines()
+ENGINES, _ENGINES_ERROR = _engines()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _ENGINES_ERROR:
+        raise pytest.UsageError(_ENGINES_ERROR)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    left_out = "" if "sqlite" in ENGINES else " (tests that use no database: deselected)"
+    return f"database engines: {', '.join(ENGINES)}{left_out}"
 
 
 @pytest.hookimpl(trylast=True)
