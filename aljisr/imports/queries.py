@@ -145,11 +145,7 @@ def load_table(batch: ImportBatch, *, max_bytes: int) -> Table:
     :raises NotAllowed: the batch is no longer pending (its file is gone).
     :raises ReadError: as :func:`~aljisr.imports.reading.read_table`.
     """
-    if batch.status != PENDING or batch.content is None:
-        raise NotAllowed(_("This import has already been committed or discarded."))
-    return read_table(batch.file_name, batch.content, max_bytes=max_bytes,
-                      encoding=batch.options.get("encoding"),
-                      delimiter=batch.options.get("delimiter"))
+    return read_table(*_pending_file(batch), max_bytes=max_bytes, **_read_options(batch))
 
 
 def open_batch_rows(batch: ImportBatch, *, max_bytes: int) -> Rows:
@@ -160,11 +156,20 @@ def open_batch_rows(batch: ImportBatch, *, max_bytes: int) -> Rows:
     :raises NotAllowed: the batch is no longer pending (its file is gone).
     :raises ReadError: as :func:`~aljisr.imports.reading.open_rows`.
     """
+    return open_rows(*_pending_file(batch), max_bytes=max_bytes, **_read_options(batch))
+
+
+def _pending_file(batch: ImportBatch) -> tuple[str, bytes]:
+    """The pending batch's file name and bytes. :raises NotAllowed: it is no longer pending."""
     if batch.status != PENDING or batch.content is None:
         raise NotAllowed(_("This import has already been committed or discarded."))
-    return open_rows(batch.file_name, batch.content, max_bytes=max_bytes,
-                     encoding=batch.options.get("encoding"),
-                     delimiter=batch.options.get("delimiter"))
+    return batch.file_name, batch.content
+
+
+def _read_options(batch: ImportBatch) -> dict[str, str | None]:
+    """The encoding and delimiter chosen for the batch (None: detected)."""
+    return {"encoding": batch.options.get("encoding"),
+            "delimiter": batch.options.get("delimiter")}
 
 
 def organisation_of(batch: ImportBatch) -> tuple[int, str] | None:
