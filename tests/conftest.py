@@ -89,8 +89,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if "sqlite" in ENGINES:
         return
     kept = [item for item in items if "engine" in getattr(item, "fixturenames", ())]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i not in set(kept)])
+    left_out = [item for item in items if "engine" not in getattr(item, "fixturenames", ())]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
         items[:] = kept
 
 
