@@ -1,9 +1,10 @@
 """Server-side lists: search, whitelisted sorting and pagination, shared by the registers.
 
 A register's list is one ``Select`` (eager-loaded by its ``queries.py``) plus one count query,
-whatever the size of the data. Nothing here trusts the query string: an unknown sort key falls
-back to the default, a page number that is not a number is page 1, and a page past the end is
-the last page.
+whatever the size of the data. A log that grows without bound (the hours queue, the audit log)
+counts at most ``LIST_COUNT_LIMIT`` rows (docs/architecture.md §6.25). Nothing here trusts the
+query string: an unknown sort key falls back to the default, a page number that is not a
+number is page 1, and a page past the end is the last page.
 """
 
 from __future__ import annotations
@@ -116,12 +117,17 @@ def parse_page(args: Mapping[str, str]) -> int:
 
 @dataclass
 class Page:
-    """One page of results: ``items`` plus what the pagination links need."""
+    """One page of results: ``items`` plus what the pagination links need.
+
+    ``more``: the count was capped and more rows than ``total`` match; ``pages`` is then the
+    number of pages ``total`` fills, the pager links past it with Next only.
+    """
 
     items: list[Any]
     total: int
     page: int
     per_page: int
+    more: bool = False
     pages: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -133,7 +139,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.page < self.pages or self.more
 
     @property
     def first_index(self) -> int:
@@ -145,14 +151,23 @@ class Page:
         return (self.page - 1) * self.per_page + len(self.items)
 
     def window(self, around: int = 2) -> list[int | None]:
-        """Page numbers to link to, with None for a gap: [1, None, 4, 5, 6, None, 12]."""
-        shown = {1, self.pages, *range(self.page - around, self.page + around + 1)}
-        numbers = sorted(n for n in shown if 1 <= n <= self.pages)
+        """Page numbers to link to, with None for a gap: [1, None, 4, 5, 6, None, 12].
+
+        With a capped count (``more``) the last page is unknown: no link to it, and a final
+        gap stands for the pages past the count: [1, None, 4, 5, 6, None].
+        """
+        shown = {1, *range(self.page - around, self.page + around + 1)}
+        if not self.more:
+            shown.add(self.pages)
+        # with ``more``, the page after the rows counted exists too
+        numbers = sorted(n for n in shown if 1 <= n <= self.pages + self.more)
         result: list[int | None] = []
         for n in numbers:
             if result and n - (result[-1] or 0) > 1:
                 result.append(None)
             result.append(n)
+        if self.more:
+            result.append(None)
         return result
 
 
@@ -165,6 +180,7 @@ def paginate(
     per_page: int | None = None,
     rows: bool = False,
     count: sa.Select[Any] | None = None,
+    capped: bool = False,
 ) -> Page:
     """Count the rows of ``stmt`` (one query), then load one page of them (one query).
 
@@ -176,20 +192,32 @@ def paginate(
         subqueries): items are rows, not entities.
     :param count: the statement whose rows to count when ``stmt`` has joins the count does
         not need (an outer join for a name to show: SQLite would still walk it for every row).
+    :param capped: count no further than the ``LIST_COUNT_LIMIT`` setting (10,000 rows), or
+        than the rows up to the requested page if that is further; past it the page has
+        ``more`` set and ``total`` is the number counted. An exact count of a log of 400,000
+        rows is most of the page's time on PostgreSQL (docs/architecture.md §6.25).
     """
     per_page = per_page or current_app.config["PAGE_SIZE"]
     counted = stmt if count is None else count
-    count_stmt = sa.select(sa.func.count()).select_from(
-        counted.with_only_columns(*_id_columns(counted)).order_by(None).subquery()
-    )
+    ids = counted.with_only_columns(*_id_columns(counted)).order_by(None)
+    limit = None
+    if capped:
+        # enough rows to know the requested page and whether another follows it
+        cap = current_app.config["LIST_COUNT_LIMIT"]
+        limit = max(cap, min(page * per_page, 2**62)) + 1
+        ids = ids.limit(limit)
+    count_stmt = sa.select(sa.func.count()).select_from(ids.subquery())
     total = db.session.scalar(count_stmt) or 0
+    more = limit is not None and total >= limit
+    if more:
+        total = limit - 1
     pages = max(1, math.ceil(total / per_page))
     page = min(page, pages)
     page_stmt = stmt.order_by(*order).options(*options)
     page_stmt = page_stmt.limit(per_page).offset((page - 1) * per_page)
     result = db.session.execute(page_stmt).unique()
     items = list(result.all() if rows else result.scalars())
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    return Page(items=items, total=total, page=page, per_page=per_page, more=more)
 
 
 def _id_columns(stmt: sa.Select[Any]) -> Iterable[Any]:

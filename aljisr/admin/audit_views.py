@@ -53,6 +53,7 @@ def index() -> str:
             parse_page(request.args),
             order=(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
             options=(joinedload(AuditEvent.actor),),
+            capped=True,  # the log only grows (docs/architecture.md §6.25)
         )
     return render_template(
         "audit/index.html",

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from aljisr.certificates.models import Certificate, CertificateStatus
 from aljisr.extensions import db
@@ -208,7 +208,7 @@ def for_volunteer(volunteer_id: int) -> VolunteerCertificates:
     awaiting = db.session.scalars(
         sa.select(Placement)
         .where(Placement.volunteer_id == volunteer_id, _awaiting_clause())
-        .options(joinedload(Placement.project))
+        .options(selectinload(Placement.project))
         .order_by(Placement.start_date)
     ).all()
     return VolunteerCertificates(certificates, awaiting)

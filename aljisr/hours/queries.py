@@ -14,8 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, lazyload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
+from aljisr.auth.models import User
 from aljisr.extensions import db
 from aljisr.hours.models import HoursEntry, HoursStatus
 from aljisr.listing import Page, Sort, order_by, paginate, search_clause
@@ -63,21 +64,20 @@ class QueueFilters:
     host: str | None = None
 
 
-def _entry_options(joined: bool = False) -> list[Any]:
-    """Eager loading of what a queue row shows; ``joined``: the statement already joins the
-    entry's placement, volunteer and project (to sort by them), which then fill the entries."""
-    if joined:
-        placement = contains_eager(HoursEntry.placement)
-        return [
-            placement.contains_eager(Placement.volunteer).options(lazyload(Volunteer.languages)),
-            placement.contains_eager(Placement.project).joinedload(Project.site),
-            joinedload(HoursEntry.reviewed_by),
-        ]
-    placement = joinedload(HoursEntry.placement)
+def _entry_options() -> list[Any]:
+    """Loading of what a queue row shows, and only that: the names of the volunteer, project,
+    site and reviewer, each table read by id for the page's rows (``selectinload``: four
+    small queries). Joined eager loads would alias the five tables, and SQLAlchemy keeps a
+    proxy of every column of every alias in each cached statement: 650 KB of a worker's
+    memory for each of the queue's statements (docs/architecture.md §6.25)."""
+    placement = selectinload(HoursEntry.placement).load_only(
+        Placement.volunteer_id, Placement.project_id)
+    project = placement.selectinload(Placement.project).load_only(Project.title, Project.site_id)
     return [
-        placement.joinedload(Placement.volunteer).options(lazyload(Volunteer.languages)),
-        placement.joinedload(Placement.project).joinedload(Project.site),
-        joinedload(HoursEntry.reviewed_by),
+        placement.selectinload(Placement.volunteer).load_only(Volunteer.full_name)
+        .options(lazyload(Volunteer.languages)),
+        project.selectinload(Project.site).load_only(Site.name),
+        selectinload(HoursEntry.reviewed_by).load_only(User.display_name),
     ]
 
 
@@ -120,26 +120,25 @@ def _conditions(filters: QueueFilters, *, status: bool = True) -> list[Any]:
 def queue(
     filters: QueueFilters, page: int, per_page: int | None = None, sort: Sort | None = None
 ) -> Page:
-    """Entries matching ``filters``, one page (a count and a page query), in the order of
-    ``sort`` (a key of :data:`SORTS`; None: oldest date first), ties broken by date then id."""
+    """Entries matching ``filters``, one page (a count, a page query and four small queries by
+    id for the names the rows show), in the order of
+    ``sort`` (a key of :data:`SORTS`; None: oldest date first), ties broken by date then id.
+    The count is capped (``Page.more``): the queue over every status holds every entry ever
+    logged (docs/architecture.md §6.25)."""
     sort = sort or Sort(DEFAULT_SORT, "asc")
     counted = sa.select(HoursEntry).where(*_conditions(filters))
     stmt = counted
-    joined = sort.key in ("volunteer", "project")
-    if joined:
+    if sort.key in ("volunteer", "project"):
         # sorting by a name needs the tables in the page query itself; the count does not
-        stmt = (
-            stmt.join(HoursEntry.placement)
-            .join(Placement.volunteer)
-            .join(Placement.project)
-        )
+        stmt = stmt.join(HoursEntry.placement).join(Placement.volunteer).join(Placement.project)
     return paginate(
         stmt,
         page,
         order=order_by(sort, SORTS, HoursEntry.id),
-        options=_entry_options(joined),
+        options=_entry_options(),
         per_page=per_page,
         count=counted,
+        capped=True,
     )
 
 
@@ -160,13 +159,19 @@ def queried_hidden_by_status(filters: QueueFilters) -> int:
 
 
 def entries_by_id(ids: Iterable[int]) -> list[HoursEntry]:
-    """The entries with these ids (unknown ids are left out), with what the queue shows."""
+    """The entries with these ids (unknown ids are left out), with their placement, its
+    volunteer, project and site, and their reviewer: what reviewing them reads."""
     ids = sorted(set(ids))
     if not ids:
         return []
+    placement = joinedload(HoursEntry.placement)
     return list(
         db.session.scalars(
-            sa.select(HoursEntry).where(HoursEntry.id.in_(ids)).options(*_entry_options())
+            sa.select(HoursEntry).where(HoursEntry.id.in_(ids)).options(
+                placement.joinedload(Placement.volunteer).options(lazyload(Volunteer.languages)),
+                placement.joinedload(Placement.project).joinedload(Project.site),
+                joinedload(HoursEntry.reviewed_by),
+            )
         ).unique()
     )
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from aljisr.audit import AuditEvent
 from aljisr.extensions import db
@@ -193,9 +193,9 @@ def placement_detail(user: Any, placement_id: int) -> Placement | None:
         placements_for(user)
         .where(Placement.id == placement_id)
         .options(
-            joinedload(Placement.volunteer),
-            joinedload(Placement.project).joinedload(Project.site),
-            joinedload(Placement.coordinator),
+            selectinload(Placement.volunteer),
+            selectinload(Placement.project).selectinload(Project.site),
+            selectinload(Placement.coordinator),
         )
     )
 
@@ -276,7 +276,7 @@ def placements_of_volunteer(user: Any, volunteer_id: int) -> list[Placement]:
         db.session.scalars(
             placements_for(user)
             .where(Placement.volunteer_id == volunteer_id)
-            .options(joinedload(Placement.project).joinedload(Project.site))
+            .options(selectinload(Placement.project).selectinload(Project.site))
             .order_by(Placement.start_date.desc(), Placement.id.desc())
         )
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from aljisr.extensions import db
 from aljisr.i18n import isolated_text
@@ -94,9 +94,9 @@ def get_project(project_id: int) -> Project:
         sa.select(Project)
         .where(Project.id == project_id)
         .options(
-            joinedload(Project.site),
-            joinedload(Project.funder),
-            joinedload(Project.parent),
+            selectinload(Project.site),
+            selectinload(Project.funder),
+            selectinload(Project.parent),
             selectinload(Project.phases),
             selectinload(Project.sdg_tags),
         )

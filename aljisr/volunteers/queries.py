@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from aljisr.extensions import db
 from aljisr.listing import Page, Sort, archived_clause, order_by, paginate, search_clause
@@ -126,7 +126,7 @@ def get_volunteer(volunteer_id: int) -> Volunteer:
     volunteer = db.session.scalar(
         sa.select(Volunteer)
         .where(Volunteer.id == volunteer_id)
-        .options(joinedload(Volunteer.sending_organisation), selectinload(Volunteer.languages))
+        .options(selectinload(Volunteer.sending_organisation), selectinload(Volunteer.languages))
     )
     if volunteer is None:
         abort(404)

@@ -195,6 +195,13 @@ class TestFilters:
         second = text(client.get("/audit/?page=2"))
         assert rows(second).count("<tr>") == 3 + 1
 
+        # the log only grows: its count stops at LIST_COUNT_LIMIT (docs/architecture.md §6.25)
+        app.config["LIST_COUNT_LIMIT"] = size
+        capped = text(client.get("/audit/"))
+        assert f" of more than {size}</p>" in capped
+        assert 'rel="next"' in capped
+        assert rows(text(client.get("/audit/?page=2"))).count("<tr>") == 3 + 1
+
 
 def test_real_actions_land_in_the_log(as_role, db):
     """A status change made through the placement page shows up, with its reason."""

@@ -204,6 +204,47 @@ def test_queue_query_count_does_not_grow_with_rows(coordinator, db, app):
     assert len(many) == len(few), many
 
 
+def _summary(html):
+    return re.sub(r"\s+", " ", html.split('id="queue-summary">', 1)[1].split("</p>", 1)[0]).strip()
+
+
+def _page_links(html):
+    return [int(n) for n in re.findall(r'href="/hours/\?[^"]*page=(\d+)', html)]
+
+
+def test_queue_count_stops_at_the_limit_and_the_pager_has_no_last_page(coordinator, db, app):
+    """docs/architecture.md §6.25: past LIST_COUNT_LIMIT the queue says "more than" and links
+    forward page by page; the page asked for is always counted, and the end is exact."""
+    app.config.update(PAGE_SIZE=2, LIST_COUNT_LIMIT=5)
+    client, _ = coordinator
+    p = _placement()
+    for d in range(12):
+        _submitted(p, 12 - d, activity=f"Task {d:02d}")
+
+    first = client.get("/hours/").get_data(as_text=True)
+    assert _summary(first) == "Entries 1–2 of more than 5"
+    assert "Task 00" in first and "Task 01" in first and "Task 02" not in first
+    assert _page_links(first) == [2, 3]  # the window around page 1, no last page
+    # a page past the limit is counted up to itself, and has a next page
+    fifth = client.get("/hours/?page=5").get_data(as_text=True)
+    assert _summary(fifth) == "Entries 9–10 of more than 10"
+    assert "Task 08" in fifth and "Task 09" in fifth
+    assert 6 in _page_links(fifth)
+    # the last page is exact
+    last = client.get("/hours/?page=6").get_data(as_text=True)
+    assert _summary(last) == "Entries 11–12 of 12"
+    assert max(_page_links(last)) == 5
+    assert client.get("/hours/?page=40").get_data(as_text=True).count("Task 11") == 1
+    # under the limit, the count is exact as before
+    app.config["LIST_COUNT_LIMIT"] = 12
+    assert _summary(client.get("/hours/").get_data(as_text=True)) == "Entries 1–2 of 12"
+    app.config["LIST_COUNT_LIMIT"] = 5
+    french = client.get("/hours/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert _summary(french) == "Saisies 1–2 sur plus de 5"
+    arabic = client.get("/hours/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert "أكثر من 5" in _summary(arabic)
+
+
 def test_queue_filters_by_the_hosts_answer_and_tells_of_queried_entries_it_hides(coordinator,
                                                                                  db):
     client, _ = coordinator
