@@ -3,7 +3,9 @@
 - a naming convention, so constraints have stable names in migrations on SQLite and PostgreSQL;
 - :class:`UTCDateTime`, a timestamp stored in UTC that always comes back time-zone aware;
 - :class:`TimestampMixin`, ``created_at``/``updated_at`` set by callables (never at import time);
-- SQLite connection settings (foreign keys on, WAL, and ``BEGIN IMMEDIATE`` for write requests).
+- SQLite connection settings (foreign keys on, WAL, and ``BEGIN IMMEDIATE`` for write requests);
+- :func:`postgresql_only`, an index made on PostgreSQL alone, and :func:`schema_objects_of`,
+  which tells migrations and their comparison with the models to leave it out elsewhere.
 """
 
 from __future__ import annotations
@@ -137,3 +139,25 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def postgresql_only(index: sa.Index) -> sa.Index:
+    """``index``, made on PostgreSQL alone (``CREATE INDEX`` is skipped on other engines), e.g.
+    a GIN index with ``pg_trgm``'s operators that SQLite has no use for. Its migration must
+    make it on PostgreSQL only too; :func:`schema_objects_of` keeps Alembic's comparison of
+    models and database from asking for it on SQLite."""
+    index.info["only_on"] = "postgresql"
+    return index.ddl_if(dialect="postgresql")
+
+
+def schema_objects_of(dialect_name: str) -> Any:
+    """An Alembic ``include_object`` hook for a database of ``dialect_name`` ("sqlite",
+    "postgresql"): every schema object but the indexes :func:`postgresql_only` (or the like)
+    keeps for another engine. Alembic reads neither ``ddl_if`` nor ``info``."""
+
+    def include(obj: Any, _name: str | None, type_: str, _reflected: bool,
+                _compare_to: Any) -> bool:
+        only_on = getattr(obj, "info", {}).get("only_on") if type_ == "index" else None
+        return only_on is None or only_on == dialect_name
+
+    return include

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from aljisr.database import schema_objects_of
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -104,6 +106,8 @@ def run_migrations_online():
             context.configure(
                 connection=connection,
                 target_metadata=get_metadata(),
+                # indexes made on one engine only (aljisr.database.postgresql_only)
+                include_object=schema_objects_of(connection.dialect.name),
                 **conf_args
             )
 

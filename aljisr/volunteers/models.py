@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from aljisr.database import TimestampMixin, UTCDateTime, enum_column
+from aljisr.database import TimestampMixin, UTCDateTime, enum_column, postgresql_only
 from aljisr.extensions import db
 from aljisr.i18n import _l
 from aljisr.text import clean_email, clean_text, search_key
@@ -163,6 +163,11 @@ class Volunteer(PersonNamesMixin, TimestampMixin, db.Model):
         # count reads the index alone and the page comes in name order without a sort
         sa.Index("ix_volunteers_nationality_status", "nationality", "status", "archived_at",
                  "search_key"),
+        # a name searched anywhere in the key ("LIKE '%tazi%'") reads this index instead of
+        # every volunteer; SQLite scans (docs/architecture.md §6.25)
+        postgresql_only(sa.Index("ix_volunteers_search_key_trgm", "search_key",
+                                 postgresql_using="gin",
+                                 postgresql_ops={"search_key": "gin_trgm_ops"})),
     )
 
     @validates("emergency_contact_name")

@@ -16,6 +16,7 @@ from flask_migrate import downgrade, upgrade
 
 from aljisr import create_app
 from aljisr.audit import AuditEvent
+from aljisr.database import schema_objects_of
 from aljisr.extensions import db
 from aljisr.organisations.models import Organisation, OrganisationKind
 from aljisr.projects.models import Project
@@ -30,7 +31,8 @@ def test_models_and_migrations_agree(app, db):
     # the session fixture built this database with `upgrade()`; nothing may differ from models
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": True}
+            conn, opts={"compare_type": True, "render_as_batch": True,
+                        "include_object": schema_objects_of(conn.dialect.name)}
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
