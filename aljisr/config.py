@@ -116,7 +116,7 @@ class Defaults:
     WORKER_POLL_SECONDS = 5
     #: Rows per page in registers.
     PAGE_SIZE = 25
-    #: A capped count (the hours queue, the audit log) counts this many rows at most, or up to
+    #: A capped count (hours queue, audit log, placements) counts this many rows at most, or up to
     #: the page asked for; past it a list reads "more than 10000" (docs/architecture.md §6.25).
     LIST_COUNT_LIMIT = 10_000
     #: Folder of ``flask backup`` archives; None means ``instance/backups``.

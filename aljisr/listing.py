@@ -1,7 +1,7 @@
 """Server-side lists: search, whitelisted sorting and pagination, shared by the registers.
 
 A register's list is one ``Select`` (eager-loaded by its ``queries.py``) plus one count query,
-whatever the size of the data. A log that grows without bound (the hours queue, the audit log)
+whatever the size of the data. A list of what accumulates (hours entries, audit events, placements)
 counts at most ``LIST_COUNT_LIMIT`` rows (docs/architecture.md §6.25). Nothing here trusts the
 query string: an unknown sort key falls back to the default, a page number that is not a
 number is page 1, and a page past the end is the last page.

@@ -94,7 +94,7 @@ PAGES: list[Page] = [
          lambda ids: {"volunteer_id": ids["volunteer"]},
          sparse_at_small=True),
     Page("placements.filter", "register", "placements.index",
-         lambda ids: {"status": "active", "site": ids["site"]},
+         lambda ids: {"status": "confirmed", "site": ids["site"]},
          sparse_at_small=True),
     Page("hours.queue", "register", "hours.queue"),
     Page("hours.queue.all", "register", "hours.queue", lambda ids: {"status": "all"}),
@@ -151,7 +151,7 @@ def _dataset(label: str, scale: float, postgres: str | None, regenerate: bool) -
 def _pick_ids(db: Any) -> dict[str, Any]:
     """Records whose pages are measured, chosen the same way at both sizes: a busy volunteer,
     a project running today (or the latest), one of its placements, a project to match (one
-    that requires a language)."""
+    that requires a language), the site with the most confirmed placements."""
     from aljisr.hours.models import HoursEntry, HoursStatus
     from aljisr.placements.models import Placement
     from aljisr.projects.models import Project
@@ -183,7 +183,18 @@ def _pick_ids(db: Any) -> dict[str, Any]:
         sa.select(Placement.id).where(Placement.project_id == project)
         .order_by(Placement.start_date.desc()).limit(1)
     )
-    site = session.scalar(sa.select(Project.site_id).where(Project.id == project))
+    # the site with the most confirmed placements, so that the filter "confirmed at this site"
+    # shows rows at both sizes (it filtered active placements at the running project's site,
+    # and the 10 % dataset has no active placement: the ratio compared an empty page with a
+    # full one)
+    site = session.scalar(
+        sa.select(Project.site_id)
+        .join(Placement, Placement.project_id == Project.id)
+        .where(Placement.status == "confirmed")
+        .group_by(Project.site_id)
+        .order_by(sa.func.count().desc(), Project.site_id)
+        .limit(1)
+    ) or session.scalar(sa.select(Project.site_id).where(Project.id == project))
     # a submitted entry, to filter the hours queue by its project and its volunteer's surname
     queue_project, queue_name = session.execute(
         sa.select(Placement.project_id, Volunteer.full_name)

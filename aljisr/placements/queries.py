@@ -157,8 +157,10 @@ def placement_page(user: Any, filters: PlacementFilters, sort: Sort, page: int) 
     count = sa.select(Placement.id)
     if filters.q:
         count = count.join(Volunteer, Volunteer.id == Placement.volunteer_id)
+    # placements accumulate season after season, like hours: the count stops at 10,000
+    # (docs/architecture.md §6.25)
     result = paginate(stmt, page, order=order_by(sort, SORTS, Placement.id), rows=True,
-                      count=count.where(*where))
+                      count=count.where(*where), capped=True)
     result.items = [PlacementRow(*row) for row in result.items]
     return result
 

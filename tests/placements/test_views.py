@@ -88,6 +88,21 @@ class TestList:
         assert "Ольга Петренко" in page and "Yasmine Haddad" not in page
         assert a.id and b.id
 
+    def test_count_stops_at_the_limit(self, coordinator, september, db, app):
+        """docs/architecture.md §6.25: placements accumulate, their count stops at
+        LIST_COUNT_LIMIT; a filter that matches fewer is counted exactly."""
+        app.config.update(PAGE_SIZE=2, LIST_COUNT_LIMIT=3)
+        client, _ = coordinator
+        for n in range(5):
+            factories.placement(factories.volunteer(full_name=f"Volunteer {n}"), september,
+                                status=S.PROPOSED if n else S.ACTIVE)
+        db.session.commit()
+        page = text(client.get("/placements/"))
+        assert "1–2</span> of more than 3" in page
+        assert 'rel="next"' in page
+        page = text(client.get("/placements/?status=active"))
+        assert "1–1</span> of 1" in page
+
     def test_choosing_a_site_narrows_the_project_choices(self, coordinator, september, db):
         client, _ = coordinator
         anwal = factories.site(name="Centre Anwal")
