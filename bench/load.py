@@ -253,6 +253,7 @@ def compare(url: str, ids: dict[str, Any], args: argparse.Namespace) -> dict[str
     after, before = _merge(runs["after"]), _merge(runs["before"])
     return {
         "users": args.users, "seconds": seconds * args.rounds, "workers": args.workers,
+        "think_seconds": args.think,
         "rounds": args.rounds, "scale": args.scale, **after,
         "load_average": load["after"][-1], "load_averages": load["after"],
         "memory_mb": memory_end["after"],
@@ -379,6 +380,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--think", default="1,3", metavar="MIN,MAX",
+                        help="seconds a coordinator reads between pages (locust's between); "
+                             "shorter makes the run measure the server's capacity rather than "
+                             "the users' pace")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--key", default="load", help="key of bench/results.json to write")
@@ -403,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep locust's CSV files and gunicorn's access and error logs in "
                              "DIR (the soak keeps them in bench/data/soak-<time> by default)")
     args = parser.parse_args(argv)
+    os.environ["LOAD_THINK"] = args.think  # read by the locustfile (run_locust passes os.environ)
     if args.soak:
         args.key = "soak" if args.key == "load" else args.key
         if args.seconds == 60:
@@ -472,6 +478,7 @@ def main(argv: list[str] | None = None) -> int:
             mail = mailer.stop()
     result = {
         "users": args.users, "seconds": args.seconds, "workers": args.workers,
+        "think_seconds": args.think,
         "memory_start_after_s": warmup,
         **({"volunteer_accounts": len(json.loads(extra_env["LOAD_VOLUNTEERS"]))}
            if args.soak else {}),

@@ -3,7 +3,8 @@
 Each simulated coordinator signs in through the form once (CSRF token and all), then walks the
 registers with searches and filters, opens detail pages, the overview, the hours queue and
 matching (for a project and for a volunteer) and the form that proposes a placement, with one to
-three seconds of reading between pages. Record ids come from
+three seconds of reading between pages (``LOAD_THINK``, "MIN,MAX" seconds, ``load.py
+--think``). Record ids come from
 ``LOAD_IDS`` (JSON, written by ``bench/load.py`` from the generated data). A response other
 than 200 is a failure.
 """
@@ -23,6 +24,8 @@ from locust import HttpUser, between, events, task
 IDS = json.loads(os.environ.get("LOAD_IDS", "{}"))
 EMAIL = os.environ.get("LOAD_EMAIL", "bench-coordinator@aljisr.example.org")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "bench-aljisr")
+#: Seconds of reading between a coordinator's pages, drawn between these two.
+THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "1,3").split(","))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SEARCHES = ["lea", "mar", "ольга", "فاطمة", "müller", "yu"]
 TITLE = re.compile(r"<title>\s*([^<]*?)\s*</title>", re.S)
@@ -65,7 +68,7 @@ def failure_text(response: object) -> str:
 class Coordinator(HttpUser):
     """One coordinator's session."""
 
-    wait_time = between(1, 3)
+    wait_time = between(*THINK)
     weight = 2
 
     def on_start(self) -> None:
