@@ -24,7 +24,22 @@ talisman = Talisman()
 
 
 class _DbCommands(click.Group):
-    """``flask db``: Flask-Migrate's command group, loaded when a command of it runs."""
+    """``flask db``: Flask-Migrate's command group, loaded when a command of it runs. Its
+    options (``-d``, ``-x``) are Flask-Migrate's, and its callback runs Flask-Migrate's own,
+    which keeps them in ``g`` for the subcommands (without it every ``flask db`` command
+    failed with ``AttributeError: directory``)."""
+
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        super().__init__(name, params=[
+            click.Option(["-d", "--directory"], default=None,
+                         help='Migration script directory (default is "migrations")'),
+            click.Option(["-x", "--x-arg"], multiple=True,
+                         help="Additional arguments consumed by custom env.py scripts"),
+        ], callback=self._configure, **kwargs)
+
+    @classmethod
+    def _configure(cls, **options: Any) -> Any:
+        return click.get_current_context().invoke(cls._group().callback, **options)
 
     @staticmethod
     def _group() -> click.Group:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import sqlalchemy as sa
 
 from aljisr.auth.models import User
+from aljisr.extensions import db
 from aljisr.placements.models import Placement, PlacementStatus
 from aljisr.projects.models import Project
 from aljisr.sites.models import Site
@@ -122,3 +127,41 @@ def test_init_db_leaves_the_planner_statistics_behind(app, db, is_postgres):
             tables = conn.exec_driver_sql(
                 "SELECT DISTINCT tbl FROM sqlite_stat1").scalars().all()
         assert "volunteers" in tables
+
+
+def test_flask_db_commands_run_and_the_last_revision_goes_down_and_up(empty_database_url):
+    """``flask db`` (Flask-Migrate, loaded on use: aljisr/extensions.py), run as the command
+    itself: its commands work (they failed with ``AttributeError: directory``), and the newest
+    revision (the trigram index, PostgreSQL only) is undone and done again."""
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    from aljisr import create_app
+
+    env = {**os.environ, "ALJISR_DATABASE_URL": empty_database_url, "ALJISR_SECRET_KEY": "test"}
+
+    def run(*args):
+        result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+            [sys.executable, "-m", "flask", "--app", "aljisr", "db", *args],
+            env=env, capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout + result.stderr
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": empty_database_url})
+
+    def current():
+        with app.app_context(), db.engine.connect() as conn:
+            return conn.scalar(sa.text("SELECT version_num FROM alembic_version"))
+
+    with app.app_context():
+        config = current_app.extensions["migrate"].migrate.get_config()
+        [head] = ScriptDirectory.from_config(config).get_heads()
+    run("upgrade")
+    assert current() == head
+    assert head in run("current")
+    run("downgrade")
+    assert current() not in (None, head)
+    run("upgrade")
+    assert current() == head
+    with app.app_context():
+        db.engine.dispose()
