@@ -86,6 +86,13 @@ def _render_queue(
     filters = _filters(form)
     sort = parse_sort(request.args, queries.SORTS, queries.DEFAULT_SORT)
     page = queries.queue(filters, parse_page(request.args), sort=sort)
+    errors = errors or {}
+    # an entry no longer on the page asked for (the queue moved since it was shown, or the
+    # URL names another page) has its message above the list, not beside a row not drawn
+    shown = {entry.id for entry in page.items}
+    hidden = [message for entry_id, message in errors.items() if entry_id not in shown]
+    if hidden and general_error is None:
+        general_error = " ".join(dict.fromkeys(hidden))
     return (
         render_template(
             "hours/queue.html",
@@ -94,7 +101,7 @@ def _render_queue(
             page=page,
             day_totals=queries.day_totals(page.items),
             queried_elsewhere=queries.queried_hidden_by_status(filters),
-            errors=errors or {},
+            errors=errors,
             general_error=general_error,
             # shown again as typed, U+FFFD in place of what no page nor database can hold
             typed=MultiDict([(key, replace_unstorable(value))

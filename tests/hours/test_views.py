@@ -224,7 +224,8 @@ def test_queue_count_stops_at_the_limit_and_the_pager_has_no_last_page(coordinat
     first = client.get("/hours/").get_data(as_text=True)
     assert _summary(first) == "Entries 1–2 of more than 5"
     assert "Task 00" in first and "Task 01" in first and "Task 02" not in first
-    assert _page_links(first) == [2, 3]  # the window around page 1, no last page
+    assert _page_links(first) == [2, 3, 2]  # the window around page 1, no last page; Next
+    assert 'rel="next"' in first and 'rel="prev"' not in first
     # a page past the limit is counted up to itself, and has a next page
     fifth = client.get("/hours/?page=5").get_data(as_text=True)
     assert _summary(fifth) == "Entries 9–10 of more than 10"
@@ -234,6 +235,7 @@ def test_queue_count_stops_at_the_limit_and_the_pager_has_no_last_page(coordinat
     last = client.get("/hours/?page=6").get_data(as_text=True)
     assert _summary(last) == "Entries 11–12 of 12"
     assert max(_page_links(last)) == 5
+    assert 'rel="prev"' in last and 'rel="next"' not in last
     assert client.get("/hours/?page=40").get_data(as_text=True).count("Task 11") == 1
     # under the limit, the count is exact as before
     app.config["LIST_COUNT_LIMIT"] = 12
@@ -243,6 +245,23 @@ def test_queue_count_stops_at_the_limit_and_the_pager_has_no_last_page(coordinat
     assert _summary(french) == "Saisies 1–2 sur plus de 5"
     arabic = client.get("/hours/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert "أكثر من 5" in _summary(arabic)
+
+
+def test_a_refused_review_of_an_entry_not_on_the_page_shown_says_why(coordinator, db, app):
+    """The queue moved since the page was drawn (or the URL names another page): the entry's
+    message shows above the list, since no row of it is drawn."""
+    app.config["PAGE_SIZE"] = 2
+    client, _ = coordinator
+    p = _placement()
+    entries = [_submitted(p, 10 - d, activity=f"Task {d}") for d in range(5)]
+    db.session.commit()
+    response = client.post(f"/hours/{entries[0].id}/review?page=3",
+                           data={"action": "reject", f"reason-{entries[0].id}": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Task 4" in html and "Task 0" not in html  # page 3 is drawn, without the entry
+    assert re.search(r'role="alert"[^>]*>\s*Give a reason', html), html
+    assert _status(db, entries[0]) is HoursStatus.SUBMITTED
 
 
 def test_queue_filters_by_the_hosts_answer_and_tells_of_queried_entries_it_hides(coordinator,
