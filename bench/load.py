@@ -372,6 +372,17 @@ def _commit() -> str:
     return git("rev-parse", "--short", "HEAD") + ("+" if git("status", "--porcelain") else "")
 
 
+def _think(text: str) -> str:
+    """``--think``: "MIN,MAX", seconds, 0 <= MIN <= MAX (locust's ``between``)."""
+    try:
+        low, high = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not MIN,MAX in seconds") from None
+    if not 0 <= low <= high:
+        raise argparse.ArgumentTypeError(f"{text!r}: MIN must be 0 or more and at most MAX")
+    return f"{low:g},{high:g}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres",
@@ -380,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--think", default="1,3", metavar="MIN,MAX",
+    parser.add_argument("--think", default="1,3", metavar="MIN,MAX", type=_think,
                         help="seconds a coordinator reads between pages (locust's between); "
                              "shorter makes the run measure the server's capacity rather than "
                              "the users' pace")
