@@ -153,7 +153,7 @@ def _pick_ids(db: Any) -> dict[str, Any]:
     a project running today (or the latest), one of its placements, a project to match (one
     that requires a language), the site with the most confirmed placements."""
     from aljisr.hours.models import HoursEntry, HoursStatus
-    from aljisr.placements.models import Placement
+    from aljisr.placements.models import Placement, PlacementStatus
     from aljisr.projects.models import Project
     from aljisr.volunteers.models import Volunteer
 
@@ -190,7 +190,7 @@ def _pick_ids(db: Any) -> dict[str, Any]:
     site = session.scalar(
         sa.select(Project.site_id)
         .join(Placement, Placement.project_id == Project.id)
-        .where(Placement.status == "confirmed")
+        .where(Placement.status == PlacementStatus.CONFIRMED)
         .group_by(Project.site_id)
         .order_by(sa.func.count().desc(), Project.site_id)
         .limit(1)
